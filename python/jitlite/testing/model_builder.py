@@ -1,0 +1,377 @@
+"""Writes small .tflite models from Python, for tests.
+
+A `ModelBuilder` collects tensors, constants and operators of one subgraph and serializes them
+into a TFLite flatbuffer (schema version 3, identifier "TFL3") with the low-level
+`flatbuffers.Builder`. Table layouts follow /work/shared/ops-reference.md §1: field id k is
+vtable slot k. Supported ops and their option tables are one-line entries in `OPS`.
+
+    mb = ModelBuilder()
+    x = mb.add_input("x", np.float32, [1, 8, 8, 3])
+    w = mb.add_constant("w", np.ones((4, 3, 3, 3), np.float32))
+    b = mb.add_constant("b", np.zeros(4, np.float32))
+    y = mb.add_tensor("y", np.float32, [1, 8, 8, 4])
+    mb.add_op("CONV_2D", [x, w, b], [y], dict(padding="SAME", stride_w=1, stride_h=1))
+    mb.mark_output(y)
+    model_bytes = mb.build()
+"""
+
+from dataclasses import dataclass, field
+
+import flatbuffers
+import numpy as np
+
+SCHEMA_VERSION = 3
+FILE_IDENTIFIER = b"TFL3"
+
+# TensorType codes for the numpy dtypes the builder writes.
+TENSOR_TYPES = {
+    np.dtype(np.float32): 0,
+    np.dtype(np.float16): 1,
+    np.dtype(np.int32): 2,
+    np.dtype(np.uint8): 3,
+    np.dtype(np.int64): 4,
+    np.dtype(np.bool_): 6,
+    np.dtype(np.int16): 7,
+    np.dtype(np.int8): 9,
+}
+
+PADDING = {"SAME": 0, "VALID": 1}
+ACTIVATION = {"NONE": 0, "RELU": 1, "RELU_N1_TO_1": 2, "RELU6": 3, "TANH": 4, "SIGN_BIT": 5}
+WEIGHTS_FORMAT = {"DEFAULT": 0, "SHUFFLED4x16INT8": 1}
+
+# Option field kinds: how a Python value is encoded into a table slot.
+PAD, ACT, WFMT, I32, BOOL, F32, I32_LIST, TTYPE = (
+    "padding", "activation", "weights_format", "int32", "bool", "float32", "int32[]", "tensor_type")
+
+# Shared field lists (name, kind, schema default). Fields are listed in field-id order, so the
+# position in the list is the field id. The default must be the schema's: a value equal to it is
+# not written, and readers fall back to the schema default.
+_ACT = ("fused_activation_function", ACT, "NONE")
+_ADD_SUB = [_ACT, ("pot_scale_int16", BOOL, True)]
+_POOL = [("padding", PAD, "SAME"), ("stride_w", I32, 0), ("stride_h", I32, 0),
+         ("filter_width", I32, 0), ("filter_height", I32, 0), _ACT]
+
+# op name -> (BuiltinOperator code, BuiltinOptions type id, option fields).
+# Options type 0 means the operator carries no options table at all.
+OPS = {
+    "ADD": (0, 11, _ADD_SUB),
+    "SUB": (41, 28, _ADD_SUB),
+    "MUL": (18, 21, [_ACT]),
+    "DIV": (42, 29, [_ACT]),
+    "MAXIMUM": (55, 39, []),
+    "MINIMUM": (57, 39, []),
+    "RELU": (19, 0, []),
+    "RELU6": (21, 0, []),
+    "RELU_N1_TO_1": (20, 0, []),
+    "LEAKY_RELU": (98, 75, [("alpha", F32, 0.0)]),
+    "LOGISTIC": (14, 0, []),
+    "TANH": (28, 0, []),
+    "HARD_SWISH": (117, 91, []),
+    "EXP": (47, 33, []),
+    "SQRT": (75, 0, []),
+    "RSQRT": (76, 0, []),
+    "SQUARED_DIFFERENCE": (99, 76, []),
+    "CONV_2D": (3, 1, [("padding", PAD, "SAME"), ("stride_w", I32, 0), ("stride_h", I32, 0), _ACT,
+                       ("dilation_w_factor", I32, 1), ("dilation_h_factor", I32, 1),
+                       ("quantized_bias_type", TTYPE, 0)]),
+    "DEPTHWISE_CONV_2D": (4, 2, [("padding", PAD, "SAME"), ("stride_w", I32, 0),
+                                 ("stride_h", I32, 0), ("depth_multiplier", I32, 0), _ACT,
+                                 ("dilation_w_factor", I32, 1), ("dilation_h_factor", I32, 1)]),
+    "FULLY_CONNECTED": (9, 8, [_ACT, ("weights_format", WFMT, "DEFAULT"),
+                               ("keep_num_dims", BOOL, False),
+                               ("asymmetric_quantize_inputs", BOOL, False),
+                               ("quantized_bias_type", TTYPE, 0)]),
+    "AVERAGE_POOL_2D": (1, 5, _POOL),
+    "MAX_POOL_2D": (17, 5, _POOL),
+    "MEAN": (40, 27, [("keep_dims", BOOL, False)]),
+    "SUM": (74, 27, [("keep_dims", BOOL, False)]),
+    "SOFTMAX": (25, 9, [("beta", F32, 0.0)]),
+    "RESHAPE": (22, 17, [("new_shape", I32_LIST, None)]),
+    "SQUEEZE": (43, 30, [("squeeze_dims", I32_LIST, None)]),
+    "EXPAND_DIMS": (70, 52, []),
+    "CONCATENATION": (2, 10, [("axis", I32, 0), _ACT]),
+    "PAD": (34, 22, []),
+    "DEQUANTIZE": (6, 38, []),
+    "QUANTIZE": (114, 89, []),
+}
+
+# Values used when the caller omits a field whose schema default (0) makes the op degenerate:
+# stride 0 is invalid and softmax with beta 0 is a constant. Explicit values always win.
+CONVENIENCE_DEFAULTS = {"stride_w": 1, "stride_h": 1, "beta": 1.0}
+
+
+def dtype_of(dtype):
+    """Normalizes a numpy dtype-like and checks that the builder can write it."""
+    dt = np.dtype(dtype)
+    if dt not in TENSOR_TYPES:
+        raise ValueError(f"unsupported tensor dtype {dt}; supported: "
+                         f"{', '.join(str(d) for d in TENSOR_TYPES)}")
+    return dt
+
+
+@dataclass
+class _Tensor:
+    name: str
+    dtype: np.dtype
+    shape: list
+    shape_signature: list = None
+    buffer: int = 0
+    scale: list = None
+    zero_point: list = None
+    quantized_dimension: int = 0
+    is_variable: bool = False
+
+
+@dataclass
+class _Operator:
+    op: str
+    inputs: list
+    outputs: list
+    options: dict = field(default_factory=dict)
+
+
+class ModelBuilder:
+    """Collects one subgraph and serializes it as a .tflite model."""
+
+    def __init__(self, description="jitlite test model"):
+        self.description = description
+        self.tensors = []
+        self.operators = []
+        self.inputs = []
+        self.outputs = []
+        self.buffers = [b""]  # buffer 0 is the empty sentinel every TFLite model has
+
+    # --- tensors -------------------------------------------------------------------------------
+
+    def add_tensor(self, name, dtype, shape, *, shape_signature=None, scale=None,
+                   zero_point=None, quantized_dimension=0, is_variable=False):
+        """Adds a non-constant tensor and returns its index.
+
+        -1 in `shape` marks a dynamic dimension: the stored shape gets 1 there and the
+        shape_signature keeps -1, as the TFLite converter writes it. `scale`/`zero_point` may be
+        scalars (per-tensor) or sequences (per-axis along `quantized_dimension`).
+        """
+        shape = [int(d) for d in shape]
+        if shape_signature is None and -1 in shape:
+            shape_signature = shape
+        shape = [1 if d == -1 else d for d in shape]
+        scales = zero_points = None
+        if scale is not None:
+            scales = [float(s) for s in np.atleast_1d(scale)]
+            # TFLite requires one zero point per scale; a scalar (or omitted) one is repeated.
+            zp = np.atleast_1d(0 if zero_point is None else zero_point)
+            zero_points = [int(z) for z in np.broadcast_to(zp, len(scales))]
+        self.tensors.append(_Tensor(
+            name=name, dtype=dtype_of(dtype), shape=shape,
+            shape_signature=None if shape_signature is None else [int(d) for d in shape_signature],
+            scale=scales, zero_point=zero_points,
+            quantized_dimension=int(quantized_dimension), is_variable=is_variable))
+        return len(self.tensors) - 1
+
+    def add_input(self, name, dtype, shape, **tensor_args):
+        """Adds a tensor and makes it the next subgraph input."""
+        index = self.add_tensor(name, dtype, shape, **tensor_args)
+        self.inputs.append(index)
+        return index
+
+    def add_constant(self, name, value, dtype=None, **tensor_args):
+        """Adds a tensor whose data is stored in its own buffer and returns its index."""
+        array = np.ascontiguousarray(value, dtype=dtype)
+        index = self.add_tensor(name, array.dtype, array.shape, **tensor_args)
+        self.buffers.append(array.tobytes())
+        self.tensors[index].buffer = len(self.buffers) - 1
+        return index
+
+    def mark_output(self, *indices):
+        """Appends tensors to the subgraph outputs."""
+        self.outputs.extend(indices)
+
+    # --- operators -----------------------------------------------------------------------------
+
+    def add_op(self, op, inputs, outputs, options=None):
+        """Adds an operator; `inputs` may hold -1 (or None) for an omitted optional input."""
+        if op not in OPS:
+            raise ValueError(f"unknown op {op!r}; the builder supports: {', '.join(sorted(OPS))}")
+        options = dict(options or {})
+        known = {name for name, _, _ in OPS[op][2]}
+        unknown = set(options) - known
+        if unknown:
+            raise ValueError(f"{op} has no option(s) {sorted(unknown)}; known: {sorted(known)}")
+        inputs = [-1 if i is None else int(i) for i in inputs]
+        self.operators.append(_Operator(op, inputs, [int(o) for o in outputs], options))
+        return len(self.operators) - 1
+
+    # --- serialization -------------------------------------------------------------------------
+
+    def build(self):
+        """Returns the model as .tflite bytes."""
+        return _Serializer(self).serialize()
+
+
+class _Serializer:
+    """Writes a ModelBuilder's content bottom-up (children before the tables pointing to them)."""
+
+    def __init__(self, model):
+        self.m = model
+        self.b = flatbuffers.Builder(1024)
+        self.opcodes = []  # distinct op names in first-use order; opcode_index points here
+
+    def serialize(self):
+        b = self.b
+        buffers = self._vector_of_tables([self._buffer(data) for data in self.m.buffers])
+        subgraph = self._subgraph()
+        subgraphs = self._vector_of_tables([subgraph])
+        operator_codes = self._vector_of_tables([self._operator_code(op) for op in self.opcodes])
+        description = b.CreateString(self.m.description)
+        b.StartObject(5)
+        b.PrependUint32Slot(0, SCHEMA_VERSION, 0)
+        b.PrependUOffsetTRelativeSlot(1, operator_codes, 0)
+        b.PrependUOffsetTRelativeSlot(2, subgraphs, 0)
+        b.PrependUOffsetTRelativeSlot(3, description, 0)
+        b.PrependUOffsetTRelativeSlot(4, buffers, 0)
+        b.Finish(b.EndObject(), file_identifier=FILE_IDENTIFIER)
+        return bytes(b.Output())
+
+    # Vectors -----------------------------------------------------------------------------------
+
+    def _vector_of_tables(self, offsets):
+        self.b.StartVector(4, len(offsets), 4)
+        for off in reversed(offsets):
+            self.b.PrependUOffsetTRelative(off)
+        return self.b.EndVector()
+
+    def _numeric_vector(self, values, dtype):
+        return self.b.CreateNumpyVector(np.asarray(values, dtype=dtype))
+
+    # Tables ------------------------------------------------------------------------------------
+
+    def _buffer(self, data):
+        b = self.b
+        data_vec = None
+        if data:
+            # Constant data is 16-byte aligned so runtimes may read it in place with SIMD loads.
+            b.Prep(16, len(data))
+            data_vec = b.CreateByteVector(data)
+        b.StartObject(1)
+        if data_vec is not None:
+            b.PrependUOffsetTRelativeSlot(0, data_vec, 0)
+        return b.EndObject()
+
+    def _operator_code(self, op):
+        code = OPS[op][0]
+        b = self.b
+        b.StartObject(4)
+        # Old readers only know the i8 field; codes >= 127 use the 127 placeholder there.
+        b.PrependInt8Slot(0, min(code, 127), 0)
+        b.PrependInt32Slot(2, 1, 1)  # version
+        b.PrependInt32Slot(3, code, 0)
+        return b.EndObject()
+
+    def _subgraph(self):
+        b = self.b
+        tensors = self._vector_of_tables([self._tensor(t) for t in self.m.tensors])
+        operators = self._vector_of_tables([self._operator(op) for op in self.m.operators])
+        inputs = self._numeric_vector(self.m.inputs, np.int32)
+        outputs = self._numeric_vector(self.m.outputs, np.int32)
+        name = b.CreateString("main")
+        b.StartObject(5)
+        b.PrependUOffsetTRelativeSlot(0, tensors, 0)
+        b.PrependUOffsetTRelativeSlot(1, inputs, 0)
+        b.PrependUOffsetTRelativeSlot(2, outputs, 0)
+        b.PrependUOffsetTRelativeSlot(3, operators, 0)
+        b.PrependUOffsetTRelativeSlot(4, name, 0)
+        return b.EndObject()
+
+    def _tensor(self, t):
+        b = self.b
+        shape = self._numeric_vector(t.shape, np.int32)
+        signature = (None if t.shape_signature is None
+                     else self._numeric_vector(t.shape_signature, np.int32))
+        name = b.CreateString(t.name)
+        quant = self._quantization(t) if t.scale is not None else None
+        b.StartObject(9)
+        b.PrependUOffsetTRelativeSlot(0, shape, 0)
+        b.PrependInt8Slot(1, TENSOR_TYPES[t.dtype], 0)
+        b.PrependUint32Slot(2, t.buffer, 0)
+        b.PrependUOffsetTRelativeSlot(3, name, 0)
+        if quant is not None:
+            b.PrependUOffsetTRelativeSlot(4, quant, 0)
+        b.PrependBoolSlot(5, t.is_variable, False)
+        if signature is not None:
+            b.PrependUOffsetTRelativeSlot(7, signature, 0)
+        b.PrependBoolSlot(8, True, False)  # has_rank: our shapes are always known, even scalars
+        return b.EndObject()
+
+    def _quantization(self, t):
+        b = self.b
+        scale = self._numeric_vector(t.scale, np.float32)
+        zero_point = self._numeric_vector(t.zero_point, np.int64)
+        b.StartObject(7)
+        b.PrependUOffsetTRelativeSlot(2, scale, 0)
+        b.PrependUOffsetTRelativeSlot(3, zero_point, 0)
+        b.PrependInt32Slot(6, t.quantized_dimension, 0)
+        return b.EndObject()
+
+    def _operator(self, op):
+        b = self.b
+        if op.op not in self.opcodes:
+            self.opcodes.append(op.op)
+        inputs = self._numeric_vector(op.inputs, np.int32)
+        outputs = self._numeric_vector(op.outputs, np.int32)
+        options_type, options = self._options(op)
+        b.StartObject(5)
+        b.PrependUint32Slot(0, self.opcodes.index(op.op), 0)
+        b.PrependUOffsetTRelativeSlot(1, inputs, 0)
+        b.PrependUOffsetTRelativeSlot(2, outputs, 0)
+        if options is not None:
+            b.PrependUint8Slot(3, options_type, 0)  # union type tag
+            b.PrependUOffsetTRelativeSlot(4, options, 0)
+        return b.EndObject()
+
+    def _options(self, op):
+        """Writes the op's builtin options table; returns (options type id, offset or None)."""
+        _, options_type, fields = OPS[op.op]
+        if options_type == 0:
+            return 0, None
+        values = [self._option_value(op, name, default) for name, _, default in fields]
+        # Vectors must be finished before the table that refers to them is started.
+        vectors = {i: self._numeric_vector(v, np.int32)
+                   for i, ((_, kind, _), v) in enumerate(zip(fields, values))
+                   if kind == I32_LIST and v is not None}
+        b = self.b
+        b.StartObject(len(fields))
+        for slot, ((name, kind, default), value) in enumerate(zip(fields, values)):
+            if slot in vectors:
+                b.PrependUOffsetTRelativeSlot(slot, vectors[slot], 0)
+            elif kind != I32_LIST:
+                self._prepend_scalar(slot, kind, value, default, f"{op.op}.{name}")
+        return options_type, b.EndObject()
+
+    @staticmethod
+    def _option_value(op, name, default):
+        if name in op.options:
+            return op.options[name]
+        return CONVENIENCE_DEFAULTS.get(name, default)
+
+    def _prepend_scalar(self, slot, kind, value, default, what):
+        b = self.b
+        enums = {PAD: PADDING, ACT: ACTIVATION, WFMT: WEIGHTS_FORMAT}
+        if kind in enums:
+            table = enums[kind]
+            if isinstance(value, str):
+                if value not in table:
+                    raise ValueError(f"{what}: {value!r} is not one of {sorted(table)}")
+                value = table[value]
+            b.PrependUint8Slot(slot, int(value), table[default])
+        elif kind == TTYPE:
+            if not isinstance(value, int):
+                value = TENSOR_TYPES[dtype_of(value)]
+            b.PrependInt8Slot(slot, value, default)
+        elif kind == I32:
+            b.PrependInt32Slot(slot, int(value), default)
+        elif kind == BOOL:
+            b.PrependBoolSlot(slot, bool(value), default)
+        elif kind == F32:
+            b.PrependFloat32Slot(slot, float(value), default)
+        else:
+            raise AssertionError(f"unhandled option kind {kind}")
