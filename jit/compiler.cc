@@ -1,0 +1,61 @@
+// Compiler: lower -> verify -> optimize -> ORC (see jit/compiler.h). LLVM
+// errors become Status here, at the one boundary.
+#include "jit/compiler.h"
+
+#include <chrono>
+
+#include "jit/engine.h"
+#include "jit/lowering.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+
+namespace jitlite::jit {
+namespace {
+
+Status FromLLVM(llvm::Error err, const std::string& what) {
+  return Internal(what + ": " + llvm::toString(std::move(err)));
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Compiler>> Compiler::Create(const InterpreterOptions& options) {
+  auto engine = JitEngine::Create(options.target_cpu);
+  if (!engine) return FromLLVM(engine.takeError(), "creating the JIT for CPU '" + options.target_cpu + "'");
+  auto compiler = std::unique_ptr<Compiler>(new Compiler());
+  compiler->engine_ = std::move(*engine);
+  compiler->opt_level_ = options.opt_level;
+  return compiler;
+}
+
+Compiler::~Compiler() = default;
+
+const std::string& Compiler::target_cpu() const { return engine_->cpu(); }
+const std::string& Compiler::target_features() const { return engine_->features(); }
+
+StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan& plan) {
+  auto start = std::chrono::steady_clock::now();
+  int id = next_id_++;
+  auto context = std::make_unique<llvm::LLVMContext>();
+  auto module = std::make_unique<llvm::Module>("jitlite_shape_set_" + std::to_string(id), *context);
+  module->setDataLayout(engine_->data_layout());
+  module->setTargetTriple(engine_->triple().str());
+  const std::string entry_name = "jl_entry";
+  JITLITE_RETURN_IF_ERROR(LowerModule(*module, g, plan, entry_name));
+  engine_->Optimize(*module, opt_level_);
+  auto addr = engine_->AddAndLookup(
+      llvm::orc::ThreadSafeModule(std::move(module), std::move(context)),
+      "shape_set_" + std::to_string(id), entry_name);
+  if (!addr) return FromLLVM(addr.takeError(), "compiling the model");
+
+  CompiledCode code;
+  code.entry = reinterpret_cast<jl_kernel_fn>(static_cast<uintptr_t>(*addr));
+  for (const FusionGroup& group : plan.groups) {
+    code.kernels.push_back({group.symbol, group.nodes, group.note});
+  }
+  code.compile_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return code;
+}
+
+}  // namespace jitlite::jit

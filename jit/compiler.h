@@ -1,0 +1,43 @@
+// The compiler facade the interpreter uses (LLVM-free header): one Compiler
+// per interpreter owns an ORC LLJIT for the host (or a chosen) CPU; each
+// Compile() lowers a shaped graph to one module, optimizes it and links it
+// into its own JITDylib, returning the entry function.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jit/fusion.h"
+#include "jitlite/interpreter.h"
+#include "lib/kernel_abi.h"
+#include "lib/shaped_graph.h"
+
+namespace jitlite::jit {
+
+class JitEngine;
+
+struct CompiledCode {
+  jl_kernel_fn entry = nullptr;
+  std::vector<KernelStats> kernels;
+  double compile_ms = 0;
+};
+
+class Compiler {
+ public:
+  static StatusOr<std::unique_ptr<Compiler>> Create(const InterpreterOptions& options);
+  ~Compiler();
+
+  StatusOr<CompiledCode> Compile(const ShapedGraph& g, const FusionPlan& plan);
+
+  const std::string& target_cpu() const;
+  const std::string& target_features() const;
+
+ private:
+  Compiler() = default;
+  std::unique_ptr<JitEngine> engine_;
+  int opt_level_ = 2;
+  int next_id_ = 0;
+};
+
+}  // namespace jitlite::jit

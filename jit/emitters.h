@@ -1,0 +1,135 @@
+// What ops see while lowering: ElementEmitter for the scalar expression of an
+// elementwise op, KernelEmitter for ops that emit their own loop nest. Both
+// wrap one llvm::IRBuilder positioned inside the kernel function being built;
+// jit/lowering.cc owns the function, its loops and the fused epilogue.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "jitlite/dtype.h"
+#include "llvm/IR/IRBuilder.h"
+#include "ops/node_context.h"
+
+namespace jitlite::jit {
+
+// LLVM type of one element of dtype in registers (bool is i1 in registers,
+// i8 in memory; FLOAT16 constants are converted on load to float).
+llvm::Type* ElementType(llvm::LLVMContext& c, DType dtype);
+llvm::Type* StorageType(llvm::LLVMContext& c, DType dtype);
+
+// Control flow helpers used by kernels and by jit/lowering.cc.
+void EmitFor(llvm::IRBuilder<>& b, llvm::Value* begin, llvm::Value* end,
+             int64_t step, const std::function<void(llvm::Value*)>& body,
+             const char* name);
+void EmitIf(llvm::IRBuilder<>& b, llvm::Value* cond,
+            const std::function<void()>& then_body);
+llvm::AllocaInst* EmitEntryAlloca(llvm::IRBuilder<>& b, llvm::Type* type,
+                                  const char* name);
+// Loads one element of `dtype` at base[offset] and converts it to its
+// register type; StoreElement converts back.
+llvm::Value* LoadElement(llvm::IRBuilder<>& b, DType dtype, llvm::Value* base,
+                         llvm::Value* offset);
+void StoreElement(llvm::IRBuilder<>& b, DType dtype, llvm::Value* value,
+                  llvm::Value* base, llvm::Value* offset);
+// Row-major linear offset of `index` in `shape` (constant strides).
+llvm::Value* LinearOffsetOf(llvm::IRBuilder<>& b, const Shape& shape,
+                            std::span<llvm::Value* const> index);
+
+// Scalar math helpers shared by elementwise ops and kernel epilogues. All are
+// emitted inline (no calls): polynomial exp, tanh, logistic, etc.
+class ElementEmitter {
+ public:
+  explicit ElementEmitter(llvm::IRBuilder<>& b) : b_(b) {}
+  llvm::IRBuilder<>& b() { return b_; }
+  llvm::LLVMContext& context() { return b_.getContext(); }
+
+  llvm::Value* F32(float v);
+  llvm::Value* I32(int32_t v);
+  llvm::Value* I64(int64_t v);
+  llvm::Value* Const(DType dtype, double v);  // typed constant
+
+  // Float math (f32 scalars).
+  llvm::Value* Exp(llvm::Value* x);
+  llvm::Value* Tanh(llvm::Value* x);
+  llvm::Value* Logistic(llvm::Value* x);
+  llvm::Value* Sqrt(llvm::Value* x);
+  llvm::Value* Rsqrt(llvm::Value* x);  // 1 / sqrt(x), exact division
+  // max/min that work for float and integer values (signed ints).
+  llvm::Value* Max(llvm::Value* a, llvm::Value* b);
+  llvm::Value* Min(llvm::Value* a, llvm::Value* b);
+  llvm::Value* Clamp(llvm::Value* x, llvm::Value* lo, llvm::Value* hi);
+  // Applies a TFLite ActivationFunctionType (0 NONE, 1 RELU, 2 RELU_N1_TO_1,
+  // 3 RELU6, 4 TANH, 5 SIGN_BIT) to a float value, or to an integer value for
+  // NONE/RELU/RELU6/RELU_N1_TO_1 (clamps).
+  llvm::Value* Activation(llvm::Value* x, int activation);
+
+ private:
+  llvm::IRBuilder<>& b_;
+};
+
+// A kernel op's view of its function: typed buffer pointers, loops, loads,
+// and StoreOutput (which runs the fused epilogue).
+class KernelEmitter : public ElementEmitter {
+ public:
+  using Body = std::function<void(llvm::Value* iv)>;
+  // Epilogue: given the value computed for output element `index` of
+  // `output`, stores it (after the fused elementwise ops). Set by lowering.
+  using StoreFn = std::function<void(int output, llvm::Value* value,
+                                     std::span<llvm::Value* const> index)>;
+
+  KernelEmitter(llvm::IRBuilder<>& b, const ops::NodeContext& node,
+                std::vector<llvm::Value*> input_ptrs,
+                std::vector<llvm::Value*> output_ptrs, StoreFn store)
+      : ElementEmitter(b), node_(node), input_ptrs_(std::move(input_ptrs)),
+        output_ptrs_(std::move(output_ptrs)), store_(std::move(store)) {}
+
+  const ops::NodeContext& node() const { return node_; }
+
+  // Base pointer (ptr in address space 0) of a node input/output buffer.
+  // Constants (weights) are passed by pointer too, never baked into IR.
+  llvm::Value* InputPtr(int i) const { return input_ptrs_.at(i); }
+  llvm::Value* OutputPtr(int i) const { return output_ptrs_.at(i); }
+
+  // Loads input i's element at a linear element offset (i64), converted to
+  // its register type (ElementType).
+  llvm::Value* LoadInput(int i, llvm::Value* offset);
+  // Linear offset of a multi-index (i64 values) into a row-major shape.
+  llvm::Value* LinearOffset(const Shape& shape, std::span<llvm::Value* const> index);
+
+  // for (iv = begin; iv < end; iv += step) body(iv); i64 induction variable.
+  void For(int64_t begin, int64_t end, int64_t step, const Body& body,
+           const char* name = "i") {
+    EmitFor(b(), I64(begin), I64(end), step, body, name);
+  }
+  void For(llvm::Value* begin, llvm::Value* end, int64_t step,
+           const Body& body, const char* name = "i") {
+    EmitFor(b(), begin, end, step, body, name);
+  }
+  // Emits `if (cond) then_body()`.
+  void If(llvm::Value* cond, const std::function<void()>& then_body) {
+    EmitIf(b(), cond, then_body);
+  }
+  // A function-entry stack slot (for accumulators that loops update).
+  llvm::AllocaInst* Alloca(llvm::Type* type, const char* name = "acc") {
+    return EmitEntryAlloca(b(), type, name);
+  }
+
+  // Hands the value of output element `index` (a multi-index over the
+  // output's shape, i64 values) to the epilogue, which applies any fused
+  // elementwise ops and stores it. Ops never store outputs directly.
+  void StoreOutput(llvm::Value* value, std::span<llvm::Value* const> index,
+                   int output = 0) {
+    store_(output, value, index);
+  }
+
+ private:
+  const ops::NodeContext& node_;
+  std::vector<llvm::Value*> input_ptrs_;
+  std::vector<llvm::Value*> output_ptrs_;
+  StoreFn store_;
+};
+
+}  // namespace jitlite::jit

@@ -1,0 +1,92 @@
+// ORC LLJIT setup and the optimization pipeline (see jit/engine.h).
+#include "jit/engine.h"
+
+#include <mutex>
+
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+namespace jitlite::jit {
+namespace {
+
+void InitializeLLVMOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+}  // namespace
+
+llvm::Expected<std::unique_ptr<JitEngine>> JitEngine::Create(const std::string& cpu) {
+  InitializeLLVMOnce();
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb) return jtmb.takeError();
+  if (!cpu.empty()) {
+    // A chosen CPU brings its own feature set (e.g. x86-64-v3 = AVX2, no AVX-512).
+    jtmb->setCPU(cpu);
+    jtmb->getFeatures() = llvm::SubtargetFeatures();
+  }
+  jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+
+  auto engine = std::unique_ptr<JitEngine>(new JitEngine());
+  auto tm = jtmb->createTargetMachine();
+  if (!tm) return tm.takeError();
+  engine->tm_ = std::move(*tm);
+  engine->cpu_ = jtmb->getCPU();
+  engine->features_ = jtmb->getFeatures().getString();
+  engine->triple_ = jtmb->getTargetTriple();
+  engine->data_layout_ = engine->tm_->createDataLayout();
+
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+  if (!jit) return jit.takeError();
+  engine->jit_ = std::move(*jit);
+  return engine;
+}
+
+void JitEngine::Optimize(llvm::Module& module, int opt_level) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopVectorization = opt_level >= 2;
+  tuning.SLPVectorization = opt_level >= 2;
+  llvm::PassBuilder pb(tm_.get(), tuning);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::OptimizationLevel level = opt_level <= 0   ? llvm::OptimizationLevel::O0
+                                  : opt_level == 1 ? llvm::OptimizationLevel::O1
+                                  : opt_level == 2 ? llvm::OptimizationLevel::O2
+                                                   : llvm::OptimizationLevel::O3;
+  llvm::ModulePassManager mpm = level == llvm::OptimizationLevel::O0
+                                    ? pb.buildO0DefaultPipeline(level)
+                                    : pb.buildPerModuleDefaultPipeline(level);
+  mpm.run(module, mam);
+}
+
+llvm::Expected<uint64_t> JitEngine::AddAndLookup(llvm::orc::ThreadSafeModule module,
+                                                 const std::string& dylib_name,
+                                                 const std::string& symbol) {
+  auto jd = jit_->createJITDylib(dylib_name);
+  if (!jd) return jd.takeError();
+  // LLVM may turn loops into memset/memcpy calls: resolve them from the process.
+  auto gen = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      data_layout_.getGlobalPrefix());
+  if (!gen) return gen.takeError();
+  jd->addGenerator(std::move(*gen));
+  if (auto err = jit_->addIRModule(*jd, std::move(module))) return std::move(err);
+  auto addr = jit_->lookup(*jd, symbol);
+  if (!addr) return addr.takeError();
+  return addr->getValue();
+}
+
+}  // namespace jitlite::jit

@@ -1,0 +1,101 @@
+// Greedy, linear fusion over the execution order (see jit/fusion.h).
+#include "jit/fusion.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "ops/op.h"
+
+namespace jitlite::jit {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+ops::OpKind KindOf(const Node& node) { return ops::FindOp(node.builtin_code)->kind(); }
+
+// Why `tensor` (produced by the current group) cannot stay in registers for
+// the elementwise `consumer`; empty when it can.
+std::string NoFuseReason(const ShapedGraph& g, int tensor, const Node& consumer) {
+  if (g.is_graph_output[tensor]) return "it is a graph output";
+  if (g.consumers[tensor].size() != 1) return "it has several consumers";
+  const Shape& out = g.tensors[consumer.outputs[0]].shape;
+  if (g.tensors[tensor].shape != out) return "shapes differ (broadcast)";
+  return "";
+}
+
+void FinishGroup(const ShapedGraph& g, FusionGroup& group, std::vector<FusionGroup>& out) {
+  if (group.nodes.empty()) return;
+  const Subgraph& sg = *g.subgraph;
+  group.symbol = "k" + std::to_string(out.size());
+  for (int n : group.nodes) group.symbol += "_" + Lower(sg.nodes[n].op_name);
+  out.push_back(std::move(group));
+  group = FusionGroup();
+}
+
+}  // namespace
+
+FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
+  const Subgraph& sg = *g.subgraph;
+  FusionPlan plan;
+  size_t num_tensors = g.tensors.size();
+  plan.buffer_root.resize(num_tensors);
+  for (size_t t = 0; t < num_tensors; ++t) plan.buffer_root[t] = static_cast<int>(t);
+  plan.materialized.assign(num_tensors, false);
+  plan.fused_into.assign(num_tensors, "");
+
+  FusionGroup current;
+  int current_tail = -1;  // tensor the current group's last node produced
+  for (const Node& node : sg.nodes) {
+    if (g.node_folded[node.index]) continue;
+    ops::OpKind kind = KindOf(node);
+    if (kind == ops::OpKind::kAlias) {
+      int in = node.inputs[0];
+      plan.buffer_root[node.outputs[0]] = plan.buffer_root[in];
+      continue;
+    }
+    if (kind == ops::OpKind::kElementwise && current_tail >= 0 && !preserve_all_tensors) {
+      auto it = std::find(node.inputs.begin(), node.inputs.end(), current_tail);
+      if (it != node.inputs.end()) {
+        std::string reason = NoFuseReason(g, current_tail, node);
+        if (reason.empty()) {
+          plan.fused_into[current_tail] = "pending";
+          current.nodes.push_back(node.index);
+          current_tail = node.outputs[0];
+          continue;
+        }
+        current.note += "not fused with node " + std::to_string(node.index) + " " +
+                        node.op_name + ": " + reason + "; ";
+      }
+    }
+    FinishGroup(g, current, plan.groups);
+    current.nodes = {node.index};
+    current.kernel_anchor = kind == ops::OpKind::kKernel;
+    current_tail = node.outputs.size() == 1 ? node.outputs[0] : -1;
+    if (kind == ops::OpKind::kKernel && node.outputs.size() != 1) current_tail = -1;
+  }
+  FinishGroup(g, current, plan.groups);
+
+  // Outputs: every tensor a group produces that is not consumed in registers.
+  for (FusionGroup& group : plan.groups) {
+    for (int n : group.nodes) {
+      for (int t : sg.nodes[n].outputs) {
+        if (plan.fused_into[t] == "pending") {
+          plan.fused_into[t] = group.symbol;
+        } else {
+          group.outputs.push_back(t);
+          plan.materialized[t] = true;
+        }
+      }
+    }
+  }
+  for (int t : sg.inputs) plan.materialized[t] = true;
+  for (size_t t = 0; t < num_tensors; ++t) {
+    if (sg.tensors[t].is_variable) plan.materialized[t] = true;
+  }
+  return plan;
+}
+
+}  // namespace jitlite::jit

@@ -1,0 +1,43 @@
+// Fusion planning: which nodes become one generated kernel. LLVM-free, so the
+// interpreter and tests can inspect the plan.
+//
+// Rules (each "no fuse" records its reason in the group's note):
+//  - an elementwise node joins the group that produced its input when that
+//    input has the same shape, exactly one consumer and is not a graph output
+//    (so the intermediate never needs memory);
+//  - a kernel node (conv, FC, pooling, ...) starts a group, and following
+//    elementwise nodes join it as its epilogue under the same rule;
+//  - alias nodes (RESHAPE, SQUEEZE, EXPAND_DIMS) emit no code: the output is
+//    the input's buffer; folded nodes emit no code either.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lib/shaped_graph.h"
+
+namespace jitlite::jit {
+
+struct FusionGroup {
+  std::vector<int> nodes;    // execution order; nodes[0] is the anchor
+  bool kernel_anchor = false;  // nodes[0] is a kKernel op
+  std::vector<int> outputs;  // tensors this group writes to memory
+  std::string symbol;        // e.g. "k3_conv_2d_add_relu"
+  std::string note;          // fusion decisions
+};
+
+struct FusionPlan {
+  std::vector<FusionGroup> groups;
+  // For each tensor: the tensor whose buffer it uses (itself unless it is the
+  // output of an alias node; chains are resolved to the root).
+  std::vector<int> buffer_root;
+  // Tensors that need memory (written by a group, graph inputs, variables).
+  std::vector<bool> materialized;
+  // For tensors fused away: the kernel that consumes them in registers.
+  std::vector<std::string> fused_into;
+};
+
+// preserve_all_tensors: every node gets its own group (nothing fused away).
+FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors);
+
+}  // namespace jitlite::jit

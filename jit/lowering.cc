@@ -1,0 +1,217 @@
+// Lowering of fusion groups to LLVM IR (see jit/lowering.h).
+//
+// A group is either a kernel op followed by an elementwise epilogue, or a
+// chain of elementwise ops. Elementwise values are composed per element
+// (XLA's elemental emitter idea): each node's EmitElement gets the values of
+// its operands, which are either loaded from memory at the broadcast index or
+// are the in-register result of an earlier node of the same group.
+#include "jit/lowering.h"
+
+#include <map>
+
+#include "jit/emitters.h"
+#include "lib/kernel_abi.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "ops/op.h"
+
+namespace jitlite::jit {
+namespace {
+
+using llvm::Value;
+
+// Per-function state: the tensor table and the loaded buffer pointers.
+class GroupLowering {
+ public:
+  GroupLowering(llvm::Module& m, const ShapedGraph& g, const FusionPlan& plan,
+                const FusionGroup& group)
+      : m_(m), g_(g), plan_(plan), group_(group), b_(m.getContext()) {}
+
+  StatusOr<llvm::Function*> Emit() {
+    llvm::LLVMContext& c = m_.getContext();
+    auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c),
+                                            {llvm::PointerType::get(c, 0)}, false);
+    fn_ = llvm::Function::Create(fn_type, llvm::Function::InternalLinkage, group_.symbol, m_);
+    fn_->addFnAttr(llvm::Attribute::NoUnwind);
+    fn_->addFnAttr(llvm::Attribute::NoInline);  // keeps kernels visible in profiles
+    b_.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn_));
+    Value* frame = fn_->getArg(0);
+    tensors_ = b_.CreateLoad(b_.getPtrTy(), frame, "tensors");
+    Status s = group_.kernel_anchor ? EmitKernelGroup() : EmitElementwiseGroup();
+    JITLITE_RETURN_IF_ERROR(s);
+    b_.CreateRetVoid();
+    return fn_;
+  }
+
+ private:
+  const Subgraph& sg() const { return *g_.subgraph; }
+  const ops::OpDef& def(int node) const { return *ops::FindOp(sg().nodes[node].builtin_code); }
+
+  // Buffer pointer of a tensor, loaded once from the tensor table (in the
+  // entry block, so loops see a loop-invariant value).
+  Value* BufferPtr(int tensor) {
+    auto it = ptrs_.find(tensor);
+    if (it != ptrs_.end()) return it->second;
+    llvm::BasicBlock& entry = fn_->getEntryBlock();
+    llvm::IRBuilder<> eb(&entry, entry.getTerminator() ? entry.getTerminator()->getIterator()
+                                                       : entry.end());
+    Value* slot = eb.CreateConstInBoundsGEP1_64(eb.getPtrTy(), tensors_,
+                                                static_cast<uint64_t>(plan_.buffer_root[tensor]));
+    auto* p = eb.CreateLoad(eb.getPtrTy(), slot, "t" + std::to_string(tensor));
+    p->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(m_.getContext(), {}));
+    ptrs_[tensor] = p;
+    return p;
+  }
+
+  // Index into `shape` (right-aligned broadcast) of the output index.
+  Value* BroadcastOffset(const Shape& shape, std::span<Value* const> out_index) {
+    std::vector<Value*> idx(shape.size());
+    size_t lead = out_index.size() - shape.size();
+    for (size_t d = 0; d < shape.size(); ++d) {
+      idx[d] = shape[d] == 1 ? b_.getInt64(0) : out_index[lead + d];
+    }
+    return LinearOffsetOf(b_, shape, idx);
+  }
+
+  // Evaluates elementwise nodes [first, end) of the group at one output
+  // element. `linear` is the flat offset when every external operand has the
+  // output's element count (no broadcast), else null and `index` is used.
+  Status EmitChain(size_t first, std::map<int, Value*>& values, std::span<Value* const> index,
+                   Value* linear) {
+    ElementEmitter ee(b_);
+    for (size_t k = first; k < group_.nodes.size(); ++k) {
+      const Node& node = sg().nodes[group_.nodes[k]];
+      std::vector<Value*> operands;
+      for (int t : node.inputs) {
+        if (t < 0) continue;
+        auto it = values.find(t);
+        if (it != values.end()) {
+          operands.push_back(it->second);
+          continue;
+        }
+        const ops::TensorState& ts = g_.tensors[t];
+        Value* off = linear ? linear : BroadcastOffset(ts.shape, index);
+        operands.push_back(LoadElement(b_, ts.dtype, BufferPtr(t), off));
+      }
+      ops::NodeContext ctx(node, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
+      Value* v = def(node.index).EmitElement(ee, ctx, operands);
+      if (v == nullptr) {
+        return Internal("node " + std::to_string(node.index) + " " + node.op_name +
+                        ": no elementwise expression");
+      }
+      values[node.outputs[0]] = v;
+    }
+    return Status::Ok();
+  }
+
+  void StoreOutputs(const std::map<int, Value*>& values, std::span<Value* const> index,
+                    Value* linear) {
+    for (int t : group_.outputs) {
+      auto it = values.find(t);
+      if (it == values.end()) continue;
+      const ops::TensorState& ts = g_.tensors[t];
+      Value* off = linear ? linear : LinearOffsetOf(b_, ts.shape, index);
+      StoreElement(b_, ts.dtype, it->second, BufferPtr(t), off);
+    }
+  }
+
+  bool AllOperandsFlat(const Shape& out_shape) {
+    int64_t n = NumElements(out_shape);
+    for (int node : group_.nodes) {
+      for (int t : sg().nodes[node].inputs) {
+        if (t >= 0 && g_.tensors[t].num_elements() != n) return false;
+      }
+    }
+    return true;
+  }
+
+  Status EmitElementwiseGroup() {
+    const Node& last = sg().nodes[group_.nodes.back()];
+    const Shape out_shape = g_.tensors[last.outputs[0]].shape;
+    Status status;
+    if (AllOperandsFlat(out_shape)) {
+      EmitFor(b_, b_.getInt64(0), b_.getInt64(NumElements(out_shape)), 1, [&](Value* i) {
+        std::map<int, Value*> values;
+        status = EmitChain(0, values, {}, i);
+        if (status.ok()) StoreOutputs(values, {}, i);
+      }, "i");
+      return status;
+    }
+    std::vector<Value*> index(out_shape.size());
+    std::function<void(size_t)> nest = [&](size_t d) {
+      if (d == out_shape.size()) {
+        std::map<int, Value*> values;
+        status = EmitChain(0, values, index, nullptr);
+        if (status.ok()) StoreOutputs(values, index, nullptr);
+        return;
+      }
+      EmitFor(b_, b_.getInt64(0), b_.getInt64(out_shape[d]), 1, [&](Value* iv) {
+        index[d] = iv;
+        nest(d + 1);
+      }, ("d" + std::to_string(d)).c_str());
+    };
+    nest(0);
+    return status;
+  }
+
+  Status EmitKernelGroup() {
+    const Node& anchor = sg().nodes[group_.nodes[0]];
+    std::vector<Value*> in_ptrs, out_ptrs;
+    for (int t : anchor.inputs) in_ptrs.push_back(t >= 0 ? BufferPtr(t) : nullptr);
+    for (int t : anchor.outputs) {
+      out_ptrs.push_back(plan_.materialized[t] ? BufferPtr(t) : nullptr);
+    }
+    Status chain_status;
+    auto store = [&](int output, Value* value, std::span<Value* const> index) {
+      std::map<int, Value*> values;
+      values[anchor.outputs.at(output)] = value;
+      if (output == 0 && chain_status.ok()) chain_status = EmitChain(1, values, index, nullptr);
+      StoreOutputs(values, index, nullptr);
+    };
+    ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
+    KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, store);
+    JITLITE_RETURN_IF_ERROR(def(anchor.index).EmitKernel(ke, ctx));
+    return chain_status;
+  }
+
+  llvm::Module& m_;
+  const ShapedGraph& g_;
+  const FusionPlan& plan_;
+  const FusionGroup& group_;
+  llvm::IRBuilder<> b_;
+  llvm::Function* fn_ = nullptr;
+  Value* tensors_ = nullptr;
+  std::map<int, Value*> ptrs_;
+};
+
+std::string NodeLabel(const Node& n) { return "node " + std::to_string(n.index) + " " + n.op_name; }
+
+}  // namespace
+
+Status LowerModule(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
+                   const std::string& entry_name) {
+  llvm::LLVMContext& c = module.getContext();
+  std::vector<llvm::Function*> kernels;
+  for (const FusionGroup& group : plan.groups) {
+    GroupLowering lowering(module, g, plan, group);
+    auto fn = lowering.Emit();
+    if (!fn.ok()) {
+      return fn.status().Annotate(NodeLabel(g.subgraph->nodes[group.nodes[0]]));
+    }
+    kernels.push_back(*fn);
+  }
+  auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {llvm::PointerType::get(c, 0)},
+                                          false);
+  auto* entry = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, entry_name, module);
+  entry->addFnAttr(llvm::Attribute::NoUnwind);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(c, "entry", entry));
+  for (llvm::Function* k : kernels) b.CreateCall(k, {entry->getArg(0)});
+  b.CreateRetVoid();
+
+  std::string err;
+  llvm::raw_string_ostream os(err);
+  if (llvm::verifyModule(module, &os)) return Internal("generated IR is invalid: " + os.str());
+  return Status::Ok();
+}
+
+}  // namespace jitlite::jit

@@ -1,0 +1,68 @@
+// The imported model: subgraphs of tensors and nodes, as read (and verified)
+// from the flatbuffer. Immutable after import; shapes here are the model's
+// static shapes. Constant data points into the model's bytes (no copies).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "jitlite/dtype.h"
+#include "jitlite/interpreter.h"
+
+namespace tflite {
+struct Operator;  // generated from lib/schema/tflite.fbs
+}
+
+namespace jitlite {
+
+int64_t NumElements(const Shape& shape);
+std::string ShapeToString(const Shape& shape);  // "[1, 224, 224, 3]"
+
+struct Tensor {
+  std::string name;
+  DType dtype = DType::kFloat32;
+  Shape shape;
+  Shape shape_signature;  // equals shape when the model has none
+  QuantizationInfo quantization;
+  SparsityInfo sparsity;
+  bool is_variable = false;
+  // Constant data inside the model bytes; null when the tensor is not a
+  // constant (its buffer is empty). data_size is in bytes.
+  const uint8_t* data = nullptr;
+  size_t data_size = 0;
+
+  bool is_constant() const { return data != nullptr; }
+};
+
+struct Node {
+  int index = 0;
+  int builtin_code = 0;     // effective BuiltinOperator code
+  std::string op_name;      // "CONV_2D", or the custom code for CUSTOM
+  std::string custom_code;  // empty unless builtin_code == 32 (CUSTOM)
+  int version = 1;
+  std::vector<int> inputs;   // -1 = omitted optional input
+  std::vector<int> outputs;
+  std::vector<int> intermediates;
+  // The flatbuffer operator, for reading builtin options (ops/ only).
+  const tflite::Operator* op = nullptr;
+};
+
+struct Subgraph {
+  std::string name;
+  std::vector<Tensor> tensors;
+  std::vector<Node> nodes;  // in execution order
+  std::vector<int> inputs;
+  std::vector<int> outputs;
+};
+
+struct Graph {
+  std::vector<Subgraph> subgraphs;
+  std::vector<SignatureInfo> signatures;
+  std::string description;
+};
+
+// "CONV_2D" for 3; "BUILTIN_<code>" for codes we have no name for.
+const char* BuiltinOpName(int builtin_code);
+
+}  // namespace jitlite

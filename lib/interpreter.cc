@@ -1,0 +1,395 @@
+// The C++ Interpreter: model + requested input shapes -> (cached) compiled
+// shape sets -> one arena and one tensor table -> Invoke calls the entry.
+//
+// AllocateTensors is where all the work happens: infer shapes, plan fusion,
+// plan the arena, compile (or reuse the shape set compiled for the same input
+// shapes before). Invoke is a single call into generated code.
+#include "jitlite/interpreter.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+#include "jit/compiler.h"
+#include "lib/arena.h"
+#include "lib/model.h"
+#include "lib/shaped_graph.h"
+
+namespace jitlite {
+namespace {
+
+struct FreeDeleter {
+  void operator()(uint8_t* p) const { std::free(p); }
+};
+using AlignedBuffer = std::unique_ptr<uint8_t, FreeDeleter>;
+
+AlignedBuffer AllocateAligned(size_t bytes) {
+  size_t rounded = (std::max<size_t>(bytes, 1) + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+  return AlignedBuffer(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, rounded)));
+}
+
+}  // namespace
+
+// Everything compiled for one set of input shapes.
+struct ShapeSet {
+  std::unique_ptr<ShapedGraph> graph;
+  jit::FusionPlan fusion;
+  ArenaPlan arena;
+  std::vector<int64_t> arena_offset;  // per tensor, -1 when not in the arena
+  jit::CompiledCode code;
+};
+
+struct Interpreter::Impl {
+  std::shared_ptr<const Model> model;
+  InterpreterOptions options;
+  std::unique_ptr<jit::Compiler> compiler;
+  std::map<int, Shape> resized;  // tensor -> requested shape
+  std::map<std::string, std::unique_ptr<ShapeSet>> cache;
+  ShapeSet* current = nullptr;
+  AlignedBuffer arena;
+  std::vector<void*> table;  // tensor pointers handed to generated code
+  bool invokable = false;
+  JitStats stats;
+
+  const Subgraph& main() const { return model->graph().subgraphs[0]; }
+
+  std::string ShapeKey() const {
+    std::string key;
+    for (const auto& [t, shape] : resized) key += std::to_string(t) + ":" + ShapeToString(shape) + ";";
+    return key;
+  }
+
+  Status EnsureCompiler() {
+    if (compiler) return Status::Ok();
+    JITLITE_ASSIGN_OR_RETURN(compiler, jit::Compiler::Create(options));
+    stats.target_cpu = compiler->target_cpu();
+    stats.target_features = compiler->target_features();
+    return Status::Ok();
+  }
+
+  StatusOr<std::unique_ptr<ShapeSet>> Build() {
+    auto set = std::make_unique<ShapeSet>();
+    std::vector<std::pair<int, Shape>> shapes(resized.begin(), resized.end());
+    JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes));
+    set->fusion = jit::PlanFusion(*set->graph, options.preserve_all_tensors);
+    PlanMemory(*set);
+    JITLITE_RETURN_IF_ERROR(EnsureCompiler());
+    JITLITE_ASSIGN_OR_RETURN(set->code, compiler->Compile(*set->graph, set->fusion));
+    return set;
+  }
+
+  // Lifetimes in kernel steps; graph inputs, outputs and variables span the
+  // whole run so their addresses stay put and their contents persist.
+  void PlanMemory(ShapeSet& set) {
+    const ShapedGraph& g = *set.graph;
+    const jit::FusionPlan& plan = set.fusion;
+    size_t n = g.tensors.size();
+    int last_step = static_cast<int>(plan.groups.size());
+    std::vector<int> first(n, last_step + 1), last(n, -1);
+    for (int step = 0; step < static_cast<int>(plan.groups.size()); ++step) {
+      for (int node : plan.groups[step].nodes) {
+        for (int t : main().nodes[node].inputs) {
+          if (t >= 0) last[plan.buffer_root[t]] = std::max(last[plan.buffer_root[t]], step);
+        }
+      }
+      for (int t : plan.groups[step].outputs) {
+        int r = plan.buffer_root[t];
+        first[r] = std::min(first[r], step);
+        last[r] = std::max(last[r], step);
+      }
+    }
+    auto whole_run = [&](int t) {
+      int r = plan.buffer_root[t];
+      first[r] = 0;
+      last[r] = last_step;
+    };
+    for (int t : main().inputs) whole_run(t);
+    for (int t : main().outputs) whole_run(t);
+    for (size_t t = 0; t < n; ++t) {
+      if (main().tensors[t].is_variable) whole_run(static_cast<int>(t));
+    }
+
+    std::vector<BufferRequest> requests;
+    std::vector<int> owner;
+    set.arena_offset.assign(n, -1);
+    for (size_t t = 0; t < n; ++t) {
+      if (plan.buffer_root[t] != static_cast<int>(t) || !plan.materialized[t]) continue;
+      if (g.tensors[t].is_constant()) continue;
+      size_t bytes = static_cast<size_t>(g.tensors[t].num_elements()) * DTypeSize(g.tensors[t].dtype);
+      int begin = first[t] > last_step ? 0 : first[t];  // never written: live from the start
+      int end = std::max(last[t], begin);                // never read: live at its write
+      requests.push_back({bytes, begin, end});
+      owner.push_back(static_cast<int>(t));
+    }
+    set.arena = PlanArena(requests);
+    for (size_t i = 0; i < owner.size(); ++i) set.arena_offset[owner[i]] = static_cast<int64_t>(set.arena.offsets[i]);
+  }
+
+  void BindArena() {
+    const ShapeSet& set = *current;
+    const ShapedGraph& g = *set.graph;
+    arena = AllocateAligned(set.arena.size);
+    std::memset(arena.get(), 0, set.arena.size);
+    table.assign(g.tensors.size(), nullptr);
+    for (size_t t = 0; t < g.tensors.size(); ++t) {
+      int r = set.fusion.buffer_root[t];
+      if (g.tensors[r].is_constant()) {
+        table[t] = const_cast<uint8_t*>(g.tensors[r].const_data);
+      } else if (set.arena_offset[r] >= 0) {
+        table[t] = arena.get() + set.arena_offset[r];
+      }
+    }
+    FillVariables();
+  }
+
+  // Variables start at zero in the quantized domain (their zero point).
+  void FillVariables() {
+    const ShapedGraph& g = *current->graph;
+    for (size_t t = 0; t < g.tensors.size(); ++t) {
+      if (!main().tensors[t].is_variable || table[t] == nullptr) continue;
+      const auto& q = main().tensors[t].quantization;
+      int64_t zp = q.zero_points.empty() ? 0 : q.zero_points[0];
+      size_t count = static_cast<size_t>(g.tensors[t].num_elements());
+      DType dt = g.tensors[t].dtype;
+      if (dt == DType::kInt8 || dt == DType::kUInt8) {
+        std::memset(table[t], static_cast<int>(zp), count);
+      } else if (dt == DType::kInt16) {
+        std::fill_n(static_cast<int16_t*>(table[t]), count, static_cast<int16_t>(zp));
+      } else {
+        std::memset(table[t], 0, count * DTypeSize(dt));
+      }
+    }
+  }
+
+  Shape CurrentShape(int t) const {
+    auto it = resized.find(t);
+    if (it != resized.end()) return it->second;
+    if (current) return current->graph->tensors[t].shape;
+    return main().tensors[t].shape;
+  }
+};
+
+Interpreter::Interpreter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Interpreter::~Interpreter() = default;
+
+namespace {
+
+StatusOr<std::unique_ptr<Interpreter::Impl>> MakeImpl(std::shared_ptr<const Model> model,
+                                                      const InterpreterOptions& options) {
+  if (options.num_threads < 1) return InvalidArgument("num_threads should >= 1");
+  auto unsupported = UnsupportedBuiltins(model->graph().subgraphs[0]);
+  if (!unsupported.empty()) {
+    std::string list;
+    for (const auto& u : unsupported) list += (list.empty() ? "" : ", ") + u;
+    return InvalidArgument("jitlite does not support these ops: " + list);
+  }
+  auto impl = std::make_unique<Interpreter::Impl>();
+  impl->model = std::move(model);
+  impl->options = options;
+  return impl;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Interpreter>> Interpreter::FromFile(const std::string& path,
+                                                             const InterpreterOptions& options) {
+  JITLITE_ASSIGN_OR_RETURN(std::shared_ptr<const Model> model, Model::FromFile(path));
+  JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl, MakeImpl(std::move(model), options));
+  return std::unique_ptr<Interpreter>(new Interpreter(std::move(impl)));
+}
+
+StatusOr<std::unique_ptr<Interpreter>> Interpreter::FromBuffer(const void* data, size_t size,
+                                                               const InterpreterOptions& options) {
+  JITLITE_ASSIGN_OR_RETURN(std::shared_ptr<const Model> model, Model::FromBuffer(data, size));
+  JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl, MakeImpl(std::move(model), options));
+  return std::unique_ptr<Interpreter>(new Interpreter(std::move(impl)));
+}
+
+int Interpreter::num_subgraphs() const {
+  return static_cast<int>(impl_->model->graph().subgraphs.size());
+}
+
+int Interpreter::num_tensors(int subgraph) const {
+  const auto& sgs = impl_->model->graph().subgraphs;
+  if (subgraph < 0 || subgraph >= static_cast<int>(sgs.size())) return 0;
+  return static_cast<int>(sgs[subgraph].tensors.size());
+}
+
+int Interpreter::num_ops(int subgraph) const {
+  const auto& sgs = impl_->model->graph().subgraphs;
+  if (subgraph < 0 || subgraph >= static_cast<int>(sgs.size())) return 0;
+  return static_cast<int>(sgs[subgraph].nodes.size());
+}
+
+const std::vector<int>& Interpreter::inputs() const { return impl_->main().inputs; }
+const std::vector<int>& Interpreter::outputs() const { return impl_->main().outputs; }
+
+StatusOr<TensorInfo> Interpreter::tensor_info(int tensor_index, int subgraph) const {
+  const auto& sgs = impl_->model->graph().subgraphs;
+  if (subgraph < 0 || subgraph >= static_cast<int>(sgs.size())) {
+    return OutOfRange("Invalid subgraph index " + std::to_string(subgraph) +
+                      " exceeds max subgraph index " + std::to_string(sgs.size() - 1));
+  }
+  const Subgraph& sg = sgs[subgraph];
+  if (tensor_index < 0 || tensor_index >= static_cast<int>(sg.tensors.size())) {
+    return OutOfRange("Invalid tensor index " + std::to_string(tensor_index) +
+                      " exceeds max tensor index " + std::to_string(sg.tensors.size()));
+  }
+  const Tensor& t = sg.tensors[tensor_index];
+  TensorInfo info;
+  info.index = tensor_index;
+  info.name = t.name;
+  info.dtype = t.dtype;
+  info.shape = subgraph == 0 ? impl_->CurrentShape(tensor_index) : t.shape;
+  info.shape_signature = t.shape_signature;
+  info.quantization = t.quantization;
+  info.sparsity = t.sparsity;
+  info.is_variable = t.is_variable;
+  info.is_constant = t.is_constant();
+  return info;
+}
+
+StatusOr<OpInfo> Interpreter::op_info(int op_index) const {
+  const Subgraph& sg = impl_->main();
+  if (op_index < 0 || op_index >= static_cast<int>(sg.nodes.size())) {
+    return OutOfRange("Invalid node index");
+  }
+  const Node& n = sg.nodes[op_index];
+  return OpInfo{n.index, n.op_name, n.builtin_code, n.inputs, n.outputs};
+}
+
+const std::vector<SignatureInfo>& Interpreter::signatures() const {
+  return impl_->model->graph().signatures;
+}
+
+bool Interpreter::has_variables() const {
+  for (const auto& sg : impl_->model->graph().subgraphs) {
+    for (const auto& t : sg.tensors) {
+      if (t.is_variable) return true;
+    }
+  }
+  return false;
+}
+
+Status Interpreter::ResizeInputTensor(int tensor_index, const Shape& shape, bool strict) {
+  const Subgraph& sg = impl_->main();
+  if (tensor_index < 0 || tensor_index >= static_cast<int>(sg.tensors.size())) {
+    return InvalidArgument("Invalid tensor index " + std::to_string(tensor_index) +
+                           " in subgraph 0 (it has " + std::to_string(sg.tensors.size()) +
+                           " tensors)");
+  }
+  const Tensor& t = sg.tensors[tensor_index];
+  if (t.is_constant()) return FailedPrecondition("Attempting to resize a fixed-size tensor.");
+  for (int32_t d : shape) {
+    if (d < 0) {
+      return InvalidArgument("Attempting to resize tensor " + std::to_string(tensor_index) +
+                             " to " + ShapeToString(shape) + ": dimensions must be >= 0");
+    }
+  }
+  if (strict) {
+    if (shape.size() != t.shape_signature.size()) {
+      return FailedPrecondition("ResizeInputTensorStrict: tensor " + std::to_string(tensor_index) +
+                                " has rank " + std::to_string(t.shape_signature.size()) +
+                                ", requested " + ShapeToString(shape));
+    }
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (t.shape_signature[d] != -1 && t.shape_signature[d] != shape[d]) {
+        return FailedPrecondition(
+            "Attempting to resize dimension " + std::to_string(d) + " of tensor " +
+            std::to_string(tensor_index) + " with value " + std::to_string(t.shape_signature[d]) +
+            " to " + std::to_string(shape[d]) +
+            ". ResizeInputTensorStrict only allows mutating unknown dimensions identified by -1.");
+      }
+    }
+  }
+  if (impl_->CurrentShape(tensor_index) == shape) return Status::Ok();
+  if (shape == t.shape) {
+    impl_->resized.erase(tensor_index);
+  } else {
+    impl_->resized[tensor_index] = shape;
+  }
+  impl_->invokable = false;
+  return Status::Ok();
+}
+
+Status Interpreter::AllocateTensors() {
+  Impl& im = *impl_;
+  if (im.invokable) return Status::Ok();
+  std::string key = im.ShapeKey();
+  auto it = im.cache.find(key);
+  if (it != im.cache.end()) {
+    im.stats.cache_hits++;
+  } else {
+    JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<ShapeSet> set, im.Build());
+    im.stats.compilations++;
+    im.stats.compile_time_ms += set->code.compile_ms;
+    im.stats.last_compile_time_ms = set->code.compile_ms;
+    it = im.cache.emplace(key, std::move(set)).first;
+  }
+  im.current = it->second.get();
+  im.stats.kernels = im.current->code.kernels;
+  im.BindArena();
+  im.invokable = true;
+  return Status::Ok();
+}
+
+Status Interpreter::Invoke() {
+  Impl& im = *impl_;
+  if (!im.invokable) return FailedPrecondition("Invoke called on model that is not ready.");
+  jl_frame frame{im.table.data(), 0, 0, nullptr};
+  im.current->code.entry(&frame);
+  return Status::Ok();
+}
+
+Status Interpreter::ResetVariableTensors() {
+  Impl& im = *impl_;
+  if (!has_variables()) return Status::Ok();
+  if (!im.invokable) {
+    return FailedPrecondition("ResetVariableTensors: call AllocateTensors first");
+  }
+  im.FillVariables();
+  return Status::Ok();
+}
+
+bool Interpreter::invokable() const { return impl_->invokable; }
+
+void* Interpreter::tensor_data(int tensor_index) {
+  Impl& im = *impl_;
+  if (!im.invokable || tensor_index < 0 || tensor_index >= static_cast<int>(im.table.size())) {
+    return nullptr;
+  }
+  return im.table[tensor_index];
+}
+
+const void* Interpreter::tensor_data(int tensor_index) const {
+  return const_cast<Interpreter*>(this)->tensor_data(tensor_index);
+}
+
+size_t Interpreter::tensor_bytes(int tensor_index) const {
+  const Impl& im = *impl_;
+  if (!im.current || tensor_index < 0 ||
+      tensor_index >= static_cast<int>(im.current->graph->tensors.size())) {
+    return 0;
+  }
+  const auto& t = im.current->graph->tensors[tensor_index];
+  return static_cast<size_t>(t.num_elements()) * DTypeSize(t.dtype);
+}
+
+std::string Interpreter::tensor_data_unavailable_reason(int tensor_index) const {
+  const Impl& im = *impl_;
+  if (tensor_index < 0 || tensor_index >= num_tensors()) return "invalid tensor index";
+  if (!im.invokable) return "Tensor data is null. Run allocate_tensors() first";
+  if (im.table[tensor_index] != nullptr) return "";
+  const std::string& k = im.current->fusion.fused_into[tensor_index];
+  if (!k.empty()) {
+    return "Tensor data is null: tensor " + std::to_string(tensor_index) +
+           " was fused into kernel " + k +
+           " and never stored (use experimental_preserve_all_tensors=True to keep it)";
+  }
+  return "Tensor data is null: tensor " + std::to_string(tensor_index) + " is not used by the model";
+}
+
+const JitStats& Interpreter::jit_stats() const { return impl_->stats; }
+
+}  // namespace jitlite

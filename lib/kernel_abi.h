@@ -1,0 +1,36 @@
+/* The ABI between jitlite's runtime and the code it generates. Versioned: a
+ * change here bumps JL_KERNEL_ABI_VERSION (it is part of every cache key).
+ *
+ * Every generated function -- each fused kernel and the per-shape entry that
+ * calls them in order -- has one signature: void fn(const jl_frame*). */
+#ifndef JITLITE_LIB_KERNEL_ABI_H_
+#define JITLITE_LIB_KERNEL_ABI_H_
+
+#include <stdint.h>
+
+#define JL_KERNEL_ABI_VERSION 1
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct jl_frame {
+  /* One pointer per tensor of the subgraph, indexed by tensor index:
+   * constants point into the model (or folded data), the rest into the
+   * arena. Null for tensors that have no memory (fused away). */
+  void* const* tensors;
+  /* The slice of a kernel's outermost loop this call runs: [begin, end).
+   * The entry function passes the full range (threads split it later). */
+  int64_t begin;
+  int64_t end;
+  /* Reserved for the runtime table (thread pool, helpers). */
+  const void* runtime;
+} jl_frame;
+
+typedef void (*jl_kernel_fn)(const jl_frame* frame);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* JITLITE_LIB_KERNEL_ABI_H_ */

@@ -1,0 +1,112 @@
+// Shape inference driver: model tensors -> TensorStates at the requested
+// input shapes, then each node's Prepare in execution order (nodes are
+// already topologically sorted in a .tflite subgraph), then constant folding.
+#include "lib/shaped_graph.h"
+
+#include <string>
+
+#include "ops/op.h"
+
+namespace jitlite {
+namespace {
+
+std::string NodeLabel(const Node& node) {
+  return "node " + std::to_string(node.index) + " " + node.op_name;
+}
+
+void InitTensorStates(const Subgraph& sg, ShapedGraph& g) {
+  g.tensors.resize(sg.tensors.size());
+  for (size_t i = 0; i < sg.tensors.size(); ++i) {
+    const Tensor& t = sg.tensors[i];
+    ops::TensorState& s = g.tensors[i];
+    s.dtype = t.dtype;
+    s.shape = t.shape;
+    s.quant = &t.quantization;
+    if (t.is_constant() && !t.is_variable) {
+      s.const_data = t.data;
+      s.const_bytes = t.data_size;
+    }
+  }
+}
+
+void IndexConsumers(const Subgraph& sg, ShapedGraph& g) {
+  g.consumers.assign(sg.tensors.size(), {});
+  g.is_graph_input.assign(sg.tensors.size(), false);
+  g.is_graph_output.assign(sg.tensors.size(), false);
+  for (const Node& node : sg.nodes) {
+    for (int t : node.inputs) {
+      if (t >= 0) g.consumers[t].push_back(node.index);
+    }
+  }
+  for (int t : sg.inputs) g.is_graph_input[t] = true;
+  for (int t : sg.outputs) g.is_graph_output[t] = true;
+}
+
+Status PrepareNode(const Node& node, ShapedGraph& g) {
+  const ops::OpDef* def = ops::FindOp(node.builtin_code);
+  if (def == nullptr && node.builtin_code == 32) {
+    return Unimplemented("Encountered unresolved custom op: " + node.custom_code + " (" +
+                         NodeLabel(node) + "); jitlite runs no custom ops yet");
+  }
+  if (def == nullptr) {
+    return Unimplemented(NodeLabel(node) + ": op is not supported by jitlite");
+  }
+  ops::NodeContext ctx(node, g.tensors);
+  JITLITE_RETURN_IF_ERROR(def->Prepare(ctx).Annotate(NodeLabel(node)));
+  for (int i = 0; i < ctx.num_outputs(); ++i) {
+    for (int32_t d : ctx.output(i).shape) {
+      if (d < 0) {
+        return Internal(NodeLabel(node) + ": shape rule left output " +
+                        std::to_string(i) + " with unknown dimensions");
+      }
+    }
+  }
+  if (def->kind() == ops::OpKind::kAlias && ctx.input(0).is_constant()) {
+    // An alias of a constant is that constant, reinterpreted.
+    ctx.mutable_output(0).const_data = ctx.input(0).const_data;
+    ctx.mutable_output(0).const_bytes = ctx.input(0).const_bytes;
+    g.node_folded[node.index] = true;
+    return Status::Ok();
+  }
+  if (def->CanFold(ctx)) {
+    auto bytes = std::make_unique<std::vector<uint8_t>>();
+    JITLITE_RETURN_IF_ERROR(def->Fold(ctx, *bytes).Annotate(NodeLabel(node)));
+    ops::TensorState& out = ctx.mutable_output(0);
+    out.const_data = bytes->data();
+    out.const_bytes = bytes->size();
+    g.folded_data.push_back(std::move(bytes));
+    g.node_folded[node.index] = true;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
+    const Subgraph& subgraph,
+    const std::vector<std::pair<int, Shape>>& resized_shapes) {
+  auto g = std::make_unique<ShapedGraph>();
+  g->subgraph = &subgraph;
+  InitTensorStates(subgraph, *g);
+  IndexConsumers(subgraph, *g);
+  for (const auto& [index, shape] : resized_shapes) g->tensors[index].shape = shape;
+  g->node_folded.assign(subgraph.nodes.size(), false);
+  for (const Node& node : subgraph.nodes) {
+    JITLITE_RETURN_IF_ERROR(PrepareNode(node, *g));
+  }
+  return g;
+}
+
+std::vector<std::string> UnsupportedBuiltins(const Subgraph& subgraph) {
+  std::vector<std::string> out;
+  for (const Node& node : subgraph.nodes) {
+    if (node.builtin_code == 32) continue;  // CUSTOM: reported at allocate
+    if (ops::FindOp(node.builtin_code) == nullptr) {
+      out.push_back("node " + std::to_string(node.index) + " " + node.op_name +
+                    " (builtin " + std::to_string(node.builtin_code) + ")");
+    }
+  }
+  return out;
+}
+
+}  // namespace jitlite

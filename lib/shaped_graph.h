@@ -1,0 +1,36 @@
+// A subgraph at concrete input shapes: every tensor's dtype and shape after
+// running each op's shape rule, plus constants folded at allocate time. This
+// is the input of fusion planning, memory planning and lowering.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "jitlite/status.h"
+#include "lib/graph.h"
+#include "ops/node_context.h"
+
+namespace jitlite {
+
+struct ShapedGraph {
+  const Subgraph* subgraph = nullptr;
+  std::vector<ops::TensorState> tensors;        // indexed like subgraph->tensors
+  std::vector<bool> node_folded;                // node computed at allocate time
+  std::vector<std::unique_ptr<std::vector<uint8_t>>> folded_data;  // owned bytes
+  std::vector<std::vector<int>> consumers;      // tensor -> consuming nodes
+  std::vector<bool> is_graph_input, is_graph_output;
+};
+
+// Builds the tensor states from the model and `input_shapes` (one shape per
+// tensor index that was resized; others keep the model's shape), then runs
+// every node's Prepare in order and folds constant nodes. Errors are prefixed
+// with "node N OP_NAME".
+StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
+    const Subgraph& subgraph,
+    const std::vector<std::pair<int, Shape>>& resized_shapes);
+
+// Names of every node whose op we do not support (for the construction-time
+// error): "node 3 SIN (builtin 66)". Custom ops are reported separately.
+std::vector<std::string> UnsupportedBuiltins(const Subgraph& subgraph);
+
+}  // namespace jitlite

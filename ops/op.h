@@ -1,0 +1,84 @@
+// The op interface. Each TFLite builtin lives in one file, ops/<name>.cc, that
+// defines `const OpDef& <name>_op()` (the registry is generated from the file
+// names, see cmake/JitliteOpRegistry.cmake). An OpDef holds everything about
+// its op: the builtin code(s), how options become attributes, the
+// shape/dtype rule (compile time only, user-grade errors) and the lowering.
+//
+// Lowering comes in three kinds:
+//  - kElementwise: out[i] = f(operands at the broadcast index i). The op only
+//    emits the scalar expression (EmitElement); jit/ builds the loops, and
+//    fuses chains of such ops into one loop or into a kernel's epilogue.
+//  - kAlias: the output is input 0's bytes reinterpreted (RESHAPE, SQUEEZE,
+//    EXPAND_DIMS); no code, the output shares the input's buffer.
+//  - kKernel: the op emits its own loop nest (EmitKernel) and hands every
+//    output element to KernelEmitter::StoreOutput, which runs the fused
+//    epilogue (following elementwise ops) and stores.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jitlite/status.h"
+#include "lib/graph.h"
+#include "ops/node_context.h"
+
+namespace llvm {
+class Value;
+}
+
+namespace jitlite::jit {
+class ElementEmitter;
+class KernelEmitter;
+}  // namespace jitlite::jit
+
+namespace jitlite::ops {
+
+enum class OpKind { kElementwise, kAlias, kKernel };
+
+class OpDef {
+ public:
+  virtual ~OpDef() = default;
+
+  // The TFLite name, e.g. "CONV_2D".
+  virtual std::string_view name() const = 0;
+  // BuiltinOperator codes this definition handles (usually one).
+  virtual std::vector<int> builtin_codes() const = 0;
+  virtual OpKind kind() const = 0;
+
+  // Compile time: checks input dtypes, ranks and attributes, and sets every
+  // output's dtype and shape for the current input shapes. Errors name the
+  // problem ("input 1 has type INT16; supported: FLOAT32, INT32"); the caller
+  // prefixes the node index and op name.
+  virtual Status Prepare(NodeContext& ctx) const = 0;
+
+  // Constant folding at allocate time (e.g. DEQUANTIZE of a float16
+  // constant): if CanFold, Fold writes output 0's bytes once and the node
+  // emits no code.
+  virtual bool CanFold(const NodeContext& ctx) const { return false; }
+  virtual Status Fold(const NodeContext& ctx, std::vector<uint8_t>& out) const {
+    return Unimplemented("constant folding");
+  }
+
+  // kElementwise: the value of one output element from the values of the
+  // node's present inputs at the same (broadcast) index, in input order.
+  // Includes the op's fused activation, if it has one.
+  virtual llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
+                                   std::span<llvm::Value* const> operands) const {
+    return nullptr;
+  }
+
+  // kKernel: emits the loop nest computing the op.
+  virtual Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const {
+    return Unimplemented("kernel emission");
+  }
+};
+
+// All registered ops (generated).
+std::span<const OpDef* const> AllOps();
+// The definition for a builtin code, or null.
+const OpDef* FindOp(int builtin_code);
+
+}  // namespace jitlite::ops
