@@ -1,0 +1,82 @@
+"""Real models against LiteRT: every model of ../shared/models whose ops jitlite
+supports, and Keras MobileNetV2 / MobileNetV3Small converted with tensorflow-cpu
+(random weights, cached outside git). Same seeded inputs on both runtimes;
+float outputs within the check_op tolerance of the output's range.
+"""
+import numpy as np
+import pytest
+
+from conftest import MODELS_DIR
+from jitlite.testing import assert_outputs_match, random_inputs, run_both
+
+# Models whose every op is in the foundation op set (float32).
+FLOAT_MODELS = [
+    "micro/hello_world_float.tflite",
+    "api/add.bin",
+    "api/multi_add.bin",
+    "api/add_shared_tensors.bin",
+    "api/sub.bin",
+    "api/no_signatures.bin",
+    "api/reverse_signature_model.bin",
+    "api/test_min_runtime.bin",
+    "api/test_model_redux_precision.bin",
+    "ops/island_partial.tflite",
+    "ops/topo_sort_fork.tflite",
+    "ops/topo_sort_fork_violation.tflite",
+    "ops/topo_sort_interleaved.tflite",
+    "ops/norm.tflite",
+    "ops/sqrt_mean_mul_ops.tflite",
+    "ops/sqrt_mean_mul_multiple.tflite",
+    "ops/constant_output_tensor.tflite",
+    "ops/simple_relu1_op.tflite",
+    "ops/simple_squeeze.tflite",
+    "ops/reverse_signature_model.tflite",
+    "ops/attn_vec_einsum.tflite",
+    "ops/k_einsum.tflite",
+    "ops/q_einsum.tflite",
+    "ops/v_einsum.tflite",
+]
+
+
+def _model_bytes(relative):
+    path = MODELS_DIR / relative
+    if not path.is_file():
+        pytest.skip(f"model corpus not available: {path} is missing")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("relative", FLOAT_MODELS)
+def test_shared_model_matches_litert(relative):
+    model = _model_bytes(relative)
+    inputs = random_inputs(model, seed=1)
+    actual, expected = run_both(model, inputs)
+    assert_outputs_match(actual, expected, context=relative)
+
+
+def test_hello_world_approximates_sine():
+    from jitlite import Interpreter
+
+    interpreter = Interpreter(model_content=_model_bytes("micro/hello_world_float.tflite"))
+    interpreter.allocate_tensors()
+    inp = interpreter.get_input_details()[0]
+    out = interpreter.get_output_details()[0]
+    errors = []
+    for x in np.linspace(0.1, 6.0, 12, dtype=np.float32):
+        interpreter.set_tensor(inp["index"], np.array([[x]], np.float32))
+        interpreter.invoke()
+        errors.append(abs(float(interpreter.get_tensor(out["index"])[0, 0]) - np.sin(x)))
+    assert max(errors) < 0.25, errors
+
+
+@pytest.mark.parametrize("name", ["mobilenet_v2", "mobilenet_v3_small"])
+def test_keras_mobilenet_matches_litert(name):
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite.testing.keras_models import keras_model_path
+
+    model = keras_model_path(name).read_bytes()
+    inputs = random_inputs(model, seed=2, input_range=(-1.0, 1.0))
+    actual, expected = run_both(model, inputs)
+    # Deep float graphs accumulate rounding differences (different summation
+    # orders in 50+ layers): 1e-4 of the output range.
+    assert_outputs_match(actual, expected, rtol_of_range=1e-4, context=name)
+    assert int(np.argmax(actual[0])) == int(np.argmax(expected[0]))
