@@ -1,0 +1,229 @@
+// CONV_2D: out[n, oh, ow, oc] = act(bias[oc] + sum over kh, kw, ic of
+//   in[n, oh*sh - pad_top + kh*dh, ow*sw - pad_left + kw*dw, g*fc + ic] * filter[oc, kh, kw, ic])
+// with NHWC input, OHWI filter (constant or a runtime tensor, always read
+// through its pointer) and an optional bias (absent = zero). Grouped
+// convolution: when the input depth is a multiple of the filter depth fc,
+// groups = cin / fc and output channel oc reads input channels of group
+// g = oc / (cout / groups), as TFLite does. Float32 only for now.
+//
+// Loop nest: n, oh, ow, [group], block of output channels; for each block a
+// few accumulators run over the valid taps kh (runtime range, padding is
+// never read) and an innermost loop that is contiguous in both input and
+// filter: over ic, or over (kw, ic) merged when dilation_w is 1 and there is
+// one group (then the kw taps of a filter row are adjacent in memory). The
+// accumulating fadd/fmul allow reassociation + contraction so LLVM
+// vectorizes that reduction; the block shares each input load between
+// several output channels.
+#include <vector>
+
+#include "jit/emitters.h"
+#include "ops/op.h"
+#include "ops/util/conv_2d_window.h"
+#include "schema/tflite_generated.h"
+
+namespace jitlite::ops {
+namespace {
+
+using conv_window::Add;
+using conv_window::Axis;
+using conv_window::Mul;
+using llvm::Value;
+
+struct ConvParams {
+  Axis h{"height", 'h'};
+  Axis w{"width", 'w'};
+  int activation = 0;
+  int64_t batch = 0, cin = 0, cout = 0;
+  int64_t filter_depth = 0;  // input channels per group
+  int64_t groups = 1;
+  int64_t group_cout = 0;    // output channels per group
+};
+
+// Reads options and shapes and checks them; shared by Prepare and EmitKernel.
+StatusOr<ConvParams> ResolveParams(const NodeContext& ctx) {
+  JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatOperands(ctx, "CONV_2D"));
+  const TensorState& in = ctx.input(0);
+  const TensorState& filter = ctx.input(1);
+  ConvParams p;
+  p.batch = in.dim(0);
+  p.cin = in.dim(3);
+  p.cout = filter.dim(0);
+  p.filter_depth = filter.dim(3);
+  if (p.cin % p.filter_depth != 0) {
+    return InvalidArgument("input 0 has " + std::to_string(p.cin) +
+                           " channels but the filter (input 1, shape " +
+                           ShapeToString(filter.shape) + ") has depth " +
+                           std::to_string(p.filter_depth) +
+                           "; the input depth must equal the filter depth (or be a multiple "
+                           "of it for a grouped convolution)");
+  }
+  p.groups = p.cin / p.filter_depth;
+  if (p.cout % p.groups != 0) {
+    return InvalidArgument("grouped convolution with " + std::to_string(p.groups) +
+                           " groups (input depth " + std::to_string(p.cin) + " / filter depth " +
+                           std::to_string(p.filter_depth) + ") needs the output channel count " +
+                           std::to_string(p.cout) + " to be a multiple of the group count");
+  }
+  p.group_cout = p.cout / p.groups;
+  JITLITE_RETURN_IF_ERROR(conv_window::CheckBias(ctx, p.cout));
+
+  const auto* opts = ctx.op() ? ctx.op()->builtin_options_as_Conv2DOptions() : nullptr;
+  int padding = opts ? static_cast<int>(opts->padding()) : 0;
+  p.h.stride = opts ? opts->stride_h() : 0;
+  p.w.stride = opts ? opts->stride_w() : 0;
+  p.h.dilation = opts ? opts->dilation_h_factor() : 1;
+  p.w.dilation = opts ? opts->dilation_w_factor() : 1;
+  p.activation = opts ? static_cast<int>(opts->fused_activation_function()) : 0;
+  JITLITE_RETURN_IF_ERROR(conv_window::CheckActivation(p.activation));
+  JITLITE_ASSIGN_OR_RETURN(bool same, conv_window::IsSamePadding(padding));
+  p.h.in = in.dim(1);
+  p.w.in = in.dim(2);
+  p.h.kernel = filter.dim(1);
+  p.w.kernel = filter.dim(2);
+  JITLITE_RETURN_IF_ERROR(conv_window::Resolve(same, p.h));
+  JITLITE_RETURN_IF_ERROR(conv_window::Resolve(same, p.w));
+  return p;
+}
+
+// Output channels computed together: each input load feeds this many
+// accumulators. 4 keeps the vectorized reduction within the 16 AVX2
+// registers with LLVM's interleaving.
+int64_t ChannelBlock(int64_t group_cout) {
+  for (int64_t b : {4, 2}) {
+    if (group_cout % b == 0) return b;
+  }
+  return 1;
+}
+
+class Conv2DEmitter {
+ public:
+  Conv2DEmitter(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParams& p)
+      : e_(e), ctx_(ctx), p_(p), block_(ChannelBlock(p.group_cout)) {
+    // Input strides (NHWC) and filter strides (OHWI), in elements.
+    in_row_ = p.w.in * p.cin;
+    in_batch_ = p.h.in * in_row_;
+    f_row_ = p.w.kernel * p.filter_depth;
+    f_oc_ = p.h.kernel * f_row_;
+  }
+
+  void Emit() {
+    for (int64_t j = 0; j < block_; ++j) acc_.push_back(e_.Alloca(e_.b().getFloatTy(), "acc"));
+    e_.For(0, p_.batch, 1, [&](Value* n) {
+      e_.For(0, p_.h.out, 1, [&](Value* oh) {
+        conv_window::Taps th = conv_window::EmitTaps(e_, p_.h, oh);
+        e_.For(0, p_.w.out, 1, [&](Value* ow) {
+          conv_window::Taps tw = conv_window::EmitTaps(e_, p_.w, ow);
+          // Offset of input element (n, first row, first column, 0); the
+          // valid tap offsets added later bring it inside the tensor.
+          Value* pixel = Add(e_, Add(e_, Mul(e_, n, in_batch_), Mul(e_, th.first, in_row_)),
+                             Mul(e_, tw.first, p_.cin));
+          Value* index[4] = {n, oh, ow, nullptr};
+          if (p_.groups == 1) {
+            EmitGroup(e_.I64(0), pixel, th, tw, index);
+          } else {
+            e_.For(0, p_.groups, 1, [&](Value* g) { EmitGroup(g, pixel, th, tw, index); }, "g");
+          }
+        }, "ow");
+      }, "oh");
+    }, "n");
+  }
+
+ private:
+  // Output channels of group g, `block_` at a time.
+  void EmitGroup(Value* g, Value* pixel, const conv_window::Taps& th,
+                 const conv_window::Taps& tw, Value* (&index)[4]) {
+    Value* in_group = Add(e_, pixel, Mul(e_, g, p_.filter_depth));
+    e_.For(0, p_.group_cout, block_, [&](Value* j) {
+      Value* oc0 = Add(e_, Mul(e_, g, p_.group_cout), j);
+      for (llvm::AllocaInst* a : acc_) e_.b().CreateStore(e_.F32(0.0f), a);
+      e_.For(th.begin, th.end, 1, [&](Value* kh) {
+        Value* in_tap = Add(e_, in_group, Mul(e_, kh, p_.h.dilation * in_row_));
+        Value* f_tap = Add(e_, Mul(e_, oc0, f_oc_), Mul(e_, kh, f_row_));
+        EmitRow(in_tap, f_tap, tw);
+      }, "kh");
+      for (int64_t k = 0; k < block_; ++k) {
+        Value* oc = Add(e_, oc0, e_.I64(k));
+        Value* v = e_.b().CreateLoad(e_.b().getFloatTy(), acc_[k]);
+        if (ctx_.has_input(2)) v = e_.b().CreateFAdd(v, e_.LoadInput(2, oc));
+        index[3] = oc;
+        e_.StoreOutput(conv_window::ApplyActivation(e_, v, p_.activation), index);
+      }
+    }, "oc");
+  }
+
+  // The taps of one filter row: the valid kw range times all ic.
+  void EmitRow(Value* in_tap, Value* f_tap, const conv_window::Taps& tw) {
+    if (p_.w.dilation == 1 && p_.groups == 1) {
+      // (kw, ic) is contiguous in input and filter: one long inner loop.
+      Value* begin = Mul(e_, tw.begin, p_.cin);
+      Value* end = Mul(e_, tw.end, p_.cin);
+      e_.For(begin, end, 1, [&](Value* t) {
+        EmitMultiplyAdd(Add(e_, in_tap, t), Add(e_, f_tap, t));
+      }, "kwic");
+      return;
+    }
+    e_.For(tw.begin, tw.end, 1, [&](Value* kw) {
+      Value* in_kw = Add(e_, in_tap, Mul(e_, kw, p_.w.dilation * p_.cin));
+      Value* f_kw = Add(e_, f_tap, Mul(e_, kw, p_.filter_depth));
+      e_.For(0, p_.filter_depth, 1, [&](Value* ic) {
+        EmitMultiplyAdd(Add(e_, in_kw, ic), Add(e_, f_kw, ic));
+      }, "ic");
+    }, "kw");
+  }
+
+  // acc[k] += in[in_off] * filter[f_off + k * f_oc_] for the block.
+  void EmitMultiplyAdd(Value* in_off, Value* f_off) {
+    llvm::IRBuilder<>& b = e_.b();
+    Value* x = e_.LoadInput(0, in_off);
+    // Reassociation lets the loop vectorizer split the sum into vector
+    // lanes; contraction allows FMA. Results differ from TFLite by float
+    // rounding only.
+    llvm::IRBuilder<>::FastMathFlagGuard guard(b);
+    llvm::FastMathFlags fmf;
+    fmf.setAllowReassoc();
+    fmf.setAllowContract();
+    b.setFastMathFlags(fmf);
+    for (int64_t k = 0; k < block_; ++k) {
+      Value* w = e_.LoadInput(1, Add(e_, f_off, e_.I64(k * f_oc_)));
+      Value* sum = b.CreateFAdd(b.CreateLoad(b.getFloatTy(), acc_[k]), b.CreateFMul(x, w));
+      b.CreateStore(sum, acc_[k]);
+    }
+  }
+
+  jit::KernelEmitter& e_;
+  const NodeContext& ctx_;
+  const ConvParams& p_;
+  int64_t block_;
+  int64_t in_row_ = 0, in_batch_ = 0, f_row_ = 0, f_oc_ = 0;
+  std::vector<llvm::AllocaInst*> acc_;
+};
+
+class Conv2DOp : public OpDef {
+ public:
+  std::string_view name() const override { return "CONV_2D"; }
+  std::vector<int> builtin_codes() const override { return {3}; }
+  OpKind kind() const override { return OpKind::kKernel; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
+    ctx.SetOutput(0, DType::kFloat32,
+                  {static_cast<int32_t>(p.batch), static_cast<int32_t>(p.h.out),
+                   static_cast<int32_t>(p.w.out), static_cast<int32_t>(p.cout)});
+    return Status::Ok();
+  }
+
+  Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
+    JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
+    Conv2DEmitter(e, ctx, p).Emit();
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+const OpDef& conv_2d_op() {
+  static const Conv2DOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops

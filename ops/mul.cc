@@ -1,0 +1,48 @@
+// MUL: out = act(a * b), numpy broadcasting up to rank 8 (what LiteRT
+// accepts). FLOAT32, INT32 and INT64; integer results wrap around like
+// TFLite's kernels. The fused activation from MulOptions follows TFLite's
+// CalculateActivationRange (ops/util/elementwise_helpers.h). Quantized and
+// float16 inputs come later.
+#include "ops/util/elementwise.h"
+#include "ops/util/elementwise_helpers.h"
+#include "schema/tflite_generated.h"
+
+namespace jitlite::ops {
+namespace {
+
+class MulOp : public OpDef {
+ public:
+  std::string_view name() const override { return "MUL"; }
+  std::vector<int> builtin_codes() const override { return {18}; }
+  OpKind kind() const override { return OpKind::kElementwise; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
+        ctx, 0, "MUL", {DType::kFloat32, DType::kInt32, DType::kInt64},
+        {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
+    JITLITE_RETURN_IF_ERROR(CheckFusedActivation(Activation(ctx)));
+    return PrepareBinary(ctx, {DType::kFloat32, DType::kInt32, DType::kInt64}, 8);
+  }
+
+  llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
+                           std::span<llvm::Value* const> v) const override {
+    llvm::Value* product = IsFloat(v[0]) ? e.b().CreateFMul(v[0], v[1]) : e.b().CreateMul(v[0], v[1]);
+    return ApplyFusedActivation(e, product, Activation(ctx));
+  }
+
+ private:
+  static int Activation(const NodeContext& ctx) {
+    const auto* opts = ctx.op()->builtin_options_as_MulOptions();
+    return opts ? static_cast<int>(opts->fused_activation_function()) : 0;
+  }
+};
+
+}  // namespace
+
+const OpDef& mul_op() {
+  static const MulOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops

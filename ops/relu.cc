@@ -1,0 +1,37 @@
+// RELU: out = x < 0 ? 0 : x, FLOAT32. Like TFLite's kernel, NaN passes
+// through and -0 stays -0. TFLite has no INT32/INT64 RELU; its quantized
+// (and float16) variants come later.
+#include "ops/util/elementwise.h"
+#include "ops/util/elementwise_helpers.h"
+
+namespace jitlite::ops {
+namespace {
+
+class ReluOp : public OpDef {
+ public:
+  std::string_view name() const override { return "RELU"; }
+  std::vector<int> builtin_codes() const override { return {19}; }
+  OpKind kind() const override { return OpKind::kElementwise; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
+    JITLITE_RETURN_IF_ERROR(
+        CheckElementwiseDType(ctx, 0, "RELU", {DType::kFloat32},
+                              {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
+    return PrepareUnary(ctx, {DType::kFloat32});
+  }
+
+  llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
+                           std::span<llvm::Value* const> v) const override {
+    return ClampBelow(e, v[0], e.F32(0.0f));
+  }
+};
+
+}  // namespace
+
+const OpDef& relu_op() {
+  static const ReluOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops

@@ -1,0 +1,37 @@
+// RELU6: out = min(max(x, 0), 6), FLOAT32. Like TFLite's kernel, NaN passes
+// through and -0 stays -0. TFLite has no INT32/INT64 RELU6; its quantized
+// (and float16) variants come later.
+#include "ops/util/elementwise.h"
+#include "ops/util/elementwise_helpers.h"
+
+namespace jitlite::ops {
+namespace {
+
+class Relu6Op : public OpDef {
+ public:
+  std::string_view name() const override { return "RELU6"; }
+  std::vector<int> builtin_codes() const override { return {21}; }
+  OpKind kind() const override { return OpKind::kElementwise; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
+    JITLITE_RETURN_IF_ERROR(
+        CheckElementwiseDType(ctx, 0, "RELU6", {DType::kFloat32},
+                              {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
+    return PrepareUnary(ctx, {DType::kFloat32});
+  }
+
+  llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
+                           std::span<llvm::Value* const> v) const override {
+    return ClampAbove(e, ClampBelow(e, v[0], e.F32(0.0f)), e.F32(6.0f));
+  }
+};
+
+}  // namespace
+
+const OpDef& relu6_op() {
+  static const Relu6Op op;
+  return op;
+}
+
+}  // namespace jitlite::ops

@@ -1,0 +1,37 @@
+// RELU_N1_TO_1: out = min(max(x, -1), 1), FLOAT32. Like TFLite's kernel, NaN
+// passes through. TFLite has no INT32/INT64 variant; its quantized (and
+// float16) variants come later.
+#include "ops/util/elementwise.h"
+#include "ops/util/elementwise_helpers.h"
+
+namespace jitlite::ops {
+namespace {
+
+class ReluN1To1Op : public OpDef {
+ public:
+  std::string_view name() const override { return "RELU_N1_TO_1"; }
+  std::vector<int> builtin_codes() const override { return {20}; }
+  OpKind kind() const override { return OpKind::kElementwise; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
+    JITLITE_RETURN_IF_ERROR(
+        CheckElementwiseDType(ctx, 0, "RELU_N1_TO_1", {DType::kFloat32},
+                              {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
+    return PrepareUnary(ctx, {DType::kFloat32});
+  }
+
+  llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
+                           std::span<llvm::Value* const> v) const override {
+    return ClampAbove(e, ClampBelow(e, v[0], e.F32(-1.0f)), e.F32(1.0f));
+  }
+};
+
+}  // namespace
+
+const OpDef& relu_n1_to_1_op() {
+  static const ReluN1To1Op op;
+  return op;
+}
+
+}  // namespace jitlite::ops

@@ -1,0 +1,237 @@
+// MEAN/SUM shape rule and loop nests (see ops/util/mean_sum_reduce.h).
+//
+// Two loop forms:
+//  - general: for each output element, a nest over the reduced dims (input
+//    order, so the innermost reduced dim is the most contiguous one) into a
+//    scalar accumulator; the float add may reassociate so the loop vectorizes;
+//  - kept innermost dims (e.g. MEAN over H, W of NHWC): the trailing kept dims
+//    form a row of at most kMaxStackRow accumulators on the stack, and the
+//    reduced dims are walked outside it, so every inner loop is a contiguous
+//    row update `acc[c] += x[base + c]`.
+#include "ops/util/mean_sum_reduce.h"
+
+#include <algorithm>
+#include <functional>
+#include <string>
+
+#include "schema/tflite_generated.h"
+
+namespace jitlite::ops {
+namespace {
+
+using llvm::Value;
+
+// Longest accumulator row the second form keeps on the stack (16-32 KB).
+constexpr int64_t kMaxStackRow = 4096;
+
+// What one reduction accumulates in: float for FLOAT32; for integers
+// TFLite's types: SUM adds in the input type (int32 wraps), MEAN sums int32
+// and int64 inputs in int64 before dividing.
+llvm::Type* AccType(llvm::LLVMContext& c, DType dtype, ReduceKind kind) {
+  if (dtype == DType::kFloat32) return llvm::Type::getFloatTy(c);
+  if (dtype == DType::kInt32 && kind == ReduceKind::kSum) return llvm::Type::getInt32Ty(c);
+  return llvm::Type::getInt64Ty(c);
+}
+
+Value* Accumulate(llvm::IRBuilder<>& b, Value* acc, Value* x) {
+  if (x->getType() != acc->getType()) x = b.CreateSExt(x, acc->getType());
+  if (!acc->getType()->isFloatingPointTy()) return b.CreateAdd(acc, x);
+  // Reassociation lets the loop vectorizer split the sum into lanes; the
+  // result differs from TFLite's sequential sum by rounding only.
+  llvm::IRBuilder<>::FastMathFlagGuard guard(b);
+  llvm::FastMathFlags f;
+  f.setAllowReassoc();
+  f.setAllowContract();
+  b.setFastMathFlags(f);
+  return b.CreateFAdd(acc, x);
+}
+
+// The output value from the accumulated sum.
+Value* Finish(jit::KernelEmitter& e, Value* acc, DType dtype, ReduceKind kind, int64_t count) {
+  if (kind == ReduceKind::kSum) return acc;
+  llvm::IRBuilder<>& b = e.b();
+  if (dtype == DType::kFloat32) {
+    // Sum, then divide (TFLite's order); an empty reduction gives 0/0 = NaN,
+    // which is also what TFLite writes for an empty input.
+    return b.CreateFDiv(acc, e.F32(static_cast<float>(count)));
+  }
+  // Integer mean: C++ division of the 64-bit sum (truncates toward zero).
+  // Empty input: TFLite fills the output with T's "quiet NaN", i.e. 0.
+  if (count == 0) return e.Const(dtype, 0);
+  Value* q = b.CreateSDiv(acc, e.I64(count));
+  return dtype == DType::kInt32 ? b.CreateTrunc(q, b.getInt32Ty()) : q;
+}
+
+// Nested loops over `dims` of `shape` (outer to inner), setting idx[d].
+void Nest(jit::KernelEmitter& e, const std::vector<int>& dims, const Shape& shape,
+          std::vector<Value*>& idx, const std::function<void()>& leaf, size_t k = 0) {
+  if (k == dims.size()) {
+    leaf();
+    return;
+  }
+  int d = dims[k];
+  e.For(0, shape[d], 1, [&](Value* iv) {
+    idx[d] = iv;
+    Nest(e, dims, shape, idx, leaf, k + 1);
+  }, "r");
+}
+
+// Output multi-index of the input index's kept dims.
+std::vector<Value*> OutIndex(jit::KernelEmitter& e, const ReducePlan& plan,
+                             const std::vector<Value*>& in_idx) {
+  std::vector<Value*> out;
+  for (size_t d = 0; d < plan.reduced.size(); ++d) {
+    if (!plan.reduced[d]) {
+      out.push_back(in_idx[d]);
+    } else if (plan.keep_dims) {
+      out.push_back(e.I64(0));
+    }
+  }
+  return out;
+}
+
+// First dim of the trailing run of kept dims whose product fits the stack
+// row; rank when there is none (the innermost dim is reduced or too long).
+int StackRowStart(const ReducePlan& plan, const Shape& in_shape) {
+  int r = static_cast<int>(in_shape.size());
+  int k = r;
+  int64_t row = 1;
+  while (k > 0 && !plan.reduced[k - 1] && row * in_shape[k - 1] <= kMaxStackRow) {
+    row *= in_shape[k - 1];
+    --k;
+  }
+  return k;
+}
+
+void EmitGeneral(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, ReduceKind kind) {
+  llvm::IRBuilder<>& b = e.b();
+  const Shape& in_shape = e.node().input(0).shape;
+  std::vector<int> kept, red;
+  for (int d = 0; d < static_cast<int>(in_shape.size()); ++d) {
+    (plan.reduced[d] ? red : kept).push_back(d);
+  }
+  llvm::Type* acc_ty = AccType(e.context(), dtype, kind);
+  llvm::AllocaInst* acc = e.Alloca(acc_ty, "acc");
+  std::vector<Value*> idx(in_shape.size(), nullptr);
+  Nest(e, kept, in_shape, idx, [&] {
+    b.CreateStore(llvm::Constant::getNullValue(acc_ty), acc);
+    Nest(e, red, in_shape, idx, [&] {
+      Value* x = e.LoadInput(0, e.LinearOffset(in_shape, idx));
+      b.CreateStore(Accumulate(b, b.CreateLoad(acc_ty, acc), x), acc);
+    });
+    Value* v = Finish(e, b.CreateLoad(acc_ty, acc), dtype, kind, plan.count);
+    e.StoreOutput(v, OutIndex(e, plan, idx));
+  });
+}
+
+void EmitStackRow(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, ReduceKind kind,
+                  int k) {
+  llvm::IRBuilder<>& b = e.b();
+  const Shape& in_shape = e.node().input(0).shape;
+  int r = static_cast<int>(in_shape.size());
+  std::vector<int> outer_kept, red, tail;
+  for (int d = 0; d < r; ++d) {
+    if (d >= k) {
+      tail.push_back(d);
+    } else {
+      (plan.reduced[d] ? red : outer_kept).push_back(d);
+    }
+  }
+  Shape tail_shape(in_shape.begin() + k, in_shape.end());
+  int64_t row = NumElements(tail_shape);
+  llvm::Type* acc_ty = AccType(e.context(), dtype, kind);
+  llvm::AllocaInst* buf = e.Alloca(llvm::ArrayType::get(acc_ty, row), "row");
+  auto slot = [&](Value* c) { return b.CreateInBoundsGEP(acc_ty, buf, c); };
+
+  std::vector<Value*> idx(r, nullptr);
+  Nest(e, outer_kept, in_shape, idx, [&] {
+    e.For(0, row, 1, [&](Value* c) {
+      b.CreateStore(llvm::Constant::getNullValue(acc_ty), slot(c));
+    }, "zero");
+    Nest(e, red, in_shape, idx, [&] {
+      for (int d : tail) idx[d] = e.I64(0);
+      Value* base = e.LinearOffset(in_shape, idx);
+      e.For(0, row, 1, [&](Value* c) {
+        Value* x = e.LoadInput(0, b.CreateAdd(base, c, "", true, true));
+        Value* p = slot(c);
+        b.CreateStore(Accumulate(b, b.CreateLoad(acc_ty, p), x), p);
+      }, "c");
+    });
+    Nest(e, tail, in_shape, idx, [&] {
+      std::vector<Value*> tail_idx(idx.begin() + k, idx.end());
+      Value* c = jit::LinearOffsetOf(b, tail_shape, tail_idx);
+      Value* v = Finish(e, b.CreateLoad(acc_ty, slot(c)), dtype, kind, plan.count);
+      e.StoreOutput(v, OutIndex(e, plan, idx));
+    });
+  });
+}
+
+}  // namespace
+
+StatusOr<ReducePlan> PlanReduce(const NodeContext& ctx) {
+  const TensorState& in = ctx.input(0);
+  const TensorState& axes_t = ctx.input(1);
+  if (!axes_t.is_constant()) {
+    return Unimplemented("input 1 (axes) is not a constant tensor; computed reduction axes "
+                         "are not supported yet");
+  }
+  if (axes_t.dtype != DType::kInt32 && axes_t.dtype != DType::kInt64) {
+    return InvalidArgument(std::string("input 1 (axes) has type ") + DTypeName(axes_t.dtype) +
+                           "; expected INT32 or INT64");
+  }
+  JITLITE_ASSIGN_OR_RETURN(std::vector<int64_t> axes, ReadConstInts(axes_t, "axes"));
+  const auto* opts = ctx.op()->builtin_options_as_ReducerOptions();
+  ReducePlan plan;
+  plan.keep_dims = opts != nullptr && opts->keep_dims();
+  const int r = in.rank();
+  plan.reduced.assign(r, false);
+  // A scalar input is its own reduction: TFLite ignores the axes then.
+  if (r > 0) {
+    for (int64_t a : axes) {
+      if (a < -r || a >= r) {
+        return InvalidArgument("axis " + std::to_string(a) + " is out of range for input 0 " +
+                               ShapeToString(in.shape) + " (valid: " + std::to_string(-r) +
+                               ".." + std::to_string(r - 1) + ")");
+      }
+      plan.reduced[a < 0 ? a + r : a] = true;  // duplicates reduce once
+    }
+  }
+  for (int d = 0; d < r; ++d) {
+    if (plan.reduced[d]) {
+      plan.count *= in.dim(d);
+      if (plan.keep_dims) plan.out_shape.push_back(1);
+    } else {
+      plan.out_shape.push_back(in.dim(d));
+    }
+  }
+  return plan;
+}
+
+Status PrepareMeanSum(NodeContext& ctx, const char* op_name) {
+  JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
+  DType t = ctx.input(0).dtype;
+  if (t != DType::kFloat32 && t != DType::kInt32 && t != DType::kInt64) {
+    return Unimplemented(std::string(op_name) + " of " + DTypeName(t) +
+                         " is not supported yet (supported: FLOAT32, INT32, INT64)");
+  }
+  JITLITE_ASSIGN_OR_RETURN(ReducePlan plan, PlanReduce(ctx));
+  ctx.SetOutput(0, t, plan.out_shape);
+  return Status::Ok();
+}
+
+Status EmitMeanSum(jit::KernelEmitter& e, const NodeContext& ctx, ReduceKind kind) {
+  JITLITE_ASSIGN_OR_RETURN(ReducePlan plan, PlanReduce(ctx));
+  if (NumElements(plan.out_shape) == 0) return Status::Ok();  // nothing to write
+  const Shape& in_shape = ctx.input(0).shape;
+  DType dtype = ctx.input(0).dtype;
+  int k = StackRowStart(plan, in_shape);
+  bool any_reduced = std::find(plan.reduced.begin(), plan.reduced.end(), true) != plan.reduced.end();
+  if (k < static_cast<int>(in_shape.size()) && any_reduced) {
+    EmitStackRow(e, plan, dtype, kind, k);
+  } else {
+    EmitGeneral(e, plan, dtype, kind);
+  }
+  return Status::Ok();
+}
+
+}  // namespace jitlite::ops
