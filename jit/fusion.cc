@@ -95,6 +95,17 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
   for (size_t t = 0; t < num_tensors; ++t) {
     if (sg.tensors[t].is_variable) plan.materialized[t] = true;
   }
+  // A tensor that nodes read but nothing writes (not an input, not a
+  // constant) still gets zeroed memory, as TFLite's arena gives it.
+  std::vector<bool> produced(num_tensors, false);
+  for (const Node& node : sg.nodes) {
+    for (int t : node.outputs) produced[t] = true;
+  }
+  for (const Node& node : sg.nodes) {
+    for (int t : node.inputs) {
+      if (t >= 0 && !produced[t] && !g.tensors[t].is_constant()) plan.materialized[t] = true;
+    }
+  }
   return plan;
 }
 

@@ -117,8 +117,10 @@ struct Interpreter::Impl {
       if (plan.buffer_root[t] != static_cast<int>(t) || !plan.materialized[t]) continue;
       if (g.tensors[t].is_constant()) continue;
       size_t bytes = static_cast<size_t>(g.tensors[t].num_elements()) * DTypeSize(g.tensors[t].dtype);
-      int begin = first[t] > last_step ? 0 : first[t];  // never written: live from the start
-      int end = std::max(last[t], begin);                // never read: live at its write
+      // Never written: live for the whole run so it keeps its zeros.
+      bool never_written = first[t] > last_step;
+      int begin = never_written ? 0 : first[t];
+      int end = never_written ? last_step : std::max(last[t], begin);  // never read: at its write
       requests.push_back({bytes, begin, end});
       owner.push_back(static_cast<int>(t));
     }
