@@ -42,6 +42,21 @@ void IndexConsumers(const Subgraph& sg, ShapedGraph& g) {
   for (int t : sg.outputs) g.is_graph_output[t] = true;
 }
 
+// A node may not write a tensor it reads: TFLite rejects such a model at
+// allocate time, and lowering assumes outputs never alias inputs.
+Status CheckNotInPlace(const Node& node) {
+  for (size_t o = 0; o < node.outputs.size(); ++o) {
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      if (node.inputs[i] == node.outputs[o]) {
+        return FailedPrecondition(NodeLabel(node) + ": tensor " + std::to_string(node.outputs[o]) +
+                                  " is both input " + std::to_string(i) + " and output " +
+                                  std::to_string(o));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Status PrepareNode(const Node& node, ShapedGraph& g) {
   const ops::OpDef* def = ops::FindOp(node.builtin_code);
   if (def == nullptr && node.builtin_code == 32) {
@@ -51,6 +66,7 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
   if (def == nullptr) {
     return Unimplemented(NodeLabel(node) + ": op is not supported by jitlite");
   }
+  JITLITE_RETURN_IF_ERROR(CheckNotInPlace(node));
   ops::NodeContext ctx(node, g.tensors);
   JITLITE_RETURN_IF_ERROR(def->Prepare(ctx).Annotate(NodeLabel(node)));
   for (int i = 0; i < ctx.num_outputs(); ++i) {

@@ -14,7 +14,6 @@ FLOAT_MODELS = [
     "micro/hello_world_float.tflite",
     "api/add.bin",
     "api/multi_add.bin",
-    "api/add_shared_tensors.bin",
     "api/sub.bin",
     "api/no_signatures.bin",
     "api/reverse_signature_model.bin",
@@ -29,7 +28,6 @@ FLOAT_MODELS = [
     "ops/sqrt_mean_mul_multiple.tflite",
     "ops/constant_output_tensor.tflite",
     "ops/simple_relu1_op.tflite",
-    "ops/simple_squeeze.tflite",
     "ops/reverse_signature_model.tflite",
     "ops/attn_vec_einsum.tflite",
     "ops/k_einsum.tflite",
@@ -43,6 +41,27 @@ def _model_bytes(relative):
     if not path.is_file():
         pytest.skip(f"model corpus not available: {path} is missing")
     return path.read_bytes()
+
+
+# Models LiteRT loads but refuses at allocate_tensors; jitlite must refuse them
+# the same way (RuntimeError), not run them.
+INCONSISTENT_MODELS = {
+    "api/add_shared_tensors.bin": "is both input 0 and output 0",  # an in-place ADD
+    "ops/simple_squeeze.tflite": "squeeze",  # squeezes a dim of a rank-0 tensor
+}
+
+
+@pytest.mark.parametrize("relative", sorted(INCONSISTENT_MODELS))
+def test_inconsistent_model_fails_at_allocate_like_litert(relative):
+    from ai_edge_litert.interpreter import Interpreter as LiteRT
+    from jitlite import Interpreter
+
+    model = _model_bytes(relative)
+    with pytest.raises(RuntimeError):
+        LiteRT(model_content=model).allocate_tensors()
+    interpreter = Interpreter(model_content=model)
+    with pytest.raises(RuntimeError, match=INCONSISTENT_MODELS[relative]):
+        interpreter.allocate_tensors()
 
 
 @pytest.mark.parametrize("relative", FLOAT_MODELS)
