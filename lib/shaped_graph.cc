@@ -118,8 +118,11 @@ std::vector<std::string> UnsupportedBuiltins(const Subgraph& subgraph) {
   for (const Node& node : subgraph.nodes) {
     if (node.builtin_code == 32) continue;  // CUSTOM: reported at allocate
     if (ops::FindOp(node.builtin_code) == nullptr) {
-      out.push_back("node " + std::to_string(node.index) + " " + node.op_name +
-                    " (builtin " + std::to_string(node.builtin_code) + ")");
+      std::string dtype = node.inputs.empty() || node.inputs[0] < 0
+                              ? ""
+                              : std::string(", ") + DTypeName(subgraph.tensors[node.inputs[0]].dtype);
+      out.push_back("node " + std::to_string(node.index) + " " + node.op_name + " (builtin " +
+                    std::to_string(node.builtin_code) + dtype + ")");
     }
   }
   return out;
