@@ -82,9 +82,11 @@ class KernelEmitter : public ElementEmitter {
 
   KernelEmitter(llvm::IRBuilder<>& b, const ops::NodeContext& node,
                 std::vector<llvm::Value*> input_ptrs,
-                std::vector<llvm::Value*> output_ptrs, StoreFn store)
+                std::vector<llvm::Value*> output_ptrs, std::vector<llvm::Value*> packed_ptrs,
+                StoreFn store)
       : ElementEmitter(b), node_(node), input_ptrs_(std::move(input_ptrs)),
-        output_ptrs_(std::move(output_ptrs)), store_(std::move(store)) {}
+        output_ptrs_(std::move(output_ptrs)), packed_ptrs_(std::move(packed_ptrs)),
+        store_(std::move(store)) {}
 
   const ops::NodeContext& node() const { return node_; }
 
@@ -92,6 +94,8 @@ class KernelEmitter : public ElementEmitter {
   // Constants (weights) are passed by pointer too, never baked into IR.
   llvm::Value* InputPtr(int i) const { return input_ptrs_.at(i); }
   llvm::Value* OutputPtr(int i) const { return output_ptrs_.at(i); }
+  // Buffer k that the op made in OpDef::PackConstants (64-byte aligned).
+  llvm::Value* PackedPtr(int k) const { return packed_ptrs_.at(k); }
 
   // Loads input i's element at a linear element offset (i64), converted to
   // its register type (ElementType).
@@ -129,6 +133,7 @@ class KernelEmitter : public ElementEmitter {
   const ops::NodeContext& node_;
   std::vector<llvm::Value*> input_ptrs_;
   std::vector<llvm::Value*> output_ptrs_;
+  std::vector<llvm::Value*> packed_ptrs_;
   StoreFn store_;
 };
 

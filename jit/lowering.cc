@@ -52,14 +52,18 @@ class GroupLowering {
   Value* BufferPtr(int tensor) {
     auto it = ptrs_.find(tensor);
     if (it != ptrs_.end()) return it->second;
+    Value* p = LoadTableSlot(plan_.buffer_root[tensor], "t" + std::to_string(tensor));
+    ptrs_[tensor] = p;
+    return p;
+  }
+
+  Value* LoadTableSlot(int slot, const std::string& name) {
     llvm::BasicBlock& entry = fn_->getEntryBlock();
     llvm::IRBuilder<> eb(&entry, entry.getTerminator() ? entry.getTerminator()->getIterator()
                                                        : entry.end());
-    Value* slot = eb.CreateConstInBoundsGEP1_64(eb.getPtrTy(), tensors_,
-                                                static_cast<uint64_t>(plan_.buffer_root[tensor]));
-    auto* p = eb.CreateLoad(eb.getPtrTy(), slot, "t" + std::to_string(tensor));
+    Value* addr = eb.CreateConstInBoundsGEP1_64(eb.getPtrTy(), tensors_, static_cast<uint64_t>(slot));
+    auto* p = eb.CreateLoad(eb.getPtrTy(), addr, name);
     p->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(m_.getContext(), {}));
-    ptrs_[tensor] = p;
     return p;
   }
 
@@ -168,8 +172,13 @@ class GroupLowering {
       if (output == 0 && chain_status.ok()) chain_status = EmitChain(1, values, index, nullptr);
       StoreOutputs(values, index, nullptr);
     };
+    std::vector<Value*> packed_ptrs;
+    for (size_t k = 0; k < g_.packed[anchor.index].size(); ++k) {
+      int slot = g_.packed_first_slot[anchor.index] + static_cast<int>(k);
+      packed_ptrs.push_back(LoadTableSlot(slot, "packed" + std::to_string(k)));
+    }
     ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
-    KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, store);
+    KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, packed_ptrs, store);
     JITLITE_RETURN_IF_ERROR(def(anchor.index).EmitKernel(ke, ctx));
     return chain_status;
   }

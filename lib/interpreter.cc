@@ -12,24 +12,12 @@
 #include <map>
 
 #include "jit/compiler.h"
+#include "lib/aligned_buffer.h"
 #include "lib/arena.h"
 #include "lib/model.h"
 #include "lib/shaped_graph.h"
 
 namespace jitlite {
-namespace {
-
-struct FreeDeleter {
-  void operator()(uint8_t* p) const { std::free(p); }
-};
-using AlignedBuffer = std::unique_ptr<uint8_t, FreeDeleter>;
-
-AlignedBuffer AllocateAligned(size_t bytes) {
-  size_t rounded = (std::max<size_t>(bytes, 1) + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
-  return AlignedBuffer(static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, rounded)));
-}
-
-}  // namespace
 
 // Everything compiled for one set of input shapes.
 struct ShapeSet {
@@ -131,15 +119,20 @@ struct Interpreter::Impl {
   void BindArena() {
     const ShapeSet& set = *current;
     const ShapedGraph& g = *set.graph;
-    arena = AllocateAligned(set.arena.size);
-    std::memset(arena.get(), 0, set.arena.size);
-    table.assign(g.tensors.size(), nullptr);
+    arena = AlignedBuffer(set.arena.size);
+    std::memset(arena.data(), 0, set.arena.size);
+    table.assign(g.tensors.size() + g.num_packed_slots, nullptr);
+    for (size_t n = 0; n < g.packed.size(); ++n) {
+      for (size_t k = 0; k < g.packed[n].size(); ++k) {
+        table[g.packed_first_slot[n] + k] = const_cast<uint8_t*>(g.packed[n][k].data());
+      }
+    }
     for (size_t t = 0; t < g.tensors.size(); ++t) {
       int r = set.fusion.buffer_root[t];
       if (g.tensors[r].is_constant()) {
         table[t] = const_cast<uint8_t*>(g.tensors[r].const_data);
       } else if (set.arena_offset[r] >= 0) {
-        table[t] = arena.get() + set.arena_offset[r];
+        table[t] = arena.data() + set.arena_offset[r];
       }
     }
     FillVariables();
@@ -358,9 +351,7 @@ bool Interpreter::invokable() const { return impl_->invokable; }
 
 void* Interpreter::tensor_data(int tensor_index) {
   Impl& im = *impl_;
-  if (!im.invokable || tensor_index < 0 || tensor_index >= static_cast<int>(im.table.size())) {
-    return nullptr;
-  }
+  if (!im.invokable || tensor_index < 0 || tensor_index >= num_tensors()) return nullptr;
   return im.table[tensor_index];
 }
 

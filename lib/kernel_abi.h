@@ -17,7 +17,8 @@ extern "C" {
 typedef struct jl_frame {
   /* One pointer per tensor of the subgraph, indexed by tensor index:
    * constants point into the model (or folded data), the rest into the
-   * arena. Null for tensors that have no memory (fused away). */
+   * arena. Null for tensors that have no memory (fused away). After the
+   * tensors come the buffers ops packed from constants at allocate time. */
   void* const* tensors;
   /* The slice of a kernel's outermost loop this call runs: [begin, end).
    * The entry function passes the full range (threads split it later). */

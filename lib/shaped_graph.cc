@@ -92,7 +92,11 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
     out.const_bytes = bytes->size();
     g.folded_data.push_back(std::move(bytes));
     g.node_folded[node.index] = true;
+    return Status::Ok();
   }
+  JITLITE_RETURN_IF_ERROR(def->PackConstants(ctx, g.packed[node.index]).Annotate(NodeLabel(node)));
+  g.packed_first_slot[node.index] = static_cast<int>(g.tensors.size()) + g.num_packed_slots;
+  g.num_packed_slots += static_cast<int>(g.packed[node.index].size());
   return Status::Ok();
 }
 
@@ -107,6 +111,8 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
   IndexConsumers(subgraph, *g);
   for (const auto& [index, shape] : resized_shapes) g->tensors[index].shape = shape;
   g->node_folded.assign(subgraph.nodes.size(), false);
+  g->packed.resize(subgraph.nodes.size());
+  g->packed_first_slot.assign(subgraph.nodes.size(), -1);
   for (const Node& node : subgraph.nodes) {
     JITLITE_RETURN_IF_ERROR(PrepareNode(node, *g));
   }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "jitlite/status.h"
+#include "lib/aligned_buffer.h"
 #include "lib/graph.h"
 #include "ops/node_context.h"
 
@@ -19,6 +20,12 @@ struct ShapedGraph {
   std::vector<std::unique_ptr<std::vector<uint8_t>>> folded_data;  // owned bytes
   std::vector<std::vector<int>> consumers;      // tensor -> consuming nodes
   std::vector<bool> is_graph_input, is_graph_output;
+  // Buffers each node packed from its constants (OpDef::PackConstants). In
+  // the tensor table they follow the tensors: node n's buffer k is at slot
+  // packed_first_slot[n] + k.
+  std::vector<std::vector<AlignedBuffer>> packed;
+  std::vector<int> packed_first_slot;
+  int num_packed_slots = 0;
 };
 
 // Builds the tensor states from the model and `input_shapes` (one shape per

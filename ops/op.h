@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "jitlite/status.h"
+#include "lib/aligned_buffer.h"
 #include "lib/graph.h"
 #include "ops/node_context.h"
 
@@ -60,6 +61,13 @@ class OpDef {
   virtual bool CanFold(const NodeContext& ctx) const { return false; }
   virtual Status Fold(const NodeContext& ctx, std::vector<uint8_t>& out) const {
     return Unimplemented("constant folding");
+  }
+
+  // kKernel ops: buffers derived from constant inputs once per allocate
+  // (e.g. weights packed into a microkernel's layout). Generated code reads
+  // buffer k through KernelEmitter::PackedPtr(k), never the IR itself.
+  virtual Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const {
+    return Status::Ok();
   }
 
   // kElementwise: the value of one output element from the values of the
