@@ -3,18 +3,32 @@
 #include "jit/compiler.h"
 
 #include <chrono>
+#include <cstdlib>
 
 #include "jit/engine.h"
 #include "jit/lowering.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
 
 namespace jitlite::jit {
 namespace {
 
 Status FromLLVM(llvm::Error err, const std::string& what) {
   return Internal(what + ": " + llvm::toString(std::move(err)));
+}
+
+// JITLITE_DUMP_DIR=dir writes each optimized module as dir/<name>.ll (feed it
+// to llc-19 -mcpu=<target_cpu> for the assembly).
+void MaybeDumpModule(const llvm::Module& module) {
+  const char* dir = std::getenv("JITLITE_DUMP_DIR");
+  if (dir == nullptr || *dir == '\0') return;
+  std::error_code ec;
+  llvm::raw_fd_ostream out(std::string(dir) + "/" + module.getName().str() + ".ll", ec,
+                           llvm::sys::fs::OF_Text);
+  if (!ec) module.print(out, nullptr);
 }
 
 }  // namespace
@@ -43,6 +57,7 @@ StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan&
   const std::string entry_name = "jl_entry";
   JITLITE_RETURN_IF_ERROR(LowerModule(*module, g, plan, entry_name));
   engine_->Optimize(*module, opt_level_);
+  MaybeDumpModule(*module);
   auto addr = engine_->AddAndLookup(
       llvm::orc::ThreadSafeModule(std::move(module), std::move(context)),
       "shape_set_" + std::to_string(id), entry_name);

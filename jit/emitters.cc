@@ -107,14 +107,14 @@ Value* ElementEmitter::Const(DType dtype, double v) {
 }
 
 Value* ElementEmitter::Max(Value* a, Value* bv) {
-  if (a->getType()->isFloatingPointTy()) {
+  if (a->getType()->isFPOrFPVectorTy()) {
     return b_.CreateSelect(b_.CreateFCmpOGT(a, bv), a, bv);
   }
   return b_.CreateSelect(b_.CreateICmpSGT(a, bv), a, bv);
 }
 
 Value* ElementEmitter::Min(Value* a, Value* bv) {
-  if (a->getType()->isFloatingPointTy()) {
+  if (a->getType()->isFPOrFPVectorTy()) {
     return b_.CreateSelect(b_.CreateFCmpOLT(a, bv), a, bv);
   }
   return b_.CreateSelect(b_.CreateICmpSLT(a, bv), a, bv);
@@ -186,7 +186,7 @@ Value* ElementEmitter::Logistic(Value* x) {
 }
 
 Value* ElementEmitter::Activation(Value* x, int activation) {
-  bool is_float = x->getType()->isFloatingPointTy();
+  bool is_float = x->getType()->isFPOrFPVectorTy();
   auto c = [&](double v) -> Value* {
     if (is_float) return llvm::ConstantFP::get(x->getType(), v);
     return llvm::ConstantInt::get(x->getType(), static_cast<uint64_t>(static_cast<int64_t>(v)), true);

@@ -63,7 +63,7 @@ class ElementEmitter {
   llvm::Value* Clamp(llvm::Value* x, llvm::Value* lo, llvm::Value* hi);
   // Applies a TFLite ActivationFunctionType (0 NONE, 1 RELU, 2 RELU_N1_TO_1,
   // 3 RELU6, 4 TANH, 5 SIGN_BIT) to a float value, or to an integer value for
-  // NONE/RELU/RELU6/RELU_N1_TO_1 (clamps).
+  // NONE/RELU/RELU6/RELU_N1_TO_1 (clamps). The clamps also take float vectors.
   llvm::Value* Activation(llvm::Value* x, int activation);
 
  private:
@@ -128,6 +128,10 @@ class KernelEmitter : public ElementEmitter {
                    int output = 0) {
     store_(output, value, index);
   }
+  // True when StoreOutput of output 0 is a plain store into OutputPtr(0) (no
+  // fused epilogue): a kernel may then store whole vectors itself.
+  bool stores_directly() const { return stores_directly_; }
+  void set_stores_directly(bool direct) { stores_directly_ = direct; }
 
  private:
   const ops::NodeContext& node_;
@@ -135,6 +139,7 @@ class KernelEmitter : public ElementEmitter {
   std::vector<llvm::Value*> output_ptrs_;
   std::vector<llvm::Value*> packed_ptrs_;
   StoreFn store_;
+  bool stores_directly_ = false;
 };
 
 }  // namespace jitlite::jit

@@ -179,6 +179,7 @@ class GroupLowering {
     }
     ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
     KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, packed_ptrs, store);
+    ke.set_stores_directly(group_.nodes.size() == 1 && !out_ptrs.empty() && out_ptrs[0] != nullptr);
     JITLITE_RETURN_IF_ERROR(def(anchor.index).EmitKernel(ke, ctx));
     return chain_status;
   }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "jit/emitters.h"
+#include "jit/gemm.h"
 #include "ops/op.h"
 #include "ops/util/conv_2d_window.h"
 #include "schema/tflite_generated.h"
@@ -198,6 +199,32 @@ class Conv2DEmitter {
   std::vector<llvm::AllocaInst*> acc_;
 };
 
+// A 1x1, stride-1, ungrouped convolution with constant weights is a GEMM:
+// A = the input as [batch*h*w, cin], B = the filter [cout, cin] transposed.
+bool IsPointwiseGemm(const NodeContext& ctx, const ConvParams& p) {
+  return p.h.kernel == 1 && p.w.kernel == 1 && p.h.stride == 1 && p.w.stride == 1 &&
+         p.groups == 1 && ctx.input(1).is_constant();
+}
+
+jit::GemmShape PointwiseGemmShape(const ConvParams& p) {
+  return {p.batch * p.h.out * p.w.out, p.cout, p.cin, p.cin};
+}
+
+void EmitPointwiseGemm(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParams& p) {
+  llvm::IRBuilder<>& b = e.b();
+  int64_t pixels = p.h.out * p.w.out;
+  jit::GemmDirectStore direct{e.OutputPtr(0), p.cout, ctx.has_input(2) ? e.InputPtr(2) : nullptr,
+                              [&](Value* v) { return conv_window::ApplyActivation(e, v, p.activation); }};
+  jit::EmitGemm(e, e.InputPtr(0), e.PackedPtr(0), PointwiseGemmShape(p),
+                [&](Value* row, Value* col, Value* v) {
+    if (ctx.has_input(2)) v = b.CreateFAdd(v, e.LoadInput(2, col));
+    Value* rem = b.CreateURem(row, e.I64(pixels));
+    Value* index[4] = {b.CreateUDiv(row, e.I64(pixels)), b.CreateUDiv(rem, e.I64(p.w.out)),
+                       b.CreateURem(rem, e.I64(p.w.out)), col};
+    e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation), index);
+  }, e.stores_directly() ? &direct : nullptr);
+}
+
 class Conv2DOp : public OpDef {
  public:
   std::string_view name() const override { return "CONV_2D"; }
@@ -212,9 +239,22 @@ class Conv2DOp : public OpDef {
     return Status::Ok();
   }
 
+  Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
+    if (!IsPointwiseGemm(ctx, p)) return Status::Ok();
+    out.emplace_back(jit::PackedGemmBytes(p.cout, p.cin));
+    jit::PackGemmWeightsTransposed(ctx.input(1).const_as<float>(), p.cout, p.cin,
+                                   out.back().as<float>());
+    return Status::Ok();
+  }
+
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
-    Conv2DEmitter(e, ctx, p).Emit();
+    if (IsPointwiseGemm(ctx, p)) {
+      EmitPointwiseGemm(e, ctx, p);
+    } else {
+      Conv2DEmitter(e, ctx, p).Emit();
+    }
     return Status::Ok();
   }
 };

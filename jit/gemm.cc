@@ -1,0 +1,171 @@
+// The fp32 GEMM microkernel (see jit/gemm.h).
+#include "jit/gemm.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "llvm/IR/Intrinsics.h"
+
+namespace jitlite::jit {
+namespace {
+
+using llvm::Value;
+
+constexpr int64_t kMaxTileRows = 14;  // 14 accumulators + B + broadcasts fit 32 zmm
+// Rows of A exactly a multiple of 4 KiB apart map to the same L1 sets: a
+// taller tile would evict its own rows.
+constexpr int64_t kAliasingTileRows = 8;
+
+int64_t TileRows(const GemmShape& s) {
+  int64_t rows = (s.a_row_stride * 4) % 4096 == 0 ? kAliasingTileRows : kMaxTileRows;
+  return std::max<int64_t>(1, std::min(rows, s.m));
+}
+
+class GemmEmitter {
+ public:
+  GemmEmitter(KernelEmitter& e, Value* a, Value* b_packed, const GemmShape& s,
+              const GemmStoreFn& store, const GemmDirectStore* direct)
+      : e_(e), b_(e.b()), a_(a), b_packed_(b_packed), s_(s), store_(store), direct_(direct),
+        tile_rows_(TileRows(s)), vec_(llvm::FixedVectorType::get(b_.getFloatTy(), 16)) {}
+
+  void Emit() {
+    for (int64_t r = 0; r < tile_rows_; ++r) acc_.push_back(e_.Alloca(vec_, "acc"));
+    tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), tile_rows_ * kGemmPanelWidth), "tile");
+    tile_->setAlignment(llvm::Align(64));
+    int64_t full_panels = s_.n / kGemmPanelWidth;
+    int64_t last_cols = s_.n % kGemmPanelWidth;
+    e_.For(0, full_panels, 1, [&](Value* p) { EmitPanel(p, kGemmPanelWidth); }, "panel");
+    if (last_cols > 0) EmitPanel(e_.I64(full_panels), last_cols);
+  }
+
+ private:
+  // All row tiles of one panel of `cols` valid columns.
+  void EmitPanel(Value* panel, int64_t cols) {
+    Value* bp = b_.CreateInBoundsGEP(b_.getFloatTy(), b_packed_,
+                                     b_.CreateMul(panel, e_.I64(s_.k * kGemmPanelWidth)));
+    Value* col0 = b_.CreateMul(panel, e_.I64(kGemmPanelWidth));
+    int64_t full_tiles = s_.m / tile_rows_;
+    int64_t tail_rows = s_.m % tile_rows_;
+    e_.For(0, full_tiles, 1, [&](Value* t) {
+      EmitTile(b_.CreateMul(t, e_.I64(tile_rows_)), tile_rows_, bp, col0, cols);
+    }, "tile");
+    if (tail_rows > 0) EmitTile(e_.I64(full_tiles * tile_rows_), tail_rows, bp, col0, cols);
+  }
+
+  // C[row0 .. row0+rows, col0 .. col0+cols] in registers, then stored.
+  void EmitTile(Value* row0, int64_t rows, Value* bp, Value* col0, int64_t cols) {
+    Value* zero = llvm::ConstantAggregateZero::get(vec_);
+    for (int64_t r = 0; r < rows; ++r) b_.CreateStore(zero, acc_[r]);
+    Value* a_tile = b_.CreateInBoundsGEP(b_.getFloatTy(), a_,
+                                         b_.CreateMul(row0, e_.I64(s_.a_row_stride)));
+    e_.For(0, s_.k, 1, [&](Value* kk) {
+      Value* bv = b_.CreateAlignedLoad(
+          vec_, b_.CreateInBoundsGEP(b_.getFloatTy(), bp, b_.CreateMul(kk, e_.I64(kGemmPanelWidth))),
+          llvm::Align(4));
+      for (int64_t r = 0; r < rows; ++r) {
+        Value* off = b_.CreateAdd(kk, e_.I64(r * s_.a_row_stride));
+        Value* av = b_.CreateLoad(b_.getFloatTy(), b_.CreateInBoundsGEP(b_.getFloatTy(), a_tile, off));
+        Value* sum = b_.CreateIntrinsic(llvm::Intrinsic::fma, {vec_},
+                                        {b_.CreateVectorSplat(16, av), bv,
+                                         b_.CreateLoad(vec_, acc_[r])});
+        b_.CreateStore(sum, acc_[r]);
+      }
+    }, "k");
+    if (direct_ != nullptr) {
+      StoreTileDirectly(row0, rows, col0, cols);
+      return;
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      Value* dst = b_.CreateConstInBoundsGEP1_64(b_.getFloatTy(), tile_, r * kGemmPanelWidth);
+      b_.CreateAlignedStore(b_.CreateLoad(vec_, acc_[r]), dst, llvm::Align(64));
+    }
+    e_.For(0, rows, 1, [&](Value* r) {
+      Value* row = b_.CreateAdd(row0, r);
+      Value* tile_row = b_.CreateMul(r, e_.I64(kGemmPanelWidth));
+      e_.For(0, cols, 1, [&](Value* c) {
+        Value* v = b_.CreateLoad(b_.getFloatTy(),
+                                 b_.CreateInBoundsGEP(b_.getFloatTy(), tile_, b_.CreateAdd(tile_row, c)));
+        store_(row, b_.CreateAdd(col0, c), v);
+      }, "c");
+    }, "r");
+  }
+
+  void StoreTileDirectly(Value* row0, int64_t rows, Value* col0, int64_t cols) {
+    Value* mask = cols < kGemmPanelWidth ? ColumnMask(cols) : nullptr;
+    Value* bias = nullptr;
+    if (direct_->bias != nullptr) {
+      bias = LoadColumns(b_.CreateInBoundsGEP(b_.getFloatTy(), direct_->bias, col0), mask);
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      Value* v = b_.CreateLoad(vec_, acc_[r]);
+      if (bias != nullptr) v = b_.CreateFAdd(v, bias);
+      if (direct_->finish) v = direct_->finish(v);
+      Value* offset = b_.CreateAdd(b_.CreateMul(b_.CreateAdd(row0, e_.I64(r)), e_.I64(direct_->ldc)),
+                                   col0);
+      Value* dst = b_.CreateInBoundsGEP(b_.getFloatTy(), direct_->out, offset);
+      if (mask != nullptr) {
+        b_.CreateMaskedStore(v, dst, llvm::Align(4), mask);
+      } else {
+        b_.CreateAlignedStore(v, dst, llvm::Align(4));
+      }
+    }
+  }
+
+  // Lanes [0, cols) of a partial panel.
+  Value* ColumnMask(int64_t cols) {
+    std::vector<llvm::Constant*> lanes;
+    for (int64_t c = 0; c < kGemmPanelWidth; ++c) lanes.push_back(b_.getInt1(c < cols));
+    return llvm::ConstantVector::get(lanes);
+  }
+
+  Value* LoadColumns(Value* ptr, Value* mask) {
+    if (mask == nullptr) return b_.CreateAlignedLoad(vec_, ptr, llvm::Align(4));
+    return b_.CreateMaskedLoad(vec_, ptr, llvm::Align(4), mask,
+                               llvm::ConstantAggregateZero::get(vec_));
+  }
+
+  KernelEmitter& e_;
+  llvm::IRBuilder<>& b_;
+  Value* a_;
+  Value* b_packed_;
+  const GemmShape& s_;
+  const GemmStoreFn& store_;
+  const GemmDirectStore* direct_;
+  int64_t tile_rows_;
+  llvm::FixedVectorType* vec_;
+  std::vector<llvm::AllocaInst*> acc_;
+  llvm::AllocaInst* tile_ = nullptr;
+};
+
+}  // namespace
+
+size_t PackedGemmBytes(int64_t n, int64_t k) {
+  int64_t panels = (n + kGemmPanelWidth - 1) / kGemmPanelWidth;
+  return static_cast<size_t>(panels * k * kGemmPanelWidth) * sizeof(float);
+}
+
+void PackGemmWeightsTransposed(const float* w, int64_t n, int64_t k, float* out) {
+  int64_t panels = (n + kGemmPanelWidth - 1) / kGemmPanelWidth;
+  for (int64_t p = 0; p < panels; ++p) {
+    for (int64_t kk = 0; kk < k; ++kk) {
+      float* dst = out + (p * k + kk) * kGemmPanelWidth;
+      for (int64_t c = 0; c < kGemmPanelWidth; ++c) {
+        int64_t col = p * kGemmPanelWidth + c;
+        dst[c] = col < n ? w[col * k + kk] : 0.0f;
+      }
+    }
+  }
+}
+
+void EmitGemm(KernelEmitter& e, Value* a, Value* b_packed, const GemmShape& shape,
+              const GemmStoreFn& store, const GemmDirectStore* direct) {
+  UseWideVectors(*e.b().GetInsertBlock()->getParent());
+  GemmEmitter(e, a, b_packed, shape, store, direct).Emit();
+}
+
+void UseWideVectors(llvm::Function& fn) {
+  fn.addFnAttr("min-legal-vector-width", "512");
+  fn.addFnAttr("prefer-vector-width", "512");
+}
+
+}  // namespace jitlite::jit

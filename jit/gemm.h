@@ -1,0 +1,57 @@
+// fp32 GEMM, C[m, n] = A[m, k] * B[k, n], as explicit vector IR: the kernel
+// behind 1x1 convolutions and FULLY_CONNECTED. LLVM's loop vectorizer gets a
+// small fraction of the FMA peak on such loops; a register-blocked
+// microkernel gets most of it:
+//  - B (the weights) is packed once at allocate time into panels of 16
+//    columns: panel p holds, for each kk < k, the 16 values B[kk, 16p .. 16p+15]
+//    (zero past n), so the inner loop reads one aligned <16 x float> per kk;
+//  - a tile of up to 14 rows x 16 columns lives in 14 vector accumulators;
+//    each step broadcasts one A value per row and does 14 FMAs;
+//  - the tile goes through a small stack buffer to the caller's per-element
+//    store, where bias, activation and fused epilogue ops run (LLVM
+//    vectorizes that short loop; it is O(m*n) next to the O(m*n*k) core).
+// Shapes are compile-time constants; A and packed B are read by pointer.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "jit/emitters.h"
+
+namespace jitlite::jit {
+
+constexpr int64_t kGemmPanelWidth = 16;
+
+// Bytes of B packed for the microkernel.
+size_t PackedGemmBytes(int64_t n, int64_t k);
+// Packs B given transposed, as w[n][k] row-major (FULLY_CONNECTED weights
+// [units, input], a 1x1 OHWI filter [cout, cin]).
+void PackGemmWeightsTransposed(const float* w, int64_t n, int64_t k, float* out);
+
+struct GemmShape {
+  int64_t m = 0, n = 0, k = 0;
+  int64_t a_row_stride = 0;  // elements between rows of A (>= k)
+};
+
+// Receives every valid element of C (row and col are i64, value is float).
+using GemmStoreFn = std::function<void(llvm::Value* row, llvm::Value* col, llvm::Value* value)>;
+
+// The fast epilogue for kernels without fused ops: C + bias, then `finish`
+// (a clamp) on whole vectors, stored straight to out[row * ldc + col].
+struct GemmDirectStore {
+  llvm::Value* out = nullptr;
+  int64_t ldc = 0;
+  llvm::Value* bias = nullptr;  // n floats, or null
+  std::function<llvm::Value*(llvm::Value*)> finish;
+};
+
+// Emits the whole GEMM: a points to A[0, 0], b_packed to the packed panels.
+// Elements go to `store`, or to `direct` when given.
+void EmitGemm(KernelEmitter& e, llvm::Value* a, llvm::Value* b_packed, const GemmShape& shape,
+              const GemmStoreFn& store, const GemmDirectStore* direct = nullptr);
+
+// Marks a function as using 512-bit vectors (where the target has them), so
+// the backend does not split the microkernel's vectors in halves.
+void UseWideVectors(llvm::Function& fn);
+
+}  // namespace jitlite::jit
