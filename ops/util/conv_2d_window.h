@@ -123,10 +123,10 @@ inline StatusOr<bool> IsSamePadding(int padding) {
                          " is not a valid Padding (0 SAME, 1 VALID)");
 }
 
-// Common input checks: float32 input/filter/bias (quantized and hybrid
-// variants are named in Unimplemented errors), rank-4 input and filter, and
-// a bias, if present, with one element per output channel `cout`.
-inline Status CheckFloatOperands(const NodeContext& ctx, const char* op) {
+// Operand checks shared with FULLY_CONNECTED: input, filter, optional bias
+// and one output, all float32 (quantized and hybrid variants are named in
+// Unimplemented errors).
+inline Status CheckFloatTypes(const NodeContext& ctx, const char* op) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
   if (ctx.num_outputs() != 1) {
     return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
@@ -145,6 +145,13 @@ inline Status CheckFloatOperands(const NodeContext& ctx, const char* op) {
     return InvalidArgument(std::string("bias (input 2) has type ") + DTypeName(ctx.input(2).dtype) +
                            "; a FLOAT32 " + op + " needs a FLOAT32 bias");
   }
+  return Status::Ok();
+}
+
+// Common input checks of the convolutions: CheckFloatTypes, rank-4 input and
+// filter with non-empty dimensions (CheckBias checks the bias size).
+inline Status CheckFloatOperands(const NodeContext& ctx, const char* op) {
+  JITLITE_RETURN_IF_ERROR(CheckFloatTypes(ctx, op));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 4, 4));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(1, 4, 4));
   for (int d = 0; d < 4; ++d) {

@@ -1,0 +1,253 @@
+// FULLY_CONNECTED: out[b, u] = act(bias[u] + sum over k of in[b, k] * filter[u, k])
+// with the input (any rank >= 1) read as [batch, input_size] rows, where
+// input_size = filter dim 1 and batch = num_elements / input_size, the filter
+// [units, input_size] (constant or a runtime tensor, always read through its
+// pointer) and an optional bias (absent = zero). The output is [batch, units],
+// or with keep_num_dims the input shape with its last dimension replaced by
+// units. Float32 with the DEFAULT weights format only; quantized and hybrid
+// variants and SHUFFLED4x16INT8 weights are Unimplemented for now.
+//
+// Loop nest: tiles of output units whose filter rows fit in L1, then the
+// flattened rows 2 at a time, then blocks of 4 units of the tile (a
+// remainder loop takes single rows and units). For each 2x4 block eight
+// accumulators run over input_size, which is contiguous in both the input
+// rows and the filter rows, so each loaded value feeds several of them. The
+// accumulating fadd/fmul allow reassociation + contraction so LLVM
+// vectorizes that reduction. A row's output multi-index (for the epilogue)
+// comes from splitting the flattened row over the leading output dimensions.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "jit/emitters.h"
+#include "ops/op.h"
+#include "ops/util/conv_2d_window.h"
+#include "schema/tflite_generated.h"
+
+namespace jitlite::ops {
+namespace {
+
+using conv_window::Add;
+using conv_window::Mul;
+using llvm::Value;
+
+// Output units and rows computed together: each input load feeds kUnitBlock
+// accumulators and each filter load kRowBlock (8 in all, which leaves room
+// for the vectorizer's interleaving within the 16 AVX2 registers).
+constexpr int64_t kUnitBlock = 4;
+constexpr int64_t kRowBlock = 2;
+// Filter bytes kept hot in L1 while the rows stream past.
+constexpr int64_t kFilterTileBytes = 16 * 1024;
+
+struct FullyConnectedParams {
+  int activation = 0;
+  int64_t batch = 0, input_size = 0, units = 0;
+  Shape out_shape;
+};
+
+// TFLite's FULLY_CONNECTED accepts only these fused activations (it rejects
+// TANH and SIGN_BIT at prepare time).
+Status CheckFullyConnectedActivation(int activation) {
+  if (activation >= 0 && activation <= 3) return Status::Ok();
+  return InvalidArgument("fused_activation_function " + std::to_string(activation) +
+                         " is not supported by FULLY_CONNECTED; valid: 0 NONE, 1 RELU, "
+                         "2 RELU_N1_TO_1, 3 RELU6");
+}
+
+Status ReadOptions(const NodeContext& ctx, FullyConnectedParams& p, bool& keep_num_dims) {
+  const auto* opts = ctx.op() ? ctx.op()->builtin_options_as_FullyConnectedOptions() : nullptr;
+  p.activation = opts ? static_cast<int>(opts->fused_activation_function()) : 0;
+  keep_num_dims = opts && opts->keep_num_dims();
+  JITLITE_RETURN_IF_ERROR(CheckFullyConnectedActivation(p.activation));
+  auto format = opts ? opts->weights_format()
+                     : tflite::FullyConnectedOptionsWeightsFormat::DEFAULT;
+  if (format == tflite::FullyConnectedOptionsWeightsFormat::SHUFFLED4x16INT8) {
+    return Unimplemented("FULLY_CONNECTED with weights_format SHUFFLED4x16INT8 is not "
+                         "supported yet; only DEFAULT weights are");
+  }
+  if (format != tflite::FullyConnectedOptionsWeightsFormat::DEFAULT) {
+    return InvalidArgument("weights_format " + std::to_string(static_cast<int>(format)) +
+                           " is not a valid FullyConnectedOptionsWeightsFormat");
+  }
+  return Status::Ok();
+}
+
+// Reads options and shapes and checks them; shared by Prepare and EmitKernel.
+StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
+  // Options first: shuffled weights come with quantized types and a second
+  // output, and "not supported yet" is the useful message for them.
+  FullyConnectedParams p;
+  bool keep_num_dims = false;
+  JITLITE_RETURN_IF_ERROR(ReadOptions(ctx, p, keep_num_dims));
+  JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatTypes(ctx, "FULLY_CONNECTED"));
+  const TensorState& in = ctx.input(0);
+  const TensorState& filter = ctx.input(1);
+  if (in.rank() < 1) {
+    return InvalidArgument("input 0 is a scalar; FULLY_CONNECTED needs an input of rank >= 1");
+  }
+  JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(1, 2, 2));
+  p.units = filter.dim(0);
+  p.input_size = filter.dim(1);
+  if (p.units < 1 || p.input_size < 1) {
+    return InvalidArgument("filter (input 1) has shape " + ShapeToString(filter.shape) +
+                           "; both dimensions [units, input_size] must be >= 1");
+  }
+  if (in.num_elements() % p.input_size != 0) {
+    return InvalidArgument("input 0 has shape " + ShapeToString(in.shape) + " (" +
+                           std::to_string(in.num_elements()) +
+                           " elements), not a multiple of the filter's input size " +
+                           std::to_string(p.input_size) + " (filter shape " +
+                           ShapeToString(filter.shape) + ")");
+  }
+  p.batch = in.num_elements() / p.input_size;
+  JITLITE_RETURN_IF_ERROR(conv_window::CheckBias(ctx, p.units));
+  if (keep_num_dims) {
+    if (in.dim(in.rank() - 1) != p.input_size) {
+      return InvalidArgument("keep_num_dims needs the last input dimension to equal the "
+                             "filter's input size, but input 0 has shape " +
+                             ShapeToString(in.shape) + " and the filter " +
+                             ShapeToString(filter.shape));
+    }
+    p.out_shape = in.shape;
+    p.out_shape.back() = static_cast<int32_t>(p.units);
+  } else {
+    p.out_shape = {static_cast<int32_t>(p.batch), static_cast<int32_t>(p.units)};
+  }
+  return p;
+}
+
+class FullyConnectedEmitter {
+ public:
+  FullyConnectedEmitter(jit::KernelEmitter& e, const NodeContext& ctx,
+                        const FullyConnectedParams& p)
+      : e_(e), ctx_(ctx), p_(p) {}
+
+  void Emit() {
+    for (int64_t j = 0; j < kRowBlock * kUnitBlock; ++j) {
+      acc_.push_back(e_.Alloca(e_.b().getFloatTy(), "acc"));
+    }
+    int64_t blocked = p_.units / kUnitBlock * kUnitBlock;
+    if (blocked > 0) {
+      // Tiles of units whose filter rows stay in L1 while every input row
+      // passes by.
+      int64_t tile = std::max<int64_t>(
+          kUnitBlock, kFilterTileBytes / (p_.input_size * 4) / kUnitBlock * kUnitBlock);
+      e_.For(0, blocked, tile, [&](Value* t) {
+        Value* end = tile >= blocked ? e_.I64(blocked)
+                                     : e_.Min(Add(e_, t, e_.I64(tile)), e_.I64(blocked));
+        EmitRows(t, end, kUnitBlock);
+      }, "tile");
+    }
+    if (blocked < p_.units) EmitRows(e_.I64(blocked), e_.I64(p_.units), 1);
+  }
+
+ private:
+  // Every row, `kRowBlock` at a time, times the units [u_begin, u_end).
+  void EmitRows(Value* u_begin, Value* u_end, int64_t units) {
+    int64_t blocked = p_.batch / kRowBlock * kRowBlock;
+    auto emit = [&](int64_t begin, int64_t end, int64_t rows) {
+      if (begin >= end) return;
+      e_.For(begin, end, rows, [&](Value* r0) {
+        EmitUnits(r0, rows, u_begin, u_end, units);
+      }, "row");
+    };
+    emit(0, blocked, kRowBlock);
+    emit(blocked, p_.batch, 1);
+  }
+
+  // Units [begin, end), `units` at a time, for the rows r0 .. r0 + rows - 1.
+  void EmitUnits(Value* r0, int64_t rows, Value* begin, Value* end, int64_t units) {
+    e_.For(begin, end, units, [&](Value* u0) {
+      for (int64_t j = 0; j < rows * units; ++j) e_.b().CreateStore(e_.F32(0.0f), acc_[j]);
+      Value* in_row = Mul(e_, r0, p_.input_size);
+      Value* f_row = Mul(e_, u0, p_.input_size);
+      e_.For(0, p_.input_size, 1, [&](Value* k) {
+        EmitMultiplyAdd(Add(e_, in_row, k), Add(e_, f_row, k), rows, units);
+      }, "k");
+      for (int64_t i = 0; i < rows; ++i) {
+        std::vector<Value*> index = OutputIndex(Add(e_, r0, e_.I64(i)));
+        for (int64_t j = 0; j < units; ++j) {
+          Value* u = Add(e_, u0, e_.I64(j));
+          Value* v = e_.b().CreateLoad(e_.b().getFloatTy(), acc_[i * units + j]);
+          if (ctx_.has_input(2)) v = e_.b().CreateFAdd(v, e_.LoadInput(2, u));
+          index.back() = u;
+          e_.StoreOutput(conv_window::ApplyActivation(e_, v, p_.activation), index);
+        }
+      }
+    }, "u");
+  }
+
+  // acc[i][j] += in[in_off + i*input_size] * filter[f_off + j*input_size]:
+  // each loaded input and filter value feeds several accumulators.
+  void EmitMultiplyAdd(Value* in_off, Value* f_off, int64_t rows, int64_t units) {
+    llvm::IRBuilder<>& b = e_.b();
+    std::vector<Value*> x, w;
+    for (int64_t i = 0; i < rows; ++i) {
+      x.push_back(e_.LoadInput(0, Add(e_, in_off, e_.I64(i * p_.input_size))));
+    }
+    for (int64_t j = 0; j < units; ++j) {
+      w.push_back(e_.LoadInput(1, Add(e_, f_off, e_.I64(j * p_.input_size))));
+    }
+    // Reassociation lets the loop vectorizer split the sum into vector
+    // lanes; contraction allows FMA. Results differ from TFLite by float
+    // rounding only.
+    llvm::IRBuilder<>::FastMathFlagGuard guard(b);
+    llvm::FastMathFlags fmf;
+    fmf.setAllowReassoc();
+    fmf.setAllowContract();
+    b.setFastMathFlags(fmf);
+    for (int64_t i = 0; i < rows; ++i) {
+      for (int64_t j = 0; j < units; ++j) {
+        llvm::AllocaInst* acc = acc_[i * units + j];
+        b.CreateStore(b.CreateFAdd(b.CreateLoad(b.getFloatTy(), acc), b.CreateFMul(x[i], w[j])),
+                      acc);
+      }
+    }
+  }
+
+  // The output multi-index of flattened row r (its last entry, the unit, is
+  // filled in by the caller): r split over the output's leading dimensions.
+  std::vector<Value*> OutputIndex(Value* r) {
+    size_t row_dims = p_.out_shape.size() - 1;
+    std::vector<Value*> index(p_.out_shape.size());
+    for (size_t d = row_dims; d-- > 0;) {
+      Value* dim = e_.I64(p_.out_shape[d]);
+      index[d] = d == 0 ? r : e_.b().CreateURem(r, dim);
+      if (d > 0) r = e_.b().CreateUDiv(r, dim);
+    }
+    return index;
+  }
+
+  jit::KernelEmitter& e_;
+  const NodeContext& ctx_;
+  const FullyConnectedParams& p_;
+  std::vector<llvm::AllocaInst*> acc_;
+};
+
+class FullyConnectedOp : public OpDef {
+ public:
+  std::string_view name() const override { return "FULLY_CONNECTED"; }
+  std::vector<int> builtin_codes() const override { return {9}; }
+  OpKind kind() const override { return OpKind::kKernel; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
+    ctx.SetOutput(0, DType::kFloat32, p.out_shape);
+    return Status::Ok();
+  }
+
+  Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
+    JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
+    FullyConnectedEmitter(e, ctx, p).Emit();
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+const OpDef& fully_connected_op() {
+  static const FullyConnectedOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops

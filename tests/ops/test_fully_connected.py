@@ -1,0 +1,157 @@
+"""FULLY_CONNECTED (float32) against LiteRT: input ranks 1..4 flattened to rows, keep_num_dims,
+optional bias, every allowed activation, constant and runtime weights; must-fail cases."""
+import numpy as np
+import pytest
+
+from jitlite import Interpreter
+from jitlite.testing import ModelBuilder, assert_outputs_match, check_op, random_inputs, run_both
+from jitlite.testing.check_op import build_op_model
+
+F32 = np.float32
+ACTIVATIONS = ["NONE", "RELU", "RELU_N1_TO_1", "RELU6"]
+
+
+def rand(shape, seed=1):
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, shape).astype(F32)
+
+
+def fc(input_shape, units, input_size, *, bias=True, runtime_weights=False, **options):
+    """check_op of one FULLY_CONNECTED with a [units, input_size] filter."""
+    weights = ((units, input_size), F32) if runtime_weights else rand((units, input_size))
+    inputs = [(input_shape, F32)] + ([weights] if runtime_weights else [])
+    constants = ([] if runtime_weights else [weights]) + [rand((units,), seed=2) if bias else None]
+    check_op("FULLY_CONNECTED", inputs=inputs, constants=constants, options=options)
+
+
+@pytest.mark.parametrize("input_size", [1, 7, 16, 33])
+@pytest.mark.parametrize("units", [1, 7, 16, 33])
+@pytest.mark.parametrize("batch", [1, 3])
+def test_sizes(batch, units, input_size):
+    fc((batch, input_size), units, input_size)
+
+
+@pytest.mark.parametrize("input_shape", [(7,), (3, 7), (2, 3, 7), (2, 1, 3, 7)])
+@pytest.mark.parametrize("keep_num_dims", [False, True])
+def test_input_ranks(input_shape, keep_num_dims):
+    fc(input_shape, 5, 7, keep_num_dims=keep_num_dims)
+
+
+@pytest.mark.parametrize("input_shape", [(12,), (2, 6), (3, 2, 2), (1, 2, 3, 4)])
+def test_rows_span_input_dims(input_shape):
+    # Without keep_num_dims the rows need not follow the input's last dimension.
+    fc(input_shape, 6, 4)
+    fc(input_shape, 3, 12)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("bias", [True, False])
+def test_activations(activation, bias):
+    # Sums of 16 products reach well past [-1, 1] and [0, 6], so every clamp is exercised.
+    fc((4, 16), 9, 16, bias=bias, fused_activation_function=activation)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("keep_num_dims", [False, True])
+@pytest.mark.parametrize("units,input_size", [(1, 1), (7, 33), (16, 16)])
+def test_runtime_weights(units, input_size, keep_num_dims, bias):
+    fc((2, 3, input_size), units, input_size, bias=bias, runtime_weights=True,
+       keep_num_dims=keep_num_dims, fused_activation_function="RELU6")
+
+
+def test_runtime_bias():
+    check_op("FULLY_CONNECTED", inputs=[((3, 8), F32), ((5, 8), F32), ((5,), F32)])
+
+
+def test_two_inputs_without_bias_slot():
+    check_op("FULLY_CONNECTED", inputs=[((3, 8), F32)], constants=[rand((5, 8))])
+
+
+@pytest.mark.parametrize("units,input_size", [(42, 128), (10, 1024), (70, 300)])
+def test_filter_tiles(units, input_size):
+    # Units are processed in tiles sized by input_size; these end in a partial tile.
+    fc((3, input_size), units, input_size, fused_activation_function="RELU")
+
+
+@pytest.mark.parametrize("keep_num_dims", [False, True])
+def test_fused_add_epilogue(keep_num_dims):
+    # A following ADD runs in the kernel's epilogue at the output multi-index; its operand
+    # broadcasts along the leading output dimension, so a wrong index shows.
+    out_shape = [2, 3, 5] if keep_num_dims else [6, 5]
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [2, 3, 7])
+    w = mb.add_constant("w", rand((5, 7)))
+    y = mb.add_tensor("y", F32, out_shape)
+    mb.add_op("FULLY_CONNECTED", [x, w, -1], [y], dict(keep_num_dims=keep_num_dims))
+    c = mb.add_constant("c", rand([out_shape[0]] + [1] * (len(out_shape) - 1), seed=3))
+    z = mb.add_tensor("z", F32, out_shape)
+    mb.add_op("ADD", [y, c], [z], dict(fused_activation_function="RELU"))
+    mb.mark_output(z)
+    model = mb.build()
+    actual, expected = run_both(model, random_inputs(model))
+    assert_outputs_match(actual, expected)
+
+
+@pytest.mark.parametrize("input_shape,keep_num_dims", [((0, 4), False), ((2, 0, 4), True)])
+def test_empty_batch(input_shape, keep_num_dims):
+    fc(input_shape, 3, 4, keep_num_dims=keep_num_dims)
+
+
+def test_larger_layer():
+    fc((8, 100, 128), 48, 128, keep_num_dims=True, fused_activation_function="RELU")
+
+
+# --- must-fail cases ---------------------------------------------------------------------------
+
+def allocate(inputs, constants=(), options=None, output_dtype=None):
+    model = build_op_model("FULLY_CONNECTED", inputs, constants, options,
+                           output_shapes=[[1]], output_dtypes=output_dtype)
+    Interpreter(model_content=model).allocate_tensors()
+
+
+def test_input_size_not_dividing_elements():
+    with pytest.raises(RuntimeError, match=r"\[2, 5\].*10 elements.*input size 4"):
+        allocate([((2, 5), F32)], [rand((3, 4)), rand((3,))])
+
+
+def test_filter_rank_not_2():
+    with pytest.raises(RuntimeError, match="input 1 has rank 3"):
+        allocate([((2, 4), F32)], [rand((3, 4, 1)), rand((3,))])
+
+
+def test_scalar_input():
+    with pytest.raises(RuntimeError, match="rank >= 1"):
+        allocate([((), F32)], [rand((3, 1))])
+
+
+def test_keep_num_dims_needs_last_dim_equal_to_input_size():
+    with pytest.raises(RuntimeError, match="keep_num_dims.*\\[2, 4, 3\\]"):
+        allocate([((2, 4, 3), F32)], [rand((5, 4))], dict(keep_num_dims=True))
+
+
+def test_bias_size_mismatch():
+    with pytest.raises(RuntimeError, match="bias.*expected 3"):
+        allocate([((2, 4), F32)], [rand((3, 4)), rand((2,))])
+
+
+@pytest.mark.parametrize("activation", ["TANH", "SIGN_BIT"])
+def test_unsupported_activation(activation):
+    with pytest.raises(RuntimeError, match="not supported by FULLY_CONNECTED"):
+        allocate([((2, 4), F32)], [rand((3, 4))], dict(fused_activation_function=activation))
+
+
+def test_quantized_input_is_unimplemented():
+    q = dict(scale=0.1, zero_point=0)
+    weights = (np.ones((3, 4), np.int8), q)
+    with pytest.raises(RuntimeError, match="INT8 \\(quantized\\) is not supported yet"):
+        allocate([((2, 4), np.int8, q)], [weights, np.zeros(3, np.int32)])
+
+
+def test_hybrid_weights_are_unimplemented():
+    weights = (np.ones((3, 4), np.int8), dict(scale=0.1, zero_point=0))
+    with pytest.raises(RuntimeError, match="INT8 filter \\(hybrid\\) is not supported"):
+        allocate([((2, 4), F32)], [weights, rand((3,))], output_dtype=F32)
+
+
+def test_shuffled_weights_are_unimplemented():
+    with pytest.raises(RuntimeError, match="SHUFFLED4x16INT8 is not supported yet"):
+        allocate([((2, 4), F32)], [rand((3, 4))], dict(weights_format="SHUFFLED4x16INT8"))
