@@ -87,6 +87,8 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
   if (def->CanFold(ctx)) {
     auto bytes = std::make_unique<std::vector<uint8_t>>();
     JITLITE_RETURN_IF_ERROR(def->Fold(ctx, *bytes).Annotate(NodeLabel(node)));
+    // An empty result still needs a non-null pointer to count as a constant.
+    if (bytes->empty()) bytes->reserve(1);
     ops::TensorState& out = ctx.mutable_output(0);
     out.const_data = bytes->data();
     out.const_bytes = bytes->size();

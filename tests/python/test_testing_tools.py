@@ -182,6 +182,14 @@ OP_CASES = {
     "QUANTIZE": case([((2, 3), F32)], (2, 3),
                      lambda x: np.clip(np.round(x / np.float32(0.02)) + 2, -128, 127),
                      output_dtypes=np.int8, output_quant=dict(scale=0.02, zero_point=2)),
+    "SHAPE": case([((2, 3, 4), F32)], (3,), lambda x: np.array(x.shape, np.int32),
+                  options=dict(out_type=2), output_dtypes=np.int32),  # 2: INT32
+    "STRIDED_SLICE": case([((4, 5, 6), F32)], (2, 6), lambda x: x[3:0:-2, 1, :],
+                          constants=[np.array([3, 1, 0], np.int32), np.array([0, 2, 0], np.int32),
+                                     np.array([-2, 1, 1], np.int32)],
+                          options=dict(shrink_axis_mask=2, end_mask=4)),
+    "PACK": case([((2, 3), F32), ((2, 3), F32)], (2, 2, 3),
+                 lambda a, b: np.stack([a, b], axis=-3), options=dict(values_count=2, axis=-3)),
 }
 
 

@@ -160,7 +160,7 @@ def _float_diff(actual, expected):
     e = expected.astype(np.float64)
     same_special = (np.isnan(a) & np.isnan(e)) | (np.isinf(e) & (a == e))
     with np.errstate(invalid="ignore"):
-        diff = np.abs(a - e)
+        diff = np.array(np.abs(a - e))  # an array even for rank-0 outputs (assigned below)
     diff[np.isnan(diff)] = np.inf
     diff[same_special] = 0.0
     return diff

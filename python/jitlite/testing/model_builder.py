@@ -93,6 +93,11 @@ OPS = {
     "PAD": (34, 22, []),
     "DEQUANTIZE": (6, 38, []),
     "QUANTIZE": (114, 89, []),
+    "SHAPE": (77, 55, [("out_type", TTYPE, 0)]),
+    "STRIDED_SLICE": (45, 32, [("begin_mask", I32, 0), ("end_mask", I32, 0),
+                               ("ellipsis_mask", I32, 0), ("new_axis_mask", I32, 0),
+                               ("shrink_axis_mask", I32, 0), ("offset", BOOL, False)]),
+    "PACK": (83, 59, [("values_count", I32, 0), ("axis", I32, 0)]),
 }
 
 # Values used when the caller omits a field whose schema default (0) makes the op degenerate:
@@ -176,8 +181,10 @@ class ModelBuilder:
 
     def add_constant(self, name, value, dtype=None, **tensor_args):
         """Adds a tensor whose data is stored in its own buffer and returns its index."""
-        array = np.ascontiguousarray(value, dtype=dtype)
-        index = self.add_tensor(name, array.dtype, array.shape, **tensor_args)
+        array = np.asarray(value, dtype=dtype)
+        shape = array.shape  # np.ascontiguousarray makes a scalar 1-D; keep rank 0
+        array = np.ascontiguousarray(array)
+        index = self.add_tensor(name, array.dtype, shape, **tensor_args)
         self.buffers.append(array.tobytes())
         self.tensors[index].buffer = len(self.buffers) - 1
         return index
