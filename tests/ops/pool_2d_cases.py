@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from jitlite import Interpreter
-from jitlite.testing.check_op import build_op_model, check_op, litert_interpreter
+from jitlite.testing.check_op import (assert_outputs_match, build_op_model, check_op,
+                                      litert_interpreter, run_model)
 
 F32 = np.float32
 # TFLite's own float kernels, without the default XNNPACK delegate.
@@ -72,6 +73,17 @@ class Pool2DCases:
     @pytest.mark.parametrize("channels", [4100, 4099])
     def test_channels_beyond_one_accumulator_block(self, channels):
         self.check((1, 3, 3, channels), pool("SAME", (2, 2), (2, 2)))
+
+    def test_nan_inputs_follow_tflite_kernels(self):
+        # TFLite's kernels: a NaN tap is skipped by max (std::max keeps the running max) and
+        # propagates through the average. XNNPACK differs (it gives -inf), so the reference
+        # here is TFLite's own kernels.
+        options = pool("VALID", (1, 1), (1, 2))
+        model = build_op_model(self.OP, [((1, 1, 3, 2), F32)], options=options,
+                               output_shapes=[[1, 1, 2, 2]])
+        x = np.array([1, np.nan, np.nan, 2, 3, 5], F32).reshape(1, 1, 3, 2)
+        assert_outputs_match(run_model(Interpreter, model, [x]),
+                             run_model(TFLITE_KERNELS, model, [x]), context=self.OP)
 
     # --- must-fail cases (allocate_tensors raises RuntimeError, as LiteRT does) ----------------
 
