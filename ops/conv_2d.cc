@@ -102,45 +102,34 @@ class Conv2DEmitter {
       : e_(e), ctx_(ctx), p_(p), block_(ChannelBlock(p.group_cout)) {
     // Input strides (NHWC) and filter strides (OHWI), in elements.
     in_row_ = p.w.in * p.cin;
-    in_batch_ = p.h.in * in_row_;
     f_row_ = p.w.kernel * p.filter_depth;
     f_oc_ = p.h.kernel * f_row_;
   }
 
   void Emit() {
     for (int64_t j = 0; j < block_; ++j) acc_.push_back(e_.Alloca(e_.b().getFloatTy(), "acc"));
-    e_.For(0, p_.batch, 1, [&](Value* n) {
-      e_.For(0, p_.h.out, 1, [&](Value* oh) {
-        conv_window::Taps th = conv_window::EmitTaps(e_, p_.h, oh);
-        e_.For(0, p_.w.out, 1, [&](Value* ow) {
-          conv_window::Taps tw = conv_window::EmitTaps(e_, p_.w, ow);
-          // Offset of input element (n, first row, first column, 0); the
-          // valid tap offsets added later bring it inside the tensor.
-          Value* pixel = Add(e_, Add(e_, Mul(e_, n, in_batch_), Mul(e_, th.first, in_row_)),
-                             Mul(e_, tw.first, p_.cin));
-          Value* index[4] = {n, oh, ow, nullptr};
-          if (p_.groups == 1) {
-            EmitGroup(e_.I64(0), pixel, th, tw, index);
-          } else {
-            e_.For(0, p_.groups, 1, [&](Value* g) { EmitGroup(g, pixel, th, tw, index); }, "g");
-          }
-        }, "ow");
-      }, "oh");
-    }, "n");
+    conv_window::ForEachOutputPixel(e_, p_.batch, p_.h, p_.w, p_.cin,
+                                    [&](const conv_window::OutputPixel& px) {
+      Value* index[4] = {px.n, px.oh, px.ow, nullptr};
+      if (p_.groups == 1) {
+        EmitGroup(e_.I64(0), px, index);
+      } else {
+        e_.For(0, p_.groups, 1, [&](Value* g) { EmitGroup(g, px, index); }, "g");
+      }
+    });
   }
 
  private:
   // Output channels of group g, `block_` at a time.
-  void EmitGroup(Value* g, Value* pixel, const conv_window::Taps& th,
-                 const conv_window::Taps& tw, Value* (&index)[4]) {
-    Value* in_group = Add(e_, pixel, Mul(e_, g, p_.filter_depth));
+  void EmitGroup(Value* g, const conv_window::OutputPixel& px, Value* (&index)[4]) {
+    Value* in_group = Add(e_, px.input_offset, Mul(e_, g, p_.filter_depth));
     e_.For(0, p_.group_cout, block_, [&](Value* j) {
       Value* oc0 = Add(e_, Mul(e_, g, p_.group_cout), j);
       for (llvm::AllocaInst* a : acc_) e_.b().CreateStore(e_.F32(0.0f), a);
-      e_.For(th.begin, th.end, 1, [&](Value* kh) {
+      e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
         Value* in_tap = Add(e_, in_group, Mul(e_, kh, p_.h.dilation * in_row_));
         Value* f_tap = Add(e_, Mul(e_, oc0, f_oc_), Mul(e_, kh, f_row_));
-        EmitRow(in_tap, f_tap, tw);
+        EmitRow(in_tap, f_tap, px.w);
       }, "kh");
       for (int64_t k = 0; k < block_; ++k) {
         Value* oc = Add(e_, oc0, e_.I64(k));
@@ -195,7 +184,7 @@ class Conv2DEmitter {
   const NodeContext& ctx_;
   const ConvParams& p_;
   int64_t block_;
-  int64_t in_row_ = 0, in_batch_ = 0, f_row_ = 0, f_oc_ = 0;
+  int64_t in_row_ = 0, f_row_ = 0, f_oc_ = 0;
   std::vector<llvm::AllocaInst*> acc_;
 };
 

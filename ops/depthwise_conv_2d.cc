@@ -28,10 +28,6 @@ using conv_window::Axis;
 using conv_window::Mul;
 using llvm::Value;
 
-// Largest accumulator array kept on the stack (floats): wider layers are
-// processed in blocks of input channels.
-constexpr int64_t kMaxAccumulators = 4096;
-
 struct DepthwiseParams {
   Axis h{"height", 'h'};
   Axis w{"width", 'w'};
@@ -77,15 +73,9 @@ StatusOr<DepthwiseParams> ResolveParams(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(conv_window::Resolve(same, p.h));
   JITLITE_RETURN_IF_ERROR(conv_window::Resolve(same, p.w));
 
-  // The largest divisor of cin whose accumulators fit the stack budget.
-  p.block = 1;
-  for (int64_t d = std::min(p.cin, std::max<int64_t>(1, kMaxAccumulators / p.multiplier)); d >= 1;
-       --d) {
-    if (p.cin % d == 0) {
-      p.block = d;
-      break;
-    }
-  }
+  // Blocks of input channels whose accumulators fit the stack budget.
+  p.block = conv_window::LargestDivisorAtMost(
+      p.cin, std::max<int64_t>(1, conv_window::kMaxAccumulators / p.multiplier));
   return p;
 }
 
@@ -94,7 +84,6 @@ class DepthwiseEmitter {
   DepthwiseEmitter(jit::KernelEmitter& e, const NodeContext& ctx, const DepthwiseParams& p)
       : e_(e), ctx_(ctx), p_(p) {
     in_row_ = p.w.in * p.cin;
-    in_batch_ = p.h.in * in_row_;
     f_row_ = p.w.kernel * p.cout;
     width_ = p.block * p.multiplier;
   }
@@ -102,40 +91,30 @@ class DepthwiseEmitter {
   void Emit() {
     llvm::Type* f32 = e_.b().getFloatTy();
     acc_ = e_.Alloca(llvm::ArrayType::get(f32, width_), "acc");
-    e_.For(0, p_.batch, 1, [&](Value* n) {
-      e_.For(0, p_.h.out, 1, [&](Value* oh) {
-        conv_window::Taps th = conv_window::EmitTaps(e_, p_.h, oh);
-        e_.For(0, p_.w.out, 1, [&](Value* ow) {
-          conv_window::Taps tw = conv_window::EmitTaps(e_, p_.w, ow);
-          Value* pixel = Add(e_, Add(e_, Mul(e_, n, in_batch_), Mul(e_, th.first, in_row_)),
-                             Mul(e_, tw.first, p_.cin));
-          Value* index[4] = {n, oh, ow, nullptr};
-          if (p_.block == p_.cin) {
-            EmitBlock(e_.I64(0), pixel, th, tw, index);
-          } else {
-            e_.For(0, p_.cin, p_.block, [&](Value* ic0) {
-              EmitBlock(ic0, pixel, th, tw, index);
-            }, "icb");
-          }
-        }, "ow");
-      }, "oh");
-    }, "n");
+    conv_window::ForEachOutputPixel(e_, p_.batch, p_.h, p_.w, p_.cin,
+                                    [&](const conv_window::OutputPixel& px) {
+      Value* index[4] = {px.n, px.oh, px.ow, nullptr};
+      if (p_.block == p_.cin) {
+        EmitBlock(e_.I64(0), px, index);
+      } else {
+        e_.For(0, p_.cin, p_.block, [&](Value* ic0) { EmitBlock(ic0, px, index); }, "icb");
+      }
+    });
   }
 
  private:
   Value* AccPtr(Value* c) { return e_.b().CreateInBoundsGEP(e_.b().getFloatTy(), acc_, c); }
 
   // Output channels [ic0*M, (ic0 + block)*M) of one output pixel.
-  void EmitBlock(Value* ic0, Value* pixel, const conv_window::Taps& th,
-                 const conv_window::Taps& tw, Value* (&index)[4]) {
+  void EmitBlock(Value* ic0, const conv_window::OutputPixel& px, Value* (&index)[4]) {
     llvm::IRBuilder<>& b = e_.b();
     llvm::Type* f32 = b.getFloatTy();
     Value* oc0 = Mul(e_, ic0, p_.multiplier);
     e_.For(0, width_, 1, [&](Value* c) { b.CreateStore(e_.F32(0.0f), AccPtr(c)); }, "zero");
-    e_.For(th.begin, th.end, 1, [&](Value* kh) {
-      Value* in_kh = Add(e_, Add(e_, pixel, ic0), Mul(e_, kh, p_.h.dilation * in_row_));
+    e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
+      Value* in_kh = Add(e_, Add(e_, px.input_offset, ic0), Mul(e_, kh, p_.h.dilation * in_row_));
       Value* f_kh = Add(e_, oc0, Mul(e_, kh, f_row_));
-      e_.For(tw.begin, tw.end, 1, [&](Value* kw) {
+      e_.For(px.w.begin, px.w.end, 1, [&](Value* kw) {
         Value* in_tap = Add(e_, in_kh, Mul(e_, kw, p_.w.dilation * p_.cin));
         Value* f_tap = Add(e_, f_kh, Mul(e_, kw, p_.cout));
         EmitTap(in_tap, f_tap);
@@ -184,7 +163,7 @@ class DepthwiseEmitter {
   jit::KernelEmitter& e_;
   const NodeContext& ctx_;
   const DepthwiseParams& p_;
-  int64_t in_row_ = 0, in_batch_ = 0, f_row_ = 0, width_ = 0;
+  int64_t in_row_ = 0, f_row_ = 0, width_ = 0;
   llvm::AllocaInst* acc_ = nullptr;
 };
 

@@ -1,11 +1,13 @@
-// Window geometry and shared checks of CONV_2D and DEPTHWISE_CONV_2D: the
-// output size and padding from TFLite's rules, the fused-activation rule of
-// TFLite's float convolutions, and the emitted range of filter taps that fall
-// inside the input for one output position (so kernels never touch padding).
+// Window geometry and shared checks of CONV_2D, DEPTHWISE_CONV_2D and the 2-D
+// pools: the output size and padding from TFLite's rules, the fused-activation
+// rule of TFLite's float convolutions, the emitted range of filter taps that
+// fall inside the input for one output position (so kernels never touch
+// padding), and the loop nest over the output pixels.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -186,6 +188,50 @@ inline llvm::Value* Add(jit::KernelEmitter& e, llvm::Value* a, llvm::Value* b) {
 inline llvm::Value* Mul(jit::KernelEmitter& e, llvm::Value* a, int64_t c) {
   if (c == 1) return a;
   return e.b().CreateMul(a, e.I64(c), "", false, true);
+}
+
+// Largest per-channel accumulator array a kernel keeps on the stack (floats);
+// wider layers are processed in blocks of channels.
+constexpr int64_t kMaxAccumulators = 4096;
+
+// The largest divisor of n (>= 1) that is at most `limit`: blocks of that
+// size tile n with one constant trip count.
+inline int64_t LargestDivisorAtMost(int64_t n, int64_t limit) {
+  for (int64_t d = std::min(n, limit); d > 1; --d) {
+    if (n % d == 0) return d;
+  }
+  return 1;
+}
+
+// One output pixel (n, oh, ow) of an NHWC window op, with its valid taps on
+// each axis and the linear offset of input element (n, h.first, w.first, 0);
+// the valid tap offsets added later bring that offset inside the tensor.
+struct OutputPixel {
+  llvm::Value* n = nullptr;
+  llvm::Value* oh = nullptr;
+  llvm::Value* ow = nullptr;
+  Taps h, w;
+  llvm::Value* input_offset = nullptr;
+};
+
+// Emits the loops n, oh, ow over the output of a window op on an NHWC input
+// with `channels` channels and calls body once per output pixel.
+inline void ForEachOutputPixel(jit::KernelEmitter& e, int64_t batch, const Axis& h,
+                               const Axis& w, int64_t channels,
+                               const std::function<void(const OutputPixel&)>& body) {
+  int64_t row = w.in * channels;
+  int64_t image = h.in * row;
+  e.For(0, batch, 1, [&](llvm::Value* n) {
+    e.For(0, h.out, 1, [&](llvm::Value* oh) {
+      Taps th = EmitTaps(e, h, oh);
+      e.For(0, w.out, 1, [&](llvm::Value* ow) {
+        Taps tw = EmitTaps(e, w, ow);
+        llvm::Value* offset =
+            Add(e, Add(e, Mul(e, n, image), Mul(e, th.first, row)), Mul(e, tw.first, channels));
+        body(OutputPixel{n, oh, ow, th, tw, offset});
+      }, "ow");
+    }, "oh");
+  }, "n");
 }
 
 }  // namespace jitlite::ops::conv_window

@@ -1,0 +1,37 @@
+// MAX_POOL_2D: per channel, the largest in-bounds input value of a
+// filter_height x filter_width window,
+//   out[n, oh, ow, c] = act(max of in[n, ih, iw, c] over the window's taps
+//                           inside the input)
+// with ih = oh*stride_h - pad_top + kh (padding is never read, as in TFLite).
+// NHWC input; SAME/VALID padding; fused NONE/RELU/RELU_N1_TO_1/RELU6 clamps.
+// Float32 only for now (quantized types: a later issue). The window logic and
+// loop nest are shared with AVERAGE_POOL_2D (ops/util/pool_2d).
+#include "ops/op.h"
+#include "ops/util/pool_2d.h"
+
+namespace jitlite::ops {
+namespace {
+
+constexpr const char* kName = "MAX_POOL_2D";
+
+class MaxPool2DOp : public OpDef {
+ public:
+  std::string_view name() const override { return kName; }
+  std::vector<int> builtin_codes() const override { return {17}; }
+  OpKind kind() const override { return OpKind::kKernel; }
+
+  Status Prepare(NodeContext& ctx) const override { return PreparePool2D(ctx, kName); }
+
+  Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
+    return EmitPool2D(e, ctx, PoolKind::kMax, kName);
+  }
+};
+
+}  // namespace
+
+const OpDef& max_pool_2d_op() {
+  static const MaxPool2DOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops

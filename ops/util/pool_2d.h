@@ -1,0 +1,26 @@
+// Shared by AVERAGE_POOL_2D and MAX_POOL_2D (ops/average_pool_2d.cc,
+// ops/max_pool_2d.cc): the Pool2DOptions checks, the output shape, and the
+// loop nest. Both ops reduce a filter_height x filter_width window of an NHWC
+// input per channel; they differ only in the reduction (sum then divide by
+// the number of in-bounds taps, or max). The window geometry is the
+// convolution one (ops/util/conv_2d_window.h) with dilation 1, so padding is
+// never read: only in-bounds taps take part. Float32 only for now.
+#pragma once
+
+#include "jit/emitters.h"
+#include "ops/op.h"
+
+namespace jitlite::ops {
+
+enum class PoolKind { kAverage, kMax };
+
+// Prepare: one rank-4 FLOAT32 input (INT8/UINT8/INT16 are Unimplemented),
+// valid strides, filter sizes, padding and activation; sets output 0 to
+// [batch, out_height, out_width, channels]. `op` names the op in messages.
+Status PreparePool2D(NodeContext& ctx, const char* op);
+
+// Emits the pooling loop nest; every output element goes through
+// StoreOutput after the fused activation.
+Status EmitPool2D(jit::KernelEmitter& e, const NodeContext& ctx, PoolKind kind, const char* op);
+
+}  // namespace jitlite::ops
