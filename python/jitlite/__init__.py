@@ -22,7 +22,7 @@ def __getattr__(name):
     # Imported on first use, so that `jitlite.testing` (pure Python) works
     # even where the native module has not been built.
     if name == "__version__":
-        from jitlite import _jitlite
+        from jitlite._native import module as _jitlite
         return _jitlite.__version__
     if name in __all__:
         from jitlite import interpreter

@@ -19,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from jitlite import _jitlite
+from jitlite._native import module as _jitlite
 
 __all__ = [
     "Interpreter",

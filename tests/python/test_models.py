@@ -99,3 +99,32 @@ def test_keras_mobilenet_matches_litert(name):
     # orders in 50+ layers): 1e-4 of the output range.
     assert_outputs_match(actual, expected, rtol_of_range=1e-4, context=name)
     assert int(np.argmax(actual[0])) == int(np.argmax(expected[0]))
+
+
+def test_runs_with_tensorflow_imported_first(tmp_path):
+    """TensorFlow exports its own LLVM's symbols; jitlite's JIT must still use
+    its own (a researcher's script imports tensorflow before swapping in
+    jitlite). Runs in a fresh process so that tensorflow really loads first."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("tensorflow", reason="needs tensorflow-cpu")
+    model = MODELS_DIR / "api/add.bin"
+    if not model.is_file():
+        pytest.skip(f"model corpus not available: {model} is missing")
+    script = (
+        "import tensorflow, numpy as np, jitlite\n"
+        f"i = jitlite.Interpreter(model_path={str(model)!r})\n"
+        "i.allocate_tensors()\n"
+        "x = np.arange(192, dtype=np.float32).reshape(1, 8, 8, 3)\n"
+        "i.set_tensor(i.get_input_details()[0]['index'], x)\n"
+        "i.invoke()\n"
+        "y = i.get_tensor(i.get_output_details()[0]['index'])\n"
+        "assert np.array_equal(y, 3 * x), y\n"
+        "print('ok')\n")
+    import os
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().endswith("ok")
