@@ -49,6 +49,14 @@ const std::string& Compiler::target_features() const { return engine_->features(
 
 StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan& plan) {
   auto start = std::chrono::steady_clock::now();
+  auto mark = start;
+  auto lap = [&mark] {
+    auto now = std::chrono::steady_clock::now();
+    double ms = std::chrono::duration<double, std::milli>(now - mark).count();
+    mark = now;
+    return ms;
+  };
+  CompiledCode code;
   int id = next_id_++;
   auto context = std::make_unique<llvm::LLVMContext>();
   auto module = std::make_unique<llvm::Module>("jitlite_shape_set_" + std::to_string(id), *context);
@@ -56,14 +64,16 @@ StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan&
   module->setTargetTriple(engine_->triple().str());
   const std::string entry_name = "jl_entry";
   JITLITE_RETURN_IF_ERROR(LowerModule(*module, g, plan, entry_name));
+  code.phases.lower_ms = lap();
   engine_->Optimize(*module, opt_level_);
+  code.phases.optimize_ms = lap();
   MaybeDumpModule(*module);
   auto addr = engine_->AddAndLookup(
       llvm::orc::ThreadSafeModule(std::move(module), std::move(context)),
       "shape_set_" + std::to_string(id), entry_name);
   if (!addr) return FromLLVM(addr.takeError(), "compiling the model");
+  code.phases.codegen_ms = lap();
 
-  CompiledCode code;
   code.entry = reinterpret_cast<jl_kernel_fn>(static_cast<uintptr_t>(*addr));
   for (const FusionGroup& group : plan.groups) {
     code.kernels.push_back({group.symbol, group.nodes, group.note});

@@ -21,6 +21,7 @@ struct CompiledCode {
   jl_kernel_fn entry = nullptr;
   std::vector<KernelStats> kernels;
   double compile_ms = 0;
+  CompilePhases phases;  // lower, optimize and codegen filled in here
 };
 
 class Compiler {

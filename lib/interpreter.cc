@@ -7,6 +7,7 @@
 #include "jitlite/interpreter.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -57,13 +58,17 @@ struct Interpreter::Impl {
   }
 
   StatusOr<std::unique_ptr<ShapeSet>> Build() {
+    auto start = std::chrono::steady_clock::now();
     auto set = std::make_unique<ShapeSet>();
     std::vector<std::pair<int, Shape>> shapes(resized.begin(), resized.end());
     JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes));
     set->fusion = jit::PlanFusion(*set->graph, options.preserve_all_tensors);
     PlanMemory(*set);
+    double prepare_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     JITLITE_RETURN_IF_ERROR(EnsureCompiler());
     JITLITE_ASSIGN_OR_RETURN(set->code, compiler->Compile(*set->graph, set->fusion));
+    set->code.phases.prepare_ms = prepare_ms;
     return set;
   }
 
@@ -320,6 +325,7 @@ Status Interpreter::AllocateTensors() {
     im.stats.compilations++;
     im.stats.compile_time_ms += set->code.compile_ms;
     im.stats.last_compile_time_ms = set->code.compile_ms;
+    im.stats.last_phases = set->code.phases;
     it = im.cache.emplace(key, std::move(set)).first;
   }
   im.current = it->second.get();

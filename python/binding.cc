@@ -190,6 +190,12 @@ py::dict JitStatsDict(const JitStats& stats) {
   d["cache_hits"] = stats.cache_hits;
   d["compile_time_ms"] = stats.compile_time_ms;
   d["last_compile_time_ms"] = stats.last_compile_time_ms;
+  py::dict phases;
+  phases["prepare"] = stats.last_phases.prepare_ms;
+  phases["lower"] = stats.last_phases.lower_ms;
+  phases["optimize"] = stats.last_phases.optimize_ms;
+  phases["codegen"] = stats.last_phases.codegen_ms;
+  d["last_compile_phases_ms"] = phases;
   d["kernels"] = kernels;
   return d;
 }

@@ -78,6 +78,14 @@ struct KernelStats {
   std::string note;           // fusion decisions, e.g. why a neighbour was not fused
 };
 
+// Where the last compilation's time went, in milliseconds.
+struct CompilePhases {
+  double prepare_ms = 0;   // shape inference, folding, weight packing, plans
+  double lower_ms = 0;     // LLVM IR emission
+  double optimize_ms = 0;  // the IR pass pipeline
+  double codegen_ms = 0;   // machine code and linking (ORC)
+};
+
 struct JitStats {
   std::string target_cpu;   // e.g. "znver4"
   std::string target_features;
@@ -85,6 +93,7 @@ struct JitStats {
   int cache_hits = 0;       // AllocateTensors served from the shape cache
   double compile_time_ms = 0;       // total over all compilations
   double last_compile_time_ms = 0;
+  CompilePhases last_phases;
   std::vector<KernelStats> kernels;  // kernels of the current shape set
 };
 
