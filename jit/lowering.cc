@@ -215,7 +215,24 @@ Status LowerModule(llvm::Module& module, const ShapedGraph& g, const FusionPlan&
   auto* entry = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, entry_name, module);
   entry->addFnAttr(llvm::Attribute::NoUnwind);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(c, "entry", entry));
-  for (llvm::Function* k : kernels) b.CreateCall(k, {entry->getArg(0)});
+  llvm::Value* frame = entry->getArg(0);
+  // jl_frame is {tensors, begin, end, runtime}; jl_runtime is {kernel_done, ctx}.
+  auto* frame_type = llvm::StructType::get(c, {b.getPtrTy(), b.getInt64Ty(), b.getInt64Ty(), b.getPtrTy()});
+  llvm::Value* runtime = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(frame_type, frame, 3), "runtime");
+  llvm::Value* done_fn = nullptr;
+  llvm::Value* done_ctx = nullptr;
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    b.CreateCall(kernels[i], {frame});
+    // if (runtime && runtime->kernel_done) runtime->kernel_done(runtime->ctx, i)
+    EmitIf(b, b.CreateIsNotNull(runtime), [&] {
+      done_fn = b.CreateLoad(b.getPtrTy(), runtime, "kernel_done");
+      done_ctx = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), runtime, 1));
+      EmitIf(b, b.CreateIsNotNull(done_fn), [&] {
+        auto* cb_type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getInt32Ty()}, false);
+        b.CreateCall(cb_type, done_fn, {done_ctx, b.getInt32(static_cast<uint32_t>(i))});
+      });
+    });
+  }
   b.CreateRetVoid();
 
   std::string err;

@@ -40,6 +40,18 @@ struct Interpreter::Impl {
   std::vector<void*> table;  // tensor pointers handed to generated code
   bool invokable = false;
   JitStats stats;
+  bool profiling = false;
+  std::chrono::steady_clock::time_point kernel_start;
+
+  // jl_runtime::kernel_done: the time since the previous kernel ended.
+  static void KernelDone(void* ctx, int32_t kernel) {
+    auto* im = static_cast<Impl*>(ctx);
+    auto now = std::chrono::steady_clock::now();
+    KernelStats& k = im->stats.kernels[kernel];
+    k.total_ms += std::chrono::duration<double, std::milli>(now - im->kernel_start).count();
+    k.invocations++;
+    im->kernel_start = now;
+  }
 
   const Subgraph& main() const { return model->graph().subgraphs[0]; }
 
@@ -338,10 +350,14 @@ Status Interpreter::AllocateTensors() {
 Status Interpreter::Invoke() {
   Impl& im = *impl_;
   if (!im.invokable) return FailedPrecondition("Invoke called on model that is not ready.");
-  jl_frame frame{im.table.data(), 0, 0, nullptr};
+  jl_runtime runtime{&Impl::KernelDone, &im};
+  jl_frame frame{im.table.data(), 0, 0, im.profiling ? &runtime : nullptr};
+  if (im.profiling) im.kernel_start = std::chrono::steady_clock::now();
   im.current->code.entry(&frame);
   return Status::Ok();
 }
+
+void Interpreter::SetKernelProfiling(bool enabled) { impl_->profiling = enabled; }
 
 Status Interpreter::ResetVariableTensors() {
   Impl& im = *impl_;

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define JL_KERNEL_ABI_VERSION 1
+#define JL_KERNEL_ABI_VERSION 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,9 +24,17 @@ typedef struct jl_frame {
    * The entry function passes the full range (threads split it later). */
   int64_t begin;
   int64_t end;
-  /* Reserved for the runtime table (thread pool, helpers). */
+  /* A jl_runtime, or null: services for generated code. */
   const void* runtime;
 } jl_frame;
+
+/* Services the runtime offers generated code (all optional). */
+typedef struct jl_runtime {
+  /* Called by the entry function after kernel `kernel` (its index in the
+   * shape set's kernel list) returns, when non-null: per-kernel profiling. */
+  void (*kernel_done)(void* ctx, int32_t kernel);
+  void* ctx;
+} jl_runtime;
 
 typedef void (*jl_kernel_fn)(const jl_frame* frame);
 

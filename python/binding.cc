@@ -181,6 +181,8 @@ py::dict JitStatsDict(const JitStats& stats) {
     d["symbol"] = k.symbol;
     d["op_indices"] = k.op_indices;
     d["note"] = k.note;
+    d["invocations"] = k.invocations;
+    d["total_ms"] = k.total_ms;
     kernels.append(d);
   }
   py::dict d;
@@ -367,6 +369,7 @@ PYBIND11_MODULE(_jitlite, m) {
           py::arg("index"))
       .def("jit_stats",
            [](const Interpreter& self) { return JitStatsDict(self.jit_stats()); })
+      .def("set_kernel_profiling", &Interpreter::SetKernelProfiling, py::arg("enabled"))
       .def("native_handle", [](const Interpreter& self) {
         return reinterpret_cast<std::uintptr_t>(&self);
       });

@@ -551,6 +551,11 @@ class Interpreter:
         model op indices fused into it, and fusion notes)."""
         return self._interpreter.jit_stats()
 
+    def experimental_profile_kernels(self, enabled=True):
+        """jitlite only: time each kernel of every invoke; get_jit_details()
+        then gives each kernel's `invocations` and `total_ms`."""
+        self._interpreter.set_kernel_profiling(bool(enabled))
+
     def _native_handle(self):
         """Address of the C++ jitlite::Interpreter, as an int."""
         return self._interpreter.native_handle()

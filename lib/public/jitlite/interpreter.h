@@ -76,6 +76,10 @@ struct KernelStats {
   std::string symbol;         // e.g. "k3_conv_2d_add_relu"
   std::vector<int> op_indices;
   std::string note;           // fusion decisions, e.g. why a neighbour was not fused
+  // With kernel profiling on (Interpreter::SetKernelProfiling): invocations
+  // timed since this shape set was allocated, and their total time.
+  int64_t invocations = 0;
+  double total_ms = 0;
 };
 
 // Where the last compilation's time went, in milliseconds.
@@ -166,6 +170,9 @@ class Interpreter {
   std::span<const T> output(int i) { return typed_tensor<T>(outputs().at(i)); }
 
   const JitStats& jit_stats() const;
+  // Times every kernel of each Invoke into jit_stats().kernels (a clock read
+  // per kernel; off by default).
+  void SetKernelProfiling(bool enabled);
 
   struct Impl;  // opaque
 
