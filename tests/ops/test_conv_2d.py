@@ -136,14 +136,15 @@ def test_rejects_unknown_activation():
 
 def test_rejects_int32_input():
     assert_rejected("CONV_2D", [((1, 5, 5, 3), I32)], constants=[np.ones((4, 3, 3, 3), I32)],
-                    match="CONV_2D with input type INT32", litert_rejects=True)
+                    match="CONV_2D with input type INT32, which TFLite does not accept",
+                    litert_rejects=True)
 
 
 def test_int8_is_not_supported_yet():
     assert_rejected("CONV_2D", [((1, 5, 5, 3), np.int8, dict(scale=0.1))],
                     constants=[(np.ones((4, 3, 3, 3), np.int8), dict(scale=0.1)),
                                (np.zeros(4, I32), dict(scale=0.01))],
-                    match="not supported yet")
+                    match="INT8 \\(quantized\\) is not supported yet")
 
 
 def test_hybrid_filter_is_not_supported_yet():

@@ -122,11 +122,12 @@ def test_rejects_unknown_activation():
 def test_rejects_int32_input():
     assert_rejected("DEPTHWISE_CONV_2D", [((1, 5, 5, 4), I32)],
                     constants=[np.ones((1, 3, 3, 4), I32), np.zeros(4, I32)],
-                    match="DEPTHWISE_CONV_2D with input type INT32", litert_rejects=True)
+                    match="DEPTHWISE_CONV_2D with input type INT32, which TFLite does not",
+                    litert_rejects=True)
 
 
 def test_int8_is_not_supported_yet():
     assert_rejected("DEPTHWISE_CONV_2D", [((1, 5, 5, 4), np.int8, dict(scale=0.1))],
                     constants=[(np.ones((1, 3, 3, 4), np.int8), dict(scale=0.1)),
                                (np.zeros(4, I32), dict(scale=0.01))],
-                    match="not supported yet")
+                    match="INT8 \\(quantized\\) is not supported yet")

@@ -45,14 +45,14 @@ def test_rejects_scalar():
 
 
 def test_rejects_int32():
-    assert_rejected("SOFTMAX", [((2, 3), I32)], options=dict(beta=1.0), match="SOFTMAX of INT32",
-                    litert_rejects=True)
+    assert_rejected("SOFTMAX", [((2, 3), I32)], options=dict(beta=1.0),
+                    match="SOFTMAX of INT32, which TFLite does not accept", litert_rejects=True)
 
 
 def test_int8_is_not_supported_yet():
     assert_rejected("SOFTMAX", [((2, 3), np.int8, dict(scale=0.1))],
                     output_quant=dict(scale=1 / 256, zero_point=-128), options=dict(beta=1.0),
-                    match="not supported yet")
+                    match="SOFTMAX of INT8 is not supported yet")
 
 
 def test_rejects_two_inputs():
