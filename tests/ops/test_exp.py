@@ -4,6 +4,7 @@ range, special values (NaN, inf, signed zeros, subnormals), and the models jitli
 import numpy as np
 import pytest
 
+from jitlite.testing import build_op_model, jitlite_interpreter, run_model
 from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
                         check_op, check_values, shape_id)
 
@@ -45,7 +46,6 @@ def test_int8_is_not_supported_yet():
 def test_subnormal_results_are_not_clamped():
     # exp(x) for x in (-103.9, -87.4) is a subnormal float: check_op's absolute tolerance cannot
     # see it, so compare relatively (TFLite's kernel keeps subnormals; XNNPACK flushes them).
-    from jitlite.testing import build_op_model, jitlite_interpreter, run_model
     x = np.linspace(-103.5, -87.4, 64, dtype=F32)
     model = build_op_model("EXP", [(x.shape, F32)], output_shapes=[list(x.shape)])
     (actual,) = run_model(jitlite_interpreter(), model, [x])

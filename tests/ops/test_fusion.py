@@ -7,6 +7,8 @@ import warnings
 
 import numpy as np
 import pytest
+from ai_edge_litert.interpreter import Interpreter as LiteRTInterpreter
+from ai_edge_litert.interpreter import OpResolverType as LiteRTResolver
 
 from jitlite.testing import ModelBuilder, assert_outputs_match, jitlite_interpreter, run_model
 from op_testing import F32, TFLITE_KERNELS, rand
@@ -214,10 +216,9 @@ def test_preserve_all_tensors_keeps_every_intermediate(make_model):
                     BUILTIN_WITHOUT_DEFAULT_DELEGATES)
     ours = jitlite.Interpreter(model_content=model, experimental_preserve_all_tensors=True,
                                **resolver)
-    from ai_edge_litert.interpreter import Interpreter, OpResolverType
-    theirs = Interpreter(model_content=model, experimental_preserve_all_tensors=True,
-                         experimental_op_resolver_type=OpResolverType.
-                         BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    theirs = LiteRTInterpreter(model_content=model, experimental_preserve_all_tensors=True,
+                               experimental_op_resolver_type=LiteRTResolver.
+                               BUILTIN_WITHOUT_DEFAULT_DELEGATES)
     for interpreter in (ours, theirs):
         interpreter.allocate_tensors()
         for detail, value in zip(interpreter.get_input_details(), values):
