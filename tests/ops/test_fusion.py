@@ -132,7 +132,18 @@ def conv_reshape_softmax():
     return g.build(out), [c, flat, s]
 
 
-MODELS = [elementwise_chain, conv_epilogue, broadcast_intermediate, multi_consumer_intermediate,
+def depthwise_hard_swish():
+    """MobileNet v3 block tail: DEPTHWISE_CONV_2D -> HARD_SWISH -> ADD of a same-shape input."""
+    g = Graph()
+    x, skip = g.input([1, 7, 7, 6]), g.input([1, 4, 4, 12])
+    d = g.op("DEPTHWISE_CONV_2D", [x, g.const(rand((1, 3, 3, 12))), g.const(rand((12,), 1))],
+             [1, 4, 4, 12], dict(padding="SAME", stride_h=2, stride_w=2, depth_multiplier=2))
+    h = g.op("HARD_SWISH", [d], [1, 4, 4, 12])
+    out = g.op("ADD", [h, skip], [1, 4, 4, 12])
+    return g.build(out), [d, h]
+
+
+MODELS = [elementwise_chain, conv_epilogue, depthwise_hard_swish, broadcast_intermediate, multi_consumer_intermediate,
           layer_norm, conv_reshape_softmax]
 
 
@@ -154,6 +165,13 @@ def test_conv_with_add_epilogue_is_one_kernel():
     (kernel,) = kernels(compiled(model))
     assert kernel["op_indices"] == [0, 1, 2, 3]
     assert "conv_2d_add_relu6_mul" in kernel["symbol"]
+
+
+def test_depthwise_with_epilogue_is_one_kernel():
+    model, _ = depthwise_hard_swish()
+    (kernel,) = kernels(compiled(model))
+    assert kernel["op_indices"] == [0, 1, 2]
+    assert "depthwise_conv_2d_hard_swish_add" in kernel["symbol"]
 
 
 def test_broadcast_intermediate_is_not_fused():
