@@ -146,7 +146,8 @@ Value* ElementEmitter::Exp(Value* x) {
   // exp(x) = 2^n * exp(r), n = round(x / ln2), r = x - n*ln2 (ln2 split in two
   // parts for accuracy); exp(r) by a degree-6 polynomial (about 1 ulp).
   llvm::IRBuilder<>& b = b_;
-  Value* xc = Clamp(x, F32(-87.33654f), F32(88.37626f));
+  // The clamp keeps n in [-150, 127]: down to the smallest subnormal result.
+  Value* xc = Clamp(x, F32(-103.97208f), F32(88.37626f));
   Value* n = b.CreateUnaryIntrinsic(llvm::Intrinsic::floor,
                                     b.CreateFAdd(b.CreateFMul(xc, F32(1.44269504088896341f)), F32(0.5f)));
   n = Min(n, F32(127.0f));
@@ -156,8 +157,16 @@ Value* ElementEmitter::Exp(Value* x) {
                            4.1665795894E-2f, 1.6666665459E-1f, 5.0000001201E-1f});
   Value* r2 = b.CreateFMul(r, r);
   Value* er = b.CreateFAdd(b.CreateFAdd(b.CreateFMul(p, r2), r), F32(1.0f));
-  Value* bits = b.CreateShl(b.CreateAdd(b.CreateFPToSI(n, b.getInt32Ty()), I32(127)), 23);
-  Value* result = b.CreateFMul(er, b.CreateBitCast(bits, b.getFloatTy()));
+  // 2^n as 2^hi * 2^lo with hi = floor(n / 2): both factors are normal floats
+  // even when 2^n is not (n < -126, subnormal results), and er * 2^hi is
+  // exact, so the result is rounded once.
+  Value* ni = b.CreateFPToSI(n, b.getInt32Ty());
+  Value* hi = b.CreateAShr(ni, 1);
+  Value* lo = b.CreateSub(ni, hi);
+  auto pow2 = [&](Value* k) {
+    return b.CreateBitCast(b.CreateShl(b.CreateAdd(k, I32(127)), 23), b.getFloatTy());
+  };
+  Value* result = b.CreateFMul(b.CreateFMul(er, pow2(hi)), pow2(lo));
   // Outside the clamp range: overflow to +inf, underflow to 0; NaN stays NaN.
   result = b.CreateSelect(b.CreateFCmpOGT(x, F32(88.72283f)),
                           llvm::ConstantFP::getInfinity(b.getFloatTy()), result);

@@ -111,6 +111,12 @@ struct Interpreter::Impl {
     };
     for (int t : main().inputs) whole_run(t);
     for (int t : main().outputs) whole_run(t);
+    // preserve_all_tensors: every intermediate stays readable after invoke, so
+    // none may share bytes with a later tensor (as LiteRT's option disables
+    // its arena reuse).
+    if (options.preserve_all_tensors) {
+      for (size_t t = 0; t < n; ++t) last[t] = last_step;
+    }
     for (size_t t = 0; t < n; ++t) {
       if (main().tensors[t].is_variable) whole_run(static_cast<int>(t));
     }

@@ -1,6 +1,11 @@
-// ADD: out = act(a + b), numpy broadcasting up to rank 6.
-// Float32, int32 and int64 here; quantized types come with the quantized path.
+// ADD: out = act(a + b), numpy broadcasting up to rank 8 (what LiteRT
+// accepts). FLOAT32, INT32 and INT64; integer results wrap around like
+// TFLite's kernels. The fused activation from AddOptions follows TFLite's
+// CalculateActivationRange (ops/util/elementwise_helpers.h): TANH and
+// SIGN_BIT are not applied by TFLite's ADD either. Quantized and float16
+// inputs come later.
 #include "ops/util/elementwise.h"
+#include "ops/util/elementwise_helpers.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -13,13 +18,14 @@ class AddOp : public OpDef {
   OpKind kind() const override { return OpKind::kElementwise; }
 
   Status Prepare(NodeContext& ctx) const override {
-    return PrepareBinary(ctx, {DType::kFloat32, DType::kInt32, DType::kInt64}, 6);
+    return PrepareArithmetic(ctx, "ADD", {DType::kFloat32, DType::kInt32, DType::kInt64},
+                             Activation(ctx));
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
     llvm::Value* sum = IsFloat(v[0]) ? e.b().CreateFAdd(v[0], v[1]) : e.b().CreateAdd(v[0], v[1]);
-    return e.Activation(sum, Activation(ctx));
+    return ApplyFusedActivation(e, sum, Activation(ctx));
   }
 
  private:

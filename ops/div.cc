@@ -24,12 +24,8 @@ class DivOp : public OpDef {
   OpKind kind() const override { return OpKind::kElementwise; }
 
   Status Prepare(NodeContext& ctx) const override {
-    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "DIV", {DType::kFloat32, DType::kInt32},
-        {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
-    JITLITE_RETURN_IF_ERROR(CheckFusedActivation(Activation(ctx)));
-    JITLITE_RETURN_IF_ERROR(PrepareBinary(ctx, {DType::kFloat32, DType::kInt32}, 8));
+    JITLITE_RETURN_IF_ERROR(
+        PrepareArithmetic(ctx, "DIV", {DType::kFloat32, DType::kInt32}, Activation(ctx)));
     return CheckConstantDivisor(ctx.input(1));
   }
 

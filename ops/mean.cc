@@ -1,8 +1,8 @@
-// MEAN: average of input 0 over the axes in input 1 (constant int32/int64,
-// negative and duplicate axes allowed), ReducerOptions.keep_dims keeping the
-// reduced dims as size 1. FLOAT32 (sum, then divide by the count), INT32 and
-// INT64 (64-bit sum, then truncating division, as TFLite's reference kernel).
-// Quantized MEAN comes with the quantized path.
+// MEAN: average of input 0 over the axes in input 1 (constant int32 as in
+// TFLite, negative and duplicate axes allowed), ReducerOptions.keep_dims
+// keeping the reduced dims as size 1. FLOAT32 (sum, then divide by the count),
+// INT32 and INT64 (64-bit sum, then truncating division, as TFLite's reference
+// kernel). Quantized MEAN comes with the quantized path.
 #include "ops/util/mean_sum_reduce.h"
 
 namespace jitlite::ops {

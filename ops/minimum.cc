@@ -1,7 +1,7 @@
 // MINIMUM: out = a < b ? a : b, numpy broadcasting up to rank 8 (what LiteRT
-// accepts). FLOAT32, INT32 and INT64. Float NaN propagates from either side
-// and ties (+0 vs -0) give b, as in LiteRT. Quantized and float16 inputs come
-// later.
+// accepts). FLOAT32, INT32 and INT64. As in TFLite's kernel, a NaN in b
+// propagates, a NaN in a does not, and ties (+0 vs -0) give b. Quantized and
+// float16 inputs come later.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 
@@ -25,10 +25,10 @@ class MinimumOp : public OpDef {
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
     llvm::IRBuilder<>& b = e.b();
-    if (!IsFloat(v[0])) return b.CreateSelect(b.CreateICmpSLT(v[0], v[1]), v[0], v[1]);
-    // a < b is false when b is NaN, which then comes out; a NaN a is kept
-    // explicitly.
-    llvm::Value* take_a = b.CreateOr(b.CreateFCmpOLT(v[0], v[1]), b.CreateFCmpUNO(v[0], v[0]));
+    // TFLite's a < b ? a : b: the comparison is false when either side is
+    // NaN, so b comes out then (NaN only when b is NaN).
+    llvm::Value* take_a = IsFloat(v[0]) ? b.CreateFCmpOLT(v[0], v[1])
+                                        : b.CreateICmpSLT(v[0], v[1]);
     return b.CreateSelect(take_a, v[0], v[1]);
   }
 };

@@ -34,6 +34,13 @@ class SoftmaxOp : public OpDef {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     DType t = ctx.input(0).dtype;
     if (t != DType::kFloat32) {
+      // TFLite's SOFTMAX also takes FLOAT16 and quantized INT8/UINT8/INT16.
+      bool later = t == DType::kFloat16 || t == DType::kInt8 || t == DType::kUInt8 ||
+                   t == DType::kInt16;
+      if (!later) {
+        return InvalidArgument(std::string("SOFTMAX of ") + DTypeName(t) +
+                               ", which TFLite does not accept (supported: FLOAT32)");
+      }
       return Unimplemented(std::string("SOFTMAX of ") + DTypeName(t) +
                            " is not supported yet (supported: FLOAT32)");
     }

@@ -17,12 +17,8 @@ class SubOp : public OpDef {
   OpKind kind() const override { return OpKind::kElementwise; }
 
   Status Prepare(NodeContext& ctx) const override {
-    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "SUB", {DType::kFloat32, DType::kInt32, DType::kInt64},
-        {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
-    JITLITE_RETURN_IF_ERROR(CheckFusedActivation(Activation(ctx)));
-    return PrepareBinary(ctx, {DType::kFloat32, DType::kInt32, DType::kInt64}, 8);
+    return PrepareArithmetic(ctx, "SUB", {DType::kFloat32, DType::kInt32, DType::kInt64},
+                             Activation(ctx));
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,

@@ -1,4 +1,4 @@
-// SUM: sum of input 0 over the axes in input 1 (constant int32/int64,
+// SUM: sum of input 0 over the axes in input 1 (constant int32 as in TFLite,
 // negative and duplicate axes allowed), ReducerOptions.keep_dims keeping the
 // reduced dims as size 1. FLOAT32, INT32 (wraps like TFLite's int32 sum) and
 // INT64. Quantized SUM comes with the quantized path.

@@ -136,6 +136,13 @@ inline Status CheckFloatTypes(const NodeContext& ctx, const char* op) {
   DType in = ctx.input(0).dtype;
   DType filter = ctx.input(1).dtype;
   if (in != DType::kFloat32) {
+    // TFLite's convolutions take FLOAT32 or quantized INT8/UINT8/INT16 inputs.
+    bool quantized = in == DType::kInt8 || in == DType::kUInt8 || in == DType::kInt16;
+    if (!quantized) {
+      return InvalidArgument(std::string(op) + " with input type " + DTypeName(in) +
+                             ", which TFLite does not accept; supported: FLOAT32 (quantized "
+                             "INT8, UINT8, INT16 later)");
+    }
     return Unimplemented(std::string(op) + " with input type " + DTypeName(in) +
                          " (quantized) is not supported yet; supported: FLOAT32");
   }

@@ -5,6 +5,8 @@
 #include <cfloat>
 #include <string>
 
+#include "ops/util/elementwise.h"
+
 namespace jitlite::ops {
 namespace {
 
@@ -43,6 +45,15 @@ Status CheckFusedActivation(int activation) {
                            " (valid: 0 NONE .. 5 SIGN_BIT)");
   }
   return Status::Ok();
+}
+
+Status PrepareArithmetic(NodeContext& ctx, std::string_view op,
+                         std::initializer_list<DType> supported, int activation) {
+  JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
+  JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
+      ctx, 0, op, supported, {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
+  JITLITE_RETURN_IF_ERROR(CheckFusedActivation(activation));
+  return PrepareBinary(ctx, supported, 8);
 }
 
 llvm::Value* ConstLike(llvm::Value* x, double v) {

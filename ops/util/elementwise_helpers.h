@@ -28,6 +28,12 @@ Status CheckElementwiseDType(const NodeContext& ctx, int i, std::string_view op,
 // Validates a fused activation code read from options (0..5).
 Status CheckFusedActivation(int activation);
 
+// Prepare of the arithmetic binary ops (ADD, SUB, MUL, DIV): two inputs of one
+// `supported` dtype (quantized and float16 ones: Unimplemented), a valid fused
+// activation, numpy broadcasting up to rank 8 (LiteRT's limit).
+Status PrepareArithmetic(NodeContext& ctx, std::string_view op,
+                         std::initializer_list<DType> supported, int activation);
+
 // x < lo ? lo : x and x > hi ? hi : x, for float (NaN passes) or signed int.
 llvm::Value* ClampBelow(jit::ElementEmitter& e, llvm::Value* x, llvm::Value* lo);
 llvm::Value* ClampAbove(jit::ElementEmitter& e, llvm::Value* x, llvm::Value* hi);

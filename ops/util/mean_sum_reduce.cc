@@ -171,15 +171,21 @@ void EmitStackRow(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, Re
 StatusOr<ReducePlan> PlanReduce(const NodeContext& ctx) {
   const TensorState& in = ctx.input(0);
   const TensorState& axes_t = ctx.input(1);
-  if (!axes_t.is_constant()) {
-    return Unimplemented("input 1 (axes) is not a constant tensor; computed reduction axes "
-                         "are not supported yet");
-  }
-  if (axes_t.dtype != DType::kInt32 && axes_t.dtype != DType::kInt64) {
+  // TFLite's reducers take INT32 axes only (an INT64 axes tensor fails to prepare there).
+  if (axes_t.dtype != DType::kInt32) {
     return InvalidArgument(std::string("input 1 (axes) has type ") + DTypeName(axes_t.dtype) +
-                           "; expected INT32 or INT64");
+                           "; TFLite's reductions take INT32 axes");
   }
-  JITLITE_ASSIGN_OR_RETURN(std::vector<int64_t> axes, ReadConstInts(axes_t, "axes"));
+  // An empty axes tensor has no data to be constant with (the converter writes an empty
+  // buffer): it is an empty list, whatever its allocation.
+  std::vector<int64_t> axes;
+  if (axes_t.num_elements() > 0) {
+    if (!axes_t.is_constant()) {
+      return Unimplemented("input 1 (axes) is not a constant tensor; computed reduction axes "
+                           "are not supported yet");
+    }
+    JITLITE_ASSIGN_OR_RETURN(axes, ReadConstInts(axes_t, "axes"));
+  }
   const auto* opts = ctx.op()->builtin_options_as_ReducerOptions();
   ReducePlan plan;
   plan.keep_dims = opts != nullptr && opts->keep_dims();

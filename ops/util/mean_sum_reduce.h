@@ -21,7 +21,7 @@ struct ReducePlan {
   Shape out_shape;
 };
 
-// Reads input 1 (constant int32/int64 axes, negative and duplicate axes
+// Reads input 1 (constant int32 axes as in TFLite, negative and duplicate axes
 // allowed) and ReducerOptions.keep_dims; errors name the bad axis.
 StatusOr<ReducePlan> PlanReduce(const NodeContext& ctx);
 

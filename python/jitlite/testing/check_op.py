@@ -160,7 +160,8 @@ def _float_diff(actual, expected):
     e = expected.astype(np.float64)
     same_special = (np.isnan(a) & np.isnan(e)) | (np.isinf(e) & (a == e))
     with np.errstate(invalid="ignore"):
-        diff = np.array(np.abs(a - e))  # an array even for rank-0 outputs (assigned below)
+        # np.array: a 0-d (rank-0 tensor) difference must stay an array to be indexable.
+        diff = np.array(np.abs(a - e))
     diff[np.isnan(diff)] = np.inf
     diff[same_special] = 0.0
     return diff

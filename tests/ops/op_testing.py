@@ -1,0 +1,142 @@
+"""Helpers shared by the per-op tests (tests/ops/test_<op>.py), on top of jitlite.testing.
+
+- `check_op` (re-exported) compares one op with LiteRT on random inputs;
+- `check_values` does the same on given inputs (special values: NaN, inf, -0);
+- `assert_rejected` checks that jitlite refuses a model with the given exception and message
+  (and, for what TFLite itself rejects, that LiteRT refuses it too);
+- `rand` makes deterministic float32 constants (filters, biases).
+"""
+
+import numpy as np
+import pytest
+
+from jitlite.testing import (
+    assert_outputs_match,
+    build_op_model,
+    check_op,
+    jitlite_interpreter,
+    litert_interpreter,
+    random_inputs,
+    run_model,
+)
+
+F32, I32, I64 = np.float32, np.int32, np.int64
+
+ACTIVATIONS = ["NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT"]
+
+# LiteRT without XNNPACK: TFLite's own optimized kernels. Used where XNNPACK and TFLite's
+# kernels disagree and jitlite follows TFLite (each use says why).
+TFLITE_KERNELS = litert_interpreter("BUILTIN_WITHOUT_DEFAULT_DELEGATES")
+
+__all__ = ["ACTIVATIONS", "F32", "I32", "I64", "TFLITE_KERNELS", "assert_rejected",
+           "check_op", "check_values", "rand", "shape_id"]
+
+
+def rand(shape, seed=0, low=-1.0, high=1.0):
+    """Deterministic float32 array, uniform in [low, high)."""
+    return np.random.default_rng(seed).uniform(low, high, shape).astype(np.float32)
+
+
+def shape_id(value):
+    """Compact pytest id for a shape or a tuple of shapes."""
+    if isinstance(value, tuple) and value and all(isinstance(v, tuple) for v in value):
+        return "_".join(shape_id(v) for v in value)
+    if isinstance(value, tuple):
+        return "x".join(str(d) for d in value) or "scalar"
+    return str(value)
+
+
+def check_values(op, values, constants=(), options=None, *, reference=None, output_dtype=None):
+    """Runs `op` on the given input arrays in jitlite and `reference` (LiteRT) and compares."""
+    values = [np.asarray(v) for v in values]
+    specs = [(v.shape, v.dtype) for v in values]
+    build = dict(op=op, inputs=specs, constants=constants, options=options,
+                 output_dtypes=output_dtype)
+    reference = reference or litert_interpreter()
+    expected = run_model(reference, build_op_model(**build), values)
+    model = build_op_model(**build, output_shapes=[list(e.shape) for e in expected])
+    actual = run_model(jitlite_interpreter(), model, values)
+    assert_outputs_match(actual, expected, context=f"{op} options={options or {}}")
+
+
+def assert_rejected(op, inputs, constants=(), options=None, *, match, error=RuntimeError,
+                    litert_rejects=False, **build):
+    """Asserts that jitlite raises `error` matching `match` for the one-op model.
+
+    Errors of Prepare surface at allocate_tensors (RuntimeError); constructor errors are
+    ValueError. With litert_rejects=True the same model must fail in LiteRT too (any
+    exception): the case is something TFLite itself refuses, not a jitlite gap.
+    """
+    model = build_op_model(op, inputs, constants, options, **build)
+    values = random_inputs(model, interpreter_cls=_SpecReader)
+    with pytest.raises(error, match=match):
+        run_model(jitlite_interpreter(), model, values)
+    if litert_rejects:
+        with pytest.raises(Exception):
+            run_model(litert_interpreter(), model, values)
+
+
+class _SpecReader:
+    """Just enough of an interpreter for random_inputs: the model's declared input specs,
+    read with LiteRT without allocating (so a model LiteRT rejects still gets inputs)."""
+
+    def __init__(self, model_content):
+        self._interpreter = litert_interpreter()(model_content=model_content)
+
+    def get_input_details(self):
+        return self._interpreter.get_input_details()
+
+
+# Broadcast patterns shared by the binary elementwise ops: (shape of a, shape of b). Scalars,
+# size-1 dims, stretching on either side, odd sizes, rank 6 and rank 8 (LiteRT's limit).
+BINARY_SHAPES = [
+    ((), ()),
+    ((), (3,)),
+    ((4,), ()),
+    ((1,), (5,)),
+    ((7,), (7,)),
+    ((2, 3), (2, 3)),
+    ((2, 3), (3,)),
+    ((2, 1), (1, 3)),
+    ((3, 1), (3,)),
+    ((5, 7), (1, 7)),
+    ((1, 4, 4, 3), (3,)),
+    ((1, 4, 4, 3), (1, 1, 1, 3)),
+    ((1, 4, 4, 3), (1, 4, 4, 1)),
+    ((2, 1, 4, 1), (1, 3, 1, 5)),
+    ((1, 3, 1), (2, 1, 4)),
+    ((0, 3), (1, 3)),
+    ((2, 3, 1, 4, 1), (3, 5, 1, 1)),
+    ((1, 1, 1, 1, 1, 1), (1, 1, 1, 1, 1, 1)),
+    ((2, 1, 3, 1, 2, 1), (1, 2, 1, 3, 1, 2)),
+    ((2, 3, 4, 1, 1, 2), (2,)),
+    ((2, 1, 3, 1, 2, 1, 1, 2), (1, 2, 1, 3, 1, 2, 2, 1)),
+]
+__all__.append("BINARY_SHAPES")
+
+# Shapes for the unary elementwise ops: scalar, size-1 dims, odd sizes, empty, rank 6 and 8.
+UNARY_SHAPES = [(), (1,), (7,), (2, 3), (1, 4, 4, 3), (2, 3, 4, 5, 1), (1, 1, 1, 1, 1, 1),
+                (0, 3), (2, 1, 3, 1, 2, 1, 2, 1), (1000,)]
+
+# Float special values: NaN, infinities, signed zeros, subnormals, huge and ordinary values.
+SPECIAL_VALUES = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-40, -1e-40, 88.8, -88.8,
+                           100.0, -100.0, 1e30, -1e30, 3.0, -3.0, 6.0, -6.5, -1.0, 1.0, 0.5],
+                          np.float32)
+__all__ += ["UNARY_SHAPES", "SPECIAL_VALUES"]
+
+
+def check_against_variant(op, inputs, constants, reference_constants, options=None, seed=0):
+    """Runs a model in jitlite and an equivalent variant of it (other constants) in LiteRT.
+
+    For what jitlite accepts beyond LiteRT, e.g. a convolution without its optional bias
+    (jitlite: zero bias; LiteRT requires the bias tensor): the reference gets explicit zeros.
+    """
+    reference = litert_interpreter()
+    ref_model = build_op_model(op, inputs, reference_constants, options)
+    values = random_inputs(ref_model, seed)
+    expected = run_model(reference, ref_model, values)
+    shapes = [list(e.shape) for e in expected]
+    model = build_op_model(op, inputs, constants, options, output_shapes=shapes)
+    actual = run_model(jitlite_interpreter(), model, values)
+    assert_outputs_match(actual, expected, context=f"{op} options={options or {}}")
+__all__.append("check_against_variant")

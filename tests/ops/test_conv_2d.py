@@ -1,0 +1,153 @@
+"""CONV_2D against LiteRT: SAME/VALID padding, strides, dilations, every fused activation, kernel
+sizes from 1x1 to larger than the input, batches, bias present/absent, a runtime filter, grouped
+convolution, and the models jitlite must refuse. Input NHWC, filter OHWI."""
+
+import numpy as np
+import pytest
+
+from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_against_variant, check_op,
+                        rand)
+
+INPUT = ((1, 9, 9, 3), F32)
+
+
+def conv(input_shape, filter_shape, bias=True, seed=1):
+    """Constants for a conv: filter [O, H, W, I] and bias [O] (None for no bias)."""
+    return [rand(filter_shape, seed), rand((filter_shape[0],), seed + 1) if bias else None]
+
+
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+@pytest.mark.parametrize("stride", [(1, 1), (2, 2), (2, 1), (1, 3)], ids=str)
+@pytest.mark.parametrize("dilation", [(1, 1), (2, 2), (1, 3)], ids=str)
+def test_padding_stride_dilation(padding, stride, dilation):
+    check_op("CONV_2D", [((1, 11, 10, 3), F32)], constants=conv(None, (5, 3, 3, 3)),
+             options=dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
+                          dilation_h_factor=dilation[0], dilation_w_factor=dilation[1]))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_fused_activation(activation):
+    check_op("CONV_2D", [INPUT], constants=conv(None, (8, 3, 3, 3)),
+             options=dict(padding="SAME", fused_activation_function=activation),
+             input_range=(-3, 3))
+
+
+@pytest.mark.parametrize("input_shape, filter_shape", [
+    ((1, 8, 8, 4), (6, 1, 1, 4)),      # pointwise
+    ((1, 1, 1, 5), (3, 1, 1, 5)),      # one pixel
+    ((2, 7, 5, 3), (4, 3, 3, 3)),      # batch 2, odd sizes
+    ((1, 6, 6, 1), (1, 5, 5, 1)),      # single channel in and out
+    ((1, 5, 7, 2), (7, 2, 4, 2)),      # non-square kernel
+    ((1, 4, 4, 16), (33, 3, 3, 16)),   # output channels not a multiple of the block
+    ((3, 1, 9, 3), (5, 1, 3, 3)),      # 1-D conv along width
+], ids=str)
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+def test_shapes(input_shape, filter_shape, padding):
+    check_op("CONV_2D", [(input_shape, F32)], constants=conv(input_shape, filter_shape),
+             options=dict(padding=padding))
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_kernel_larger_than_input(stride):
+    # SAME only: VALID needs the kernel to fit (a must-fail case below).
+    check_op("CONV_2D", [((1, 3, 3, 2), F32)], constants=conv(None, (2, 5, 5, 2)),
+             options=dict(padding="SAME", stride_h=stride, stride_w=stride))
+
+
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+def test_without_bias_is_zero_bias(padding):
+    # LiteRT requires the bias input; jitlite treats an omitted (-1) or missing bias as zeros.
+    w = rand((4, 3, 3, 3))
+    options = dict(padding=padding, stride_w=2, stride_h=2)
+    check_against_variant("CONV_2D", [INPUT], [w, None], [w, np.zeros(4, F32)], options)
+    check_against_variant("CONV_2D", [INPUT], [w], [w, np.zeros(4, F32)], options)
+
+
+def test_runtime_filter_and_bias():
+    check_op("CONV_2D", [INPUT, ((4, 3, 3, 3), F32), ((4,), F32)],
+             options=dict(padding="SAME", stride_h=2))
+
+
+@pytest.mark.parametrize("groups, cin, cout", [(2, 6, 4), (3, 6, 6), (4, 8, 12)])
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+def test_grouped(groups, cin, cout, padding):
+    check_op("CONV_2D", [((1, 7, 7, cin), F32)], constants=conv(None, (cout, 3, 3, cin // groups)),
+             options=dict(padding=padding, fused_activation_function="RELU"))
+
+
+def test_strided_dilated_relu6_batch():
+    check_op("CONV_2D", [((2, 13, 12, 5), F32)], constants=conv(None, (7, 3, 2, 5)),
+             options=dict(padding="SAME", stride_h=2, stride_w=3, dilation_h_factor=2,
+                          fused_activation_function="RELU6"))
+
+
+# --- must-fail ---------------------------------------------------------------------------------
+
+def test_rejects_rank_3_input():
+    assert_rejected("CONV_2D", [((9, 9, 3), F32)], constants=conv(None, (4, 3, 3, 3)),
+                    match="input 0 has rank 3", litert_rejects=True)
+
+
+def test_rejects_channel_mismatch():
+    assert_rejected("CONV_2D", [((1, 9, 9, 5), F32)], constants=conv(None, (4, 3, 3, 3)),
+                    match="input depth must equal the filter depth", litert_rejects=True)
+
+
+def test_rejects_groups_not_dividing_output_channels():
+    assert_rejected("CONV_2D", [((1, 9, 9, 6), F32)], constants=conv(None, (5, 3, 3, 3)),
+                    match="multiple of the group count", litert_rejects=True)
+
+
+def test_rejects_bias_size():
+    assert_rejected("CONV_2D", [INPUT], constants=[rand((4, 3, 3, 3)), rand((5,))],
+                    match="one per output channel", litert_rejects=True)
+
+
+def test_rejects_int32_bias():
+    assert_rejected("CONV_2D", [INPUT], constants=[rand((4, 3, 3, 3)), np.zeros(4, I32)],
+                    match="needs a FLOAT32 bias", litert_rejects=True)
+
+
+def test_rejects_zero_stride():
+    assert_rejected("CONV_2D", [INPUT], constants=conv(None, (4, 3, 3, 3)),
+                    options=dict(stride_w=0), match="stride_w is 0")
+
+
+def test_rejects_zero_dilation():
+    assert_rejected("CONV_2D", [INPUT], constants=conv(None, (4, 3, 3, 3)),
+                    options=dict(dilation_h_factor=0), match="dilation_h_factor is 0")
+
+
+def test_rejects_valid_kernel_larger_than_input():
+    assert_rejected("CONV_2D", [((1, 3, 3, 3), F32)], constants=conv(None, (4, 5, 5, 3)),
+                    options=dict(padding="VALID"), match="output height would be 0")
+
+
+def test_rejects_unknown_padding():
+    assert_rejected("CONV_2D", [INPUT], constants=conv(None, (4, 3, 3, 3)),
+                    options=dict(padding=2), match="padding 2 is not a valid Padding")
+
+
+def test_rejects_unknown_activation():
+    assert_rejected("CONV_2D", [INPUT], constants=conv(None, (4, 3, 3, 3)),
+                    options=dict(fused_activation_function=7),
+                    match="fused_activation_function 7 is not a valid")
+
+
+def test_rejects_int32_input():
+    assert_rejected("CONV_2D", [((1, 5, 5, 3), I32)], constants=[np.ones((4, 3, 3, 3), I32)],
+                    match="CONV_2D with input type INT32, which TFLite does not accept",
+                    litert_rejects=True)
+
+
+def test_int8_is_not_supported_yet():
+    assert_rejected("CONV_2D", [((1, 5, 5, 3), np.int8, dict(scale=0.1))],
+                    constants=[(np.ones((4, 3, 3, 3), np.int8), dict(scale=0.1)),
+                               (np.zeros(4, I32), dict(scale=0.01))],
+                    match="INT8 \\(quantized\\) is not supported yet")
+
+
+def test_hybrid_filter_is_not_supported_yet():
+    assert_rejected("CONV_2D", [INPUT],
+                    constants=[(np.ones((4, 3, 3, 3), np.int8), dict(scale=0.1)), rand((4,))],
+                    match="hybrid")

@@ -1,0 +1,133 @@
+"""DEPTHWISE_CONV_2D against LiteRT: SAME/VALID padding, strides, dilations, depth multipliers,
+every fused activation, batches, odd shapes, bias present/absent, a runtime filter, and the
+models jitlite must refuse. Input NHWC, filter [1, H, W, channels * multiplier]."""
+
+import numpy as np
+import pytest
+
+from op_testing import (ACTIVATIONS, F32, I32, TFLITE_KERNELS, assert_rejected,
+                        check_against_variant, check_op, rand)
+
+INPUT = ((1, 9, 9, 4), F32)
+
+
+def dw(channels, kernel=(3, 3), multiplier=1, seed=1):
+    """Filter [1, KH, KW, channels * multiplier] and bias."""
+    cout = channels * multiplier
+    return [rand((1, *kernel, cout), seed), rand((cout,), seed + 1)]
+
+
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+@pytest.mark.parametrize("stride", [(1, 1), (2, 2), (1, 2), (3, 1)], ids=str)
+@pytest.mark.parametrize("dilation", [(1, 1), (2, 2), (3, 1)], ids=str)
+def test_padding_stride_dilation(padding, stride, dilation):
+    check_op("DEPTHWISE_CONV_2D", [((1, 11, 10, 4), F32)], constants=dw(4),
+             options=dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
+                          dilation_h_factor=dilation[0], dilation_w_factor=dilation[1],
+                          depth_multiplier=1))
+
+
+@pytest.mark.parametrize("channels, multiplier", [(1, 1), (1, 8), (3, 2), (4, 3), (8, 1),
+                                                  (5, 4)])
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+def test_depth_multiplier(channels, multiplier, padding):
+    check_op("DEPTHWISE_CONV_2D", [((1, 7, 6, channels), F32)], constants=dw(channels, (3, 3),
+             multiplier), options=dict(padding=padding, depth_multiplier=multiplier))
+
+
+def test_depth_multiplier_option_disagreeing_with_shapes():
+    # TFLite's float kernel derives the multiplier from the shapes and runs such models; the
+    # XNNPACK delegate fails to prepare them, hence TFLite's kernels as the reference.
+    check_op("DEPTHWISE_CONV_2D", [INPUT], constants=dw(4, multiplier=2),
+             options=dict(depth_multiplier=1), reference=TFLITE_KERNELS)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_fused_activation(activation):
+    check_op("DEPTHWISE_CONV_2D", [INPUT], constants=dw(4, multiplier=2), input_range=(-3, 3),
+             options=dict(padding="SAME", depth_multiplier=2, fused_activation_function=activation))
+
+
+@pytest.mark.parametrize("input_shape, kernel, multiplier", [
+    ((2, 7, 5, 3), (3, 3), 1),     # batch 2, odd sizes
+    ((1, 1, 1, 6), (1, 1), 1),     # one pixel, 1x1
+    ((1, 5, 7, 2), (2, 4), 2),     # non-square kernel
+    ((1, 3, 3, 2), (5, 5), 1),     # kernel larger than the input (SAME)
+    ((1, 4, 4, 64), (3, 3), 1),    # wide channel row
+    ((1, 2, 2, 4200), (3, 3), 1),  # more channels than one accumulator block
+    ((3, 1, 9, 3), (1, 3), 1),     # 1-D along width
+], ids=str)
+def test_shapes(input_shape, kernel, multiplier):
+    check_op("DEPTHWISE_CONV_2D", [(input_shape, F32)],
+             constants=dw(input_shape[3], kernel, multiplier),
+             options=dict(padding="SAME", depth_multiplier=multiplier))
+
+
+def test_strided_dilated_relu6_batch():
+    check_op("DEPTHWISE_CONV_2D", [((2, 13, 12, 6), F32)], constants=dw(6, (3, 2), 2),
+             options=dict(padding="SAME", stride_h=2, stride_w=3, dilation_w_factor=2,
+                          depth_multiplier=2, fused_activation_function="RELU6"))
+
+
+def test_without_bias_is_zero_bias():
+    # LiteRT requires the bias input; jitlite treats an omitted one as zeros.
+    w = rand((1, 3, 3, 8))
+    check_against_variant("DEPTHWISE_CONV_2D", [INPUT], [w, None], [w, np.zeros(8, F32)],
+                          dict(padding="VALID", depth_multiplier=2))
+
+
+def test_runtime_filter_and_bias():
+    check_op("DEPTHWISE_CONV_2D", [INPUT, ((1, 3, 3, 4), F32), ((4,), F32)],
+             options=dict(padding="SAME", stride_w=2, depth_multiplier=1))
+
+
+# --- must-fail ---------------------------------------------------------------------------------
+
+def test_rejects_filter_batch_not_1():
+    assert_rejected("DEPTHWISE_CONV_2D", [INPUT], constants=[rand((2, 3, 3, 4)), rand((4,))],
+                    match="must be \\[1, height, width, channels\\]")
+
+
+def test_rejects_output_channels_not_a_multiple():
+    assert_rejected("DEPTHWISE_CONV_2D", [INPUT], constants=[rand((1, 3, 3, 6)), rand((6,))],
+                    match="not a multiple of the 4 input channels", litert_rejects=True)
+
+
+def test_rejects_rank_3_input():
+    assert_rejected("DEPTHWISE_CONV_2D", [((9, 9, 4), F32)], constants=dw(4),
+                    match="input 0 has rank 3", litert_rejects=True)
+
+
+def test_rejects_bias_size():
+    assert_rejected("DEPTHWISE_CONV_2D", [INPUT], constants=[rand((1, 3, 3, 4)), rand((3,))],
+                    match="one per output channel", litert_rejects=True)
+
+
+def test_rejects_zero_stride():
+    assert_rejected("DEPTHWISE_CONV_2D", [INPUT], constants=dw(4), options=dict(stride_h=0),
+                    match="stride_h is 0")
+
+
+def test_rejects_valid_kernel_larger_than_input():
+    assert_rejected("DEPTHWISE_CONV_2D", [((1, 2, 9, 4), F32)], constants=dw(4),
+                    options=dict(padding="VALID"), match="output height would be 0")
+
+
+def test_rejects_unknown_activation():
+    assert_rejected("DEPTHWISE_CONV_2D", [INPUT], constants=dw(4),
+                    options=dict(fused_activation_function=6),
+                    match="fused_activation_function 6 is not a valid")
+
+
+def test_rejects_int32_input():
+    assert_rejected("DEPTHWISE_CONV_2D", [((1, 5, 5, 4), I32)],
+                    constants=[np.ones((1, 3, 3, 4), I32), np.zeros(4, I32)],
+                    match="DEPTHWISE_CONV_2D with input type INT32, which TFLite does not",
+                    litert_rejects=True)
+
+
+def test_int8_is_not_supported_yet():
+    assert_rejected("DEPTHWISE_CONV_2D", [((1, 5, 5, 4), np.int8, dict(scale=0.1))],
+                    constants=[(np.ones((1, 3, 3, 4), np.int8), dict(scale=0.1)),
+                               (np.zeros(4, I32), dict(scale=0.01))],
+                    match="INT8 \\(quantized\\) is not supported yet")

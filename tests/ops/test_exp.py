@@ -1,0 +1,54 @@
+"""EXP against LiteRT: shapes from scalars to rank 8 and empty tensors, the whole useful input
+range, special values (NaN, inf, signed zeros, subnormals), and the models jitlite must refuse."""
+
+import numpy as np
+import pytest
+
+from jitlite.testing import build_op_model, jitlite_interpreter, run_model
+from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
+                        check_op, check_values, shape_id)
+
+RANGE = (-10.0, 10.0)
+
+
+@pytest.mark.parametrize("shape", UNARY_SHAPES, ids=shape_id)
+def test_shapes(shape):
+    check_op("EXP", [(shape, F32)], input_range=RANGE)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_odd_sized_tensor(seed):
+    check_op("EXP", [((3, 17, 5), F32)], input_range=RANGE, seed=seed)
+
+
+def test_special_values():
+    # LiteRT's default XNNPACK path flushes subnormals to zero (and differs on NaN for some ops);
+    # jitlite follows TFLite's own kernels, hence that reference.
+    check_values("EXP", [SPECIAL_VALUES], reference=TFLITE_KERNELS)
+
+
+# --- must-fail ---------------------------------------------------------------------------------
+
+def test_rejects_int32():
+    assert_rejected("EXP", [((3,), I32)],
+                    match="INT32, which TFLite's EXP does not accept", litert_rejects=True)
+
+
+def test_rejects_two_inputs():
+    assert_rejected("EXP", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
+
+
+def test_int8_is_not_supported_yet():
+    assert_rejected("EXP", [((3,), np.int8, dict(scale=0.1, zero_point=0))],
+                    match="not supported by jitlite yet")
+
+
+def test_subnormal_results_are_not_clamped():
+    # exp(x) for x in (-103.9, -87.4) is a subnormal float: check_op's absolute tolerance cannot
+    # see it, so compare relatively (TFLite's kernel keeps subnormals; XNNPACK flushes them).
+    x = np.linspace(-103.5, -87.4, 64, dtype=F32)
+    model = build_op_model("EXP", [(x.shape, F32)], output_shapes=[list(x.shape)])
+    (actual,) = run_model(jitlite_interpreter(), model, [x])
+    (expected,) = run_model(TFLITE_KERNELS, model, [x])
+    # Subnormals carry fewer significant bits: allow 2 units of the subnormal spacing.
+    np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=2 * 2.0**-149)

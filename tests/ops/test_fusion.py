@@ -1,0 +1,257 @@
+"""Multi-op models: which nodes jitlite fuses into one kernel (get_jit_details()["kernels"]: each
+entry's symbol, the op indices it covers and a note on fusions it declined), that fused results
+still match LiteRT, and that experimental_preserve_all_tensors=True keeps every intermediate
+readable and equal to LiteRT's."""
+
+import warnings
+
+import numpy as np
+import pytest
+from ai_edge_litert.interpreter import Interpreter as LiteRTInterpreter
+from ai_edge_litert.interpreter import OpResolverType as LiteRTResolver
+
+from jitlite.testing import ModelBuilder, assert_outputs_match, jitlite_interpreter, run_model
+from op_testing import F32, TFLITE_KERNELS, rand
+
+import jitlite
+
+
+class Graph:
+    """A ModelBuilder with one-line float32 nodes: g.op("ADD", [a, b], shape) -> tensor index."""
+
+    def __init__(self):
+        self.mb = ModelBuilder(description="jitlite fusion test")
+        self.count = 0
+
+    def input(self, shape):
+        return self.mb.add_input(f"in{len(self.mb.inputs)}", F32, shape)
+
+    def const(self, value):
+        return self.mb.add_constant(f"c{len(self.mb.tensors)}", value)
+
+    def op(self, name, inputs, shape, options=None):
+        out = self.mb.add_tensor(f"t{self.count}_{name.lower()}", F32, shape)
+        self.count += 1
+        self.mb.add_op(name, inputs, [out], options)
+        return out
+
+    def build(self, *outputs):
+        self.mb.mark_output(*outputs)
+        return self.mb.build()
+
+
+def compiled(model, **kwargs):
+    interpreter = jitlite.Interpreter(model_content=model, **kwargs)
+    interpreter.allocate_tensors()
+    return interpreter
+
+
+def kernels(interpreter):
+    return interpreter.get_jit_details()["kernels"]
+
+
+def random_values(model, seed=0):
+    interpreter = TFLITE_KERNELS(model_content=model)
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-2, 2, d["shape"]).astype(F32) for d in interpreter.get_input_details()]
+
+
+def assert_matches_litert(model, values):
+    actual = run_model(jitlite_interpreter(), model, values)
+    expected = run_model(TFLITE_KERNELS, model, values)
+    assert_outputs_match(actual, expected)
+
+
+# --- models ------------------------------------------------------------------------------------
+
+def elementwise_chain():
+    """(x + y) -> RELU -> * y: three same-shape elementwise nodes."""
+    g = Graph()
+    x, y = g.input([2, 5, 8]), g.input([2, 5, 8])
+    s = g.op("ADD", [x, y], [2, 5, 8])
+    r = g.op("RELU", [s], [2, 5, 8])
+    out = g.op("MUL", [r, y], [2, 5, 8])
+    return g.build(out), [s, r]
+
+
+def conv_epilogue():
+    """CONV_2D -> ADD (a same-shape residual input) -> RELU6 -> MUL by a per-channel constant."""
+    g = Graph()
+    x, residual = g.input([1, 8, 8, 3]), g.input([1, 8, 8, 4])
+    c = g.op("CONV_2D", [x, g.const(rand((4, 3, 3, 3))), g.const(rand((4,), 1))], [1, 8, 8, 4],
+             dict(padding="SAME"))
+    a = g.op("ADD", [c, residual], [1, 8, 8, 4])
+    r = g.op("RELU6", [a], [1, 8, 8, 4])
+    out = g.op("MUL", [r, g.const(rand((4,), 2))], [1, 8, 8, 4])
+    return g.build(out), [c, a, r]
+
+
+def broadcast_intermediate():
+    """x + y is [1, 8]; MUL by z [3, 8] broadcasts it to [3, 8]: the sum must be stored."""
+    g = Graph()
+    x, y, z = g.input([1, 8]), g.input([1, 8]), g.input([3, 8])
+    s = g.op("ADD", [x, y], [1, 8])
+    out = g.op("MUL", [s, z], [3, 8])
+    return g.build(out), [s]
+
+
+def multi_consumer_intermediate():
+    """s = x + y feeds both RELU and the final MUL: it must be stored."""
+    g = Graph()
+    x, y = g.input([4, 6]), g.input([4, 6])
+    s = g.op("ADD", [x, y], [4, 6])
+    r = g.op("RELU", [s], [4, 6])
+    out = g.op("MUL", [s, r], [4, 6])
+    return g.build(out), [s, r]
+
+
+def layer_norm():
+    """MobileBERT-style LayerNorm: MEAN, SQUARED_DIFFERENCE, MEAN, ADD eps, RSQRT, SUB, MUL."""
+    g = Graph()
+    x = g.input([3, 16])
+    axis = g.const(np.array([-1], np.int32))
+    m = g.op("MEAN", [x, axis], [3, 1], dict(keep_dims=True))
+    d = g.op("SQUARED_DIFFERENCE", [x, m], [3, 16])
+    v = g.op("MEAN", [d, axis], [3, 1], dict(keep_dims=True))
+    e = g.op("ADD", [v, g.const(np.array([1e-5], F32))], [3, 1])
+    r = g.op("RSQRT", [e], [3, 1])
+    c = g.op("SUB", [x, m], [3, 16])
+    out = g.op("MUL", [c, r], [3, 16])
+    return g.build(out), [m, d, v, e, r, c]
+
+
+def conv_reshape_softmax():
+    """CONV_2D -> RESHAPE (alias) -> SOFTMAX (kernel) -> TANH (epilogue of the softmax)."""
+    g = Graph()
+    x = g.input([1, 6, 6, 2])
+    c = g.op("CONV_2D", [x, g.const(rand((5, 3, 3, 2))), g.const(rand((5,), 1))], [1, 4, 4, 5],
+             dict(padding="VALID", fused_activation_function="RELU"))
+    flat = g.op("RESHAPE", [c, g.const(np.array([16, 5], np.int32))], [16, 5])
+    s = g.op("SOFTMAX", [flat], [16, 5], dict(beta=1.0))
+    out = g.op("TANH", [s], [16, 5])
+    return g.build(out), [c, flat, s]
+
+
+def depthwise_hard_swish():
+    """MobileNet v3 block tail: DEPTHWISE_CONV_2D -> HARD_SWISH -> ADD of a same-shape input."""
+    g = Graph()
+    x, skip = g.input([1, 7, 7, 6]), g.input([1, 4, 4, 12])
+    d = g.op("DEPTHWISE_CONV_2D", [x, g.const(rand((1, 3, 3, 12))), g.const(rand((12,), 1))],
+             [1, 4, 4, 12], dict(padding="SAME", stride_h=2, stride_w=2, depth_multiplier=2))
+    h = g.op("HARD_SWISH", [d], [1, 4, 4, 12])
+    out = g.op("ADD", [h, skip], [1, 4, 4, 12])
+    return g.build(out), [d, h]
+
+
+MODELS = [elementwise_chain, conv_epilogue, depthwise_hard_swish, broadcast_intermediate, multi_consumer_intermediate,
+          layer_norm, conv_reshape_softmax]
+
+
+# --- what gets fused ---------------------------------------------------------------------------
+
+def test_elementwise_chain_is_one_kernel():
+    model, intermediates = elementwise_chain()
+    interpreter = compiled(model)
+    (kernel,) = kernels(interpreter)
+    assert kernel["op_indices"] == [0, 1, 2]
+    assert kernel["symbol"].endswith("add_relu_mul")
+    for t in intermediates:  # never stored
+        with pytest.raises(ValueError, match="fused into kernel"):
+            interpreter.get_tensor(t)
+
+
+def test_conv_with_add_epilogue_is_one_kernel():
+    model, _ = conv_epilogue()
+    (kernel,) = kernels(compiled(model))
+    assert kernel["op_indices"] == [0, 1, 2, 3]
+    assert "conv_2d_add_relu6_mul" in kernel["symbol"]
+
+
+def test_depthwise_with_epilogue_is_one_kernel():
+    model, _ = depthwise_hard_swish()
+    (kernel,) = kernels(compiled(model))
+    assert kernel["op_indices"] == [0, 1, 2]
+    assert "depthwise_conv_2d_hard_swish_add" in kernel["symbol"]
+
+
+def test_broadcast_intermediate_is_not_fused():
+    model, _ = broadcast_intermediate()
+    first, second = kernels(compiled(model))
+    assert (first["op_indices"], second["op_indices"]) == ([0], [1])
+    assert "not fused with node 1 MUL: shapes differ (broadcast)" in first["note"]
+
+
+def test_multi_consumer_intermediate_is_not_fused():
+    model, _ = multi_consumer_intermediate()
+    groups = kernels(compiled(model))
+    assert [k["op_indices"] for k in groups] == [[0], [1, 2]]
+    assert "not fused with node 1 RELU: it has several consumers" in groups[0]["note"]
+
+
+def test_graph_output_intermediate_is_not_fused_and_readable():
+    g = Graph()
+    x, y = g.input([2, 7]), g.input([2, 7])
+    s = g.op("ADD", [x, y], [2, 7])
+    out = g.op("TANH", [s], [2, 7])
+    model = g.build(out, s)
+    groups = kernels(compiled(model))
+    assert [k["op_indices"] for k in groups] == [[0], [1]]
+    assert "it is a graph output" in groups[0]["note"]
+    assert_matches_litert(model, random_values(model))
+
+
+def test_layer_norm_groups():
+    model, _ = layer_norm()
+    groups = kernels(compiled(model))
+    # Both MEANs are kernels; ADD eps and RSQRT ride on the second MEAN as its epilogue; the
+    # first MEAN's output has two consumers (SQUARED_DIFFERENCE, SUB), so it is stored.
+    assert [k["op_indices"] for k in groups] == [[0], [1], [2, 3, 4], [5, 6]]
+    assert "several consumers" in groups[0]["note"]
+
+
+def test_alias_emits_no_kernel_and_softmax_takes_an_epilogue():
+    model, _ = conv_reshape_softmax()
+    groups = [k["op_indices"] for k in kernels(compiled(model))]
+    assert groups == [[0], [2, 3]]  # node 1 (RESHAPE) is an alias
+
+
+# --- results -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make_model", MODELS, ids=lambda f: f.__name__)
+def test_fused_results_match_litert(make_model):
+    model, _ = make_model()
+    for seed in (0, 1):
+        assert_matches_litert(model, random_values(model, seed))
+
+
+@pytest.mark.parametrize("make_model", MODELS, ids=lambda f: f.__name__)
+def test_preserve_all_tensors_keeps_every_intermediate(make_model):
+    model, intermediates = make_model()
+    values = random_values(model)
+    # BUILTIN_WITHOUT_DEFAULT_DELEGATES for both: LiteRT's XNNPACK delegate would hide the
+    # intermediates it runs internally (and both interpreters warn about preserve under AUTO).
+    resolver = dict(experimental_op_resolver_type=jitlite.OpResolverType.
+                    BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    ours = jitlite.Interpreter(model_content=model, experimental_preserve_all_tensors=True,
+                               **resolver)
+    theirs = LiteRTInterpreter(model_content=model, experimental_preserve_all_tensors=True,
+                               experimental_op_resolver_type=LiteRTResolver.
+                               BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    for interpreter in (ours, theirs):
+        interpreter.allocate_tensors()
+        for detail, value in zip(interpreter.get_input_details(), values):
+            interpreter.set_tensor(detail["index"], value)
+        interpreter.invoke()
+    # One kernel per node that emits code: nothing fused away.
+    assert all(len(k["op_indices"]) == 1 for k in kernels(ours))
+    outputs = [d["index"] for d in ours.get_output_details()]
+    for t in intermediates + outputs:
+        assert_outputs_match([ours.get_tensor(t)], [theirs.get_tensor(t)], context=f"tensor {t}")
+
+
+def test_preserve_all_tensors_warns_under_auto_like_litert():
+    model, _ = elementwise_chain()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        jitlite.Interpreter(model_content=model, experimental_preserve_all_tensors=True)
+    assert any("preserve_all_tensors" in str(w.message) for w in caught)

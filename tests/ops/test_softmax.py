@@ -1,0 +1,59 @@
+"""SOFTMAX against LiteRT: along the last axis of inputs of rank 1 to 6, beta values (including
+0, the schema default), size-1 and long rows (longer than the stack row buffer), wide input
+ranges, special values, and the models jitlite must refuse."""
+
+import numpy as np
+import pytest
+
+from op_testing import F32, I32, TFLITE_KERNELS, assert_rejected, check_op, check_values, shape_id
+
+SHAPES = [(1,), (7,), (1, 10), (4, 1), (2, 3, 5), (1, 1, 1, 1), (2, 2, 2, 2, 3),
+          (1, 2, 1, 3, 1, 4), (1, 1001), (2, 5000), (0, 4)]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=shape_id)
+def test_shapes(shape):
+    check_op("SOFTMAX", [(shape, F32)], options=dict(beta=1.0), input_range=(-5, 5))
+
+
+# beta 0.0 equals the schema default, so the builder leaves the field out: a reader default.
+@pytest.mark.parametrize("beta", [0.0, 0.25, 1.0, 2.0, 10.0, -1.0])
+def test_beta(beta):
+    check_op("SOFTMAX", [((3, 17), F32)], options=dict(beta=beta), input_range=(-4, 4))
+
+
+@pytest.mark.parametrize("input_range", [(-100, 100), (-1e4, 1e4), (50, 60)], ids=str)
+def test_wide_inputs(input_range):
+    check_op("SOFTMAX", [((4, 33), F32)], options=dict(beta=1.0), input_range=input_range)
+
+
+def test_special_values():
+    # Rows with -inf entries, a row of equal values and a huge row; TFLite's kernel as the
+    # reference (XNNPACK flushes the subnormal probabilities to zero).
+    rows = np.array([[0.0, -np.inf, 1.0, 2.0],
+                     [3.0, 3.0, 3.0, 3.0],
+                     [1e30, -1e30, 0.0, 1e30],
+                     [-80.0, 10.0, -100.0, 0.0]], F32)
+    check_values("SOFTMAX", [rows], options=dict(beta=1.0), reference=TFLITE_KERNELS)
+
+
+# --- must-fail ---------------------------------------------------------------------------------
+
+def test_rejects_scalar():
+    assert_rejected("SOFTMAX", [((), F32)], options=dict(beta=1.0), match="needs rank >= 1",
+                    litert_rejects=True)
+
+
+def test_rejects_int32():
+    assert_rejected("SOFTMAX", [((2, 3), I32)], options=dict(beta=1.0),
+                    match="SOFTMAX of INT32, which TFLite does not accept", litert_rejects=True)
+
+
+def test_int8_is_not_supported_yet():
+    assert_rejected("SOFTMAX", [((2, 3), np.int8, dict(scale=0.1))],
+                    output_quant=dict(scale=1 / 256, zero_point=-128), options=dict(beta=1.0),
+                    match="SOFTMAX of INT8 is not supported yet")
+
+
+def test_rejects_two_inputs():
+    assert_rejected("SOFTMAX", [((2, 3), F32), ((2, 3), F32)], match="expected 1 inputs, got 2")
