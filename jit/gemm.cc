@@ -28,36 +28,71 @@ class GemmEmitter {
       : e_(e), b_(e.b()), a_(a), b_packed_(b_packed), s_(s), store_(store), direct_(direct),
         tile_rows_(TileRows(s)), vec_(llvm::FixedVectorType::get(b_.getFloatTy(), 16)) {}
 
+  // A read in place: each B panel stays in cache while the row tiles stream.
   void Emit() {
-    for (int64_t r = 0; r < tile_rows_; ++r) acc_.push_back(e_.Alloca(vec_, "acc"));
-    tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), tile_rows_ * kGemmPanelWidth), "tile");
-    tile_->setAlignment(llvm::Align(64));
-    int64_t full_panels = s_.n / kGemmPanelWidth;
-    int64_t last_cols = s_.n % kGemmPanelWidth;
-    e_.For(0, full_panels, 1, [&](Value* p) { EmitPanel(p, kGemmPanelWidth); }, "panel");
-    if (last_cols > 0) EmitPanel(e_.I64(full_panels), last_cols);
+    AllocateTiles();
+    ForEachPanel([&](Value* panel, int64_t cols) { EmitPanel(panel, cols); });
+  }
+
+  // A gathered one row tile at a time, which then meets every B panel.
+  void EmitGathered(const GemmGatherFn& gather) {
+    AllocateTiles();
+    llvm::AllocaInst* a_tile =
+        e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), tile_rows_ * s_.k), "a_tile");
+    a_tile->setAlignment(llvm::Align(64));
+    auto row_tile = [&](Value* row0, int64_t rows) {
+      gather(a_tile, row0, rows);
+      ForEachPanel([&](Value* panel, int64_t cols) {
+        EmitTile(a_tile, row0, rows, PanelPtr(panel), b_.CreateMul(panel, e_.I64(kGemmPanelWidth)),
+                 cols);
+      });
+    };
+    int64_t full_tiles = s_.m / tile_rows_;
+    e_.For(0, full_tiles, 1, [&](Value* t) { row_tile(b_.CreateMul(t, e_.I64(tile_rows_)), tile_rows_); },
+           "tile");
+    if (s_.m % tile_rows_ > 0) row_tile(e_.I64(full_tiles * tile_rows_), s_.m % tile_rows_);
   }
 
  private:
-  // All row tiles of one panel of `cols` valid columns.
-  void EmitPanel(Value* panel, int64_t cols) {
-    Value* bp = b_.CreateInBoundsGEP(b_.getFloatTy(), b_packed_,
-                                     b_.CreateMul(panel, e_.I64(s_.k * kGemmPanelWidth)));
-    Value* col0 = b_.CreateMul(panel, e_.I64(kGemmPanelWidth));
-    int64_t full_tiles = s_.m / tile_rows_;
-    int64_t tail_rows = s_.m % tile_rows_;
-    e_.For(0, full_tiles, 1, [&](Value* t) {
-      EmitTile(b_.CreateMul(t, e_.I64(tile_rows_)), tile_rows_, bp, col0, cols);
-    }, "tile");
-    if (tail_rows > 0) EmitTile(e_.I64(full_tiles * tile_rows_), tail_rows, bp, col0, cols);
+  void AllocateTiles() {
+    for (int64_t r = 0; r < tile_rows_; ++r) acc_.push_back(e_.Alloca(vec_, "acc"));
+    tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), tile_rows_ * kGemmPanelWidth), "tile");
+    tile_->setAlignment(llvm::Align(64));
   }
 
-  // C[row0 .. row0+rows, col0 .. col0+cols] in registers, then stored.
-  void EmitTile(Value* row0, int64_t rows, Value* bp, Value* col0, int64_t cols) {
+  // Full 16-column panels in a loop, then the partial one.
+  void ForEachPanel(const std::function<void(Value*, int64_t)>& body) {
+    int64_t full_panels = s_.n / kGemmPanelWidth;
+    int64_t last_cols = s_.n % kGemmPanelWidth;
+    e_.For(0, full_panels, 1, [&](Value* p) { body(p, kGemmPanelWidth); }, "panel");
+    if (last_cols > 0) body(e_.I64(full_panels), last_cols);
+  }
+
+  Value* PanelPtr(Value* panel) {
+    return b_.CreateInBoundsGEP(b_.getFloatTy(), b_packed_,
+                                b_.CreateMul(panel, e_.I64(s_.k * kGemmPanelWidth)));
+  }
+
+  // All row tiles of one panel of `cols` valid columns.
+  void EmitPanel(Value* panel, int64_t cols) {
+    Value* bp = PanelPtr(panel);
+    Value* col0 = b_.CreateMul(panel, e_.I64(kGemmPanelWidth));
+    auto tile = [&](Value* row0, int64_t rows) {
+      Value* a_tile = b_.CreateInBoundsGEP(b_.getFloatTy(), a_,
+                                           b_.CreateMul(row0, e_.I64(s_.a_row_stride)));
+      EmitTile(a_tile, row0, rows, bp, col0, cols);
+    };
+    int64_t full_tiles = s_.m / tile_rows_;
+    e_.For(0, full_tiles, 1, [&](Value* t) { tile(b_.CreateMul(t, e_.I64(tile_rows_)), tile_rows_); },
+           "tile");
+    if (s_.m % tile_rows_ > 0) tile(e_.I64(full_tiles * tile_rows_), s_.m % tile_rows_);
+  }
+
+  // C[row0 .. row0+rows, col0 .. col0+cols] in registers, then stored; a_tile
+  // points to A's row row0 (row stride a_row_stride).
+  void EmitTile(Value* a_tile, Value* row0, int64_t rows, Value* bp, Value* col0, int64_t cols) {
     Value* zero = llvm::ConstantAggregateZero::get(vec_);
     for (int64_t r = 0; r < rows; ++r) b_.CreateStore(zero, acc_[r]);
-    Value* a_tile = b_.CreateInBoundsGEP(b_.getFloatTy(), a_,
-                                         b_.CreateMul(row0, e_.I64(s_.a_row_stride)));
     e_.For(0, s_.k, 1, [&](Value* kk) {
       Value* bv = b_.CreateAlignedLoad(
           vec_, b_.CreateInBoundsGEP(b_.getFloatTy(), bp, b_.CreateMul(kk, e_.I64(kGemmPanelWidth))),
@@ -161,6 +196,13 @@ void EmitGemm(KernelEmitter& e, Value* a, Value* b_packed, const GemmShape& shap
               const GemmStoreFn& store, const GemmDirectStore* direct) {
   UseWideVectors(*e.b().GetInsertBlock()->getParent());
   GemmEmitter(e, a, b_packed, shape, store, direct).Emit();
+}
+
+void EmitGatheredGemm(KernelEmitter& e, const GemmGatherFn& gather, Value* b_packed,
+                      const GemmShape& shape, const GemmStoreFn& store,
+                      const GemmDirectStore* direct) {
+  UseWideVectors(*e.b().GetInsertBlock()->getParent());
+  GemmEmitter(e, nullptr, b_packed, shape, store, direct).EmitGathered(gather);
 }
 
 void UseWideVectors(llvm::Function& fn) {

@@ -50,6 +50,18 @@ struct GemmDirectStore {
 void EmitGemm(KernelEmitter& e, llvm::Value* a, llvm::Value* b_packed, const GemmShape& shape,
               const GemmStoreFn& store, const GemmDirectStore* direct = nullptr);
 
+// For GEMMs whose A is not a plain matrix (a convolution's input windows,
+// im2col done one tile at a time): fills rows [row0, row0 + rows) of A into
+// `tile` (row stride k). The tile then serves every column panel.
+using GemmGatherFn = std::function<void(llvm::Value* tile, llvm::Value* row0, int64_t rows)>;
+
+// The largest k a gathered GEMM takes: its A tile lives on the stack.
+constexpr int64_t kMaxGatheredGemmK = 1024;
+
+void EmitGatheredGemm(KernelEmitter& e, const GemmGatherFn& gather, llvm::Value* b_packed,
+                      const GemmShape& shape, const GemmStoreFn& store,
+                      const GemmDirectStore* direct = nullptr);
+
 // Marks a function as using 512-bit vectors (where the target has them), so
 // the backend does not split the microkernel's vectors in halves.
 void UseWideVectors(llvm::Function& fn);

@@ -14,6 +14,7 @@
 // accumulating fadd/fmul allow reassociation + contraction so LLVM
 // vectorizes that reduction; the block shares each input load between
 // several output channels.
+#include <array>
 #include <vector>
 
 #include "jit/emitters.h"
@@ -188,30 +189,88 @@ class Conv2DEmitter {
   std::vector<llvm::AllocaInst*> acc_;
 };
 
-// A 1x1, stride-1, ungrouped convolution with constant weights is a GEMM:
-// A = the input as [batch*h*w, cin], B = the filter [cout, cin] transposed.
-bool IsPointwiseGemm(const NodeContext& ctx, const ConvParams& p) {
-  return p.h.kernel == 1 && p.w.kernel == 1 && p.h.stride == 1 && p.w.stride == 1 &&
-         p.groups == 1 && ctx.input(1).is_constant();
+// An ungrouped convolution with constant weights is a GEMM with rows = output
+// pixels, columns = output channels and k = kh*kw*cin (the OHWI filter is
+// already [cout, k]). A 1x1 stride-1 one reads A straight from the input;
+// others gather each row tile's windows first (im2col, one tile at a time,
+// zeros for padding), as long as a tile fits the stack.
+enum class GemmForm { kNone, kDirect, kGathered };
+
+GemmForm GemmFormOf(const NodeContext& ctx, const ConvParams& p) {
+  if (p.groups != 1 || !ctx.input(1).is_constant()) return GemmForm::kNone;
+  if (p.h.kernel == 1 && p.w.kernel == 1 && p.h.stride == 1 && p.w.stride == 1) {
+    return GemmForm::kDirect;
+  }
+  int64_t k = p.h.kernel * p.w.kernel * p.cin;
+  return k <= jit::kMaxGatheredGemmK ? GemmForm::kGathered : GemmForm::kNone;
 }
 
-jit::GemmShape PointwiseGemmShape(const ConvParams& p) {
-  return {p.batch * p.h.out * p.w.out, p.cout, p.cin, p.cin};
+jit::GemmShape ConvGemmShape(const ConvParams& p) {
+  int64_t k = p.h.kernel * p.w.kernel * p.cin;
+  return {p.batch * p.h.out * p.w.out, p.cout, k, k};
 }
 
-void EmitPointwiseGemm(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParams& p) {
+// The (n, oh, ow) of output pixel `row`.
+std::array<Value*, 3> PixelOf(jit::KernelEmitter& e, const ConvParams& p, Value* row) {
   llvm::IRBuilder<>& b = e.b();
   int64_t pixels = p.h.out * p.w.out;
+  Value* rem = b.CreateURem(row, e.I64(pixels));
+  return {b.CreateUDiv(row, e.I64(pixels)), b.CreateUDiv(rem, e.I64(p.w.out)),
+          b.CreateURem(rem, e.I64(p.w.out))};
+}
+
+// Copies the input windows of output pixels [row0, row0 + rows) into `tile`,
+// one row of k = (kh, kw, ic) values each; taps in the padding become zeros.
+void GatherWindows(jit::KernelEmitter& e, const ConvParams& p, Value* tile, Value* row0,
+                   int64_t rows) {
+  llvm::IRBuilder<>& b = e.b();
+  int64_t k = p.h.kernel * p.w.kernel * p.cin;
+  e.For(0, rows, 1, [&](Value* r) {
+    auto [n, oh, ow] = PixelOf(e, p, b.CreateAdd(row0, r));
+    Value* ih0 = b.CreateSub(b.CreateMul(oh, e.I64(p.h.stride)), e.I64(p.h.pad_before));
+    Value* iw0 = b.CreateSub(b.CreateMul(ow, e.I64(p.w.stride)), e.I64(p.w.pad_before));
+    Value* dst_row = Mul(e, r, k);
+    e.For(0, p.h.kernel, 1, [&](Value* kh) {
+      Value* ih = Add(e, ih0, Mul(e, kh, p.h.dilation));
+      e.For(0, p.w.kernel, 1, [&](Value* kw) {
+        Value* iw = Add(e, iw0, Mul(e, kw, p.w.dilation));
+        Value* inside = b.CreateAnd(
+            b.CreateAnd(b.CreateICmpSGE(ih, e.I64(0)), b.CreateICmpSLT(ih, e.I64(p.h.in))),
+            b.CreateAnd(b.CreateICmpSGE(iw, e.I64(0)), b.CreateICmpSLT(iw, e.I64(p.w.in))));
+        Value* dst = Add(e, dst_row, Mul(e, Add(e, Mul(e, kh, p.w.kernel), kw), p.cin));
+        // Outside the input: read pixel (0, 0) of the image instead and keep zeros.
+        Value* src = Mul(e, Add(e, Mul(e, Add(e, Mul(e, n, p.h.in), b.CreateSelect(inside, ih, e.I64(0))),
+                                        p.w.in),
+                                b.CreateSelect(inside, iw, e.I64(0))),
+                         p.cin);
+        e.For(0, p.cin, 1, [&](Value* ic) {
+          Value* v = b.CreateSelect(inside, e.LoadInput(0, Add(e, src, ic)), e.F32(0.0f));
+          b.CreateStore(v, b.CreateInBoundsGEP(b.getFloatTy(), tile, Add(e, dst, ic)));
+        }, "ic");
+      }, "kw");
+    }, "kh");
+  }, "r");
+}
+
+void EmitConvGemm(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParams& p,
+                  GemmForm form) {
+  llvm::IRBuilder<>& b = e.b();
+  auto activation = [&](Value* v) { return conv_window::ApplyActivation(e, v, p.activation); };
   jit::GemmDirectStore direct{e.OutputPtr(0), p.cout, ctx.has_input(2) ? e.InputPtr(2) : nullptr,
-                              [&](Value* v) { return conv_window::ApplyActivation(e, v, p.activation); }};
-  jit::EmitGemm(e, e.InputPtr(0), e.PackedPtr(0), PointwiseGemmShape(p),
-                [&](Value* row, Value* col, Value* v) {
+                              activation};
+  const jit::GemmDirectStore* fast = e.stores_directly() ? &direct : nullptr;
+  auto store = [&](Value* row, Value* col, Value* v) {
     if (ctx.has_input(2)) v = b.CreateFAdd(v, e.LoadInput(2, col));
-    Value* rem = b.CreateURem(row, e.I64(pixels));
-    Value* index[4] = {b.CreateUDiv(row, e.I64(pixels)), b.CreateUDiv(rem, e.I64(p.w.out)),
-                       b.CreateURem(rem, e.I64(p.w.out)), col};
-    e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation), index);
-  }, e.stores_directly() ? &direct : nullptr);
+    auto [n, oh, ow] = PixelOf(e, p, row);
+    Value* index[4] = {n, oh, ow, col};
+    e.StoreOutput(activation(v), index);
+  };
+  if (form == GemmForm::kDirect) {
+    jit::EmitGemm(e, e.InputPtr(0), e.PackedPtr(0), ConvGemmShape(p), store, fast);
+    return;
+  }
+  auto gather = [&](Value* tile, Value* row0, int64_t rows) { GatherWindows(e, p, tile, row0, rows); };
+  jit::EmitGatheredGemm(e, gather, e.PackedPtr(0), ConvGemmShape(p), store, fast);
 }
 
 class Conv2DOp : public OpDef {
@@ -230,17 +289,18 @@ class Conv2DOp : public OpDef {
 
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
-    if (!IsPointwiseGemm(ctx, p)) return Status::Ok();
-    out.emplace_back(jit::PackedGemmBytes(p.cout, p.cin));
-    jit::PackGemmWeightsTransposed(ctx.input(1).const_as<float>(), p.cout, p.cin,
+    if (GemmFormOf(ctx, p) == GemmForm::kNone) return Status::Ok();
+    int64_t k = ConvGemmShape(p).k;
+    out.emplace_back(jit::PackedGemmBytes(p.cout, k));
+    jit::PackGemmWeightsTransposed(ctx.input(1).const_as<float>(), p.cout, k,
                                    out.back().as<float>());
     return Status::Ok();
   }
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
-    if (IsPointwiseGemm(ctx, p)) {
-      EmitPointwiseGemm(e, ctx, p);
+    if (GemmForm form = GemmFormOf(ctx, p); form != GemmForm::kNone) {
+      EmitConvGemm(e, ctx, p, form);
     } else {
       Conv2DEmitter(e, ctx, p).Emit();
     }
