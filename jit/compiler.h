@@ -13,14 +13,20 @@
 #include "lib/kernel_abi.h"
 #include "lib/shaped_graph.h"
 
+namespace llvm {
+class Module;
+}
+
 namespace jitlite::jit {
 
+class DiskObjectCache;
 class JitEngine;
 
 struct CompiledCode {
   jl_kernel_fn entry = nullptr;
   std::vector<KernelStats> kernels;
   double compile_ms = 0;
+  bool from_disk_cache = false;  // the object came from the on-disk cache
   CompilePhases phases;  // lower, optimize and codegen filled in here
 };
 
@@ -36,7 +42,10 @@ class Compiler {
 
  private:
   Compiler() = default;
+  uint64_t CacheKey(const llvm::Module& module) const;
+
   std::unique_ptr<JitEngine> engine_;
+  std::unique_ptr<DiskObjectCache> cache_;
   int opt_level_ = 2;
   int next_id_ = 0;
 };

@@ -4,6 +4,9 @@
 #include <mutex>
 
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/Support/SmallVectorMemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -73,7 +76,20 @@ void JitEngine::Optimize(llvm::Module& module, int opt_level) {
   mpm.run(module, mam);
 }
 
-llvm::Expected<uint64_t> JitEngine::AddAndLookup(llvm::orc::ThreadSafeModule module,
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> JitEngine::EmitObject(llvm::Module& module) {
+  llvm::SmallVector<char, 0> object;
+  llvm::raw_svector_ostream out(object);
+  llvm::legacy::PassManager codegen;
+  if (tm_->addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the target cannot emit object files");
+  }
+  codegen.run(module);
+  return std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(object), module.getName(),
+                                                         /*RequiresNullTerminator=*/false);
+}
+
+llvm::Expected<uint64_t> JitEngine::AddAndLookup(std::unique_ptr<llvm::MemoryBuffer> object,
                                                  const std::string& dylib_name,
                                                  const std::string& symbol) {
   auto jd = jit_->createJITDylib(dylib_name);
@@ -83,7 +99,7 @@ llvm::Expected<uint64_t> JitEngine::AddAndLookup(llvm::orc::ThreadSafeModule mod
       data_layout_.getGlobalPrefix());
   if (!gen) return gen.takeError();
   jd->addGenerator(std::move(*gen));
-  if (auto err = jit_->addIRModule(*jd, std::move(module))) return std::move(err);
+  if (auto err = jit_->addObjectFile(*jd, std::move(object))) return err;
   auto addr = jit_->lookup(*jd, symbol);
   if (!addr) return addr.takeError();
   return addr->getValue();

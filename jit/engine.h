@@ -23,8 +23,10 @@ class JitEngine {
 
   // Runs the O<opt_level> pipeline tuned for the target on `module`.
   void Optimize(llvm::Module& module, int opt_level);
-  // Adds the module in a new JITDylib and returns the address of `symbol`.
-  llvm::Expected<uint64_t> AddAndLookup(llvm::orc::ThreadSafeModule module,
+  // Machine code for an (optimized) module, as a relocatable object file.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> EmitObject(llvm::Module& module);
+  // Links an object into a new JITDylib and returns the address of `symbol`.
+  llvm::Expected<uint64_t> AddAndLookup(std::unique_ptr<llvm::MemoryBuffer> object,
                                         const std::string& dylib_name,
                                         const std::string& symbol);
 

@@ -344,6 +344,7 @@ Status Interpreter::AllocateTensors() {
     im.stats.compile_time_ms += set->code.compile_ms;
     im.stats.last_compile_time_ms = set->code.compile_ms;
     im.stats.last_phases = set->code.phases;
+    if (set->code.from_disk_cache) im.stats.disk_cache_hits++;
     it = im.cache.emplace(key, std::move(set)).first;
   }
   im.current = it->second.get();

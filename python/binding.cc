@@ -190,6 +190,7 @@ py::dict JitStatsDict(const JitStats& stats) {
   d["target_features"] = stats.target_features;
   d["compilations"] = stats.compilations;
   d["cache_hits"] = stats.cache_hits;
+  d["disk_cache_hits"] = stats.disk_cache_hits;
   d["compile_time_ms"] = stats.compile_time_ms;
   d["last_compile_time_ms"] = stats.last_compile_time_ms;
   py::dict phases;
@@ -284,7 +285,8 @@ PYBIND11_MODULE(_jitlite, m) {
       .def_readwrite("target_cpu", &InterpreterOptions::target_cpu)
       .def_readwrite("preserve_all_tensors",
                      &InterpreterOptions::preserve_all_tensors)
-      .def_readwrite("opt_level", &InterpreterOptions::opt_level);
+      .def_readwrite("opt_level", &InterpreterOptions::opt_level)
+      .def_readwrite("cache_dir", &InterpreterOptions::cache_dir);
 
   py::class_<Interpreter, std::unique_ptr<Interpreter>>(m, "NativeInterpreter")
       .def_static(

@@ -95,6 +95,7 @@ struct JitStats {
   std::string target_features;
   int compilations = 0;     // times this interpreter ran the compiler
   int cache_hits = 0;       // AllocateTensors served from the shape cache
+  int disk_cache_hits = 0;  // compilations whose code came from the on-disk cache
   double compile_time_ms = 0;       // total over all compilations
   double last_compile_time_ms = 0;
   CompilePhases last_phases;
@@ -110,6 +111,9 @@ struct InterpreterOptions {
   bool preserve_all_tensors = false;
   // LLVM optimization level for generated code (0..3).
   int opt_level = 2;
+  // On-disk cache of compiled code: a directory; empty means
+  // $JITLITE_CACHE_DIR or else ~/.cache/jitlite/objects; "off" disables it.
+  std::string cache_dir;
 };
 
 class Interpreter {
