@@ -26,7 +26,8 @@ struct CompiledCode {
   jl_kernel_fn entry = nullptr;
   std::vector<KernelStats> kernels;
   double compile_ms = 0;
-  bool from_disk_cache = false;  // the object came from the on-disk cache
+  bool from_disk_cache = false;  // every object came from the on-disk cache
+  int unique_kernels = 0;        // distinct kernels (identical ones compiled once)
   CompilePhases phases;  // lower, optimize and codegen filled in here
 };
 
@@ -41,8 +42,11 @@ class Compiler {
   const std::string& target_features() const;
 
  private:
+  struct Job;
   Compiler() = default;
   uint64_t CacheKey(const llvm::Module& module) const;
+  std::unique_ptr<Job> NewJob() const;
+  Status CompileJobs(std::vector<Job*>& jobs);
 
   std::unique_ptr<JitEngine> engine_;
   std::unique_ptr<DiskObjectCache> cache_;

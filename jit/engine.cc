@@ -40,11 +40,11 @@ llvm::Expected<std::unique_ptr<JitEngine>> JitEngine::Create(const std::string& 
   auto engine = std::unique_ptr<JitEngine>(new JitEngine());
   auto tm = jtmb->createTargetMachine();
   if (!tm) return tm.takeError();
-  engine->tm_ = std::move(*tm);
   engine->cpu_ = jtmb->getCPU();
   engine->features_ = jtmb->getFeatures().getString();
   engine->triple_ = jtmb->getTargetTriple();
-  engine->data_layout_ = engine->tm_->createDataLayout();
+  engine->data_layout_ = (*tm)->createDataLayout();
+  engine->jtmb_ = std::make_unique<llvm::orc::JITTargetMachineBuilder>(*jtmb);
 
   auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
   if (!jit) return jit.takeError();
@@ -52,7 +52,11 @@ llvm::Expected<std::unique_ptr<JitEngine>> JitEngine::Create(const std::string& 
   return engine;
 }
 
-void JitEngine::Optimize(llvm::Module& module, int opt_level) {
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>> JitEngine::CreateTargetMachine() const {
+  return jtmb_->createTargetMachine();
+}
+
+void JitEngine::Optimize(llvm::Module& module, int opt_level, llvm::TargetMachine& tm) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
@@ -60,7 +64,7 @@ void JitEngine::Optimize(llvm::Module& module, int opt_level) {
   llvm::PipelineTuningOptions tuning;
   tuning.LoopVectorization = opt_level >= 2;
   tuning.SLPVectorization = opt_level >= 2;
-  llvm::PassBuilder pb(tm_.get(), tuning);
+  llvm::PassBuilder pb(&tm, tuning);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
@@ -76,11 +80,12 @@ void JitEngine::Optimize(llvm::Module& module, int opt_level) {
   mpm.run(module, mam);
 }
 
-llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> JitEngine::EmitObject(llvm::Module& module) {
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> JitEngine::EmitObject(llvm::Module& module,
+                                                                          llvm::TargetMachine& tm) {
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream out(object);
   llvm::legacy::PassManager codegen;
-  if (tm_->addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+  if (tm.addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the target cannot emit object files");
   }
@@ -89,7 +94,7 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> JitEngine::EmitObject(llvm::
                                                          /*RequiresNullTerminator=*/false);
 }
 
-llvm::Expected<uint64_t> JitEngine::AddAndLookup(std::unique_ptr<llvm::MemoryBuffer> object,
+llvm::Expected<uint64_t> JitEngine::AddAndLookup(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects,
                                                  const std::string& dylib_name,
                                                  const std::string& symbol) {
   auto jd = jit_->createJITDylib(dylib_name);
@@ -99,7 +104,9 @@ llvm::Expected<uint64_t> JitEngine::AddAndLookup(std::unique_ptr<llvm::MemoryBuf
       data_layout_.getGlobalPrefix());
   if (!gen) return gen.takeError();
   jd->addGenerator(std::move(*gen));
-  if (auto err = jit_->addObjectFile(*jd, std::move(object))) return err;
+  for (auto& object : objects) {
+    if (auto err = jit_->addObjectFile(*jd, std::move(object))) return err;
+  }
   auto addr = jit_->lookup(*jd, symbol);
   if (!addr) return addr.takeError();
   return addr->getValue();

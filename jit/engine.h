@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/Target/TargetMachine.h"
@@ -21,18 +22,21 @@ class JitEngine {
   const std::string& cpu() const { return cpu_; }
   const std::string& features() const { return features_; }
 
+  // A target machine of its own for a compile thread (they are not shared).
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> CreateTargetMachine() const;
   // Runs the O<opt_level> pipeline tuned for the target on `module`.
-  void Optimize(llvm::Module& module, int opt_level);
+  static void Optimize(llvm::Module& module, int opt_level, llvm::TargetMachine& tm);
   // Machine code for an (optimized) module, as a relocatable object file.
-  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> EmitObject(llvm::Module& module);
-  // Links an object into a new JITDylib and returns the address of `symbol`.
-  llvm::Expected<uint64_t> AddAndLookup(std::unique_ptr<llvm::MemoryBuffer> object,
+  static llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> EmitObject(llvm::Module& module,
+                                                                       llvm::TargetMachine& tm);
+  // Links objects into a new JITDylib and returns the address of `symbol`.
+  llvm::Expected<uint64_t> AddAndLookup(std::vector<std::unique_ptr<llvm::MemoryBuffer>> objects,
                                         const std::string& dylib_name,
                                         const std::string& symbol);
 
  private:
   std::unique_ptr<llvm::orc::LLJIT> jit_;
-  std::unique_ptr<llvm::TargetMachine> tm_;
+  std::unique_ptr<llvm::orc::JITTargetMachineBuilder> jtmb_;
   llvm::DataLayout data_layout_{""};
   llvm::Triple triple_;
   std::string cpu_;

@@ -24,16 +24,15 @@ using llvm::Value;
 class GroupLowering {
  public:
   GroupLowering(llvm::Module& m, const ShapedGraph& g, const FusionPlan& plan,
-                const FusionGroup& group)
-      : m_(m), g_(g), plan_(plan), group_(group), b_(m.getContext()) {}
+                const FusionGroup& group, const std::string& symbol)
+      : m_(m), g_(g), plan_(plan), group_(group), symbol_(symbol), b_(m.getContext()) {}
 
   StatusOr<llvm::Function*> Emit() {
     llvm::LLVMContext& c = m_.getContext();
     auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c),
                                             {llvm::PointerType::get(c, 0)}, false);
-    fn_ = llvm::Function::Create(fn_type, llvm::Function::InternalLinkage, group_.symbol, m_);
+    fn_ = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, symbol_, m_);
     fn_->addFnAttr(llvm::Attribute::NoUnwind);
-    fn_->addFnAttr(llvm::Attribute::NoInline);  // keeps kernels visible in profiles
     b_.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn_));
     Value* frame = fn_->getArg(0);
     tensors_ = b_.CreateLoad(b_.getPtrTy(), frame, "tensors");
@@ -188,6 +187,7 @@ class GroupLowering {
   const ShapedGraph& g_;
   const FusionPlan& plan_;
   const FusionGroup& group_;
+  const std::string& symbol_;
   llvm::IRBuilder<> b_;
   llvm::Function* fn_ = nullptr;
   Value* tensors_ = nullptr;
@@ -198,18 +198,24 @@ std::string NodeLabel(const Node& n) { return "node " + std::to_string(n.index) 
 
 }  // namespace
 
-Status LowerModule(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
-                   const std::string& entry_name) {
+Status Verify(const llvm::Module& module) {
+  std::string err;
+  llvm::raw_string_ostream os(err);
+  if (llvm::verifyModule(module, &os)) return Internal("generated IR is invalid: " + os.str());
+  return Status::Ok();
+}
+
+Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
+                   const FusionGroup& group, const std::string& symbol) {
+  GroupLowering lowering(module, g, plan, group, symbol);
+  auto fn = lowering.Emit();
+  if (!fn.ok()) return fn.status().Annotate(NodeLabel(g.subgraph->nodes[group.nodes[0]]));
+  return Verify(module);
+}
+
+Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
+                  const std::string& entry_name) {
   llvm::LLVMContext& c = module.getContext();
-  std::vector<llvm::Function*> kernels;
-  for (const FusionGroup& group : plan.groups) {
-    GroupLowering lowering(module, g, plan, group);
-    auto fn = lowering.Emit();
-    if (!fn.ok()) {
-      return fn.status().Annotate(NodeLabel(g.subgraph->nodes[group.nodes[0]]));
-    }
-    kernels.push_back(*fn);
-  }
   auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {llvm::PointerType::get(c, 0)},
                                           false);
   auto* entry = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, entry_name, module);
@@ -219,26 +225,22 @@ Status LowerModule(llvm::Module& module, const ShapedGraph& g, const FusionPlan&
   // jl_frame is {tensors, begin, end, runtime}; jl_runtime is {kernel_done, ctx}.
   auto* frame_type = llvm::StructType::get(c, {b.getPtrTy(), b.getInt64Ty(), b.getInt64Ty(), b.getPtrTy()});
   llvm::Value* runtime = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(frame_type, frame, 3), "runtime");
-  llvm::Value* done_fn = nullptr;
-  llvm::Value* done_ctx = nullptr;
-  for (size_t i = 0; i < kernels.size(); ++i) {
-    b.CreateCall(kernels[i], {frame});
+  auto* done_type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getInt32Ty()}, false);
+  for (size_t i = 0; i < kernel_symbols.size(); ++i) {
+    llvm::FunctionCallee kernel = module.getOrInsertFunction(kernel_symbols[i], fn_type);
+    b.CreateCall(kernel, {frame});
     // if (runtime && runtime->kernel_done) runtime->kernel_done(runtime->ctx, i)
     EmitIf(b, b.CreateIsNotNull(runtime), [&] {
-      done_fn = b.CreateLoad(b.getPtrTy(), runtime, "kernel_done");
-      done_ctx = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), runtime, 1));
+      llvm::Value* done_fn = b.CreateLoad(b.getPtrTy(), runtime, "kernel_done");
+      llvm::Value* done_ctx =
+          b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), runtime, 1));
       EmitIf(b, b.CreateIsNotNull(done_fn), [&] {
-        auto* cb_type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getInt32Ty()}, false);
-        b.CreateCall(cb_type, done_fn, {done_ctx, b.getInt32(static_cast<uint32_t>(i))});
+        b.CreateCall(done_type, done_fn, {done_ctx, b.getInt32(static_cast<uint32_t>(i))});
       });
     });
   }
   b.CreateRetVoid();
-
-  std::string err;
-  llvm::raw_string_ostream os(err);
-  if (llvm::verifyModule(module, &os)) return Internal("generated IR is invalid: " + os.str());
-  return Status::Ok();
+  return Verify(module);
 }
 
 }  // namespace jitlite::jit

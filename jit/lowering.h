@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "jit/fusion.h"
 #include "jitlite/status.h"
@@ -15,8 +16,16 @@ class Module;
 
 namespace jitlite::jit {
 
-// Emits the module; `entry_name` is the symbol of the entry function.
-Status LowerModule(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
-                   const std::string& entry_name);
+// Emits one fusion group as the external function `symbol` (jl_kernel_fn)
+// in `module`, which holds nothing else: kernels are compiled, cached and
+// deduplicated one module each.
+Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
+                   const FusionGroup& group, const std::string& symbol);
+
+// Emits the entry function `entry_name`: calls the kernels in order (they are
+// declared here, defined in their own modules), with the profiling hook of
+// jl_runtime after each.
+Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
+                  const std::string& entry_name);
 
 }  // namespace jitlite::jit

@@ -349,6 +349,7 @@ Status Interpreter::AllocateTensors() {
   }
   im.current = it->second.get();
   im.stats.kernels = im.current->code.kernels;
+  im.stats.unique_kernels = im.current->code.unique_kernels;
   im.BindArena();
   im.invokable = true;
   return Status::Ok();

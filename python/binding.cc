@@ -198,8 +198,10 @@ py::dict JitStatsDict(const JitStats& stats) {
   phases["lower"] = stats.last_phases.lower_ms;
   phases["optimize"] = stats.last_phases.optimize_ms;
   phases["codegen"] = stats.last_phases.codegen_ms;
+  phases["link"] = stats.last_phases.link_ms;
   d["last_compile_phases_ms"] = phases;
   d["kernels"] = kernels;
+  d["unique_kernels"] = stats.unique_kernels;
   return d;
 }
 

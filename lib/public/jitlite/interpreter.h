@@ -86,8 +86,9 @@ struct KernelStats {
 struct CompilePhases {
   double prepare_ms = 0;   // shape inference, folding, weight packing, plans
   double lower_ms = 0;     // LLVM IR emission
-  double optimize_ms = 0;  // the IR pass pipeline
-  double codegen_ms = 0;   // machine code and linking (ORC)
+  double optimize_ms = 0;  // the IR pass pipeline (summed over compile threads)
+  double codegen_ms = 0;   // machine code (summed over compile threads)
+  double link_ms = 0;      // ORC linking the objects
 };
 
 struct JitStats {
@@ -100,6 +101,7 @@ struct JitStats {
   double last_compile_time_ms = 0;
   CompilePhases last_phases;
   std::vector<KernelStats> kernels;  // kernels of the current shape set
+  int unique_kernels = 0;            // distinct ones among them (compiled once each)
 };
 
 struct InterpreterOptions {
