@@ -149,9 +149,13 @@ StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan&
   std::vector<std::unique_ptr<Job>> jobs;
   std::map<std::string, Job*> by_symbol;
   std::vector<std::string> kernel_symbols;
+  std::vector<int64_t> arg_offsets;
   for (const FusionGroup& group : plan.groups) {
     auto job = NewJob();
-    JITLITE_RETURN_IF_ERROR(LowerKernel(*job->module, g, plan, group, "jl_kernel"));
+    std::vector<int> slots;
+    JITLITE_RETURN_IF_ERROR(LowerKernel(*job->module, g, plan, group, "jl_kernel", slots));
+    arg_offsets.push_back(static_cast<int64_t>(code.kernel_args.size()));
+    code.kernel_args.insert(code.kernel_args.end(), slots.begin(), slots.end());
     // The symbol names the code (its IR hash) and, for profiles, the ops;
     // identical IR of different ops (e.g. two empty kernels) stays apart.
     job->symbol = "jl_" + OpsPart(group.symbol) + "_" + Hex(CacheKey(*job->module));
@@ -162,7 +166,7 @@ StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan&
   }
   auto entry = NewJob();
   const std::string entry_name = "jl_entry";
-  JITLITE_RETURN_IF_ERROR(LowerEntry(*entry->module, kernel_symbols, entry_name));
+  JITLITE_RETURN_IF_ERROR(LowerEntry(*entry->module, kernel_symbols, arg_offsets, entry_name));
   entry->key = CacheKey(*entry->module);
   entry->symbol = "jl_entry_" + Hex(entry->key);
   jobs.push_back(std::move(entry));

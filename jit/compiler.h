@@ -28,6 +28,9 @@ struct CompiledCode {
   double compile_ms = 0;
   bool from_disk_cache = false;  // every object came from the on-disk cache
   int unique_kernels = 0;        // distinct kernels (identical ones compiled once)
+  // The entry's argument list: tensor-table slots, every kernel's arguments
+  // back to back (the entry passes each kernel its part).
+  std::vector<int> kernel_args;
   CompilePhases phases;  // lower, optimize and codegen filled in here
 };
 

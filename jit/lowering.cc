@@ -51,16 +51,22 @@ class GroupLowering {
   Value* BufferPtr(int tensor) {
     auto it = ptrs_.find(tensor);
     if (it != ptrs_.end()) return it->second;
-    Value* p = LoadTableSlot(plan_.buffer_root[tensor], "t" + std::to_string(tensor));
+    Value* p = LoadArgument(plan_.buffer_root[tensor]);
     ptrs_[tensor] = p;
     return p;
   }
 
-  Value* LoadTableSlot(int slot, const std::string& name) {
+  // The kernel's own argument for global table slot `slot`: kernels see only
+  // their arguments, numbered in first-use order, so identical groups of
+  // different layers lower to identical IR (and share one compiled kernel).
+  Value* LoadArgument(int slot) {
+    int arg = static_cast<int>(arg_slots_.size());
+    arg_slots_.push_back(slot);
     llvm::BasicBlock& entry = fn_->getEntryBlock();
     llvm::IRBuilder<> eb(&entry, entry.getTerminator() ? entry.getTerminator()->getIterator()
                                                        : entry.end());
-    Value* addr = eb.CreateConstInBoundsGEP1_64(eb.getPtrTy(), tensors_, static_cast<uint64_t>(slot));
+    std::string name = "arg" + std::to_string(arg);
+    Value* addr = eb.CreateConstInBoundsGEP1_64(eb.getPtrTy(), tensors_, static_cast<uint64_t>(arg));
     auto* p = eb.CreateLoad(eb.getPtrTy(), addr, name);
     p->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(m_.getContext(), {}));
     return p;
@@ -174,7 +180,7 @@ class GroupLowering {
     std::vector<Value*> packed_ptrs;
     for (size_t k = 0; k < g_.packed[anchor.index].size(); ++k) {
       int slot = g_.packed_first_slot[anchor.index] + static_cast<int>(k);
-      packed_ptrs.push_back(LoadTableSlot(slot, "packed" + std::to_string(k)));
+      packed_ptrs.push_back(LoadArgument(slot));
     }
     ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
     KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, packed_ptrs, store);
@@ -192,6 +198,10 @@ class GroupLowering {
   llvm::Function* fn_ = nullptr;
   Value* tensors_ = nullptr;
   std::map<int, Value*> ptrs_;
+  std::vector<int> arg_slots_;
+
+ public:
+  const std::vector<int>& arg_slots() const { return arg_slots_; }
 };
 
 std::string NodeLabel(const Node& n) { return "node " + std::to_string(n.index) + " " + n.op_name; }
@@ -206,15 +216,17 @@ Status Verify(const llvm::Module& module) {
 }
 
 Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
-                   const FusionGroup& group, const std::string& symbol) {
+                   const FusionGroup& group, const std::string& symbol,
+                   std::vector<int>& arg_slots) {
   GroupLowering lowering(module, g, plan, group, symbol);
   auto fn = lowering.Emit();
   if (!fn.ok()) return fn.status().Annotate(NodeLabel(g.subgraph->nodes[group.nodes[0]]));
+  arg_slots = lowering.arg_slots();
   return Verify(module);
 }
 
 Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
-                  const std::string& entry_name) {
+                  const std::vector<int64_t>& arg_offsets, const std::string& entry_name) {
   llvm::LLVMContext& c = module.getContext();
   auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {llvm::PointerType::get(c, 0)},
                                           false);
@@ -224,11 +236,21 @@ Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_s
   llvm::Value* frame = entry->getArg(0);
   // jl_frame is {tensors, begin, end, runtime}; jl_runtime is {kernel_done, ctx}.
   auto* frame_type = llvm::StructType::get(c, {b.getPtrTy(), b.getInt64Ty(), b.getInt64Ty(), b.getPtrTy()});
+  llvm::Value* args = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(frame_type, frame, 0), "args");
   llvm::Value* runtime = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(frame_type, frame, 3), "runtime");
+  // Each kernel gets a frame whose tensors are its own arguments.
+  llvm::Value* kernel_frame = b.CreateAlloca(frame_type, nullptr, "kernel_frame");
+  for (unsigned f = 1; f < 4; ++f) {
+    llvm::Type* t = frame_type->getElementType(f);
+    b.CreateStore(b.CreateLoad(t, b.CreateStructGEP(frame_type, frame, f)),
+                  b.CreateStructGEP(frame_type, kernel_frame, f));
+  }
   auto* done_type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getInt32Ty()}, false);
   for (size_t i = 0; i < kernel_symbols.size(); ++i) {
     llvm::FunctionCallee kernel = module.getOrInsertFunction(kernel_symbols[i], fn_type);
-    b.CreateCall(kernel, {frame});
+    b.CreateStore(b.CreateConstInBoundsGEP1_64(b.getPtrTy(), args, static_cast<uint64_t>(arg_offsets[i])),
+                  b.CreateStructGEP(frame_type, kernel_frame, 0));
+    b.CreateCall(kernel, {kernel_frame});
     // if (runtime && runtime->kernel_done) runtime->kernel_done(runtime->ctx, i)
     EmitIf(b, b.CreateIsNotNull(runtime), [&] {
       llvm::Value* done_fn = b.CreateLoad(b.getPtrTy(), runtime, "kernel_done");

@@ -3,6 +3,7 @@
 // entry function that calls them in order.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,14 +19,17 @@ namespace jitlite::jit {
 
 // Emits one fusion group as the external function `symbol` (jl_kernel_fn)
 // in `module`, which holds nothing else: kernels are compiled, cached and
-// deduplicated one module each.
+// deduplicated one module each. A kernel reads only its own arguments
+// (frame->tensors[0..n)); arg_slots receives the tensor-table slot of each.
 Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
-                   const FusionGroup& group, const std::string& symbol);
+                   const FusionGroup& group, const std::string& symbol,
+                   std::vector<int>& arg_slots);
 
 // Emits the entry function `entry_name`: calls the kernels in order (they are
-// declared here, defined in their own modules), with the profiling hook of
-// jl_runtime after each.
+// declared here, defined in their own modules), kernel i with the arguments
+// at frame->tensors + arg_offsets[i], and the profiling hook of jl_runtime
+// after each.
 Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
-                  const std::string& entry_name);
+                  const std::vector<int64_t>& arg_offsets, const std::string& entry_name);
 
 }  // namespace jitlite::jit

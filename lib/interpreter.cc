@@ -37,7 +37,8 @@ struct Interpreter::Impl {
   std::map<std::string, std::unique_ptr<ShapeSet>> cache;
   ShapeSet* current = nullptr;
   AlignedBuffer arena;
-  std::vector<void*> table;  // tensor pointers handed to generated code
+  std::vector<void*> table;  // tensor pointers (and packed buffers), by slot
+  std::vector<void*> kernel_args;  // table entries in the entry's argument order
   bool invokable = false;
   JitStats stats;
   bool profiling = false;
@@ -158,6 +159,8 @@ struct Interpreter::Impl {
         table[t] = arena.data() + set.arena_offset[r];
       }
     }
+    kernel_args.clear();
+    for (int slot : set.code.kernel_args) kernel_args.push_back(table[slot]);
     FillVariables();
   }
 
@@ -359,7 +362,7 @@ Status Interpreter::Invoke() {
   Impl& im = *impl_;
   if (!im.invokable) return FailedPrecondition("Invoke called on model that is not ready.");
   jl_runtime runtime{&Impl::KernelDone, &im};
-  jl_frame frame{im.table.data(), 0, 0, im.profiling ? &runtime : nullptr};
+  jl_frame frame{im.kernel_args.data(), 0, 0, im.profiling ? &runtime : nullptr};
   if (im.profiling) im.kernel_start = std::chrono::steady_clock::now();
   im.current->code.entry(&frame);
   return Status::Ok();

@@ -8,17 +8,19 @@
 
 #include <stdint.h>
 
-#define JL_KERNEL_ABI_VERSION 2
+#define JL_KERNEL_ABI_VERSION 3
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef struct jl_frame {
-  /* One pointer per tensor of the subgraph, indexed by tensor index:
-   * constants point into the model (or folded data), the rest into the
-   * arena. Null for tensors that have no memory (fused away). After the
-   * tensors come the buffers ops packed from constants at allocate time. */
+  /* Buffer pointers. A kernel gets its own arguments, in the order it first
+   * uses them (the tensors it reads and writes, the buffers its op packed
+   * from constants at allocate time); so identical layers share one kernel.
+   * The entry function gets every kernel's list back to back and hands each
+   * kernel its part. Constants point into the model (or folded or packed
+   * data), the rest into the arena. */
   void* const* tensors;
   /* The slice of a kernel's outermost loop this call runs: [begin, end).
    * The entry function passes the full range (threads split it later). */
