@@ -9,13 +9,34 @@
 // kernel does; options.depth_multiplier is not checked against it (LiteRT
 // runs float models whose option disagrees).
 //
-// Loop nest: n, oh, ow, then the taps (kh, kw) in their valid ranges, and
-// innermost the channels, which are contiguous in input, filter and output:
-// a stack array of per-channel accumulators is updated by a vectorizable
-// loop, then handed to StoreOutput channel by channel.
+// Explicit vector IR (LLVM's loop vectorizer reached a fraction of this on
+// the per-channel loops). Output channels are contiguous in input, filter and
+// output, so each step computes one block of up to 16 output channels
+// (<16 x float>, masked at the tail) for a group of adjacent output pixels of
+// one row:
+//  - per filter row kh, the KW filter vectors are loaded once and serve every
+//    pixel of the group, and each input column the group touches is loaded
+//    once (adjacent pixels share columns);
+//  - taps are unrolled where their range is a compile-time constant: the
+//    columns whose window lies inside the input ("interior") and, when the
+//    height needs no clamping and the group's window is small, the rows too;
+//    border columns and clamped rows loop over the valid-tap range of
+//    conv_2d_window.h, so padding is never read;
+//  - M > 1: a block holds whole input channels (16 / M of them, each
+//    replicated M times by a shuffle), or for M > 16 one input channel
+//    broadcast to chunks of its M outputs.
+// Accumulators start at zero and take the taps in TFLite's order (kh, then
+// kw) with FMAs; the bias is added last. Without fused ops the block gets
+// bias and clamp on whole vectors and is stored directly; otherwise its
+// lanes go one by one to StoreOutput, which runs the fused epilogue.
 #include <algorithm>
+#include <map>
+#include <vector>
 
 #include "jit/emitters.h"
+#include "jit/gemm.h"
+#include "llvm/IR/CFG.h"
+#include "llvm/IR/Intrinsics.h"
 #include "ops/op.h"
 #include "ops/util/conv_2d_window.h"
 #include "schema/tflite_generated.h"
@@ -26,7 +47,19 @@ namespace {
 using conv_window::Add;
 using conv_window::Axis;
 using conv_window::Mul;
+using conv_window::Taps;
 using llvm::Value;
+
+constexpr int64_t kLanes = 16;
+// Output pixels per group (fewer for wide filters): 8 independent FMA chains
+// hide the FMA latency; for a 3x3 window the 8 accumulators, 3 filter and up
+// to 17 input vectors (stride 2) about fill the 32 zmm registers.
+constexpr int64_t kGroupPixels = 8;
+// Largest number of FMAs per channel block emitted as straight-line code for
+// one filter row (kw unrolled) or for the whole window (kh unrolled too; a
+// larger limit only added compile time).
+constexpr int64_t kMaxUnrolledRow = 64;
+constexpr int64_t kMaxUnrolledWindow = 64;
 
 struct DepthwiseParams {
   Axis h{"height", 'h'};
@@ -34,7 +67,6 @@ struct DepthwiseParams {
   int activation = 0;
   int64_t batch = 0, cin = 0, cout = 0;
   int64_t multiplier = 1;
-  int64_t block = 0;  // input channels per accumulator block (divides cin)
 };
 
 StatusOr<DepthwiseParams> ResolveParams(const NodeContext& ctx) {
@@ -72,99 +104,282 @@ StatusOr<DepthwiseParams> ResolveParams(const NodeContext& ctx) {
   p.w.kernel = filter.dim(2);
   JITLITE_RETURN_IF_ERROR(conv_window::Resolve(same, p.h));
   JITLITE_RETURN_IF_ERROR(conv_window::Resolve(same, p.w));
-
-  // Blocks of input channels whose accumulators fit the stack budget.
-  p.block = conv_window::LargestDivisorAtMost(
-      p.cin, std::max<int64_t>(1, conv_window::kMaxAccumulators / p.multiplier));
   return p;
+}
+
+// Output positions [begin, end) of axis a whose whole window lies inside the
+// input (every tap valid); empty (begin == end) when there are none.
+std::pair<int64_t, int64_t> InteriorRange(const Axis& a) {
+  int64_t begin = std::min(a.out, (a.pad_before + a.stride - 1) / a.stride);
+  int64_t room = a.in + a.pad_before - a.effective_kernel();  // last first-tap position
+  int64_t end = room < 0 ? begin : std::min(a.out, room / a.stride + 1);
+  return {begin, std::max(begin, end)};
+}
+
+// Output channels [oc0, oc0 + lanes) computed together. Lane l reads input
+// channel ic0 + l / M; for M > 16 (in_lanes == 1) all lanes read ic0.
+struct ChannelBlock {
+  Value* ic0 = nullptr;
+  Value* oc0 = nullptr;
+  int64_t lanes = 0;     // valid output lanes
+  int64_t in_lanes = 0;  // input channels read from ic0
+};
+
+// One output row (n, oh) with its valid filter rows and the linear offsets of
+// input element (n, first input row, 0, 0) and output element (n, oh, 0, 0).
+struct OutputRow {
+  Value* n = nullptr;
+  Value* oh = nullptr;
+  Taps h;
+  Value* in_offset = nullptr;
+  Value* out_offset = nullptr;
+};
+
+// e.For(begin, end, 1, body), with the loop marked so that LLVM's unroller
+// leaves it alone: the bodies are already unrolled vector code, and unrolling
+// the channel-block and tap loops on top multiplied compile time (3-4x on
+// MobileNet's layers) for no speed-up we could measure.
+void RolledFor(jit::KernelEmitter& e, Value* begin, Value* end,
+               const std::function<void(Value*)>& body, const char* name) {
+  llvm::IRBuilder<>& b = e.b();
+  llvm::BasicBlock* preheader = b.GetInsertBlock();
+  e.For(begin, end, 1, body, name);
+  // The exit block is entered from the loop header only; the header's other
+  // predecessor is the latch.
+  llvm::BasicBlock* header = b.GetInsertBlock()->getSinglePredecessor();
+  llvm::LLVMContext& c = b.getContext();
+  for (llvm::BasicBlock* pred : llvm::predecessors(header)) {
+    if (pred == preheader) continue;
+    llvm::Metadata* disable = llvm::MDString::get(c, "llvm.loop.unroll.disable");
+    llvm::MDNode* id = llvm::MDNode::getDistinct(c, {nullptr, llvm::MDNode::get(c, {disable})});
+    id->replaceOperandWith(0, id);
+    pred->getTerminator()->setMetadata(llvm::LLVMContext::MD_loop, id);
+  }
 }
 
 class DepthwiseEmitter {
  public:
   DepthwiseEmitter(jit::KernelEmitter& e, const NodeContext& ctx, const DepthwiseParams& p)
-      : e_(e), ctx_(ctx), p_(p) {
+      : e_(e), b_(e.b()), ctx_(ctx), p_(p),
+        vec_(llvm::FixedVectorType::get(e.b().getFloatTy(), kLanes)) {
     in_row_ = p.w.in * p.cin;
-    f_row_ = p.w.kernel * p.cout;
-    width_ = p.block * p.multiplier;
+    group_pixels_ = std::clamp<int64_t>(kMaxUnrolledRow / p.w.kernel, 1, kGroupPixels);
   }
 
   void Emit() {
-    llvm::Type* f32 = e_.b().getFloatTy();
-    acc_ = e_.Alloca(llvm::ArrayType::get(f32, width_), "acc");
-    conv_window::ForEachOutputPixel(e_, p_.batch, p_.h, p_.w, p_.cin,
-                                    [&](const conv_window::OutputPixel& px) {
-      Value* index[4] = {px.n, px.oh, px.ow, nullptr};
-      if (p_.block == p_.cin) {
-        EmitBlock(e_.I64(0), px, index);
-      } else {
-        e_.For(0, p_.cin, p_.block, [&](Value* ic0) { EmitBlock(ic0, px, index); }, "icb");
-      }
-    });
+    jit::UseWideVectors(*b_.GetInsertBlock()->getParent());
+    for (int64_t i = 0; i < group_pixels_; ++i) acc_.push_back(e_.Alloca(vec_, "acc"));
+    if (!e_.stores_directly()) {
+      tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), group_pixels_ * kLanes), "tile");
+      tile_->setAlignment(llvm::Align(64));
+    }
+    auto [w_begin, w_end] = InteriorRange(p_.w);
+    int64_t interior = w_end - w_begin;
+    int64_t groups = interior / group_pixels_;
+    int64_t rest = interior % group_pixels_;
+    int64_t border = p_.w.out - interior;
+    Taps all_columns{nullptr, e_.I64(0), e_.I64(p_.w.kernel)};
+    e_.For(0, p_.batch, 1, [&](Value* n) {
+      e_.For(0, p_.h.out, 1, [&](Value* oh) {
+        OutputRow row{n, oh, conv_window::EmitTaps(e_, p_.h, oh)};
+        row.in_offset = Add(e_, Mul(e_, n, p_.h.in * in_row_), Mul(e_, row.h.first, in_row_));
+        row.out_offset = Mul(e_, Add(e_, Mul(e_, n, p_.h.out), oh), p_.w.out * p_.cout);
+        if (groups > 0) {
+          e_.For(0, groups, 1, [&](Value* g) {
+            EmitGroup(row, Add(e_, e_.I64(w_begin), Mul(e_, g, group_pixels_)), group_pixels_,
+                      all_columns);
+          }, "group");
+        }
+        if (rest > 0) EmitGroup(row, e_.I64(w_begin + groups * group_pixels_), rest, all_columns);
+        if (border > 0) {
+          // Columns left and right of the interior, one at a time with their
+          // own tap ranges.
+          RolledFor(e_, e_.I64(0), e_.I64(border), [&](Value* i) {
+            Value* ow = b_.CreateSelect(b_.CreateICmpSLT(i, e_.I64(w_begin)), i,
+                                        Add(e_, i, e_.I64(interior)));
+            EmitGroup(row, ow, 1, conv_window::EmitTaps(e_, p_.w, ow));
+          }, "border");
+        }
+      }, "oh");
+    }, "n");
   }
 
  private:
-  Value* AccPtr(Value* c) { return e_.b().CreateInBoundsGEP(e_.b().getFloatTy(), acc_, c); }
-
-  // Output channels [ic0*M, (ic0 + block)*M) of one output pixel.
-  void EmitBlock(Value* ic0, const conv_window::OutputPixel& px, Value* (&index)[4]) {
-    llvm::IRBuilder<>& b = e_.b();
-    llvm::Type* f32 = b.getFloatTy();
-    Value* oc0 = Mul(e_, ic0, p_.multiplier);
-    e_.For(0, width_, 1, [&](Value* c) { b.CreateStore(e_.F32(0.0f), AccPtr(c)); }, "zero");
-    e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
-      Value* in_kh = Add(e_, Add(e_, px.input_offset, ic0), Mul(e_, kh, p_.h.dilation * in_row_));
-      Value* f_kh = Add(e_, oc0, Mul(e_, kh, f_row_));
-      e_.For(px.w.begin, px.w.end, 1, [&](Value* kw) {
-        Value* in_tap = Add(e_, in_kh, Mul(e_, kw, p_.w.dilation * p_.cin));
-        Value* f_tap = Add(e_, f_kh, Mul(e_, kw, p_.cout));
-        EmitTap(in_tap, f_tap);
-      }, "kw");
-    }, "kh");
-    e_.For(0, width_, 1, [&](Value* c) {
-      Value* oc = Add(e_, oc0, c);
-      Value* v = b.CreateLoad(f32, AccPtr(c));
-      if (ctx_.has_input(2)) v = b.CreateFAdd(v, e_.LoadInput(2, oc));
-      index[3] = oc;
-      e_.StoreOutput(conv_window::ApplyActivation(e_, v, p_.activation), index);
-    }, "store");
-  }
-
-  // acc[c] += in[in_tap + c / M] * filter[f_tap + c] over the block.
-  void EmitTap(Value* in_tap, Value* f_tap) {
-    if (p_.multiplier == 1) {
-      e_.For(0, width_, 1, [&](Value* c) {
-        MultiplyAdd(c, e_.LoadInput(0, Add(e_, in_tap, c)), Add(e_, f_tap, c));
-      }, "c");
+  // Calls body for every channel block of a pixel group.
+  void ForEachBlock(const std::function<void(const ChannelBlock&)>& body) {
+    int64_t m = p_.multiplier;
+    if (m <= kLanes) {
+      int64_t per_block = kLanes / m;  // whole input channels per block
+      int64_t full = p_.cin / per_block;
+      int64_t rest = p_.cin % per_block;
+      if (full > 0) {
+        RolledFor(e_, e_.I64(0), e_.I64(full), [&](Value* i) {
+          Value* ic0 = Mul(e_, i, per_block);
+          body({ic0, Mul(e_, ic0, m), per_block * m, per_block});
+        }, "cb");
+      }
+      if (rest > 0) body({e_.I64(full * per_block), e_.I64(full * per_block * m), rest * m, rest});
       return;
     }
-    e_.For(0, p_.block, 1, [&](Value* ic) {
-      Value* x = e_.LoadInput(0, Add(e_, in_tap, ic));
-      Value* c0 = Mul(e_, ic, p_.multiplier);
-      e_.For(0, p_.multiplier, 1, [&](Value* m) {
-        Value* c = Add(e_, c0, m);
-        MultiplyAdd(c, x, Add(e_, f_tap, c));
-      }, "m");
+    RolledFor(e_, e_.I64(0), e_.I64(p_.cin), [&](Value* ic) {
+      Value* oc = Mul(e_, ic, m);
+      int64_t full = m / kLanes;
+      int64_t rest = m % kLanes;
+      RolledFor(e_, e_.I64(0), e_.I64(full), [&](Value* j) {
+        body({ic, Add(e_, oc, Mul(e_, j, kLanes)), kLanes, 1});
+      }, "mb");
+      if (rest > 0) body({ic, Add(e_, oc, e_.I64(full * kLanes)), rest, 1});
     }, "ic");
   }
 
-  void MultiplyAdd(Value* c, Value* x, Value* f_off) {
-    llvm::IRBuilder<>& b = e_.b();
-    llvm::Type* f32 = b.getFloatTy();
-    Value* w = e_.LoadInput(1, f_off);
-    // Contraction only (FMA); the taps are summed in TFLite's order.
-    llvm::IRBuilder<>::FastMathFlagGuard guard(b);
-    llvm::FastMathFlags fmf;
-    fmf.setAllowContract();
-    b.setFastMathFlags(fmf);
-    Value* ptr = AccPtr(c);
-    b.CreateStore(b.CreateFAdd(b.CreateLoad(f32, ptr), b.CreateFMul(x, w)), ptr);
+  // Output pixels (row, ow0 + i) for i < pixels, all with the filter columns
+  // `tw` (pixels > 1 only for interior columns).
+  void EmitGroup(const OutputRow& row, Value* ow0, int64_t pixels, const Taps& tw) {
+    Value* first_column = b_.CreateSub(Mul(e_, ow0, p_.w.stride), e_.I64(p_.w.pad_before), "",
+                                       false, true);
+    Value* in_base = Add(e_, row.in_offset, Mul(e_, first_column, p_.cin));
+    Value* out_base = Add(e_, row.out_offset, Mul(e_, ow0, p_.cout));
+    ForEachBlock([&](const ChannelBlock& blk) {
+      Value* zero = llvm::ConstantAggregateZero::get(vec_);
+      for (int64_t i = 0; i < pixels; ++i) b_.CreateStore(zero, acc_[i]);
+      int64_t window_fmas = p_.h.kernel * p_.w.kernel * pixels;
+      ForTaps(row.h, window_fmas <= kMaxUnrolledWindow, [&](Value* kh) {
+        Value* in_kh = Add(e_, Add(e_, in_base, blk.ic0), Mul(e_, kh, p_.h.dilation * in_row_));
+        Value* f_kh = Add(e_, blk.oc0, Mul(e_, kh, p_.w.kernel * p_.cout));
+        EmitFilterRow(in_kh, f_kh, blk, pixels, tw);
+      }, "kh");
+      EmitStores(row, ow0, out_base, pixels, blk);
+    });
+  }
+
+  // body(k) for each tap k in [t.begin, t.end): unrolled when the range is
+  // constant and `unroll` allows, else a loop.
+  void ForTaps(const Taps& t, bool unroll, const std::function<void(Value*)>& body,
+               const char* name) {
+    auto* begin = llvm::dyn_cast<llvm::ConstantInt>(t.begin);
+    auto* end = llvm::dyn_cast<llvm::ConstantInt>(t.end);
+    if (unroll && begin != nullptr && end != nullptr) {
+      for (int64_t k = begin->getSExtValue(); k < end->getSExtValue(); ++k) body(e_.I64(k));
+      return;
+    }
+    RolledFor(e_, t.begin, t.end, body, name);
+  }
+
+  // The taps of one filter row for every pixel of the group.
+  void EmitFilterRow(Value* in_kh, Value* f_kh, const ChannelBlock& blk, int64_t pixels,
+                     const Taps& tw) {
+    bool constant = llvm::isa<llvm::ConstantInt>(tw.begin) && llvm::isa<llvm::ConstantInt>(tw.end);
+    if (!constant || p_.w.kernel * pixels > kMaxUnrolledRow) {
+      RolledFor(e_, tw.begin, tw.end, [&](Value* kw) {  // pixels == 1
+        Value* x = LoadInputs(Add(e_, in_kh, Mul(e_, kw, p_.w.dilation * p_.cin)), blk);
+        Value* f = LoadFilter(Add(e_, f_kh, Mul(e_, kw, p_.cout)), blk);
+        Accumulate(0, x, f);
+      }, "kw");
+      return;
+    }
+    int64_t kw_begin = llvm::cast<llvm::ConstantInt>(tw.begin)->getSExtValue();
+    int64_t kw_end = llvm::cast<llvm::ConstantInt>(tw.end)->getSExtValue();
+    std::map<int64_t, Value*> columns;  // input column (from the group's first) -> vector
+    for (int64_t kw = kw_begin; kw < kw_end; ++kw) {
+      Value* f = LoadFilter(Add(e_, f_kh, e_.I64(kw * p_.cout)), blk);
+      for (int64_t i = 0; i < pixels; ++i) {
+        int64_t column = i * p_.w.stride + kw * p_.w.dilation;
+        Value*& x = columns[column];
+        if (x == nullptr) x = LoadInputs(Add(e_, in_kh, e_.I64(column * p_.cin)), blk);
+        Accumulate(i, x, f);
+      }
+    }
+  }
+
+  void Accumulate(int64_t pixel, Value* x, Value* f) {
+    Value* sum = b_.CreateIntrinsic(llvm::Intrinsic::fma, {vec_},
+                                    {x, f, b_.CreateLoad(vec_, acc_[pixel])});
+    b_.CreateStore(sum, acc_[pixel]);
+  }
+
+  // Lanes [0, lanes) of a vector, or null for all 16.
+  Value* LaneMask(int64_t lanes) {
+    if (lanes >= kLanes) return nullptr;
+    std::vector<llvm::Constant*> bits;
+    for (int64_t l = 0; l < kLanes; ++l) bits.push_back(b_.getInt1(l < lanes));
+    return llvm::ConstantVector::get(bits);
+  }
+
+  // `lanes` floats from base[offset] (zeros past them).
+  Value* LoadLanes(Value* base, Value* offset, int64_t lanes) {
+    Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), base, offset);
+    Value* mask = LaneMask(lanes);
+    if (mask == nullptr) return b_.CreateAlignedLoad(vec_, ptr, llvm::Align(4));
+    return b_.CreateMaskedLoad(vec_, ptr, llvm::Align(4), mask,
+                               llvm::ConstantAggregateZero::get(vec_));
+  }
+
+  Value* LoadFilter(Value* offset, const ChannelBlock& blk) {
+    return LoadLanes(e_.InputPtr(1), offset, blk.lanes);
+  }
+
+  // The block's input vector at one tap: lane l holds channel ic0 + l / M.
+  Value* LoadInputs(Value* offset, const ChannelBlock& blk) {
+    if (blk.in_lanes == 1) return b_.CreateVectorSplat(kLanes, e_.LoadInput(0, offset));
+    Value* x = LoadLanes(e_.InputPtr(0), offset, blk.in_lanes);
+    if (p_.multiplier == 1) return x;
+    std::vector<int> spread;
+    for (int64_t l = 0; l < kLanes; ++l) {
+      spread.push_back(static_cast<int>(std::min(l / p_.multiplier, kLanes - 1)));
+    }
+    return b_.CreateShuffleVector(x, spread);
+  }
+
+  void EmitStores(const OutputRow& row, Value* ow0, Value* out_base, int64_t pixels,
+                  const ChannelBlock& blk) {
+    if (e_.stores_directly()) {
+      StoreDirectly(out_base, pixels, blk);
+      return;
+    }
+    for (int64_t i = 0; i < pixels; ++i) {
+      Value* dst = b_.CreateConstInBoundsGEP1_64(b_.getFloatTy(), tile_, i * kLanes);
+      b_.CreateAlignedStore(b_.CreateLoad(vec_, acc_[i]), dst, llvm::Align(64));
+    }
+    e_.For(0, pixels, 1, [&](Value* i) {
+      Value* tile_row = Mul(e_, i, kLanes);
+      e_.For(0, blk.lanes, 1, [&](Value* c) {
+        Value* oc = Add(e_, blk.oc0, c);
+        Value* v = b_.CreateLoad(b_.getFloatTy(),
+                                 b_.CreateInBoundsGEP(b_.getFloatTy(), tile_, Add(e_, tile_row, c)));
+        if (ctx_.has_input(2)) v = b_.CreateFAdd(v, e_.LoadInput(2, oc));
+        Value* index[4] = {row.n, row.oh, Add(e_, ow0, i), oc};
+        e_.StoreOutput(conv_window::ApplyActivation(e_, v, p_.activation), index);
+      }, "c");
+    }, "pixel");
+  }
+
+  // No fused ops: bias and clamp on whole vectors, stored to the output.
+  void StoreDirectly(Value* out_base, int64_t pixels, const ChannelBlock& blk) {
+    Value* bias = ctx_.has_input(2) ? LoadLanes(e_.InputPtr(2), blk.oc0, blk.lanes) : nullptr;
+    Value* mask = LaneMask(blk.lanes);
+    for (int64_t i = 0; i < pixels; ++i) {
+      Value* v = b_.CreateLoad(vec_, acc_[i]);
+      if (bias != nullptr) v = b_.CreateFAdd(v, bias);
+      v = conv_window::ApplyActivation(e_, v, p_.activation);
+      Value* offset = Add(e_, out_base, Add(e_, blk.oc0, e_.I64(i * p_.cout)));
+      Value* dst = b_.CreateInBoundsGEP(b_.getFloatTy(), e_.OutputPtr(0), offset);
+      if (mask != nullptr) {
+        b_.CreateMaskedStore(v, dst, llvm::Align(4), mask);
+      } else {
+        b_.CreateAlignedStore(v, dst, llvm::Align(4));
+      }
+    }
   }
 
   jit::KernelEmitter& e_;
+  llvm::IRBuilder<>& b_;
   const NodeContext& ctx_;
   const DepthwiseParams& p_;
-  int64_t in_row_ = 0, f_row_ = 0, width_ = 0;
-  llvm::AllocaInst* acc_ = nullptr;
+  llvm::FixedVectorType* vec_;
+  int64_t in_row_ = 0;
+  int64_t group_pixels_ = 1;
+  std::vector<llvm::AllocaInst*> acc_;
+  llvm::AllocaInst* tile_ = nullptr;
 };
 
 class DepthwiseConv2DOp : public OpDef {

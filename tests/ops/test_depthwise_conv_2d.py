@@ -1,12 +1,21 @@
 """DEPTHWISE_CONV_2D against LiteRT: SAME/VALID padding, strides, dilations, depth multipliers,
-every fused activation, batches, odd shapes, bias present/absent, a runtime filter, and the
-models jitlite must refuse. Input NHWC, filter [1, H, W, channels * multiplier]."""
+every fused activation, batches, odd shapes, bias present/absent, a runtime filter, a fused
+elementwise epilogue, and the models jitlite must refuse. Input NHWC, filter
+[1, H, W, channels * multiplier].
+
+The kernel computes blocks of 16 output channels for groups of up to 8 adjacent output pixels;
+the shapes below also cover partial channel blocks, groups shorter than 8, border columns with
+clamped taps, multipliers whose blocks replicate (M <= 16) or broadcast (M > 16) input channels,
+and filters too wide to unroll for a whole group."""
 
 import numpy as np
 import pytest
 
+from jitlite.testing import ModelBuilder, assert_outputs_match, jitlite_interpreter, run_model
 from op_testing import (ACTIVATIONS, F32, I32, TFLITE_KERNELS, assert_rejected,
                         check_against_variant, check_op, rand)
+
+import jitlite
 
 INPUT = ((1, 9, 9, 4), F32)
 
@@ -28,7 +37,8 @@ def test_padding_stride_dilation(padding, stride, dilation):
 
 
 @pytest.mark.parametrize("channels, multiplier", [(1, 1), (1, 8), (3, 2), (4, 3), (8, 1),
-                                                  (5, 4)])
+                                                  (5, 4), (18, 2), (37, 1), (2, 9), (1, 16),
+                                                  (2, 20), (1, 33)])
 @pytest.mark.parametrize("padding", ["SAME", "VALID"])
 def test_depth_multiplier(channels, multiplier, padding):
     check_op("DEPTHWISE_CONV_2D", [((1, 7, 6, channels), F32)], constants=dw(channels, (3, 3),
@@ -63,6 +73,26 @@ def test_shapes(input_shape, kernel, multiplier):
              options=dict(padding="SAME", depth_multiplier=multiplier))
 
 
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+@pytest.mark.parametrize("stride, dilation", [((1, 1), (1, 1)), ((2, 2), (1, 1)),
+                                              ((1, 3), (1, 2)), ((2, 1), (2, 3))], ids=str)
+def test_wide_rows(padding, stride, dilation):
+    # 29 columns: full groups of 8 pixels, a shorter group and border columns; 20 channels: a
+    # full channel block and a 4-lane one.
+    check_op("DEPTHWISE_CONV_2D", [((1, 6, 29, 20), F32)], constants=dw(20),
+             options=dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
+                          dilation_h_factor=dilation[0], dilation_w_factor=dilation[1],
+                          depth_multiplier=1, fused_activation_function="RELU6"))
+
+
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+@pytest.mark.parametrize("kernel", [(5, 5), (7, 9), (1, 20), (2, 70)], ids=str)
+def test_large_kernels(padding, kernel):
+    # Windows too large to unroll whole: fewer pixels per group, tap loops.
+    check_op("DEPTHWISE_CONV_2D", [((1, 9, 75, 18), F32)], constants=dw(18, kernel),
+             options=dict(padding=padding, depth_multiplier=1))
+
+
 def test_strided_dilated_relu6_batch():
     check_op("DEPTHWISE_CONV_2D", [((2, 13, 12, 6), F32)], constants=dw(6, (3, 2), 2),
              options=dict(padding="SAME", stride_h=2, stride_w=3, dilation_w_factor=2,
@@ -79,6 +109,32 @@ def test_without_bias_is_zero_bias():
 def test_runtime_filter_and_bias():
     check_op("DEPTHWISE_CONV_2D", [INPUT, ((1, 3, 3, 4), F32), ((4,), F32)],
              options=dict(padding="SAME", stride_w=2, depth_multiplier=1))
+
+
+@pytest.mark.parametrize("channels, multiplier", [(20, 1), (3, 2), (2, 20)])
+@pytest.mark.parametrize("activation", ["NONE", "RELU6"])
+def test_fused_epilogue(channels, multiplier, activation):
+    # DEPTHWISE_CONV_2D -> HARD_SWISH is one kernel: each element goes through the fused
+    # epilogue instead of the kernel's own vector stores.
+    cout = channels * multiplier
+    mb = ModelBuilder(description="depthwise + hard swish")
+    x = mb.add_input("x", F32, [2, 7, 19, cout // multiplier])
+    w = mb.add_constant("w", rand((1, 3, 3, cout), 1))
+    b = mb.add_constant("b", rand((cout,), 2))
+    d = mb.add_tensor("d", F32, [2, 4, 10, cout])
+    mb.add_op("DEPTHWISE_CONV_2D", [x, w, b], [d],
+              dict(padding="SAME", stride_h=2, stride_w=2, depth_multiplier=multiplier,
+                   fused_activation_function=activation))
+    y = mb.add_tensor("y", F32, [2, 4, 10, cout])
+    mb.add_op("HARD_SWISH", [d], [y])
+    mb.mark_output(y)
+    model = mb.build()
+    interpreter = jitlite.Interpreter(model_content=model)
+    interpreter.allocate_tensors()
+    assert [k["op_indices"] for k in interpreter.get_jit_details()["kernels"]] == [[0, 1]]
+    values = [np.random.default_rng(0).uniform(-3, 3, (2, 7, 19, channels)).astype(F32)]
+    assert_outputs_match(run_model(jitlite_interpreter(), model, values),
+                         run_model(TFLITE_KERNELS, model, values))
 
 
 # --- must-fail ---------------------------------------------------------------------------------
