@@ -56,8 +56,29 @@ Value* LinearOffsetOf(llvm::IRBuilder<>& b, const Shape& shape, std::span<Value*
   return offset;
 }
 
+namespace {
+
+// The llvm.loop metadata for `hints`, or null.
+llvm::MDNode* LoopMetadata(llvm::LLVMContext& c, unsigned hints) {
+  if (hints == kLoopDefault) return nullptr;
+  std::vector<llvm::Metadata*> ops = {nullptr};  // the self reference
+  if (hints & kNoUnroll) {
+    ops.push_back(llvm::MDNode::get(c, {llvm::MDString::get(c, "llvm.loop.unroll.disable")}));
+  }
+  if (hints & kNoVectorize) {
+    ops.push_back(llvm::MDNode::get(
+        c, {llvm::MDString::get(c, "llvm.loop.vectorize.enable"),
+            llvm::ConstantAsMetadata::get(llvm::ConstantInt::getFalse(c))}));
+  }
+  llvm::MDNode* id = llvm::MDNode::getDistinct(c, ops);
+  id->replaceOperandWith(0, id);
+  return id;
+}
+
+}  // namespace
+
 void EmitFor(llvm::IRBuilder<>& b, Value* begin, Value* end, int64_t step,
-             const std::function<void(Value*)>& body, const char* name) {
+             const std::function<void(Value*)>& body, const char* name, unsigned hints) {
   llvm::Function* f = b.GetInsertBlock()->getParent();
   llvm::LLVMContext& c = b.getContext();
   llvm::BasicBlock* pre = b.GetInsertBlock();
@@ -73,7 +94,8 @@ void EmitFor(llvm::IRBuilder<>& b, Value* begin, Value* end, int64_t step,
   body(iv);
   Value* next = b.CreateAdd(iv, b.getInt64(step), "", true, true);
   iv->addIncoming(next, b.GetInsertBlock());
-  b.CreateBr(header);
+  llvm::BranchInst* latch = b.CreateBr(header);
+  if (llvm::MDNode* md = LoopMetadata(c, hints)) latch->setMetadata(llvm::LLVMContext::MD_loop, md);
   b.SetInsertPoint(exit);
 }
 

@@ -20,10 +20,15 @@ namespace jitlite::jit {
 llvm::Type* ElementType(llvm::LLVMContext& c, DType dtype);
 llvm::Type* StorageType(llvm::LLVMContext& c, DType dtype);
 
+// Hints for LLVM's loop passes, for loops whose body is already the code we
+// want (explicit vectors, unrolled taps): transforming them again only costs
+// compile time or picks a worse form (e.g. gathers for a strided copy).
+enum LoopHint : unsigned { kLoopDefault = 0, kNoUnroll = 1, kNoVectorize = 2 };
+
 // Control flow helpers used by kernels and by jit/lowering.cc.
 void EmitFor(llvm::IRBuilder<>& b, llvm::Value* begin, llvm::Value* end,
              int64_t step, const std::function<void(llvm::Value*)>& body,
-             const char* name);
+             const char* name, unsigned hints = kLoopDefault);
 void EmitIf(llvm::IRBuilder<>& b, llvm::Value* cond,
             const std::function<void()>& then_body);
 llvm::AllocaInst* EmitEntryAlloca(llvm::IRBuilder<>& b, llvm::Type* type,
@@ -111,6 +116,15 @@ class KernelEmitter : public ElementEmitter {
   void For(llvm::Value* begin, llvm::Value* end, int64_t step,
            const Body& body, const char* name = "i") {
     EmitFor(b(), begin, end, step, body, name);
+  }
+  // A loop LLVM should leave as it is (LoopHint flags).
+  void ForWithHints(int64_t begin, int64_t end, unsigned hints, const Body& body,
+                    const char* name = "i") {
+    EmitFor(b(), I64(begin), I64(end), 1, body, name, hints);
+  }
+  void ForWithHints(llvm::Value* begin, llvm::Value* end, unsigned hints, const Body& body,
+                    const char* name = "i") {
+    EmitFor(b(), begin, end, 1, body, name, hints);
   }
   // Emits `if (cond) then_body()`.
   void If(llvm::Value* cond, const std::function<void()>& then_body) {

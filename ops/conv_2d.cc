@@ -225,14 +225,15 @@ void GatherWindows(jit::KernelEmitter& e, const ConvParams& p, Value* tile, Valu
                    int64_t rows) {
   llvm::IRBuilder<>& b = e.b();
   int64_t k = p.h.kernel * p.w.kernel * p.cin;
-  e.For(0, rows, 1, [&](Value* r) {
+  // Scalar copies: vectorizing across rows or taps only makes gathers.
+  e.ForWithHints(0, rows, jit::kNoVectorize, [&](Value* r) {
     auto [n, oh, ow] = PixelOf(e, p, b.CreateAdd(row0, r));
     Value* ih0 = b.CreateSub(b.CreateMul(oh, e.I64(p.h.stride)), e.I64(p.h.pad_before));
     Value* iw0 = b.CreateSub(b.CreateMul(ow, e.I64(p.w.stride)), e.I64(p.w.pad_before));
     Value* dst_row = Mul(e, r, k);
-    e.For(0, p.h.kernel, 1, [&](Value* kh) {
+    e.ForWithHints(0, p.h.kernel, jit::kNoVectorize, [&](Value* kh) {
       Value* ih = Add(e, ih0, Mul(e, kh, p.h.dilation));
-      e.For(0, p.w.kernel, 1, [&](Value* kw) {
+      e.ForWithHints(0, p.w.kernel, jit::kNoVectorize, [&](Value* kw) {
         Value* iw = Add(e, iw0, Mul(e, kw, p.w.dilation));
         Value* inside = b.CreateAnd(
             b.CreateAnd(b.CreateICmpSGE(ih, e.I64(0)), b.CreateICmpSLT(ih, e.I64(p.h.in))),

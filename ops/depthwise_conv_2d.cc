@@ -141,20 +141,7 @@ struct OutputRow {
 // MobileNet's layers) for no speed-up we could measure.
 void RolledFor(jit::KernelEmitter& e, Value* begin, Value* end,
                const std::function<void(Value*)>& body, const char* name) {
-  llvm::IRBuilder<>& b = e.b();
-  llvm::BasicBlock* preheader = b.GetInsertBlock();
-  e.For(begin, end, 1, body, name);
-  // The exit block is entered from the loop header only; the header's other
-  // predecessor is the latch.
-  llvm::BasicBlock* header = b.GetInsertBlock()->getSinglePredecessor();
-  llvm::LLVMContext& c = b.getContext();
-  for (llvm::BasicBlock* pred : llvm::predecessors(header)) {
-    if (pred == preheader) continue;
-    llvm::Metadata* disable = llvm::MDString::get(c, "llvm.loop.unroll.disable");
-    llvm::MDNode* id = llvm::MDNode::getDistinct(c, {nullptr, llvm::MDNode::get(c, {disable})});
-    id->replaceOperandWith(0, id);
-    pred->getTerminator()->setMetadata(llvm::LLVMContext::MD_loop, id);
-  }
+  e.ForWithHints(begin, end, jit::kNoUnroll, body, name);
 }
 
 class DepthwiseEmitter {

@@ -7,6 +7,10 @@
 // units. Float32 with the DEFAULT weights format only; quantized and hybrid
 // variants and SHUFFLED4x16INT8 weights are Unimplemented for now.
 //
+// Constant weights (the usual case) are packed at allocate time and run on
+// the fp32 GEMM microkernel (jit/gemm.h): rows = batch, k = input_size.
+// Runtime weights use the loop nest below.
+//
 // Loop nest: tiles of output units whose filter rows fit in L1, then the
 // flattened rows 2 at a time, then blocks of 4 units of the tile (a
 // remainder loop takes single rows and units). For each 2x4 block eight
@@ -20,6 +24,7 @@
 #include <vector>
 
 #include "jit/emitters.h"
+#include "jit/gemm.h"
 #include "ops/op.h"
 #include "ops/util/conv_2d_window.h"
 #include "schema/tflite_generated.h"
@@ -116,6 +121,21 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   return p;
 }
 
+// The output multi-index of flattened row r, unit `unit`: r split over the
+// output's leading dimensions.
+std::vector<Value*> FcOutputIndex(jit::KernelEmitter& e, const Shape& out_shape, Value* r,
+                                  Value* unit) {
+  size_t row_dims = out_shape.size() - 1;
+  std::vector<Value*> index(out_shape.size());
+  for (size_t d = row_dims; d-- > 0;) {
+    Value* dim = e.I64(out_shape[d]);
+    index[d] = d == 0 ? r : e.b().CreateURem(r, dim);
+    if (d > 0) r = e.b().CreateUDiv(r, dim);
+  }
+  index[row_dims] = unit;
+  return index;
+}
+
 class FullyConnectedEmitter {
  public:
   FullyConnectedEmitter(jit::KernelEmitter& e, const NodeContext& ctx,
@@ -206,16 +226,9 @@ class FullyConnectedEmitter {
   }
 
   // The output multi-index of flattened row r (its last entry, the unit, is
-  // filled in by the caller): r split over the output's leading dimensions.
+  // filled in by the caller).
   std::vector<Value*> OutputIndex(Value* r) {
-    size_t row_dims = p_.out_shape.size() - 1;
-    std::vector<Value*> index(p_.out_shape.size());
-    for (size_t d = row_dims; d-- > 0;) {
-      Value* dim = e_.I64(p_.out_shape[d]);
-      index[d] = d == 0 ? r : e_.b().CreateURem(r, dim);
-      if (d > 0) r = e_.b().CreateUDiv(r, dim);
-    }
-    return index;
+    return FcOutputIndex(e_, p_.out_shape, r, nullptr);
   }
 
   jit::KernelEmitter& e_;
@@ -223,6 +236,17 @@ class FullyConnectedEmitter {
   const FullyConnectedParams& p_;
   std::vector<llvm::AllocaInst*> acc_;
 };
+
+void EmitFcGemm(jit::KernelEmitter& e, const NodeContext& ctx, const FullyConnectedParams& p) {
+  auto activation = [&](Value* v) { return conv_window::ApplyActivation(e, v, p.activation); };
+  jit::GemmDirectStore direct{e.OutputPtr(0), p.units, ctx.has_input(2) ? e.InputPtr(2) : nullptr,
+                              activation};
+  jit::GemmShape shape{p.batch, p.units, p.input_size, p.input_size};
+  jit::EmitGemm(e, e.InputPtr(0), e.PackedPtr(0), shape, [&](Value* row, Value* col, Value* v) {
+    if (ctx.has_input(2)) v = e.b().CreateFAdd(v, e.LoadInput(2, col));
+    e.StoreOutput(activation(v), FcOutputIndex(e, p.out_shape, row, col));
+  }, e.stores_directly() ? &direct : nullptr);
+}
 
 class FullyConnectedOp : public OpDef {
  public:
@@ -236,9 +260,22 @@ class FullyConnectedOp : public OpDef {
     return Status::Ok();
   }
 
+  Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
+    if (!ctx.input(1).is_constant() || p.batch == 0) return Status::Ok();
+    out.emplace_back(jit::PackedGemmBytes(p.units, p.input_size));
+    jit::PackGemmWeightsTransposed(ctx.input(1).const_as<float>(), p.units, p.input_size,
+                                   out.back().as<float>());
+    return Status::Ok();
+  }
+
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
-    FullyConnectedEmitter(e, ctx, p).Emit();
+    if (ctx.input(1).is_constant() && p.batch > 0) {
+      EmitFcGemm(e, ctx, p);
+    } else {
+      FullyConnectedEmitter(e, ctx, p).Emit();
+    }
     return Status::Ok();
   }
 };

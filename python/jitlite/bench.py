@@ -2,6 +2,7 @@
 
     python -m jitlite.bench MODEL.tflite [--threads N] [--runs N] [--compare litert]
     python -m jitlite.bench --keras mobilenet_v2      # a Keras model, converted once and cached
+    python -m jitlite.bench --markdown A.tflite --keras mobilenet_v2   # README table rows
 
 Both interpreters get the same seeded inputs and num_threads; LiteRT uses its default resolver
 (XNNPACK delegate). After a warm-up, their invokes alternate so that machine noise hits both
@@ -61,33 +62,46 @@ def compare(model, threads=1, runs=50, warmup=5):
     }
 
 
-def _load(args):
-    if args.keras:
+def _models(args):
+    """(name, bytes) for every model path and Keras name given."""
+    for path in args.model:
+        with open(path, "rb") as f:
+            yield path, f.read()
+    for name in args.keras:
         from jitlite.testing.keras_models import keras_model_path
-        return args.keras, keras_model_path(args.keras).read_bytes()
-    with open(args.model, "rb") as f:
-        return args.model, f.read()
+        yield name, keras_model_path(name).read_bytes()
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", nargs="?", help="a .tflite file")
-    parser.add_argument("--keras", help="a Keras model name (jitlite.testing.keras_models)")
+    parser.add_argument("model", nargs="*", help=".tflite files")
+    parser.add_argument("--keras", action="append", default=[],
+                        help="a Keras model name (jitlite.testing.keras_models); repeatable")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--compare", default="litert", choices=["litert"],
                         help="the reference runtime (LiteRT with its default resolver)")
+    parser.add_argument("--markdown", action="store_true", help="print README table rows")
     args = parser.parse_args(argv)
-    if bool(args.model) == bool(args.keras):
-        parser.error("give a model path or --keras NAME")
-    name, model = _load(args)
-    r = compare(model, threads=args.threads, runs=args.runs)
-    print(f"{name} (threads={r['threads']}, median of {args.runs} alternating runs)")
-    print(f"  allocate_tensors  jitlite {r['jitlite_allocate_ms']:9.2f} ms   "
-          f"litert {r['litert_allocate_ms']:9.2f} ms")
-    print(f"  invoke            jitlite {r['jitlite_invoke_ms']:9.3f} ms   "
-          f"litert {r['litert_invoke_ms']:9.3f} ms")
-    print(f"  ratio jitlite/litert (invoke): {r['ratio']:.3f}")
+    if not args.model and not args.keras:
+        parser.error("give model paths or --keras NAME")
+    if args.markdown:
+        print("| model | threads | jitlite invoke ms | LiteRT invoke ms | ratio | "
+              "jitlite allocate ms | LiteRT allocate ms |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name, model in _models(args):
+        r = compare(model, threads=args.threads, runs=args.runs)
+        if args.markdown:
+            print(f"| {name.rsplit('/', 1)[-1]} | {r['threads']} | {r['jitlite_invoke_ms']:.3f} | "
+                  f"{r['litert_invoke_ms']:.3f} | {r['ratio']:.2f} | "
+                  f"{r['jitlite_allocate_ms']:.1f} | {r['litert_allocate_ms']:.1f} |")
+            continue
+        print(f"{name} (threads={r['threads']}, median of {args.runs} alternating runs)")
+        print(f"  allocate_tensors  jitlite {r['jitlite_allocate_ms']:9.2f} ms   "
+              f"litert {r['litert_allocate_ms']:9.2f} ms")
+        print(f"  invoke            jitlite {r['jitlite_invoke_ms']:9.3f} ms   "
+              f"litert {r['litert_invoke_ms']:9.3f} ms")
+        print(f"  ratio jitlite/litert (invoke): {r['ratio']:.3f}")
     return 0
 
 
