@@ -118,14 +118,19 @@ llvm::AllocaInst* EmitEntryAlloca(llvm::IRBuilder<>& b, llvm::Type* type, const 
 
 // ---- ElementEmitter ----
 
-Value* ElementEmitter::F32(float v) { return llvm::ConstantFP::get(b_.getFloatTy(), v); }
-Value* ElementEmitter::I32(int32_t v) { return b_.getInt32(static_cast<uint32_t>(v)); }
-Value* ElementEmitter::I64(int64_t v) { return b_.getInt64(static_cast<uint64_t>(v)); }
+Value* ElementEmitter::Splat(llvm::Constant* c) {
+  if (lanes_ == 0) return c;
+  return llvm::ConstantVector::getSplat(llvm::ElementCount::getFixed(lanes_), c);
+}
+
+Value* ElementEmitter::F32(float v) { return Splat(llvm::ConstantFP::get(b_.getFloatTy(), v)); }
+Value* ElementEmitter::I32(int32_t v) { return Splat(b_.getInt32(static_cast<uint32_t>(v))); }
+Value* ElementEmitter::I64(int64_t v) { return Splat(b_.getInt64(static_cast<uint64_t>(v))); }
 
 Value* ElementEmitter::Const(DType dtype, double v) {
   llvm::Type* t = ElementType(context(), dtype);
-  if (t->isFloatingPointTy()) return llvm::ConstantFP::get(t, v);
-  return llvm::ConstantInt::get(t, static_cast<uint64_t>(static_cast<int64_t>(v)), true);
+  if (t->isFloatingPointTy()) return Splat(llvm::ConstantFP::get(t, v));
+  return Splat(llvm::ConstantInt::get(t, static_cast<uint64_t>(static_cast<int64_t>(v)), true));
 }
 
 Value* ElementEmitter::Max(Value* a, Value* bv) {

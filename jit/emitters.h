@@ -47,14 +47,17 @@ llvm::Value* LinearOffsetOf(llvm::IRBuilder<>& b, const Shape& shape,
 // emitted inline (no calls): polynomial exp, tanh, logistic, etc.
 class ElementEmitter {
  public:
-  explicit ElementEmitter(llvm::IRBuilder<>& b) : b_(b) {}
+  explicit ElementEmitter(llvm::IRBuilder<>& b, unsigned lanes = 0) : b_(b), lanes_(lanes) {}
   llvm::IRBuilder<>& b() { return b_; }
   llvm::LLVMContext& context() { return b_.getContext(); }
 
+  // Constants: scalars, or splats of `lanes` when the emitter works on
+  // vectors (a vectorized epilogue).
   llvm::Value* F32(float v);
   llvm::Value* I32(int32_t v);
   llvm::Value* I64(int64_t v);
   llvm::Value* Const(DType dtype, double v);  // typed constant
+  unsigned lanes() const { return lanes_; }
 
   // Float math (f32 scalars).
   llvm::Value* Exp(llvm::Value* x);
@@ -72,7 +75,10 @@ class ElementEmitter {
   llvm::Value* Activation(llvm::Value* x, int activation);
 
  private:
+  llvm::Value* Splat(llvm::Constant* c);
+
   llvm::IRBuilder<>& b_;
+  unsigned lanes_ = 0;
 };
 
 // A kernel op's view of its function: typed buffer pointers, loops, loads,
@@ -84,6 +90,10 @@ class KernelEmitter : public ElementEmitter {
   // `output`, stores it (after the fused elementwise ops). Set by lowering.
   using StoreFn = std::function<void(int output, llvm::Value* value,
                                      std::span<llvm::Value* const> index)>;
+  // Vector epilogue: `value` holds output 0's elements index, index + 1, ...
+  // along the last dimension; `mask` (null = all lanes) marks the valid ones.
+  using VectorStoreFn = std::function<void(llvm::Value* value, std::span<llvm::Value* const> index,
+                                           llvm::Value* mask)>;
 
   KernelEmitter(llvm::IRBuilder<>& b, const ops::NodeContext& node,
                 std::vector<llvm::Value*> input_ptrs,
@@ -147,12 +157,23 @@ class KernelEmitter : public ElementEmitter {
   bool stores_directly() const { return stores_directly_; }
   void set_stores_directly(bool direct) { stores_directly_ = direct; }
 
+  // Set when every fused epilogue op works on float vectors: then a kernel
+  // may hand whole vectors of output 0 (contiguous along its last dimension)
+  // to StoreOutputVector instead of single elements to StoreOutput.
+  bool has_vector_epilogue() const { return static_cast<bool>(vector_store_); }
+  void set_vector_store(VectorStoreFn fn) { vector_store_ = std::move(fn); }
+  void StoreOutputVector(llvm::Value* value, std::span<llvm::Value* const> index,
+                         llvm::Value* mask) {
+    vector_store_(value, index, mask);
+  }
+
  private:
   const ops::NodeContext& node_;
   std::vector<llvm::Value*> input_ptrs_;
   std::vector<llvm::Value*> output_ptrs_;
   std::vector<llvm::Value*> packed_ptrs_;
   StoreFn store_;
+  VectorStoreFn vector_store_;
   bool stores_directly_ = false;
 };
 

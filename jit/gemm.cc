@@ -135,6 +135,10 @@ class GemmEmitter {
       Value* v = b_.CreateLoad(vec_, acc_[r]);
       if (bias != nullptr) v = b_.CreateFAdd(v, bias);
       if (direct_->finish) v = direct_->finish(v);
+      if (direct_->out == nullptr) {
+        direct_->store_vector(b_.CreateAdd(row0, e_.I64(r)), col0, v, mask);
+        continue;
+      }
       Value* offset = b_.CreateAdd(b_.CreateMul(b_.CreateAdd(row0, e_.I64(r)), e_.I64(direct_->ldc)),
                                    col0);
       Value* dst = b_.CreateInBoundsGEP(b_.getFloatTy(), direct_->out, offset);

@@ -36,13 +36,17 @@ struct GemmShape {
 // Receives every valid element of C (row and col are i64, value is float).
 using GemmStoreFn = std::function<void(llvm::Value* row, llvm::Value* col, llvm::Value* value)>;
 
-// The fast epilogue for kernels without fused ops: C + bias, then `finish`
-// (a clamp) on whole vectors, stored straight to out[row * ldc + col].
+// The vector epilogue: C + bias, then `finish` (a clamp) on whole vectors of
+// a row's columns; stored straight to out[row * ldc + col] when `out` is set
+// (no fused ops), else handed to `store_vector` (a vectorized fused epilogue;
+// mask null = all 16 lanes valid).
 struct GemmDirectStore {
   llvm::Value* out = nullptr;
   int64_t ldc = 0;
   llvm::Value* bias = nullptr;  // n floats, or null
   std::function<llvm::Value*(llvm::Value*)> finish;
+  std::function<void(llvm::Value* row, llvm::Value* col0, llvm::Value* value, llvm::Value* mask)>
+      store_vector;
 };
 
 // Emits the whole GEMM: a points to A[0, 0], b_packed to the packed panels.

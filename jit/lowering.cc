@@ -113,6 +113,72 @@ class GroupLowering {
     return Status::Ok();
   }
 
+  // The vector epilogue: like EmitChain for kernel groups, on `lanes` floats
+  // of output 0 at a time, contiguous along the last dimension.
+  Status EmitVectorChain(std::map<int, Value*>& values, std::span<Value* const> index,
+                         Value* mask, unsigned lanes) {
+    ElementEmitter ee(b_, lanes);
+    for (size_t k = 1; k < group_.nodes.size(); ++k) {
+      const Node& node = sg().nodes[group_.nodes[k]];
+      std::vector<Value*> operands;
+      for (int t : node.inputs) {
+        if (t < 0) continue;
+        auto it = values.find(t);
+        operands.push_back(it != values.end() ? it->second : LoadVector(t, index, mask, lanes));
+      }
+      ops::NodeContext ctx(node, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
+      values[node.outputs[0]] = def(node.index).EmitElement(ee, ctx, operands);
+    }
+    return Status::Ok();
+  }
+
+  // Lanes of float tensor t at the broadcast index: a vector load when t
+  // varies along the last dimension, else one value for every lane.
+  Value* LoadVector(int t, std::span<Value* const> index, Value* mask, unsigned lanes) {
+    const ops::TensorState& ts = g_.tensors[t];
+    Value* off = BroadcastOffset(ts.shape, index);
+    if (ts.shape.empty() || ts.shape.back() == 1) {
+      return b_.CreateVectorSplat(lanes, LoadElement(b_, ts.dtype, BufferPtr(t), off));
+    }
+    auto* vec = llvm::FixedVectorType::get(b_.getFloatTy(), lanes);
+    Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), BufferPtr(t), off);
+    if (mask == nullptr) return b_.CreateAlignedLoad(vec, ptr, llvm::Align(4));
+    return b_.CreateMaskedLoad(vec, ptr, llvm::Align(4), mask, llvm::ConstantAggregateZero::get(vec));
+  }
+
+  void StoreOutputVectors(const std::map<int, Value*>& values, std::span<Value* const> index,
+                          Value* mask) {
+    for (int t : group_.outputs) {
+      auto it = values.find(t);
+      if (it == values.end()) continue;
+      Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), BufferPtr(t),
+                                        LinearOffsetOf(b_, g_.tensors[t].shape, index));
+      if (mask == nullptr) {
+        b_.CreateAlignedStore(it->second, ptr, llvm::Align(4));
+      } else {
+        b_.CreateMaskedStore(it->second, ptr, llvm::Align(4), mask);
+      }
+    }
+  }
+
+  // Whether the epilogue can run on float vectors: every fused op says it
+  // can, and every tensor it touches is float32.
+  bool EpilogueVectorizable() const {
+    if (group_.nodes.size() < 2) return false;
+    for (size_t k = 0; k < group_.nodes.size(); ++k) {
+      const Node& node = sg().nodes[group_.nodes[k]];
+      if (k > 0 && !def(node.index).vectorizable()) return false;
+      for (int t : node.outputs) {
+        if (g_.tensors[t].dtype != DType::kFloat32) return false;
+      }
+      if (k == 0) continue;
+      for (int t : node.inputs) {
+        if (t >= 0 && g_.tensors[t].dtype != DType::kFloat32) return false;
+      }
+    }
+    return true;
+  }
+
   void StoreOutputs(const std::map<int, Value*>& values, std::span<Value* const> index,
                     Value* linear) {
     for (int t : group_.outputs) {
@@ -185,6 +251,15 @@ class GroupLowering {
     ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
     KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, packed_ptrs, store);
     ke.set_stores_directly(group_.nodes.size() == 1 && !out_ptrs.empty() && out_ptrs[0] != nullptr);
+    if (EpilogueVectorizable()) {
+      ke.set_vector_store([&](Value* value, std::span<Value* const> index, Value* mask) {
+        std::map<int, Value*> values;
+        values[anchor.outputs[0]] = value;
+        unsigned lanes = llvm::cast<llvm::FixedVectorType>(value->getType())->getNumElements();
+        if (chain_status.ok()) chain_status = EmitVectorChain(values, index, mask, lanes);
+        StoreOutputVectors(values, index, mask);
+      });
+    }
     JITLITE_RETURN_IF_ERROR(def(anchor.index).EmitKernel(ke, ctx));
     return chain_status;
   }

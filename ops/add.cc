@@ -16,6 +16,7 @@ class AddOp : public OpDef {
   std::string_view name() const override { return "ADD"; }
   std::vector<int> builtin_codes() const override { return {0}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     return PrepareArithmetic(ctx, "ADD", {DType::kFloat32, DType::kInt32, DType::kInt64},

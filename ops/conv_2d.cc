@@ -259,7 +259,16 @@ void EmitConvGemm(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParam
   auto activation = [&](Value* v) { return conv_window::ApplyActivation(e, v, p.activation); };
   jit::GemmDirectStore direct{e.OutputPtr(0), p.cout, ctx.has_input(2) ? e.InputPtr(2) : nullptr,
                               activation};
-  const jit::GemmDirectStore* fast = e.stores_directly() ? &direct : nullptr;
+  if (!e.stores_directly()) {
+    direct.out = nullptr;
+    direct.store_vector = [&](Value* row, Value* col0, Value* v, Value* mask) {
+      auto [n, oh, ow] = PixelOf(e, p, row);
+      Value* index[4] = {n, oh, ow, col0};
+      e.StoreOutputVector(v, index, mask);
+    };
+  }
+  bool vector_epilogue = e.stores_directly() || e.has_vector_epilogue();
+  const jit::GemmDirectStore* fast = vector_epilogue ? &direct : nullptr;
   auto store = [&](Value* row, Value* col, Value* v) {
     if (ctx.has_input(2)) v = b.CreateFAdd(v, e.LoadInput(2, col));
     auto [n, oh, ow] = PixelOf(e, p, row);

@@ -241,11 +241,18 @@ void EmitFcGemm(jit::KernelEmitter& e, const NodeContext& ctx, const FullyConnec
   auto activation = [&](Value* v) { return conv_window::ApplyActivation(e, v, p.activation); };
   jit::GemmDirectStore direct{e.OutputPtr(0), p.units, ctx.has_input(2) ? e.InputPtr(2) : nullptr,
                               activation};
+  if (!e.stores_directly()) {
+    direct.out = nullptr;
+    direct.store_vector = [&](Value* row, Value* col0, Value* v, Value* mask) {
+      e.StoreOutputVector(v, FcOutputIndex(e, p.out_shape, row, col0), mask);
+    };
+  }
+  bool vector_epilogue = e.stores_directly() || e.has_vector_epilogue();
   jit::GemmShape shape{p.batch, p.units, p.input_size, p.input_size};
   jit::EmitGemm(e, e.InputPtr(0), e.PackedPtr(0), shape, [&](Value* row, Value* col, Value* v) {
     if (ctx.has_input(2)) v = e.b().CreateFAdd(v, e.LoadInput(2, col));
     e.StoreOutput(activation(v), FcOutputIndex(e, p.out_shape, row, col));
-  }, e.stores_directly() ? &direct : nullptr);
+  }, vector_epilogue ? &direct : nullptr);
 }
 
 class FullyConnectedOp : public OpDef {

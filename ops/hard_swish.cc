@@ -12,6 +12,7 @@ class HardSwishOp : public OpDef {
   std::string_view name() const override { return "HARD_SWISH"; }
   std::vector<int> builtin_codes() const override { return {117}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));

@@ -14,6 +14,7 @@ class LeakyReluOp : public OpDef {
   std::string_view name() const override { return "LEAKY_RELU"; }
   std::vector<int> builtin_codes() const override { return {98}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));

@@ -13,6 +13,7 @@ class MinimumOp : public OpDef {
   std::string_view name() const override { return "MINIMUM"; }
   std::vector<int> builtin_codes() const override { return {57}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));

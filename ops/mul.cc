@@ -15,6 +15,7 @@ class MulOp : public OpDef {
   std::string_view name() const override { return "MUL"; }
   std::vector<int> builtin_codes() const override { return {18}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     return PrepareArithmetic(ctx, "MUL", {DType::kFloat32, DType::kInt32, DType::kInt64},

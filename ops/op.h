@@ -78,6 +78,11 @@ class OpDef {
     return nullptr;
   }
 
+  // kElementwise: true when EmitElement also works on vectors of floats
+  // (constants from the ElementEmitter, no scalar-only types or calls), so a
+  // kernel's fused epilogue can run on whole vectors.
+  virtual bool vectorizable() const { return false; }
+
   // kKernel: emits the loop nest computing the op.
   virtual Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const {
     return Unimplemented("kernel emission");

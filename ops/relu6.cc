@@ -12,6 +12,7 @@ class Relu6Op : public OpDef {
   std::string_view name() const override { return "RELU6"; }
   std::vector<int> builtin_codes() const override { return {21}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));

@@ -12,6 +12,7 @@ class ReluN1To1Op : public OpDef {
   std::string_view name() const override { return "RELU_N1_TO_1"; }
   std::vector<int> builtin_codes() const override { return {20}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));

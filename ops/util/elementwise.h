@@ -18,6 +18,7 @@ Status PrepareBinary(NodeContext& ctx, std::initializer_list<DType> allowed, int
 // Prepare for a one-input elementwise op: output = input's dtype and shape.
 Status PrepareUnary(NodeContext& ctx, std::initializer_list<DType> allowed);
 
-inline bool IsFloat(llvm::Value* v) { return v->getType()->isFloatingPointTy(); }
+// True for float scalars and float vectors (vectorized epilogues).
+inline bool IsFloat(llvm::Value* v) { return v->getType()->isFPOrFPVectorTy(); }
 
 }  // namespace jitlite::ops

@@ -58,26 +58,26 @@ Status PrepareArithmetic(NodeContext& ctx, std::string_view op,
 
 llvm::Value* ConstLike(llvm::Value* x, double v) {
   llvm::Type* t = x->getType();
-  if (t->isFloatingPointTy()) return llvm::ConstantFP::get(t, v);
+  if (t->isFPOrFPVectorTy()) return llvm::ConstantFP::get(t, v);
   return llvm::ConstantInt::get(t, static_cast<uint64_t>(static_cast<int64_t>(v)), true);
 }
 
 llvm::Value* ClampBelow(jit::ElementEmitter& e, llvm::Value* x, llvm::Value* lo) {
   llvm::IRBuilder<>& b = e.b();
-  llvm::Value* below = x->getType()->isFloatingPointTy() ? b.CreateFCmpOLT(x, lo)
+  llvm::Value* below = x->getType()->isFPOrFPVectorTy() ? b.CreateFCmpOLT(x, lo)
                                                          : b.CreateICmpSLT(x, lo);
   return b.CreateSelect(below, lo, x);
 }
 
 llvm::Value* ClampAbove(jit::ElementEmitter& e, llvm::Value* x, llvm::Value* hi) {
   llvm::IRBuilder<>& b = e.b();
-  llvm::Value* above = x->getType()->isFloatingPointTy() ? b.CreateFCmpOGT(x, hi)
+  llvm::Value* above = x->getType()->isFPOrFPVectorTy() ? b.CreateFCmpOGT(x, hi)
                                                          : b.CreateICmpSGT(x, hi);
   return b.CreateSelect(above, hi, x);
 }
 
 llvm::Value* ApplyFusedActivation(jit::ElementEmitter& e, llvm::Value* x, int activation) {
-  bool is_float = x->getType()->isFloatingPointTy();
+  bool is_float = x->getType()->isFPOrFPVectorTy();
   switch (activation) {
     case 1:  // RELU
       return ClampBelow(e, x, ConstLike(x, 0));

@@ -255,3 +255,39 @@ def test_preserve_all_tensors_warns_under_auto_like_litert():
         warnings.simplefilter("always")
         jitlite.Interpreter(model_content=model, experimental_preserve_all_tensors=True)
     assert any("preserve_all_tensors" in str(w.message) for w in caught)
+
+
+# --- vectorized epilogues of GEMM kernels -----------------------------------------------------
+
+def _gemm_epilogue(anchor, cout, operand_shape, tail):
+    """`anchor` (a 1x1 conv, a 3x3 conv or an FC with constant weights) with `cout` outputs,
+    then ADD of an input of operand_shape (same shape, per-channel or scalar broadcast), then
+    the `tail` elementwise op: all one kernel whose epilogue runs on 16-lane vectors."""
+    g = Graph()
+    if anchor == "FULLY_CONNECTED":
+        x = g.input([3, 19])
+        out_shape = [3, cout]
+        y = g.op(anchor, [x, g.const(rand((cout, 19), seed=cout)), g.const(rand((cout,), seed=cout))],
+                 out_shape)
+    else:
+        k = 1 if anchor == "CONV_1X1" else 3
+        x = g.input([1, 6, 7, 5])
+        out_shape = [1, 6, 7, cout]
+        y = g.op("CONV_2D", [x, g.const(rand((cout, k, k, 5), seed=cout)), g.const(rand((cout,), seed=cout))],
+                 out_shape, dict(padding="SAME", stride_w=1, stride_h=1))
+    other = g.input(operand_shape if operand_shape != "same" else out_shape)
+    s = g.op("ADD", [y, other], out_shape)
+    out = g.op(tail, [s], out_shape)
+    return g.build(out)
+
+
+@pytest.mark.parametrize("anchor", ["CONV_1X1", "CONV_3X3", "FULLY_CONNECTED"])
+@pytest.mark.parametrize("cout", [16, 20, 37])  # full panels, a partial one, several + partial
+@pytest.mark.parametrize("operand", ["same", "channel", "scalar"])
+@pytest.mark.parametrize("tail", ["HARD_SWISH", "RELU6"])
+def test_gemm_vector_epilogue_matches_litert(anchor, cout, operand, tail):
+    shape = {"same": "same", "channel": [cout], "scalar": [1]}[operand]
+    model = _gemm_epilogue(anchor, cout, shape, tail)
+    interpreter = compiled(model)
+    assert [k["op_indices"] for k in kernels(interpreter)] == [[0, 1, 2]]
+    assert_matches_litert(model, random_values(model, seed=cout))
