@@ -287,7 +287,8 @@ std::pair<Value*, Value*> ReduceByHalfPi(ElementEmitter& e, Value* x) {
 
 Value* ElementEmitter::Sin(Value* x) {
   auto [r, q] = ReduceByHalfPi(*this, x);
-  return SinOfReduced(*this, r, q);
+  // sin(-0) = -0: the polynomial's r + r^3 * S sum would give +0.
+  return b_.CreateSelect(b_.CreateFCmpOEQ(x, F32(0.0f)), x, SinOfReduced(*this, r, q));
 }
 
 Value* ElementEmitter::Cos(Value* x) {
