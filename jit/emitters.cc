@@ -4,6 +4,8 @@
 // loops stay call-free and vectorize.
 #include "jit/emitters.h"
 
+#include <utility>
+
 #include "llvm/IR/Intrinsics.h"
 
 namespace jitlite::jit {
@@ -219,6 +221,127 @@ Value* ElementEmitter::Tanh(Value* x) {
 Value* ElementEmitter::Logistic(Value* x) {
   Value* e = Exp(b_.CreateFNeg(x));
   return b_.CreateFDiv(F32(1.0f), b_.CreateFAdd(F32(1.0f), e));
+}
+
+// ---- Expm1, Log, Sin, Cos, Erf ----
+// Polynomial coefficients are least-squares fits on Chebyshev nodes made for
+// jitlite (float32 Horner evaluation error noted at each use).
+
+Value* ElementEmitter::Expm1(Value* x) {
+  llvm::IRBuilder<>& b = b_;
+  // |x| < ln2/2: x + x^2/2 + x^3 * E(x), relative error < 1e-7; elsewhere
+  // exp(x) - 1 cancels little (|result| > 0.29) and saturates at -1 / +inf.
+  Value* x2 = b.CreateFMul(x, x);
+  Value* e = Horner(b, x, {0.00019890744f, 0.0013926178f, 0.008333311f, 0.041666556f, 0.16666667f});
+  Value* small = b.CreateFAdd(
+      b.CreateFAdd(b.CreateFMul(b.CreateFMul(e, x2), x), b.CreateFMul(F32(0.5f), x2)), x);
+  Value* big = b.CreateFSub(Exp(x), F32(1.0f));
+  Value* ax = b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x);
+  return b.CreateSelect(b.CreateFCmpOLT(ax, F32(0.34657359f)), small, big);
+}
+
+Value* ElementEmitter::Log(Value* x) {
+  llvm::IRBuilder<>& b = b_;
+  // Subnormal inputs: scale by 2^23 first so the exponent field is exact.
+  Value* subnormal = b.CreateFCmpOLT(x, F32(1.17549435e-38f));
+  Value* xs = b.CreateSelect(subnormal, b.CreateFMul(x, F32(8388608.0f)), x);
+  Value* bias = b.CreateSelect(subnormal, I32(127 + 23), I32(127));
+  // x = m * 2^k, m in [sqrt(1/2), sqrt(2)).
+  Value* bits = b.CreateBitCast(xs, b.getInt32Ty());
+  Value* k = b.CreateSub(b.CreateLShr(bits, 23), bias);
+  Value* m = b.CreateBitCast(b.CreateOr(b.CreateAnd(bits, I32(0x7fffff)), I32(0x3f800000)),
+                             b.getFloatTy());
+  Value* high = b.CreateFCmpOGT(m, F32(1.41421356f));
+  m = b.CreateSelect(high, b.CreateFMul(m, F32(0.5f)), m);
+  k = b.CreateAdd(k, b.CreateZExt(high, b.getInt32Ty()));
+  Value* kf = b.CreateSIToFP(k, b.getFloatTy());
+  // log(1 + f) = f - f^2/2 + f^3 * P(f), error < 3.1e-8 on the interval;
+  // k * ln2 in two parts (the high part times k is exact).
+  Value* f = b.CreateFSub(m, F32(1.0f));
+  Value* f2 = b.CreateFMul(f, f);
+  Value* p = Horner(b, f, {-0.0810227f, 0.12712678f, -0.12972145f, 0.14202115f, -0.1664225f,
+                           0.20001471f, -0.25000295f, 0.33333328f});
+  Value* y = b.CreateFAdd(b.CreateFMul(b.CreateFMul(p, f2), f), b.CreateFMul(kf, F32(-2.12194440e-4f)));
+  y = b.CreateFSub(y, b.CreateFMul(F32(0.5f), f2));
+  Value* result = b.CreateFAdd(b.CreateFAdd(f, y), b.CreateFMul(kf, F32(0.693359375f)));
+  // Special inputs, as in libm: +inf, zeros, negatives, NaN.
+  llvm::Type* t = b.getFloatTy();
+  result = b.CreateSelect(b.CreateFCmpOEQ(x, llvm::ConstantFP::getInfinity(t)), x, result);
+  result = b.CreateSelect(b.CreateFCmpOEQ(x, F32(0.0f)),
+                          llvm::ConstantFP::getInfinity(t, /*Negative=*/true), result);
+  result = b.CreateSelect(b.CreateFCmpOLT(x, F32(0.0f)), llvm::ConstantFP::getNaN(t), result);
+  return b.CreateSelect(b.CreateFCmpUNO(x, x), x, result);
+}
+
+namespace {
+
+// sin(r + q * pi/2) for |r| <= pi/4 and the quadrant q (i32, any value; only
+// q mod 4 matters): one of +-sin(r), +-cos(r). Both polynomials' error < 6e-8.
+Value* SinOfReduced(ElementEmitter& e, Value* r, Value* q) {
+  llvm::IRBuilder<>& b = e.b();
+  Value* z = b.CreateFMul(r, r);
+  Value* s = Horner(b, z, {-0.00019513932f, 0.008332148f, -0.16666654f});
+  s = b.CreateFAdd(b.CreateFMul(b.CreateFMul(s, z), r), r);
+  Value* c = Horner(b, z, {2.4435853e-05f, -0.0013887342f, 0.041666646f});
+  c = b.CreateFAdd(b.CreateFSub(b.CreateFMul(b.CreateFMul(c, z), z), b.CreateFMul(e.F32(0.5f), z)),
+                   e.F32(1.0f));
+  Value* odd = b.CreateICmpNE(b.CreateAnd(q, e.I32(1)), e.I32(0));
+  Value* negate = b.CreateICmpNE(b.CreateAnd(q, e.I32(2)), e.I32(0));
+  Value* v = b.CreateSelect(odd, c, s);
+  return b.CreateSelect(negate, b.CreateFNeg(v), v);
+}
+
+// x = r + q * pi/2 with |r| <= pi/4, computed in double: the product k * pi/2
+// keeps ~1e-16 relative error, so r is accurate to ~1e-7 for |x| up to ~1e8.
+// Returns {r (float), q (i32)}; inf and NaN give a NaN r.
+std::pair<Value*, Value*> ReduceByHalfPi(ElementEmitter& e, Value* x) {
+  llvm::IRBuilder<>& b = e.b();
+  llvm::Type* d = b.getDoubleTy();
+  Value* xd = b.CreateFPExt(x, d);
+  Value* k = b.CreateUnaryIntrinsic(
+      llvm::Intrinsic::floor,
+      b.CreateFAdd(b.CreateFMul(xd, llvm::ConstantFP::get(d, 0.63661977236758134)),
+                   llvm::ConstantFP::get(d, 0.5)));
+  Value* r = b.CreateFSub(xd, b.CreateFMul(k, llvm::ConstantFP::get(d, 1.5707963267948966)));
+  // Clamped before the integer conversion (out of range or NaN would be poison).
+  Value* kc = e.Clamp(k, llvm::ConstantFP::get(d, -9007199254740992.0),
+                      llvm::ConstantFP::get(d, 9007199254740992.0));
+  Value* q = b.CreateTrunc(b.CreateFPToSI(kc, b.getInt64Ty()), b.getInt32Ty());
+  return {b.CreateFPTrunc(r, b.getFloatTy()), q};
+}
+
+}  // namespace
+
+Value* ElementEmitter::Sin(Value* x) {
+  auto [r, q] = ReduceByHalfPi(*this, x);
+  // sin(-0) = -0: the polynomial's r + r^3 * S sum would give +0.
+  return b_.CreateSelect(b_.CreateFCmpOEQ(x, F32(0.0f)), x, SinOfReduced(*this, r, q));
+}
+
+Value* ElementEmitter::Cos(Value* x) {
+  // cos(x) = sin(x + pi/2): one quadrant further.
+  auto [r, q] = ReduceByHalfPi(*this, x);
+  return SinOfReduced(*this, r, b_.CreateAdd(q, I32(1)));
+}
+
+Value* ElementEmitter::Erf(Value* x) {
+  llvm::IRBuilder<>& b = b_;
+  Value* a = b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x);
+  // |x| < 1: x * P(x^2), error < 1.2e-7.
+  Value* small = b.CreateFMul(
+      Horner(b, b.CreateFMul(x, x),
+             {-0.0005654106f, 0.0049232775f, -0.026716385f, 0.112803645f, -0.3761235f, 1.1283791f}),
+      x);
+  // 1 <= |x| <= 4: 1 - exp(-x^2) * Q(1/|x|) (Q fits erfc(a) * exp(a^2)), error
+  // < 7e-8. Beyond 4, erf rounds to +-1 in float, which the clamp gives.
+  Value* ac = Clamp(a, F32(1.0f), F32(4.0f));
+  Value* q = Horner(b, b.CreateFDiv(F32(1.0f), ac),
+                    {-0.007106619f, 0.016843013f, 0.048705414f, -0.27146092f, 0.5181747f,
+                     -0.48105913f, 0.04451758f, 0.5586769f, 0.00029262615f});
+  Value* tail = b.CreateFMul(Exp(b.CreateFNeg(b.CreateFMul(ac, ac))), q);
+  Value* big = b.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, b.CreateFSub(F32(1.0f), tail), x);
+  Value* result = b.CreateSelect(b.CreateFCmpOLT(a, F32(1.0f)), small, big);
+  return b.CreateSelect(b.CreateFCmpUNO(x, x), x, result);
 }
 
 Value* ElementEmitter::Activation(Value* x, int activation) {

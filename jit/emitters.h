@@ -65,6 +65,16 @@ class ElementEmitter {
   llvm::Value* Logistic(llvm::Value* x);
   llvm::Value* Sqrt(llvm::Value* x);
   llvm::Value* Rsqrt(llvm::Value* x);  // 1 / sqrt(x), exact division
+  // exp(x) - 1 without the cancellation near 0 (ELU).
+  llvm::Value* Expm1(llvm::Value* x);
+  // Natural log: -inf for +-0, NaN below 0, exact on subnormal inputs.
+  llvm::Value* Log(llvm::Value* x);
+  // sin/cos with the argument reduced in double: within ~1e-7 of libm for
+  // |x| < 1e6, degrading slowly beyond (no Payne-Hanek reduction).
+  llvm::Value* Sin(llvm::Value* x);
+  llvm::Value* Cos(llvm::Value* x);
+  // Error function, absolute error ~1e-7; NaN stays NaN.
+  llvm::Value* Erf(llvm::Value* x);
   // max/min that work for float and integer values (signed ints).
   llvm::Value* Max(llvm::Value* a, llvm::Value* b);
   llvm::Value* Min(llvm::Value* a, llvm::Value* b);

@@ -1,0 +1,59 @@
+// GELU: FLOAT32, GeluOptions.approximate selects the form (default false):
+//  exact:       out = 0.5 * x * (1 + erf(x / sqrt(2)))
+//  approximate: out = 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))
+// with the engine's inline erf and tanh. TFLite's exact form uses erfc, which
+// keeps relative accuracy for very negative x where the result is below ~1e-7;
+// jitlite's absolute error there stays ~1e-7 * |x|. -inf gives NaN (as in
+// TFLite: -inf * 0), +inf stays +inf. Quantized and float16 variants come later.
+#include "ops/util/elementwise.h"
+#include "ops/util/elementwise_helpers.h"
+#include "schema/tflite_generated.h"
+
+namespace jitlite::ops {
+namespace {
+
+class GeluOp : public OpDef {
+ public:
+  std::string_view name() const override { return "GELU"; }
+  std::vector<int> builtin_codes() const override { return {150}; }
+  OpKind kind() const override { return OpKind::kElementwise; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
+        ctx, 0, "GELU", {DType::kFloat32},
+        {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
+    return PrepareUnary(ctx, {DType::kFloat32});
+  }
+
+  llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
+                           std::span<llvm::Value* const> v) const override {
+    llvm::IRBuilder<>& b = e.b();
+    llvm::Value* x = v[0];
+    llvm::Value* gate;  // 1 + erf(...) or 1 + tanh(...), in [0, 2]
+    if (Approximate(ctx)) {
+      llvm::Value* cube = b.CreateFMul(b.CreateFMul(x, x), x);
+      llvm::Value* inner = b.CreateFAdd(x, b.CreateFMul(e.F32(0.044715f), cube));
+      gate = e.Tanh(b.CreateFMul(e.F32(0.797884561f), inner));  // sqrt(2 / pi)
+    } else {
+      gate = e.Erf(b.CreateFMul(x, e.F32(0.707106781f)));  // 1 / sqrt(2)
+    }
+    gate = b.CreateFAdd(e.F32(1.0f), gate);
+    return b.CreateFMul(b.CreateFMul(e.F32(0.5f), x), gate);
+  }
+
+ private:
+  static bool Approximate(const NodeContext& ctx) {
+    const auto* opts = ctx.op()->builtin_options_as_GeluOptions();
+    return opts && opts->approximate();
+  }
+};
+
+}  // namespace
+
+const OpDef& gelu_op() {
+  static const GeluOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops

@@ -1,0 +1,81 @@
+"""GELU against LiteRT, both forms (GeluOptions.approximate false: erf, true: tanh): float32 over
+shapes from scalars to rank 8 and empty tensors on [-6, 6], precision of the inline erf/tanh
+over [-10, 10], special values (NaN, inf, signed zeros, subnormals), fusion in a unary chain and
+into a FULLY_CONNECTED epilogue, and the models jitlite must refuse."""
+
+import numpy as np
+import pytest
+
+import jitlite
+from jitlite.testing import ModelBuilder, assert_outputs_match, jitlite_interpreter, run_model
+from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
+                        check_op, rand, shape_id)
+from unary_cases import assert_close_to_tflite, assert_one_kernel, check_special
+
+RANGE = (-6.0, 6.0)
+FORMS = [dict(approximate=False), dict(approximate=True)]
+FORM_IDS = ["erf", "tanh"]
+
+
+@pytest.mark.parametrize("options", FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("shape", UNARY_SHAPES, ids=shape_id)
+def test_shapes(shape, options):
+    check_op("GELU", [(shape, F32)], options=options, input_range=RANGE)
+
+
+def test_default_options_are_the_erf_form():
+    check_op("GELU", [((200,), F32)], input_range=RANGE)
+
+
+@pytest.mark.parametrize("options, atol", [(FORMS[0], 4e-7), (FORMS[1], 1e-6)], ids=FORM_IDS)
+def test_precision(options, atol):
+    # The tanh form's larger atol: TFLite's (Eigen's) tanh rounds to -1 from |arg| ~ 8 on,
+    # where 1 + tanh is still ~1.5e-7; near x = -5 TFLite then gives -0, jitlite ~ -4e-7.
+    x = np.linspace(-10, 10, 20001, dtype=F32)
+    assert_close_to_tflite("GELU", x, atol=atol, rtol=2e-7, options=options)
+
+
+@pytest.mark.parametrize("options", FORMS, ids=FORM_IDS)
+def test_special_values(options):
+    # -inf gives NaN in TFLite too (-inf * 0); huge negative inputs give -0.
+    check_special("GELU", SPECIAL_VALUES, options=options)
+
+
+def test_chain_is_one_kernel():
+    assert_one_kernel([("GELU", dict(approximate=True)), "NEG", ("GELU", None)],
+                      input_range=RANGE)
+
+
+def test_fused_into_fully_connected_epilogue():
+    mb = ModelBuilder(description="FULLY_CONNECTED -> GELU")
+    x = mb.add_input("x", F32, [3, 16])
+    w, b = mb.add_constant("w", rand((8, 16), seed=1)), mb.add_constant("b", rand((8,), seed=2))
+    fc, out = mb.add_tensor("fc", F32, [3, 8]), mb.add_tensor("out", F32, [3, 8])
+    mb.add_op("FULLY_CONNECTED", [x, w, b], [fc])
+    mb.add_op("GELU", [fc], [out])
+    mb.mark_output(out)
+    model = mb.build()
+    interpreter = jitlite.Interpreter(model_content=model)
+    interpreter.allocate_tensors()
+    (kernel,) = interpreter.get_jit_details()["kernels"]
+    assert kernel["op_indices"] == [0, 1]
+    values = [rand((3, 16), seed=3, low=-3, high=3)]
+    assert_outputs_match(run_model(jitlite_interpreter(), model, values),
+                         run_model(TFLITE_KERNELS, model, values))
+
+
+# --- must-fail ---------------------------------------------------------------------------------
+
+def test_rejects_int32():
+    assert_rejected("GELU", [((3,), I32)],
+                    match="INT32, which TFLite's GELU does not accept", litert_rejects=True)
+
+
+def test_rejects_two_inputs():
+    assert_rejected("GELU", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
+def test_quantized_is_not_supported_yet(dtype):
+    assert_rejected("GELU", [((3,), dtype, dict(scale=0.1, zero_point=0))],
+                    match="GELU on U?INT(8|16) is not supported by jitlite yet")

@@ -1,0 +1,57 @@
+"""LOG against LiteRT: float32 over shapes from scalars to rank 8 and empty tensors on (0.01, 100),
+precision of the inline polynomial over the whole positive float range (subnormals included),
+special values (NaN, inf, signed zeros -> -inf, negatives -> NaN), fusion in a unary chain,
+and the models jitlite must refuse."""
+
+import numpy as np
+import pytest
+
+from op_testing import F32, I32, SPECIAL_VALUES, UNARY_SHAPES, assert_rejected, check_op, shape_id
+from unary_cases import assert_close_to_tflite, assert_one_kernel, check_special
+
+RANGE = (0.01, 100.0)
+
+
+@pytest.mark.parametrize("shape", UNARY_SHAPES, ids=shape_id)
+def test_shapes(shape):
+    check_op("LOG", [(shape, F32)], input_range=RANGE)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_near_one(seed):
+    check_op("LOG", [((1000,), F32)], input_range=(0.5, 2.0), seed=seed)
+
+
+def test_precision_over_all_magnitudes():
+    # 1e-45 (smallest subnormal) to 3e38: within 2.5e-7 relative (|log x| >= ~0.1) or 5e-8
+    # absolute (x near 1) of libm.
+    x = np.logspace(-44.8, 38.5, 20001).astype(F32)
+    assert_close_to_tflite("LOG", x, atol=5e-8, rtol=2.5e-7)
+    assert_close_to_tflite("LOG", np.linspace(0.5, 2.0, 20001, dtype=F32), atol=5e-8,
+                           rtol=2.5e-7)
+
+
+def test_special_values():
+    # Subnormal inputs: TFLite's kernel gives their exact log, XNNPACK -inf (flushed to 0).
+    check_special("LOG", SPECIAL_VALUES)
+
+
+def test_chain_is_one_kernel():
+    assert_one_kernel(["EXP", "LOG", "NEG"])
+
+
+# --- must-fail ---------------------------------------------------------------------------------
+
+def test_rejects_int32():
+    assert_rejected("LOG", [((3,), I32)],
+                    match="INT32, which TFLite's LOG does not accept", litert_rejects=True)
+
+
+def test_rejects_two_inputs():
+    assert_rejected("LOG", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+def test_quantized_is_not_supported_yet(dtype):
+    assert_rejected("LOG", [((3,), dtype, dict(scale=0.1, zero_point=0))],
+                    match="LOG on INT(8|16) is not supported by jitlite yet")
