@@ -290,13 +290,14 @@ class Interpreter:
 
     def invoke(self):
         """Runs the model once; the GIL is released while it runs."""
-        self._ensure_safe()
-        self._invoke()
+        # The hot path, kept to one check and one native call (the native
+        # invoke raises RuntimeError(_NOT_READY_MESSAGE) itself).
+        if sys.getrefcount(self._interpreter) != 2:
+            raise RuntimeError(_STALE_VIEW_MESSAGE)
+        self._interpreter.invoke()
 
     def _invoke(self):
-        if not self._interpreter.invokable():
-            raise RuntimeError(_NOT_READY_MESSAGE)
-        self._core_call(self._interpreter.invoke)
+        self._interpreter.invoke()
 
     def reset_all_variables(self):
         """Zero-fills the variable tensors (quantized ones with their zero
