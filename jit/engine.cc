@@ -5,6 +5,7 @@
 
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Support/SmallVectorMemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -40,6 +41,11 @@ llvm::Expected<std::unique_ptr<JitEngine>> JitEngine::Create(const std::string& 
   auto engine = std::unique_ptr<JitEngine>(new JitEngine());
   auto tm = jtmb->createTargetMachine();
   if (!tm) return tm.takeError();
+  if (!cpu.empty() && !(*tm)->getMCSubtargetInfo()->isCPUStringValid(cpu)) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "'" + cpu + "' is not a CPU that LLVM knows for " +
+                                       jtmb->getTargetTriple().str());
+  }
   engine->cpu_ = jtmb->getCPU();
   engine->features_ = jtmb->getFeatures().getString();
   engine->triple_ = jtmb->getTargetTriple();

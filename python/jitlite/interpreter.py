@@ -198,7 +198,8 @@ class Interpreter:
                  experimental_default_delegate_latest_features=False,
                  experimental_compress_quantization_zero_points=False,
                  experimental_disable_delegate_node_fusion=False,
-                 experimental_force_delegate_node_profiling=False):
+                 experimental_force_delegate_node_profiling=False,
+                 experimental_target_cpu=None):
         # The delegate-tuning flags have nothing to tune in jitlite.
         del experimental_disable_delegate_clustering
         del experimental_default_delegate_latest_features
@@ -221,6 +222,10 @@ class Interpreter:
         options = _jitlite.InterpreterOptions()
         options.num_threads = _check_num_threads(num_threads)
         options.preserve_all_tensors = self._preserve_all_tensors
+        # jitlite only: generate code for another CPU than the host, e.g.
+        # "x86-64-v3" (AVX2, no AVX-512); also from $JITLITE_TARGET_CPU.
+        options.target_cpu = (experimental_target_cpu
+                              or os.environ.get("JITLITE_TARGET_CPU", ""))
         self._interpreter = self._load(model_path, model_content, options)
 
         if experimental_delegates:
