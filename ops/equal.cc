@@ -6,8 +6,8 @@
 namespace jitlite::ops {
 
 const OpDef& equal_op() {
-  static const ComparisonOp op("EQUAL", 71, llvm::CmpInst::FCMP_OEQ, llvm::CmpInst::ICMP_EQ,
-                               /*allows_bool=*/true);
+  static const ComparisonOp op("EQUAL", 71, llvm::CmpInst::FCMP_OEQ,
+                               llvm::CmpInst::ICMP_EQ, /*allows_bool=*/true);
   return op;
 }
 

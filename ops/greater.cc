@@ -6,8 +6,8 @@
 namespace jitlite::ops {
 
 const OpDef& greater_op() {
-  static const ComparisonOp op("GREATER", 61, llvm::CmpInst::FCMP_OGT, llvm::CmpInst::ICMP_SGT,
-                               /*allows_bool=*/false);
+  static const ComparisonOp op("GREATER", 61, llvm::CmpInst::FCMP_OGT,
+                               llvm::CmpInst::ICMP_SGT, /*allows_bool=*/false);
   return op;
 }
 

@@ -6,8 +6,8 @@
 namespace jitlite::ops {
 
 const OpDef& greater_equal_op() {
-  static const ComparisonOp op("GREATER_EQUAL", 62, llvm::CmpInst::FCMP_OGE, llvm::CmpInst::ICMP_SGE,
-                               /*allows_bool=*/false);
+  static const ComparisonOp op("GREATER_EQUAL", 62, llvm::CmpInst::FCMP_OGE,
+                               llvm::CmpInst::ICMP_SGE, /*allows_bool=*/false);
   return op;
 }
 

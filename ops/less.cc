@@ -6,8 +6,8 @@
 namespace jitlite::ops {
 
 const OpDef& less_op() {
-  static const ComparisonOp op("LESS", 58, llvm::CmpInst::FCMP_OLT, llvm::CmpInst::ICMP_SLT,
-                               /*allows_bool=*/false);
+  static const ComparisonOp op("LESS", 58, llvm::CmpInst::FCMP_OLT,
+                               llvm::CmpInst::ICMP_SLT, /*allows_bool=*/false);
   return op;
 }
 

@@ -6,8 +6,8 @@
 namespace jitlite::ops {
 
 const OpDef& less_equal_op() {
-  static const ComparisonOp op("LESS_EQUAL", 63, llvm::CmpInst::FCMP_OLE, llvm::CmpInst::ICMP_SLE,
-                               /*allows_bool=*/false);
+  static const ComparisonOp op("LESS_EQUAL", 63, llvm::CmpInst::FCMP_OLE,
+                               llvm::CmpInst::ICMP_SLE, /*allows_bool=*/false);
   return op;
 }
 

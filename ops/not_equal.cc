@@ -6,8 +6,8 @@
 namespace jitlite::ops {
 
 const OpDef& not_equal_op() {
-  static const ComparisonOp op("NOT_EQUAL", 72, llvm::CmpInst::FCMP_UNE, llvm::CmpInst::ICMP_NE,
-                               /*allows_bool=*/true);
+  static const ComparisonOp op("NOT_EQUAL", 72, llvm::CmpInst::FCMP_UNE,
+                               llvm::CmpInst::ICMP_NE, /*allows_bool=*/true);
   return op;
 }
 

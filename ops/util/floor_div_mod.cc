@@ -24,11 +24,13 @@ struct SafeDivisor {
 
 SafeDivisor MakeSafe(llvm::IRBuilder<>& b, llvm::Value* a, llvm::Value* d) {
   auto* type = llvm::cast<llvm::IntegerType>(a->getType());
-  llvm::Value* min = llvm::ConstantInt::get(type, llvm::APInt::getSignedMinValue(type->getBitWidth()));
+  llvm::Value* min =
+      llvm::ConstantInt::get(type, llvm::APInt::getSignedMinValue(type->getBitWidth()));
   llvm::Value* zero = b.CreateICmpEQ(d, llvm::ConstantInt::get(type, 0));
   llvm::Value* overflow = b.CreateAnd(b.CreateICmpEQ(a, min),
                                       b.CreateICmpEQ(d, llvm::ConstantInt::getSigned(type, -1)));
-  llvm::Value* safe = b.CreateSelect(b.CreateOr(zero, overflow), llvm::ConstantInt::get(type, 1), d);
+  llvm::Value* safe =
+      b.CreateSelect(b.CreateOr(zero, overflow), llvm::ConstantInt::get(type, 1), d);
   return {safe, zero};
 }
 
@@ -71,7 +73,8 @@ llvm::Value* EmitIntFloorDiv(jit::ElementEmitter& e, llvm::Value* a, llvm::Value
   SafeDivisor s = MakeSafe(b, a, d);
   llvm::Value* q = b.CreateSDiv(a, s.divisor);  // MIN / 1 = MIN for the overflow case
   llvm::Value* r = b.CreateSRem(a, s.divisor);
-  q = b.CreateSelect(NeedsFloorFix(b, r, d), b.CreateSub(q, llvm::ConstantInt::get(q->getType(), 1)), q);
+  llvm::Value* one = llvm::ConstantInt::get(q->getType(), 1);
+  q = b.CreateSelect(NeedsFloorFix(b, r, d), b.CreateSub(q, one), q);
   return b.CreateSelect(s.is_zero, llvm::ConstantInt::get(q->getType(), 0), q);
 }
 

@@ -6,7 +6,8 @@ jitlite does not cast yet."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, UNARY_SHAPES, assert_rejected, check_op, check_values, shape_id
+from op_testing import (F32, I32, I64, UNARY_SHAPES, assert_rejected, check_op, check_values,
+                        shape_id)
 
 B = np.bool_
 TYPES = [F32, I32, I64, np.int16, np.int8, np.uint8, B]
