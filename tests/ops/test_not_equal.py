@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from comparison_cases import B, I16, ComparisonCases
-from jitlite.testing import assert_outputs_match, build_op_model, jitlite_interpreter, run_model
-from op_testing import I32, TFLITE_KERNELS, shape_id
+from jitlite.testing import (assert_outputs_match, build_op_model, jitlite_interpreter,
+                             litert_interpreter, run_model)
+from op_testing import I32, shape_id
 
 
 class TestNotEqual(ComparisonCases):
@@ -28,5 +29,5 @@ class TestNotEqual(ComparisonCases):
         model32 = build_op_model(self.OP, [(s, I32) for s in shapes], output_dtypes=B,
                                  output_shapes=out)
         actual = run_model(jitlite_interpreter(), model16, values)
-        expected = run_model(TFLITE_KERNELS, model32, [v.astype(I32) for v in values])
+        expected = run_model(litert_interpreter(), model32, [v.astype(I32) for v in values])
         assert_outputs_match(actual, expected)
