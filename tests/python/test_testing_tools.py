@@ -31,6 +31,7 @@ from jitlite.testing.model_builder import ACTIVATION, PADDING
 
 LITERT = litert_interpreter()
 F32 = np.float32
+I32 = np.int32
 
 
 def rand(shape, low=-1.0, high=1.0, seed=1, dtype=F32):
@@ -206,6 +207,33 @@ OP_CASES = {
                           options=dict(shrink_axis_mask=2, end_mask=4)),
     "PACK": case([((2, 3), F32), ((2, 3), F32)], (2, 2, 3),
                  lambda a, b: np.stack([a, b], axis=-3), options=dict(values_count=2, axis=-3)),
+    # The elementwise ops of the "rest of the builtin op set" issue.
+    "EQUAL": case([((2, 3), I32), ((3,), I32)], (2, 3), np.equal, input_range=(-2, 2),
+                  output_dtypes=np.bool_),
+    "NOT_EQUAL": case([((2, 3), I32), ((3,), I32)], (2, 3), np.not_equal, input_range=(-2, 2),
+                      output_dtypes=np.bool_),
+    "LESS": case([((2, 3), F32), ((3,), F32)], (2, 3), np.less, output_dtypes=np.bool_),
+    "LESS_EQUAL": case([((2, 3), I32), ((2, 3), I32)], (2, 3), np.less_equal,
+                       input_range=(-2, 2), output_dtypes=np.bool_),
+    "GREATER": case([((2, 3), F32), ((2, 1), F32)], (2, 3), np.greater, output_dtypes=np.bool_),
+    "GREATER_EQUAL": case([((2, 3), I32), ((3,), I32)], (2, 3), np.greater_equal,
+                          input_range=(-2, 2), output_dtypes=np.bool_),
+    "LOGICAL_AND": case([((2, 3), np.bool_), ((3,), np.bool_)], (2, 3), np.logical_and),
+    "LOGICAL_OR": case([((2, 3), np.bool_), ((2, 1), np.bool_)], (2, 3), np.logical_or),
+    "LOGICAL_NOT": case([((2, 3), np.bool_)], (2, 3), np.logical_not),
+    "SELECT": case([((2,), np.bool_), ((2, 3), F32), ((2, 3), F32)], (2, 3),
+                   lambda c, x, y: np.where(c[:, None], x, y), output_dtypes=F32),
+    "SELECT_V2": case([((2, 1), np.bool_), ((3,), F32), ((2, 3), F32)], (2, 3), np.where,
+                      output_dtypes=F32),
+    "CAST": case([((2, 3), F32)], (2, 3), lambda x: np.trunc(x).astype(np.int32),
+                 input_range=(-50, 50), options=dict(in_data_type=0, out_data_type=2),
+                 output_dtypes=np.int32),
+    "FLOOR_DIV": case([((2, 3), F32), ((3,), F32)], (2, 3), np.floor_divide,
+                      input_range=[(-5, 5), (0.5, 2)]),
+    "FLOOR_MOD": case([((2, 3), I32), ((3,), I32)], (2, 3), np.mod,
+                      input_range=[(-50, 50), (-7, -1)]),
+    "POW": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.power, input_range=[(0.1, 3), (-2, 2)]),
+    "ATAN2": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.arctan2),
 }
 
 

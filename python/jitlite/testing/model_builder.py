@@ -112,6 +112,22 @@ OPS = {
                                ("ellipsis_mask", I32, 0), ("new_axis_mask", I32, 0),
                                ("shrink_axis_mask", I32, 0), ("offset", BOOL, False)]),
     "PACK": (83, 59, [("values_count", I32, 0), ("axis", I32, 0)]),
+    "EQUAL": (71, 53, []),
+    "NOT_EQUAL": (72, 54, []),
+    "LESS": (58, 41, []),
+    "LESS_EQUAL": (63, 46, []),
+    "GREATER": (61, 44, []),
+    "GREATER_EQUAL": (62, 45, []),
+    "LOGICAL_AND": (86, 62, []),
+    "LOGICAL_OR": (84, 60, []),
+    "LOGICAL_NOT": (87, 63, []),
+    "SELECT": (64, 47, []),
+    "SELECT_V2": (123, 98, []),
+    "CAST": (53, 37, [("in_data_type", TTYPE, 0), ("out_data_type", TTYPE, 0)]),
+    "FLOOR_DIV": (90, 65, []),
+    "FLOOR_MOD": (95, 72, []),
+    "POW": (78, 56, []),
+    "ATAN2": (156, 122, []),
 }
 
 # Values used when the caller omits a field whose schema default (0) makes the op degenerate:

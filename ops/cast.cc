@@ -1,0 +1,93 @@
+// CAST: out = x converted to the output tensor's type (CastOptions are
+// informational; TFLite uses the tensor types too), elementwise. Supported
+// between FLOAT32, INT32, INT64, INT16, INT8, UINT8 and BOOL, with LiteRT's
+// rules:
+//  - float -> integer truncates toward zero and saturates at the target's
+//    range; NaN gives the target's maximum;
+//  - integer -> integer wraps (two's complement truncation or extension;
+//    UINT8 extends with zeros);
+//  - to BOOL: x != 0 (NaN is true, -0 false); from BOOL: 0 or 1.
+// Other types TFLite casts (FLOAT16, UINT16, UINT32, FLOAT64, ...) come later.
+#include <string>
+
+#include "llvm/IR/Intrinsics.h"
+#include "ops/util/elementwise.h"
+#include "ops/util/elementwise_helpers.h"
+
+namespace jitlite::ops {
+namespace {
+
+bool IsSupported(DType t) {
+  switch (t) {
+    case DType::kFloat32: case DType::kInt32: case DType::kInt64: case DType::kInt16:
+    case DType::kInt8: case DType::kUInt8: case DType::kBool:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class CastOp : public OpDef {
+ public:
+  std::string_view name() const override { return "CAST"; }
+  std::vector<int> builtin_codes() const override { return {53}; }
+  OpKind kind() const override { return OpKind::kElementwise; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
+    DType from = ctx.input(0).dtype;
+    DType to = ctx.output(0).dtype;
+    if (!IsSupported(from) || !IsSupported(to)) {
+      return Unimplemented(std::string("CAST from ") + DTypeName(from) + " to " + DTypeName(to) +
+                           " is not supported by jitlite yet; supported types: FLOAT32, INT32, "
+                           "INT64, INT16, INT8, UINT8, BOOL");
+    }
+    ctx.SetOutput(0, to, ctx.input(0).shape);
+    return Status::Ok();
+  }
+
+  llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
+                           std::span<llvm::Value* const> v) const override {
+    DType from = ctx.input(0).dtype;
+    DType to = ctx.output(0).dtype;
+    llvm::IRBuilder<>& b = e.b();
+    llvm::Value* x = v[0];
+    llvm::Type* out_type = jit::ElementType(e.context(), to);
+    if (from == to) return x;
+    if (to == DType::kBool) {
+      return IsFloat(x) ? b.CreateFCmpUNE(x, llvm::ConstantFP::get(x->getType(), 0.0))
+                        : b.CreateICmpNE(x, llvm::ConstantInt::get(x->getType(), 0));
+    }
+    // BOOL (i1) and UINT8 are unsigned sources; every other integer is signed.
+    bool unsigned_src = from == DType::kBool || from == DType::kUInt8;
+    if (to == DType::kFloat32) {
+      return unsigned_src ? b.CreateUIToFP(x, out_type) : b.CreateSIToFP(x, out_type);
+    }
+    if (!IsFloat(x)) return b.CreateIntCast(x, out_type, /*isSigned=*/!unsigned_src);
+    return FloatToInt(e, x, to, out_type);
+  }
+
+ private:
+  // Truncation toward zero, saturating at the target's range (the .sat
+  // intrinsics); those map NaN to 0 where LiteRT gives the maximum.
+  static llvm::Value* FloatToInt(jit::ElementEmitter& e, llvm::Value* x, DType to,
+                                 llvm::Type* out_type) {
+    llvm::IRBuilder<>& b = e.b();
+    bool is_unsigned = to == DType::kUInt8;
+    auto id = is_unsigned ? llvm::Intrinsic::fptoui_sat : llvm::Intrinsic::fptosi_sat;
+    llvm::Value* i = b.CreateIntrinsic(id, {out_type, x->getType()}, {x});
+    unsigned bits = out_type->getIntegerBitWidth();
+    llvm::APInt max = is_unsigned ? llvm::APInt::getMaxValue(bits)
+                                  : llvm::APInt::getSignedMaxValue(bits);
+    return b.CreateSelect(b.CreateFCmpUNO(x, x), llvm::ConstantInt::get(out_type, max), i);
+  }
+};
+
+}  // namespace
+
+const OpDef& cast_op() {
+  static const CastOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops

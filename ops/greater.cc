@@ -1,0 +1,14 @@
+// GREATER: out = a > b as BOOL, numpy broadcasting up to rank 8. FLOAT32,
+// INT32, INT64 and INT16 inputs; the shared rules (NaN, -0, what comes later)
+// are in ops/util/comparison.h.
+#include "ops/util/comparison.h"
+
+namespace jitlite::ops {
+
+const OpDef& greater_op() {
+  static const ComparisonOp op("GREATER", 61, llvm::CmpInst::FCMP_OGT,
+                               llvm::CmpInst::ICMP_SGT, /*allows_bool=*/false);
+  return op;
+}
+
+}  // namespace jitlite::ops

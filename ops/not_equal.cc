@@ -1,0 +1,14 @@
+// NOT_EQUAL: out = a != b as BOOL (true when either side is NaN), numpy
+// broadcasting up to rank 8. FLOAT32, INT32, INT64, INT16 and BOOL inputs; the
+// shared rules (NaN, -0, what comes later) are in ops/util/comparison.h.
+#include "ops/util/comparison.h"
+
+namespace jitlite::ops {
+
+const OpDef& not_equal_op() {
+  static const ComparisonOp op("NOT_EQUAL", 72, llvm::CmpInst::FCMP_UNE,
+                               llvm::CmpInst::ICMP_NE, /*allows_bool=*/true);
+  return op;
+}
+
+}  // namespace jitlite::ops
