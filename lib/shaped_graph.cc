@@ -70,6 +70,12 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
   ops::NodeContext ctx(node, g.tensors);
   JITLITE_RETURN_IF_ERROR(def->Prepare(ctx).Annotate(NodeLabel(node)));
   for (int i = 0; i < ctx.num_outputs(); ++i) {
+    DType declared = g.subgraph->tensors[node.outputs[i]].dtype;
+    if (ctx.output(i).dtype != declared) {
+      return InvalidArgument(NodeLabel(node) + ": output " + std::to_string(i) + " is declared " +
+                             DTypeName(declared) + " in the model, but the op computes " +
+                             DTypeName(ctx.output(i).dtype));
+    }
     for (int32_t d : ctx.output(i).shape) {
       if (d < 0) {
         return Internal(NodeLabel(node) + ": shape rule left output " +

@@ -128,3 +128,15 @@ def test_runs_with_tensorflow_imported_first(tmp_path):
                           timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().endswith("ok")
+
+
+def test_output_dtype_that_contradicts_the_op_is_a_clear_error():
+    from jitlite import Interpreter
+    from jitlite.testing.check_op import build_op_model
+
+    model = build_op_model(op="ADD", inputs=[((2, 3), np.float32), ((2, 3), np.float32)],
+                           constants=(), options=None, output_dtypes=[np.int32],
+                           output_quant=None, output_shapes=[[2, 3]])
+    interpreter = Interpreter(model_content=model)
+    with pytest.raises(RuntimeError, match="declared INT32 in the model, but the op computes FLOAT32"):
+        interpreter.allocate_tensors()
