@@ -150,10 +150,13 @@ StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan&
   std::map<std::string, Job*> by_symbol;
   std::vector<std::string> kernel_symbols;
   std::vector<int64_t> arg_offsets;
+  std::vector<int64_t> parallel_ranges;
   for (const FusionGroup& group : plan.groups) {
     auto job = NewJob();
     std::vector<int> slots;
-    JITLITE_RETURN_IF_ERROR(LowerKernel(*job->module, g, plan, group, "jl_kernel", slots));
+    int64_t range = 0;
+    JITLITE_RETURN_IF_ERROR(LowerKernel(*job->module, g, plan, group, "jl_kernel", slots, range));
+    parallel_ranges.push_back(range);
     arg_offsets.push_back(static_cast<int64_t>(code.kernel_args.size()));
     code.kernel_args.insert(code.kernel_args.end(), slots.begin(), slots.end());
     // The symbol names the code (its IR hash) and, for profiles, the ops;
@@ -166,7 +169,8 @@ StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan&
   }
   auto entry = NewJob();
   const std::string entry_name = "jl_entry";
-  JITLITE_RETURN_IF_ERROR(LowerEntry(*entry->module, kernel_symbols, arg_offsets, entry_name));
+  JITLITE_RETURN_IF_ERROR(
+      LowerEntry(*entry->module, kernel_symbols, arg_offsets, parallel_ranges, entry_name));
   entry->key = CacheKey(*entry->module);
   entry->symbol = "jl_entry_" + Hex(entry->key);
   jobs.push_back(std::move(entry));

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "jitlite/dtype.h"
@@ -167,6 +168,19 @@ class KernelEmitter : public ElementEmitter {
   bool stores_directly() const { return stores_directly_; }
   void set_stores_directly(bool direct) { stores_directly_ = direct; }
 
+  // The slice [begin, end) of [0, range) that this call of the kernel runs:
+  // a kernel that calls this (once) may be split across threads over that
+  // loop. Kernels that do not run whole on one thread.
+  std::pair<llvm::Value*, llvm::Value*> ParallelRange(int64_t range) {
+    parallel_range_ = range;
+    return {frame_begin_, frame_end_};
+  }
+  int64_t parallel_range() const { return parallel_range_; }
+  void set_frame_range(llvm::Value* begin, llvm::Value* end) {
+    frame_begin_ = begin;
+    frame_end_ = end;
+  }
+
   // Set when every fused epilogue op works on float vectors: then a kernel
   // may hand whole vectors of output 0 (contiguous along its last dimension)
   // to StoreOutputVector instead of single elements to StoreOutput.
@@ -185,6 +199,9 @@ class KernelEmitter : public ElementEmitter {
   StoreFn store_;
   VectorStoreFn vector_store_;
   bool stores_directly_ = false;
+  llvm::Value* frame_begin_ = nullptr;
+  llvm::Value* frame_end_ = nullptr;
+  int64_t parallel_range_ = 0;
 };
 
 }  // namespace jitlite::jit

@@ -2,6 +2,7 @@
 #include "jit/gemm.h"
 
 #include <algorithm>
+#include <tuple>
 #include <vector>
 
 #include "llvm/IR/Intrinsics.h"
@@ -15,6 +16,8 @@ constexpr int64_t kMaxTileRows = 14;  // 14 accumulators + B + broadcasts fit 32
 // Rows of A exactly a multiple of 4 KiB apart map to the same L1 sets: a
 // taller tile would evict its own rows.
 constexpr int64_t kAliasingTileRows = 8;
+// Multiply-adds below which a GEMM runs on one thread (a few microseconds).
+constexpr int64_t kMinParallelMacs = 1 << 18;
 
 int64_t TileRows(const GemmShape& s) {
   int64_t rows = (s.a_row_stride * 4) % 4096 == 0 ? kAliasingTileRows : kMaxTileRows;
@@ -31,6 +34,7 @@ class GemmEmitter {
   // A read in place: each B panel stays in cache while the row tiles stream.
   void Emit() {
     AllocateTiles();
+    DeclareParallelTiles();
     ForEachPanel([&](Value* panel, int64_t cols) { EmitPanel(panel, cols); });
   }
 
@@ -47,13 +51,38 @@ class GemmEmitter {
                  cols);
       });
     };
-    int64_t full_tiles = s_.m / tile_rows_;
-    e_.For(0, full_tiles, 1, [&](Value* t) { row_tile(b_.CreateMul(t, e_.I64(tile_rows_)), tile_rows_); },
-           "tile");
-    if (s_.m % tile_rows_ > 0) row_tile(e_.I64(full_tiles * tile_rows_), s_.m % tile_rows_);
+    DeclareParallelTiles();
+    ForEachRowTile(row_tile);
   }
 
  private:
+  // Threads split the row tiles: this call runs tiles [tiles_begin_, tiles_end_).
+  // Small GEMMs stay on one thread: waking others costs more than they save.
+  void DeclareParallelTiles() {
+    int64_t tiles = s_.m / tile_rows_ + (s_.m % tile_rows_ > 0 ? 1 : 0);
+    if (tiles < 2 || s_.m * s_.n * s_.k < kMinParallelMacs) {
+      tiles_begin_ = e_.I64(0);
+      tiles_end_ = e_.I64(tiles);
+      return;
+    }
+    std::tie(tiles_begin_, tiles_end_) = e_.ParallelRange(tiles);
+  }
+
+  // body(row0, rows) for this call's row tiles: full ones in a loop, then the
+  // short last one if this call owns it.
+  void ForEachRowTile(const std::function<void(Value*, int64_t)>& body) {
+    int64_t full_tiles = s_.m / tile_rows_;
+    Value* full_end = b_.CreateSelect(b_.CreateICmpSLT(tiles_end_, e_.I64(full_tiles)), tiles_end_,
+                                      e_.I64(full_tiles));
+    e_.For(tiles_begin_, full_end, 1, [&](Value* t) {
+      body(b_.CreateMul(t, e_.I64(tile_rows_)), tile_rows_);
+    }, "tile");
+    if (s_.m % tile_rows_ > 0) {
+      e_.If(b_.CreateICmpSGT(tiles_end_, e_.I64(full_tiles)),
+            [&] { body(e_.I64(full_tiles * tile_rows_), s_.m % tile_rows_); });
+    }
+  }
+
   void AllocateTiles() {
     for (int64_t r = 0; r < tile_rows_; ++r) acc_.push_back(e_.Alloca(vec_, "acc"));
     tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), tile_rows_ * kGemmPanelWidth), "tile");
@@ -77,15 +106,11 @@ class GemmEmitter {
   void EmitPanel(Value* panel, int64_t cols) {
     Value* bp = PanelPtr(panel);
     Value* col0 = b_.CreateMul(panel, e_.I64(kGemmPanelWidth));
-    auto tile = [&](Value* row0, int64_t rows) {
+    ForEachRowTile([&](Value* row0, int64_t rows) {
       Value* a_tile = b_.CreateInBoundsGEP(b_.getFloatTy(), a_,
                                            b_.CreateMul(row0, e_.I64(s_.a_row_stride)));
       EmitTile(a_tile, row0, rows, bp, col0, cols);
-    };
-    int64_t full_tiles = s_.m / tile_rows_;
-    e_.For(0, full_tiles, 1, [&](Value* t) { tile(b_.CreateMul(t, e_.I64(tile_rows_)), tile_rows_); },
-           "tile");
-    if (s_.m % tile_rows_ > 0) tile(e_.I64(full_tiles * tile_rows_), s_.m % tile_rows_);
+    });
   }
 
   // C[row0 .. row0+rows, col0 .. col0+cols] in registers, then stored; a_tile
@@ -174,6 +199,8 @@ class GemmEmitter {
   llvm::FixedVectorType* vec_;
   std::vector<llvm::AllocaInst*> acc_;
   llvm::AllocaInst* tile_ = nullptr;
+  Value* tiles_begin_ = nullptr;
+  Value* tiles_end_ = nullptr;
 };
 
 }  // namespace

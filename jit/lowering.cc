@@ -20,6 +20,16 @@ namespace {
 
 using llvm::Value;
 
+// jl_frame: {tensors, begin, end, runtime}.
+llvm::StructType* FrameType(llvm::LLVMContext& c) {
+  auto* ptr = llvm::PointerType::get(c, 0);
+  auto* i64 = llvm::Type::getInt64Ty(c);
+  return llvm::StructType::get(c, {ptr, i64, i64, ptr});
+}
+
+// Elements below which an elementwise loop runs on one thread.
+constexpr int64_t kMinParallelElements = 1 << 15;
+
 // Per-function state: the tensor table and the loaded buffer pointers.
 class GroupLowering {
  public:
@@ -36,6 +46,9 @@ class GroupLowering {
     b_.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn_));
     Value* frame = fn_->getArg(0);
     tensors_ = b_.CreateLoad(b_.getPtrTy(), frame, "tensors");
+    auto* frame_type = FrameType(c);
+    begin_ = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(frame_type, frame, 1), "begin");
+    end_ = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(frame_type, frame, 2), "end");
     Status s = group_.kernel_anchor ? EmitKernelGroup() : EmitElementwiseGroup();
     JITLITE_RETURN_IF_ERROR(s);
     b_.CreateRetVoid();
@@ -205,7 +218,11 @@ class GroupLowering {
     const Shape out_shape = g_.tensors[last.outputs[0]].shape;
     Status status;
     if (AllOperandsFlat(out_shape)) {
-      EmitFor(b_, b_.getInt64(0), b_.getInt64(NumElements(out_shape)), 1, [&](Value* i) {
+      // Long loops are split across threads; short ones are not worth waking them.
+      int64_t n = NumElements(out_shape);
+      bool split = n >= kMinParallelElements;
+      if (split) parallel_range_ = n;
+      EmitFor(b_, split ? begin_ : b_.getInt64(0), split ? end_ : b_.getInt64(n), 1, [&](Value* i) {
         std::map<int, Value*> values;
         status = EmitChain(0, values, {}, i);
         if (status.ok()) StoreOutputs(values, {}, i);
@@ -250,6 +267,7 @@ class GroupLowering {
     }
     ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
     KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, packed_ptrs, store);
+    ke.set_frame_range(begin_, end_);
     ke.set_stores_directly(group_.nodes.size() == 1 && !out_ptrs.empty() && out_ptrs[0] != nullptr);
     if (EpilogueVectorizable()) {
       ke.set_vector_store([&](Value* value, std::span<Value* const> index, Value* mask) {
@@ -261,6 +279,7 @@ class GroupLowering {
       });
     }
     JITLITE_RETURN_IF_ERROR(def(anchor.index).EmitKernel(ke, ctx));
+    parallel_range_ = ke.parallel_range();
     return chain_status;
   }
 
@@ -272,11 +291,15 @@ class GroupLowering {
   llvm::IRBuilder<> b_;
   llvm::Function* fn_ = nullptr;
   Value* tensors_ = nullptr;
+  Value* begin_ = nullptr;
+  Value* end_ = nullptr;
+  int64_t parallel_range_ = 0;
   std::map<int, Value*> ptrs_;
   std::vector<int> arg_slots_;
 
  public:
   const std::vector<int>& arg_slots() const { return arg_slots_; }
+  int64_t parallel_range() const { return parallel_range_; }
 };
 
 std::string NodeLabel(const Node& n) { return "node " + std::to_string(n.index) + " " + n.op_name; }
@@ -292,16 +315,18 @@ Status Verify(const llvm::Module& module) {
 
 Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
                    const FusionGroup& group, const std::string& symbol,
-                   std::vector<int>& arg_slots) {
+                   std::vector<int>& arg_slots, int64_t& parallel_range) {
   GroupLowering lowering(module, g, plan, group, symbol);
   auto fn = lowering.Emit();
   if (!fn.ok()) return fn.status().Annotate(NodeLabel(g.subgraph->nodes[group.nodes[0]]));
   arg_slots = lowering.arg_slots();
+  parallel_range = lowering.parallel_range();
   return Verify(module);
 }
 
 Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
-                  const std::vector<int64_t>& arg_offsets, const std::string& entry_name) {
+                  const std::vector<int64_t>& arg_offsets,
+                  const std::vector<int64_t>& parallel_ranges, const std::string& entry_name) {
   llvm::LLVMContext& c = module.getContext();
   auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {llvm::PointerType::get(c, 0)},
                                           false);
@@ -309,8 +334,8 @@ Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_s
   entry->addFnAttr(llvm::Attribute::NoUnwind);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(c, "entry", entry));
   llvm::Value* frame = entry->getArg(0);
-  // jl_frame is {tensors, begin, end, runtime}; jl_runtime is {kernel_done, ctx}.
-  auto* frame_type = llvm::StructType::get(c, {b.getPtrTy(), b.getInt64Ty(), b.getInt64Ty(), b.getPtrTy()});
+  // jl_runtime is {kernel_done, ctx, parallel_for}.
+  auto* frame_type = FrameType(c);
   llvm::Value* args = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(frame_type, frame, 0), "args");
   llvm::Value* runtime = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(frame_type, frame, 3), "runtime");
   // Each kernel gets a frame whose tensors are its own arguments.
@@ -321,18 +346,60 @@ Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_s
                   b.CreateStructGEP(frame_type, kernel_frame, f));
   }
   auto* done_type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getInt32Ty()}, false);
+  auto* parallel_type = llvm::FunctionType::get(
+      b.getVoidTy(), {b.getPtrTy(), b.getPtrTy(), b.getPtrTy(), b.getInt64Ty()}, false);
+  llvm::Value* ctx = nullptr;
+  llvm::Value* parallel_for = nullptr;
+  {
+    // runtime ? runtime->parallel_for : null, and runtime->ctx.
+    llvm::BasicBlock* start = b.GetInsertBlock();
+    llvm::Value* have_runtime = b.CreateIsNotNull(runtime);
+    llvm::Value* pf = nullptr;
+    llvm::Value* cx = nullptr;
+    EmitIf(b, have_runtime, [&] {
+      cx = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), runtime, 1));
+      pf = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), runtime, 2));
+    });
+    llvm::BasicBlock* then_end = pf ? llvm::cast<llvm::Instruction>(pf)->getParent() : start;
+    llvm::PHINode* pf_phi = b.CreatePHI(b.getPtrTy(), 2, "parallel_for");
+    pf_phi->addIncoming(pf, then_end);
+    pf_phi->addIncoming(llvm::ConstantPointerNull::get(b.getPtrTy()), start);
+    llvm::PHINode* cx_phi = b.CreatePHI(b.getPtrTy(), 2, "ctx");
+    cx_phi->addIncoming(cx, then_end);
+    cx_phi->addIncoming(llvm::ConstantPointerNull::get(b.getPtrTy()), start);
+    parallel_for = pf_phi;
+    ctx = cx_phi;
+  }
   for (size_t i = 0; i < kernel_symbols.size(); ++i) {
     llvm::FunctionCallee kernel = module.getOrInsertFunction(kernel_symbols[i], fn_type);
     b.CreateStore(b.CreateConstInBoundsGEP1_64(b.getPtrTy(), args, static_cast<uint64_t>(arg_offsets[i])),
                   b.CreateStructGEP(frame_type, kernel_frame, 0));
-    b.CreateCall(kernel, {kernel_frame});
+    int64_t range = parallel_ranges[i];
+    b.CreateStore(b.getInt64(0), b.CreateStructGEP(frame_type, kernel_frame, 1));
+    b.CreateStore(b.getInt64(static_cast<uint64_t>(range)), b.CreateStructGEP(frame_type, kernel_frame, 2));
+    if (range > 1) {
+      // parallel_for ? parallel_for(ctx, kernel, frame, range) : kernel(frame)
+      llvm::Function* f = b.GetInsertBlock()->getParent();
+      auto* split = llvm::BasicBlock::Create(c, "split", f);
+      auto* whole = llvm::BasicBlock::Create(c, "whole", f);
+      auto* next = llvm::BasicBlock::Create(c, "next", f);
+      b.CreateCondBr(b.CreateIsNotNull(parallel_for), split, whole);
+      b.SetInsertPoint(split);
+      b.CreateCall(parallel_type, parallel_for,
+                   {ctx, kernel.getCallee(), kernel_frame, b.getInt64(static_cast<uint64_t>(range))});
+      b.CreateBr(next);
+      b.SetInsertPoint(whole);
+      b.CreateCall(kernel, {kernel_frame});
+      b.CreateBr(next);
+      b.SetInsertPoint(next);
+    } else {
+      b.CreateCall(kernel, {kernel_frame});
+    }
     // if (runtime && runtime->kernel_done) runtime->kernel_done(runtime->ctx, i)
     EmitIf(b, b.CreateIsNotNull(runtime), [&] {
       llvm::Value* done_fn = b.CreateLoad(b.getPtrTy(), runtime, "kernel_done");
-      llvm::Value* done_ctx =
-          b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), runtime, 1));
       EmitIf(b, b.CreateIsNotNull(done_fn), [&] {
-        b.CreateCall(done_type, done_fn, {done_ctx, b.getInt32(static_cast<uint32_t>(i))});
+        b.CreateCall(done_type, done_fn, {ctx, b.getInt32(static_cast<uint32_t>(i))});
       });
     });
   }

@@ -23,13 +23,16 @@ namespace jitlite::jit {
 // (frame->tensors[0..n)); arg_slots receives the tensor-table slot of each.
 Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
                    const FusionGroup& group, const std::string& symbol,
-                   std::vector<int>& arg_slots);
+                   std::vector<int>& arg_slots, int64_t& parallel_range);
 
 // Emits the entry function `entry_name`: calls the kernels in order (they are
 // declared here, defined in their own modules), kernel i with the arguments
 // at frame->tensors + arg_offsets[i], and the profiling hook of jl_runtime
 // after each.
+// A kernel with a parallel range above 1 goes through jl_runtime's
+// parallel_for when the runtime has one.
 Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
-                  const std::vector<int64_t>& arg_offsets, const std::string& entry_name);
+                  const std::vector<int64_t>& arg_offsets,
+                  const std::vector<int64_t>& parallel_ranges, const std::string& entry_name);
 
 }  // namespace jitlite::jit

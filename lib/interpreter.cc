@@ -17,6 +17,7 @@
 #include "lib/arena.h"
 #include "lib/model.h"
 #include "lib/shaped_graph.h"
+#include "lib/thread_pool.h"
 
 namespace jitlite {
 
@@ -43,6 +44,31 @@ struct Interpreter::Impl {
   JitStats stats;
   bool profiling = false;
   std::chrono::steady_clock::time_point kernel_start;
+  std::unique_ptr<ThreadPool> pool;  // num_threads > 1
+
+  // jl_runtime::parallel_for: the range cut into one contiguous part per thread.
+  struct Split {
+    void (*kernel)(const jl_frame*);
+    const jl_frame* frame;
+    int64_t range;
+    int parts;
+  };
+  static void RunPart(void* arg, int part) {
+    const auto* s = static_cast<const Split*>(arg);
+    int64_t begin = s->range * part / s->parts;
+    int64_t end = s->range * (part + 1) / s->parts;
+    if (begin >= end) return;
+    jl_frame frame = *s->frame;
+    frame.begin = begin;
+    frame.end = end;
+    s->kernel(&frame);
+  }
+  static void ParallelFor(void* ctx, void (*kernel)(const jl_frame*), const jl_frame* frame,
+                          int64_t range) {
+    auto* im = static_cast<Impl*>(ctx);
+    Split split{kernel, frame, range, im->pool->size()};
+    im->pool->Run(&RunPart, &split);
+  }
 
   // jl_runtime::kernel_done: the time since the previous kernel ended.
   static void KernelDone(void* ctx, int32_t kernel) {
@@ -208,6 +234,7 @@ StatusOr<std::unique_ptr<Interpreter::Impl>> MakeImpl(std::shared_ptr<const Mode
   auto impl = std::make_unique<Interpreter::Impl>();
   impl->model = std::move(model);
   impl->options = options;
+  if (options.num_threads > 1) impl->pool = std::make_unique<ThreadPool>(options.num_threads);
   return impl;
 }
 
@@ -361,8 +388,10 @@ Status Interpreter::AllocateTensors() {
 Status Interpreter::Invoke() {
   Impl& im = *impl_;
   if (!im.invokable) return FailedPrecondition("Invoke called on model that is not ready.");
-  jl_runtime runtime{&Impl::KernelDone, &im};
-  jl_frame frame{im.kernel_args.data(), 0, 0, im.profiling ? &runtime : nullptr};
+  jl_runtime runtime{im.profiling ? &Impl::KernelDone : nullptr, &im,
+                     im.pool ? &Impl::ParallelFor : nullptr};
+  bool need_runtime = im.profiling || im.pool;
+  jl_frame frame{im.kernel_args.data(), 0, 0, need_runtime ? &runtime : nullptr};
   if (im.profiling) im.kernel_start = std::chrono::steady_clock::now();
   im.current->code.entry(&frame);
   return Status::Ok();

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define JL_KERNEL_ABI_VERSION 3
+#define JL_KERNEL_ABI_VERSION 4
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,8 +22,8 @@ typedef struct jl_frame {
    * kernel its part. Constants point into the model (or folded or packed
    * data), the rest into the arena. */
   void* const* tensors;
-  /* The slice of a kernel's outermost loop this call runs: [begin, end).
-   * The entry function passes the full range (threads split it later). */
+  /* The slice of a kernel's parallel loop this call runs: [begin, end). The
+   * entry passes the whole range, or parallel_for a part of it. */
   int64_t begin;
   int64_t end;
   /* A jl_runtime, or null: services for generated code. */
@@ -36,6 +36,11 @@ typedef struct jl_runtime {
    * shape set's kernel list) returns, when non-null: per-kernel profiling. */
   void (*kernel_done)(void* ctx, int32_t kernel);
   void* ctx;
+  /* Runs kernel(frame) over [0, range) split across the thread pool (each
+   * call sees its own begin/end), when non-null: kernels that declare a
+   * parallel range (their outermost loop) go through it. */
+  void (*parallel_for)(void* ctx, void (*kernel)(const struct jl_frame*),
+                       const struct jl_frame* frame, int64_t range);
 } jl_runtime;
 
 typedef void (*jl_kernel_fn)(const jl_frame* frame);
