@@ -87,3 +87,22 @@ def test_invalid(inputs, constants, match):
 def test_runtime_perm_is_unimplemented():
     assert_rejected(OP, [((2, 3), F32), ((2,), I32)], match="must be a constant",
                     output_shapes=[[3, 2]])
+
+
+def test_epilogue_fuses():
+    """TRANSPOSE followed by ADD of a runtime tensor: the ADD runs in the copy loop."""
+    from jitlite.testing import assert_outputs_match, run_both
+    from jitlite.testing.model_builder import ModelBuilder
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [2, 3, 4])
+    p = mb.add_constant("perm", perm([2, 0, 1]))
+    t = mb.add_tensor("t", F32, [4, 2, 3])
+    mb.add_op(OP, [x, p], [t])
+    y = mb.add_input("y", F32, [3])
+    out = mb.add_tensor("out", F32, [4, 2, 3])
+    mb.add_op("ADD", [t, y], [out])
+    mb.mark_output(out)
+    rng = np.random.default_rng(7)
+    values = [rng.uniform(-2, 2, (2, 3, 4)).astype(F32), rng.uniform(-2, 2, (3,)).astype(F32)]
+    actual, expected = run_both(mb.build(), values)
+    assert_outputs_match(actual, expected)
