@@ -117,6 +117,9 @@ OPS = {
     "DEPTH_TO_SPACE": (5, 94, [("block_size", I32, 0)]),
 }
 
+# Operator versions other than 1: LiteRT registers some ops from a later version only.
+OP_VERSIONS = {"BROADCAST_TO": 2}
+
 # Values used when the caller omits a field whose schema default (0) makes the op degenerate:
 # stride 0 is invalid and softmax with beta 0 is a constant. Explicit values always win.
 CONVENIENCE_DEFAULTS = {"stride_w": 1, "stride_h": 1, "beta": 1.0}
@@ -287,7 +290,7 @@ class _Serializer:
         b.StartObject(4)
         # Old readers only know the i8 field; codes >= 127 use the 127 placeholder there.
         b.PrependInt8Slot(0, min(code, 127), 0)
-        b.PrependInt32Slot(2, 1, 1)  # version
+        b.PrependInt32Slot(2, OP_VERSIONS.get(op, 1), 1)  # version
         b.PrependInt32Slot(3, code, 0)
         return b.EndObject()
 
