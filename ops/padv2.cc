@@ -7,7 +7,8 @@
 // (the pad value is then stored as its raw bytes, as TFLite does).
 //
 // constant_values is read through its pointer once per invoke, so it may be
-// a runtime tensor too. Kernel: PAD's (ops/util/pad_util.h).
+// a runtime tensor too. Kernel: PAD's (ops/util/pad_util.h). All inputs
+// constant: folded.
 #include <string>
 
 #include "ops/op.h"
@@ -44,6 +45,25 @@ class PadV2Op : public OpDef {
     JITLITE_ASSIGN_OR_RETURN(PadParams p, CheckedParams(ctx));
     ctx.SetOutput(0, ctx.input(0).dtype, PaddedShape(ctx.input(0).shape, p));
     return Status::Ok();
+  }
+
+  bool CanFold(const NodeContext& ctx) const override { return AllInputsConstant(ctx); }
+
+  // The pad value everywhere, then the input copied to its place.
+  Status Fold(const NodeContext& ctx, std::vector<uint8_t>& out) const override {
+    JITLITE_ASSIGN_OR_RETURN(PadParams p, CheckedParams(ctx));
+    const TensorState& in = ctx.input(0);
+    const size_t elem = DTypeSize(in.dtype);
+    const std::vector<uint8_t> zero(elem, 0);
+    const uint8_t* value = zero.data();
+    if (ctx.has_input(2)) {
+      if (ctx.input(2).const_bytes < elem) return InvalidArgument("constant_values is too short");
+      value = ctx.input(2).const_data;
+    }
+    const std::vector<int64_t> strides = RowMajorStrides(in.shape);
+    AffineCopy copy = OutputOrderCopy(in.shape, strides);
+    copy.out_base = p.before;
+    return FoldAffineCopies(ctx, {&copy, 1}, out, value);
   }
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {

@@ -103,12 +103,15 @@ void EmitAffineCopy(jit::KernelEmitter& e, const AffineCopy& copy) {
 }
 
 Status FoldAffineCopies(const NodeContext& ctx, std::span<const AffineCopy> copies,
-                        std::vector<uint8_t>& out) {
+                        std::vector<uint8_t>& out, const uint8_t* fill) {
   const TensorState& result = ctx.output(0);
   const size_t elem = DTypeSize(result.dtype);
   const std::vector<int64_t> out_strides = RowMajorStrides(result.shape);
   const int64_t out_count = result.num_elements();
   out.assign(static_cast<size_t>(out_count) * elem, 0);
+  if (fill != nullptr) {
+    for (int64_t i = 0; i < out_count; ++i) std::memcpy(out.data() + i * elem, fill, elem);
+  }
   for (const AffineCopy& copy : copies) {
     if (copy.output != 0) return Internal("folding a copy into an output other than 0");
     const TensorState& in = ctx.input(copy.input);

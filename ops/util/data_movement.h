@@ -65,9 +65,10 @@ AffineCopy OutputOrderCopy(const Shape& out_shape, std::span<const int64_t> in_s
 void EmitAffineCopy(jit::KernelEmitter& e, const AffineCopy& copy);
 
 // Folds copies into output 0's bytes (every copy must target output 0; input
-// offsets are checked against the constant's size).
+// offsets are checked against the constant's size). Elements no copy writes
+// are zero, or a copy of the one element at `fill` when given.
 Status FoldAffineCopies(const NodeContext& ctx, std::span<const AffineCopy> copies,
-                        std::vector<uint8_t>& out);
+                        std::vector<uint8_t>& out, const uint8_t* fill = nullptr);
 
 // SPLIT / SPLIT_V: output i gets the next sizes[i] entries of input `input`
 // (of shape in_shape) along `axis`; emits one copy per output.

@@ -58,6 +58,13 @@ def test_runtime_pad_value():
     assert_outputs_match(actual, expected)
 
 
+@pytest.mark.parametrize("dtype", [F32, I32, np.bool_])
+def test_all_constant_is_folded(dtype):
+    data = (np.arange(6).reshape(2, 3) % 2).astype(dtype)
+    check_op(OP, [data, paddings([(1, 2), (0, 1)]), value(1, dtype)])
+    check_op(OP, [data, paddings([(0, 1), (2, 0)])])
+
+
 def test_omitted_value_pads_with_zero():
     check_op(OP, [((2, 3), F32)], [paddings([(1, 1), (1, 1)])])
 
