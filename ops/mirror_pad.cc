@@ -3,8 +3,8 @@
 // needs constant; MirrorPadOptions.mode picks
 //   REFLECT:   the edge is not repeated (before/after <= dim - 1): 2 1 | 0 1 2
 //   SYMMETRIC: the edge is repeated (before/after <= dim):         1 0 | 0 1 2
-// Larger paddings are rejected (TFLite's kernel would read outside its input
-// there). FLOAT32, INT32, INT64 and INT8/UINT8 raw copies (TFLite's types).
+// Larger paddings are rejected, as by TFLite (so REFLECT rejects an empty
+// dim even with zero padding). FLOAT32, INT32, INT64 and INT8/UINT8 raw copies (TFLite's types).
 //
 // Kernel: per dim the output splits into up to three segments (leading
 // mirror, the input itself, trailing mirror), each an affine run of the
@@ -48,7 +48,7 @@ StatusOr<PadParams> CheckedParams(const NodeContext& ctx, bool* symmetric) {
   const Shape& in = ctx.input(0).shape;
   const int64_t extra = *symmetric ? 0 : 1;
   for (size_t d = 0; d < in.size(); ++d) {
-    if (std::max(p.before[d], p.after[d]) > std::max<int64_t>(0, in[d] - extra)) {
+    if (std::max(p.before[d], p.after[d]) > in[d] - extra) {
       return InvalidArgument("paddings (" + std::to_string(p.before[d]) + ", " +
                              std::to_string(p.after[d]) + ") of dim " + std::to_string(d) +
                              " exceed " + std::to_string(in[d] - extra) + ", the most " +

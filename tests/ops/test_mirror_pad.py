@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from jitlite.testing import assert_outputs_match, random_inputs, run_both
-from op_testing import F32, I32, I64, assert_rejected, check_op
+from op_testing import F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op
 
 OP = "MIRROR_PAD"
 MODES = ["REFLECT", "SYMMETRIC"]
@@ -57,6 +57,14 @@ def test_quantized_raw_copy(dtype):
 def test_constant_data_is_folded(mode):
     check_op(OP, [np.arange(12, dtype=np.int32).reshape(3, 4), paddings([(2, 1), (1, 2)])],
              options=dict(mode=mode))
+
+
+def test_empty_dim_symmetric_and_rejected_reflect():
+    check_op(OP, [((0, 4), F32)], [paddings([(0, 0), (1, 2)])], dict(mode="SYMMETRIC"),
+             reference=TFLITE_KERNELS)  # XNNPACK rejects empty tensors
+    # TFLite: REFLECT allows at most dim - 1 = -1 padding, so an empty dim is an error.
+    assert_rejected(OP, [((0, 4), F32)], [paddings([(0, 0), (1, 2)])], dict(mode="REFLECT"),
+                    match="exceed -1", output_shapes=[[0, 7]], litert_rejects=True)
 
 
 def test_size_one_dim_symmetric():
