@@ -70,6 +70,11 @@ def test_int16_indices():
     check_op(OP, [((6, 2), F32)], [indices((4,), 6, np.int16)])
 
 
+def test_constant_params_runtime_indices():
+    params = np.arange(24, dtype=np.int32).reshape(4, 3, 2)
+    check_op(OP, [params, ((5,), I32)], options=dict(axis=0), input_range=(0, 3))
+
+
 def test_all_constant_is_folded():
     params = np.arange(24, dtype=np.int32).reshape(4, 3, 2)
     check_op(OP, [params, indices((2, 2), 3)], options=dict(axis=1))

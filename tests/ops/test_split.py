@@ -57,6 +57,11 @@ def test_empty_and_size_one():
     split((1, 1), F32, 0, 1)
 
 
+def test_constant_data():
+    data = np.arange(24, dtype=np.int32).reshape(4, 6)
+    check_op(OP, [axis_tensor(1), data], options=dict(num_splits=2), output_dtype=[I32] * 2)
+
+
 def test_one_element_axis_tensor():
     check_op(OP, [np.array([-1], np.int32), ((2, 4), F32)], options=dict(num_splits=2),
              output_dtype=[F32] * 2)

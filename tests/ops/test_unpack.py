@@ -34,6 +34,11 @@ def test_quantized_raw_copy(dtype):
     unpack((3, 4), dtype, 0, scale=0.5, zero_point=0)
 
 
+def test_constant_data():
+    data = np.arange(12, dtype=np.int32).reshape(3, 4)
+    check_op(OP, [data], options=dict(num=4, axis=1), output_dtype=[I32] * 4)
+
+
 @pytest.mark.parametrize("shape, dtype, match", [((2, 0), F32, "is empty"),
                                                  ((2, 3), I64, "INT64")])
 def test_rejected_like_tflite(shape, dtype, match):
