@@ -129,9 +129,9 @@ class GatherOp : public OpDef {
     const Shape& indices = ctx.input(1).shape;
     FlatView v = Flatten(ctx, p);
     JITLITE_RETURN_IF_ERROR(CheckConstIndices(ctx, v));
-    if (v.axis == 0 && v.batch * v.count > 0) {
+    if (v.axis == 0 && v.batch * v.outer * v.count * v.inner > 0) {
       return InvalidArgument("params dim " + std::to_string(p.axis) + " is 0, so every index "
-                             "is out of range");
+                             "is out of range");  // and there is no row to clamp to
     }
     Shape out(params.begin(), params.begin() + p.axis);
     out.insert(out.end(), indices.begin() + p.batch_dims, indices.end());

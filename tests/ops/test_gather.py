@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from jitlite.testing import build_op_model, jitlite_interpreter, run_model
-from op_testing import F32, I32, I64, assert_rejected, check_op, check_values
+from op_testing import F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op, check_values
 
 OP = "GATHER"
 PARAMS = {1: (5,), 2: (4, 3), 3: (2, 5, 3), 4: (2, 3, 4, 2), 5: (2, 1, 3, 2, 3),
@@ -84,6 +84,13 @@ def test_all_constant_is_folded():
 def test_empty_dims():
     check_op(OP, [((4, 0), F32)], [indices((3,), 4)], dict(axis=0))
     check_op(OP, [((4, 3), F32)], [np.zeros((0,), np.int32)], dict(axis=0))
+
+
+def test_empty_gather_axis():
+    # Nothing to read: fine while the output is empty, an error once an index must be read.
+    check_op(OP, [((0, 4), F32), ((2,), I32)], options=dict(axis=1), reference=TFLITE_KERNELS)
+    assert_rejected(OP, [((3, 0), F32), ((2,), I32)], options=dict(axis=1),
+                    match="every index is out of range", output_shapes=[[3, 2]])
 
 
 def test_runtime_out_of_range_indices_are_clamped():
