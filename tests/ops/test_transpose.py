@@ -1,6 +1,7 @@
-"""TRANSPOSE against LiteRT: ranks 0-6 and 8, every permutation of small ranks, sampled permutations
-of large ranks, float32/int32/int64/bool and quantized raw copies, size-1 and
-empty dims, constant (folded) data, a fused epilogue; plus the rejected cases."""
+"""TRANSPOSE against LiteRT: ranks 0-6 and 8, every permutation of small ranks, sampled
+permutations of large ranks, float32/int32/int64/bool and quantized raw copies, size-1 and empty
+dims, the 8x8-tiled path (remainders too), constant (folded) data, fused epilogues; plus the
+rejected cases."""
 
 import itertools
 
@@ -69,6 +70,28 @@ def test_constant_data_is_folded():
     check_op(OP, [data, perm([1, 2, 0])])
 
 
+# Shapes where the input's last dim moves and both dims involved reach the 8x8 tile: exact tiles,
+# remainders on either or both dims, batch dims around them.
+TILED = [((8, 8), (1, 0)), ((19, 21), (1, 0)), ((16, 9), (1, 0)), ((9, 16), (1, 0)),
+         ((2, 16, 9, 24), (0, 3, 1, 2)), ((3, 17, 9, 11), (0, 3, 2, 1)),
+         ((2, 10, 3, 12), (3, 1, 2, 0)), ((1, 4, 8, 3, 9), (0, 4, 2, 3, 1))]
+
+
+@pytest.mark.parametrize("shape, p", TILED)
+def test_tiled(shape, p):
+    check_op(OP, [(shape, F32)], [perm(p)])
+
+
+@pytest.mark.parametrize("dtype", [I64, np.bool_, np.int8])
+def test_tiled_dtypes(dtype):
+    args = dict(scale=0.5, zero_point=0) if dtype == np.int8 else {}
+    check_op(OP, [((11, 13), dtype, args) if args else ((11, 13), dtype)], [perm([1, 0])])
+
+
+def test_tiled_constant_is_folded():
+    check_op(OP, [np.arange(19 * 21, dtype=np.int32).reshape(19, 21), perm([1, 0])])
+
+
 def test_large_inner_copy():
     check_op(OP, [((3, 64, 17), F32)], [perm([1, 0, 2])])
 
@@ -89,20 +112,23 @@ def test_runtime_perm_is_unimplemented():
                     output_shapes=[[3, 2]])
 
 
-def test_epilogue_fuses():
-    """TRANSPOSE followed by ADD of a runtime tensor: the ADD runs in the copy loop."""
+@pytest.mark.parametrize("shape", [(2, 3, 4), (2, 11, 10)])
+def test_epilogue_fuses(shape):
+    """TRANSPOSE followed by ADD of a runtime tensor: the ADD runs in the copy loop (the second
+    shape takes the tiled path)."""
     from jitlite.testing import assert_outputs_match, run_both
     from jitlite.testing.model_builder import ModelBuilder
+    out_shape = [shape[2], shape[0], shape[1]]
     mb = ModelBuilder()
-    x = mb.add_input("x", F32, [2, 3, 4])
+    x = mb.add_input("x", F32, list(shape))
     p = mb.add_constant("perm", perm([2, 0, 1]))
-    t = mb.add_tensor("t", F32, [4, 2, 3])
+    t = mb.add_tensor("t", F32, out_shape)
     mb.add_op(OP, [x, p], [t])
-    y = mb.add_input("y", F32, [3])
-    out = mb.add_tensor("out", F32, [4, 2, 3])
+    y = mb.add_input("y", F32, [shape[1]])
+    out = mb.add_tensor("out", F32, out_shape)
     mb.add_op("ADD", [t, y], [out])
     mb.mark_output(out)
     rng = np.random.default_rng(7)
-    values = [rng.uniform(-2, 2, (2, 3, 4)).astype(F32), rng.uniform(-2, 2, (3,)).astype(F32)]
+    values = [rng.uniform(-2, 2, shape).astype(F32), rng.uniform(-2, 2, (shape[1],)).astype(F32)]
     actual, expected = run_both(mb.build(), values)
     assert_outputs_match(actual, expected)
