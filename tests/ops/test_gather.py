@@ -116,3 +116,9 @@ def test_runtime_out_of_range_indices_are_clamped():
 ])
 def test_invalid(inputs, constants, options, match):
     assert_rejected(OP, inputs, constants, options, match=match, output_shapes=[[1]])
+
+
+def test_requantizing_copy_is_unimplemented():
+    assert_rejected(OP, [((4, 3), np.uint8, dict(scale=0.5, zero_point=3))],
+                    [np.array([1], np.int32)], dict(axis=0), match="would need requantization",
+                    output_shapes=[[1, 3]], output_quant=dict(scale=0.5, zero_point=4))

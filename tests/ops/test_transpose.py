@@ -132,3 +132,10 @@ def test_epilogue_fuses(shape):
     values = [rng.uniform(-2, 2, shape).astype(F32), rng.uniform(-2, 2, (shape[1],)).astype(F32)]
     actual, expected = run_both(mb.build(), values)
     assert_outputs_match(actual, expected)
+
+
+def test_requantizing_copy_is_unimplemented():
+    # A raw copy cannot change the quantization, so jitlite refuses it (Unimplemented).
+    assert_rejected(OP, [((2, 3), np.int8, dict(scale=0.5, zero_point=0))], [perm([1, 0])],
+                    match="would need requantization", output_shapes=[[3, 2]],
+                    output_quant=dict(scale=0.25, zero_point=1))
