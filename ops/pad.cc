@@ -8,11 +8,9 @@
 // constant; TFLite also accepts computed paddings (Unimplemented here). The
 // PADV2-style third input (constant_values) is Unimplemented too.
 //
-// Kernel: per output dim, three ranges: the leading border, the span that
-// maps to the input, the trailing border. Border ranges store zeros over a
-// plain nest of the remaining dims, the middle range recurses into the next
-// dim, and the innermost middle range copies; so no element needs a
-// bounds check.
+// Kernel: the padded copy of ops/util/pad_util.h (per output dim the leading
+// border, the span that maps to the input, the trailing border; no element
+// needs a bounds check), with zeros in the borders.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,8 +22,6 @@
 
 namespace jitlite::ops {
 namespace {
-
-using llvm::Value;
 
 constexpr int kMaxRank = 5;
 
