@@ -27,7 +27,7 @@ from jitlite.testing import (
     run_model,
 )
 from jitlite.testing.demo_models import small_cnn
-from jitlite.testing.model_builder import ACTIVATION, PADDING
+from jitlite.testing.model_builder import ACTIVATION, MIRROR_PAD_MODE, PADDING
 
 LITERT = litert_interpreter()
 F32 = np.float32
@@ -234,6 +234,40 @@ OP_CASES = {
                       input_range=[(-50, 50), (-7, -1)]),
     "POW": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.power, input_range=[(0.1, 3), (-2, 2)]),
     "ATAN2": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.arctan2),
+    # Data movement (multi-output ops with one output: the checks here read one output).
+    "TRANSPOSE": case([((2, 3, 4), F32)], (4, 2, 3), lambda x: x.transpose(2, 0, 1),
+                      constants=[np.array([2, 0, 1], np.int32)]),
+    "SLICE": case([((3, 4), F32)], (2, 2), lambda x: x[1:, 1:3],
+                  constants=[np.array([1, 1], np.int32), np.array([-1, 2], np.int32)]),
+    "GATHER": case([((3, 4), F32)], (3, 2), lambda x: x[:, [3, 1]],
+                   constants=[np.array([3, 1], np.int32)], options=dict(axis=1)),
+    "SPLIT": case([np.array(1, np.int32), ((2, 4), F32)], (2, 4), lambda x: x,
+                  options=dict(num_splits=1), output_dtypes=F32),
+    "SPLIT_V": case([((2, 4), F32)], (2, 4), lambda x: x,
+                    constants=[np.array([-1], np.int32), np.array(1, np.int32)],
+                    options=dict(num_splits=1)),
+    "UNPACK": case([((1, 3), F32)], (3,), lambda x: x[0], options=dict(num=1, axis=0)),
+    "TILE": case([((2, 3), F32)], (4, 3), lambda x: np.tile(x, (2, 1)),
+                 constants=[np.array([2, 1], np.int32)]),
+    "REVERSE_V2": case([((2, 3), F32)], (2, 3), lambda x: x[:, ::-1],
+                       constants=[np.array([1], np.int32)]),
+    "BROADCAST_TO": case([((3, 1), F32)], (2, 3, 4), lambda x: np.broadcast_to(x, (2, 3, 4)),
+                         constants=[np.array([2, 3, 4], np.int32)]),
+    "PADV2": case([((2, 3), F32)], (3, 5), lambda x: np.pad(x, [(1, 0), (0, 2)],
+                                                            constant_values=0.5),
+                  constants=[np.array([[1, 0], [0, 2]], np.int32), np.array(0.5, F32)]),
+    "MIRROR_PAD": case([((3, 4), F32)], (5, 6),
+                       lambda x: np.pad(x, [(1, 1), (2, 0)], mode="symmetric"),
+                       constants=[np.array([[1, 1], [2, 0]], np.int32)],
+                       options=dict(mode="SYMMETRIC")),
+    "FILL": case([np.array([2, 3], np.int32), ((), F32)], (2, 3),
+                 lambda v: np.full((2, 3), v, F32), output_dtypes=F32),
+    "SPACE_TO_DEPTH": case([((1, 4, 4, 2), F32)], (1, 2, 2, 8),
+                           lambda x: x.reshape(1, 2, 2, 2, 2, 2).transpose(0, 1, 3, 2, 4, 5)
+                           .reshape(1, 2, 2, 8), options=dict(block_size=2)),
+    "DEPTH_TO_SPACE": case([((1, 2, 2, 8), F32)], (1, 4, 4, 2),
+                           lambda x: x.reshape(1, 2, 2, 2, 2, 2).transpose(0, 1, 3, 2, 4, 5)
+                           .reshape(1, 4, 4, 2), options=dict(block_size=2)),
 }
 
 
@@ -280,7 +314,8 @@ def _camel(name):
 
 
 def _encoded(name, value):
-    table = {"padding": PADDING, "fused_activation_function": ACTIVATION}.get(name)
+    table = {"padding": PADDING, "fused_activation_function": ACTIVATION,
+             "mode": MIRROR_PAD_MODE}.get(name)
     return table[value] if table else value
 
 

@@ -38,10 +38,12 @@ TENSOR_TYPES = {
 PADDING = {"SAME": 0, "VALID": 1}
 ACTIVATION = {"NONE": 0, "RELU": 1, "RELU_N1_TO_1": 2, "RELU6": 3, "TANH": 4, "SIGN_BIT": 5}
 WEIGHTS_FORMAT = {"DEFAULT": 0, "SHUFFLED4x16INT8": 1}
+MIRROR_PAD_MODE = {"REFLECT": 0, "SYMMETRIC": 1}
 
 # Option field kinds: how a Python value is encoded into a table slot.
-PAD, ACT, WFMT, I32, BOOL, F32, I32_LIST, TTYPE = (
-    "padding", "activation", "weights_format", "int32", "bool", "float32", "int32[]", "tensor_type")
+PAD, ACT, WFMT, I32, BOOL, F32, I32_LIST, TTYPE, MPMODE = (
+    "padding", "activation", "weights_format", "int32", "bool", "float32", "int32[]", "tensor_type",
+    "mirror_pad_mode")
 
 # Shared field lists (name, kind, schema default). Fields are listed in field-id order, so the
 # position in the list is the field id. The default must be the schema's: a value equal to it is
@@ -128,7 +130,25 @@ OPS = {
     "FLOOR_MOD": (95, 72, []),
     "POW": (78, 56, []),
     "ATAN2": (156, 122, []),
+    # Data movement.
+    "TRANSPOSE": (39, 26, []),
+    "SLICE": (65, 48, []),
+    "GATHER": (36, 23, [("axis", I32, 0), ("batch_dims", I32, 0)]),
+    "SPLIT": (49, 35, [("num_splits", I32, 0)]),
+    "SPLIT_V": (102, 79, [("num_splits", I32, 0)]),
+    "UNPACK": (88, 64, [("num", I32, 0), ("axis", I32, 0)]),
+    "TILE": (69, 51, []),
+    "REVERSE_V2": (105, 81, []),
+    "BROADCAST_TO": (130, 104, []),
+    "PADV2": (60, 43, []),
+    "MIRROR_PAD": (100, 77, [("mode", MPMODE, "REFLECT")]),
+    "FILL": (94, 68, []),
+    "SPACE_TO_DEPTH": (26, 19, [("block_size", I32, 0)]),
+    "DEPTH_TO_SPACE": (5, 94, [("block_size", I32, 0)]),
 }
+
+# Operator versions other than 1: LiteRT registers some ops from a later version only.
+OP_VERSIONS = {"BROADCAST_TO": 2}
 
 # Values used when the caller omits a field whose schema default (0) makes the op degenerate:
 # stride 0 is invalid and softmax with beta 0 is a constant. Explicit values always win.
@@ -300,7 +320,7 @@ class _Serializer:
         b.StartObject(4)
         # Old readers only know the i8 field; codes >= 127 use the 127 placeholder there.
         b.PrependInt8Slot(0, min(code, 127), 0)
-        b.PrependInt32Slot(2, 1, 1)  # version
+        b.PrependInt32Slot(2, OP_VERSIONS.get(op, 1), 1)  # version
         b.PrependInt32Slot(3, code, 0)
         return b.EndObject()
 
@@ -392,7 +412,7 @@ class _Serializer:
 
     def _prepend_scalar(self, slot, kind, value, default, what):
         b = self.b
-        enums = {PAD: PADDING, ACT: ACTIVATION, WFMT: WEIGHTS_FORMAT}
+        enums = {PAD: PADDING, ACT: ACTIVATION, WFMT: WEIGHTS_FORMAT, MPMODE: MIRROR_PAD_MODE}
         if kind in enums:
             table = enums[kind]
             if isinstance(value, str):
