@@ -18,7 +18,7 @@ import types  # noqa: E402
 
 import pytest  # noqa: E402
 
-MODELS_DIR = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "models"
+from shared_models import MODELS_DIR  # noqa: E402,F401
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ float outputs within the check_op tolerance of the output's range.
 import numpy as np
 import pytest
 
-from conftest import MODELS_DIR
+from shared_models import MODELS_DIR
 from jitlite.testing import assert_outputs_match, random_inputs, run_both
 
 # Models whose every op is in the foundation op set (float32).

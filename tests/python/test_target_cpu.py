@@ -6,7 +6,7 @@ import functools
 import numpy as np
 import pytest
 
-from conftest import MODELS_DIR
+from shared_models import MODELS_DIR
 from jitlite.testing import assert_outputs_match, random_inputs, run_model
 
 TARGETS = ["x86-64-v3", "x86-64"]  # AVX2 + FMA, no AVX-512; SSE2 only

@@ -5,7 +5,7 @@ results must equal the single-thread ones bit for bit, and match LiteRT."""
 import numpy as np
 import pytest
 
-from conftest import MODELS_DIR
+from shared_models import MODELS_DIR
 from jitlite.testing import ModelBuilder, assert_outputs_match, random_inputs, run_model
 
 
