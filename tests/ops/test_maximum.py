@@ -1,61 +1,9 @@
 """MAXIMUM against LiteRT: broadcasting (scalars to rank 8), float32/int32/int64, NaN and signed-
-zero handling, and the models jitlite must refuse."""
+zero handling, and the models jitlite must refuse.
+The cases are shared with the other op of the pair (min_max_cases.py)."""
 
-import numpy as np
-import pytest
-
-from op_testing import (BINARY_SHAPES, F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op,
-                        check_values, shape_id)
-
-DTYPES = [F32, I32, I64]
+from min_max_cases import MinMaxCases
 
 
-@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
-@pytest.mark.parametrize("shapes", BINARY_SHAPES, ids=shape_id)
-def test_broadcast(shapes, dtype):
-    check_op("MAXIMUM", [(shapes[0], dtype), (shapes[1], dtype)])
-
-
-def test_constant_operand():
-    check_op("MAXIMUM", [((2, 3, 4), F32)], constants=[np.zeros(4, F32)])
-
-
-@pytest.mark.parametrize("reference", [None, TFLITE_KERNELS], ids=["litert", "tflite_kernels"])
-def test_nan_inf_and_signed_zero(reference):
-    nan, inf = np.nan, np.inf
-    a = np.array([nan, 1.0, nan, 0.0, -0.0, inf, -inf, 2.0], F32)
-    b = np.array([1.0, nan, nan, -0.0, 0.0, 1.0, -1.0, inf], F32)
-    check_values("MAXIMUM", [a, b], reference=reference)
-
-
-@pytest.mark.parametrize("dtype", [I32, I64], ids=lambda d: np.dtype(d).name)
-def test_integer_extremes(dtype):
-    info = np.iinfo(dtype)
-    check_op("MAXIMUM", [((50,), dtype), ((50,), dtype)], input_range=(info.min, info.max))
-
-
-# --- must-fail ---------------------------------------------------------------------------------
-
-def test_rejects_mixed_dtypes():
-    assert_rejected("MAXIMUM", [((2, 3), I32), ((2, 3), I64)], match="input types differ",
-                    litert_rejects=True)
-
-
-def test_rejects_incompatible_broadcast():
-    assert_rejected("MAXIMUM", [((2, 3), F32), ((3, 2), F32)], match="broadcast|incompatible",
-                    litert_rejects=True)
-
-
-def test_rejects_rank_above_8():
-    assert_rejected("MAXIMUM", [((1,) * 9, F32), ((2,), F32)], match="exceeds 8")
-
-
-def test_rejects_bool():
-    assert_rejected("MAXIMUM", [((3,), np.bool_), ((3,), np.bool_)],
-                    match="BOOL, which TFLite's MAXIMUM does not accept", litert_rejects=True)
-
-
-def test_int8_is_not_supported_yet():
-    assert_rejected("MAXIMUM", [((3,), np.int8, dict(scale=0.1)),
-                                ((3,), np.int8, dict(scale=0.1))],
-                    match="not supported by jitlite yet")
+class TestMaximum(MinMaxCases):
+    OP = "MAXIMUM"
