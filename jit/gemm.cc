@@ -16,8 +16,9 @@ constexpr int64_t kMaxTileRows = 14;  // 14 accumulators + B + broadcasts fit 32
 // Rows of A exactly a multiple of 4 KiB apart map to the same L1 sets: a
 // taller tile would evict its own rows.
 constexpr int64_t kAliasingTileRows = 8;
-// Multiply-adds below which a GEMM runs on one thread (a few microseconds).
-constexpr int64_t kMinParallelMacs = 1 << 18;
+// Multiply-adds below which a GEMM runs on one thread (~20 us of work: less
+// than that, waking another thread costs about as much as it saves).
+constexpr int64_t kMinParallelMacs = 1 << 21;
 
 int64_t TileRows(const GemmShape& s) {
   int64_t rows = (s.a_row_stride * 4) % 4096 == 0 ? kAliasingTileRows : kMaxTileRows;

@@ -28,7 +28,7 @@ llvm::StructType* FrameType(llvm::LLVMContext& c) {
 }
 
 // Elements below which an elementwise loop runs on one thread.
-constexpr int64_t kMinParallelElements = 1 << 15;
+constexpr int64_t kMinParallelElements = 1 << 17;
 
 // Per-function state: the tensor table and the loaded buffer pointers.
 class GroupLowering {
