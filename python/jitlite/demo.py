@@ -53,7 +53,7 @@ def main(argv=None):
     top = np.argsort(-out.astype(np.float64))[:5]
     jit = interpreter.get_jit_details()
     print(f"model: {name}")
-    print(f"output '{out_detail['name']}' {list(out_detail['shape'])} top-5:")
+    print(f"output '{out_detail['name']}' {out_detail['shape'].tolist()} top-5:")
     for rank, i in enumerate(top, 1):
         print(f"  {rank}. index {i}: {out[i]:.6g}")
     print(f"compile: {jit['compile_time_ms']:.1f} ms for {len(jit['kernels'])} kernels "
