@@ -5,7 +5,8 @@ jitlite must refuse."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, TFLITE_KERNELS, assert_rejected, check_model_file, check_op, rand, shape_id
+from op_testing import (F32, I32, TFLITE_KERNELS, assert_rejected, check_model_file, check_op,
+                        rand, shape_id)
 
 SHAPES = [((2, 3), (3, 4)), ((1, 1), (1, 1)), ((5, 7), (7, 1)), ((2, 3, 4), (2, 4, 5)),
           ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)), ((2, 1, 3, 4), (1, 3, 4, 2)),
