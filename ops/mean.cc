@@ -6,25 +6,9 @@
 #include "ops/util/mean_sum_reduce.h"
 
 namespace jitlite::ops {
-namespace {
-
-class MeanOp : public OpDef {
- public:
-  std::string_view name() const override { return "MEAN"; }
-  std::vector<int> builtin_codes() const override { return {40}; }
-  OpKind kind() const override { return OpKind::kKernel; }
-
-  Status Prepare(NodeContext& ctx) const override { return PrepareMeanSum(ctx, "MEAN"); }
-
-  Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
-    return EmitMeanSum(e, ctx, ReduceKind::kMean);
-  }
-};
-
-}  // namespace
 
 const OpDef& mean_op() {
-  static const MeanOp op;
+  static const ReduceOp op("MEAN", 40, ReduceKind::kMean);
   return op;
 }
 

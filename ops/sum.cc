@@ -5,25 +5,9 @@
 #include "ops/util/mean_sum_reduce.h"
 
 namespace jitlite::ops {
-namespace {
-
-class SumOp : public OpDef {
- public:
-  std::string_view name() const override { return "SUM"; }
-  std::vector<int> builtin_codes() const override { return {74}; }
-  OpKind kind() const override { return OpKind::kKernel; }
-
-  Status Prepare(NodeContext& ctx) const override { return PrepareMeanSum(ctx, "SUM"); }
-
-  Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
-    return EmitMeanSum(e, ctx, ReduceKind::kSum);
-  }
-};
-
-}  // namespace
 
 const OpDef& sum_op() {
-  static const SumOp op;
+  static const ReduceOp op("SUM", 74, ReduceKind::kSum);
   return op;
 }
 

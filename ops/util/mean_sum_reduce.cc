@@ -1,17 +1,20 @@
-// MEAN/SUM shape rule and loop nests (see ops/util/mean_sum_reduce.h).
+// Reduction shape rule and loop nests (see ops/util/mean_sum_reduce.h).
 //
 // Two loop forms:
 //  - general: for each output element, a nest over the reduced dims (input
 //    order, so the innermost reduced dim is the most contiguous one) into a
-//    scalar accumulator; the float add may reassociate so the loop vectorizes;
+//    scalar accumulator; the float sum may reassociate so the loop vectorizes;
 //  - kept innermost dims (e.g. MEAN over H, W of NHWC): the trailing kept dims
 //    form a row of at most kMaxStackRow accumulators on the stack, and the
 //    reduced dims are walked outside it, so every inner loop is a contiguous
 //    row update `acc[c] += x[base + c]`.
+// Both visit the elements of each output element in input (row-major) order,
+// TFLite's order, which decides the result of MAX/MIN with NaNs.
 #include "ops/util/mean_sum_reduce.h"
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <string>
 
 #include "schema/tflite_generated.h"
@@ -24,18 +27,58 @@ using llvm::Value;
 // Longest accumulator row the second form keeps on the stack (16-32 KB).
 constexpr int64_t kMaxStackRow = 4096;
 
-// What one reduction accumulates in: float for FLOAT32; for integers
-// TFLite's types: SUM adds in the input type (int32 wraps), MEAN sums int32
-// and int64 inputs in int64 before dividing.
+// What one reduction accumulates in: float for FLOAT32, i1 for BOOL; for
+// integers TFLite's types: MEAN sums int32 and int64 inputs in int64 before
+// dividing, the others fold in the input type (int32 SUM and PROD wrap).
 llvm::Type* AccType(llvm::LLVMContext& c, DType dtype, ReduceKind kind) {
-  if (dtype == DType::kFloat32) return llvm::Type::getFloatTy(c);
-  if (dtype == DType::kInt32 && kind == ReduceKind::kSum) return llvm::Type::getInt32Ty(c);
-  return llvm::Type::getInt64Ty(c);
+  if (kind == ReduceKind::kMean && dtype != DType::kFloat32) return llvm::Type::getInt64Ty(c);
+  return jit::ElementType(c, dtype);
 }
 
-Value* Accumulate(llvm::IRBuilder<>& b, Value* acc, Value* x) {
+// The combiner's identity, the accumulator's start value. Float MAX/MIN
+// start from -inf/+inf, so that the first element always replaces it (as in
+// TFLite's kernel, which starts from the first element).
+Value* Init(llvm::Type* t, ReduceKind kind) {
+  const bool is_float = t->isFloatingPointTy();
+  unsigned bits = is_float ? 0 : t->getIntegerBitWidth();
+  switch (kind) {
+    case ReduceKind::kProd:
+      return is_float ? llvm::ConstantFP::get(t, 1.0) : llvm::ConstantInt::get(t, 1);
+    case ReduceKind::kMax:
+      return is_float ? llvm::ConstantFP::getInfinity(t, /*Negative=*/true)
+                      : llvm::ConstantInt::get(t, llvm::APInt::getSignedMinValue(bits));
+    case ReduceKind::kMin:
+      return is_float ? llvm::ConstantFP::getInfinity(t, /*Negative=*/false)
+                      : llvm::ConstantInt::get(t, llvm::APInt::getSignedMaxValue(bits));
+    case ReduceKind::kAll:
+      return llvm::ConstantInt::getTrue(t);
+    default:  // kSum, kMean, kAny
+      return llvm::Constant::getNullValue(t);
+  }
+}
+
+Value* Accumulate(llvm::IRBuilder<>& b, ReduceKind kind, Value* acc, Value* x) {
+  const bool is_float = acc->getType()->isFloatingPointTy();
+  switch (kind) {
+    case ReduceKind::kProd:
+      // Sequential, no reassociation: the order decides where a product overflows.
+      return is_float ? b.CreateFMul(acc, x) : b.CreateMul(acc, x);
+    // TFLite's `in < acc ? acc : in` (and mirrored for MIN): a NaN element is
+    // taken, and the next element replaces it again.
+    case ReduceKind::kMax:
+      return b.CreateSelect(is_float ? b.CreateFCmpOLT(x, acc) : b.CreateICmpSLT(x, acc), acc, x);
+    case ReduceKind::kMin:
+      return b.CreateSelect(is_float ? b.CreateFCmpOLT(acc, x) : b.CreateICmpSLT(acc, x), acc, x);
+    case ReduceKind::kAny:
+      return b.CreateOr(acc, x);
+    case ReduceKind::kAll:
+      return b.CreateAnd(acc, x);
+    default:
+      break;
+  }
+  // kSum, kMean.
   if (x->getType() != acc->getType()) x = b.CreateSExt(x, acc->getType());
-  if (!acc->getType()->isFloatingPointTy()) return b.CreateAdd(acc, x);
+  if (!is_float) return b.CreateAdd(acc, x);
   // Reassociation lets the loop vectorizer split the sum into lanes; the
   // result differs from TFLite's sequential sum by rounding only.
   llvm::IRBuilder<>::FastMathFlagGuard guard(b);
@@ -46,11 +89,17 @@ Value* Accumulate(llvm::IRBuilder<>& b, Value* acc, Value* x) {
   return b.CreateFAdd(acc, x);
 }
 
-// The output value from the accumulated sum.
+// The output value from the accumulator.
 Value* Finish(jit::KernelEmitter& e, Value* acc, DType dtype, ReduceKind kind, int64_t count) {
-  if (kind == ReduceKind::kSum) return acc;
+  const bool is_float = dtype == DType::kFloat32;
+  if ((kind == ReduceKind::kMax || kind == ReduceKind::kMin) && is_float && count == 0) {
+    // TFLite writes its initial value, the lowest/highest finite float.
+    float big = std::numeric_limits<float>::max();
+    return e.F32(kind == ReduceKind::kMax ? -big : big);
+  }
+  if (kind != ReduceKind::kMean) return acc;
   llvm::IRBuilder<>& b = e.b();
-  if (dtype == DType::kFloat32) {
+  if (is_float) {
     // Sum, then divide (TFLite's order); an empty reduction gives 0/0 = NaN,
     // which is also what TFLite writes for an empty input.
     return b.CreateFDiv(acc, e.F32(static_cast<float>(count)));
@@ -114,10 +163,10 @@ void EmitGeneral(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, Red
   llvm::AllocaInst* acc = e.Alloca(acc_ty, "acc");
   std::vector<Value*> idx(in_shape.size(), nullptr);
   Nest(e, kept, in_shape, idx, [&] {
-    b.CreateStore(llvm::Constant::getNullValue(acc_ty), acc);
+    b.CreateStore(Init(acc_ty, kind), acc);
     Nest(e, red, in_shape, idx, [&] {
       Value* x = e.LoadInput(0, e.LinearOffset(in_shape, idx));
-      b.CreateStore(Accumulate(b, b.CreateLoad(acc_ty, acc), x), acc);
+      b.CreateStore(Accumulate(b, kind, b.CreateLoad(acc_ty, acc), x), acc);
     });
     Value* v = Finish(e, b.CreateLoad(acc_ty, acc), dtype, kind, plan.count);
     e.StoreOutput(v, OutIndex(e, plan, idx));
@@ -146,15 +195,15 @@ void EmitStackRow(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, Re
   std::vector<Value*> idx(r, nullptr);
   Nest(e, outer_kept, in_shape, idx, [&] {
     e.For(0, row, 1, [&](Value* c) {
-      b.CreateStore(llvm::Constant::getNullValue(acc_ty), slot(c));
-    }, "zero");
+      b.CreateStore(Init(acc_ty, kind), slot(c));
+    }, "init");
     Nest(e, red, in_shape, idx, [&] {
       for (int d : tail) idx[d] = e.I64(0);
       Value* base = e.LinearOffset(in_shape, idx);
       e.For(0, row, 1, [&](Value* c) {
         Value* x = e.LoadInput(0, b.CreateAdd(base, c, "", true, true));
         Value* p = slot(c);
-        b.CreateStore(Accumulate(b, b.CreateLoad(acc_ty, p), x), p);
+        b.CreateStore(Accumulate(b, kind, b.CreateLoad(acc_ty, p), x), p);
       }, "c");
     });
     Nest(e, tail, in_shape, idx, [&] {
@@ -213,10 +262,15 @@ StatusOr<ReducePlan> PlanReduce(const NodeContext& ctx) {
   return plan;
 }
 
-Status PrepareMeanSum(NodeContext& ctx, const char* op_name) {
+Status PrepareReduce(NodeContext& ctx, const char* op_name, ReduceKind kind) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
   DType t = ctx.input(0).dtype;
-  if (t != DType::kFloat32 && t != DType::kInt32 && t != DType::kInt64) {
+  if (kind == ReduceKind::kAny || kind == ReduceKind::kAll) {
+    if (t != DType::kBool) {
+      return InvalidArgument(std::string(op_name) + " of " + DTypeName(t) +
+                             ": TFLite's REDUCE_ANY/REDUCE_ALL take BOOL input only");
+    }
+  } else if (t != DType::kFloat32 && t != DType::kInt32 && t != DType::kInt64) {
     return Unimplemented(std::string(op_name) + " of " + DTypeName(t) +
                          " is not supported yet (supported: FLOAT32, INT32, INT64)");
   }
@@ -225,7 +279,7 @@ Status PrepareMeanSum(NodeContext& ctx, const char* op_name) {
   return Status::Ok();
 }
 
-Status EmitMeanSum(jit::KernelEmitter& e, const NodeContext& ctx, ReduceKind kind) {
+Status EmitReduce(jit::KernelEmitter& e, const NodeContext& ctx, ReduceKind kind) {
   JITLITE_ASSIGN_OR_RETURN(ReducePlan plan, PlanReduce(ctx));
   if (NumElements(plan.out_shape) == 0) return Status::Ok();  // nothing to write
   const Shape& in_shape = ctx.input(0).shape;

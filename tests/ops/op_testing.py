@@ -7,6 +7,8 @@
 - `rand` makes deterministic float32 constants (filters, biases).
 """
 
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -140,3 +142,21 @@ def check_against_variant(op, inputs, constants, reference_constants, options=No
     actual = run_model(jitlite_interpreter(), model, values)
     assert_outputs_match(actual, expected, context=f"{op} options={options or {}}")
 __all__.append("check_against_variant")
+
+
+MODELS_DIR = pathlib.Path(__file__).resolve().parents[3] / "shared" / "models"
+
+
+def check_model_file(relative_path, *, reference=None, seed=0, input_range=None,
+                     rtol_of_range=None):
+    """Runs a real model of /work/shared/models (skipped where the corpus is absent) on random
+    inputs in jitlite and LiteRT (or `reference`) and compares every output."""
+    path = MODELS_DIR / relative_path
+    if not path.is_file():
+        pytest.skip(f"model corpus not available: {path} is missing")
+    model = path.read_bytes()
+    values = random_inputs(model, seed, input_range)
+    expected = run_model(reference or litert_interpreter(), model, values)
+    actual = run_model(jitlite_interpreter(), model, values)
+    assert_outputs_match(actual, expected, rtol_of_range, context=relative_path)
+__all__.append("check_model_file")

@@ -6,11 +6,9 @@ import numpy as np
 import pytest
 
 from op_testing import F32, I32, I64, assert_rejected, check_op
+from reduce_cases import AXES, SHAPE, SHAPES
 
 DTYPES = [F32, I32, I64]
-SHAPE = (2, 3, 4, 5)
-AXES = [[0], [1], [3], [-1], [-4], [1, 2], [2, 1], [-2, -3], [0, 3], [0, 1, 2, 3], [1, 1],
-        [3, -1], [0, 2, -1], []]
 
 
 @pytest.mark.parametrize("keep_dims", [False, True])
@@ -27,18 +25,7 @@ def test_scalar_axis_tensor():
 
 @pytest.mark.parametrize("keep_dims", [False, True])
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
-@pytest.mark.parametrize("shape, axes", [
-    ((1, 7, 7, 16), [1, 2]),            # global pooling of NHWC
-    ((2, 5, 3, 9000), [1, 2]),          # kept row longer than the stack buffer
-    ((1, 1, 1, 1), [1, 2]),
-    ((7,), [0]),
-    ((3, 1), [1]),
-    ((1, 5000), [1]),                   # long reduced row
-    ((2, 3, 1, 4, 1, 5), [0, 2, 4]),    # rank 6
-    ((2, 3, 1, 4, 1, 5), [5, 1]),
-    ((0, 3), [1]),                      # empty input, non-empty output
-    ((4, 0), [1]),                      # empty reduction
-], ids=str)
+@pytest.mark.parametrize("shape, axes", SHAPES, ids=str)
 def test_shapes(shape, axes, dtype, keep_dims):
     check_op("SUM", [(shape, dtype)], constants=[np.array(axes, I32)],
              options=dict(keep_dims=keep_dims))

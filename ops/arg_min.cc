@@ -1,0 +1,14 @@
+// ARG_MIN: index of the smallest element of input 0 along the axis in input 1
+// (one constant INT32/INT64 element, negative allowed), as ArgMinOptions
+// .output_type (INT32 or INT64). FLOAT32, INT32, INT8, UINT8 (raw values) and
+// BOOL input; ties give the first index, NaNs are skipped as in TFLite.
+#include "ops/util/arg_min_max.h"
+
+namespace jitlite::ops {
+
+const OpDef& arg_min_op() {
+  static const ArgMinMaxOp op(/*is_max=*/false);
+  return op;
+}
+
+}  // namespace jitlite::ops

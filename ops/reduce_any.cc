@@ -1,0 +1,13 @@
+// REDUCE_ANY: logical OR of the BOOL input 0 over the axes in input 1
+// (constant int32, negative and duplicate axes allowed), ReducerOptions.keep_dims
+// keeping the reduced dims as size 1; an empty reduction gives false.
+#include "ops/util/mean_sum_reduce.h"
+
+namespace jitlite::ops {
+
+const OpDef& reduce_any_op() {
+  static const ReduceOp op("REDUCE_ANY", 91, ReduceKind::kAny);
+  return op;
+}
+
+}  // namespace jitlite::ops

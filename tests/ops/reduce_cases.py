@@ -1,0 +1,100 @@
+"""The test cases the reductions over constant axes share (REDUCE_MAX, REDUCE_MIN, REDUCE_PROD,
+REDUCE_ANY, REDUCE_ALL; MEAN and SUM have their own files): axis lists (single, multiple,
+negative, duplicate, unordered, empty), keep_dims both ways, shapes (scalars, size-1 dims, rank 6,
+the kept-innermost-dims form, long rows, empty inputs and empty reductions), and the must-fail
+models. Each op's test file subclasses ReduceCases as Test<Op> and sets OP and DTYPES; pytest
+collects the subclass only."""
+
+import numpy as np
+import pytest
+
+from jitlite.testing import build_op_model, jitlite_interpreter, run_model
+from op_testing import F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op
+
+SHAPE = (2, 3, 4, 5)
+AXES = [[0], [1], [3], [-1], [-4], [1, 2], [2, 1], [-2, -3], [0, 3], [0, 1, 2, 3], [1, 1],
+        [3, -1], [0, 2, -1], []]
+SHAPES = [
+    ((1, 7, 7, 16), [1, 2]),            # global pooling of NHWC
+    ((2, 5, 3, 9000), [1, 2]),          # kept row longer than the stack buffer
+    ((1, 1, 1, 1), [1, 2]),
+    ((7,), [0]),
+    ((3, 1), [1]),
+    ((1, 5000), [1]),                   # long reduced row
+    ((2, 3, 1, 4, 1, 5), [0, 2, 4]),    # rank 6
+    ((2, 3, 1, 4, 1, 5), [5, 1]),
+    ((0, 3), [1]),                      # empty input, non-empty output
+    ((4, 0), [1]),                      # empty reduction: the combiner's identity
+    ((2, 0, 3), [1]),                   # empty reduction, kept innermost dim
+]
+
+
+def dtype_id(dtype):
+    return np.dtype(dtype).name
+
+
+class ReduceCases:
+    OP = None          # set by the subclass
+    DTYPES = [F32, I32, I64]
+    # LiteRT's default resolver, or TFLite's own kernels where XNNPACK differs (set by subclass).
+    EMPTY_REFERENCE = None
+
+    @pytest.fixture(params=[False, True], ids=["drop", "keep"])
+    def keep_dims(self, request):
+        return request.param
+
+    def pytest_generate_tests(self, metafunc):
+        if "dtype" in metafunc.fixturenames:
+            metafunc.parametrize("dtype", self.DTYPES, ids=dtype_id)
+
+    @pytest.mark.parametrize("axes", AXES, ids=str)
+    def test_axes(self, dtype, axes, keep_dims):
+        check_op(self.OP, [(SHAPE, dtype)], constants=[np.array(axes, I32)],
+                 options=dict(keep_dims=keep_dims))
+
+    def test_scalar_axis_tensor(self, dtype):
+        check_op(self.OP, [(SHAPE, dtype)], constants=[np.array(2, I32)])
+
+    @pytest.mark.parametrize("shape, axes", SHAPES, ids=str)
+    def test_shapes(self, shape, axes, dtype, keep_dims):
+        empty = 0 in shape
+        check_op(self.OP, [(shape, dtype)], constants=[np.array(axes, I32)],
+                 options=dict(keep_dims=keep_dims),
+                 reference=self.EMPTY_REFERENCE if empty else None)
+
+    def test_scalar_input(self, dtype):
+        # A scalar is its own reduction: TFLite ignores the axes then.
+        check_op(self.OP, [((), dtype)], constants=[np.array([0], I32)])
+
+    # --- must-fail -----------------------------------------------------------------------------
+
+    @pytest.mark.parametrize("axis", [4, -5])
+    def test_rejects_axis_out_of_range(self, axis):
+        assert_rejected(self.OP, [(SHAPE, self.DTYPES[0])], constants=[np.array([1, axis], I32)],
+                        match=f"axis {axis} is out of range")
+
+    @pytest.mark.parametrize("axes", [np.array([1.0], F32), np.array([1], I64)],
+                             ids=["float", "int64"])
+    def test_rejects_non_int32_axes(self, axes):
+        # TFLite's reductions take INT32 axes only.
+        assert_rejected(self.OP, [(SHAPE, self.DTYPES[0])], constants=[axes],
+                        match="take INT32 axes", litert_rejects=True)
+
+    def test_runtime_axes_are_not_supported_yet(self):
+        assert_rejected(self.OP, [(SHAPE, self.DTYPES[0]), ((1,), I32)],
+                        match="not a constant tensor")
+
+    def test_rejects_missing_axes(self):
+        assert_rejected(self.OP, [(SHAPE, self.DTYPES[0])], match="expected 2 inputs, got 1",
+                        litert_rejects=True)
+
+
+def assert_same_zero_signs(op, values, axes):
+    """check_op compares -0 and +0 as equal; this compares the sign bits of the outputs with
+    TFLite's kernel (which of equal zeros wins depends on the combiner's comparison)."""
+    model = build_op_model(op, [(values.shape, values.dtype)], [np.array(axes, I32)])
+    expected = run_model(TFLITE_KERNELS, model, [values])[0]
+    model = build_op_model(op, [(values.shape, values.dtype)], [np.array(axes, I32)],
+                           output_shapes=[list(expected.shape)])
+    actual = run_model(jitlite_interpreter(), model, [values])[0]
+    np.testing.assert_array_equal(np.signbit(actual), np.signbit(expected))
