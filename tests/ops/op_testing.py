@@ -149,7 +149,7 @@ MODELS_DIR = pathlib.Path(__file__).resolve().parents[3] / "shared" / "models"
 
 def check_model_file(relative_path, *, reference=None, seed=0, input_range=None,
                      rtol_of_range=None):
-    """Runs a real model of /work/shared/models (skipped where the corpus is absent) on random
+    """Runs a real model of ../shared/models beside the checkout (skipped where the corpus is absent) on random
     inputs in jitlite and LiteRT (or `reference`) and compares every output."""
     path = MODELS_DIR / relative_path
     if not path.is_file():

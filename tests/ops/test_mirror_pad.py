@@ -2,13 +2,12 @@
 largest each mode allows, int32/int64 paddings, float32/int32/int64 and quantized raw copies,
 size-1 dims, constant (folded) data; the real models; plus the rejected cases."""
 
-import pathlib
 
 import numpy as np
 import pytest
 
-from jitlite.testing import assert_outputs_match, random_inputs, run_both
-from op_testing import F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op
+from op_testing import (F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_model_file,
+                        check_op)
 
 OP = "MIRROR_PAD"
 MODES = ["REFLECT", "SYMMETRIC"]
@@ -91,16 +90,7 @@ def test_runtime_paddings_are_unimplemented():
                     output_shapes=[[3, 4]])
 
 
-MODELS = pathlib.Path("/work/shared/models/ops")
-
-
 @pytest.mark.parametrize("name", ["simple_mirror_pad_reflect_op.tflite",
                                   "simple_mirror_pad_symmetric_op.tflite"])
 def test_real_models(name):
-    path = MODELS / name
-    if not path.exists():
-        pytest.skip("shared models are not available")
-    model = path.read_bytes()
-    values = random_inputs(model, seed=2)
-    actual, expected = run_both(model, values)
-    assert_outputs_match(actual, expected)
+    check_model_file("ops/" + name, seed=2)

@@ -2,13 +2,11 @@
 multiples, float32/int32/int64/bool and quantized raw copies, constant (folded) data; a real
 model; plus the rejected cases."""
 
-import pathlib
 
 import numpy as np
 import pytest
 
-from jitlite.testing import random_inputs, run_both, assert_outputs_match
-from op_testing import F32, I32, I64, assert_rejected, check_op
+from op_testing import F32, I32, I64, assert_rejected, check_model_file, check_op
 
 OP = "TILE"
 SHAPES = {1: (5,), 2: (3, 4), 3: (2, 3, 5), 4: (2, 3, 1, 4), 5: (2, 1, 3, 2, 3),
@@ -65,12 +63,5 @@ def test_runtime_multiples_are_unimplemented():
                     output_shapes=[[4, 6]])
 
 
-MODEL = pathlib.Path("/work/shared/models/ops/simple_tile_op.tflite")
-
-
-@pytest.mark.skipif(not MODEL.exists(), reason="shared models are not available")
 def test_real_model():
-    model = MODEL.read_bytes()
-    values = random_inputs(model, seed=1)
-    actual, expected = run_both(model, values)
-    assert_outputs_match(actual, expected)
+    check_model_file("ops/simple_tile_op.tflite", seed=1)

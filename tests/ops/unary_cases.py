@@ -5,11 +5,10 @@ LOG, SIN, COS, ELU, RELU_0_TO_1, GELU, ZEROS_LIKE):
   sign of every zero (assert_outputs_match treats -0 == +0; ROUND, NEG, ABS... differ there);
 - `chain_model` / `assert_one_kernel` build a chain of unary ops and check that jitlite fuses it
   into one kernel that matches LiteRT;
-- `check_real_model` runs a converter-made model from /work/shared/models/ops (skipped when the
+- `check_real_model` runs a converter-made model from ../shared/models/ops (skipped when the
   folder is absent).
 """
 
-import pathlib
 
 import numpy as np
 import pytest
@@ -17,10 +16,7 @@ import pytest
 import jitlite
 from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model,
                              jitlite_interpreter, litert_interpreter, random_inputs, run_model)
-from op_testing import F32, TFLITE_KERNELS
-
-MODELS = pathlib.Path("/work/shared/models/ops")
-
+from op_testing import F32, TFLITE_KERNELS, check_model_file
 
 def check_special(op, values, options=None, *, reference=TFLITE_KERNELS):
     """Runs `op` on one given input array in jitlite and `reference`; values, NaN/inf positions
@@ -66,14 +62,8 @@ def assert_one_kernel(ops, shape=(2, 5, 7), input_range=(-2.0, 2.0), reference=T
 
 
 def check_real_model(file_name, input_range=(-5.0, 5.0), seed=0):
-    """A converter-made model from MODELS in jitlite against LiteRT on random inputs."""
-    path = MODELS / file_name
-    if not path.is_file():
-        pytest.skip(f"{path} is not available")
-    model = path.read_bytes()
-    values = random_inputs(model, seed, input_range)
-    assert_outputs_match(run_model(jitlite_interpreter(), model, values),
-                         run_model(litert_interpreter(), model, values), context=file_name)
+    """A converter-made model of the shared corpus's ops/ folder in jitlite against LiteRT."""
+    check_model_file("ops/" + file_name, seed=seed, input_range=input_range)
 
 
 def assert_close_to_tflite(op, values, *, atol, rtol=0.0, options=None):

@@ -2,7 +2,7 @@
 
 A `ModelBuilder` collects tensors, constants and operators of one subgraph and serializes them
 into a TFLite flatbuffer (schema version 3, identifier "TFL3") with the low-level
-`flatbuffers.Builder`. Table layouts follow /work/shared/ops-reference.md §1: field id k is
+`flatbuffers.Builder`. Table layouts follow the TFLite schema (lib/schema/tflite.fbs): field id k is
 vtable slot k. Supported ops and their option tables are one-line entries in `OPS`.
 
     mb = ModelBuilder()
