@@ -1,5 +1,5 @@
 """The test cases the reductions over constant axes share (REDUCE_MAX, REDUCE_MIN, REDUCE_PROD,
-REDUCE_ANY, REDUCE_ALL; MEAN and SUM have their own files): axis lists (single, multiple,
+REDUCE_ANY, REDUCE_ALL; MEAN and SUM share MeanSumCases at the end): axis lists (single, multiple,
 negative, duplicate, unordered, empty), keep_dims both ways, shapes (scalars, size-1 dims, rank 6,
 the kept-innermost-dims form, long rows, empty inputs and empty reductions), and the must-fail
 models. Each op's test file subclasses ReduceCases as Test<Op> and sets OP and DTYPES; pytest
@@ -98,3 +98,67 @@ def assert_same_zero_signs(op, values, axes):
                            output_shapes=[list(expected.shape)])
     actual = run_model(jitlite_interpreter(), model, [values])[0]
     np.testing.assert_array_equal(np.signbit(actual), np.signbit(expected))
+
+
+class MeanSumCases:
+    """The cases MEAN and SUM share: single, multiple, negative, duplicate, unordered and empty
+    axis lists, keep_dims both ways, float32/int32/int64 data, scalars and rank 6 inputs, the
+    kept-innermost-dims (NHWC spatial) form and long rows, and the models jitlite must refuse.
+    test_mean.py and test_sum.py subclass it and set OP."""
+
+    OP = None  # set by the subclass
+
+    DTYPES = [F32, I32, I64]
+
+    @pytest.mark.parametrize("keep_dims", [False, True])
+    @pytest.mark.parametrize("axes", AXES, ids=str)
+    @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+    def test_axes(self, dtype, axes, keep_dims):
+        check_op(self.OP, [(SHAPE, dtype)], constants=[np.array(axes, I32)],
+                 options=dict(keep_dims=keep_dims))
+
+    def test_scalar_axis_tensor(self):
+        check_op(self.OP, [(SHAPE, F32)], constants=[np.array(2, I32)])
+
+    @pytest.mark.parametrize("keep_dims", [False, True])
+    @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+    @pytest.mark.parametrize("shape, axes", SHAPES, ids=str)
+    def test_shapes(self, shape, axes, dtype, keep_dims):
+        check_op(self.OP, [(shape, dtype)], constants=[np.array(axes, I32)],
+                 options=dict(keep_dims=keep_dims))
+
+    @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+    def test_scalar_input(self, dtype):
+        # A scalar is its own reduction: TFLite ignores the axes then.
+        check_op(self.OP, [((), dtype)], constants=[np.array([0], I32)])
+
+    def test_negative_integers(self):
+        check_op(self.OP, [((3, 7), I32)], constants=[np.array([1], I32)], input_range=(-100, 3))
+
+    def test_wide_float_range(self):
+        check_op(self.OP, [((4, 64), F32)], constants=[np.array([1], I32)], input_range=(-1e4, 1e4))
+
+
+    # --- must-fail ---------------------------------------------------------------------------------
+
+    @pytest.mark.parametrize("axis", [4, -5])
+    def test_rejects_axis_out_of_range(self, axis):
+        assert_rejected(self.OP, [(SHAPE, F32)], constants=[np.array([1, axis], I32)],
+                        match=f"axis {axis} is out of range")
+
+    @pytest.mark.parametrize("axes", [np.array([1.0], F32), np.array([1], I64)],
+                             ids=["float", "int64"])
+    def test_rejects_non_int32_axes(self, axes):
+        # TFLite's reductions take INT32 axes only.
+        assert_rejected(self.OP, [(SHAPE, F32)], constants=[axes], match="take INT32 axes",
+                        litert_rejects=True)
+
+    def test_runtime_axes_are_not_supported_yet(self):
+        assert_rejected(self.OP, [(SHAPE, F32), ((1,), I32)], match="not a constant tensor")
+
+    def test_int8_is_not_supported_yet(self):
+        assert_rejected(self.OP, [(SHAPE, np.int8, dict(scale=0.1))], constants=[np.array([1], I32)],
+                        match=f"{self.OP} of INT8 is not supported yet")
+
+    def test_rejects_missing_axes(self):
+        assert_rejected(self.OP, [(SHAPE, F32)], match="expected 2 inputs, got 1", litert_rejects=True)
