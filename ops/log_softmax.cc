@@ -42,11 +42,9 @@ class LogSoftmaxOp : public OpDef {
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     const Shape& shape = ctx.input(0).shape;
-    if (NumElements(shape) == 0) return Status::Ok();
-    EmitLastAxisRows(e, shape, [&](std::vector<Value*>& idx, Value* base) {
+    return EmitRowKernel(e, ctx, [&](std::vector<Value*>& idx, Value* base) {
       EmitRow(e, shape, idx, base);
     });
-    return Status::Ok();
   }
 
  private:

@@ -5,9 +5,7 @@
 
 namespace jitlite::ops {
 
-void EmitLastAxisRows(jit::KernelEmitter& e, const Shape& shape,
-                      const std::function<void(std::vector<llvm::Value*>& idx,
-                                               llvm::Value* base)>& row) {
+void EmitLastAxisRows(jit::KernelEmitter& e, const Shape& shape, const RowFn& row) {
   Shape outer(shape.begin(), shape.end() - 1);
   EmitIndexLoops(e, outer, [&](const std::vector<llvm::Value*>& outer_idx) {
     std::vector<llvm::Value*> idx(outer_idx.begin(), outer_idx.end());
