@@ -376,4 +376,28 @@ Value* KernelEmitter::LinearOffset(const Shape& shape, std::span<Value* const> i
   return LinearOffsetOf(b(), shape, index);
 }
 
+Value* KernelEmitter::CheckedIndex(Value* index, int64_t size, const std::string& message) {
+  llvm::IRBuilder<>& ir = b();
+  // One unsigned compare catches both negative and too-large indices.
+  Value* bad = ir.CreateICmpUGE(index, I64(size));
+  EmitIf(ir, bad, [&] { ReportError(message); });
+  return Clamp(index, I64(0), I64(size - 1));
+}
+
+void KernelEmitter::ReportError(const std::string& message) {
+  if (runtime_ == nullptr) return;  // no runtime to report to
+  llvm::IRBuilder<>& ir = b();
+  llvm::Module* module = ir.GetInsertBlock()->getModule();
+  Value* text = ir.CreateGlobalStringPtr(message, "error_message", 0, module);
+  // jl_runtime is {kernel_done, ctx, parallel_for, report_error}: all pointers.
+  EmitIf(ir, ir.CreateIsNotNull(runtime_), [&] {
+    Value* ctx = ir.CreateLoad(ir.getPtrTy(), ir.CreateConstInBoundsGEP1_64(ir.getPtrTy(), runtime_, 1));
+    Value* fn = ir.CreateLoad(ir.getPtrTy(), ir.CreateConstInBoundsGEP1_64(ir.getPtrTy(), runtime_, 3));
+    EmitIf(ir, ir.CreateIsNotNull(fn), [&] {
+      auto* type = llvm::FunctionType::get(ir.getVoidTy(), {ir.getPtrTy(), ir.getPtrTy()}, false);
+      ir.CreateCall(type, fn, {ctx, text});
+    });
+  });
+}
+
 }  // namespace jitlite::jit

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -151,6 +152,15 @@ class KernelEmitter : public ElementEmitter {
   void If(llvm::Value* cond, const std::function<void()>& then_body) {
     EmitIf(b(), cond, then_body);
   }
+  // Emitted where the kernel finds bad data at run time (e.g. an index out
+  // of range): the runtime's report_error gets `message` and invoke fails.
+  // The caller must still keep every access in bounds (clamp or skip).
+  void ReportError(const std::string& message);
+  void set_runtime(llvm::Value* runtime) { runtime_ = runtime; }
+  // A data-dependent index (i64) checked against [0, size): out of range it
+  // reports `message` and is clamped, so the caller's access stays in bounds.
+  llvm::Value* CheckedIndex(llvm::Value* index, int64_t size, const std::string& message);
+
   // A function-entry stack slot (for accumulators that loops update).
   llvm::AllocaInst* Alloca(llvm::Type* type, const char* name = "acc") {
     return EmitEntryAlloca(b(), type, name);
@@ -201,6 +211,7 @@ class KernelEmitter : public ElementEmitter {
   bool stores_directly_ = false;
   llvm::Value* frame_begin_ = nullptr;
   llvm::Value* frame_end_ = nullptr;
+  llvm::Value* runtime_ = nullptr;  // the frame's jl_runtime pointer (may be null)
   int64_t parallel_range_ = 0;
 };
 

@@ -49,6 +49,7 @@ class GroupLowering {
     auto* frame_type = FrameType(c);
     begin_ = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(frame_type, frame, 1), "begin");
     end_ = b_.CreateLoad(b_.getInt64Ty(), b_.CreateStructGEP(frame_type, frame, 2), "end");
+    runtime_ = b_.CreateLoad(b_.getPtrTy(), b_.CreateStructGEP(frame_type, frame, 3), "runtime");
     Status s = group_.kernel_anchor ? EmitKernelGroup() : EmitElementwiseGroup();
     JITLITE_RETURN_IF_ERROR(s);
     b_.CreateRetVoid();
@@ -268,6 +269,7 @@ class GroupLowering {
     ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
     KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, packed_ptrs, store);
     ke.set_frame_range(begin_, end_);
+    ke.set_runtime(runtime_);
     ke.set_stores_directly(group_.nodes.size() == 1 && !out_ptrs.empty() && out_ptrs[0] != nullptr);
     if (EpilogueVectorizable()) {
       ke.set_vector_store([&](Value* value, std::span<Value* const> index, Value* mask) {
@@ -293,6 +295,7 @@ class GroupLowering {
   Value* tensors_ = nullptr;
   Value* begin_ = nullptr;
   Value* end_ = nullptr;
+  Value* runtime_ = nullptr;  // the frame's jl_runtime (may be null)
   int64_t parallel_range_ = 0;
   std::map<int, Value*> ptrs_;
   std::vector<int> arg_slots_;
@@ -334,7 +337,7 @@ Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_s
   entry->addFnAttr(llvm::Attribute::NoUnwind);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(c, "entry", entry));
   llvm::Value* frame = entry->getArg(0);
-  // jl_runtime is {kernel_done, ctx, parallel_for}.
+  // jl_runtime is {kernel_done, ctx, parallel_for, report_error}.
   auto* frame_type = FrameType(c);
   llvm::Value* args = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(frame_type, frame, 0), "args");
   llvm::Value* runtime = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(frame_type, frame, 3), "runtime");

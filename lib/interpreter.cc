@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
+#include <string>
 
 #include "jit/compiler.h"
 #include "lib/aligned_buffer.h"
@@ -68,6 +70,16 @@ struct Interpreter::Impl {
     auto* im = static_cast<Impl*>(ctx);
     Split split{kernel, frame, range, im->pool->size()};
     im->pool->Run(&RunPart, &split);
+  }
+
+  // jl_runtime::report_error: keeps the first message of this invoke (kernels
+  // on pool threads may report concurrently).
+  std::mutex error_mutex;
+  std::string invoke_error;
+  static void ReportError(void* ctx, const char* message) {
+    auto* im = static_cast<Impl*>(ctx);
+    std::lock_guard<std::mutex> lock(im->error_mutex);
+    if (im->invoke_error.empty()) im->invoke_error = message;
   }
 
   // jl_runtime::kernel_done: the time since the previous kernel ended.
@@ -389,11 +401,15 @@ Status Interpreter::Invoke() {
   Impl& im = *impl_;
   if (!im.invokable) return FailedPrecondition("Invoke called on model that is not ready.");
   jl_runtime runtime{im.profiling ? &Impl::KernelDone : nullptr, &im,
-                     im.pool ? &Impl::ParallelFor : nullptr};
-  bool need_runtime = im.profiling || im.pool;
-  jl_frame frame{im.kernel_args.data(), 0, 0, need_runtime ? &runtime : nullptr};
+                     im.pool ? &Impl::ParallelFor : nullptr, &Impl::ReportError};
+  jl_frame frame{im.kernel_args.data(), 0, 0, &runtime};
   if (im.profiling) im.kernel_start = std::chrono::steady_clock::now();
   im.current->code.entry(&frame);
+  if (!im.invoke_error.empty()) {
+    std::string message = std::move(im.invoke_error);
+    im.invoke_error.clear();
+    return InvalidData(message);
+  }
   return Status::Ok();
 }
 

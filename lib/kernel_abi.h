@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define JL_KERNEL_ABI_VERSION 4
+#define JL_KERNEL_ABI_VERSION 5
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,6 +41,10 @@ typedef struct jl_runtime {
    * parallel range (their outermost loop) go through it. */
   void (*parallel_for)(void* ctx, void (*kernel)(const struct jl_frame*),
                        const struct jl_frame* frame, int64_t range);
+  /* Called by a kernel that finds bad data at run time (e.g. a gather index
+   * out of range): invoke then fails with `message`. The kernel itself goes
+   * on without touching memory out of bounds, so its outputs are garbage. */
+  void (*report_error)(void* ctx, const char* message);
 } jl_runtime;
 
 typedef void (*jl_kernel_fn)(const jl_frame* frame);

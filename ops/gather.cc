@@ -8,15 +8,12 @@
 // likewise over indices' rank; 0 <= batch_dims <= axis. Params: FLOAT32,
 // INT32, INT64, BOOL and INT8/UINT8/INT16 raw copies.
 //
-// Out-of-range indices: TFLite reports an error at invoke. Constant indices
-// are checked here (InvalidArgument at allocate). Runtime indices are clamped
-// to [0, dim - 1] so a bad index never reads out of bounds; reporting a
-// data-dependent error would need support from the runtime, which jitlite
-// does not have yet, so such a model gives the clamped rows instead of an
-// error.
+// Out-of-range indices: constant ones are rejected here (InvalidArgument at
+// allocate); runtime ones fail the invoke, as in TFLite (the kernel clamps
+// them, so it never reads out of bounds).
 //
 // Kernel: loops over the output dims up to and including the index dims
-// load and clamp the index once; the loops over the trailing params dims copy
+// load and check the index once; the loops over the trailing params dims copy
 // a contiguous row. Both inputs constant: folded.
 #include <algorithm>
 #include <cstring>
@@ -186,7 +183,8 @@ class GatherOp : public OpDef {
       std::vector<Value*> where(idx.begin(), idx.begin() + p.batch_dims);
       where.insert(where.end(), idx.begin() + p.axis, idx.begin() + trailing_start);
       Value* index = b.CreateSExt(e.LoadInput(1, e.LinearOffset(indices, where)), b.getInt64Ty());
-      index = e.Clamp(index, e.I64(0), e.I64(params[p.axis] - 1));
+      index = e.CheckedIndex(index, params[p.axis], "GATHER: index out of range (" +
+                             std::to_string(params[p.axis]) + " rows)");
       Value* base = b.CreateMul(index, e.I64(ps[p.axis]));
       for (int d = 0; d < p.axis; ++d) {
         if (params[d] != 1) base = b.CreateAdd(base, b.CreateMul(idx[d], e.I64(ps[d])));

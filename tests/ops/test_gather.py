@@ -1,13 +1,13 @@
 """GATHER against LiteRT: params ranks 1-6, every axis (negative too), indices ranks 0-3,
 batch_dims (negative too), int32/int64/int16 indices, runtime and constant indices and params
 (folded), float32/int32/int64/bool and quantized raw copies, empty dims; runtime indices out of
-range are clamped (jitlite's documented difference: TFLite reports an error at invoke); plus the
+range fail the invoke with RuntimeError as in TFLite (and the next good invoke works); plus the
 rejected cases."""
 
 import numpy as np
 import pytest
 
-from jitlite.testing import build_op_model, jitlite_interpreter, run_model
+from jitlite.testing import build_op_model, jitlite_interpreter, litert_interpreter, run_model
 from op_testing import F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op, check_values
 
 OP = "GATHER"
@@ -93,14 +93,26 @@ def test_empty_gather_axis():
                     match="every index is out of range", output_shapes=[[3, 2]])
 
 
-def test_runtime_out_of_range_indices_are_clamped():
-    # TFLite reports an error at invoke; jitlite clamps to [0, dim - 1] (see ops/gather.cc).
+@pytest.mark.parametrize("bad", [-1, -5, 4, 100])
+def test_runtime_out_of_range_index_fails_invoke_like_litert(bad):
     params = np.arange(12, dtype=np.float32).reshape(4, 3)
-    idx = np.array([-5, 0, 3, 4, 100], np.int32)
-    model = build_op_model(OP, [((4, 3), F32), ((5,), I32)], options=dict(axis=0),
-                           output_shapes=[[5, 3]])
-    got = run_model(jitlite_interpreter(), model, [params, idx])[0]
-    np.testing.assert_array_equal(got, params[np.clip(idx, 0, 3)])
+    model = build_op_model(OP, [((4, 3), F32), ((3,), I32)], options=dict(axis=0),
+                           output_shapes=[[3, 3]])
+    good = np.array([0, 3, 1], np.int32)
+    for runtime in (litert_interpreter(), jitlite_interpreter()):
+        with pytest.raises(RuntimeError):
+            run_model(runtime, model, [params, np.array([0, bad, 1], np.int32)])
+    interp = jitlite_interpreter()(model_content=model)
+    interp.allocate_tensors()
+    inputs = interp.get_input_details()
+    interp.set_tensor(inputs[0]["index"], params)
+    interp.set_tensor(inputs[1]["index"], np.array([0, bad, 1], np.int32))
+    with pytest.raises(RuntimeError, match="GATHER: index out of range"):
+        interp.invoke()
+    interp.set_tensor(inputs[1]["index"], good)  # the interpreter stays usable
+    interp.invoke()
+    np.testing.assert_array_equal(interp.get_tensor(interp.get_output_details()[0]["index"]),
+                                  params[good])
 
 
 @pytest.mark.parametrize("inputs, constants, options, match", [

@@ -17,6 +17,8 @@ enum class StatusCode {
   kUnimplemented,       // unsupported op / dtype (Python: RuntimeError or ValueError)
   kOutOfRange,          // index out of range (Python: ValueError)
   kInternal,            // a bug or an LLVM failure (Python: RuntimeError)
+  kInvalidData,         // bad tensor contents met while invoking, e.g. an
+                        // index out of range (Python: RuntimeError)
 };
 
 class [[nodiscard]] Status {
@@ -56,6 +58,9 @@ inline Status OutOfRange(std::string m) {
 }
 inline Status Internal(std::string m) {
   return Status(StatusCode::kInternal, std::move(m));
+}
+inline Status InvalidData(std::string m) {
+  return Status(StatusCode::kInvalidData, std::move(m));
 }
 
 // Holds either a value or a non-OK Status.
