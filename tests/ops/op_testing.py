@@ -30,8 +30,17 @@ ACTIVATIONS = ["NONE", "RELU", "RELU_N1_TO_1", "RELU6", "TANH", "SIGN_BIT"]
 # kernels disagree and jitlite follows TFLite (each use says why).
 TFLITE_KERNELS = litert_interpreter("BUILTIN_WITHOUT_DEFAULT_DELEGATES")
 
-__all__ = ["ACTIVATIONS", "F32", "I32", "I64", "TFLITE_KERNELS", "assert_rejected",
-           "check_op", "check_values", "rand", "shape_id"]
+# TFLite's reference kernels: what quantized results must match bit for bit (the default
+# resolver's XNNPACK and optimized int8 kernels round differently, by up to a step).
+REFERENCE_KERNELS = litert_interpreter("BUILTIN_REF")
+
+# op -> the largest difference (in quantized steps) seen between LiteRT's default resolver and
+# its reference kernels over the check_quantized cases; printed in the pytest summary.
+DEFAULT_RESOLVER_STEPS = {}
+
+__all__ = ["ACTIVATIONS", "F32", "I32", "I64", "REFERENCE_KERNELS", "TFLITE_KERNELS",
+           "assert_rejected", "check_op", "check_quantized", "check_values", "rand",
+           "shape_id"]
 
 
 def rand(shape, seed=0, low=-1.0, high=1.0):
@@ -48,12 +57,29 @@ def shape_id(value):
     return str(value)
 
 
-def check_values(op, values, constants=(), options=None, *, reference=None, output_dtype=None):
+def check_quantized(op, inputs, constants=(), options=None, **kwargs):
+    """check_op for quantized models: jitlite must equal LiteRT's reference kernels exactly.
+
+    Also runs LiteRT's default resolver on the same model and inputs and records how many
+    quantized steps it differs by (DEFAULT_RESOLVER_STEPS, reported, not asserted).
+    """
+    result = check_op(op, inputs, constants, options, reference=REFERENCE_KERNELS, **kwargs)
+    default = run_model(litert_interpreter(), result.model, result.inputs)
+    steps = 0
+    for got, ref in zip(default, result.expected):
+        if got.size and np.issubdtype(got.dtype, np.integer):
+            steps = max(steps, int(np.max(np.abs(got.astype(np.int64) - ref.astype(np.int64)))))
+    DEFAULT_RESOLVER_STEPS[op] = max(DEFAULT_RESOLVER_STEPS.get(op, 0), steps)
+    return result
+
+
+def check_values(op, values, constants=(), options=None, *, reference=None, output_dtype=None,
+                 output_quant=None):
     """Runs `op` on the given input arrays in jitlite and `reference` (LiteRT) and compares."""
     values = [np.asarray(v) for v in values]
     specs = [(v.shape, v.dtype) for v in values]
     build = dict(op=op, inputs=specs, constants=constants, options=options,
-                 output_dtypes=output_dtype)
+                 output_dtypes=output_dtype, output_quant=output_quant)
     reference = reference or litert_interpreter()
     expected = run_model(reference, build_op_model(**build), values)
     model = build_op_model(**build, output_shapes=[list(e.shape) for e in expected])
