@@ -4,7 +4,8 @@
 // through its pointer) and an optional bias (absent = zero). Grouped
 // convolution: when the input depth is a multiple of the filter depth fc,
 // groups = cin / fc and output channel oc reads input channels of group
-// g = oc / (cout / groups), as TFLite does. Float32 only for now.
+// g = oc / (cout / groups), as TFLite does. Float32 here; the quantized
+// types (INT8, UINT8, 16x8) take ops/util/quantized_conv.
 //
 // Loop nest: n, oh, ow, [group], block of output channels; for each block a
 // few accumulators run over the valid taps kh (runtime range, padding is
@@ -21,6 +22,7 @@
 #include "jit/gemm.h"
 #include "ops/op.h"
 #include "ops/util/conv_2d_window.h"
+#include "ops/util/quantized_conv.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -43,7 +45,13 @@ struct ConvParams {
 
 // Reads options and shapes and checks them; shared by Prepare and EmitKernel.
 StatusOr<ConvParams> ResolveParams(const NodeContext& ctx) {
-  JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatOperands(ctx, "CONV_2D"));
+  if (qconv::IsQuantized(ctx)) {
+    JITLITE_RETURN_IF_ERROR(conv_window::CheckWindowShapes(ctx));
+    JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kConv2D, "CONV_2D",
+                                              ctx.input(1).dim(0)));
+  } else {
+    JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatOperands(ctx, "CONV_2D"));
+  }
   const TensorState& in = ctx.input(0);
   const TensorState& filter = ctx.input(1);
   ConvParams p;
@@ -283,6 +291,21 @@ void EmitConvGemm(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParam
   jit::EmitGatheredGemm(e, gather, e.PackedPtr(0), ConvGemmShape(p), store, fast);
 }
 
+qconv::Geometry QuantizedGeometry(const ConvParams& p) {
+  qconv::Geometry g;
+  g.form = qconv::Form::kConv2D;
+  g.batch = p.batch;
+  g.cin = p.cin;
+  g.cout = p.cout;
+  g.h = p.h;
+  g.w = p.w;
+  g.filter_depth = p.filter_depth;
+  g.groups = p.groups;
+  g.group_cout = p.group_cout;
+  g.activation = p.activation;
+  return g;
+}
+
 class Conv2DOp : public OpDef {
  public:
   std::string_view name() const override { return "CONV_2D"; }
@@ -291,7 +314,7 @@ class Conv2DOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
-    ctx.SetOutput(0, DType::kFloat32,
+    ctx.SetOutput(0, ctx.input(0).dtype,
                   {static_cast<int32_t>(p.batch), static_cast<int32_t>(p.h.out),
                    static_cast<int32_t>(p.w.out), static_cast<int32_t>(p.cout)});
     return Status::Ok();
@@ -299,6 +322,7 @@ class Conv2DOp : public OpDef {
 
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
+    if (qconv::IsQuantized(ctx)) return qconv::Pack(ctx, qconv::Form::kConv2D, p.cout, out);
     if (GemmFormOf(ctx, p) == GemmForm::kNone) return Status::Ok();
     int64_t k = ConvGemmShape(p).k;
     out.emplace_back(jit::PackedGemmBytes(p.cout, k));
@@ -309,6 +333,14 @@ class Conv2DOp : public OpDef {
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
+    if (qconv::IsQuantized(ctx)) {
+      qconv::Emit(e, ctx, QuantizedGeometry(p), [&](Value* n, Value* oh, Value* ow, Value* oc,
+                                                    Value* v) {
+        Value* index[4] = {n, oh, ow, oc};
+        e.StoreOutput(v, index);
+      });
+      return Status::Ok();
+    }
     if (GemmForm form = GemmFormOf(ctx, p); form != GemmForm::kNone) {
       EmitConvGemm(e, ctx, p, form);
     } else {

@@ -3,7 +3,9 @@
 //   out[n, oh, ow, oc] = act(bias[oc] + sum over kh, kw of
 //     in[n, oh*sh - pad_top + kh*dh, ow*sw - pad_left + kw*dw, oc / M] * filter[0, kh, kw, oc])
 // NHWC input, filter [1, KH, KW, cin*M] (constant or runtime, read through
-// its pointer), optional bias (absent = zero). Float32 only for now.
+// its pointer), optional bias (absent = zero). Float32 here; the quantized
+// types (INT8, UINT8, 16x8) take ops/util/quantized_conv (M from the shapes
+// there too).
 //
 // M comes from the shapes (filter depth / input depth), as TFLite's float
 // kernel does; options.depth_multiplier is not checked against it (LiteRT
@@ -39,6 +41,7 @@
 #include "llvm/IR/Intrinsics.h"
 #include "ops/op.h"
 #include "ops/util/conv_2d_window.h"
+#include "ops/util/quantized_conv.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -70,7 +73,13 @@ struct DepthwiseParams {
 };
 
 StatusOr<DepthwiseParams> ResolveParams(const NodeContext& ctx) {
-  JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatOperands(ctx, "DEPTHWISE_CONV_2D"));
+  if (qconv::IsQuantized(ctx)) {
+    JITLITE_RETURN_IF_ERROR(conv_window::CheckWindowShapes(ctx));
+    JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kDepthwise, "DEPTHWISE_CONV_2D",
+                                              ctx.input(1).dim(3)));
+  } else {
+    JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatOperands(ctx, "DEPTHWISE_CONV_2D"));
+  }
   const TensorState& in = ctx.input(0);
   const TensorState& filter = ctx.input(1);
   DepthwiseParams p;
@@ -369,6 +378,19 @@ class DepthwiseEmitter {
   llvm::AllocaInst* tile_ = nullptr;
 };
 
+qconv::Geometry QuantizedGeometry(const DepthwiseParams& p) {
+  qconv::Geometry g;
+  g.form = qconv::Form::kDepthwise;
+  g.batch = p.batch;
+  g.cin = p.cin;
+  g.cout = p.cout;
+  g.h = p.h;
+  g.w = p.w;
+  g.multiplier = p.multiplier;
+  g.activation = p.activation;
+  return g;
+}
+
 class DepthwiseConv2DOp : public OpDef {
  public:
   std::string_view name() const override { return "DEPTHWISE_CONV_2D"; }
@@ -377,14 +399,29 @@ class DepthwiseConv2DOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(DepthwiseParams p, ResolveParams(ctx));
-    ctx.SetOutput(0, DType::kFloat32,
+    ctx.SetOutput(0, ctx.input(0).dtype,
                   {static_cast<int32_t>(p.batch), static_cast<int32_t>(p.h.out),
                    static_cast<int32_t>(p.w.out), static_cast<int32_t>(p.cout)});
     return Status::Ok();
   }
 
+  Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    if (!qconv::IsQuantized(ctx)) return Status::Ok();
+    JITLITE_ASSIGN_OR_RETURN(DepthwiseParams p, ResolveParams(ctx));
+    return qconv::Pack(ctx, qconv::Form::kDepthwise, p.cout, out);
+  }
+
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(DepthwiseParams p, ResolveParams(ctx));
+    if (qconv::IsQuantized(ctx)) {
+      qconv::Emit(e, ctx, QuantizedGeometry(p), [&](llvm::Value* n, llvm::Value* oh,
+                                                    llvm::Value* ow, llvm::Value* oc,
+                                                    llvm::Value* v) {
+        llvm::Value* index[4] = {n, oh, ow, oc};
+        e.StoreOutput(v, index);
+      });
+      return Status::Ok();
+    }
     DepthwiseEmitter(e, ctx, p).Emit();
     return Status::Ok();
   }

@@ -4,8 +4,9 @@
 // [units, input_size] (constant or a runtime tensor, always read through its
 // pointer) and an optional bias (absent = zero). The output is [batch, units],
 // or with keep_num_dims the input shape with its last dimension replaced by
-// units. Float32 with the DEFAULT weights format only; quantized and hybrid
-// variants and SHUFFLED4x16INT8 weights are Unimplemented for now.
+// units. Float32 and the quantized types (INT8 per-tensor or per-channel,
+// UINT8, 16x8: ops/util/quantized_conv) with the DEFAULT weights format;
+// hybrid variants and SHUFFLED4x16INT8 weights are Unimplemented for now.
 //
 // Constant weights (the usual case) are packed at allocate time and run on
 // the fp32 GEMM microkernel (jit/gemm.h): rows = batch, k = input_size.
@@ -27,6 +28,7 @@
 #include "jit/gemm.h"
 #include "ops/op.h"
 #include "ops/util/conv_2d_window.h"
+#include "ops/util/quantized_conv.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -84,7 +86,15 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   FullyConnectedParams p;
   bool keep_num_dims = false;
   JITLITE_RETURN_IF_ERROR(ReadOptions(ctx, p, keep_num_dims));
-  JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatTypes(ctx, "FULLY_CONNECTED"));
+  const bool quantized = qconv::IsQuantized(ctx);
+  if (quantized) {
+    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
+    if (ctx.num_outputs() != 1) {
+      return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
+    }
+  } else {
+    JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatTypes(ctx, "FULLY_CONNECTED"));
+  }
   const TensorState& in = ctx.input(0);
   const TensorState& filter = ctx.input(1);
   if (in.rank() < 1) {
@@ -106,6 +116,10 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   }
   p.batch = in.num_elements() / p.input_size;
   JITLITE_RETURN_IF_ERROR(conv_window::CheckBias(ctx, p.units));
+  if (quantized) {
+    JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kFullyConnected,
+                                              "FULLY_CONNECTED", p.units));
+  }
   if (keep_num_dims) {
     if (in.dim(in.rank() - 1) != p.input_size) {
       return InvalidArgument("keep_num_dims needs the last input dimension to equal the "
@@ -255,6 +269,24 @@ void EmitFcGemm(jit::KernelEmitter& e, const NodeContext& ctx, const FullyConnec
   }, vector_epilogue ? &direct : nullptr);
 }
 
+// The quantized kernel: a 1x1 convolution over [batch, 1, 1, input_size].
+void EmitQuantizedFc(jit::KernelEmitter& e, const NodeContext& ctx,
+                     const FullyConnectedParams& p) {
+  qconv::Geometry g;
+  g.form = qconv::Form::kFullyConnected;
+  g.batch = p.batch;
+  g.cin = g.filter_depth = p.input_size;
+  g.cout = g.group_cout = p.units;
+  for (conv_window::Axis* a : {&g.h, &g.w}) {
+    a->in = a->kernel = a->stride = a->dilation = 1;
+    (void)conv_window::Resolve(false, *a);  // 1x1 VALID: always valid
+  }
+  g.activation = p.activation;
+  qconv::Emit(e, ctx, g, [&](Value* row, Value*, Value*, Value* unit, Value* v) {
+    e.StoreOutput(v, FcOutputIndex(e, p.out_shape, row, unit));
+  });
+}
+
 class FullyConnectedOp : public OpDef {
  public:
   std::string_view name() const override { return "FULLY_CONNECTED"; }
@@ -263,12 +295,15 @@ class FullyConnectedOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
-    ctx.SetOutput(0, DType::kFloat32, p.out_shape);
+    ctx.SetOutput(0, ctx.input(0).dtype, p.out_shape);
     return Status::Ok();
   }
 
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
+    if (qconv::IsQuantized(ctx)) {
+      return qconv::Pack(ctx, qconv::Form::kFullyConnected, p.units, out);
+    }
     if (!ctx.input(1).is_constant() || p.batch == 0) return Status::Ok();
     out.emplace_back(jit::PackedGemmBytes(p.units, p.input_size));
     jit::PackGemmWeightsTransposed(ctx.input(1).const_as<float>(), p.units, p.input_size,
@@ -278,6 +313,10 @@ class FullyConnectedOp : public OpDef {
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
+    if (qconv::IsQuantized(ctx)) {
+      if (p.batch > 0) EmitQuantizedFc(e, ctx, p);
+      return Status::Ok();
+    }
     if (ctx.input(1).is_constant() && p.batch > 0) {
       EmitFcGemm(e, ctx, p);
     } else {

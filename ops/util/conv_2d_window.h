@@ -157,10 +157,13 @@ inline Status CheckFloatTypes(const NodeContext& ctx, const char* op) {
   return Status::Ok();
 }
 
-// Common input checks of the convolutions: CheckFloatTypes, rank-4 input and
-// filter with non-empty dimensions (CheckBias checks the bias size).
-inline Status CheckFloatOperands(const NodeContext& ctx, const char* op) {
-  JITLITE_RETURN_IF_ERROR(CheckFloatTypes(ctx, op));
+// The rank-4 input and filter checks of the convolutions: non-empty filter
+// dimensions, at least one input channel (CheckBias checks the bias size).
+inline Status CheckWindowShapes(const NodeContext& ctx) {
+  JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
+  if (ctx.num_outputs() != 1) {
+    return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  }
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 4, 4));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(1, 4, 4));
   for (int d = 0; d < 4; ++d) {
@@ -174,6 +177,13 @@ inline Status CheckFloatOperands(const NodeContext& ctx, const char* op) {
                            "; it needs at least one channel");
   }
   return Status::Ok();
+}
+
+// Common input checks of the float convolutions: CheckFloatTypes and
+// CheckWindowShapes.
+inline Status CheckFloatOperands(const NodeContext& ctx, const char* op) {
+  JITLITE_RETURN_IF_ERROR(CheckFloatTypes(ctx, op));
+  return CheckWindowShapes(ctx);
 }
 
 inline Status CheckBias(const NodeContext& ctx, int64_t cout) {

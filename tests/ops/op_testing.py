@@ -64,7 +64,10 @@ def check_quantized(op, inputs, constants=(), options=None, **kwargs):
     quantized steps it differs by (DEFAULT_RESOLVER_STEPS, reported, not asserted).
     """
     result = check_op(op, inputs, constants, options, reference=REFERENCE_KERNELS, **kwargs)
-    default = run_model(litert_interpreter(), result.model, result.inputs)
+    try:
+        default = run_model(litert_interpreter(), result.model, result.inputs)
+    except RuntimeError:  # XNNPACK refuses some valid models (e.g. odd bias scales)
+        return result
     steps = 0
     for got, ref in zip(default, result.expected):
         if got.size and np.issubdtype(got.dtype, np.integer):

@@ -7,6 +7,7 @@ import pytest
 
 from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_against_variant, check_op,
                         rand)
+from quantized_conv_cases import check_quantized_conv
 
 INPUT = ((1, 9, 9, 3), F32)
 
@@ -140,11 +141,38 @@ def test_rejects_int32_input():
                     litert_rejects=True)
 
 
-def test_int8_is_not_supported_yet():
+@pytest.mark.parametrize("scheme", ["int8", "uint8", "int16"])
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+@pytest.mark.parametrize("input_shape, filter_shape, options", [
+    ((1, 9, 9, 3), (8, 3, 3, 3), dict(padding="SAME")),
+    ((2, 7, 6, 5), (4, 3, 2, 5), dict(padding="VALID", stride_h=2, stride_w=1)),
+    ((1, 8, 8, 16), (12, 1, 1, 16), dict(padding="SAME")),
+    ((1, 9, 10, 4), (6, 3, 3, 4), dict(padding="SAME", stride_h=2, stride_w=2,
+                                       fused_activation_function="RELU6")),
+    ((1, 11, 11, 3), (5, 3, 3, 3), dict(padding="SAME", dilation_h_factor=2,
+                                        dilation_w_factor=3, fused_activation_function="RELU")),
+    ((1, 6, 6, 8), (6, 3, 3, 4), dict(padding="SAME", fused_activation_function="RELU_N1_TO_1")),
+], ids=str)
+def test_quantized(scheme, per_channel, input_shape, filter_shape, options):
+    if scheme == "uint8" and per_channel:
+        pytest.skip("UINT8 filters are per-tensor only")
+    check_quantized_conv("CONV_2D", input_shape, filter_shape, 0, scheme, per_channel,
+                         options=options)
+
+
+def test_quantized_rejects_float_output():
     assert_rejected("CONV_2D", [((1, 5, 5, 3), np.int8, dict(scale=0.1))],
                     constants=[(np.ones((4, 3, 3, 3), np.int8), dict(scale=0.1)),
                                (np.zeros(4, I32), dict(scale=0.01))],
-                    match="INT8 \\(quantized\\) is not supported yet")
+                    output_dtypes=[F32], match="output has type FLOAT32; a INT8 CONV_2D")
+
+
+def test_quantized_rejects_wrong_channel_count():
+    assert_rejected("CONV_2D", [((1, 5, 5, 3), np.int8, dict(scale=0.1))],
+                    constants=[(np.ones((4, 3, 3, 3), np.int8),
+                                dict(scale=[0.1] * 3, zero_point=[0] * 3, quantized_dimension=3)),
+                               (np.zeros(4, I32), dict(scale=0.01))],
+                    match="per-channel scales along dimension 3")
 
 
 def test_hybrid_filter_is_not_supported_yet():

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from jitlite.testing import ModelBuilder, assert_outputs_match, jitlite_interpreter, run_model
+from quantized_conv_cases import check_quantized_conv
 from op_testing import (ACTIVATIONS, F32, I32, TFLITE_KERNELS, assert_rejected,
                         check_against_variant, check_op, rand)
 
@@ -182,8 +183,28 @@ def test_rejects_int32_input():
                     litert_rejects=True)
 
 
-def test_int8_is_not_supported_yet():
-    assert_rejected("DEPTHWISE_CONV_2D", [((1, 5, 5, 4), np.int8, dict(scale=0.1))],
-                    constants=[(np.ones((1, 3, 3, 4), np.int8), dict(scale=0.1)),
-                               (np.zeros(4, I32), dict(scale=0.01))],
-                    match="INT8 \\(quantized\\) is not supported yet")
+@pytest.mark.parametrize("scheme", ["int8", "uint8", "int16"])
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+@pytest.mark.parametrize("input_shape, filter_shape, options", [
+    ((1, 9, 9, 8), (1, 3, 3, 8), dict(padding="SAME")),
+    ((2, 7, 6, 3), (1, 3, 2, 6), dict(padding="VALID", stride_h=2, stride_w=1)),
+    ((1, 10, 9, 16), (1, 3, 3, 16), dict(padding="SAME", stride_h=2, stride_w=2,
+                                         fused_activation_function="RELU6")),
+    ((1, 11, 11, 5), (1, 3, 3, 5), dict(padding="SAME", dilation_h_factor=2,
+                                        dilation_w_factor=2, fused_activation_function="RELU")),
+    ((1, 6, 6, 2), (1, 5, 5, 8), dict(padding="SAME", fused_activation_function="RELU_N1_TO_1")),
+], ids=str)
+def test_quantized(scheme, per_channel, input_shape, filter_shape, options):
+    if scheme == "uint8" and per_channel:
+        pytest.skip("UINT8 filters are per-tensor only")
+    options = dict(options, depth_multiplier=filter_shape[3] // input_shape[3])
+    check_quantized_conv("DEPTHWISE_CONV_2D", input_shape, filter_shape, 3, scheme, per_channel,
+                         options=options)
+
+
+def test_quantized_rejects_uint8_per_channel():
+    assert_rejected("DEPTHWISE_CONV_2D", [((1, 5, 5, 2), np.uint8, dict(scale=0.1))],
+                    constants=[(np.ones((1, 3, 3, 2), np.uint8),
+                                dict(scale=[0.1, 0.2], zero_point=[0, 0], quantized_dimension=3)),
+                               (np.zeros(2, I32), dict(scale=0.01))],
+                    match="UINT8 tensors takes a per-tensor filter")

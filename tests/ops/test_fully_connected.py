@@ -6,6 +6,8 @@ import pytest
 from jitlite import Interpreter
 from jitlite.testing import ModelBuilder, assert_outputs_match, check_op, random_inputs, run_both
 from jitlite.testing.check_op import build_op_model
+from op_testing import check_quantized
+from quantized_conv_cases import check_quantized_conv
 
 F32 = np.float32
 ACTIVATIONS = ["NONE", "RELU", "RELU_N1_TO_1", "RELU6"]
@@ -139,11 +141,30 @@ def test_unsupported_activation(activation):
         allocate([((2, 4), F32)], [rand((3, 4))], dict(fused_activation_function=activation))
 
 
-def test_quantized_input_is_unimplemented():
-    q = dict(scale=0.1, zero_point=0)
-    weights = (np.ones((3, 4), np.int8), q)
-    with pytest.raises(RuntimeError, match="INT8 \\(quantized\\) is not supported yet"):
-        allocate([((2, 4), np.int8, q)], [weights, np.zeros(3, np.int32)])
+@pytest.mark.parametrize("scheme", ["int8", "uint8", "int16"])
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+@pytest.mark.parametrize("input_shape, units, options", [
+    ((1, 16), 8, {}),
+    ((3, 37), 5, dict(fused_activation_function="RELU")),
+    ((2, 3, 20), 7, dict(keep_num_dims=True, fused_activation_function="RELU6")),
+    ((4, 2, 6), 9, dict(fused_activation_function="RELU_N1_TO_1")),
+], ids=str)
+def test_quantized(scheme, per_channel, input_shape, units, options):
+    if scheme == "uint8" and per_channel:
+        pytest.skip("UINT8 filters are per-tensor only")
+    check_quantized_conv("FULLY_CONNECTED", input_shape, (units, input_shape[-1]), 0, scheme,
+                         per_channel, options=options)
+
+
+def test_quantized_int8_filter_zero_point_is_used_per_tensor():
+    q = dict(scale=0.05, zero_point=-4)
+    check_quantized("FULLY_CONNECTED", [((2, 10), np.int8, dict(scale=0.1, zero_point=3))],
+                    [(np.arange(-30, 30, dtype=np.int8).reshape(6, 10), q), None],
+                    output_quant=dict(scale=0.2, zero_point=-1))
+
+
+def test_quantized_without_bias():
+    check_quantized_conv("FULLY_CONNECTED", (3, 12), (4, 12), 0, "int16", bias=False)
 
 
 def test_hybrid_weights_are_unimplemented():

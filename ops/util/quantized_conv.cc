@@ -1,0 +1,304 @@
+#include "ops/util/quantized_conv.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "ops/util/quantization.h"
+
+namespace jitlite::ops::qconv {
+namespace {
+
+using conv_window::Add;
+using conv_window::Mul;
+using llvm::Value;
+
+// The filter's per-channel axis in TFLite: OHWI / [units, k] -> 0,
+// depthwise [1, H, W, cout] -> 3.
+int ChannelAxis(Form form) { return form == Form::kDepthwise ? 3 : 0; }
+
+bool Is16x8(const NodeContext& ctx) { return ctx.input(0).dtype == DType::kInt16; }
+
+// Whether the reference kernel subtracts the filter's zero point: the UINT8
+// kernels and per-tensor FULLY_CONNECTED do; the per-channel INT8/INT16
+// conv kernels assume symmetric filters and ignore it.
+bool UsesFilterZeroPoint(const NodeContext& ctx, Form form) {
+  if (ctx.input(0).dtype == DType::kUInt8) return true;
+  return form == Form::kFullyConnected && !IsPerChannel(ctx.input(1));
+}
+
+// LiteRT's reference 16x8 FULLY_CONNECTED rescales in double,
+// round(acc * in_scale * w_scale / out_scale), instead of the fixed-point
+// multiplier the other kernels use.
+bool RescalesInDouble(const NodeContext& ctx, Form form) {
+  return form == Form::kFullyConnected && Is16x8(ctx);
+}
+
+double EffectiveScale(const NodeContext& ctx, int64_t c) {
+  const TensorState& filter = ctx.input(1);
+  const float w_scale = filter.quant->scales[IsPerChannel(filter) ? c : 0];
+  // As TFLite: the float scales widened to double, then multiplied.
+  return static_cast<double>(Scale(ctx.input(0))) * static_cast<double>(w_scale) /
+         static_cast<double>(Scale(ctx.output(0)));
+}
+
+Status CheckFilter(const NodeContext& ctx, Form form, const char* op, int64_t cout) {
+  const TensorState& in = ctx.input(0);
+  const TensorState& filter = ctx.input(1);
+  const DType want = in.dtype == DType::kUInt8 ? DType::kUInt8 : DType::kInt8;
+  if (filter.dtype != want) {
+    return (filter.dtype == DType::kInt4 ? Unimplemented : InvalidArgument)(
+        std::string(op) + " with a " + DTypeName(in.dtype) + " input needs a " +
+        DTypeName(want) + " filter (input 1); got " + DTypeName(filter.dtype));
+  }
+  if (!HasQuantization(filter)) {
+    return InvalidArgument("filter (input 1) has type " + std::string(DTypeName(filter.dtype)) +
+                           " but no quantization parameters");
+  }
+  const size_t scales = filter.quant->scales.size();
+  if (scales == 1) return Status::Ok();
+  if (in.dtype == DType::kUInt8) {
+    return InvalidArgument(std::string(op) + " with UINT8 tensors takes a per-tensor filter; "
+                           "the filter has " + std::to_string(scales) + " scales");
+  }
+  if (filter.quant->quantized_dimension != ChannelAxis(form) ||
+      static_cast<int64_t>(scales) != cout) {
+    return InvalidArgument("filter (input 1) has " + std::to_string(scales) +
+                           " per-channel scales along dimension " +
+                           std::to_string(filter.quant->quantized_dimension) + "; " + op +
+                           " needs " + std::to_string(cout) + " along dimension " +
+                           std::to_string(ChannelAxis(form)));
+  }
+  return Status::Ok();
+}
+
+Status CheckBiasType(const NodeContext& ctx, const char* op) {
+  if (!ctx.has_input(2)) return Status::Ok();
+  DType bias = ctx.input(2).dtype;
+  bool ok = bias == DType::kInt32 || (Is16x8(ctx) && bias == DType::kInt64);
+  if (ok) return Status::Ok();
+  return InvalidArgument(std::string("bias (input 2) has type ") + DTypeName(bias) + "; a " +
+                         DTypeName(ctx.input(0).dtype) + " " + op + " needs an INT32" +
+                         (Is16x8(ctx) ? " or INT64" : "") + " bias");
+}
+
+// A per-channel value of a packed i32 buffer, or of the bias.
+Value* LoadAt(llvm::IRBuilder<>& b, llvm::Type* type, Value* base, Value* index) {
+  return b.CreateLoad(type, b.CreateInBoundsGEP(type, base, index));
+}
+
+class Emitter {
+ public:
+  Emitter(jit::KernelEmitter& e, const NodeContext& ctx, const Geometry& g, const StoreFn& store)
+      : e_(e), ctx_(ctx), g_(g), store_(store), b_(e.b()) {
+    wide_ = Is16x8(ctx);
+    acc_type_ = wide_ ? b_.getInt64Ty() : b_.getInt32Ty();
+    zp_in_ = ZeroPoint(ctx.input(0));
+    zp_w_ = UsesFilterZeroPoint(ctx, g.form) ? ZeroPoint(ctx.input(1)) : 0;
+    zp_out_ = ZeroPoint(ctx.output(0));
+    range_ = QuantizedActivationRange(g.activation, ctx.output(0));
+  }
+
+  void Emit() {
+    if (g_.form == Form::kDepthwise) {
+      EmitDepthwise();
+    } else {
+      EmitConv();
+    }
+  }
+
+ private:
+  // (x - zp_in) * (w - zp_w) as the accumulator type.
+  Value* Term(Value* x_offset, Value* w_offset) {
+    Value* x = EmitWidenQuantized(b_, e_.LoadInput(0, x_offset), ctx_.input(0).dtype);
+    Value* w = EmitWidenQuantized(b_, e_.LoadInput(1, w_offset), ctx_.input(1).dtype);
+    if (zp_in_ != 0) x = b_.CreateSub(x, e_.I32(zp_in_));
+    if (zp_w_ != 0) w = b_.CreateSub(w, e_.I32(zp_w_));
+    Value* product = b_.CreateMul(x, w);  // |product| < 2^23 for 16x8: no overflow
+    return wide_ ? b_.CreateSExt(product, acc_type_) : product;
+  }
+
+  void Accumulate(llvm::Value* slot, Value* term) {
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(acc_type_, slot), term), slot);
+  }
+
+  // Bias, requantization, output zero point, activation clamp, narrowing.
+  Value* Finish(Value* acc, Value* oc) {
+    if (ctx_.has_input(2)) {
+      const TensorState& bias = ctx_.input(2);
+      Value* v;
+      if (bias.is_constant()) {
+        v = LoadAt(b_, acc_type_, e_.PackedPtr(2), oc);
+      } else {
+        v = e_.LoadInput(2, oc);
+        if (v->getType() != acc_type_) v = b_.CreateSExt(v, acc_type_);
+      }
+      acc = b_.CreateAdd(acc, v);
+    }
+    Value* q;
+    if (RescalesInDouble(ctx_, g_.form)) {
+      Value* scale = LoadAt(b_, b_.getDoubleTy(), e_.PackedPtr(0), oc);
+      Value* scaled = b_.CreateUnaryIntrinsic(
+          llvm::Intrinsic::round, b_.CreateFMul(b_.CreateSIToFP(acc, b_.getDoubleTy()), scale));
+      // Bounded so the conversion is defined; the clamp below is tighter.
+      scaled = b_.CreateMinNum(b_.CreateMaxNum(scaled, llvm::ConstantFP::get(b_.getDoubleTy(), -2e9)),
+                               llvm::ConstantFP::get(b_.getDoubleTy(), 2e9));
+      q = b_.CreateFPToSI(scaled, b_.getInt32Ty());
+    } else {
+      Value* multiplier = LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(0), oc);
+      Value* shift = LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(1), oc);
+      q = wide_ ? EmitMultiplyByQuantizedMultiplier64(b_, acc, multiplier, shift)
+                : EmitMultiplyByQuantizedMultiplier(b_, acc, multiplier, shift);
+    }
+    q = EmitClampInt(b_, b_.CreateAdd(q, e_.I32(zp_out_)), range_);
+    return EmitNarrowQuantized(b_, q, ctx_.output(0).dtype);
+  }
+
+  // CONV_2D (grouped too) and FULLY_CONNECTED: per output element, one
+  // reduction over the valid taps; the innermost loop is contiguous in input
+  // and filter, so LLVM vectorizes it.
+  void EmitConv() {
+    const int64_t in_row = g_.w.in * g_.cin;
+    const int64_t f_row = g_.w.kernel * g_.filter_depth;
+    const int64_t f_oc = g_.h.kernel * f_row;
+    llvm::AllocaInst* acc = e_.Alloca(acc_type_, "acc");
+    conv_window::ForEachOutputPixel(e_, g_.batch, g_.h, g_.w, g_.cin,
+                                    [&](const conv_window::OutputPixel& px) {
+      e_.For(0, g_.groups, 1, [&](Value* group) {
+        Value* in_group = Add(e_, px.input_offset, Mul(e_, group, g_.filter_depth));
+        e_.For(0, g_.group_cout, 1, [&](Value* j) {
+          Value* oc = Add(e_, Mul(e_, group, g_.group_cout), j);
+          b_.CreateStore(llvm::ConstantInt::get(acc_type_, 0), acc);
+          e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
+            Value* in_tap = Add(e_, in_group, Mul(e_, kh, g_.h.dilation * in_row));
+            Value* f_tap = Add(e_, Mul(e_, oc, f_oc), Mul(e_, kh, f_row));
+            if (g_.w.dilation == 1 && g_.groups == 1) {
+              e_.For(Mul(e_, px.w.begin, g_.cin), Mul(e_, px.w.end, g_.cin), 1, [&](Value* t) {
+                Accumulate(acc, Term(Add(e_, in_tap, t), Add(e_, f_tap, t)));
+              }, "kwic");
+              return;
+            }
+            e_.For(px.w.begin, px.w.end, 1, [&](Value* kw) {
+              Value* in_kw = Add(e_, in_tap, Mul(e_, kw, g_.w.dilation * g_.cin));
+              Value* f_kw = Add(e_, f_tap, Mul(e_, kw, g_.filter_depth));
+              e_.For(0, g_.filter_depth, 1, [&](Value* ic) {
+                Accumulate(acc, Term(Add(e_, in_kw, ic), Add(e_, f_kw, ic)));
+              }, "ic");
+            }, "kw");
+          }, "kh");
+          store_(px.n, px.oh, px.ow, oc, Finish(b_.CreateLoad(acc_type_, acc), oc));
+        }, "oc");
+      }, "g");
+    });
+  }
+
+  // DEPTHWISE_CONV_2D: per output pixel, an accumulator per output channel
+  // (blocks of at most kMaxAccumulators); the tap loops run outside the
+  // channel loop, which is contiguous in input, filter and accumulators.
+  void EmitDepthwise() {
+    const int64_t in_row = g_.w.in * g_.cin;
+    const int64_t block = conv_window::LargestDivisorAtMost(g_.cout, conv_window::kMaxAccumulators);
+    llvm::AllocaInst* acc = e_.Alloca(llvm::ArrayType::get(acc_type_, block), "acc");
+    auto slot = [&](Value* c) { return b_.CreateInBoundsGEP(acc_type_, acc, c); };
+    conv_window::ForEachOutputPixel(e_, g_.batch, g_.h, g_.w, g_.cin,
+                                    [&](const conv_window::OutputPixel& px) {
+      e_.For(0, g_.cout, block, [&](Value* c0) {
+        e_.For(0, block, 1, [&](Value* c) {
+          b_.CreateStore(llvm::ConstantInt::get(acc_type_, 0), slot(c));
+        }, "c");
+        e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
+          e_.For(px.w.begin, px.w.end, 1, [&](Value* kw) {
+            Value* x_base = Add(e_, Add(e_, px.input_offset, Mul(e_, kh, g_.h.dilation * in_row)),
+                                Mul(e_, kw, g_.w.dilation * g_.cin));
+            Value* f_base = Add(e_, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cout), c0);
+            e_.For(0, block, 1, [&](Value* c) {
+              Value* oc = Add(e_, c0, c);
+              Value* ic = g_.multiplier == 1 ? oc : b_.CreateUDiv(oc, e_.I64(g_.multiplier));
+              Accumulate(slot(c), Term(Add(e_, x_base, ic), Add(e_, f_base, c)));
+            }, "c");
+          }, "kw");
+        }, "kh");
+        e_.For(0, block, 1, [&](Value* c) {
+          Value* oc = Add(e_, c0, c);
+          store_(px.n, px.oh, px.ow, oc, Finish(b_.CreateLoad(acc_type_, slot(c)), oc));
+        }, "c");
+      }, "cb");
+    });
+  }
+
+  jit::KernelEmitter& e_;
+  const NodeContext& ctx_;
+  const Geometry& g_;
+  const StoreFn& store_;
+  llvm::IRBuilder<>& b_;
+  bool wide_ = false;
+  llvm::Type* acc_type_ = nullptr;
+  int32_t zp_in_ = 0, zp_w_ = 0, zp_out_ = 0;
+  IntRange range_;
+};
+
+}  // namespace
+
+bool IsQuantized(const NodeContext& ctx) {
+  return ctx.num_inputs() > 0 && ctx.has_input(0) && IsQuantizedDType(ctx.input(0).dtype);
+}
+
+Status CheckTypes(const NodeContext& ctx, Form form, const char* op, int64_t cout) {
+  const TensorState& in = ctx.input(0);
+  const TensorState& out = ctx.output(0);
+  if (out.dtype != in.dtype) {
+    return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) + "; a " +
+                           DTypeName(in.dtype) + " " + op + " outputs " + DTypeName(in.dtype));
+  }
+  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
+  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(out, "output"));
+  if (in.dtype == DType::kInt16 && (ZeroPoint(in) != 0 || ZeroPoint(out) != 0)) {
+    return InvalidArgument(std::string("INT16 ") + op + " needs zero points 0; input 0 has " +
+                           std::to_string(ZeroPoint(in)) + ", the output " +
+                           std::to_string(ZeroPoint(out)));
+  }
+  JITLITE_RETURN_IF_ERROR(CheckFilter(ctx, form, op, cout));
+  return CheckBiasType(ctx, op);
+}
+
+Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<AlignedBuffer>& out) {
+  // Buffer 0 holds the double scales instead where the kernel rescales in
+  // double.
+  const bool in_double = RescalesInDouble(ctx, form);
+  AlignedBuffer multipliers(cout * (in_double ? sizeof(double) : sizeof(int32_t)));
+  AlignedBuffer shifts(cout * sizeof(int32_t));
+  for (int64_t c = 0; c < cout; ++c) {
+    if (in_double) {
+      multipliers.as<double>()[c] = EffectiveScale(ctx, c);
+      shifts.as<int32_t>()[c] = 0;
+      continue;
+    }
+    QuantizedMultiplier m = QuantizeMultiplier(EffectiveScale(ctx, c));
+    multipliers.as<int32_t>()[c] = m.multiplier;
+    shifts.as<int32_t>()[c] = m.shift;
+  }
+  const bool wide = Is16x8(ctx);
+  AlignedBuffer bias(cout * (wide ? sizeof(int64_t) : sizeof(int32_t)));
+  std::memset(bias.data(), 0, bias.size());
+  if (ctx.has_input(2) && ctx.input(2).is_constant()) {
+    const TensorState& b = ctx.input(2);
+    for (int64_t c = 0; c < cout; ++c) {
+      int64_t v = b.dtype == DType::kInt64 ? b.const_as<int64_t>()[c] : b.const_as<int32_t>()[c];
+      if (wide) {
+        bias.as<int64_t>()[c] = v;
+      } else {
+        bias.as<int32_t>()[c] = static_cast<int32_t>(v);
+      }
+    }
+  }
+  out.push_back(std::move(multipliers));
+  out.push_back(std::move(shifts));
+  out.push_back(std::move(bias));
+  return Status::Ok();
+}
+
+void Emit(jit::KernelEmitter& e, const NodeContext& ctx, const Geometry& g, const StoreFn& store) {
+  Emitter(e, ctx, g, store).Emit();
+}
+
+}  // namespace jitlite::ops::qconv
