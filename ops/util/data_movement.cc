@@ -13,12 +13,12 @@ bool IsRawCopyType(DType t) {
   return t == DType::kInt8 || t == DType::kUInt8 || t == DType::kInt16;
 }
 
+}  // namespace
+
 bool SameQuantization(const QuantizationInfo* a, const QuantizationInfo* b) {
   if (a == nullptr || b == nullptr) return a == b;
   return a->scales == b->scales && a->zero_points == b->zero_points;
 }
-
-}  // namespace
 
 Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op) {
   JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(

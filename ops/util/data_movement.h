@@ -21,6 +21,10 @@
 
 namespace jitlite::ops {
 
+// True when both tensors carry the same scales and zero points (or neither
+// is quantized).
+bool SameQuantization(const QuantizationInfo* a, const QuantizationInfo* b);
+
 // Checks that input `data` has a type the copy ops move and that every
 // output has the same type (and, for 8/16-bit integers, the same
 // quantization). `op` names the op in messages.

@@ -116,6 +116,8 @@ def case(inputs, expected_shape, reference, constants=(), options=None, input_ra
 
 
 X4 = ((1, 7, 7, 3), F32)
+# Bilinear weights of 2 -> 3 samples with align_corners (outputs at 0, 0.5, 1).
+_ALIGNED_2_TO_3 = np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]], F32)
 OP_CASES = {
     "ADD": case([((2, 3), F32), ((3,), F32)], (2, 3), lambda a, b: np.maximum(a + b, 0),
                 options=dict(fused_activation_function="RELU")),
@@ -289,6 +291,25 @@ OP_CASES = {
     "DEPTH_TO_SPACE": case([((1, 2, 2, 8), F32)], (1, 4, 4, 2),
                            lambda x: x.reshape(1, 2, 2, 2, 2, 2).transpose(0, 1, 3, 2, 4, 5)
                            .reshape(1, 4, 4, 2), options=dict(block_size=2)),
+    "SPACE_TO_BATCH_ND": case([((1, 2, 4, 1), F32)], (4, 2, 2, 1),
+                              lambda x: np.pad(x, [(0, 0), (1, 1), (0, 0), (0, 0)])
+                              .reshape(1, 2, 2, 2, 2, 1).transpose(2, 4, 0, 1, 3, 5)
+                              .reshape(4, 2, 2, 1),
+                              constants=[np.array([2, 2], np.int32),
+                                         np.array([[1, 1], [0, 0]], np.int32)]),
+    "BATCH_TO_SPACE_ND": case([((4, 2, 2, 1), F32)], (1, 3, 3, 1),
+                              lambda x: x.reshape(2, 2, 1, 2, 2, 1).transpose(2, 3, 0, 4, 1, 5)
+                              .reshape(1, 4, 4, 1)[:, 0:3, 1:4],
+                              constants=[np.array([2, 2], np.int32),
+                                         np.array([[0, 1], [1, 0]], np.int32)]),
+    "RESIZE_NEAREST_NEIGHBOR": case([((1, 2, 3, 1), F32)], (1, 4, 6, 1),
+                                    lambda x: x.repeat(2, axis=1).repeat(2, axis=2),
+                                    constants=[np.array([4, 6], np.int32)]),
+    "RESIZE_BILINEAR": case([((1, 2, 2, 1), F32)], (1, 3, 3, 1),
+                            lambda x: (_ALIGNED_2_TO_3 @ x[0, :, :, 0] @ _ALIGNED_2_TO_3.T)
+                            [None, :, :, None],
+                            constants=[np.array([3, 3], np.int32)],
+                            options=dict(align_corners=True)),
 }
 
 

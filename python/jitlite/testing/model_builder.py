@@ -156,6 +156,14 @@ OPS = {
     "FILL": (94, 68, []),
     "SPACE_TO_DEPTH": (26, 19, [("block_size", I32, 0)]),
     "DEPTH_TO_SPACE": (5, 94, [("block_size", I32, 0)]),
+    "SPACE_TO_BATCH_ND": (38, 25, []),
+    "BATCH_TO_SPACE_ND": (37, 24, []),
+    # Resizing; ResizeBilinearOptions' first two fields are retired placeholders.
+    "RESIZE_BILINEAR": (23, 15, [("new_height", I32, 0), ("new_width", I32, 0),
+                                 ("align_corners", BOOL, False),
+                                 ("half_pixel_centers", BOOL, False)]),
+    "RESIZE_NEAREST_NEIGHBOR": (97, 74, [("align_corners", BOOL, False),
+                                         ("half_pixel_centers", BOOL, False)]),
 }
 
 # Operator versions other than 1: LiteRT registers some ops from a later version only.
