@@ -42,9 +42,7 @@ struct Conv3DParams {
 
 Status CheckTypes(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
-  if (ctx.num_outputs() != 1) {
-    return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
-  }
+  JITLITE_RETURN_IF_ERROR(conv_window::ExpectOneOutput(ctx));
   const char* names[3] = {"input 0", "filter (input 1)", "bias (input 2)"};
   for (int i = 0; i < 3; ++i) {
     if (!ctx.has_input(i) || ctx.input(i).dtype == DType::kFloat32) continue;
@@ -58,14 +56,9 @@ StatusOr<Conv3DParams> ResolveParams(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(CheckTypes(ctx));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 5, 5));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(1, 5, 5));
+  JITLITE_RETURN_IF_ERROR(conv_window::CheckFilterDims(ctx, 1, "filter (input 1)"));
   const TensorState& in = ctx.input(0);
   const TensorState& filter = ctx.input(1);
-  for (int i = 0; i < 5; ++i) {
-    if (filter.dim(i) < 1) {
-      return InvalidArgument("filter (input 1) has shape " + ShapeToString(filter.shape) +
-                             "; every filter dimension must be >= 1");
-    }
-  }
   Conv3DParams p;
   p.batch = in.dim(0);
   p.cin = in.dim(4);

@@ -6,9 +6,8 @@
 // as in TFLite). NHWC input; SAME/VALID padding; fused NONE/RELU/RELU_N1_TO_1/
 // RELU6 clamps. FLOAT32 only: TFLite has no quantized L2 pool. The window
 // logic and loop nest are shared with the other pools (ops/util/pool_2d).
-#include <string>
-
 #include "ops/op.h"
+#include "ops/util/elementwise_helpers.h"
 #include "ops/util/pool_2d.h"
 
 namespace jitlite::ops {
@@ -24,12 +23,8 @@ class L2Pool2DOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
-    DType t = ctx.input(0).dtype;
-    if (t != DType::kFloat32) {
-      return InvalidArgument(std::string("input 0 has type ") + DTypeName(t) +
-                             "; " + kName +
-                             " supports FLOAT32 only (TFLite has no quantized L2 pool)");
-    }
+    // TFLite has no quantized L2 pool: every other type is its rejection too.
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, kName, {DType::kFloat32}, {}));
     return PreparePool2D(ctx, kName);
   }
 

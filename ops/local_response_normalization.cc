@@ -13,6 +13,7 @@
 
 #include "jit/emitters.h"
 #include "ops/op.h"
+#include "ops/util/elementwise_helpers.h"
 #include "ops/util/last_axis_rows.h"
 #include "schema/tflite_generated.h"
 
@@ -56,17 +57,14 @@ class LocalResponseNormalizationOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
-    DType t = ctx.input(0).dtype;
-    if (t != DType::kFloat32) {
-      return InvalidArgument(std::string("input 0 has type ") + DTypeName(t) +
-                             "; TFLite's LOCAL_RESPONSE_NORMALIZATION supports FLOAT32 only");
-    }
+    // TFLite has no quantized variant: every other type is its rejection too.
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, name(), {DType::kFloat32}, {}));
     JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 4, 4));
     LrnParams p = ReadParams(ctx);
     if (p.radius < 0) {
       return InvalidArgument("radius is " + std::to_string(p.radius) + "; it must be >= 0");
     }
-    ctx.SetOutput(0, t, ctx.input(0).shape);
+    ctx.SetOutput(0, DType::kFloat32, ctx.input(0).shape);
     return Status::Ok();
   }
 

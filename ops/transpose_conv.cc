@@ -45,9 +45,7 @@ struct TransposeConvParams {
 
 Status CheckTypes(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(3, 4));
-  if (ctx.num_outputs() != 1) {
-    return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
-  }
+  JITLITE_RETURN_IF_ERROR(conv_window::ExpectOneOutput(ctx));
   DType in = ctx.input(kInput).dtype;
   if (in != DType::kFloat32) {
     if (in == DType::kInt8 || in == DType::kUInt8 || in == DType::kInt16) {
@@ -124,14 +122,9 @@ StatusOr<TransposeConvParams> ResolveParams(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(CheckTypes(ctx));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(kWeights, 4, 4));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(kInput, 4, 4));
+  JITLITE_RETURN_IF_ERROR(conv_window::CheckFilterDims(ctx, kWeights, "weights (input 1)"));
   const TensorState& weights = ctx.input(kWeights);
   const TensorState& in = ctx.input(kInput);
-  for (int d = 0; d < 4; ++d) {
-    if (weights.dim(d) < 1) {
-      return InvalidArgument("weights (input 1) have shape " + ShapeToString(weights.shape) +
-                             "; every dimension must be >= 1");
-    }
-  }
   if (!weights.is_constant()) {
     return Unimplemented(
         "TRANSPOSE_CONV with runtime weights (input 1) is not supported yet; they must be a "

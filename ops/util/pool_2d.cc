@@ -46,9 +46,7 @@ Status CheckFilterSize(int64_t size, const char* option) {
 
 StatusOr<PoolParams> ResolveParams(const NodeContext& ctx, const char* op) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
-  if (ctx.num_outputs() != 1) {
-    return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
-  }
+  JITLITE_RETURN_IF_ERROR(conv_window::ExpectOneOutput(ctx));
   const TensorState& in = ctx.input(0);
   JITLITE_RETURN_IF_ERROR(CheckInputType(in.dtype, op));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 4, 4));

@@ -50,10 +50,10 @@ def test_rejects_negative_radius():
 
 def test_rejects_int32():
     assert_rejected(OP, [((1, 2, 2, 3), I32)], options=lrn(),
-                    match=f"type INT32; TFLite's {OP} supports FLOAT32 only", litert_rejects=True)
+                    match=f"type INT32, which TFLite's {OP} does not accept", litert_rejects=True)
 
 
 def test_rejects_int8():
     # TFLite has no quantized LRN either.
     assert_rejected(OP, [((1, 2, 2, 3), np.int8, dict(scale=0.1))], options=lrn(),
-                    match=f"type INT8; TFLite's {OP} supports FLOAT32 only", litert_rejects=True)
+                    match=f"type INT8, which TFLite's {OP} does not accept", litert_rejects=True)
