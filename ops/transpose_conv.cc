@@ -14,8 +14,10 @@
 // the input rows iy whose tap ky is integral and inside the filter form one
 // contiguous range (likewise ix), computed at run time. The weights are
 // repacked once to [KH, KW, I, O] so the innermost loop runs over contiguous
-// output channels (ChannelAccumulators).
+// output channels (ChannelAccumulators). Large layers split the output rows
+// across threads.
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "jit/emitters.h"
@@ -33,6 +35,8 @@ using conv_window::Mul;
 using llvm::Value;
 
 constexpr int kOutputShape = 0, kWeights = 1, kInput = 2, kBias = 3;
+// Below this many multiply-adds one thread does it all.
+constexpr int64_t kMinParallelMacs = 1 << 21;
 
 struct TransposeConvParams {
   // The CONV_2D that this op inverts: `in` is our output size, `out` our
@@ -204,16 +208,23 @@ class TransposeConvEmitter {
         acc_(e, block_) {}
 
   void Emit() {
-    e_.For(0, p_.batch, 1, [&](Value* n) {
-      e_.For(0, p_.h.in, 1, [&](Value* oy) {
-        Sources sy = EmitSources(e_, p_.h, oy);
-        e_.For(0, p_.w.in, 1, [&](Value* ox) {
-          Sources sx = EmitSources(e_, p_.w, ox);
-          Value* index[4] = {n, oy, ox, nullptr};
-          e_.For(0, p_.cout, block_, [&](Value* c0) { EmitBlock(n, c0, sy, sx, index); }, "cb");
-        }, "ox");
-      }, "oy");
-    }, "n");
+    llvm::IRBuilder<>& b = e_.b();
+    // Output rows (n, oy) are independent: large layers split them across threads.
+    int64_t rows = p_.batch * p_.h.in;
+    int64_t macs = p_.batch * p_.h.out * p_.w.out * p_.cin * p_.h.kernel * p_.w.kernel * p_.cout;
+    Value* begin = e_.I64(0);
+    Value* end = e_.I64(rows);
+    if (rows >= 2 && macs >= kMinParallelMacs) std::tie(begin, end) = e_.ParallelRange(rows);
+    e_.For(begin, end, 1, [&](Value* row) {
+      Value* n = b.CreateUDiv(row, e_.I64(p_.h.in));
+      Value* oy = b.CreateURem(row, e_.I64(p_.h.in));
+      Sources sy = EmitSources(e_, p_.h, oy);
+      e_.For(0, p_.w.in, 1, [&](Value* ox) {
+        Sources sx = EmitSources(e_, p_.w, ox);
+        Value* index[4] = {n, oy, ox, nullptr};
+        e_.For(0, p_.cout, block_, [&](Value* c0) { EmitBlock(n, c0, sy, sx, index); }, "cb");
+      }, "ox");
+    }, "row");
   }
 
  private:

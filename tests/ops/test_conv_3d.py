@@ -6,8 +6,8 @@ Input NDHWC, filter [D, H, W, I, O]."""
 import numpy as np
 import pytest
 
-from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_model_file, check_op, rand,
-                        shape_id)
+from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_model_file, check_op,
+                        check_threads, rand, shape_id)
 
 
 def conv3d(filter_shape, bias=True, seed=1):
@@ -74,6 +74,13 @@ def test_runtime_filter_and_bias():
 def test_strided_dilated_relu6_batch():
     check_op("CONV_3D", [((2, 9, 8, 7, 5), F32)], constants=conv3d((2, 3, 2, 5, 6)),
              options=options("SAME", (2, 3, 1), (2, 1, 3), "RELU6"))
+
+
+@pytest.mark.parametrize("batch, depth", [(1, 5), (3, 1), (2, 7)])
+def test_threads(batch, depth):
+    # Large enough for the (n, od) slices to be split across threads, including uneven splits.
+    check_threads("CONV_3D", [((batch, depth, 20, 20, 8), F32)], conv3d((3, 3, 3, 8, 16)),
+                  options("SAME", act="RELU"))
 
 
 def test_huge_im2col_model():

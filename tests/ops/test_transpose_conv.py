@@ -6,7 +6,8 @@ absent, every fused activation, and the models jitlite must refuse. Inputs: outp
 import numpy as np
 import pytest
 
-from op_testing import ACTIVATIONS, F32, I32, assert_rejected, check_op, rand, shape_id
+from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_op, check_threads, rand,
+                        shape_id)
 
 
 def input_size(out, kernel, stride, padding):
@@ -76,6 +77,14 @@ def test_omitted_bias():
     # Bias given as an omitted optional input (-1).
     inputs = tconv_inputs((1, 6, 6, 2), (2, 3, 3, 2), stride=(2, 2), bias=False) + [None]
     check_op("TRANSPOSE_CONV", inputs, options=dict(stride_h=2, stride_w=2), output_dtype=F32)
+
+
+@pytest.mark.parametrize("out_shape", [(1, 33, 32, 32), (2, 25, 24, 32)], ids=shape_id)
+def test_threads(out_shape):
+    # Large enough for the output rows to be split across threads, including uneven splits.
+    inputs = tconv_inputs(out_shape, (32, 3, 3, 32), stride=(2, 2))
+    check_threads("TRANSPOSE_CONV", inputs, options=dict(stride_h=2, stride_w=2),
+                  output_dtypes=F32)
 
 
 def test_channels_beyond_one_accumulator_block():

@@ -171,7 +171,8 @@ OPS = {
 OP_VERSIONS = {"BROADCAST_TO": 2}
 
 # Values used when the caller omits a field whose schema default (0) makes the op degenerate:
-# stride 0 is invalid and softmax with beta 0 is a constant. Explicit values always win.
+# stride 0 is invalid (stride_d: CONV_3D) and softmax with beta 0 is a constant (the same name
+# in LOCAL_RESPONSE_NORMALIZATION gets 1 too). Explicit values always win.
 CONVENIENCE_DEFAULTS = {"stride_w": 1, "stride_h": 1, "stride_d": 1, "beta": 1.0}
 
 
