@@ -190,7 +190,8 @@ Sources EmitSources(jit::KernelEmitter& e, const Axis& a, Value* o) {
   llvm::IRBuilder<>& b = e.b();
   Sources s;
   s.first = Add(e, o, e.I64(a.pad_before));
-  // k < kernel  <=>  i > (first - kernel) / stride  <=>  i >= floor((first - kernel + stride) / stride).
+  // k < kernel  <=>  i > (first - kernel) / stride
+  //             <=>  i >= floor((first - kernel + stride) / stride).
   Value* low = e.Max(b.CreateSub(s.first, e.I64(a.kernel - a.stride)), e.I64(0));
   s.begin = b.CreateUDiv(low, e.I64(a.stride));
   // k >= 0  <=>  i <= first / stride.
@@ -239,7 +240,8 @@ class TransposeConvEmitter {
         Value* kx = b.CreateSub(sx.first, Mul(e_, ix, p_.w.stride));
         Value* in_pixel = Mul(e_, Add(e_, in_row, ix), p_.cin);
         // Packed weights [KH, KW, I, O]: the taps of (ky, kx) start here.
-        Value* w_tap = Add(e_, Mul(e_, Add(e_, Mul(e_, ky, p_.w.kernel), kx), p_.cin * p_.cout), c0);
+        Value* tap = Add(e_, Mul(e_, ky, p_.w.kernel), kx);
+        Value* w_tap = Add(e_, Mul(e_, tap, p_.cin * p_.cout), c0);
         e_.For(0, p_.cin, 1, [&](Value* ic) {
           Value* x = e_.LoadInput(kInput, Add(e_, in_pixel, ic));
           acc_.MultiplyAdd(x, e_.PackedPtr(0), Add(e_, w_tap, Mul(e_, ic, p_.cout)));

@@ -29,7 +29,8 @@ void ChannelAccumulators::MultiplyAdd(Value* x, Value* weights, Value* offset) {
     llvm::FastMathFlags fmf;
     fmf.setAllowContract();
     b.setFastMathFlags(fmf);
-    Value* w = b.CreateLoad(f32, b.CreateInBoundsGEP(f32, weights, conv_window::Add(e_, offset, c)));
+    Value* w_ptr = b.CreateInBoundsGEP(f32, weights, conv_window::Add(e_, offset, c));
+    Value* w = b.CreateLoad(f32, w_ptr);
     Value* slot = Slot(c);
     b.CreateStore(b.CreateFAdd(b.CreateLoad(f32, slot), b.CreateFMul(x, w)), slot);
   }, "oc");
