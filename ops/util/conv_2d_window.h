@@ -125,14 +125,29 @@ inline StatusOr<bool> IsSamePadding(int padding) {
                          " is not a valid Padding (0 SAME, 1 VALID)");
 }
 
+// The window ops have exactly one output.
+inline Status ExpectOneOutput(const NodeContext& ctx) {
+  if (ctx.num_outputs() == 1) return Status::Ok();
+  return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
+}
+
+// Every dimension of a filter (input i, named `what` in messages) is >= 1.
+inline Status CheckFilterDims(const NodeContext& ctx, int i, const std::string& what) {
+  for (int32_t d : ctx.input(i).shape) {
+    if (d < 1) {
+      return InvalidArgument(what + " has shape " + ShapeToString(ctx.input(i).shape) +
+                             "; every filter dimension must be >= 1");
+    }
+  }
+  return Status::Ok();
+}
+
 // Operand checks shared with FULLY_CONNECTED: input, filter, optional bias
 // and one output, all float32 (quantized and hybrid variants are named in
 // Unimplemented errors).
 inline Status CheckFloatTypes(const NodeContext& ctx, const char* op) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
-  if (ctx.num_outputs() != 1) {
-    return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
-  }
+  JITLITE_RETURN_IF_ERROR(ExpectOneOutput(ctx));
   DType in = ctx.input(0).dtype;
   DType filter = ctx.input(1).dtype;
   if (in != DType::kFloat32) {
@@ -166,12 +181,7 @@ inline Status CheckWindowShapes(const NodeContext& ctx) {
   }
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 4, 4));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(1, 4, 4));
-  for (int d = 0; d < 4; ++d) {
-    if (ctx.input(1).dim(d) < 1) {
-      return InvalidArgument("filter (input 1) has shape " + ShapeToString(ctx.input(1).shape) +
-                             "; every filter dimension must be >= 1");
-    }
-  }
+  JITLITE_RETURN_IF_ERROR(CheckFilterDims(ctx, 1, "filter (input 1)"));
   if (ctx.input(0).dim(3) < 1) {
     return InvalidArgument("input 0 has shape " + ShapeToString(ctx.input(0).shape) +
                            "; it needs at least one channel");

@@ -3,7 +3,7 @@
 // Loop nest: n, oh, ow, then the in-bounds taps (kh, kw) and innermost the
 // channels, which are contiguous in input and output: a stack array of
 // per-channel accumulators is updated by a vectorizable loop, then reduced
-// (average) and handed to StoreOutput channel by channel.
+// (average, L2) and handed to StoreOutput channel by channel.
 #include "ops/util/pool_2d.h"
 
 #include <limits>
@@ -46,9 +46,7 @@ Status CheckFilterSize(int64_t size, const char* option) {
 
 StatusOr<PoolParams> ResolveParams(const NodeContext& ctx, const char* op) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
-  if (ctx.num_outputs() != 1) {
-    return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
-  }
+  JITLITE_RETURN_IF_ERROR(conv_window::ExpectOneOutput(ctx));
   const TensorState& in = ctx.input(0);
   JITLITE_RETURN_IF_ERROR(CheckInputType(in.dtype, op));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 4, 4));
@@ -88,7 +86,7 @@ class PoolEmitter {
     conv_window::ForEachOutputPixel(e_, p_.batch, p_.h, p_.w, p_.channels,
                                     [&](const conv_window::OutputPixel& px) {
       Value* index[4] = {px.n, px.oh, px.ow, nullptr};
-      Value* count = kind_ == PoolKind::kAverage ? TapCount(px.h, px.w) : nullptr;
+      Value* count = kind_ != PoolKind::kMax ? TapCount(px.h, px.w) : nullptr;
       if (p_.block == p_.channels) {
         EmitBlock(e_.I64(0), px, count, index);
       } else {
@@ -102,8 +100,8 @@ class PoolEmitter {
  private:
   Value* AccPtr(Value* c) { return e_.b().CreateInBoundsGEP(e_.b().getFloatTy(), acc_, c); }
 
-  // The number of in-bounds taps as a float: TFLite's average divides by it
-  // (padding does not count).
+  // The number of in-bounds taps as a float: TFLite's average and L2 pools
+  // divide by it (padding does not count).
   Value* TapCount(const conv_window::Taps& th, const conv_window::Taps& tw) {
     llvm::IRBuilder<>& b = e_.b();
     Value* rows = b.CreateSub(th.end, th.begin);
@@ -116,8 +114,7 @@ class PoolEmitter {
                  Value* (&index)[4]) {
     llvm::IRBuilder<>& b = e_.b();
     llvm::Type* f32 = b.getFloatTy();
-    Value* init = e_.F32(kind_ == PoolKind::kAverage ? 0.0f
-                                                     : std::numeric_limits<float>::lowest());
+    Value* init = e_.F32(kind_ == PoolKind::kMax ? std::numeric_limits<float>::lowest() : 0.0f);
     e_.For(0, p_.block, 1, [&](Value* c) { b.CreateStore(init, AccPtr(c)); }, "init");
     e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
       Value* in_kh = Add(e_, Add(e_, px.input_offset, c0), Mul(e_, kh, in_row_));
@@ -131,19 +128,23 @@ class PoolEmitter {
     e_.For(0, p_.block, 1, [&](Value* c) {
       Value* v = b.CreateLoad(f32, AccPtr(c));
       if (count != nullptr) v = b.CreateFDiv(v, count);
+      if (kind_ == PoolKind::kL2) v = e_.Sqrt(v);
       index[3] = Add(e_, c0, c);
       e_.StoreOutput(conv_window::ApplyActivation(e_, v, p_.activation), index);
     }, "store");
   }
 
-  // acc += x (average) or acc = max(acc, x) as std::max(acc, x) does: a NaN
-  // tap leaves the running max unchanged.
+  // acc += x (average), acc += x*x (L2) or acc = max(acc, x) as
+  // std::max(acc, x) does: a NaN tap leaves the running max unchanged.
   void Accumulate(Value* ptr, Value* x) {
     llvm::IRBuilder<>& b = e_.b();
     Value* acc = b.CreateLoad(b.getFloatTy(), ptr);
-    Value* next = kind_ == PoolKind::kAverage
-                      ? b.CreateFAdd(acc, x)
-                      : b.CreateSelect(b.CreateFCmpOLT(acc, x), x, acc);
+    Value* next = nullptr;
+    switch (kind_) {
+      case PoolKind::kAverage: next = b.CreateFAdd(acc, x); break;
+      case PoolKind::kL2: next = b.CreateFAdd(acc, b.CreateFMul(x, x)); break;
+      case PoolKind::kMax: next = b.CreateSelect(b.CreateFCmpOLT(acc, x), x, acc); break;
+    }
     b.CreateStore(next, ptr);
   }
 

@@ -1,8 +1,9 @@
-// Shared by AVERAGE_POOL_2D and MAX_POOL_2D (ops/average_pool_2d.cc,
-// ops/max_pool_2d.cc): the Pool2DOptions checks, the output shape, and the
-// loop nest. Both ops reduce a filter_height x filter_width window of an NHWC
-// input per channel; they differ only in the reduction (sum then divide by
-// the number of in-bounds taps, or max). The window geometry is the
+// Shared by AVERAGE_POOL_2D, MAX_POOL_2D and L2_POOL_2D (ops/average_pool_2d.cc,
+// ops/max_pool_2d.cc, ops/l2_pool_2d.cc): the Pool2DOptions checks, the output
+// shape, and the loop nest. The ops reduce a filter_height x filter_width
+// window of an NHWC input per channel; they differ only in the reduction (sum
+// then divide by the number of in-bounds taps; max; sum of squares, divided
+// by that count, then the square root). The window geometry is the
 // convolution one (ops/util/conv_2d_window.h) with dilation 1, so padding is
 // never read: only in-bounds taps take part. Float32 only for now.
 #pragma once
@@ -12,7 +13,7 @@
 
 namespace jitlite::ops {
 
-enum class PoolKind { kAverage, kMax };
+enum class PoolKind { kAverage, kMax, kL2 };
 
 // Prepare: one rank-4 FLOAT32 input (INT8/UINT8/INT16 are Unimplemented),
 // valid strides, filter sizes, padding and activation; sets output 0 to

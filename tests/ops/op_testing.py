@@ -189,3 +189,23 @@ def check_model_file(relative_path, *, reference=None, seed=0, input_range=None,
     actual = run_model(jitlite_interpreter(), model, values)
     assert_outputs_match(actual, expected, rtol_of_range, context=relative_path)
 __all__.append("check_model_file")
+
+
+def check_threads(op, inputs, constants=(), options=None, *, threads=(2, 3), seed=0, **build):
+    """Runs a one-op model in jitlite with 1 and with `threads` threads: outputs must be equal bit
+    for bit (each element is computed by one thread, in the same order) and match LiteRT."""
+    import functools
+    reference = litert_interpreter()
+    model = build_op_model(op, inputs, constants, options, **build)
+    values = random_inputs(model, seed)
+    expected = run_model(reference, model, values)
+    model = build_op_model(op, inputs, constants, options,
+                           output_shapes=[list(e.shape) for e in expected], **build)
+    interpreter = jitlite_interpreter()
+    single = run_model(functools.partial(interpreter, num_threads=1), model, values)
+    assert_outputs_match(single, expected, context=f"{op} options={options or {}}")
+    for n in threads:
+        multi = run_model(functools.partial(interpreter, num_threads=n), model, values)
+        for a, b in zip(multi, single):
+            np.testing.assert_array_equal(a, b, err_msg=f"{op} with {n} threads")
+__all__.append("check_threads")

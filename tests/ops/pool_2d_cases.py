@@ -1,4 +1,5 @@
-"""The test cases AVERAGE_POOL_2D and MAX_POOL_2D share (same options, same window rules).
+"""The test cases AVERAGE_POOL_2D, MAX_POOL_2D and L2_POOL_2D share (same options, same window
+rules).
 
 Each op's test file subclasses Pool2DCases as Test<Op> and sets OP; pytest collects the
 subclass only (the base name does not start with "Test"). Values are compared with LiteRT, by

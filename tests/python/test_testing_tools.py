@@ -91,6 +91,47 @@ def pool_ref(x, k, stride, padding, kind):
     return total / count
 
 
+def l2_pool_ref(x, k, stride, padding):
+    args = (*k, *stride, 1, 1, padding)
+    squares = sum(p * p for _, _, p in _windows(x, *args))
+    count = sum(p for _, _, p in _windows(np.ones_like(x), *args))
+    return np.sqrt(squares / count)
+
+
+def transpose_conv_ref(x, w, b, out_hw, stride, pad):
+    """Scatter form: input pixel (iy, ix) adds x * w[:, ky, kx, :] at (iy*s - pad + ky, ...)."""
+    n, h, wd, _ = x.shape
+    cout, kh, kw, _ = w.shape
+    out = np.zeros((n, out_hw[0] + kh + stride[0] * h, out_hw[1] + kw + stride[1] * wd, cout))
+    for iy in range(h):
+        for ix in range(wd):
+            for ky in range(kh):
+                for kx in range(kw):
+                    out[:, iy * stride[0] + ky, ix * stride[1] + kx, :] += \
+                        x[:, iy, ix, :].astype(np.float64) @ w[:, ky, kx, :].T
+    return out[:, pad[0]:pad[0] + out_hw[0], pad[1]:pad[1] + out_hw[1], :] + b
+
+
+def conv3d_valid_ref(x, w):
+    """VALID, stride 1: filter [D, H, W, I, O]."""
+    kd, kh, kw = w.shape[:3]
+    od, oh, ow = (x.shape[1] - kd + 1, x.shape[2] - kh + 1, x.shape[3] - kw + 1)
+    out = 0.0
+    for a in range(kd):
+        for c in range(kh):
+            for d in range(kw):
+                patch = x[:, a:a + od, c:c + oh, d:d + ow, :].astype(np.float64)
+                out = out + np.einsum("ndhwi,io->ndhwo", patch, w[a, c, d])
+    return out
+
+
+def lrn_ref(x, radius, bias, alpha, beta):
+    squares = np.pad(x.astype(np.float64) ** 2, [(0, 0)] * 3 + [(radius, radius)])
+    depth = x.shape[-1]
+    window = sum(squares[..., i:i + depth] for i in range(2 * radius + 1))
+    return x * (bias + alpha * window) ** -beta
+
+
 def softmax_ref(x, beta=1.0):
     e = np.exp(beta * (x - x.max(axis=-1, keepdims=True)))
     return e / e.sum(axis=-1, keepdims=True)
@@ -105,6 +146,8 @@ def sigmoid(x):
 W_CONV = rand((4, 3, 3, 3), seed=2)
 W_DW = rand((1, 3, 3, 6), seed=3)
 W_FC = rand((4, 5), seed=4)
+W_TC = rand((2, 3, 3, 3), seed=7)
+W_3D = rand((2, 2, 1, 3, 2), seed=8)
 B4, B6 = rand((4,), seed=5), rand((6,), seed=6)
 PADDINGS = np.array([[0, 0], [1, 2], [2, 1], [0, 0]], np.int32)
 
@@ -130,6 +173,7 @@ OP_CASES = {
     "MAXIMUM": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.maximum),
     "MINIMUM": case([((2, 3), F32), ((3,), F32)], (2, 3), np.minimum),
     "RELU": case([((2, 3), F32)], (2, 3), lambda x: np.maximum(x, 0)),
+    "PRELU": case([((2, 3), F32), ((3,), F32)], (2, 3), lambda x, a: np.where(x >= 0, x, a * x)),
     "RELU6": case([((2, 3), F32)], (2, 3), lambda x: np.clip(x, 0, 6), input_range=(-3, 9)),
     "RELU_N1_TO_1": case([((2, 3), F32)], (2, 3), lambda x: np.clip(x, -1, 1)),
     "LEAKY_RELU": case([((2, 3), F32)], (2, 3), lambda x: np.where(x > 0, x, 0.3 * x),
@@ -179,6 +223,21 @@ OP_CASES = {
         [X4], (1, 3, 3, 3), lambda x: np.clip(pool_ref(x, (3, 2), (2, 2), "VALID", "max"), 0, 6),
         options=dict(padding="VALID", stride_w=2, stride_h=2, filter_width=2, filter_height=3,
                      fused_activation_function="RELU6")),
+    "L2_POOL_2D": case(
+        [X4], (1, 4, 3, 3), lambda x: np.minimum(l2_pool_ref(x, (2, 3), (2, 3), "SAME"), 1),
+        options=dict(padding="SAME", stride_w=3, stride_h=2, filter_width=3, filter_height=2,
+                     fused_activation_function="RELU_N1_TO_1")),
+    # Output 5x5 from 3x3 with stride 2, SAME: total padding 2, one row/column before.
+    "TRANSPOSE_CONV": case(
+        [np.array([1, 5, 5, 2], np.int32), W_TC, ((1, 3, 3, 3), F32), B4[:2]], (1, 5, 5, 2),
+        lambda x: transpose_conv_ref(x, W_TC, B4[:2], (5, 5), (2, 2), (1, 1)),
+        options=dict(padding="SAME", stride_w=2, stride_h=2), output_dtypes=F32),
+    "CONV_3D": case([((1, 4, 3, 5, 3), F32)], (1, 3, 2, 5, 2),
+                    lambda x: conv3d_valid_ref(x, W_3D), constants=[W_3D],
+                    options=dict(padding="VALID")),
+    "LOCAL_RESPONSE_NORMALIZATION": case(
+        [((1, 2, 2, 7), F32)], (1, 2, 2, 7), lambda x: lrn_ref(x, 2, 1.5, 0.3, 0.75),
+        options=dict(radius=2, bias=1.5, alpha=0.3, beta=0.75)),
     "MEAN": case([((2, 3, 4), F32)], (2, 1, 1), lambda x: x.mean(axis=(1, 2), keepdims=True),
                  constants=[np.array([1, 2], np.int32)], options=dict(keep_dims=True)),
     "SUM": case([((2, 3, 4), F32)], (2, 4), lambda x: x.sum(axis=1),

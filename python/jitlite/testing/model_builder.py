@@ -66,6 +66,7 @@ OPS = {
     "RELU6": (21, 0, []),
     "RELU_N1_TO_1": (20, 0, []),
     "LEAKY_RELU": (98, 75, [("alpha", F32, 0.0)]),
+    "PRELU": (54, 0, []),
     "LOGISTIC": (14, 0, []),
     "TANH": (28, 0, []),
     "HARD_SWISH": (117, 91, []),
@@ -97,8 +98,16 @@ OPS = {
                                ("keep_num_dims", BOOL, False),
                                ("asymmetric_quantize_inputs", BOOL, False),
                                ("quantized_bias_type", TTYPE, 0)]),
+    "TRANSPOSE_CONV": (67, 49, [("padding", PAD, "SAME"), ("stride_w", I32, 0),
+                                ("stride_h", I32, 0), _ACT, ("quantized_bias_type", TTYPE, 0)]),
+    "CONV_3D": (132, 106, [("padding", PAD, "SAME"), ("stride_d", I32, 0), ("stride_w", I32, 0),
+                           ("stride_h", I32, 0), _ACT, ("dilation_d_factor", I32, 1),
+                           ("dilation_w_factor", I32, 1), ("dilation_h_factor", I32, 1)]),
     "AVERAGE_POOL_2D": (1, 5, _POOL),
     "MAX_POOL_2D": (17, 5, _POOL),
+    "L2_POOL_2D": (12, 5, _POOL),
+    "LOCAL_RESPONSE_NORMALIZATION": (13, 13, [("radius", I32, 0), ("bias", F32, 0.0),
+                                              ("alpha", F32, 0.0), ("beta", F32, 0.0)]),
     "MEAN": (40, 27, [("keep_dims", BOOL, False)]),
     "SUM": (74, 27, [("keep_dims", BOOL, False)]),
     "REDUCE_MAX": (82, 27, [("keep_dims", BOOL, False)]),
@@ -170,8 +179,9 @@ OPS = {
 OP_VERSIONS = {"BROADCAST_TO": 2}
 
 # Values used when the caller omits a field whose schema default (0) makes the op degenerate:
-# stride 0 is invalid and softmax with beta 0 is a constant. Explicit values always win.
-CONVENIENCE_DEFAULTS = {"stride_w": 1, "stride_h": 1, "beta": 1.0}
+# stride 0 is invalid (stride_d: CONV_3D) and softmax with beta 0 is a constant (the same name
+# in LOCAL_RESPONSE_NORMALIZATION gets 1 too). Explicit values always win.
+CONVENIENCE_DEFAULTS = {"stride_w": 1, "stride_h": 1, "stride_d": 1, "beta": 1.0}
 
 
 def dtype_of(dtype):

@@ -1,0 +1,306 @@
+// TRANSPOSE_CONV (the gradient of CONV_2D with respect to its input): every
+// input pixel (iy, ix) scatters in[n, iy, ix, :] times the filter taps onto
+// the output window at (iy*sh - pad_top, ix*sw - pad_left):
+//   out[n, oy, ox, oc] = act(bias[oc] + sum over iy, ix, ic with
+//     ky = oy + pad_top - iy*sh in [0, KH), kx = ox + pad_left - ix*sw in [0, KW)
+//     of in[n, iy, ix, ic] * weights[oc, ky, kx, ic])
+// Inputs: 0 output_shape (constant INT32[4]; a runtime one is Unimplemented),
+// 1 weights [O, KH, KW, I] (constant), 2 the NHWC input, 3 optional bias [O].
+// The padding is CONV_2D's rule applied with in = the requested output size,
+// and the input size must be what that convolution would produce (TFLite's
+// check). Fused NONE/RELU/RELU_N1_TO_1/RELU6 clamps. Float32 only for now.
+//
+// Gather form, so no output-sized scratch is needed: for each output pixel
+// the input rows iy whose tap ky is integral and inside the filter form one
+// contiguous range (likewise ix), computed at run time. The weights are
+// repacked once to [KH, KW, I, O] so the innermost loop runs over contiguous
+// output channels (ChannelAccumulators). Large layers split the output rows
+// across threads.
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "jit/emitters.h"
+#include "ops/op.h"
+#include "ops/util/channel_accumulators.h"
+#include "ops/util/conv_2d_window.h"
+#include "schema/tflite_generated.h"
+
+namespace jitlite::ops {
+namespace {
+
+using conv_window::Add;
+using conv_window::Axis;
+using conv_window::Mul;
+using llvm::Value;
+
+constexpr int kOutputShape = 0, kWeights = 1, kInput = 2, kBias = 3;
+// Below this many multiply-adds one thread does it all.
+constexpr int64_t kMinParallelMacs = 1 << 21;
+
+struct TransposeConvParams {
+  // The CONV_2D that this op inverts: `in` is our output size, `out` our
+  // input size.
+  Axis h{"height", 'h'};
+  Axis w{"width", 'w'};
+  int activation = 0;
+  int64_t batch = 0, cin = 0, cout = 0;
+};
+
+Status CheckTypes(const NodeContext& ctx) {
+  JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(3, 4));
+  JITLITE_RETURN_IF_ERROR(conv_window::ExpectOneOutput(ctx));
+  DType in = ctx.input(kInput).dtype;
+  if (in != DType::kFloat32) {
+    if (in == DType::kInt8 || in == DType::kUInt8 || in == DType::kInt16) {
+      return Unimplemented(std::string("TRANSPOSE_CONV with input type ") + DTypeName(in) +
+                           " (quantized) is not supported yet; supported: FLOAT32");
+    }
+    return InvalidArgument(std::string("TRANSPOSE_CONV with input type ") + DTypeName(in) +
+                           ", which TFLite does not accept; supported: FLOAT32 (quantized "
+                           "INT8, UINT8, INT16 later)");
+  }
+  if (ctx.input(kWeights).dtype != DType::kFloat32) {
+    return Unimplemented(std::string("TRANSPOSE_CONV with a FLOAT32 input and ") +
+                         DTypeName(ctx.input(kWeights).dtype) +
+                         " weights is not supported; the weights must be FLOAT32");
+  }
+  if (ctx.has_input(kBias) && ctx.input(kBias).dtype != DType::kFloat32) {
+    return InvalidArgument(std::string("bias (input 3) has type ") +
+                           DTypeName(ctx.input(kBias).dtype) +
+                           "; a FLOAT32 TRANSPOSE_CONV needs a FLOAT32 bias");
+  }
+  return Status::Ok();
+}
+
+// Reads the requested output shape [N, H, W, C].
+StatusOr<std::vector<int64_t>> OutputShape(const NodeContext& ctx) {
+  const TensorState& t = ctx.input(kOutputShape);
+  if (t.dtype != DType::kInt32) {
+    return InvalidArgument(std::string("output_shape (input 0) has type ") + DTypeName(t.dtype) +
+                           "; TRANSPOSE_CONV needs INT32");
+  }
+  if (t.rank() != 1 || t.num_elements() != 4) {
+    return InvalidArgument("output_shape (input 0) has shape " + ShapeToString(t.shape) +
+                           "; TRANSPOSE_CONV needs 4 values [batch, height, width, channels]");
+  }
+  if (!t.is_constant()) {
+    return Unimplemented(
+        "TRANSPOSE_CONV with a runtime output_shape (input 0) is not supported yet; it must be "
+        "a constant tensor");
+  }
+  JITLITE_ASSIGN_OR_RETURN(std::vector<int64_t> shape, ReadConstInts(t, "output_shape"));
+  for (int64_t d : shape) {
+    if (d < 1) {
+      return InvalidArgument("output_shape (input 0) holds " + std::to_string(d) +
+                             "; every output dimension must be >= 1");
+    }
+  }
+  return shape;
+}
+
+// The CONV_2D geometry of one axis: `a.in` and `a.kernel` set; checks that
+// the input size `actual` is what that convolution gives.
+Status ResolveAxis(bool same, Axis& a, int64_t actual) {
+  if (a.stride < 1) {
+    return InvalidArgument("stride_" + std::string(1, a.option) + " is " +
+                           std::to_string(a.stride) + "; strides must be >= 1");
+  }
+  if (!same && a.in < a.kernel) {
+    return InvalidArgument(std::string("output_shape ") + a.name + " " + std::to_string(a.in) +
+                           " is smaller than the filter " + a.name + " " +
+                           std::to_string(a.kernel) + " with VALID padding");
+  }
+  JITLITE_RETURN_IF_ERROR(conv_window::Resolve(same, a));
+  if (a.out != actual) {
+    return InvalidArgument(std::string("input 2 has ") + a.name + " " + std::to_string(actual) +
+                           ", but an output " + a.name + " of " + std::to_string(a.in) +
+                           " with stride " + std::to_string(a.stride) + ", filter " + a.name +
+                           " " + std::to_string(a.kernel) + " and " + (same ? "SAME" : "VALID") +
+                           " padding needs an input " + a.name + " of " + std::to_string(a.out));
+  }
+  return Status::Ok();
+}
+
+StatusOr<TransposeConvParams> ResolveParams(const NodeContext& ctx) {
+  JITLITE_RETURN_IF_ERROR(CheckTypes(ctx));
+  JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(kWeights, 4, 4));
+  JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(kInput, 4, 4));
+  JITLITE_RETURN_IF_ERROR(conv_window::CheckFilterDims(ctx, kWeights, "weights (input 1)"));
+  const TensorState& weights = ctx.input(kWeights);
+  const TensorState& in = ctx.input(kInput);
+  if (!weights.is_constant()) {
+    return Unimplemented(
+        "TRANSPOSE_CONV with runtime weights (input 1) is not supported yet; they must be a "
+        "constant tensor");
+  }
+  JITLITE_ASSIGN_OR_RETURN(std::vector<int64_t> out_shape, OutputShape(ctx));
+  TransposeConvParams p;
+  p.batch = in.dim(0);
+  p.cin = in.dim(3);
+  p.cout = weights.dim(0);
+  if (p.cin != weights.dim(3)) {
+    return InvalidArgument("input 2 has " + std::to_string(p.cin) +
+                           " channels but the weights (input 1, shape " +
+                           ShapeToString(weights.shape) + ") expect " +
+                           std::to_string(weights.dim(3)) + " (their last dimension)");
+  }
+  if (out_shape[0] != p.batch) {
+    return InvalidArgument("output_shape batch " + std::to_string(out_shape[0]) +
+                           " differs from the input batch " + std::to_string(p.batch));
+  }
+  if (out_shape[3] != p.cout) {
+    return InvalidArgument("output_shape channels " + std::to_string(out_shape[3]) +
+                           " differ from the weights' output channels " +
+                           std::to_string(p.cout) + " (their first dimension)");
+  }
+  if (ctx.has_input(kBias) && ctx.input(kBias).num_elements() != p.cout) {
+    return InvalidArgument("bias (input 3) has shape " + ShapeToString(ctx.input(kBias).shape) +
+                           "; expected " + std::to_string(p.cout) +
+                           " elements, one per output channel");
+  }
+
+  const auto* opts = ctx.op() ? ctx.op()->builtin_options_as_TransposeConvOptions() : nullptr;
+  if (opts == nullptr) return InvalidArgument("TRANSPOSE_CONV needs TransposeConvOptions");
+  p.activation = static_cast<int>(opts->fused_activation_function());
+  JITLITE_RETURN_IF_ERROR(conv_window::CheckActivation(p.activation));
+  JITLITE_ASSIGN_OR_RETURN(bool same,
+                           conv_window::IsSamePadding(static_cast<int>(opts->padding())));
+  p.h.stride = opts->stride_h();
+  p.w.stride = opts->stride_w();
+  p.h.in = out_shape[1];
+  p.w.in = out_shape[2];
+  p.h.kernel = weights.dim(1);
+  p.w.kernel = weights.dim(2);
+  JITLITE_RETURN_IF_ERROR(ResolveAxis(same, p.h, in.dim(1)));
+  JITLITE_RETURN_IF_ERROR(ResolveAxis(same, p.w, in.dim(2)));
+  return p;
+}
+
+// The input positions feeding output position o on one axis: [begin, end)
+// of i with k = o + pad - i*stride in [0, kernel) and i in [0, a.out); the
+// tap k of i is first - i*stride.
+struct Sources {
+  Value* first = nullptr;  // o + pad
+  Value* begin = nullptr;
+  Value* end = nullptr;
+};
+
+Sources EmitSources(jit::KernelEmitter& e, const Axis& a, Value* o) {
+  llvm::IRBuilder<>& b = e.b();
+  Sources s;
+  s.first = Add(e, o, e.I64(a.pad_before));
+  // k < kernel  <=>  i > (first - kernel) / stride
+  //             <=>  i >= floor((first - kernel + stride) / stride).
+  Value* low = e.Max(b.CreateSub(s.first, e.I64(a.kernel - a.stride)), e.I64(0));
+  s.begin = b.CreateUDiv(low, e.I64(a.stride));
+  // k >= 0  <=>  i <= first / stride.
+  Value* high = b.CreateAdd(b.CreateUDiv(s.first, e.I64(a.stride)), e.I64(1));
+  s.end = e.Min(high, e.I64(a.out));
+  return s;
+}
+
+class TransposeConvEmitter {
+ public:
+  TransposeConvEmitter(jit::KernelEmitter& e, const NodeContext& ctx,
+                       const TransposeConvParams& p)
+      : e_(e), ctx_(ctx), p_(p),
+        block_(conv_window::LargestDivisorAtMost(p.cout, conv_window::kMaxAccumulators)),
+        acc_(e, block_) {}
+
+  void Emit() {
+    llvm::IRBuilder<>& b = e_.b();
+    // Output rows (n, oy) are independent: large layers split them across threads.
+    int64_t rows = p_.batch * p_.h.in;
+    int64_t macs = p_.batch * p_.h.out * p_.w.out * p_.cin * p_.h.kernel * p_.w.kernel * p_.cout;
+    Value* begin = e_.I64(0);
+    Value* end = e_.I64(rows);
+    if (rows >= 2 && macs >= kMinParallelMacs) std::tie(begin, end) = e_.ParallelRange(rows);
+    e_.For(begin, end, 1, [&](Value* row) {
+      Value* n = b.CreateUDiv(row, e_.I64(p_.h.in));
+      Value* oy = b.CreateURem(row, e_.I64(p_.h.in));
+      Sources sy = EmitSources(e_, p_.h, oy);
+      e_.For(0, p_.w.in, 1, [&](Value* ox) {
+        Sources sx = EmitSources(e_, p_.w, ox);
+        Value* index[4] = {n, oy, ox, nullptr};
+        e_.For(0, p_.cout, block_, [&](Value* c0) { EmitBlock(n, c0, sy, sx, index); }, "cb");
+      }, "ox");
+    }, "row");
+  }
+
+ private:
+  void EmitBlock(Value* n, Value* c0, const Sources& sy, const Sources& sx, Value* (&index)[4]) {
+    llvm::IRBuilder<>& b = e_.b();
+    acc_.Zero();
+    Value* image = Mul(e_, n, p_.h.out);
+    e_.For(sy.begin, sy.end, 1, [&](Value* iy) {
+      Value* ky = b.CreateSub(sy.first, Mul(e_, iy, p_.h.stride));
+      Value* in_row = Mul(e_, Add(e_, image, iy), p_.w.out);
+      e_.For(sx.begin, sx.end, 1, [&](Value* ix) {
+        Value* kx = b.CreateSub(sx.first, Mul(e_, ix, p_.w.stride));
+        Value* in_pixel = Mul(e_, Add(e_, in_row, ix), p_.cin);
+        // Packed weights [KH, KW, I, O]: the taps of (ky, kx) start here.
+        Value* tap = Add(e_, Mul(e_, ky, p_.w.kernel), kx);
+        Value* w_tap = Add(e_, Mul(e_, tap, p_.cin * p_.cout), c0);
+        e_.For(0, p_.cin, 1, [&](Value* ic) {
+          Value* x = e_.LoadInput(kInput, Add(e_, in_pixel, ic));
+          acc_.MultiplyAdd(x, e_.PackedPtr(0), Add(e_, w_tap, Mul(e_, ic, p_.cout)));
+        }, "ic");
+      }, "ix");
+    }, "iy");
+    acc_.Store(ctx_.has_input(kBias) ? kBias : -1, c0, p_.activation, index);
+  }
+
+  jit::KernelEmitter& e_;
+  const NodeContext& ctx_;
+  const TransposeConvParams& p_;
+  int64_t block_;
+  ChannelAccumulators acc_;
+};
+
+class TransposeConvOp : public OpDef {
+ public:
+  std::string_view name() const override { return "TRANSPOSE_CONV"; }
+  std::vector<int> builtin_codes() const override { return {67}; }
+  OpKind kind() const override { return OpKind::kKernel; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_ASSIGN_OR_RETURN(TransposeConvParams p, ResolveParams(ctx));
+    ctx.SetOutput(0, DType::kFloat32,
+                  {static_cast<int32_t>(p.batch), static_cast<int32_t>(p.h.in),
+                   static_cast<int32_t>(p.w.in), static_cast<int32_t>(p.cout)});
+    return Status::Ok();
+  }
+
+  // Weights [O, KH, KW, I] -> [KH, KW, I, O].
+  Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    JITLITE_ASSIGN_OR_RETURN(TransposeConvParams p, ResolveParams(ctx));
+    int64_t taps = p.h.kernel * p.w.kernel;
+    const float* w = ctx.input(kWeights).const_as<float>();
+    out.emplace_back(static_cast<size_t>(taps * p.cin * p.cout) * sizeof(float));
+    float* packed = out.back().as<float>();
+    for (int64_t oc = 0; oc < p.cout; ++oc) {
+      for (int64_t t = 0; t < taps; ++t) {
+        for (int64_t ic = 0; ic < p.cin; ++ic) {
+          packed[(t * p.cin + ic) * p.cout + oc] = w[(oc * taps + t) * p.cin + ic];
+        }
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
+    JITLITE_ASSIGN_OR_RETURN(TransposeConvParams p, ResolveParams(ctx));
+    TransposeConvEmitter(e, ctx, p).Emit();
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+const OpDef& transpose_conv_op() {
+  static const TransposeConvOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops
