@@ -45,7 +45,7 @@ struct ConvParams {
 
 // Reads options and shapes and checks them; shared by Prepare and EmitKernel.
 StatusOr<ConvParams> ResolveParams(const NodeContext& ctx) {
-  if (qconv::IsQuantized(ctx)) {
+  if (qconv::IsQuantized(ctx, qconv::Form::kConv2D)) {
     JITLITE_RETURN_IF_ERROR(conv_window::CheckWindowShapes(ctx));
     JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kConv2D, "CONV_2D",
                                               ctx.input(1).dim(0)));
@@ -322,7 +322,9 @@ class Conv2DOp : public OpDef {
 
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
-    if (qconv::IsQuantized(ctx)) return qconv::Pack(ctx, qconv::Form::kConv2D, p.cout, out);
+    if (qconv::IsQuantized(ctx, qconv::Form::kConv2D)) {
+      return qconv::Pack(ctx, qconv::Form::kConv2D, p.cout, out);
+    }
     if (GemmFormOf(ctx, p) == GemmForm::kNone) return Status::Ok();
     int64_t k = ConvGemmShape(p).k;
     out.emplace_back(jit::PackedGemmBytes(p.cout, k));
@@ -333,7 +335,7 @@ class Conv2DOp : public OpDef {
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
-    if (qconv::IsQuantized(ctx)) {
+    if (qconv::IsQuantized(ctx, qconv::Form::kConv2D)) {
       qconv::Emit(e, ctx, QuantizedGeometry(p), [&](Value* n, Value* oh, Value* ow, Value* oc,
                                                     Value* v) {
         Value* index[4] = {n, oh, ow, oc};

@@ -73,7 +73,7 @@ struct DepthwiseParams {
 };
 
 StatusOr<DepthwiseParams> ResolveParams(const NodeContext& ctx) {
-  if (qconv::IsQuantized(ctx)) {
+  if (qconv::IsQuantized(ctx, qconv::Form::kDepthwise)) {
     JITLITE_RETURN_IF_ERROR(conv_window::CheckWindowShapes(ctx));
     JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kDepthwise, "DEPTHWISE_CONV_2D",
                                               ctx.input(1).dim(3)));
@@ -406,14 +406,14 @@ class DepthwiseConv2DOp : public OpDef {
   }
 
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
-    if (!qconv::IsQuantized(ctx)) return Status::Ok();
+    if (!qconv::IsQuantized(ctx, qconv::Form::kDepthwise)) return Status::Ok();
     JITLITE_ASSIGN_OR_RETURN(DepthwiseParams p, ResolveParams(ctx));
     return qconv::Pack(ctx, qconv::Form::kDepthwise, p.cout, out);
   }
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(DepthwiseParams p, ResolveParams(ctx));
-    if (qconv::IsQuantized(ctx)) {
+    if (qconv::IsQuantized(ctx, qconv::Form::kDepthwise)) {
       qconv::Emit(e, ctx, QuantizedGeometry(p), [&](llvm::Value* n, llvm::Value* oh,
                                                     llvm::Value* ow, llvm::Value* oc,
                                                     llvm::Value* v) {

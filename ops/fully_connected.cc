@@ -86,7 +86,7 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   FullyConnectedParams p;
   bool keep_num_dims = false;
   JITLITE_RETURN_IF_ERROR(ReadOptions(ctx, p, keep_num_dims));
-  const bool quantized = qconv::IsQuantized(ctx);
+  const bool quantized = qconv::IsQuantized(ctx, qconv::Form::kFullyConnected);
   if (quantized) {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
     if (ctx.num_outputs() != 1) {
@@ -301,7 +301,7 @@ class FullyConnectedOp : public OpDef {
 
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
-    if (qconv::IsQuantized(ctx)) {
+    if (qconv::IsQuantized(ctx, qconv::Form::kFullyConnected)) {
       return qconv::Pack(ctx, qconv::Form::kFullyConnected, p.units, out);
     }
     if (!ctx.input(1).is_constant() || p.batch == 0) return Status::Ok();
@@ -313,7 +313,7 @@ class FullyConnectedOp : public OpDef {
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
-    if (qconv::IsQuantized(ctx)) {
+    if (qconv::IsQuantized(ctx, qconv::Form::kFullyConnected)) {
       if (p.batch > 0) EmitQuantizedFc(e, ctx, p);
       return Status::Ok();
     }

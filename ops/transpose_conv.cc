@@ -8,7 +8,10 @@
 // 1 weights [O, KH, KW, I] (constant), 2 the NHWC input, 3 optional bias [O].
 // The padding is CONV_2D's rule applied with in = the requested output size,
 // and the input size must be what that convolution would produce (TFLite's
-// check). Fused NONE/RELU/RELU_N1_TO_1/RELU6 clamps. Float32 only for now.
+// check). Fused NONE/RELU/RELU_N1_TO_1/RELU6 clamps. Float32, and the
+// quantized types of ops/util/quantized_conv (INT8 per-channel, UINT8, 16x8):
+// integer accumulation in i32 (i64 for 16x8) is exact in any order, so the
+// gather form equals TFLite's scatter into a scratch, bit for bit.
 //
 // Gather form, so no output-sized scratch is needed: for each output pixel
 // the input rows iy whose tap ky is integral and inside the filter form one
@@ -16,6 +19,7 @@
 // repacked once to [KH, KW, I, O] so the innermost loop runs over contiguous
 // output channels (ChannelAccumulators). Large layers split the output rows
 // across threads.
+#include <cstring>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -24,6 +28,7 @@
 #include "ops/op.h"
 #include "ops/util/channel_accumulators.h"
 #include "ops/util/conv_2d_window.h"
+#include "ops/util/quantized_conv.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -51,11 +56,8 @@ Status CheckTypes(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(3, 4));
   JITLITE_RETURN_IF_ERROR(conv_window::ExpectOneOutput(ctx));
   DType in = ctx.input(kInput).dtype;
+  if (qconv::IsQuantized(ctx, qconv::Form::kTransposeConv)) return Status::Ok();  // later
   if (in != DType::kFloat32) {
-    if (in == DType::kInt8 || in == DType::kUInt8 || in == DType::kInt16) {
-      return Unimplemented(std::string("TRANSPOSE_CONV with input type ") + DTypeName(in) +
-                           " (quantized) is not supported yet; supported: FLOAT32");
-    }
     return InvalidArgument(std::string("TRANSPOSE_CONV with input type ") + DTypeName(in) +
                            ", which TFLite does not accept; supported: FLOAT32 (quantized "
                            "INT8, UINT8, INT16 later)");
@@ -134,6 +136,10 @@ StatusOr<TransposeConvParams> ResolveParams(const NodeContext& ctx) {
         "TRANSPOSE_CONV with runtime weights (input 1) is not supported yet; they must be a "
         "constant tensor");
   }
+  if (qconv::IsQuantized(ctx, qconv::Form::kTransposeConv)) {
+    JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kTransposeConv, "TRANSPOSE_CONV",
+                                              weights.dim(0)));
+  }
   JITLITE_ASSIGN_OR_RETURN(std::vector<int64_t> out_shape, OutputShape(ctx));
   TransposeConvParams p;
   p.batch = in.dim(0);
@@ -208,6 +214,11 @@ class TransposeConvEmitter {
         block_(conv_window::LargestDivisorAtMost(p.cout, conv_window::kMaxAccumulators)),
         acc_(e, block_) {}
 
+  // The quantized block: integer accumulators per output channel, then the
+  // requantizing epilogue (packed buffers 1-3 after the repacked weights).
+  void EmitQuantizedBlock(Value* n, Value* c0, const Sources& sy, const Sources& sx,
+                          Value* (&index)[4]);
+
   void Emit() {
     llvm::IRBuilder<>& b = e_.b();
     // Output rows (n, oy) are independent: large layers split them across threads.
@@ -223,7 +234,13 @@ class TransposeConvEmitter {
       e_.For(0, p_.w.in, 1, [&](Value* ox) {
         Sources sx = EmitSources(e_, p_.w, ox);
         Value* index[4] = {n, oy, ox, nullptr};
-        e_.For(0, p_.cout, block_, [&](Value* c0) { EmitBlock(n, c0, sy, sx, index); }, "cb");
+        e_.For(0, p_.cout, block_, [&](Value* c0) {
+          if (quantized()) {
+            EmitQuantizedBlock(n, c0, sy, sx, index);
+          } else {
+            EmitBlock(n, c0, sy, sx, index);
+          }
+        }, "cb");
       }, "ox");
     }, "row");
   }
@@ -251,12 +268,56 @@ class TransposeConvEmitter {
     acc_.Store(ctx_.has_input(kBias) ? kBias : -1, c0, p_.activation, index);
   }
 
+ public:
+  bool quantized() const { return qconv::IsQuantized(ctx_, qconv::Form::kTransposeConv); }
+
+ private:
+
   jit::KernelEmitter& e_;
   const NodeContext& ctx_;
   const TransposeConvParams& p_;
   int64_t block_;
   ChannelAccumulators acc_;
+  llvm::AllocaInst* qacc_ = nullptr;  // quantized accumulators, made on first use
 };
+
+void TransposeConvEmitter::EmitQuantizedBlock(Value* n, Value* c0, const Sources& sy,
+                                              const Sources& sx, Value* (&index)[4]) {
+  llvm::IRBuilder<>& b = e_.b();
+  qconv::Requantizer rq(e_, ctx_, qconv::Form::kTransposeConv, p_.activation, 1);
+  llvm::Type* acc_type = rq.acc_type();
+  llvm::Type* w_type = jit::StorageType(b.getContext(), ctx_.input(kWeights).dtype);
+  if (qacc_ == nullptr) qacc_ = e_.Alloca(llvm::ArrayType::get(acc_type, block_), "qacc");
+  auto slot = [&](Value* c) { return b.CreateInBoundsGEP(acc_type, qacc_, c); };
+  e_.For(0, block_, 1, [&](Value* c) {
+    b.CreateStore(llvm::ConstantInt::get(acc_type, 0), slot(c));
+  }, "c");
+  Value* image = Mul(e_, n, p_.h.out);
+  e_.For(sy.begin, sy.end, 1, [&](Value* iy) {
+    Value* ky = b.CreateSub(sy.first, Mul(e_, iy, p_.h.stride));
+    Value* in_row = Mul(e_, Add(e_, image, iy), p_.w.out);
+    e_.For(sx.begin, sx.end, 1, [&](Value* ix) {
+      Value* kx = b.CreateSub(sx.first, Mul(e_, ix, p_.w.stride));
+      Value* in_pixel = Mul(e_, Add(e_, in_row, ix), p_.cin);
+      Value* tap = Add(e_, Mul(e_, ky, p_.w.kernel), kx);
+      Value* w_tap = Add(e_, Mul(e_, tap, p_.cin * p_.cout), c0);
+      e_.For(0, p_.cin, 1, [&](Value* ic) {
+        Value* x = e_.LoadInput(kInput, Add(e_, in_pixel, ic));
+        Value* w_row = Add(e_, w_tap, Mul(e_, ic, p_.cout));
+        e_.For(0, block_, 1, [&](Value* c) {
+          Value* w = b.CreateLoad(w_type, b.CreateInBoundsGEP(w_type, e_.PackedPtr(0),
+                                                              Add(e_, w_row, c)));
+          rq.Accumulate(slot(c), rq.Product(x, w));
+        }, "c");
+      }, "ic");
+    }, "ix");
+  }, "iy");
+  e_.For(0, block_, 1, [&](Value* c) {
+    Value* oc = Add(e_, c0, c);
+    index[3] = oc;
+    e_.StoreOutput(rq.Finish(b.CreateLoad(acc_type, slot(c)), oc), index);
+  }, "c");
+}
 
 class TransposeConvOp : public OpDef {
  public:
@@ -266,7 +327,7 @@ class TransposeConvOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(TransposeConvParams p, ResolveParams(ctx));
-    ctx.SetOutput(0, DType::kFloat32,
+    ctx.SetOutput(0, ctx.input(kInput).dtype,
                   {static_cast<int32_t>(p.batch), static_cast<int32_t>(p.h.in),
                    static_cast<int32_t>(p.w.in), static_cast<int32_t>(p.cout)});
     return Status::Ok();
@@ -276,15 +337,20 @@ class TransposeConvOp : public OpDef {
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     JITLITE_ASSIGN_OR_RETURN(TransposeConvParams p, ResolveParams(ctx));
     int64_t taps = p.h.kernel * p.w.kernel;
-    const float* w = ctx.input(kWeights).const_as<float>();
-    out.emplace_back(static_cast<size_t>(taps * p.cin * p.cout) * sizeof(float));
-    float* packed = out.back().as<float>();
+    const size_t size = DTypeSize(ctx.input(kWeights).dtype);  // float or 8-bit integers
+    const uint8_t* w = ctx.input(kWeights).const_data;
+    out.emplace_back(static_cast<size_t>(taps * p.cin * p.cout) * size);
+    uint8_t* packed = out.back().data();
     for (int64_t oc = 0; oc < p.cout; ++oc) {
       for (int64_t t = 0; t < taps; ++t) {
         for (int64_t ic = 0; ic < p.cin; ++ic) {
-          packed[(t * p.cin + ic) * p.cout + oc] = w[(oc * taps + t) * p.cin + ic];
+          std::memcpy(packed + ((t * p.cin + ic) * p.cout + oc) * size,
+                      w + ((oc * taps + t) * p.cin + ic) * size, size);
         }
       }
+    }
+    if (qconv::IsQuantized(ctx, qconv::Form::kTransposeConv)) {
+      return qconv::Pack(ctx, qconv::Form::kTransposeConv, p.cout, out);
     }
     return Status::Ok();
   }

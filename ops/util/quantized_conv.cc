@@ -17,13 +17,15 @@ using llvm::Value;
 // depthwise [1, H, W, cout] -> 3.
 int ChannelAxis(Form form) { return form == Form::kDepthwise ? 3 : 0; }
 
-bool Is16x8(const NodeContext& ctx) { return ctx.input(0).dtype == DType::kInt16; }
+bool Is16x8(const NodeContext& ctx, Form form) {
+  return ctx.input(InputOperand(form)).dtype == DType::kInt16;
+}
 
 // Whether the reference kernel subtracts the filter's zero point: the UINT8
 // kernels and per-tensor FULLY_CONNECTED do; the per-channel INT8/INT16
 // conv kernels assume symmetric filters and ignore it.
 bool UsesFilterZeroPoint(const NodeContext& ctx, Form form) {
-  if (ctx.input(0).dtype == DType::kUInt8) return true;
+  if (ctx.input(InputOperand(form)).dtype == DType::kUInt8) return true;
   return form == Form::kFullyConnected && !IsPerChannel(ctx.input(1));
 }
 
@@ -31,19 +33,20 @@ bool UsesFilterZeroPoint(const NodeContext& ctx, Form form) {
 // round(acc * in_scale * w_scale / out_scale), instead of the fixed-point
 // multiplier the other kernels use.
 bool RescalesInDouble(const NodeContext& ctx, Form form) {
-  return form == Form::kFullyConnected && Is16x8(ctx);
+  return form == Form::kFullyConnected && Is16x8(ctx, form);
 }
 
-double EffectiveScale(const NodeContext& ctx, int64_t c) {
+double EffectiveScale(const NodeContext& ctx, Form form, int64_t c) {
   const TensorState& filter = ctx.input(1);
   const float w_scale = filter.quant->scales[IsPerChannel(filter) ? c : 0];
   // As TFLite: the float scales widened to double, then multiplied.
-  return static_cast<double>(Scale(ctx.input(0))) * static_cast<double>(w_scale) /
+  return static_cast<double>(Scale(ctx.input(InputOperand(form)))) *
+         static_cast<double>(w_scale) /
          static_cast<double>(Scale(ctx.output(0)));
 }
 
 Status CheckFilter(const NodeContext& ctx, Form form, const char* op, int64_t cout) {
-  const TensorState& in = ctx.input(0);
+  const TensorState& in = ctx.input(InputOperand(form));
   const TensorState& filter = ctx.input(1);
   const DType want = in.dtype == DType::kUInt8 ? DType::kUInt8 : DType::kInt8;
   if (filter.dtype != want) {
@@ -72,14 +75,15 @@ Status CheckFilter(const NodeContext& ctx, Form form, const char* op, int64_t co
   return Status::Ok();
 }
 
-Status CheckBiasType(const NodeContext& ctx, const char* op) {
-  if (!ctx.has_input(2)) return Status::Ok();
-  DType bias = ctx.input(2).dtype;
-  bool ok = bias == DType::kInt32 || (Is16x8(ctx) && bias == DType::kInt64);
+Status CheckBiasType(const NodeContext& ctx, Form form, const char* op) {
+  const int b = BiasOperand(form);
+  if (!ctx.has_input(b)) return Status::Ok();
+  DType bias = ctx.input(b).dtype;
+  bool ok = bias == DType::kInt32 || (Is16x8(ctx, form) && bias == DType::kInt64);
   if (ok) return Status::Ok();
-  return InvalidArgument(std::string("bias (input 2) has type ") + DTypeName(bias) + "; a " +
-                         DTypeName(ctx.input(0).dtype) + " " + op + " needs an INT32" +
-                         (Is16x8(ctx) ? " or INT64" : "") + " bias");
+  return InvalidArgument("bias (input " + std::to_string(b) + ") has type " + DTypeName(bias) +
+                         "; a " + DTypeName(ctx.input(InputOperand(form)).dtype) + " " + op +
+                         " needs an INT32" + (Is16x8(ctx, form) ? " or INT64" : "") + " bias");
 }
 
 // A per-channel value of a packed i32 buffer, or of the bias.
@@ -90,14 +94,8 @@ Value* LoadAt(llvm::IRBuilder<>& b, llvm::Type* type, Value* base, Value* index)
 class Emitter {
  public:
   Emitter(jit::KernelEmitter& e, const NodeContext& ctx, const Geometry& g, const StoreFn& store)
-      : e_(e), ctx_(ctx), g_(g), store_(store), b_(e.b()) {
-    wide_ = Is16x8(ctx);
-    acc_type_ = wide_ ? b_.getInt64Ty() : b_.getInt32Ty();
-    zp_in_ = ZeroPoint(ctx.input(0));
-    zp_w_ = UsesFilterZeroPoint(ctx, g.form) ? ZeroPoint(ctx.input(1)) : 0;
-    zp_out_ = ZeroPoint(ctx.output(0));
-    range_ = QuantizedActivationRange(g.activation, ctx.output(0));
-  }
+      : e_(e), ctx_(ctx), g_(g), store_(store), b_(e.b()), rq_(e, ctx, g.form, g.activation),
+        acc_type_(rq_.acc_type()) {}
 
   void Emit() {
     if (g_.form == Form::kDepthwise) {
@@ -108,51 +106,11 @@ class Emitter {
   }
 
  private:
-  // (x - zp_in) * (w - zp_w) as the accumulator type.
   Value* Term(Value* x_offset, Value* w_offset) {
-    Value* x = EmitWidenQuantized(b_, e_.LoadInput(0, x_offset), ctx_.input(0).dtype);
-    Value* w = EmitWidenQuantized(b_, e_.LoadInput(1, w_offset), ctx_.input(1).dtype);
-    if (zp_in_ != 0) x = b_.CreateSub(x, e_.I32(zp_in_));
-    if (zp_w_ != 0) w = b_.CreateSub(w, e_.I32(zp_w_));
-    Value* product = b_.CreateMul(x, w);  // |product| < 2^23 for 16x8: no overflow
-    return wide_ ? b_.CreateSExt(product, acc_type_) : product;
+    return rq_.Product(e_.LoadInput(0, x_offset), e_.LoadInput(1, w_offset));
   }
-
-  void Accumulate(llvm::Value* slot, Value* term) {
-    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(acc_type_, slot), term), slot);
-  }
-
-  // Bias, requantization, output zero point, activation clamp, narrowing.
-  Value* Finish(Value* acc, Value* oc) {
-    if (ctx_.has_input(2)) {
-      const TensorState& bias = ctx_.input(2);
-      Value* v;
-      if (bias.is_constant()) {
-        v = LoadAt(b_, acc_type_, e_.PackedPtr(2), oc);
-      } else {
-        v = e_.LoadInput(2, oc);
-        if (v->getType() != acc_type_) v = b_.CreateSExt(v, acc_type_);
-      }
-      acc = b_.CreateAdd(acc, v);
-    }
-    Value* q;
-    if (RescalesInDouble(ctx_, g_.form)) {
-      Value* scale = LoadAt(b_, b_.getDoubleTy(), e_.PackedPtr(0), oc);
-      Value* scaled = b_.CreateUnaryIntrinsic(
-          llvm::Intrinsic::round, b_.CreateFMul(b_.CreateSIToFP(acc, b_.getDoubleTy()), scale));
-      // Bounded so the conversion is defined; the clamp below is tighter.
-      scaled = b_.CreateMinNum(b_.CreateMaxNum(scaled, llvm::ConstantFP::get(b_.getDoubleTy(), -2e9)),
-                               llvm::ConstantFP::get(b_.getDoubleTy(), 2e9));
-      q = b_.CreateFPToSI(scaled, b_.getInt32Ty());
-    } else {
-      Value* multiplier = LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(0), oc);
-      Value* shift = LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(1), oc);
-      q = wide_ ? EmitMultiplyByQuantizedMultiplier64(b_, acc, multiplier, shift)
-                : EmitMultiplyByQuantizedMultiplier(b_, acc, multiplier, shift);
-    }
-    q = EmitClampInt(b_, b_.CreateAdd(q, e_.I32(zp_out_)), range_);
-    return EmitNarrowQuantized(b_, q, ctx_.output(0).dtype);
-  }
+  void Accumulate(Value* slot, Value* term) { rq_.Accumulate(slot, term); }
+  Value* Finish(Value* acc, Value* oc) { return rq_.Finish(acc, oc); }
 
   // CONV_2D (grouped too) and FULLY_CONNECTED: per output element, one
   // reduction over the valid taps; the innermost loop is contiguous in input
@@ -231,26 +189,90 @@ class Emitter {
   const Geometry& g_;
   const StoreFn& store_;
   llvm::IRBuilder<>& b_;
-  bool wide_ = false;
-  llvm::Type* acc_type_ = nullptr;
-  int32_t zp_in_ = 0, zp_w_ = 0, zp_out_ = 0;
-  IntRange range_;
+  Requantizer rq_;
+  llvm::Type* acc_type_;
 };
 
 }  // namespace
 
-bool IsQuantized(const NodeContext& ctx) {
-  return ctx.num_inputs() > 0 && ctx.has_input(0) && IsQuantizedDType(ctx.input(0).dtype);
+Requantizer::Requantizer(jit::KernelEmitter& e, const NodeContext& ctx, Form form, int activation,
+                         int packed_base)
+    : e_(e), ctx_(ctx), form_(form), packed_base_(packed_base) {
+  llvm::IRBuilder<>& b = e.b();
+  const TensorState& in = ctx.input(InputOperand(form));
+  in_dtype_ = in.dtype;
+  wide_ = Is16x8(ctx, form);
+  acc_type_ = wide_ ? b.getInt64Ty() : b.getInt32Ty();
+  zp_in_ = ZeroPoint(in);
+  zp_w_ = UsesFilterZeroPoint(ctx, form) ? ZeroPoint(ctx.input(1)) : 0;
+  zp_out_ = ZeroPoint(ctx.output(0));
+  range_ = QuantizedActivationRange(activation, ctx.output(0));
+}
+
+Value* Requantizer::Product(Value* x_raw, Value* w_raw) {
+  llvm::IRBuilder<>& b = e_.b();
+  Value* x = EmitWidenQuantized(b, x_raw, in_dtype_);
+  Value* w = EmitWidenQuantized(b, w_raw, ctx_.input(1).dtype);
+  if (zp_in_ != 0) x = b.CreateSub(x, e_.I32(zp_in_));
+  if (zp_w_ != 0) w = b.CreateSub(w, e_.I32(zp_w_));
+  Value* product = b.CreateMul(x, w);  // |product| < 2^23 for 16x8: no overflow
+  return wide_ ? b.CreateSExt(product, acc_type_) : product;
+}
+
+void Requantizer::Accumulate(Value* slot, Value* term) {
+  llvm::IRBuilder<>& b = e_.b();
+  b.CreateStore(b.CreateAdd(b.CreateLoad(acc_type_, slot), term), slot);
+}
+
+Value* Requantizer::Finish(Value* acc, Value* oc) {
+  llvm::IRBuilder<>& b = e_.b();
+  const int bias_input = BiasOperand(form_);
+  if (ctx_.has_input(bias_input)) {
+    Value* v;
+    if (ctx_.input(bias_input).is_constant()) {
+      v = LoadAt(b, acc_type_, e_.PackedPtr(packed_base_ + 2), oc);
+    } else {
+      v = e_.LoadInput(bias_input, oc);
+      if (v->getType() != acc_type_) v = b.CreateSExt(v, acc_type_);
+    }
+    acc = b.CreateAdd(acc, v);
+  }
+  Value* q;
+  if (RescalesInDouble(ctx_, form_)) {
+    Value* scale = LoadAt(b, b.getDoubleTy(), e_.PackedPtr(packed_base_), oc);
+    Value* scaled = b.CreateUnaryIntrinsic(
+        llvm::Intrinsic::round, b.CreateFMul(b.CreateSIToFP(acc, b.getDoubleTy()), scale));
+    // Bounded so the conversion is defined; the clamp below is tighter.
+    scaled = b.CreateMinNum(b.CreateMaxNum(scaled, llvm::ConstantFP::get(b.getDoubleTy(), -2e9)),
+                            llvm::ConstantFP::get(b.getDoubleTy(), 2e9));
+    q = b.CreateFPToSI(scaled, b.getInt32Ty());
+  } else {
+    Value* multiplier = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_), oc);
+    Value* shift = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_ + 1), oc);
+    q = wide_ ? EmitMultiplyByQuantizedMultiplier64(b, acc, multiplier, shift)
+              : EmitMultiplyByQuantizedMultiplier(b, acc, multiplier, shift);
+  }
+  q = EmitClampInt(b, b.CreateAdd(q, e_.I32(zp_out_)), range_);
+  return EmitNarrowQuantized(b, q, ctx_.output(0).dtype);
+}
+
+int InputOperand(Form form) { return form == Form::kTransposeConv ? 2 : 0; }
+int BiasOperand(Form form) { return form == Form::kTransposeConv ? 3 : 2; }
+
+bool IsQuantized(const NodeContext& ctx, Form form) {
+  const int i = InputOperand(form);
+  return ctx.num_inputs() > i && ctx.has_input(i) && IsQuantizedDType(ctx.input(i).dtype);
 }
 
 Status CheckTypes(const NodeContext& ctx, Form form, const char* op, int64_t cout) {
-  const TensorState& in = ctx.input(0);
+  const TensorState& in = ctx.input(InputOperand(form));
   const TensorState& out = ctx.output(0);
   if (out.dtype != in.dtype) {
     return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) + "; a " +
                            DTypeName(in.dtype) + " " + op + " outputs " + DTypeName(in.dtype));
   }
-  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
+  JITLITE_RETURN_IF_ERROR(
+      ExpectPerTensorQuantization(in, "input " + std::to_string(InputOperand(form))));
   JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(out, "output"));
   if (in.dtype == DType::kInt16 && (ZeroPoint(in) != 0 || ZeroPoint(out) != 0)) {
     return InvalidArgument(std::string("INT16 ") + op + " needs zero points 0; input 0 has " +
@@ -258,7 +280,7 @@ Status CheckTypes(const NodeContext& ctx, Form form, const char* op, int64_t cou
                            std::to_string(ZeroPoint(out)));
   }
   JITLITE_RETURN_IF_ERROR(CheckFilter(ctx, form, op, cout));
-  return CheckBiasType(ctx, op);
+  return CheckBiasType(ctx, form, op);
 }
 
 Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<AlignedBuffer>& out) {
@@ -269,19 +291,19 @@ Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<Aligned
   AlignedBuffer shifts(cout * sizeof(int32_t));
   for (int64_t c = 0; c < cout; ++c) {
     if (in_double) {
-      multipliers.as<double>()[c] = EffectiveScale(ctx, c);
+      multipliers.as<double>()[c] = EffectiveScale(ctx, form, c);
       shifts.as<int32_t>()[c] = 0;
       continue;
     }
-    QuantizedMultiplier m = QuantizeMultiplier(EffectiveScale(ctx, c));
+    QuantizedMultiplier m = QuantizeMultiplier(EffectiveScale(ctx, form, c));
     multipliers.as<int32_t>()[c] = m.multiplier;
     shifts.as<int32_t>()[c] = m.shift;
   }
-  const bool wide = Is16x8(ctx);
+  const bool wide = Is16x8(ctx, form);
   AlignedBuffer bias(cout * (wide ? sizeof(int64_t) : sizeof(int32_t)));
   std::memset(bias.data(), 0, bias.size());
-  if (ctx.has_input(2) && ctx.input(2).is_constant()) {
-    const TensorState& b = ctx.input(2);
+  if (ctx.has_input(BiasOperand(form)) && ctx.input(BiasOperand(form)).is_constant()) {
+    const TensorState& b = ctx.input(BiasOperand(form));
     for (int64_t c = 0; c < cout; ++c) {
       int64_t v = b.dtype == DType::kInt64 ? b.const_as<int64_t>()[c] : b.const_as<int32_t>()[c];
       if (wide) {

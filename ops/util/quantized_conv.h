@@ -1,4 +1,5 @@
-// The quantized paths of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED,
+// The quantized paths of CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and
+// TRANSPOSE_CONV (whose loops live in its own file; it uses Requantizer),
 // bit-exact with TFLite's reference kernels (ops-reference.md §3):
 //   acc = sum (x - zp_in) * (w - zp_w)  (+ bias), in i32 (i64 for 16x8)
 //   out = clamp(MultiplyByQuantizedMultiplier(acc, M[c], shift[c]) + zp_out)
@@ -20,10 +21,16 @@
 #include "lib/aligned_buffer.h"
 #include "ops/op.h"
 #include "ops/util/conv_2d_window.h"
+#include "ops/util/quantization.h"
 
 namespace jitlite::ops::qconv {
 
-enum class Form { kConv2D, kDepthwise, kFullyConnected };
+enum class Form { kConv2D, kDepthwise, kFullyConnected, kTransposeConv };
+
+// The node inputs holding the activations and the bias (the filter is
+// input 1): TRANSPOSE_CONV has output_shape first.
+int InputOperand(Form form);
+int BiasOperand(Form form);
 
 // The window of a conv-like op over an NHWC input; FULLY_CONNECTED is a 1x1
 // convolution over [rows, 1, 1, input_size].
@@ -39,11 +46,12 @@ struct Geometry {
   int activation = 0;
 };
 
-// True when input 0 has a quantized type (the node takes the paths here).
-bool IsQuantized(const NodeContext& ctx);
+// True when the activations have a quantized type (the node takes the paths
+// here).
+bool IsQuantized(const NodeContext& ctx, Form form);
 
 // Dtype and quantization checks for the node's inputs and output (`op`
-// names it in messages); the output dtype is input 0's.
+// names it in messages); the output dtype is the activations'.
 Status CheckTypes(const NodeContext& ctx, Form form, const char* op, int64_t cout);
 
 // Buffers 0 (multipliers, i32[cout]; f64 scales for 16x8 FULLY_CONNECTED),
@@ -56,7 +64,34 @@ Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<Aligned
 using StoreFn = std::function<void(llvm::Value* n, llvm::Value* oh, llvm::Value* ow,
                                    llvm::Value* oc, llvm::Value* value)>;
 
-// Emits the whole kernel.
+// The per-element arithmetic, for kernels with loops of their own: products
+// in the accumulator type and the requantizing epilogue. The packed buffers
+// of Pack start at `packed_base` among the op's packed buffers.
+class Requantizer {
+ public:
+  Requantizer(jit::KernelEmitter& e, const NodeContext& ctx, Form form, int activation,
+              int packed_base = 0);
+  llvm::Type* acc_type() const { return acc_type_; }
+  // (x - zp_in) * (w - zp_w) from the stored values, as acc_type.
+  llvm::Value* Product(llvm::Value* x_raw, llvm::Value* w_raw);
+  // *slot += term.
+  void Accumulate(llvm::Value* slot, llvm::Value* term);
+  // acc + bias[oc], requantized, + zp_out, clamped, as the output's storage type.
+  llvm::Value* Finish(llvm::Value* acc, llvm::Value* oc);
+
+ private:
+  jit::KernelEmitter& e_;
+  const NodeContext& ctx_;
+  Form form_;
+  int packed_base_;
+  DType in_dtype_ = DType::kInt8;
+  bool wide_ = false;
+  llvm::Type* acc_type_ = nullptr;
+  int32_t zp_in_ = 0, zp_w_ = 0, zp_out_ = 0;
+  IntRange range_;
+};
+
+// Emits the whole kernel (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED).
 void Emit(jit::KernelEmitter& e, const NodeContext& ctx, const Geometry& g, const StoreFn& store);
 
 }  // namespace jitlite::ops::qconv

@@ -6,8 +6,9 @@ absent, every fused activation, and the models jitlite must refuse. Inputs: outp
 import numpy as np
 import pytest
 
-from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_op, check_threads, rand,
-                        shape_id)
+from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_op, check_quantized,
+                        check_threads, rand, shape_id)
+from quantized_conv_cases import SCHEMES, quantized_bias, quantized_filter
 
 
 def input_size(out, kernel, stride, padding):
@@ -188,8 +189,26 @@ def test_runtime_weights_are_not_supported_yet():
              "TRANSPOSE_CONV with runtime weights \\(input 1\\) is not supported yet")
 
 
-def test_int8_is_not_supported_yet():
-    rejected([np.array([1, 8, 8, 4], I32), (np.ones((4, 3, 3, 2), np.int8), dict(scale=0.1)),
-              ((1, 4, 4, 2), np.int8, dict(scale=0.1))],
-             "TRANSPOSE_CONV with input type INT8 \\(quantized\\) is not supported yet",
-             output_dtypes=np.int8, output_quant=dict(scale=0.1))
+@pytest.mark.parametrize("scheme", ["int8", "uint8", "int16"])
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+@pytest.mark.parametrize("out_shape, weights_shape, padding, stride, act", [
+    ((1, 8, 8, 4), (4, 3, 3, 2), "SAME", (2, 2), "NONE"),
+    ((2, 7, 9, 3), (3, 3, 2, 5), "VALID", (2, 1), "RELU"),
+    ((1, 6, 6, 6), (6, 1, 1, 4), "SAME", (1, 1), "RELU6"),
+    ((1, 9, 9, 2), (2, 4, 4, 3), "SAME", (3, 3), "RELU_N1_TO_1"),
+], ids=str)
+def test_quantized(scheme, per_channel, out_shape, weights_shape, padding, stride, act):
+    if scheme == "uint8" and per_channel:
+        pytest.skip("UINT8 filters are per-tensor only")
+    dtype, (s_in, zp_in), (s_out, zp_out) = SCHEMES[scheme]
+    n, h, w, cout = out_shape
+    in_shape = (n, input_size(h, weights_shape[1], stride[0], padding),
+                input_size(w, weights_shape[2], stride[1], padding), weights_shape[3])
+    weights = quantized_filter(weights_shape, 0, scheme, per_channel)
+    inputs = [np.array(out_shape, I32), weights,
+              (in_shape, dtype, dict(scale=s_in, zero_point=zp_in)),
+              quantized_bias(cout, scheme, s_in, weights[1])]
+    check_quantized("TRANSPOSE_CONV", inputs,
+                    options=dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
+                                 fused_activation_function=act),
+                    output_dtype=dtype, output_quant=dict(scale=s_out, zero_point=zp_out))
