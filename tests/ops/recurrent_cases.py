@@ -74,16 +74,18 @@ def run_invokes(interpreter_cls, model, invokes, reset_before=()):
     return results
 
 
-def check_invokes(op, operands, invokes, options=None, reset_before=(), model=None):
+def check_invokes(op, operands, invokes, options=None, reset_before=(), model=None,
+                  outputs=1):
     """Compares jitlite with LiteRT over consecutive invokes of one model (states carry over).
 
-    `model` (bytes) replaces the one-op model built from op/operands/options. Returns the
-    LiteRT outputs per invoke."""
+    `model` (bytes) replaces the one-op model built from op/operands/options with `outputs`
+    float32 outputs. Returns the LiteRT outputs per invoke."""
     reference = litert_interpreter()
     if model is None:
-        probe = build_op_model(op, operands, options=options)
+        build = dict(options=options, output_dtypes=[F32] * outputs)
+        probe = build_op_model(op, operands, **build)
         shapes = [list(e.shape) for e in run_model(reference, probe, invokes[0])]
-        model = build_op_model(op, operands, options=options, output_shapes=shapes)
+        model = build_op_model(op, operands, **build, output_shapes=shapes)
     expected = run_invokes(reference, model, invokes, reset_before)
     actual = run_invokes(jitlite_interpreter(), model, invokes, reset_before)
     for k, (a, e) in enumerate(zip(actual, expected)):

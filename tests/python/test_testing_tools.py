@@ -142,6 +142,11 @@ def lstm_operands(input_shape, batch, n_cell, seed):
 
 LSTM_SEQ_OPS, LSTM_SEQ_W = lstm_operands((2, 3, 4), 2, 3, seed=20)
 LSTM_STEP_OPS, LSTM_STEP_W = lstm_operands((2, 4), 2, 3, seed=40)
+BIDI_FW_OPS, BIDI_FW_W = lstm_operands((1, 3, 4), 1, 3, seed=70)
+BIDI_BW_OPS, BIDI_BW_W = lstm_operands((1, 3, 4), 1, 3, seed=90)
+# 48 inputs: input, forward cell 1-17, backward cell 18-34, four states, no auxiliary input.
+BIDI_OPS = [BIDI_FW_OPS[0], *BIDI_FW_OPS[1:18], *BIDI_BW_OPS[1:18], *BIDI_FW_OPS[18:20],
+            *BIDI_BW_OPS[18:20]] + [None] * 9
 W_RNN, R_RNN, B_RNN = rand((3, 4), seed=60), rand((3, 3), seed=61), rand((3,), seed=62)
 
 
@@ -340,6 +345,14 @@ OP_CASES = {
         options=dict(fused_activation_function="TANH", cell_clip=0.5, time_major=False)),
     "LSTM": case(LSTM_STEP_OPS, (2, 3), lambda x: lstm_ref(x[:, None], LSTM_STEP_W)[:, 0],
                  options=dict(fused_activation_function="TANH", proj_clip=0.25)),
+    "BIDIRECTIONAL_SEQUENCE_LSTM": case(
+        BIDI_OPS, (1, 3, 6),
+        lambda x: np.concatenate([lstm_ref(x, BIDI_FW_W),
+                                  lstm_ref(x[:, ::-1], BIDI_BW_W)[:, ::-1]], axis=-1),
+        options=dict(fused_activation_function="TANH", merge_outputs=True, time_major=False)),
+    "RNN": case([((2, 4), F32), W_RNN, R_RNN, B_RNN, ((2, 3), F32, dict(is_variable=True))],
+                (2, 3), lambda x: rnn_ref(x[None], W_RNN, R_RNN, B_RNN)[0],
+                options=dict(fused_activation_function="RELU")),
     "UNIDIRECTIONAL_SEQUENCE_RNN": case(
         [((3, 2, 4), F32), W_RNN, R_RNN, B_RNN, ((2, 3), F32, dict(is_variable=True))], (3, 2, 3),
         lambda x: rnn_ref(x, W_RNN, R_RNN, B_RNN),

@@ -165,6 +165,10 @@ OPS = {
     "UNIDIRECTIONAL_SEQUENCE_LSTM": (44, 71, _LSTM_CLIPS + [
         ("time_major", BOOL, False), ("asymmetric_quantize_inputs", BOOL, False),
         ("diagonal_recurrent_tensors", BOOL, False)]),
+    "BIDIRECTIONAL_SEQUENCE_LSTM": (52, 69, _LSTM_CLIPS + [
+        ("merge_outputs", BOOL, False), ("time_major", BOOL, True),
+        ("asymmetric_quantize_inputs", BOOL, False)]),
+    "RNN": (24, 7, [_ACT, ("asymmetric_quantize_inputs", BOOL, False)]),
     "UNIDIRECTIONAL_SEQUENCE_RNN": (35, 31, [("time_major", BOOL, False), _ACT,
                                              ("asymmetric_quantize_inputs", BOOL, False)]),
 }
