@@ -22,6 +22,7 @@ void InitTensorStates(const Subgraph& sg, ShapedGraph& g) {
     s.dtype = t.dtype;
     s.shape = t.shape;
     s.quant = &t.quantization;
+    s.is_variable = t.is_variable;
     if (t.is_constant() && !t.is_variable) {
       s.const_data = t.data;
       s.const_bytes = t.data_size;

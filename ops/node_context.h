@@ -19,6 +19,9 @@ struct TensorState {
   // Constants: the model's bytes or data folded at allocate time.
   const uint8_t* const_data = nullptr;
   size_t const_bytes = 0;
+  // A variable tensor (LSTM/RNN state): a persistent buffer that kernels may
+  // update in place; zeroed at allocate and reset_all_variables.
+  bool is_variable = false;
 
   bool is_constant() const { return const_data != nullptr; }
   int rank() const { return static_cast<int>(shape.size()); }

@@ -141,6 +141,56 @@ def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
+def lstm_ref(x, w, cell_clip=0.0):
+    """A plain LSTM (no peephole, projection or layer norm, TANH) over x [batch, time, input]
+    from zero states; w = (input weights[4], recurrent weights[4], biases[4]) in i, f, g, o."""
+    wx, wh, bias = w
+    batch, time, _ = x.shape
+    h = np.zeros((batch, wh[0].shape[1]))
+    c = np.zeros((batch, wh[0].shape[0]))
+    out = []
+    for t in range(time):
+        pre = [x[:, t] @ wx[g].T + h @ wh[g].T + bias[g] for g in range(4)]
+        c = sigmoid(pre[1]) * c + sigmoid(pre[0]) * np.tanh(pre[2])
+        if cell_clip:
+            c = np.clip(c, -cell_clip, cell_clip)
+        h = sigmoid(pre[3]) * np.tanh(c)
+        out.append(h)
+    return np.stack(out, axis=1)
+
+
+def rnn_ref(x, w, r, b):
+    """h_t = relu(x_t W^T + h_{t-1} R^T + b) over a time-major x [time, batch, input]."""
+    h = np.zeros((x.shape[1], w.shape[0]))
+    out = []
+    for t in range(x.shape[0]):
+        h = np.maximum(x[t] @ w.T + h @ r.T + b, 0)
+        out.append(h)
+    return np.stack(out)
+
+
+def lstm_operands(input_shape, batch, n_cell, seed):
+    """Inputs of a plain float LSTM in TFLite's order, states as variable tensors, and the
+    weights for lstm_ref."""
+    wx = [rand((n_cell, input_shape[-1]), seed=seed + g) for g in range(4)]
+    wh = [rand((n_cell, n_cell), seed=seed + 4 + g) for g in range(4)]
+    bias = [rand((n_cell,), seed=seed + 8 + g) for g in range(4)]
+    variable = dict(is_variable=True)
+    ops = [(input_shape, F32), *wx, *wh, None, None, None, *bias, None, None,
+           ((batch, n_cell), F32, variable), ((batch, n_cell), F32, variable)]
+    return ops, (wx, wh, bias)
+
+
+LSTM_SEQ_OPS, LSTM_SEQ_W = lstm_operands((2, 3, 4), 2, 3, seed=20)
+LSTM_STEP_OPS, LSTM_STEP_W = lstm_operands((2, 4), 2, 3, seed=40)
+BIDI_FW_OPS, BIDI_FW_W = lstm_operands((1, 3, 4), 1, 3, seed=70)
+BIDI_BW_OPS, BIDI_BW_W = lstm_operands((1, 3, 4), 1, 3, seed=90)
+# 48 inputs: input, forward cell 1-17, backward cell 18-34, four states, no auxiliary input.
+BIDI_OPS = [BIDI_FW_OPS[0], *BIDI_FW_OPS[1:18], *BIDI_BW_OPS[1:18], *BIDI_FW_OPS[18:20],
+            *BIDI_BW_OPS[18:20]] + [None] * 9
+W_RNN, R_RNN, B_RNN = rand((3, 4), seed=60), rand((3, 3), seed=61), rand((3,), seed=62)
+
+
 # --- one case per op: build arguments, input values, expected shape, numpy reference -----------
 
 W_CONV = rand((4, 3, 3, 3), seed=2)
@@ -369,6 +419,24 @@ OP_CASES = {
                             [None, :, :, None],
                             constants=[np.array([3, 3], np.int32)],
                             options=dict(align_corners=True)),
+    # Recurrent ops (states are variable tensors, zero before the first invoke).
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": case(
+        LSTM_SEQ_OPS, (2, 3, 3), lambda x: lstm_ref(x, LSTM_SEQ_W, cell_clip=0.5),
+        options=dict(fused_activation_function="TANH", cell_clip=0.5, time_major=False)),
+    "LSTM": case(LSTM_STEP_OPS, (2, 3), lambda x: lstm_ref(x[:, None], LSTM_STEP_W)[:, 0],
+                 options=dict(fused_activation_function="TANH", proj_clip=0.25)),
+    "BIDIRECTIONAL_SEQUENCE_LSTM": case(
+        BIDI_OPS, (1, 3, 6),
+        lambda x: np.concatenate([lstm_ref(x, BIDI_FW_W),
+                                  lstm_ref(x[:, ::-1], BIDI_BW_W)[:, ::-1]], axis=-1),
+        options=dict(fused_activation_function="TANH", merge_outputs=True, time_major=False)),
+    "RNN": case([((2, 4), F32), W_RNN, R_RNN, B_RNN, ((2, 3), F32, dict(is_variable=True))],
+                (2, 3), lambda x: rnn_ref(x[None], W_RNN, R_RNN, B_RNN)[0],
+                options=dict(fused_activation_function="RELU")),
+    "UNIDIRECTIONAL_SEQUENCE_RNN": case(
+        [((3, 2, 4), F32), W_RNN, R_RNN, B_RNN, ((2, 3), F32, dict(is_variable=True))], (3, 2, 3),
+        lambda x: rnn_ref(x, W_RNN, R_RNN, B_RNN),
+        options=dict(time_major=True, fused_activation_function="RELU")),
 }
 
 

@@ -205,6 +205,8 @@ def build_op_model(op, inputs, constants=(), options=None, *, output_shapes=None
     `inputs` entries are runtime inputs given as (shape, dtype) or (shape, dtype, tensor_args)
     (tensor_args: add_tensor keywords such as scale/zero_point/shape_signature); an entry may
     also be a numpy array (a constant in that position) or None (omitted optional input).
+    A spec whose tensor_args hold is_variable=True is a variable tensor (the state of LSTM/RNN
+    ops): neither a graph input nor a constant; runtimes zero it and keep it across invokes.
     `constants` (arrays, (array, tensor_args) or None) follow the runtime inputs.
     Output shapes default to [] (LiteRT recomputes them; check_op rebuilds with the real ones).
     Output dtypes default to the first input's dtype; output quantization (add_tensor keywords)
@@ -223,7 +225,8 @@ def build_op_model(op, inputs, constants=(), options=None, *, output_shapes=None
             dtype = value.dtype
         else:
             shape, dtype, tensor_args = _split_spec(entry)
-            operands.append(mb.add_input(f"input{i}", dtype, shape, **tensor_args))
+            add = mb.add_tensor if tensor_args.get("is_variable") else mb.add_input
+            operands.append(add(f"input{i}", dtype, shape, **tensor_args))
         if first is None:
             first = (dtype, tensor_args)
 

@@ -39,11 +39,12 @@ PADDING = {"SAME": 0, "VALID": 1}
 ACTIVATION = {"NONE": 0, "RELU": 1, "RELU_N1_TO_1": 2, "RELU6": 3, "TANH": 4, "SIGN_BIT": 5}
 WEIGHTS_FORMAT = {"DEFAULT": 0, "SHUFFLED4x16INT8": 1}
 MIRROR_PAD_MODE = {"REFLECT": 0, "SYMMETRIC": 1}
+LSTM_KERNEL_TYPE = {"FULL": 0, "BASIC": 1}
 
 # Option field kinds: how a Python value is encoded into a table slot.
-PAD, ACT, WFMT, I32, BOOL, F32, I32_LIST, TTYPE, MPMODE = (
+PAD, ACT, WFMT, I32, BOOL, F32, I32_LIST, TTYPE, MPMODE, LKTYPE = (
     "padding", "activation", "weights_format", "int32", "bool", "float32", "int32[]", "tensor_type",
-    "mirror_pad_mode")
+    "mirror_pad_mode", "lstm_kernel_type")
 
 # Shared field lists (name, kind, schema default). Fields are listed in field-id order, so the
 # position in the list is the field id. The default must be the schema's: a value equal to it is
@@ -52,6 +53,7 @@ _ACT = ("fused_activation_function", ACT, "NONE")
 _ADD_SUB = [_ACT, ("pot_scale_int16", BOOL, True)]
 _POOL = [("padding", PAD, "SAME"), ("stride_w", I32, 0), ("stride_h", I32, 0),
          ("filter_width", I32, 0), ("filter_height", I32, 0), _ACT]
+_LSTM_CLIPS = [_ACT, ("cell_clip", F32, 0.0), ("proj_clip", F32, 0.0)]
 
 # op name -> (BuiltinOperator code, BuiltinOptions type id, option fields).
 # Options type 0 means the operator carries no options table at all.
@@ -173,6 +175,19 @@ OPS = {
                                  ("half_pixel_centers", BOOL, False)]),
     "RESIZE_NEAREST_NEIGHBOR": (97, 74, [("align_corners", BOOL, False),
                                          ("half_pixel_centers", BOOL, False)]),
+    # Recurrent ops: their state inputs are variable tensors (build_op_model: a spec with
+    # dict(is_variable=True)).
+    "LSTM": (16, 14, _LSTM_CLIPS + [("kernel_type", LKTYPE, "FULL"),
+                                    ("asymmetric_quantize_inputs", BOOL, False)]),
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": (44, 71, _LSTM_CLIPS + [
+        ("time_major", BOOL, False), ("asymmetric_quantize_inputs", BOOL, False),
+        ("diagonal_recurrent_tensors", BOOL, False)]),
+    "BIDIRECTIONAL_SEQUENCE_LSTM": (52, 69, _LSTM_CLIPS + [
+        ("merge_outputs", BOOL, False), ("time_major", BOOL, True),
+        ("asymmetric_quantize_inputs", BOOL, False)]),
+    "RNN": (24, 7, [_ACT, ("asymmetric_quantize_inputs", BOOL, False)]),
+    "UNIDIRECTIONAL_SEQUENCE_RNN": (35, 31, [("time_major", BOOL, False), _ACT,
+                                             ("asymmetric_quantize_inputs", BOOL, False)]),
 }
 
 # Operator versions other than 1: LiteRT registers some ops from a later version only.
@@ -441,7 +456,8 @@ class _Serializer:
 
     def _prepend_scalar(self, slot, kind, value, default, what):
         b = self.b
-        enums = {PAD: PADDING, ACT: ACTIVATION, WFMT: WEIGHTS_FORMAT, MPMODE: MIRROR_PAD_MODE}
+        enums = {PAD: PADDING, ACT: ACTIVATION, WFMT: WEIGHTS_FORMAT, MPMODE: MIRROR_PAD_MODE,
+                 LKTYPE: LSTM_KERNEL_TYPE}
         if kind in enums:
             table = enums[kind]
             if isinstance(value, str):

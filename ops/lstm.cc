@@ -1,0 +1,77 @@
+// LSTM (float32, the FULL kernel type): one step of TFLite's full LSTM cell
+// per invoke (see ops/util/lstm_cell.h for the 20 or 24 inputs and the math)
+// on an input [batch, input]; output [batch, output]. The output and cell
+// states are variable tensors that carry over from one invoke to the next.
+// Options: fused_activation_function, cell_clip, proj_clip, kernel_type;
+// asymmetric_quantize_inputs only concerns hybrid kernels and is ignored.
+// The BASIC kernel type (5 inputs), hybrid (int8 weights) and integer LSTMs
+// are Unimplemented.
+#include "jit/emitters.h"
+#include "ops/op.h"
+#include "ops/util/lstm_cell.h"
+#include "schema/tflite_generated.h"
+
+namespace jitlite::ops {
+namespace {
+
+struct StepLstm {
+  lstm::Cell cell;
+  recurrent::Sequence seq;
+};
+
+StatusOr<StepLstm> Resolve(const NodeContext& ctx) {
+  const auto* opts = ctx.op()->builtin_options_as_LSTMOptions();
+  lstm::Options options;
+  if (opts) {
+    options.activation = static_cast<int>(opts->fused_activation_function());
+    options.cell_clip = opts->cell_clip();
+    options.proj_clip = opts->proj_clip();
+    if (opts->kernel_type() == tflite::LSTMKernelType::BASIC) {
+      return Unimplemented("LSTM with kernel_type BASIC is not supported yet (only FULL)");
+    }
+    if (opts->kernel_type() != tflite::LSTMKernelType::FULL) {
+      return InvalidArgument("kernel_type " + std::to_string(static_cast<int>(opts->kernel_type())) +
+                             " is not a valid LSTMKernelType (0 FULL, 1 BASIC)");
+    }
+  }
+  JITLITE_RETURN_IF_ERROR(lstm::CheckFullKernelArity(ctx));
+  JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, 0, "input"));
+  const TensorState& in = ctx.input(0);
+  if (in.rank() != 2) {
+    return InvalidArgument("input 0 has shape " + ShapeToString(in.shape) +
+                           "; LSTM expects rank 2 [batch, input]");
+  }
+  StepLstm s;
+  s.seq = recurrent::Sequence::Of(in.shape, /*time_major=*/true, /*has_time_axis=*/false);
+  JITLITE_ASSIGN_OR_RETURN(s.cell, lstm::ResolveCell(ctx, s.seq, in.dim(1), options));
+  return s;
+}
+
+class LstmOp : public OpDef {
+ public:
+  std::string_view name() const override { return "LSTM"; }
+  std::vector<int> builtin_codes() const override { return {16}; }
+  OpKind kind() const override { return OpKind::kKernel; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_ASSIGN_OR_RETURN(StepLstm s, Resolve(ctx));
+    ctx.SetOutput(0, DType::kFloat32,
+                  {static_cast<int32_t>(s.seq.batch), static_cast<int32_t>(s.cell.output)});
+    return Status::Ok();
+  }
+
+  Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
+    JITLITE_ASSIGN_OR_RETURN(StepLstm s, Resolve(ctx));
+    lstm::EmitLstm(e, s.cell, s.seq);
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+const OpDef& lstm_op() {
+  static const LstmOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops

@@ -1,0 +1,78 @@
+// UNIDIRECTIONAL_SEQUENCE_LSTM (float32): TFLite's full LSTM cell (see
+// ops/util/lstm_cell.h for the 24 inputs and the math) run over a sequence
+// input [batch, time, input] ([time, batch, input] with time_major); output
+// [batch, time, output] (resp. [time, batch, output]). The output and cell
+// states are variable tensors that carry over from one invoke to the next.
+// Options: fused_activation_function, cell_clip, proj_clip, time_major;
+// asymmetric_quantize_inputs only concerns hybrid kernels and is ignored.
+// Hybrid (int8 weights) and integer LSTMs, and diagonal recurrent weights,
+// are Unimplemented.
+#include "jit/emitters.h"
+#include "ops/op.h"
+#include "ops/util/lstm_cell.h"
+#include "schema/tflite_generated.h"
+
+namespace jitlite::ops {
+namespace {
+
+struct SequenceLstm {
+  lstm::Cell cell;
+  recurrent::Sequence seq;
+};
+
+StatusOr<SequenceLstm> Resolve(const NodeContext& ctx) {
+  const auto* opts = ctx.op()->builtin_options_as_UnidirectionalSequenceLSTMOptions();
+  lstm::Options options;
+  bool time_major = false;
+  if (opts) {
+    options.activation = static_cast<int>(opts->fused_activation_function());
+    options.cell_clip = opts->cell_clip();
+    options.proj_clip = opts->proj_clip();
+    time_major = opts->time_major();
+    if (opts->diagonal_recurrent_tensors()) {
+      return Unimplemented("UNIDIRECTIONAL_SEQUENCE_LSTM with diagonal_recurrent_tensors is "
+                           "not supported yet");
+    }
+  }
+  JITLITE_RETURN_IF_ERROR(lstm::CheckFullKernelArity(ctx));
+  JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, 0, "input"));
+  const TensorState& in = ctx.input(0);
+  if (in.rank() != 3) {
+    return InvalidArgument("input 0 has shape " + ShapeToString(in.shape) + "; expected rank 3 " +
+                           (time_major ? "[time, batch, input]" : "[batch, time, input]"));
+  }
+  SequenceLstm s;
+  s.seq = recurrent::Sequence::Of(in.shape, time_major, /*has_time_axis=*/true);
+  JITLITE_ASSIGN_OR_RETURN(s.cell, lstm::ResolveCell(ctx, s.seq, in.dim(2), options));
+  return s;
+}
+
+class UnidirectionalSequenceLstmOp : public OpDef {
+ public:
+  std::string_view name() const override { return "UNIDIRECTIONAL_SEQUENCE_LSTM"; }
+  std::vector<int> builtin_codes() const override { return {44}; }
+  OpKind kind() const override { return OpKind::kKernel; }
+
+  Status Prepare(NodeContext& ctx) const override {
+    JITLITE_ASSIGN_OR_RETURN(SequenceLstm s, Resolve(ctx));
+    Shape out = ctx.input(0).shape;
+    out.back() = static_cast<int32_t>(s.cell.output);
+    ctx.SetOutput(0, DType::kFloat32, out);
+    return Status::Ok();
+  }
+
+  Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
+    JITLITE_ASSIGN_OR_RETURN(SequenceLstm s, Resolve(ctx));
+    lstm::EmitLstm(e, s.cell, s.seq);
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+const OpDef& unidirectional_sequence_lstm_op() {
+  static const UnidirectionalSequenceLstmOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops

@@ -1,0 +1,56 @@
+// The float basic RNN cell shared by RNN (one step per invoke) and
+// UNIDIRECTIONAL_SEQUENCE_RNN: h = act(bias + W x + R h), output = h.
+// Inputs: 0 input, 1 W [units, input], 2 R [units, units], 3 bias [units],
+// 4 the hidden state [batch, units] (a variable tensor, updated in place).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "jit/emitters.h"
+#include "ops/op.h"
+#include "ops/util/recurrent.h"
+
+namespace jitlite::ops::rnn {
+
+struct Cell {
+  recurrent::Sequence seq;
+  int64_t input = 0, units = 0;
+  int activation = 0;  // ActivationFunctionType
+};
+
+// Checks the five inputs and one output as TFLite's Prepare does; the input
+// is [batch, time, input] (time_major: [time, batch, input]) or, without a
+// time axis, [batch, input].
+StatusOr<Cell> ResolveCell(const NodeContext& ctx, bool has_time_axis, bool time_major,
+                           int activation);
+
+// Output 0's shape: the input's with the units as its last dimension.
+Shape OutputShape(const NodeContext& ctx, const Cell& cell);
+
+// Emits TFLite's step order over the sequence. Per step row: the units' dot
+// products into a stack row (the old state is read until all units are
+// done), then the row goes to the state and to output 0.
+void EmitRnn(jit::KernelEmitter& e, const Cell& cell);
+
+// The OpDef of both RNN ops, which differ only in name, code and options.
+class RnnOpDef : public OpDef {
+ public:
+  using ResolveFn = StatusOr<Cell> (*)(const NodeContext& ctx);
+  RnnOpDef(std::string_view name, int code, ResolveFn resolve)
+      : name_(name), code_(code), resolve_(resolve) {}
+
+  std::string_view name() const override { return name_; }
+  std::vector<int> builtin_codes() const override { return {code_}; }
+  OpKind kind() const override { return OpKind::kKernel; }
+  Status Prepare(NodeContext& ctx) const override;
+  Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override;
+
+ private:
+  std::string_view name_;
+  int code_;
+  ResolveFn resolve_;
+};
+
+}  // namespace jitlite::ops::rnn

@@ -1,0 +1,425 @@
+// The float LSTM cell (see ops/util/lstm_cell.h).
+//
+// Per step row: one pass over the cells computes every gate's
+// pre-activation (the input and recurrent dot products of the four gates
+// share their vector loads) into stack rows; layer norm, when present, then
+// normalizes whole gate rows; a second pass updates the cell state in place;
+// a third computes the output gate and the hidden state, which goes to the
+// output state and output 0 (through a projection when there is one).
+#include "ops/util/lstm_cell.h"
+
+#include <string>
+#include <vector>
+
+namespace jitlite::ops::lstm {
+namespace {
+
+using llvm::Value;
+using recurrent::AddI;
+using recurrent::LoadF32;
+using recurrent::MulI;
+using recurrent::StoreF32;
+
+const char* const kGateNames[] = {"input", "forget", "cell", "output"};
+
+std::string GateWhat(const char* kind, int gate) {
+  return std::string(kind) + "-to-" + kGateNames[gate] + " weights";
+}
+
+// Peephole tensor of a gate (the cell gate has none).
+int Peephole(int gate) {
+  return gate == kInputGate ? 9 : gate == kForgetGate ? 10 : 11;
+}
+
+// The checks of one cell's operands; `c` collects what they decide.
+class CellChecker {
+ public:
+  CellChecker(const NodeContext& ctx, Cell& c) : ctx_(ctx), c_(c), ops_(c.operands) {}
+
+  Status Run() {
+    JITLITE_RETURN_IF_ERROR(CheckPresentAndFloat());
+    JITLITE_RETURN_IF_ERROR(CheckSizes());
+    JITLITE_RETURN_IF_ERROR(CheckGates());
+    JITLITE_RETURN_IF_ERROR(CheckPeepholes());
+    JITLITE_RETURN_IF_ERROR(CheckProjection());
+    return CheckLayerNorm();
+  }
+
+ private:
+  bool Has(int cell_tensor) const { return ctx_.has_input(ops_.at(cell_tensor)); }
+  Status Shape(int cell_tensor, const std::string& what, const jitlite::Shape& shape) const {
+    return recurrent::CheckShape(ctx_, ops_.at(cell_tensor), what, shape);
+  }
+  std::string Index(int cell_tensor) const { return std::to_string(ops_.at(cell_tensor)); }
+
+  Status CheckPresentAndFloat() {
+    for (int k : {2, 3, 4, 6, 7, 8, 13, 14, 15}) {
+      if (!Has(k)) return InvalidArgument("required input " + Index(k) + " is missing");
+    }
+    for (int k = 1; k <= 17; ++k) {
+      if (Has(k)) JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx_, ops_.at(k), "LSTM operand"));
+    }
+    return Status::Ok();
+  }
+
+  Status CheckSizes() {
+    const TensorState& w_out = ctx_.input(ops_.at(kInputToGate + kOutputGate));
+    const TensorState& r_out = ctx_.input(ops_.at(kRecurrentToGate + kOutputGate));
+    if (w_out.rank() != 2 || r_out.rank() != 2) {
+      return InvalidArgument("input-to-output and recurrent-to-output weights (inputs " +
+                             Index(kInputToGate + kOutputGate) + " and " +
+                             Index(kRecurrentToGate + kOutputGate) +
+                             ") must be matrices, got shapes " + ShapeToString(w_out.shape) +
+                             " and " + ShapeToString(r_out.shape));
+    }
+    c_.cell = w_out.dim(0);
+    c_.output = r_out.dim(1);
+    if (c_.cell < 1 || c_.output < 1) {
+      return InvalidArgument("the LSTM needs at least one cell and one output, got weights " +
+                             ShapeToString(w_out.shape) + " and " + ShapeToString(r_out.shape));
+    }
+    return Status::Ok();
+  }
+
+  // Gate weights, biases and the all-or-none rules of TFLite's
+  // CheckInputTensorDimensions.
+  Status CheckGates() {
+    const int32_t n = static_cast<int32_t>(c_.cell);
+    for (int g = 0; g < 4; ++g) {
+      JITLITE_RETURN_IF_ERROR(Shape(kInputToGate + g, GateWhat("input", g),
+                                    {n, static_cast<int32_t>(c_.input)}));
+      JITLITE_RETURN_IF_ERROR(Shape(kRecurrentToGate + g, GateWhat("recurrent", g),
+                                    {n, static_cast<int32_t>(c_.output)}));
+      JITLITE_RETURN_IF_ERROR(Shape(kGateBias + g, std::string(kGateNames[g]) + " gate bias", {n}));
+    }
+    c_.cifg = !Has(kInputToGate + kInputGate);
+    if (c_.cifg != !Has(kRecurrentToGate + kInputGate)) {
+      return InvalidArgument("input-to-input and recurrent-to-input weights (inputs " +
+                             Index(kInputToGate) + " and " + Index(kRecurrentToGate) +
+                             ") must be both present or both omitted (CIFG)");
+    }
+    if (c_.cifg == Has(kGateBias + kInputGate)) {
+      return InvalidArgument(c_.cifg ? "a CIFG LSTM (no input-gate weights) must omit the input "
+                                       "gate bias (input " + Index(kGateBias) + ")"
+                                     : "the input gate bias (input " + Index(kGateBias) +
+                                           ") is missing");
+    }
+    return Status::Ok();
+  }
+
+  Status CheckPeepholes() {
+    for (int p = 9; p <= 11; ++p) {
+      JITLITE_RETURN_IF_ERROR(Shape(p, "peephole weights", {static_cast<int32_t>(c_.cell)}));
+    }
+    bool to_input = Has(9), to_forget = Has(10), to_output = Has(11);
+    c_.peephole = to_output;
+    bool all = (to_input || c_.cifg) && to_forget && to_output;
+    if (!all && (to_input || to_forget || to_output)) {
+      return InvalidArgument("the peephole weights (inputs " + Index(9) + "-" + Index(11) +
+                             ") must be all present or all omitted (the input gate's omitted "
+                             "for CIFG)");
+    }
+    return Status::Ok();
+  }
+
+  Status CheckProjection() {
+    const int32_t out = static_cast<int32_t>(c_.output);
+    JITLITE_RETURN_IF_ERROR(Shape(kProjectionWeights, "projection weights",
+                                  {out, static_cast<int32_t>(c_.cell)}));
+    JITLITE_RETURN_IF_ERROR(Shape(kProjectionBias, "projection bias", {out}));
+    c_.projection = Has(kProjectionWeights);
+    c_.projection_bias = Has(kProjectionBias);
+    if (c_.projection_bias && !c_.projection) {
+      return InvalidArgument("a projection bias (input " + Index(kProjectionBias) +
+                             ") needs projection weights (input " + Index(kProjectionWeights) +
+                             ")");
+    }
+    if (!c_.projection && c_.output != c_.cell) {
+      return InvalidArgument("without projection weights the output size (" +
+                             std::to_string(c_.output) + ", recurrent weights dim 1) must equal "
+                             "the number of cells (" + std::to_string(c_.cell) + ")");
+    }
+    return Status::Ok();
+  }
+
+  // Layer norm when the forget gate's coefficients are there (TFLite's rule).
+  Status CheckLayerNorm() {
+    int first = ops_.layer_norm;
+    c_.layer_norm = first >= 0 && ctx_.num_inputs() >= first + 4 &&
+                    ctx_.has_input(first + kForgetGate);
+    if (!c_.layer_norm) return Status::Ok();
+    for (int g = 0; g < 4; ++g) {
+      int i = first + g;
+      bool wanted = !(g == kInputGate && c_.cifg);
+      if (ctx_.has_input(i) != wanted) {
+        return InvalidArgument("layer-norm coefficients (input " + std::to_string(i) + ") " +
+                               (wanted ? "are missing" : "must be omitted for CIFG"));
+      }
+      if (!wanted) continue;
+      JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx_, i, "layer-norm coefficients"));
+      JITLITE_RETURN_IF_ERROR(recurrent::CheckShape(ctx_, i, "layer-norm coefficients",
+                                                    {static_cast<int32_t>(c_.cell)}));
+    }
+    return Status::Ok();
+  }
+
+  const NodeContext& ctx_;
+  Cell& c_;
+  const Operands& ops_;
+};
+
+Status CheckOptions(const Options& o) {
+  if (o.activation < 0 || o.activation > 5) {
+    return InvalidArgument("fused_activation_function " + std::to_string(o.activation) +
+                           " is not a valid ActivationFunctionType (0..5)");
+  }
+  if (!(o.cell_clip >= 0.0f) || !(o.proj_clip >= 0.0f)) {
+    return InvalidArgument("cell_clip and proj_clip must be >= 0 (0 = no clipping), got " +
+                           std::to_string(o.cell_clip) + " and " + std::to_string(o.proj_clip));
+  }
+  return Status::Ok();
+}
+
+class LstmEmitter {
+ public:
+  LstmEmitter(jit::KernelEmitter& e, const Cell& c, const recurrent::Sequence& seq)
+      : e_(e), b_(e.b()), c_(c), ops_(c.operands), seq_(seq) {}
+
+  void Emit() {
+    for (int g = 0; g < 4; ++g) {
+      if (HasGate(g)) pre_[g] = recurrent::ScratchF32(e_, c_.cell, kGateNames[g]);
+    }
+    if (c_.projection) hidden_ = recurrent::ScratchF32(e_, c_.cell, "hidden");
+    recurrent::EmitSteps(e_, seq_, [&](Value* t, Value* b0, int64_t rows) { Step(t, b0, rows); },
+                         ops_.reverse);
+  }
+
+ private:
+  bool HasGate(int g) const { return g != kInputGate || !c_.cifg; }
+  bool QuirkyNone() const { return c_.options.activation == 0; }
+  // Pointers of a cell tensor (1-17), the sequence input and the states.
+  Value* Ptr(int cell_tensor) const { return e_.InputPtr(ops_.at(cell_tensor)); }
+  Value* InputPtr() const { return e_.InputPtr(ops_.input); }
+  Value* HiddenPtr() const { return e_.InputPtr(ops_.output_state); }
+  Value* CellPtr() const { return e_.InputPtr(ops_.cell_state); }
+  Value* LayerNormPtr(int g) const { return e_.InputPtr(ops_.layer_norm + g); }
+  Value* Load(Value* base, Value* offset) { return LoadF32(e_, base, offset); }
+
+  void Step(Value* t, Value* b0, int64_t rows) {
+    // Only NONE needs TFLite's "input all zero" test (see the header).
+    Value* all_zero = nullptr;
+    if (QuirkyNone()) {
+      all_zero = AllZero(MulI(e_, seq_.Row(e_, b0, t), c_.input), rows * c_.input);
+    }
+    if (rows == 1) {
+      Row(b0, t, all_zero);
+      return;
+    }
+    e_.For(0, rows, 1, [&](Value* r) { Row(AddI(e_, b0, r), t, all_zero); }, "row");
+  }
+
+  // True when input[offset .. offset + n) is all zeros (NaN counts as
+  // non-zero, as `x != 0`).
+  Value* AllZero(Value* offset, int64_t n) {
+    llvm::AllocaInst* any = e_.Alloca(b_.getInt1Ty(), "nonzero");
+    b_.CreateStore(b_.getFalse(), any);
+    e_.For(0, n, 1, [&](Value* k) {
+      Value* x = Load(InputPtr(), AddI(e_, offset, k));
+      Value* nonzero = b_.CreateFCmpUNE(x, e_.F32(0.0f));
+      b_.CreateStore(b_.CreateOr(b_.CreateLoad(b_.getInt1Ty(), any), nonzero), any);
+    }, "zero_test");
+    return b_.CreateNot(b_.CreateLoad(b_.getInt1Ty(), any));
+  }
+
+  void Row(Value* b, Value* t, Value* all_zero) {
+    Value* x_off = MulI(e_, seq_.Row(e_, b, t), c_.input);
+    Value* h_off = MulI(e_, b, c_.output);
+    Value* c_off = MulI(e_, b, c_.cell);
+    GatePreActivations(x_off, h_off, c_off);
+    if (c_.layer_norm) {
+      for (int g : {kInputGate, kForgetGate, kCellGate}) {
+        if (HasGate(g)) LayerNorm(g);
+      }
+    }
+    UpdateCell(c_off, all_zero);
+    if (c_.layer_norm) LayerNorm(kOutputGate);
+    Output(b, t, h_off, c_off);
+  }
+
+  // pre[g][j] = W_x[g] x + W_h[g] h (+ bias without layer norm) (+ the
+  // peephole term of the old cell state for the input and forget gates).
+  void GatePreActivations(Value* x_off, Value* h_off, Value* c_off) {
+    std::vector<int> gates;
+    std::vector<Value*> wx, wh;
+    for (int g = 0; g < 4; ++g) {
+      if (!HasGate(g)) continue;
+      gates.push_back(g);
+      wx.push_back(Ptr(kInputToGate + g));
+      wh.push_back(Ptr(kRecurrentToGate + g));
+    }
+    e_.For(0, c_.cell, 1, [&](Value* j) {
+      std::vector<Value*> dx = recurrent::EmitRowDots(e_, wx, j, InputPtr(), x_off, c_.input);
+      std::vector<Value*> dh =
+          recurrent::EmitRowDots(e_, wh, j, HiddenPtr(), h_off, c_.output);
+      for (size_t k = 0; k < gates.size(); ++k) {
+        int g = gates[k];
+        Value* v = dx[k];
+        if (!c_.layer_norm) v = b_.CreateFAdd(Load(Ptr(kGateBias + g), j), v);
+        v = b_.CreateFAdd(v, dh[k]);
+        if (c_.peephole && g != kCellGate && g != kOutputGate) {
+          Value* cell = Load(CellPtr(), AddI(e_, c_off, j));
+          v = b_.CreateFAdd(v, b_.CreateFMul(Load(Ptr(Peephole(g)), j), cell));
+        }
+        StoreF32(e_, v, pre_[g], j);
+      }
+    }, "cell");
+  }
+
+  // pre[g] = coeff .* (pre[g] - mean) / sqrt(variance + 1e-8) + bias, as
+  // TFLite's MeanStddevNormalization (two passes) and the coefficient and
+  // bias products after it.
+  void LayerNorm(int g) {
+    llvm::Type* f32 = b_.getFloatTy();
+    Value* row = pre_[g];
+    Value* n = e_.F32(static_cast<float>(c_.cell));
+    llvm::AllocaInst* sum = e_.Alloca(f32, "ln_sum");
+    b_.CreateStore(e_.F32(0.0f), sum);
+    e_.For(0, c_.cell, 1, [&](Value* j) {
+      b_.CreateStore(ReassociatingAdd(b_.CreateLoad(f32, sum), Load(row, j)), sum);
+    }, "ln_mean");
+    Value* mean = b_.CreateFDiv(b_.CreateLoad(f32, sum), n);
+    b_.CreateStore(e_.F32(0.0f), sum);
+    e_.For(0, c_.cell, 1, [&](Value* j) {
+      Value* d = b_.CreateFSub(Load(row, j), mean);
+      b_.CreateStore(ReassociatingAdd(b_.CreateLoad(f32, sum), b_.CreateFMul(d, d)), sum);
+    }, "ln_var");
+    Value* variance = b_.CreateFDiv(b_.CreateLoad(f32, sum), n);
+    Value* inv = b_.CreateFDiv(e_.F32(1.0f),
+                               e_.Sqrt(b_.CreateFAdd(variance, e_.F32(1e-8f))));
+    e_.For(0, c_.cell, 1, [&](Value* j) {
+      Value* v = b_.CreateFMul(b_.CreateFSub(Load(row, j), mean), inv);
+      v = b_.CreateFMul(Load(LayerNormPtr(g), j), v);
+      StoreF32(e_, b_.CreateFAdd(v, Load(Ptr(kGateBias + g), j)), row, j);
+    }, "ln_apply");
+  }
+
+  Value* ReassociatingAdd(Value* acc, Value* x) {
+    llvm::IRBuilder<>::FastMathFlagGuard guard(b_);
+    llvm::FastMathFlags fmf;
+    fmf.setAllowReassoc();
+    b_.setFastMathFlags(fmf);
+    return b_.CreateFAdd(acc, x);
+  }
+
+  // The cell gate's value: act(pre); for NONE, TFLite's result (the bias, or
+  // 0 with layer norm, when the step's input is all zero).
+  Value* CellGate(Value* pre, Value* j, Value* all_zero) {
+    if (!QuirkyNone()) return e_.Activation(pre, c_.options.activation);
+    Value* skipped = c_.layer_norm ? e_.F32(0.0f) : Load(Ptr(kGateBias + kCellGate), j);
+    return b_.CreateSelect(all_zero, skipped, pre);
+  }
+
+  Value* Clip(Value* v, float clip) {
+    if (clip <= 0.0f) return v;
+    return e_.Clamp(v, e_.F32(-clip), e_.F32(clip));
+  }
+
+  // c = clip(f .* c + i .* g) in place; adds the output gate's peephole term
+  // of the new state. For NONE the cell gate row keeps g for the output.
+  void UpdateCell(Value* c_off, Value* all_zero) {
+    e_.For(0, c_.cell, 1, [&](Value* j) {
+      Value* f = e_.Logistic(Load(pre_[kForgetGate], j));
+      Value* i = c_.cifg ? b_.CreateFSub(e_.F32(1.0f), f) : e_.Logistic(Load(pre_[kInputGate], j));
+      Value* g = CellGate(Load(pre_[kCellGate], j), j, all_zero);
+      Value* c_at = AddI(e_, c_off, j);
+      Value* cell = b_.CreateFAdd(b_.CreateFMul(f, Load(CellPtr(), c_at)),
+                                  b_.CreateFMul(g, i));
+      cell = Clip(cell, c_.options.cell_clip);
+      StoreF32(e_, cell, CellPtr(), c_at);
+      if (QuirkyNone()) StoreF32(e_, g, pre_[kCellGate], j);
+      if (c_.peephole) {
+        Value* o = b_.CreateFAdd(Load(pre_[kOutputGate], j),
+                                 b_.CreateFMul(Load(Ptr(Peephole(kOutputGate)), j), cell));
+        StoreF32(e_, o, pre_[kOutputGate], j);
+      }
+    }, "update");
+  }
+
+  // h = o .* act(c) (o .* g for NONE), projected when there are projection
+  // weights; written to the output state and handed to output 0.
+  void Output(Value* b, Value* t, Value* h_off, Value* c_off) {
+    e_.For(0, c_.cell, 1, [&](Value* j) {
+      Value* o = e_.Logistic(Load(pre_[kOutputGate], j));
+      Value* a = QuirkyNone() ? Load(pre_[kCellGate], j)
+                              : e_.Activation(Load(CellPtr(), AddI(e_, c_off, j)),
+                                              c_.options.activation);
+      Value* h = b_.CreateFMul(o, a);
+      if (c_.projection) {
+        StoreF32(e_, h, hidden_, j);
+      } else {
+        StoreHidden(h, b, t, h_off, j);
+      }
+    }, "hidden");
+    if (!c_.projection) return;
+    Value* weights[] = {Ptr(kProjectionWeights)};
+    e_.For(0, c_.output, 1, [&](Value* m) {
+      Value* v = recurrent::EmitRowDots(e_, weights, m, hidden_, e_.I64(0), c_.cell)[0];
+      if (c_.projection_bias) v = b_.CreateFAdd(Load(Ptr(kProjectionBias), m), v);
+      StoreHidden(Clip(v, c_.options.proj_clip), b, t, h_off, m);
+    }, "project");
+  }
+
+  void StoreHidden(Value* h, Value* b, Value* t, Value* h_off, Value* m) {
+    StoreF32(e_, h, HiddenPtr(), AddI(e_, h_off, m));
+    Value* feature = ops_.output_offset ? AddI(e_, m, e_.I64(ops_.output_offset)) : m;
+    e_.StoreOutput(h, seq_.OutputIndex(b, t, feature), ops_.output);
+  }
+
+  jit::KernelEmitter& e_;
+  llvm::IRBuilder<>& b_;
+  const Cell& c_;
+  const Operands& ops_;
+  const recurrent::Sequence& seq_;
+  Value* pre_[4] = {nullptr, nullptr, nullptr, nullptr};
+  Value* hidden_ = nullptr;
+};
+
+}  // namespace
+
+Status CheckFullKernelArity(const NodeContext& ctx) {
+  if (ctx.num_inputs() != 20 && ctx.num_inputs() != 24) {
+    return InvalidArgument("the full LSTM kernel takes 20 or 24 inputs, got " +
+                           std::to_string(ctx.num_inputs()));
+  }
+  if (ctx.num_outputs() != 1) {
+    return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
+  }
+  if (!ctx.has_input(kInput)) return InvalidArgument("input 0 is missing");
+  return Status::Ok();
+}
+
+StatusOr<Cell> ResolveCell(const NodeContext& ctx, const recurrent::Sequence& seq,
+                           int64_t input_size, const Options& options, const Operands& operands) {
+  JITLITE_RETURN_IF_ERROR(CheckOptions(options));
+  Cell c;
+  c.options = options;
+  c.operands = operands;
+  c.input = input_size;
+  JITLITE_RETURN_IF_ERROR(CellChecker(ctx, c).Run());
+  JITLITE_RETURN_IF_ERROR(recurrent::CheckState(ctx, operands.output_state, "output state",
+                                                seq.batch * c.output));
+  JITLITE_RETURN_IF_ERROR(
+      recurrent::CheckState(ctx, operands.cell_state, "cell state", seq.batch * c.cell));
+  if (ScratchFloats(c) > recurrent::kMaxScratchFloats) {
+    return Unimplemented("LSTM with " + std::to_string(c.cell) +
+                         " cells: its gate rows exceed the kernel's stack scratch (at most " +
+                         std::to_string(recurrent::kMaxScratchFloats / 5) + " cells)");
+  }
+  return c;
+}
+
+void EmitLstm(jit::KernelEmitter& e, const Cell& cell, const recurrent::Sequence& seq) {
+  LstmEmitter(e, cell, seq).Emit();
+}
+
+}  // namespace jitlite::ops::lstm

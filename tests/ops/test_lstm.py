@@ -1,0 +1,92 @@
+"""LSTM (the single-step full kernel, float32) against LiteRT: cell variants, activations,
+clipping, batch > 1, and above all the states carried from one invoke (one time step) to the
+next and reset; plus the LSTM models of ../shared/models. Float tolerance: check_op's."""
+
+import numpy as np
+import pytest
+
+from op_testing import ACTIVATIONS, F32, assert_rejected, check_model_file, check_op
+from recurrent_cases import check_invokes, lstm_operands, random_invokes
+
+OP = "LSTM"
+
+
+def operands(batch=2, n_input=5, n_cell=6, **variant):
+    return lstm_operands((batch, n_input), batch, n_cell, **variant)
+
+
+VARIANTS = {
+    "plain": {},
+    "peephole": dict(peephole=True),
+    "projection": dict(projection=True, n_output=3),
+    "cifg_peephole": dict(cifg=True, peephole=True),
+    "layer_norm": dict(layer_norm=True),
+    "everything": dict(layer_norm=True, peephole=True, projection=True, n_output=4),
+}
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_cell_variants(variant, batch):
+    check_op(OP, operands(batch=batch, **VARIANTS[variant]),
+             options=dict(fused_activation_function="TANH"))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_activations(activation):
+    check_op(OP, operands(peephole=True), options=dict(fused_activation_function=activation))
+
+
+def test_clipping():
+    ops = [o * 4 if isinstance(o, np.ndarray) else o
+           for o in operands(projection=True, n_output=3, seed=2)]
+    check_op(OP, ops, options=dict(fused_activation_function="TANH", cell_clip=0.4, proj_clip=0.3))
+
+
+@pytest.mark.parametrize("sizes", [(1, 1, 1), (1, 31, 20), (4, 8, 33)],
+                         ids=lambda s: "x".join(map(str, s)))
+def test_sizes(sizes):
+    check_op(OP, operands(*sizes), options=dict(fused_activation_function="TANH"))
+
+
+@pytest.mark.parametrize("variant", ["plain", "cifg_peephole", "everything"])
+def test_steps_across_invokes(variant):
+    # One time step per invoke: the sequence lives in the variable states.
+    ops = operands(**VARIANTS[variant])
+    invokes = random_invokes(ops[0][0], 5, seed=3)
+    invokes[3] = invokes[0]
+    check_invokes(OP, ops, invokes, dict(fused_activation_function="TANH"), reset_before=(3,))
+
+
+@pytest.mark.parametrize("layer_norm", [False, True])
+def test_activation_none_with_zero_input(layer_norm):
+    # TFLite's NONE quirk (see ops/util/lstm_cell.h): an all-zero step keeps the cell bias.
+    ops = operands(layer_norm=layer_norm)
+    invokes = random_invokes(ops[0][0], 3, seed=4)
+    invokes[1][0][:] = 0
+    check_invokes(OP, ops, invokes, dict(fused_activation_function="NONE"))
+
+
+def test_basic_kernel_is_unimplemented():
+    assert_rejected(OP, operands(), options=dict(kernel_type="BASIC"), match="BASIC")
+
+
+def test_rank_3_input_is_rejected():
+    ops = operands()
+    ops[0] = ((1, 2, 5), F32)
+    assert_rejected(OP, ops, match="expects rank 2")
+
+
+def test_hybrid_weights_are_unimplemented():
+    ops = operands()
+    ops[2] = (np.round(ops[2] * 100).astype(np.int8), dict(scale=0.01, zero_point=0))
+    assert_rejected(OP, ops, match="INT8: hybrid")
+
+
+def test_input_count_is_checked():
+    assert_rejected(OP, operands()[:22], match="takes 20 or 24 inputs", litert_rejects=True)
+
+
+@pytest.mark.parametrize("relative", ["api/lstm.bin", "api/custom_lstm.bin"])
+def test_real_model(relative):
+    check_model_file(relative)

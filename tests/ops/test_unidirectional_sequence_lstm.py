@@ -1,0 +1,291 @@
+"""UNIDIRECTIONAL_SEQUENCE_LSTM (float32) against LiteRT: every cell variant (peephole,
+projection, CIFG, layer norm), both layouts, batch > 1, clipping, every activation, states
+carried across invokes and reset, and the real models of ../shared/models. Float tolerance:
+check_op's (1e-5 of the output's range)."""
+
+import struct
+import zlib
+
+import numpy as np
+import pytest
+
+from op_testing import (ACTIVATIONS, F32, MODELS_DIR, assert_rejected, check_model_file,
+                        check_op)
+from recurrent_cases import (check_invokes, lstm_operands, random_invokes, state, weights)
+
+OP = "UNIDIRECTIONAL_SEQUENCE_LSTM"
+
+
+def seq_shape(batch, time, n_input, time_major):
+    return (time, batch, n_input) if time_major else (batch, time, n_input)
+
+
+def operands(batch=2, time=4, n_input=5, n_cell=6, time_major=False, **variant):
+    return lstm_operands(seq_shape(batch, time, n_input, time_major), batch, n_cell, **variant)
+
+
+VARIANTS = {
+    "plain": {},
+    "peephole": dict(peephole=True),
+    "projection": dict(projection=True, n_output=3),
+    "projection_no_bias": dict(projection=True, projection_bias=False, n_output=4),
+    "projection_wider": dict(projection=True, n_output=9),
+    "cifg": dict(cifg=True),
+    "cifg_peephole": dict(cifg=True, peephole=True),
+    "layer_norm": dict(layer_norm=True),
+    "layer_norm_cifg_peephole": dict(layer_norm=True, cifg=True, peephole=True),
+    "everything": dict(layer_norm=True, peephole=True, projection=True, n_output=3),
+}
+
+
+@pytest.mark.parametrize("time_major", [False, True])
+@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_cell_variants(variant, batch, time_major):
+    check_op(OP, operands(batch=batch, time_major=time_major, **VARIANTS[variant]),
+             options=dict(time_major=time_major, fused_activation_function="TANH"))
+
+
+@pytest.mark.parametrize("variant", ["plain", "layer_norm", "everything"])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_activations(activation, variant):
+    check_op(OP, operands(**VARIANTS[variant]),
+             options=dict(fused_activation_function=activation))
+
+
+# (batch, time, input, cell, output): size-1 dims, odd sizes, the shape of the MNIST model,
+# and layers wider than a vector register.
+SIZES = [(1, 1, 1, 1, None), (1, 1, 3, 2, None), (2, 5, 9, 7, 3), (1, 28, 28, 20, None),
+         (4, 3, 33, 40, None), (2, 2, 17, 64, 48)]
+
+
+@pytest.mark.parametrize("time_major", [False, True])
+@pytest.mark.parametrize("sizes", SIZES, ids=lambda s: "x".join(str(d) for d in s))
+def test_sizes(sizes, time_major):
+    batch, time, n_input, n_cell, n_output = sizes
+    variant = dict(projection=True, n_output=n_output) if n_output else {}
+    check_op(OP, operands(batch, time, n_input, n_cell, time_major, **variant),
+             options=dict(time_major=time_major, fused_activation_function="TANH"))
+
+
+@pytest.mark.parametrize("clips", [dict(cell_clip=0.3), dict(proj_clip=0.2),
+                                   dict(cell_clip=0.5, proj_clip=0.1)])
+def test_clipping(clips):
+    # Large weights and inputs so the cell state and the projection exceed the clip values.
+    ops = operands(n_input=4, projection=True, n_output=3, seed=3)
+    ops = [o * 4 if isinstance(o, np.ndarray) else o for o in ops]
+    check_op(OP, ops, options=dict(fused_activation_function="TANH", **clips))
+
+
+def test_twenty_input_form():
+    # The deprecated 20-input form has no layer-norm inputs at all.
+    check_op(OP, operands(peephole=True)[:20], options=dict(fused_activation_function="TANH"))
+
+
+@pytest.mark.parametrize("time_major", [False, True])
+@pytest.mark.parametrize("variant", ["plain", "layer_norm", "everything"])
+def test_state_carries_across_invokes_and_resets(variant, time_major):
+    ops = operands(time_major=time_major, **VARIANTS[variant])
+    invokes = random_invokes(ops[0][0], 4, seed=5)
+    invokes[2] = invokes[0]  # after the reset: the first invoke again
+    expected = check_invokes(OP, ops, invokes, dict(time_major=time_major,
+                                                    fused_activation_function="TANH"),
+                             reset_before=(2,))
+    # The state matters: the second invoke of the same input would differ from the first.
+    assert not np.allclose(expected[1][0], check_invokes(
+        OP, ops, [invokes[1]], dict(time_major=time_major, fused_activation_function="TANH"))[0][0])
+
+
+@pytest.mark.parametrize("time_major", [False, True])
+@pytest.mark.parametrize("layer_norm", [False, True])
+def test_activation_none_with_zero_input_steps(layer_norm, time_major):
+    # TFLite skips the input product of an all-zero step, and with NONE its cell gate then keeps
+    # the bias (0 with layer norm) and the output is o * g: jitlite follows.
+    ops = operands(batch=2, time=4, time_major=time_major, layer_norm=layer_norm)
+    x = random_invokes(ops[0][0], 2, seed=7)
+    for values in x:
+        if time_major:
+            values[0][1] = 0  # one whole time step (all batch rows)
+            values[0][3, 0] = 0  # one row only: not a skipped step in time-major order
+        else:
+            values[0][0, 1] = 0
+            values[0][1, 3] = -0.0
+    check_invokes(OP, ops, x, dict(time_major=time_major, fused_activation_function="NONE"))
+
+
+def test_runtime_weights():
+    # Weights that are graph inputs rather than constants are read through their pointers too.
+    ops = operands()
+    ops[4] = (ops[4].shape, F32)
+    check_op(OP, ops, options=dict(fused_activation_function="TANH"))
+
+
+def test_fused_epilogue():
+    # An elementwise op after the LSTM is fused into its stores.
+    from jitlite.testing import ModelBuilder
+    from recurrent_cases import VARIABLE
+    mb = ModelBuilder()
+    ops = operands()
+    indices = []
+    for k, o in enumerate(ops):
+        if o is None:
+            indices.append(-1)
+        elif isinstance(o, np.ndarray):
+            indices.append(mb.add_constant(f"c{k}", o))
+        elif len(o) == 3:
+            indices.append(mb.add_tensor(f"s{k}", F32, o[0], **VARIABLE))
+        else:
+            indices.append(mb.add_input("x", F32, o[0]))
+    y = mb.add_tensor("y", F32, [2, 4, 6])
+    z = mb.add_tensor("z", F32, [2, 4, 6])
+    mb.add_op(OP, indices, [y], dict(fused_activation_function="TANH"))
+    mb.add_op("RELU", [y], [z])
+    mb.mark_output(z)
+    check_invokes(OP, None, random_invokes((2, 4, 5), 2), model=mb.build())
+
+
+# --- rejected models -----------------------------------------------------------------------
+
+def test_hybrid_int8_weights_are_unimplemented():
+    ops = operands()
+    for k in (1, 2, 3, 4, 5, 6, 7, 8):
+        ops[k] = (np.round(ops[k] * 100).astype(np.int8), dict(scale=0.01, zero_point=0))
+    assert_rejected(OP, ops, match="INT8: hybrid and integer variants are not supported yet")
+
+
+def test_integer_input_is_unimplemented():
+    ops = operands()
+    ops[0] = (ops[0][0], np.int8, dict(scale=0.1, zero_point=0))
+    assert_rejected(OP, ops, match="INT8: hybrid and integer")
+
+
+@pytest.mark.parametrize("as_what", ["constant", "graph input"])
+def test_state_must_be_a_variable_tensor(as_what):
+    ops = operands()
+    ops[19] = np.zeros((2, 6), F32) if as_what == "constant" else ((2, 6), F32)
+    assert_rejected(OP, ops, match="cell state .* must be a variable tensor", litert_rejects=True)
+
+
+def test_missing_input_gate_bias_is_rejected():
+    # (LiteRT itself crashes on this model: its check dereferences the missing tensor.)
+    ops = operands()
+    ops[12] = None
+    assert_rejected(OP, ops, match="input gate bias .* is missing")
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda ops: ops.__setitem__(5, None), "must be both present or both omitted"),
+    (lambda ops: ops.__setitem__(2, weights((6, 4), 1)), r"has shape \[6, 4\]; expected \[6, 5\]"),
+    (lambda ops: ops.__setitem__(17, weights((6,), 1)), "needs projection weights"),
+    (lambda ops: ops.__setitem__(18, state((2, 5))), "output state .* expected 12 elements"),
+    (lambda ops: ops.__setitem__(10, weights((6,), 1)), "peephole weights .* all present"),
+    (lambda ops: ops.__setitem__(21, weights((6,), 1)), r"layer-norm coefficients \(input 20\)"),
+], ids=["half_cifg", "weight_shape", "bias_without_projection",
+        "state_size", "partial_peephole", "partial_layer_norm"])
+def test_inconsistent_operands_are_rejected(change, match):
+    ops = operands()
+    change(ops)
+    assert_rejected(OP, ops, match=match, litert_rejects=True)
+
+
+def test_cifg_with_input_gate_bias_is_rejected():
+    ops = operands(cifg=True)
+    ops[12] = weights((6,), 1)
+    assert_rejected(OP, ops, match="must omit the input gate bias", litert_rejects=True)
+
+
+def test_output_size_must_match_cells_without_projection():
+    ops = operands()
+    for k in (5, 6, 7, 8):
+        ops[k] = weights((6, 4), k)
+    ops[18] = state((2, 4))
+    assert_rejected(OP, ops, match="must equal the number of cells")
+
+
+def test_negative_clip_is_rejected():
+    assert_rejected(OP, operands(), options=dict(cell_clip=-1.0), match="must be >= 0",
+                    litert_rejects=True)
+
+
+def test_diagonal_recurrent_weights_are_unimplemented():
+    assert_rejected(OP, operands(), options=dict(diagonal_recurrent_tensors=True),
+                    match="diagonal_recurrent_tensors")
+
+
+def test_rank_2_input_is_rejected():
+    ops = operands()
+    ops[0] = ((2, 5), F32)
+    assert_rejected(OP, ops, match="expected rank 3")
+
+
+# --- real models ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("relative", ["micro/trained_lstm.tflite",
+                                      "api/unidirectional_sequence_lstm.bin"])
+def test_real_model(relative):
+    check_model_file(relative)
+
+
+def _model(relative):
+    path = MODELS_DIR / relative
+    if not path.is_file():
+        pytest.skip(f"model corpus not available: {path} is missing")
+    return path.read_bytes()
+
+
+def test_real_model_state_across_invokes():
+    model = _model("api/unidirectional_sequence_lstm.bin")
+    check_invokes(OP, None, random_invokes((1, 2, 2), 3, seed=2), model=model, reset_before=(2,))
+
+
+def read_gray_png(path):
+    """Pixels of an 8-bit grayscale, non-interlaced PNG as a uint8 [height, width] array
+    (zlib + the five scanline filters; no imaging library needed)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    pos, idat = 8, b""
+    while pos < len(data):
+        (length,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert (depth, color, interlace) == (8, 0, 0), "only 8-bit grayscale PNGs"
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    rows, prev = [], [0] * width
+    for y in range(height):
+        line = raw[y * (width + 1):(y + 1) * (width + 1)]
+        kind, row = line[0], list(line[1:])
+        for x in range(width):
+            left = row[x - 1] if x else 0
+            up, up_left = prev[x], prev[x - 1] if x else 0
+            if kind == 1:
+                row[x] = (row[x] + left) & 255
+            elif kind == 2:
+                row[x] = (row[x] + up) & 255
+            elif kind == 3:
+                row[x] = (row[x] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - up_left
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - up_left)
+                pred = left if pa <= pb and pa <= pc else up if pb <= pc else up_left
+                row[x] = (row[x] + pred) & 255
+        rows.append(row)
+        prev = row
+    return np.array(rows, np.uint8)
+
+
+def test_trained_lstm_classifies_mnist_samples_as_litert():
+    model = _model("micro/trained_lstm.tflite")
+    samples = [MODELS_DIR / "inputs" / f"sample{d}.png" for d in range(10)]
+    if not all(p.is_file() for p in samples):
+        pytest.skip("MNIST samples not available")
+    invokes = [[(read_gray_png(p).astype(F32) / 255.0)[None]] for p in samples]
+    # One interpreter over all ten images, its states reset before each (the Keras model
+    # starts every sequence from zero states).
+    expected = check_invokes(OP, None, invokes, model=model,
+                             reset_before=tuple(range(len(invokes))))
+    predicted = [int(np.argmax(e[0])) for e in expected]
+    assert predicted == list(range(10))
