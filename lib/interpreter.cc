@@ -25,6 +25,9 @@ namespace jitlite {
 
 // Everything compiled for one set of input shapes.
 struct ShapeSet {
+  // Values of the graph inputs this set was compiled for (value_inputs);
+  // the graph's constants point into it.
+  std::map<int, std::vector<uint8_t>> pinned;
   std::unique_ptr<ShapedGraph> graph;
   jit::FusionPlan fusion;
   ArenaPlan arena;
@@ -39,6 +42,13 @@ struct Interpreter::Impl {
   std::map<int, Shape> resized;  // tensor -> requested shape
   std::map<std::string, std::unique_ptr<ShapeSet>> cache;
   ShapeSet* current = nullptr;
+  // Graph inputs whose values decide shapes (a runtime output_shape, new
+  // shape, paddings, ...; found when a node asked for them). With any,
+  // allocate_tensors only gives the inputs buffers, and each invoke compiles
+  // (or takes from the cache) the graph for the values it is given, as
+  // TFLite's dynamic tensors are sized in Eval. current_key says which.
+  std::vector<int> value_inputs;
+  std::string current_key;
   AlignedBuffer arena;
   std::vector<void*> table;  // tensor pointers (and packed buffers), by slot
   std::vector<void*> kernel_args;  // table entries in the entry's argument order
@@ -108,11 +118,13 @@ struct Interpreter::Impl {
     return Status::Ok();
   }
 
-  StatusOr<std::unique_ptr<ShapeSet>> Build() {
+  StatusOr<std::unique_ptr<ShapeSet>> Build(std::map<int, std::vector<uint8_t>> pinned = {},
+                                            std::vector<int>* value_requests = nullptr) {
     auto start = std::chrono::steady_clock::now();
     auto set = std::make_unique<ShapeSet>();
+    set->pinned = std::move(pinned);
     std::vector<std::pair<int, Shape>> shapes(resized.begin(), resized.end());
-    JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes));
+    JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes, set->pinned, value_requests));
     set->fusion = jit::PlanFusion(*set->graph, options.preserve_all_tensors);
     PlanMemory(*set);
     double prepare_ms =
@@ -165,7 +177,7 @@ struct Interpreter::Impl {
     set.arena_offset.assign(n, -1);
     for (size_t t = 0; t < n; ++t) {
       if (plan.buffer_root[t] != static_cast<int>(t) || !plan.materialized[t]) continue;
-      if (g.tensors[t].is_constant()) continue;
+      if (g.tensors[t].is_constant() && !g.tensors[t].value_pinned) continue;
       size_t bytes = static_cast<size_t>(g.tensors[t].num_elements()) * DTypeSize(g.tensors[t].dtype);
       // Never written: live for the whole run so it keeps its zeros.
       bool never_written = first[t] > last_step;
@@ -191,7 +203,7 @@ struct Interpreter::Impl {
     }
     for (size_t t = 0; t < g.tensors.size(); ++t) {
       int r = set.fusion.buffer_root[t];
-      if (g.tensors[r].is_constant()) {
+      if (g.tensors[r].is_constant() && !g.tensors[r].value_pinned) {
         table[t] = const_cast<uint8_t*>(g.tensors[r].const_data);
       } else if (set.arena_offset[r] >= 0) {
         table[t] = arena.data() + set.arena_offset[r];
@@ -219,6 +231,104 @@ struct Interpreter::Impl {
         std::memset(table[t], 0, count * DTypeSize(dt));
       }
     }
+  }
+
+  size_t InputBytes(int t) const {
+    return static_cast<size_t>(NumElements(CurrentShape(t))) * DTypeSize(main().tensors[t].dtype);
+  }
+
+  // Value-dependent graphs before their first invoke: buffers for the graph
+  // inputs only, so set_tensor works.
+  void BindInputsOnly() {
+    current = nullptr;
+    current_key.clear();
+    size_t total = 0;
+    std::vector<size_t> offsets;
+    for (int t : main().inputs) {
+      offsets.push_back(total);
+      total += (InputBytes(t) + 63) / 64 * 64;
+    }
+    arena = AlignedBuffer(total);
+    std::memset(arena.data(), 0, total);
+    table.assign(main().tensors.size(), nullptr);
+    for (size_t i = 0; i < main().inputs.size(); ++i) {
+      table[main().inputs[i]] = arena.data() + offsets[i];
+    }
+    kernel_args.clear();
+  }
+
+  // Before an invoke of a value-dependent graph: switches to the shape set
+  // compiled for the current values of value_inputs (compiling it the first
+  // time), carrying the graph inputs' bytes over to its arena.
+  Status SelectForValues() {
+    for (;;) {
+      std::vector<int> more;
+      JITLITE_RETURN_IF_ERROR(TrySelectForValues(more));
+      if (more.empty()) return Status::Ok();
+      // A later node needs values of further inputs: compile per those too.
+      value_inputs.insert(value_inputs.end(), more.begin(), more.end());
+    }
+  }
+
+  // The current values of value_inputs, and the cache key they make.
+  std::string ValueKey(std::map<int, std::vector<uint8_t>>& pinned) const {
+    std::string key = ShapeKey() + "values:";
+    for (int t : value_inputs) {
+      const uint8_t* p = static_cast<const uint8_t*>(table[t]);
+      std::vector<uint8_t> bytes(p, p + InputBytes(t));
+      key += std::to_string(t) + "=";
+      for (uint8_t byte : bytes) key += std::to_string(byte) + ",";
+      key += ";";
+      pinned[t] = std::move(bytes);
+    }
+    return key;
+  }
+
+  // Leaves `more` non-empty (and the state unchanged) when compiling needs
+  // the values of inputs not pinned yet.
+  Status TrySelectForValues(std::vector<int>& more) {
+    std::map<int, std::vector<uint8_t>> pinned;
+    std::string key = ValueKey(pinned);
+    if (current != nullptr && key == current_key) return Status::Ok();
+    auto it = cache.find(key);
+    if (it != cache.end()) {
+      stats.cache_hits++;
+    } else {
+      std::vector<int> requests;
+      auto built = Build(std::move(pinned), &requests);
+      if (!built.ok()) {
+        for (int t : requests) {
+          if (std::find(value_inputs.begin(), value_inputs.end(), t) == value_inputs.end()) {
+            more.push_back(t);
+          }
+        }
+        return more.empty() ? built.status() : Status::Ok();
+      }
+      RecordCompilation(*built.value());
+      it = cache.emplace(key, std::move(built).value()).first;
+    }
+    std::vector<std::vector<uint8_t>> inputs;
+    for (int t : main().inputs) {
+      const uint8_t* p = static_cast<const uint8_t*>(table[t]);
+      inputs.emplace_back(p, p + InputBytes(t));
+    }
+    current = it->second.get();
+    current_key = key;
+    stats.kernels = current->code.kernels;
+    stats.unique_kernels = current->code.unique_kernels;
+    BindArena();
+    for (size_t i = 0; i < main().inputs.size(); ++i) {
+      if (!inputs[i].empty()) std::memcpy(table[main().inputs[i]], inputs[i].data(), inputs[i].size());
+    }
+    return Status::Ok();
+  }
+
+  void RecordCompilation(const ShapeSet& set) {
+    stats.compilations++;
+    stats.compile_time_ms += set.code.compile_ms;
+    stats.last_compile_time_ms = set.code.compile_ms;
+    stats.last_phases = set.code.phases;
+    if (set.code.from_disk_cache) stats.disk_cache_hits++;
   }
 
   Shape CurrentShape(int t) const {
@@ -376,17 +486,27 @@ Status Interpreter::ResizeInputTensor(int tensor_index, const Shape& shape, bool
 Status Interpreter::AllocateTensors() {
   Impl& im = *impl_;
   if (im.invokable) return Status::Ok();
+  if (!im.value_inputs.empty()) {  // compiled at invoke, for the values given
+    im.BindInputsOnly();
+    im.invokable = true;
+    return Status::Ok();
+  }
   std::string key = im.ShapeKey();
   auto it = im.cache.find(key);
   if (it != im.cache.end()) {
     im.stats.cache_hits++;
   } else {
-    JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<ShapeSet> set, im.Build());
-    im.stats.compilations++;
-    im.stats.compile_time_ms += set->code.compile_ms;
-    im.stats.last_compile_time_ms = set->code.compile_ms;
-    im.stats.last_phases = set->code.phases;
-    if (set->code.from_disk_cache) im.stats.disk_cache_hits++;
+    std::vector<int> value_requests;
+    auto built = im.Build({}, &value_requests);
+    if (!built.ok() && !value_requests.empty()) {
+      im.value_inputs = value_requests;
+      im.BindInputsOnly();
+      im.invokable = true;
+      return Status::Ok();
+    }
+    JITLITE_RETURN_IF_ERROR(built.status());
+    std::unique_ptr<ShapeSet> set = std::move(built).value();
+    im.RecordCompilation(*set);
     it = im.cache.emplace(key, std::move(set)).first;
   }
   im.current = it->second.get();
@@ -400,6 +520,7 @@ Status Interpreter::AllocateTensors() {
 Status Interpreter::Invoke() {
   Impl& im = *impl_;
   if (!im.invokable) return FailedPrecondition("Invoke called on model that is not ready.");
+  if (!im.value_inputs.empty()) JITLITE_RETURN_IF_ERROR(im.SelectForValues());
   jl_runtime runtime{im.profiling ? &Impl::KernelDone : nullptr, &im,
                      im.pool ? &Impl::ParallelFor : nullptr, &Impl::ReportError};
   jl_frame frame{im.kernel_args.data(), 0, 0, &runtime};
@@ -439,6 +560,10 @@ const void* Interpreter::tensor_data(int tensor_index) const {
 
 size_t Interpreter::tensor_bytes(int tensor_index) const {
   const Impl& im = *impl_;
+  if (!im.current && im.invokable && tensor_index >= 0 && tensor_index < num_tensors() &&
+      im.table[tensor_index] != nullptr) {
+    return im.InputBytes(tensor_index);  // a graph input before the first invoke
+  }
   if (!im.current || tensor_index < 0 ||
       tensor_index >= static_cast<int>(im.current->graph->tensors.size())) {
     return 0;
@@ -452,6 +577,10 @@ std::string Interpreter::tensor_data_unavailable_reason(int tensor_index) const 
   if (tensor_index < 0 || tensor_index >= num_tensors()) return "invalid tensor index";
   if (!im.invokable) return "Tensor data is null. Run allocate_tensors() first";
   if (im.table[tensor_index] != nullptr) return "";
+  if (im.current == nullptr) {
+    return "Tensor data is null: the model's shapes depend on input values, so tensor " +
+           std::to_string(tensor_index) + " exists after the first invoke";
+  }
   const std::string& k = im.current->fusion.fused_into[tensor_index];
   if (!k.empty()) {
     return "Tensor data is null: tensor " + std::to_string(tensor_index) +

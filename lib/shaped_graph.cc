@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "jit/constant_fold.h"
 #include "ops/op.h"
 
 namespace jitlite {
@@ -91,6 +92,16 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
     g.node_folded[node.index] = true;
     return Status::Ok();
   }
+  if (auto bytes = std::make_unique<std::vector<uint8_t>>();
+      !def->CanFold(ctx) && jit::FoldElementwise(*def, ctx, *bytes)) {
+    if (bytes->empty()) bytes->reserve(1);
+    ops::TensorState& out = ctx.mutable_output(0);
+    out.const_data = bytes->data();
+    out.const_bytes = bytes->size();
+    g.folded_data.push_back(std::move(bytes));
+    g.node_folded[node.index] = true;
+    return Status::Ok();
+  }
   if (def->CanFold(ctx)) {
     auto bytes = std::make_unique<std::vector<uint8_t>>();
     JITLITE_RETURN_IF_ERROR(def->Fold(ctx, *bytes).Annotate(NodeLabel(node)));
@@ -109,21 +120,64 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
   return Status::Ok();
 }
 
+// The graph inputs whose values the requested tensors are computed from (a
+// runtime shape may come from an input through CAST, GATHER, PACK, ...), if
+// all of them are small enough to compile per value; else none.
+std::vector<int> GraphInputsBehindRequests(const ShapedGraph& g) {
+  const Subgraph& sg = *g.subgraph;
+  std::vector<int> producer(sg.tensors.size(), -1);
+  for (const Node& node : sg.nodes) {
+    for (int t : node.outputs) producer[t] = node.index;
+  }
+  std::vector<int> stack, found;
+  std::vector<bool> seen(sg.tensors.size(), false);
+  for (size_t t = 0; t < g.tensors.size(); ++t) {
+    if (g.tensors[t].value_requested && !g.tensors[t].is_constant()) stack.push_back(static_cast<int>(t));
+  }
+  while (!stack.empty()) {
+    int t = stack.back();
+    stack.pop_back();
+    if (t < 0 || seen[t] || g.tensors[t].is_constant()) continue;
+    seen[t] = true;
+    if (g.is_graph_input[t]) {
+      if (g.tensors[t].num_elements() > kMaxPinnedElements) return {};
+      found.push_back(t);
+      continue;
+    }
+    if (producer[t] < 0 || sg.tensors[t].is_variable) return {};  // not computable from inputs
+    for (int in : sg.nodes[producer[t]].inputs) stack.push_back(in);
+  }
+  return found;
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
     const Subgraph& subgraph,
-    const std::vector<std::pair<int, Shape>>& resized_shapes) {
+    const std::vector<std::pair<int, Shape>>& resized_shapes,
+    const std::map<int, std::vector<uint8_t>>& pinned_values,
+    std::vector<int>* value_requests) {
   auto g = std::make_unique<ShapedGraph>();
   g->subgraph = &subgraph;
   InitTensorStates(subgraph, *g);
   IndexConsumers(subgraph, *g);
   for (const auto& [index, shape] : resized_shapes) g->tensors[index].shape = shape;
+  for (const auto& [index, bytes] : pinned_values) {
+    ops::TensorState& t = g->tensors[index];
+    // A non-null pointer even for an empty tensor, so it counts as constant.
+    static const uint8_t kNoBytes = 0;
+    t.const_data = bytes.empty() ? &kNoBytes : bytes.data();
+    t.const_bytes = bytes.size();
+    t.value_pinned = true;
+  }
   g->node_folded.assign(subgraph.nodes.size(), false);
   g->packed.resize(subgraph.nodes.size());
   g->packed_first_slot.assign(subgraph.nodes.size(), -1);
   for (const Node& node : subgraph.nodes) {
-    JITLITE_RETURN_IF_ERROR(PrepareNode(node, *g));
+    Status s = PrepareNode(node, *g);
+    if (s.ok()) continue;
+    if (value_requests != nullptr) *value_requests = GraphInputsBehindRequests(*g);
+    return s;
   }
   return g;
 }

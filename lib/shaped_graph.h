@@ -3,6 +3,7 @@
 // is the input of fusion planning, memory planning and lowering.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -32,9 +33,21 @@ struct ShapedGraph {
 // tensor index that was resized; others keep the model's shape), then runs
 // every node's Prepare in order and folds constant nodes. Errors are prefixed
 // with "node N OP_NAME".
+//
+// `pinned_values`: graph inputs whose current bytes are compiled in (their
+// TensorStates become constants with value_pinned set). When a node fails
+// because it needs values (a runtime shape, paddings, ...) computed from
+// graph inputs that are not pinned, `value_requests` (if given) receives
+// those inputs.
 StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
     const Subgraph& subgraph,
-    const std::vector<std::pair<int, Shape>>& resized_shapes);
+    const std::vector<std::pair<int, Shape>>& resized_shapes,
+    const std::map<int, std::vector<uint8_t>>& pinned_values = {},
+    std::vector<int>* value_requests = nullptr);
+
+// The graph inputs whose values may be compiled in are small (shapes, sizes,
+// paddings): at most this many elements.
+constexpr int64_t kMaxPinnedElements = 64;
 
 // Names of every node whose op we do not support (for the construction-time
 // error): "node 3 SIN (builtin 66)". Custom ops are reported separately.

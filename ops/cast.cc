@@ -8,6 +8,10 @@
 //    UINT8 extends with zeros);
 //  - to BOOL: x != 0 (NaN is true, -0 false); from BOOL: 0 or 1.
 // Other types TFLite casts (FLOAT16, UINT16, UINT32, FLOAT64, ...) come later.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
 #include <string>
 
 #include "llvm/IR/Intrinsics.h"
@@ -27,6 +31,60 @@ bool IsSupported(DType t) {
   }
 }
 
+// One element of a constant as a double (floats) or an int64 (integers).
+struct Scalar {
+  bool is_float = false;
+  double f = 0.0;
+  int64_t i = 0;
+};
+
+Scalar ReadScalar(const TensorState& t, int64_t k) {
+  switch (t.dtype) {
+    case DType::kFloat32: return {true, t.const_as<float>()[k], 0};
+    case DType::kInt32: return {false, 0, t.const_as<int32_t>()[k]};
+    case DType::kInt64: return {false, 0, t.const_as<int64_t>()[k]};
+    case DType::kInt16: return {false, 0, t.const_as<int16_t>()[k]};
+    case DType::kInt8: return {false, 0, t.const_as<int8_t>()[k]};
+    default: return {false, 0, t.const_as<uint8_t>()[k]};  // UINT8, BOOL (0 or 1)
+  }
+}
+
+template <typename T>
+void WriteInt(const Scalar& v, uint8_t* dst) {
+  T out;
+  if (!v.is_float) {
+    out = static_cast<T>(v.i);  // wraps
+  } else if (std::isnan(v.f)) {
+    out = std::numeric_limits<T>::max();
+  } else {
+    double x = std::trunc(v.f);
+    x = std::min(std::max(x, static_cast<double>(std::numeric_limits<T>::lowest())),
+                 static_cast<double>(std::numeric_limits<T>::max()));
+    out = static_cast<T>(x);
+  }
+  std::memcpy(dst, &out, sizeof out);
+}
+
+void WriteScalar(const Scalar& v, DType to, uint8_t* dst) {
+  switch (to) {
+    case DType::kFloat32: {
+      float f = v.is_float ? static_cast<float>(v.f) : static_cast<float>(v.i);
+      std::memcpy(dst, &f, sizeof f);
+      return;
+    }
+    case DType::kBool: *dst = v.is_float ? (v.f != 0.0 || std::isnan(v.f)) : v.i != 0; return;
+    case DType::kInt32: return WriteInt<int32_t>(v, dst);
+    case DType::kInt64: return WriteInt<int64_t>(v, dst);
+    case DType::kInt16: return WriteInt<int16_t>(v, dst);
+    case DType::kInt8: return WriteInt<int8_t>(v, dst);
+    default: return WriteInt<uint8_t>(v, dst);
+  }
+}
+
+// Constants up to this many elements are cast at allocate time (shape
+// arithmetic on pinned inputs); larger ones run as code.
+constexpr int64_t kMaxFoldedElements = 1 << 16;
+
 class CastOp : public OpDef {
  public:
   std::string_view name() const override { return "CAST"; }
@@ -43,6 +101,23 @@ class CastOp : public OpDef {
                            "INT64, INT16, INT8, UINT8, BOOL");
     }
     ctx.SetOutput(0, to, ctx.input(0).shape);
+    return Status::Ok();
+  }
+
+  bool CanFold(const NodeContext& ctx) const override {
+    return ctx.input(0).is_constant() && ctx.input(0).num_elements() <= kMaxFoldedElements;
+  }
+
+  Status Fold(const NodeContext& ctx, std::vector<uint8_t>& out) const override {
+    const TensorState& in = ctx.input(0);
+    const int64_t n = in.num_elements();
+    if (in.const_bytes < static_cast<size_t>(n) * DTypeSize(in.dtype)) {
+      return InvalidArgument("constant input 0 has too little data");
+    }
+    const DType to = ctx.output(0).dtype;
+    const size_t size = DTypeSize(to);
+    out.assign(static_cast<size_t>(n) * size, 0);
+    for (int64_t k = 0; k < n; ++k) WriteScalar(ReadScalar(in, k), to, out.data() + k * size);
     return Status::Ok();
   }
 

@@ -21,10 +21,7 @@ std::pair<float, int64_t> LegacyQuant(const TensorState& t) {
 
 StatusOr<int64_t> ReadAxis(const NodeContext& ctx) {
   const TensorState& t = ctx.input(1);
-  if (!t.is_constant()) {
-    return Unimplemented("input 1 (axis) is not a constant tensor; computed axes are not "
-                         "supported yet");
-  }
+  JITLITE_RETURN_IF_ERROR(RequireConstant(t, "input 1 (axis)"));
   if (t.dtype != DType::kInt32 && t.dtype != DType::kInt64) {
     return InvalidArgument(std::string("input 1 (axis) has type ") + DTypeName(t.dtype) +
                            "; expected INT32 or INT64");

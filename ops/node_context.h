@@ -22,6 +22,13 @@ struct TensorState {
   // A variable tensor (LSTM/RNN state): a persistent buffer that kernels may
   // update in place; zeroed at allocate and reset_all_variables.
   bool is_variable = false;
+  // Set by RequireConstant when an op needs this tensor's values at compile
+  // time (a shape, paddings, ...) and it is not a constant: if it is a graph
+  // input, the interpreter compiles per value instead (see lib/interpreter).
+  mutable bool value_requested = false;
+  // A graph input whose current values were given to compile with: const_data
+  // holds them, but the tensor still has a buffer the user writes.
+  bool value_pinned = false;
 
   bool is_constant() const { return const_data != nullptr; }
   int rank() const { return static_cast<int>(shape.size()); }
@@ -72,6 +79,11 @@ class NodeContext {
 
 // Numpy-style broadcast of two shapes (right-aligned; 1 stretches).
 StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b);
+
+// Ok for a constant; otherwise marks the tensor's values as needed at
+// compile time (TensorState::value_requested) and returns Unimplemented
+// naming `what`.
+Status RequireConstant(const TensorState& t, const std::string& what);
 
 // Reads a constant int32/int64 1-D tensor (e.g. a RESHAPE shape or a reduction
 // axis list) into int64s.

@@ -27,10 +27,6 @@ StatusOr<std::vector<int64_t>> RequestedShape(const NodeContext& ctx) {
   if (ShapeFromTensor(ctx)) {
     // An empty shape tensor (a scalar result) has no data to be constant with.
     if (ctx.input(1).num_elements() == 0) return std::vector<int64_t>{};
-    if (!ctx.input(1).is_constant()) {
-      return Unimplemented("input 1 (new shape) is not a constant tensor; computed shapes are "
-                           "not supported yet");
-    }
     return ReadConstInts(ctx.input(1), "new shape");
   }
   std::vector<int64_t> shape;

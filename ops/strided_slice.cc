@@ -61,11 +61,8 @@ StatusOr<SliceSpec> ReadSpec(const NodeContext& ctx) {
       return InvalidArgument(std::string(names[i]) + " (input " + std::to_string(i + 1) +
                              ") must be 1-D, got shape " + ShapeToString(t.shape));
     }
-    if (!t.is_constant()) {
-      return Unimplemented(std::string(names[i]) + " (input " + std::to_string(i + 1) +
-                           ") is not a constant tensor; jitlite resolves the slice at compile "
-                           "time and does not support computed slice bounds yet");
-    }
+    JITLITE_RETURN_IF_ERROR(RequireConstant(
+        t, std::string(names[i]) + " (input " + std::to_string(i + 1) + ")"));
     JITLITE_ASSIGN_OR_RETURN(*values[i], ReadConstInts(t, names[i]));
   }
   if (s.end.size() != s.begin.size() || s.strides.size() != s.begin.size()) {

@@ -86,11 +86,6 @@ StatusOr<std::vector<int64_t>> OutputShape(const NodeContext& ctx) {
     return InvalidArgument("output_shape (input 0) has shape " + ShapeToString(t.shape) +
                            "; TRANSPOSE_CONV needs 4 values [batch, height, width, channels]");
   }
-  if (!t.is_constant()) {
-    return Unimplemented(
-        "TRANSPOSE_CONV with a runtime output_shape (input 0) is not supported yet; it must be "
-        "a constant tensor");
-  }
   JITLITE_ASSIGN_OR_RETURN(std::vector<int64_t> shape, ReadConstInts(t, "output_shape"));
   for (int64_t d : shape) {
     if (d < 1) {

@@ -68,11 +68,15 @@ StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b) {
   return out;
 }
 
+Status RequireConstant(const TensorState& t, const std::string& what) {
+  if (t.is_constant()) return Status::Ok();
+  t.value_requested = true;
+  return Unimplemented(what + " must be a constant tensor or a graph input (computed " + what +
+                       " is not supported yet)");
+}
+
 StatusOr<std::vector<int64_t>> ReadConstInts(const TensorState& t, const std::string& what) {
-  if (!t.is_constant()) {
-    return Unimplemented(what + " must be a constant tensor (computed " + what +
-                         " is not supported yet)");
-  }
+  JITLITE_RETURN_IF_ERROR(RequireConstant(t, what));
   if (t.dtype != DType::kInt32 && t.dtype != DType::kInt64) {
     return InvalidArgument(what + " must be INT32 or INT64, got " + DTypeName(t.dtype));
   }
