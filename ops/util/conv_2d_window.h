@@ -126,8 +126,9 @@ inline StatusOr<bool> IsSamePadding(int padding) {
 }
 
 // Operand checks shared with FULLY_CONNECTED: input, filter, optional bias
-// and one output, all float32 (quantized and hybrid variants are named in
-// Unimplemented errors).
+// and one output, all float32 (quantized variants, and hybrid ones with a
+// filter other than INT8, are named in Unimplemented errors; the callers send
+// INT8 hybrid nodes to ops/util/hybrid before this).
 inline Status CheckFloatTypes(const NodeContext& ctx, const char* op) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
   if (ctx.num_outputs() != 1) {
@@ -148,7 +149,8 @@ inline Status CheckFloatTypes(const NodeContext& ctx, const char* op) {
   }
   if (filter != DType::kFloat32) {
     return Unimplemented(std::string(op) + " with a FLOAT32 input and a " + DTypeName(filter) +
-                         " filter (hybrid) is not supported yet; the filter must be FLOAT32");
+                         " filter (hybrid) is not supported yet; the filter must be FLOAT32 "
+                         "or INT8 (ops/util/hybrid)");
   }
   if (ctx.has_input(2) && ctx.input(2).dtype != DType::kFloat32) {
     return InvalidArgument(std::string("bias (input 2) has type ") + DTypeName(ctx.input(2).dtype) +
