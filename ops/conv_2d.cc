@@ -337,6 +337,7 @@ qconv::Geometry QuantizedGeometry(const ConvParams& p) {
 // per channel.
 void EmitHybridConv(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParams& p) {
   llvm::IRBuilder<>& b = e.b();
+  llvm::Type* i32 = b.getInt32Ty();
   const bool per_channel = hybrid::HasDistinctScales(ctx.input(1));
   const auto order = per_channel ? hybrid::ScaleOrder::kFilterThenRow
                                  : hybrid::ScaleOrder::kAccTimesCombined;
@@ -344,12 +345,18 @@ void EmitHybridConv(jit::KernelEmitter& e, const NodeContext& ctx, const ConvPar
   const int64_t image = p.h.in * in_row;
   const int64_t f_row = p.w.kernel * p.filter_depth;
   const int64_t f_oc = p.h.kernel * f_row;
+  // A block of output channels shares each quantized input value (i32
+  // accumulators are half the registers of the float kernel's: 8 of them).
+  const int64_t block = p.group_cout % 8 == 0 ? 8 : ChannelBlock(p.group_cout);
   hybrid::RowQuantizer rows(e, image, 1, per_channel);
-  llvm::AllocaInst* acc = e.Alloca(b.getInt32Ty(), "acc");
+  std::vector<llvm::AllocaInst*> acc;
+  for (int64_t k = 0; k < block; ++k) acc.push_back(e.Alloca(i32, "acc"));
   auto accumulate = [&](Value* in_off, Value* f_off) {
-    Value* w = b.CreateSExt(e.LoadInput(1, f_off), b.getInt32Ty());
-    Value* term = b.CreateMul(w, rows.LoadCentered(in_off));
-    b.CreateStore(b.CreateAdd(b.CreateLoad(b.getInt32Ty(), acc), term), acc);
+    Value* x = rows.LoadCentered(in_off);
+    for (int64_t k = 0; k < block; ++k) {
+      Value* w = b.CreateSExt(e.LoadInput(1, Add(e, f_off, e.I64(k * f_oc))), i32);
+      b.CreateStore(b.CreateAdd(b.CreateLoad(i32, acc[k]), b.CreateMul(w, x)), acc[k]);
+    }
   };
   e.For(0, p.batch, 1, [&](Value* n) {
     rows.Quantize(Mul(e, n, image));
@@ -357,19 +364,22 @@ void EmitHybridConv(jit::KernelEmitter& e, const NodeContext& ctx, const ConvPar
     conv_window::ForEachOutputPixel(e, 1, p.h, p.w, p.cin, [&](const conv_window::OutputPixel& px) {
       e.For(0, p.groups, 1, [&](Value* g) {
         Value* in_group = Add(e, px.input_offset, Mul(e, g, p.filter_depth));
-        e.For(0, p.group_cout, 1, [&](Value* j) {
-          Value* oc = Add(e, Mul(e, g, p.group_cout), j);
-          b.CreateStore(e.I32(0), acc);
+        e.For(0, p.group_cout, block, [&](Value* j) {
+          Value* oc0 = Add(e, Mul(e, g, p.group_cout), j);
+          for (llvm::AllocaInst* a : acc) b.CreateStore(e.I32(0), a);
           e.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
             Value* in_tap = Add(e, in_group, Mul(e, kh, p.h.dilation * in_row));
-            Value* f_tap = Add(e, Mul(e, oc, f_oc), Mul(e, kh, f_row));
+            Value* f_tap = Add(e, Mul(e, oc0, f_oc), Mul(e, kh, f_row));
             ForEachRowTap(e, p, in_tap, f_tap, px.w, accumulate);
           }, "kh");
-          Value* bias = ctx.has_input(2) ? e.LoadInput(2, oc) : nullptr;
-          Value* v = hybrid::EmitOutput(e, b.CreateLoad(b.getInt32Ty(), acc), rows.scale(),
-                                        hybrid::FilterScale(e, 0, oc), order, bias);
-          Value* index[4] = {n, px.oh, px.ow, oc};
-          e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation), index);
+          for (int64_t k = 0; k < block; ++k) {
+            Value* oc = Add(e, oc0, e.I64(k));
+            Value* bias = ctx.has_input(2) ? e.LoadInput(2, oc) : nullptr;
+            Value* v = hybrid::EmitOutput(e, b.CreateLoad(i32, acc[k]), rows.scale(),
+                                          hybrid::FilterScale(e, 0, oc), order, bias);
+            Value* index[4] = {n, px.oh, px.ow, oc};
+            e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation), index);
+          }
         }, "oc");
       }, "g");
     });
