@@ -1,16 +1,21 @@
 // BATCH_MATMUL (float32): out[..., m, n] = sum_k x[..., m, k] * y[..., k, n],
 // BatchMatMulOptions.adj_x / adj_y transposing the last two dims of x / y,
 // batch dims (all but the last two) broadcast numpy-style. Inputs of rank 2..5,
-// rhs constant or computed. Quantized and hybrid BATCH_MATMUL come later.
+// rhs constant or computed. Hybrid: a FLOAT32 x with an INT8 y (one scale, or
+// one per output column n), each x row quantized at run time (symmetric, or
+// asymmetric_quantize_inputs; ops/util/hybrid). Quantized BATCH_MATMUL comes
+// later.
 //
 // A loop nest over the output elements with an inner dot product over k
-// (reassociating sum, so it can vectorize).
+// (reassociating sum, so it can vectorize); the hybrid kernel quantizes each
+// x row once, then takes its i32 dot products with every column of y.
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "jit/emitters.h"
 #include "ops/op.h"
+#include "ops/util/hybrid.h"
 #include "ops/util/last_axis_rows.h"
 #include "ops/util/loop_nest.h"
 #include "schema/tflite_generated.h"
@@ -28,6 +33,29 @@ struct Adjoints {
 Adjoints ReadAdjoints(const NodeContext& ctx) {
   const auto* opts = ctx.op()->builtin_options_as_BatchMatMulOptions();
   return opts ? Adjoints{opts->adj_x(), opts->adj_y()} : Adjoints{};
+}
+
+bool AsymmetricQuantizeInputs(const NodeContext& ctx) {
+  const auto* opts = ctx.op()->builtin_options_as_BatchMatMulOptions();
+  return opts && opts->asymmetric_quantize_inputs();
+}
+
+// The dtype rule: FLOAT32 x FLOAT32, or hybrid FLOAT32 x INT8.
+Status CheckInputTypes(const NodeContext& ctx) {
+  if (hybrid::IsHybrid(ctx)) return Status::Ok();  // the rest in CheckTypes
+  for (int i = 0; i < 2; ++i) {
+    DType t = ctx.input(i).dtype;
+    if (t == DType::kInt8 || t == DType::kInt16) {
+      return Unimplemented(std::string("BATCH_MATMUL of ") + DTypeName(t) +
+                           " is not supported yet (supported: FLOAT32, and a FLOAT32 input 0 "
+                           "with an INT8 input 1 (hybrid))");
+    }
+    if (t != DType::kFloat32) {
+      return InvalidArgument("input " + std::to_string(i) + " has type " + DTypeName(t) +
+                             "; supported: FLOAT32");
+    }
+  }
+  return Status::Ok();
 }
 
 // Offset of a matrix operand's element (row, col of its stored layout) for
@@ -54,18 +82,8 @@ class BatchMatMulOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-    for (int i = 0; i < 2; ++i) {
-      DType t = ctx.input(i).dtype;
-      if (t == DType::kInt8 || t == DType::kInt16) {
-        return Unimplemented(std::string("BATCH_MATMUL of ") + DTypeName(t) +
-                             " is not supported yet (supported: FLOAT32)");
-      }
-      if (t != DType::kFloat32) {
-        return InvalidArgument("input " + std::to_string(i) + " has type " + DTypeName(t) +
-                               "; supported: FLOAT32");
-      }
-      JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(i, 2, 5));
-    }
+    JITLITE_RETURN_IF_ERROR(CheckInputTypes(ctx));
+    for (int i = 0; i < 2; ++i) JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(i, 2, 5));
     const Shape& x = ctx.input(0).shape;
     const Shape& y = ctx.input(1).shape;
     Adjoints adj = ReadAdjoints(ctx);
@@ -84,11 +102,26 @@ class BatchMatMulOp : public OpDef {
                                                           Shape(y.begin(), y.end() - 2)));
     batch.push_back(m);
     batch.push_back(n);
+    if (hybrid::IsHybrid(ctx)) {
+      // y's columns n are its output channels.
+      int n_axis = static_cast<int>(yr) - (adj.y ? 2 : 1);
+      JITLITE_RETURN_IF_ERROR(hybrid::CheckTypes(ctx, "BATCH_MATMUL", n, n_axis));
+    }
     ctx.SetOutput(0, DType::kFloat32, batch);
     return Status::Ok();
   }
 
+  Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    if (!hybrid::IsHybrid(ctx)) return Status::Ok();
+    hybrid::PackFilterScales(ctx, ctx.output(0).shape.back(), out);
+    return Status::Ok();
+  }
+
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
+    if (hybrid::IsHybrid(ctx)) {
+      EmitHybrid(e, ctx);
+      return Status::Ok();
+    }
     const Shape& x = ctx.input(0).shape;
     const Shape& y = ctx.input(1).shape;
     const Shape& out = ctx.output(0).shape;
@@ -112,6 +145,45 @@ class BatchMatMulOp : public OpDef {
       e.StoreOutput(b.CreateLoad(f32, acc), idx);
     });
     return Status::Ok();
+  }
+
+ private:
+  // As TFLite's hybrid BatchMatMul: out = (row_scale * y_scale[n]) * acc with
+  // acc = sum_k y[k, n] * (q[k] - zp) over the quantized x row.
+  static void EmitHybrid(jit::KernelEmitter& e, const NodeContext& ctx) {
+    const Shape& x = ctx.input(0).shape;
+    const Shape& y = ctx.input(1).shape;
+    const Shape& out = ctx.output(0).shape;
+    Adjoints adj = ReadAdjoints(ctx);
+    const int64_t k_size = adj.x ? x[x.size() - 2] : x.back();
+    // With adj_x a row of x (fixed m, running k) is strided by x's last dim.
+    hybrid::RowQuantizer row(e, k_size, adj.x ? x.back() : 1, AsymmetricQuantizeInputs(ctx));
+    llvm::IRBuilder<>& b = e.b();
+    llvm::Type* i32 = b.getInt32Ty();
+    llvm::AllocaInst* acc = e.Alloca(i32, "acc");
+    const size_t r = out.size();
+    EmitIndexLoops(e, Shape(out.begin(), out.end() - 1), [&](const std::vector<Value*>& rows) {
+      std::vector<Value*> idx = rows;
+      idx.push_back(nullptr);
+      Value* m = idx[r - 2];
+      Value* zero = e.I64(0);
+      row.Quantize(adj.x ? OperandOffset(e, x, out, idx, zero, m)
+                         : OperandOffset(e, x, out, idx, m, zero));
+      e.For(0, out.back(), 1, [&](Value* n) {
+        b.CreateStore(e.I32(0), acc);
+        e.For(0, k_size, 1, [&](Value* k) {
+          Value* yv = e.LoadInput(1, adj.y ? OperandOffset(e, y, out, idx, n, k)
+                                           : OperandOffset(e, y, out, idx, k, n));
+          Value* term = b.CreateMul(b.CreateSExt(yv, i32), row.LoadCentered(k));
+          b.CreateStore(b.CreateAdd(b.CreateLoad(i32, acc), term), acc);
+        }, "k");
+        idx[r - 1] = n;
+        e.StoreOutput(hybrid::EmitOutput(e, b.CreateLoad(i32, acc), row.scale(),
+                                         hybrid::FilterScale(e, 0, n),
+                                         hybrid::ScaleOrder::kAccTimesCombined, nullptr),
+                      idx);
+      }, "n");
+    });
   }
 };
 

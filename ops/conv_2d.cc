@@ -5,7 +5,8 @@
 // convolution: when the input depth is a multiple of the filter depth fc,
 // groups = cin / fc and output channel oc reads input channels of group
 // g = oc / (cout / groups), as TFLite does. Float32 here; the quantized
-// types (INT8, UINT8, 16x8) take ops/util/quantized_conv.
+// types (INT8, UINT8, 16x8) take ops/util/quantized_conv, FLOAT32 input with
+// an INT8 filter (hybrid) EmitHybridConv below.
 //
 // Loop nest: n, oh, ow, [group], block of output channels; for each block a
 // few accumulators run over the valid taps kh (runtime range, padding is
@@ -16,12 +17,15 @@
 // vectorizes that reduction; the block shares each input load between
 // several output channels.
 #include <array>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "jit/emitters.h"
 #include "jit/gemm.h"
 #include "ops/op.h"
 #include "ops/util/conv_2d_window.h"
+#include "ops/util/hybrid.h"
 #include "ops/util/quantized_conv.h"
 #include "schema/tflite_generated.h"
 
@@ -49,6 +53,9 @@ StatusOr<ConvParams> ResolveParams(const NodeContext& ctx) {
     JITLITE_RETURN_IF_ERROR(conv_window::CheckWindowShapes(ctx));
     JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kConv2D, "CONV_2D",
                                               ctx.input(1).dim(0)));
+  } else if (hybrid::IsHybrid(ctx)) {
+    JITLITE_RETURN_IF_ERROR(conv_window::CheckWindowShapes(ctx));
+    JITLITE_RETURN_IF_ERROR(hybrid::CheckTypes(ctx, "CONV_2D", ctx.input(1).dim(0), 0));
   } else {
     JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatOperands(ctx, "CONV_2D"));
   }
@@ -76,6 +83,13 @@ StatusOr<ConvParams> ResolveParams(const NodeContext& ctx) {
   }
   p.group_cout = p.cout / p.groups;
   JITLITE_RETURN_IF_ERROR(conv_window::CheckBias(ctx, p.cout));
+  if (p.groups != 1 && hybrid::IsHybrid(ctx) && !hybrid::HasDistinctScales(filter)) {
+    // TFLite sends grouped hybrid convolutions to its per-channel kernel,
+    // which needs one scale per output channel.
+    return Unimplemented("grouped hybrid CONV_2D (" + std::to_string(p.groups) +
+                         " groups) with a per-tensor filter scale is not supported; it needs "
+                         "per-channel filter scales");
+  }
 
   const auto* opts = ctx.op() ? ctx.op()->builtin_options_as_Conv2DOptions() : nullptr;
   int padding = opts ? static_cast<int>(opts->padding()) : 0;
@@ -103,6 +117,28 @@ int64_t ChannelBlock(int64_t group_cout) {
     if (group_cout % b == 0) return b;
   }
   return 1;
+}
+
+// Calls tap(input offset, filter offset) for the taps of one filter row (input
+// and filter offsets of its first tap given): the valid kw range times the
+// filter depth, as one loop over (kw, ic) when that is contiguous in input and
+// filter (dilation_w 1, one group).
+void ForEachRowTap(jit::KernelEmitter& e, const ConvParams& p, Value* in_tap, Value* f_tap,
+                   const conv_window::Taps& tw,
+                   const std::function<void(Value*, Value*)>& tap) {
+  if (p.w.dilation == 1 && p.groups == 1) {
+    e.For(Mul(e, tw.begin, p.cin), Mul(e, tw.end, p.cin), 1, [&](Value* t) {
+      tap(Add(e, in_tap, t), Add(e, f_tap, t));
+    }, "kwic");
+    return;
+  }
+  e.For(tw.begin, tw.end, 1, [&](Value* kw) {
+    Value* in_kw = Add(e, in_tap, Mul(e, kw, p.w.dilation * p.cin));
+    Value* f_kw = Add(e, f_tap, Mul(e, kw, p.filter_depth));
+    e.For(0, p.filter_depth, 1, [&](Value* ic) {
+      tap(Add(e, in_kw, ic), Add(e, f_kw, ic));
+    }, "ic");
+  }, "kw");
 }
 
 class Conv2DEmitter {
@@ -152,22 +188,8 @@ class Conv2DEmitter {
 
   // The taps of one filter row: the valid kw range times all ic.
   void EmitRow(Value* in_tap, Value* f_tap, const conv_window::Taps& tw) {
-    if (p_.w.dilation == 1 && p_.groups == 1) {
-      // (kw, ic) is contiguous in input and filter: one long inner loop.
-      Value* begin = Mul(e_, tw.begin, p_.cin);
-      Value* end = Mul(e_, tw.end, p_.cin);
-      e_.For(begin, end, 1, [&](Value* t) {
-        EmitMultiplyAdd(Add(e_, in_tap, t), Add(e_, f_tap, t));
-      }, "kwic");
-      return;
-    }
-    e_.For(tw.begin, tw.end, 1, [&](Value* kw) {
-      Value* in_kw = Add(e_, in_tap, Mul(e_, kw, p_.w.dilation * p_.cin));
-      Value* f_kw = Add(e_, f_tap, Mul(e_, kw, p_.filter_depth));
-      e_.For(0, p_.filter_depth, 1, [&](Value* ic) {
-        EmitMultiplyAdd(Add(e_, in_kw, ic), Add(e_, f_kw, ic));
-      }, "ic");
-    }, "kw");
+    ForEachRowTap(e_, p_, in_tap, f_tap, tw,
+                  [&](Value* in_off, Value* f_off) { EmitMultiplyAdd(in_off, f_off); });
   }
 
   // acc[k] += in[in_off] * filter[f_off + k * f_oc_] for the block.
@@ -306,6 +328,64 @@ qconv::Geometry QuantizedGeometry(const ConvParams& p) {
   return g;
 }
 
+// The hybrid kernel, as TFLite's: each batch image is quantized as one row,
+// symmetric with a per-tensor filter scale (HybridConv), asymmetric when the
+// channel scales differ (HybridConvPerChannel, which also takes grouped
+// convolutions). Taps in the padding are skipped (they add nothing), the
+// integer reduction runs like the float loop nest's and the float result is
+// bias + acc * (row_scale * w_scale), or bias + (acc * w_scale[oc]) * row_scale
+// per channel.
+void EmitHybridConv(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParams& p) {
+  llvm::IRBuilder<>& b = e.b();
+  llvm::Type* i32 = b.getInt32Ty();
+  const bool per_channel = hybrid::HasDistinctScales(ctx.input(1));
+  const auto order = per_channel ? hybrid::ScaleOrder::kFilterThenRow
+                                 : hybrid::ScaleOrder::kAccTimesCombined;
+  const int64_t in_row = p.w.in * p.cin;
+  const int64_t image = p.h.in * in_row;
+  const int64_t f_row = p.w.kernel * p.filter_depth;
+  const int64_t f_oc = p.h.kernel * f_row;
+  // A block of output channels shares each quantized input value (i32
+  // accumulators are half the registers of the float kernel's: 8 of them).
+  const int64_t block = p.group_cout % 8 == 0 ? 8 : ChannelBlock(p.group_cout);
+  hybrid::RowQuantizer rows(e, image, 1, per_channel);
+  std::vector<llvm::AllocaInst*> acc;
+  for (int64_t k = 0; k < block; ++k) acc.push_back(e.Alloca(i32, "acc"));
+  auto accumulate = [&](Value* in_off, Value* f_off) {
+    Value* x = rows.LoadCentered(in_off);
+    for (int64_t k = 0; k < block; ++k) {
+      Value* w = b.CreateSExt(e.LoadInput(1, Add(e, f_off, e.I64(k * f_oc))), i32);
+      b.CreateStore(b.CreateAdd(b.CreateLoad(i32, acc[k]), b.CreateMul(w, x)), acc[k]);
+    }
+  };
+  e.For(0, p.batch, 1, [&](Value* n) {
+    rows.Quantize(Mul(e, n, image));
+    // Offsets below are within the image (the pixel loop runs on batch 0).
+    conv_window::ForEachOutputPixel(e, 1, p.h, p.w, p.cin, [&](const conv_window::OutputPixel& px) {
+      e.For(0, p.groups, 1, [&](Value* g) {
+        Value* in_group = Add(e, px.input_offset, Mul(e, g, p.filter_depth));
+        e.For(0, p.group_cout, block, [&](Value* j) {
+          Value* oc0 = Add(e, Mul(e, g, p.group_cout), j);
+          for (llvm::AllocaInst* a : acc) b.CreateStore(e.I32(0), a);
+          e.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
+            Value* in_tap = Add(e, in_group, Mul(e, kh, p.h.dilation * in_row));
+            Value* f_tap = Add(e, Mul(e, oc0, f_oc), Mul(e, kh, f_row));
+            ForEachRowTap(e, p, in_tap, f_tap, px.w, accumulate);
+          }, "kh");
+          for (int64_t k = 0; k < block; ++k) {
+            Value* oc = Add(e, oc0, e.I64(k));
+            Value* bias = ctx.has_input(2) ? e.LoadInput(2, oc) : nullptr;
+            Value* v = hybrid::EmitOutput(e, b.CreateLoad(i32, acc[k]), rows.scale(),
+                                          hybrid::FilterScale(e, 0, oc), order, bias);
+            Value* index[4] = {n, px.oh, px.ow, oc};
+            e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation), index);
+          }
+        }, "oc");
+      }, "g");
+    });
+  }, "n");
+}
+
 class Conv2DOp : public OpDef {
  public:
   std::string_view name() const override { return "CONV_2D"; }
@@ -325,6 +405,10 @@ class Conv2DOp : public OpDef {
     if (qconv::IsQuantized(ctx, qconv::Form::kConv2D)) {
       return qconv::Pack(ctx, qconv::Form::kConv2D, p.cout, out);
     }
+    if (hybrid::IsHybrid(ctx)) {
+      hybrid::PackFilterScales(ctx, p.cout, out);
+      return Status::Ok();
+    }
     if (GemmFormOf(ctx, p) == GemmForm::kNone) return Status::Ok();
     int64_t k = ConvGemmShape(p).k;
     out.emplace_back(jit::PackedGemmBytes(p.cout, k));
@@ -341,6 +425,10 @@ class Conv2DOp : public OpDef {
         Value* index[4] = {n, oh, ow, oc};
         e.StoreOutput(v, index);
       });
+      return Status::Ok();
+    }
+    if (hybrid::IsHybrid(ctx)) {
+      EmitHybridConv(e, ctx, p);
       return Status::Ok();
     }
     if (GemmForm form = GemmFormOf(ctx, p); form != GemmForm::kNone) {

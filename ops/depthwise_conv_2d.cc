@@ -5,7 +5,7 @@
 // NHWC input, filter [1, KH, KW, cin*M] (constant or runtime, read through
 // its pointer), optional bias (absent = zero). Float32 here; the quantized
 // types (INT8, UINT8, 16x8) take ops/util/quantized_conv (M from the shapes
-// there too).
+// there too), FLOAT32 input with an INT8 filter (hybrid) EmitHybridDepthwise.
 //
 // M comes from the shapes (filter depth / input depth), as TFLite's float
 // kernel does; options.depth_multiplier is not checked against it (LiteRT
@@ -41,6 +41,7 @@
 #include "llvm/IR/Intrinsics.h"
 #include "ops/op.h"
 #include "ops/util/conv_2d_window.h"
+#include "ops/util/hybrid.h"
 #include "ops/util/quantized_conv.h"
 #include "schema/tflite_generated.h"
 
@@ -77,6 +78,10 @@ StatusOr<DepthwiseParams> ResolveParams(const NodeContext& ctx) {
     JITLITE_RETURN_IF_ERROR(conv_window::CheckWindowShapes(ctx));
     JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kDepthwise, "DEPTHWISE_CONV_2D",
                                               ctx.input(1).dim(3)));
+  } else if (hybrid::IsHybrid(ctx)) {
+    JITLITE_RETURN_IF_ERROR(conv_window::CheckWindowShapes(ctx));
+    JITLITE_RETURN_IF_ERROR(
+        hybrid::CheckTypes(ctx, "DEPTHWISE_CONV_2D", ctx.input(1).dim(3), 3));
   } else {
     JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatOperands(ctx, "DEPTHWISE_CONV_2D"));
   }
@@ -391,6 +396,54 @@ qconv::Geometry QuantizedGeometry(const DepthwiseParams& p) {
   return g;
 }
 
+// The hybrid kernel, as TFLite's DepthwiseConvHybridPerChannel: each batch
+// image is quantized asymmetrically as one row; per output pixel an i32
+// accumulator per output channel (blocks of at most kMaxAccumulators) takes
+// w * (q - zp) over the valid taps, then out = act(bias + acc * (w_scale[oc] *
+// row_scale)). A single filter scale serves every channel (TFLite itself
+// needs one per channel there).
+void EmitHybridDepthwise(jit::KernelEmitter& e, const NodeContext& ctx, const DepthwiseParams& p) {
+  llvm::IRBuilder<>& b = e.b();
+  llvm::Type* i32 = b.getInt32Ty();
+  const int64_t in_row = p.w.in * p.cin;
+  const int64_t image = p.h.in * in_row;
+  const int64_t block = conv_window::LargestDivisorAtMost(p.cout, conv_window::kMaxAccumulators);
+  hybrid::RowQuantizer rows(e, image, 1, /*asymmetric=*/true);
+  llvm::AllocaInst* acc = e.Alloca(llvm::ArrayType::get(i32, block), "acc");
+  auto slot = [&](Value* c) { return b.CreateInBoundsGEP(i32, acc, c); };
+  e.For(0, p.batch, 1, [&](Value* n) {
+    rows.Quantize(Mul(e, n, image));
+    conv_window::ForEachOutputPixel(e, 1, p.h, p.w, p.cin, [&](const conv_window::OutputPixel& px) {
+      e.For(0, p.cout, block, [&](Value* c0) {
+        e.For(0, block, 1, [&](Value* c) { b.CreateStore(e.I32(0), slot(c)); }, "c");
+        e.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
+          e.For(px.w.begin, px.w.end, 1, [&](Value* kw) {
+            Value* x_base = Add(e, Add(e, px.input_offset, Mul(e, kh, p.h.dilation * in_row)),
+                                Mul(e, kw, p.w.dilation * p.cin));
+            Value* f_base = Add(e, Mul(e, Add(e, Mul(e, kh, p.w.kernel), kw), p.cout), c0);
+            e.For(0, block, 1, [&](Value* c) {
+              Value* oc = Add(e, c0, c);
+              Value* ic = p.multiplier == 1 ? oc : b.CreateUDiv(oc, e.I64(p.multiplier));
+              Value* w = b.CreateSExt(e.LoadInput(1, Add(e, f_base, c)), i32);
+              Value* term = b.CreateMul(w, rows.LoadCentered(Add(e, x_base, ic)));
+              b.CreateStore(b.CreateAdd(b.CreateLoad(i32, slot(c)), term), slot(c));
+            }, "c");
+          }, "kw");
+        }, "kh");
+        e.For(0, block, 1, [&](Value* c) {
+          Value* oc = Add(e, c0, c);
+          Value* bias = ctx.has_input(2) ? e.LoadInput(2, oc) : nullptr;
+          Value* v = hybrid::EmitOutput(e, b.CreateLoad(i32, slot(c)), rows.scale(),
+                                        hybrid::FilterScale(e, 0, oc),
+                                        hybrid::ScaleOrder::kAccTimesCombined, bias);
+          Value* index[4] = {n, px.oh, px.ow, oc};
+          e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation), index);
+        }, "c");
+      }, "cb");
+    });
+  }, "n");
+}
+
 class DepthwiseConv2DOp : public OpDef {
  public:
   std::string_view name() const override { return "DEPTHWISE_CONV_2D"; }
@@ -406,6 +459,11 @@ class DepthwiseConv2DOp : public OpDef {
   }
 
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    if (hybrid::IsHybrid(ctx)) {
+      JITLITE_ASSIGN_OR_RETURN(DepthwiseParams p, ResolveParams(ctx));
+      hybrid::PackFilterScales(ctx, p.cout, out);
+      return Status::Ok();
+    }
     if (!qconv::IsQuantized(ctx, qconv::Form::kDepthwise)) return Status::Ok();
     JITLITE_ASSIGN_OR_RETURN(DepthwiseParams p, ResolveParams(ctx));
     return qconv::Pack(ctx, qconv::Form::kDepthwise, p.cout, out);
@@ -420,6 +478,10 @@ class DepthwiseConv2DOp : public OpDef {
         llvm::Value* index[4] = {n, oh, ow, oc};
         e.StoreOutput(v, index);
       });
+      return Status::Ok();
+    }
+    if (hybrid::IsHybrid(ctx)) {
+      EmitHybridDepthwise(e, ctx, p);
       return Status::Ok();
     }
     DepthwiseEmitter(e, ctx, p).Emit();

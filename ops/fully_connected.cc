@@ -5,8 +5,10 @@
 // pointer) and an optional bias (absent = zero). The output is [batch, units],
 // or with keep_num_dims the input shape with its last dimension replaced by
 // units. Float32 and the quantized types (INT8 per-tensor or per-channel,
-// UINT8, 16x8: ops/util/quantized_conv) with the DEFAULT weights format;
-// hybrid variants and SHUFFLED4x16INT8 weights are Unimplemented for now.
+// UINT8, 16x8: ops/util/quantized_conv) and hybrid FLOAT32 x INT8 weights
+// (ops/util/hybrid, each input row quantized at run time, symmetric or with
+// asymmetric_quantize_inputs) with the DEFAULT weights format; SHUFFLED4x16INT8
+// weights are Unimplemented for now.
 //
 // Constant weights (the usual case) are packed at allocate time and run on
 // the fp32 GEMM microkernel (jit/gemm.h): rows = batch, k = input_size.
@@ -28,6 +30,7 @@
 #include "jit/gemm.h"
 #include "ops/op.h"
 #include "ops/util/conv_2d_window.h"
+#include "ops/util/hybrid.h"
 #include "ops/util/quantized_conv.h"
 #include "schema/tflite_generated.h"
 
@@ -48,6 +51,7 @@ constexpr int64_t kFilterTileBytes = 16 * 1024;
 
 struct FullyConnectedParams {
   int activation = 0;
+  bool asymmetric = false;  // hybrid: asymmetric_quantize_inputs
   int64_t batch = 0, input_size = 0, units = 0;
   Shape out_shape;
 };
@@ -65,6 +69,7 @@ Status ReadOptions(const NodeContext& ctx, FullyConnectedParams& p, bool& keep_n
   const auto* opts = ctx.op() ? ctx.op()->builtin_options_as_FullyConnectedOptions() : nullptr;
   p.activation = opts ? static_cast<int>(opts->fused_activation_function()) : 0;
   keep_num_dims = opts && opts->keep_num_dims();
+  p.asymmetric = opts && opts->asymmetric_quantize_inputs();
   JITLITE_RETURN_IF_ERROR(CheckFullyConnectedActivation(p.activation));
   auto format = opts ? opts->weights_format()
                      : tflite::FullyConnectedOptionsWeightsFormat::DEFAULT;
@@ -87,7 +92,8 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   bool keep_num_dims = false;
   JITLITE_RETURN_IF_ERROR(ReadOptions(ctx, p, keep_num_dims));
   const bool quantized = qconv::IsQuantized(ctx, qconv::Form::kFullyConnected);
-  if (quantized) {
+  const bool is_hybrid = hybrid::IsHybrid(ctx);
+  if (quantized || is_hybrid) {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
     if (ctx.num_outputs() != 1) {
       return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
@@ -119,6 +125,9 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   if (quantized) {
     JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kFullyConnected,
                                               "FULLY_CONNECTED", p.units));
+  }
+  if (is_hybrid) {
+    JITLITE_RETURN_IF_ERROR(hybrid::CheckTypes(ctx, "FULLY_CONNECTED", p.units, 0));
   }
   if (keep_num_dims) {
     if (in.dim(in.rank() - 1) != p.input_size) {
@@ -287,6 +296,34 @@ void EmitQuantizedFc(jit::KernelEmitter& e, const NodeContext& ctx,
   });
 }
 
+// The hybrid kernel: per row, quantize the input row (hybrid::RowQuantizer),
+// then per unit an i32 dot product with the INT8 filter row, contiguous in
+// both, and out = act(bias + acc * (row_scale * filter_scale)), the order of
+// TFLite's MatrixBatchVectorMultiplyAccumulate onto the bias.
+void EmitHybridFc(jit::KernelEmitter& e, const NodeContext& ctx, const FullyConnectedParams& p) {
+  llvm::IRBuilder<>& b = e.b();
+  hybrid::RowQuantizer row(e, p.input_size, 1, p.asymmetric);
+  llvm::AllocaInst* acc = e.Alloca(b.getInt32Ty(), "acc");
+  e.For(0, p.batch, 1, [&](Value* r) {
+    row.Quantize(Mul(e, r, p.input_size));
+    e.For(0, p.units, 1, [&](Value* u) {
+      b.CreateStore(e.I32(0), acc);
+      Value* f_row = Mul(e, u, p.input_size);
+      e.For(0, p.input_size, 1, [&](Value* k) {
+        Value* w = b.CreateSExt(e.LoadInput(1, Add(e, f_row, k)), b.getInt32Ty());
+        Value* term = b.CreateMul(w, row.LoadCentered(k));
+        b.CreateStore(b.CreateAdd(b.CreateLoad(b.getInt32Ty(), acc), term), acc);
+      }, "k");
+      Value* bias = ctx.has_input(2) ? e.LoadInput(2, u) : nullptr;
+      Value* v = hybrid::EmitOutput(e, b.CreateLoad(b.getInt32Ty(), acc), row.scale(),
+                                    hybrid::FilterScale(e, 0, u),
+                                    hybrid::ScaleOrder::kAccTimesCombined, bias);
+      e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation),
+                    FcOutputIndex(e, p.out_shape, r, u));
+    }, "u");
+  }, "row");
+}
+
 class FullyConnectedOp : public OpDef {
  public:
   std::string_view name() const override { return "FULLY_CONNECTED"; }
@@ -304,6 +341,10 @@ class FullyConnectedOp : public OpDef {
     if (qconv::IsQuantized(ctx, qconv::Form::kFullyConnected)) {
       return qconv::Pack(ctx, qconv::Form::kFullyConnected, p.units, out);
     }
+    if (hybrid::IsHybrid(ctx)) {
+      hybrid::PackFilterScales(ctx, p.units, out);
+      return Status::Ok();
+    }
     if (!ctx.input(1).is_constant() || p.batch == 0) return Status::Ok();
     out.emplace_back(jit::PackedGemmBytes(p.units, p.input_size));
     jit::PackGemmWeightsTransposed(ctx.input(1).const_as<float>(), p.units, p.input_size,
@@ -315,6 +356,10 @@ class FullyConnectedOp : public OpDef {
     JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
     if (qconv::IsQuantized(ctx, qconv::Form::kFullyConnected)) {
       if (p.batch > 0) EmitQuantizedFc(e, ctx, p);
+      return Status::Ok();
+    }
+    if (hybrid::IsHybrid(ctx)) {
+      if (p.batch > 0) EmitHybridFc(e, ctx, p);
       return Status::Ok();
     }
     if (ctx.input(1).is_constant() && p.batch > 0) {

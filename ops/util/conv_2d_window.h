@@ -143,8 +143,9 @@ inline Status CheckFilterDims(const NodeContext& ctx, int i, const std::string& 
 }
 
 // Operand checks shared with FULLY_CONNECTED: input, filter, optional bias
-// and one output, all float32 (quantized and hybrid variants are named in
-// Unimplemented errors).
+// and one output, all float32 (quantized variants, and hybrid ones with a
+// filter other than INT8, are named in Unimplemented errors; the callers send
+// INT8 hybrid nodes to ops/util/hybrid before this).
 inline Status CheckFloatTypes(const NodeContext& ctx, const char* op) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
   JITLITE_RETURN_IF_ERROR(ExpectOneOutput(ctx));
@@ -163,7 +164,8 @@ inline Status CheckFloatTypes(const NodeContext& ctx, const char* op) {
   }
   if (filter != DType::kFloat32) {
     return Unimplemented(std::string(op) + " with a FLOAT32 input and a " + DTypeName(filter) +
-                         " filter (hybrid) is not supported yet; the filter must be FLOAT32");
+                         " filter (hybrid) is not supported yet; the filter must be FLOAT32 "
+                         "or INT8 (ops/util/hybrid)");
   }
   if (ctx.has_input(2) && ctx.input(2).dtype != DType::kFloat32) {
     return InvalidArgument(std::string("bias (input 2) has type ") + DTypeName(ctx.input(2).dtype) +

@@ -7,6 +7,7 @@ import pytest
 
 from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_against_variant, check_op,
                         rand)
+from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights
 from quantized_conv_cases import check_quantized_conv
 
 INPUT = ((1, 9, 9, 3), F32)
@@ -175,7 +176,76 @@ def test_quantized_rejects_wrong_channel_count():
                     match="per-channel scales along dimension 3")
 
 
-def test_hybrid_filter_is_not_supported_yet():
+# Per-tensor filters (and per-channel ones with equal scales) take TFLite's symmetric HybridConv,
+# per-channel ones with distinct scales its asymmetric HybridConvPerChannel.
+HYBRID_FILTERS = {"per_tensor": dict(per_channel=False),
+                  "equal_scales": dict(per_channel=True, distinct=False),
+                  "per_channel": dict(per_channel=True)}
+
+
+@pytest.mark.parametrize("filters", HYBRID_FILTERS)
+@pytest.mark.parametrize("input_shape, filter_shape, options", [
+    ((1, 5, 5, 1), (1, 1, 1, 1), dict(padding="VALID")),
+    ((2, 9, 8, 3), (4, 3, 3, 3), dict(padding="SAME")),
+    ((3, 7, 7, 5), (6, 3, 2, 5), dict(padding="VALID", stride_h=2, stride_w=1)),
+    ((2, 10, 9, 4), (8, 3, 3, 4), dict(padding="SAME", stride_h=2, stride_w=2)),
+    ((1, 11, 10, 3), (5, 3, 3, 3), dict(padding="SAME", dilation_h_factor=2,
+                                        dilation_w_factor=3)),
+    ((2, 6, 6, 16), (7, 1, 1, 16), dict(padding="VALID")),
+], ids=str)
+def test_hybrid(input_shape, filter_shape, options, filters):
+    options = dict(dict(stride_h=1, stride_w=1), **options)
+    # Batch image 1 (when there is one) is all zeros: scale 1, q = 0.
+    x = hybrid_inputs(input_shape, zero_rows=[1] if input_shape[0] > 1 else [],
+                      row_size=int(np.prod(input_shape[1:])))
+    check_hybrid("CONV_2D", x, [int8_weights(filter_shape, 0, **HYBRID_FILTERS[filters]),
+                                rand((filter_shape[0],), 2)], options)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("filters", ["per_tensor", "per_channel"])
+def test_hybrid_activation(activation, filters):
+    check_hybrid("CONV_2D", hybrid_inputs((2, 6, 6, 3), seed=3),
+                 [int8_weights((4, 3, 3, 3), 0, **HYBRID_FILTERS[filters]), rand((4,), 2)],
+                 dict(padding="SAME", stride_h=1, stride_w=1,
+                      fused_activation_function=activation))
+
+
+def test_hybrid_grouped_per_channel():
+    check_hybrid("CONV_2D", hybrid_inputs((2, 6, 6, 4)),
+                 [int8_weights((6, 3, 3, 2), 0, True), rand((6,), 2)],
+                 dict(padding="SAME", stride_h=1, stride_w=1))
+
+
+def test_hybrid_large_image_quantizes_at_each_load():
+    # 48*48*32 floats per image: more than the 64 KiB stack scratch.
+    x = hybrid_inputs((2, 48, 48, 32), row_size=48 * 48 * 32)
+    check_hybrid("CONV_2D", x, [int8_weights((2, 1, 1, 32), 0, True), rand((2,), 2)],
+                 dict(padding="VALID", stride_h=3, stride_w=3))
+
+
+def test_hybrid_rejects_grouped_per_tensor():
+    assert_rejected("CONV_2D", [((1, 5, 5, 4), F32)],
+                    constants=[(np.ones((4, 3, 3, 2), np.int8), dict(scale=0.1)), rand((4,))],
+                    match="grouped hybrid CONV_2D")
+
+
+def test_hybrid_rejects_scales_on_wrong_axis():
     assert_rejected("CONV_2D", [INPUT],
-                    constants=[(np.ones((4, 3, 3, 3), np.int8), dict(scale=0.1)), rand((4,))],
-                    match="hybrid")
+                    constants=[(np.ones((4, 3, 3, 3), np.int8),
+                                dict(scale=[0.1] * 3, zero_point=[0] * 3, quantized_dimension=3)),
+                               rand((4,))],
+                    match="takes one scale or 4 along dimension 0")
+
+
+def test_hybrid_rejects_uint8_filter():
+    assert_rejected("CONV_2D", [INPUT],
+                    constants=[(np.ones((4, 3, 3, 3), np.uint8), dict(scale=0.1)), rand((4,))],
+                    match="UINT8 filter \\(hybrid\\) is not supported")
+
+
+@pytest.mark.parametrize("filters", ["per_tensor", "per_channel"])
+def test_hybrid_default_resolver(filters):
+    check_hybrid("CONV_2D", hybrid_inputs((2, 8, 8, 4), seed=5),
+                 [int8_weights((6, 3, 3, 4), 0, **HYBRID_FILTERS[filters]), rand((6,), 2)],
+                 dict(padding="SAME", stride_h=1, stride_w=1), default_resolver=True)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from jitlite.testing import ModelBuilder, assert_outputs_match, jitlite_interpreter, run_model
+from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights
 from quantized_conv_cases import check_quantized_conv
 from op_testing import (ACTIVATIONS, F32, I32, TFLITE_KERNELS, assert_rejected,
                         check_against_variant, check_op, rand)
@@ -208,3 +209,57 @@ def test_quantized_rejects_uint8_per_channel():
                                 dict(scale=[0.1, 0.2], zero_point=[0, 0], quantized_dimension=3)),
                                (np.zeros(2, I32), dict(scale=0.01))],
                     match="UINT8 tensors takes a per-tensor filter")
+
+
+# Hybrid: TFLite's DepthwiseConvHybridPerChannel, every batch image quantized asymmetrically.
+@pytest.mark.parametrize("input_shape, kernel, multiplier, options", [
+    ((1, 5, 5, 1), (1, 1), 1, dict(padding="VALID")),
+    ((2, 9, 8, 3), (3, 3), 1, dict(padding="SAME")),
+    ((3, 7, 7, 4), (3, 2), 2, dict(padding="VALID", stride_h=2, stride_w=1)),
+    ((2, 10, 9, 5), (3, 3), 3, dict(padding="SAME", stride_h=2, stride_w=2)),
+    ((1, 11, 10, 2), (3, 3), 1, dict(padding="SAME", dilation_h_factor=2, dilation_w_factor=3)),
+    ((2, 6, 6, 20), (5, 5), 1, dict(padding="SAME")),
+], ids=str)
+def test_hybrid(input_shape, kernel, multiplier, options):
+    cout = input_shape[3] * multiplier
+    options = dict(dict(stride_h=1, stride_w=1, depth_multiplier=multiplier), **options)
+    x = hybrid_inputs(input_shape, zero_rows=[1] if input_shape[0] > 1 else [],
+                      row_size=int(np.prod(input_shape[1:])))
+    check_hybrid("DEPTHWISE_CONV_2D", x,
+                 [int8_weights((1, *kernel, cout), 3, True), rand((cout,), 2)], options)
+
+
+def test_hybrid_single_channel_per_tensor_scale():
+    # One output channel: a single scale is also TFLite's per-channel layout.
+    check_hybrid("DEPTHWISE_CONV_2D", hybrid_inputs((2, 6, 6, 1)),
+                 [int8_weights((1, 3, 3, 1), 3, False), rand((1,), 2)],
+                 dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=1))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_hybrid_activation(activation):
+    check_hybrid("DEPTHWISE_CONV_2D", hybrid_inputs((2, 6, 6, 3), seed=3),
+                 [int8_weights((1, 3, 3, 3), 3, True), rand((3,), 2)],
+                 dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=1,
+                      fused_activation_function=activation))
+
+
+def test_hybrid_large_image_quantizes_at_each_load():
+    x = hybrid_inputs((2, 48, 48, 32), row_size=48 * 48 * 32)
+    check_hybrid("DEPTHWISE_CONV_2D", x, [int8_weights((1, 2, 2, 32), 3, True), rand((32,), 2)],
+                 dict(padding="VALID", stride_h=3, stride_w=3, depth_multiplier=1))
+
+
+def test_hybrid_rejects_scales_on_wrong_axis():
+    assert_rejected("DEPTHWISE_CONV_2D", [INPUT],
+                    constants=[(np.ones((1, 3, 3, 4), np.int8),
+                                dict(scale=[0.1] * 3, zero_point=[0] * 3, quantized_dimension=1)),
+                               rand((4,))],
+                    match="takes one scale or 4 along dimension 3")
+
+
+def test_hybrid_default_resolver():
+    check_hybrid("DEPTHWISE_CONV_2D", hybrid_inputs((2, 8, 8, 6), seed=5),
+                 [int8_weights((1, 3, 3, 12), 3, True), rand((12,), 2)],
+                 dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=2),
+                 default_resolver=True)

@@ -7,6 +7,7 @@ from jitlite import Interpreter
 from jitlite.testing import ModelBuilder, assert_outputs_match, check_op, random_inputs, run_both
 from jitlite.testing.check_op import build_op_model
 from op_testing import check_quantized
+from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights
 from quantized_conv_cases import check_quantized_conv
 
 F32 = np.float32
@@ -167,12 +168,69 @@ def test_quantized_without_bias():
     check_quantized_conv("FULLY_CONNECTED", (3, 12), (4, 12), 0, "int16", bias=False)
 
 
-def test_hybrid_weights_are_unimplemented():
-    weights = (np.ones((3, 4), np.int8), dict(scale=0.1, zero_point=0))
-    with pytest.raises(RuntimeError, match="INT8 filter \\(hybrid\\) is not supported"):
+@pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
+@pytest.mark.parametrize("per_channel", [False, True], ids=["per_tensor", "per_channel"])
+@pytest.mark.parametrize("batch, units, input_size", [(1, 1, 1), (3, 5, 10), (4, 33, 17),
+                                                      (2, 16, 64)])
+def test_hybrid(batch, units, input_size, per_channel, asymmetric):
+    x = hybrid_inputs((batch, input_size), zero_rows=[1] if batch > 1 else [])
+    check_hybrid("FULLY_CONNECTED", x,
+                 [int8_weights((units, input_size), 0, per_channel), rand((units,), seed=2)],
+                 dict(asymmetric_quantize_inputs=asymmetric))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
+def test_hybrid_activation(activation, asymmetric):
+    check_hybrid("FULLY_CONNECTED", hybrid_inputs((3, 12), seed=4),
+                 [int8_weights((6, 12), 0, True), rand((6,), seed=2)],
+                 dict(fused_activation_function=activation,
+                      asymmetric_quantize_inputs=asymmetric))
+
+
+@pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
+def test_hybrid_rows_of_higher_rank_input(asymmetric):
+    # [2, 3, 8] flattens to 6 rows of 8, each quantized on its own; rows 0 and 4 are zeros, row
+    # 2 all positive (asymmetric: the range still includes 0).
+    x = hybrid_inputs((2, 3, 8), zero_rows=[0, 4])
+    x[0, 2] = np.abs(x[0, 2]) + 0.5
+    check_hybrid("FULLY_CONNECTED", x, [int8_weights((5, 8), 0, False), None],
+                 dict(keep_num_dims=True, asymmetric_quantize_inputs=asymmetric))
+
+
+def test_hybrid_all_zero_input():
+    check_hybrid("FULLY_CONNECTED", np.zeros((2, 9), F32),
+                 [int8_weights((4, 9), 0, True), rand((4,), seed=2)],
+                 dict(fused_activation_function="RELU"))
+
+
+def test_hybrid_long_rows_quantize_at_each_load():
+    # A row beyond the 64 KiB stack scratch is quantized again at each load: same values.
+    x = hybrid_inputs((2, 70000))
+    check_hybrid("FULLY_CONNECTED", x, [int8_weights((3, 70000), 0, True), rand((3,), seed=2)],
+                 dict(asymmetric_quantize_inputs=True))
+
+
+def test_hybrid_rejects_wrong_scale_count():
+    weights = (np.ones((3, 4), np.int8),
+               dict(scale=[0.1] * 4, zero_point=[0] * 4, quantized_dimension=1))
+    with pytest.raises(RuntimeError, match="takes one scale or 3 along dimension 0"):
+        allocate([((2, 4), F32)], [weights, rand((3,))], output_dtype=F32)
+
+
+def test_hybrid_rejects_uint8_weights():
+    weights = (np.ones((3, 4), np.uint8), dict(scale=0.1, zero_point=0))
+    with pytest.raises(RuntimeError, match="UINT8 filter \\(hybrid\\) is not supported"):
         allocate([((2, 4), F32)], [weights, rand((3,))], output_dtype=F32)
 
 
 def test_shuffled_weights_are_unimplemented():
     with pytest.raises(RuntimeError, match="SHUFFLED4x16INT8 is not supported yet"):
         allocate([((2, 4), F32)], [rand((3, 4))], dict(weights_format="SHUFFLED4x16INT8"))
+
+
+@pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
+def test_hybrid_default_resolver(asymmetric):
+    check_hybrid("FULLY_CONNECTED", hybrid_inputs((4, 40)),
+                 [int8_weights((12, 40), 0, True), rand((12,), seed=2)],
+                 dict(asymmetric_quantize_inputs=asymmetric), default_resolver=True)

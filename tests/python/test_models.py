@@ -131,6 +131,32 @@ def test_keras_mobilenet_matches_litert(name):
     assert int(np.argmax(actual[0])) == int(np.argmax(expected[0]))
 
 
+def test_keras_dynamic_range_model_matches_litert():
+    """A Keras model converted with dynamic-range quantization (INT8 weights, float
+    activations): hybrid DEPTHWISE_CONV_2D, CONV_2D and FULLY_CONNECTED."""
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite.testing import litert_interpreter, run_model
+    from jitlite.testing.keras_models import keras_model_path
+    from jitlite import Interpreter
+
+    model = keras_model_path("small_cnn", dynamic_range=True).read_bytes()
+    litert = litert_interpreter()(model_content=model)
+    int8_weights = [t for t in litert.get_tensor_details() if t["dtype"] == np.int8]
+    assert len(int8_weights) >= 3, "the converter left the weights in float"
+    for seed in range(3):
+        inputs = random_inputs(model, seed=seed, input_range=(-1.0, 1.0))
+        actual = run_model(Interpreter, model, inputs)
+        # TFLite's own hybrid kernels (reference and optimized): check_op's float tolerance.
+        for resolver in ("BUILTIN_REF", "BUILTIN_WITHOUT_DEFAULT_DELEGATES"):
+            expected = run_model(litert_interpreter(resolver), model, inputs)
+            assert_outputs_match(actual, expected, context=f"{resolver} seed {seed}")
+        # The default resolver runs these layers in XNNPACK, which quantizes activations its own
+        # way (see tests/ops/hybrid_cases.py): within 2% of the output range.
+        default = run_model(litert_interpreter(), model, inputs)
+        assert_outputs_match(actual, default, rtol_of_range=2e-2,
+                             context=f"default resolver seed {seed}")
+
+
 def test_runs_with_tensorflow_imported_first(tmp_path):
     """TensorFlow exports its own LLVM's symbols; jitlite's JIT must still use
     its own (a researcher's script imports tensorflow before swapping in
