@@ -49,6 +49,11 @@ Status ExpectPerTensorQuantization(const TensorState& t, const std::string& what
 // becomes on the output's integer grid.
 IntRange QuantizedActivationRange(int activation, const TensorState& output);
 
+// TFLite's quantized MEAN: m (for s_in / s_out) with 1/count folded in,
+// m.multiplier * 2^k / count and shift - k, k = floor(log2(count)) limited to
+// 32 and to 31 + shift (count >= 1).
+QuantizedMultiplier QuantizedMeanMultiplier(QuantizedMultiplier m, int64_t count);
+
 // ---- IR (i32 or <n x i32>) ----
 
 // gemmlowp's SaturatingRoundingDoublingHighMul(a, b).
