@@ -26,7 +26,7 @@ class LogisticOp : public OpDef {
                                                   {DType::kFloat32, DType::kInt8, DType::kUInt8},
                                                   {DType::kInt16, DType::kFloat16}));
     if (ctx.input(0).dtype != DType::kFloat32) {
-      JITLITE_RETURN_IF_ERROR(CheckByteTableOp(ctx));
+      JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
       if (Scale(ctx.output(0)) != 1.0f / 256) {
         return InvalidArgument("output scale is " + std::to_string(Scale(ctx.output(0))) +
                                "; TFLite's 8-bit LOGISTIC needs 1/256");

@@ -23,7 +23,7 @@ class TanhOp : public OpDef {
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "TANH",
                                                   {DType::kFloat32, DType::kInt8, DType::kUInt8},
                                                   {DType::kInt16, DType::kFloat16}));
-    if (ctx.input(0).dtype != DType::kFloat32) JITLITE_RETURN_IF_ERROR(CheckByteTableOp(ctx));
+    if (ctx.input(0).dtype != DType::kFloat32) JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
     return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8});
   }
 

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <string>
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalVariable.h"
@@ -11,17 +10,6 @@
 #include "ops/util/quantization.h"
 
 namespace jitlite::ops {
-
-Status CheckByteTableOp(const NodeContext& ctx) {
-  const TensorState& in = ctx.input(0);
-  const TensorState& out = ctx.output(0);
-  if (out.dtype != in.dtype) {
-    return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) +
-                           " but input 0 has " + DTypeName(in.dtype));
-  }
-  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
-  return ExpectPerTensorQuantization(out, "output");
-}
 
 ByteTable BuildQuantizedTable(const TensorState& in, const TensorState& out, float (*f)(float)) {
   const IntRange r = DTypeRange(in.dtype);

@@ -8,7 +8,6 @@
 #include <array>
 #include <cstdint>
 
-#include "jitlite/status.h"
 #include "llvm/IR/IRBuilder.h"
 #include "ops/node_context.h"
 
@@ -19,9 +18,6 @@ namespace jitlite::ops {
 // TFLite's LUTPopulate computes it in float. in/out are INT8 or UINT8.
 using ByteTable = std::array<uint8_t, 256>;
 
-// Prepare check of a table op's 8-bit node: output of the input's type, both
-// with per-tensor quantization parameters.
-Status CheckByteTableOp(const NodeContext& ctx);
 
 ByteTable BuildQuantizedTable(const TensorState& in, const TensorState& out, float (*f)(float));
 

@@ -256,14 +256,9 @@ void EmitStackRow(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, Re
 // TFLite's checks for quantized MEAN/SUM: per-tensor parameters, an output of
 // the input's type, zero points of 0 for INT16.
 Status CheckQuantizedMeanOrSum(const NodeContext& ctx) {
+  JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
   const TensorState& in = ctx.input(0);
   const TensorState& out = ctx.output(0);
-  if (out.dtype != in.dtype) {
-    return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) +
-                           " but input 0 has " + DTypeName(in.dtype));
-  }
-  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
-  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(out, "output"));
   if (in.dtype == DType::kInt16 && (ZeroPoint(in) != 0 || ZeroPoint(out) != 0)) {
     return InvalidArgument("INT16 input and output need zero points of 0 (got " +
                            std::to_string(ZeroPoint(in)) + " and " +

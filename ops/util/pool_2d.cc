@@ -43,19 +43,6 @@ Status CheckInputType(DType t, const char* op) {
                          " supports FLOAT32, INT8, UINT8 and INT16");
 }
 
-// Quantized pooling works on stored values: the output must have the input's
-// type and per-tensor parameters (its activation range needs them).
-Status CheckQuantized(const NodeContext& ctx) {
-  const TensorState& in = ctx.input(0);
-  const TensorState& out = ctx.output(0);
-  if (out.dtype != in.dtype) {
-    return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) +
-                           " but input 0 has " + DTypeName(in.dtype));
-  }
-  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
-  return ExpectPerTensorQuantization(out, "output");
-}
-
 Status CheckFilterSize(int64_t size, const char* option) {
   if (size >= 1) return Status::Ok();
   return InvalidArgument(std::string(option) + " is " + std::to_string(size) +
@@ -95,7 +82,9 @@ StatusOr<PoolParams> ResolveParams(const NodeContext& ctx, const char* op) {
   p.block = conv_window::LargestDivisorAtMost(p.channels, conv_window::kMaxAccumulators);
   p.dtype = in.dtype;
   if (IsQuantizedDType(p.dtype)) {
-    JITLITE_RETURN_IF_ERROR(CheckQuantized(ctx));
+    // Stored values are pooled: the output has the input's type, and per-tensor
+    // parameters (its activation range needs them).
+    JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
     p.clamp = QuantizedActivationRange(p.activation, ctx.output(0));
   }
   return p;

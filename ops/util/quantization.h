@@ -49,6 +49,10 @@ Status ExpectPerTensorQuantization(const TensorState& t, const std::string& what
 // becomes on the output's integer grid.
 IntRange QuantizedActivationRange(int activation, const TensorState& output);
 
+// Checks a quantized op that keeps its type: output 0 has input 0's type and
+// both carry per-tensor quantization parameters.
+Status ExpectSameTypePerTensorQuantized(const NodeContext& ctx);
+
 // TFLite's quantized MEAN: m (for s_in / s_out) with 1/count folded in,
 // m.multiplier * 2^k / count and shift - k, k = floor(log2(count)) limited to
 // 32 and to 31 + shift (count >= 1).
