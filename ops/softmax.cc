@@ -7,19 +7,25 @@
 // bits, its reciprocal, and each output = exp * reciprocal in the output's
 // bits offset by the type's minimum (the output parameters are implied: scale
 // 1/256 or 1/65536, zero point the minimum). Diffs below diff_min give the
-// minimum. INT16 input comes later.
+// minimum. INT16 -> INT16 as TFLite's reference SoftmaxInt16: diffs scaled
+// to [-10, 0] read a 513-entry exp table, the sum's reciprocal a 1/(1 + x)
+// table (both built in double at allocate time and passed by pointer: they
+// depend only on constants, and a kernel op reads packed buffers), output
+// scale 1/32768 with zero point 0.
 //
 // Per row: a max pass, an exp + sum pass, and a scaling pass that hands each
 // element to StoreOutput. Float rows up to kMaxStackRow keep their exps in a
 // stack buffer; longer rows, and quantized rows, recompute them.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <string>
 
 #include "jit/emitters.h"
 #include "ops/op.h"
 #include "ops/util/fixed_point.h"
+#include "ops/util/lookup_table.h"
 #include "ops/util/quantization.h"
 #include "schema/tflite_generated.h"
 
@@ -68,7 +74,17 @@ Status CheckQuantizedTypes(const NodeContext& ctx) {
   const TensorState& in = ctx.input(0);
   const TensorState& out = ctx.output(0);
   if (in.dtype == DType::kInt16) {
-    return Unimplemented("SOFTMAX of INT16 is not supported yet (supported: FLOAT32, INT8, UINT8)");
+    if (out.dtype != DType::kInt16) {
+      return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) +
+                             "; SOFTMAX of INT16 outputs INT16");
+    }
+    JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
+    JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(out, "output"));
+    if (ZeroPoint(out) != 0) {
+      return InvalidArgument("output zero point is " + std::to_string(ZeroPoint(out)) +
+                             "; INT16 SOFTMAX needs 0");
+    }
+    return Status::Ok();
   }
   if (out.dtype != in.dtype && out.dtype != DType::kInt16) {
     return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) + "; SOFTMAX of " +
@@ -110,6 +126,15 @@ class SoftmaxOp : public OpDef {
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     const Shape& shape = ctx.input(0).shape;
     if (NumElements(shape) == 0) return Status::Ok();
+    if (ctx.input(0).dtype == DType::kInt16) {
+      // diff * s_in * beta rescaled so that [-65535, 0] covers [-10, 0].
+      const QuantizedMultiplier m = QuantizeMultiplier(
+          static_cast<double>(Scale(ctx.input(0))) * static_cast<double>(Beta(ctx)) /
+          (10.0 / 65535.0));
+      EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
+               [&](const std::vector<Value*>& idx) { EmitInt16Row(e, shape, idx, m); });
+      return Status::Ok();
+    }
     if (IsQuantizedDType(ctx.input(0).dtype)) {
       JITLITE_ASSIGN_OR_RETURN(QuantizedSoftmaxParams p, QuantizedParams(ctx));
       EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
@@ -122,8 +147,83 @@ class SoftmaxOp : public OpDef {
     return Status::Ok();
   }
 
+  // INT16: the exp and reciprocal tables (TFLite's parameters: exp on
+  // [-10, 0] from inputs of scale 10/65535, zero point 32767; 1/(1 + x) on
+  // [0, 1]; both to outputs of scale 2/65535).
+  Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    if (ctx.input(0).dtype != DType::kInt16) return Status::Ok();
+    const Int16Table tables[] = {
+        BuildInt16Table([](double x) { return std::exp(x); }, 10.0 / 65535.0, 32767,
+                        2.0 / 65535.0, 0),
+        BuildInt16Table([](double x) { return 1.0 / (1.0 + x); }, 1.0 / 65535.0, -32768,
+                        2.0 / 65535.0, -32768)};
+    for (const Int16Table& t : tables) {
+      AlignedBuffer buffer(sizeof(t));
+      std::memcpy(buffer.data(), t.data(), sizeof(t));
+      out.push_back(std::move(buffer));
+    }
+    return Status::Ok();
+  }
+
  private:
   using RowFn = std::function<void(const std::vector<Value*>&)>;
+
+  // One INT16 row (TFLite's SoftmaxInt16; file comment).
+  static void EmitInt16Row(jit::KernelEmitter& e, const Shape& shape, std::vector<Value*> idx,
+                           QuantizedMultiplier m) {
+    llvm::IRBuilder<>& b = e.b();
+    const size_t last = shape.size() - 1;
+    idx[last] = e.I64(0);
+    Value* base = e.LinearOffset(shape, idx);
+    auto load = [&](Value* i) {
+      return b.CreateSExt(e.LoadInput(0, b.CreateAdd(base, i, "", true, true)), b.getInt32Ty());
+    };
+    llvm::Type* i32 = b.getInt32Ty();
+    llvm::Type* i64 = b.getInt64Ty();
+    const IntRange int16 = DTypeRange(DType::kInt16);
+
+    llvm::AllocaInst* max_slot = e.Alloca(i32, "max");
+    b.CreateStore(e.I32(int16.lo), max_slot);
+    e.For(0, shape.back(), 1, [&](Value* i) {
+      Value* mx = b.CreateLoad(i32, max_slot);
+      Value* x = load(i);
+      b.CreateStore(b.CreateSelect(b.CreateICmpSGT(x, mx), x, mx), max_slot);
+    }, "max");
+    Value* max = b.CreateLoad(i32, max_slot);
+    // exp(diff) in Q0.15 from the table, the diff recentred to int16.
+    auto exp_of = [&](Value* i) {
+      Value* scaled = EmitMultiplyByQuantizedMultiplier(b, b.CreateSub(load(i), max), m);
+      Value* centred = EmitClampInt(b, b.CreateAdd(scaled, e.I32(32767)), int16);
+      return EmitInt16TableLookup(b, e.PackedPtr(0), centred);
+    };
+
+    llvm::AllocaInst* sum_slot = e.Alloca(i32, "sum");
+    b.CreateStore(e.I32(0), sum_slot);
+    e.For(0, shape.back(), 1, [&](Value* i) {
+      b.CreateStore(b.CreateAdd(b.CreateLoad(i32, sum_slot), exp_of(i)), sum_slot);
+    }, "exp");
+    // 1 / sum: the sum normalized to [1, 2) in Q1.15, minus 1, recentred.
+    Value* sum = b.CreateLoad(i32, sum_slot);
+    Value* headroom = b.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, sum, b.getFalse());
+    Value* shifted = b.CreateAShr(
+        b.CreateAdd(b.CreateShl(b.CreateSExt(sum, i64),
+                                b.CreateZExt(b.CreateSub(headroom, e.I32(1)), i64)),
+                    e.I64(1 << 13)),
+        e.I64(14));
+    Value* centred = EmitClampInt(
+        b, b.CreateAdd(b.CreateTrunc(shifted, i32), e.I32(-((1 << 15) + (1 << 16)))), int16);
+    Value* reciprocal = b.CreateSExt(EmitInt16TableLookup(b, e.PackedPtr(1), centred), i64);
+    Value* right_shift = b.CreateZExt(b.CreateSub(e.I32(31), headroom), i64);
+    Value* round = b.CreateShl(e.I64(1), b.CreateSub(right_shift, e.I64(1)));
+
+    e.For(0, shape.back(), 1, [&](Value* i) {
+      Value* product = b.CreateMul(b.CreateSExt(exp_of(i), i64), reciprocal);
+      Value* r = b.CreateTrunc(b.CreateAShr(b.CreateAdd(product, round), right_shift), i32);
+      idx[last] = i;
+      e.StoreOutput(EmitNarrowQuantized(b, EmitClampInt(b, r, {0, int16.hi}), DType::kInt16),
+                    idx);
+    }, "norm");
+  }
 
   // Loops over the outer dims, then emits the row at that index.
   static void EmitRows(jit::KernelEmitter& e, const Shape& shape, size_t d,

@@ -28,4 +28,19 @@ ByteTable BuildQuantizedTable(const TensorState& in, const TensorState& out, flo
 llvm::Value* EmitByteTableLookup(llvm::IRBuilder<>& b, const ByteTable& table, llvm::Value* q,
                                  const char* name);
 
+// ---- int16 tables (SOFTMAX of INT16) ----
+// TFLite's 513-entry int16 tables: f sampled at 512 steps over the int16
+// input range mapped to [in_lo, in_hi], scaled to the int16 output range
+// mapped to [out_lo, out_hi], each entry biased by half the interpolation
+// error at its step's midpoint; the last entry is f(in_hi) (for the slope).
+// Computed in double, as TFLite's LUTPopulate does.
+using Int16Table = std::array<int16_t, 513>;
+Int16Table BuildInt16Table(double (*f)(double), double in_scale, int32_t in_zero_point,
+                           double out_scale, int32_t out_zero_point);
+
+// TFLite's generic_int16_table_lookup of an int16 value x (held in i32) in
+// the table at `table` (513 i16): entry 256 + (x >> 7), linearly
+// interpolated with the 7 low bits. Returns the int16 result as i32.
+llvm::Value* EmitInt16TableLookup(llvm::IRBuilder<>& b, llvm::Value* table, llvm::Value* x);
+
 }  // namespace jitlite::ops

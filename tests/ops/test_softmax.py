@@ -52,10 +52,10 @@ def test_rejects_int32():
                     match="SOFTMAX of INT32, which TFLite does not accept", litert_rejects=True)
 
 
-def test_int16_is_not_supported_yet():
+def test_int16_output_zero_point_must_be_0():
     assert_rejected("SOFTMAX", [((2, 3), np.int16, dict(scale=0.001, zero_point=0))],
-                    output_quant=dict(scale=1 / 32768, zero_point=0), options=dict(beta=1.0),
-                    match="SOFTMAX of INT16 is not supported yet")
+                    output_quant=dict(scale=1 / 32768, zero_point=5), options=dict(beta=1.0),
+                    match="INT16 SOFTMAX needs 0", litert_rejects=True)
 
 
 def test_quantized_output_type_must_be_the_input_type_or_int16():
@@ -101,3 +101,11 @@ def test_quantized_row_of_equal_values_and_far_outliers():
 
 def test_rejects_two_inputs():
     assert_rejected("SOFTMAX", [((2, 3), F32), ((2, 3), F32)], match="expected 1 inputs, got 2")
+
+
+@pytest.mark.parametrize("scale, beta", [(0.001, 1.0), (0.0003, 1.0), (0.01, 0.5), (1 / 32768, 1.0),
+                                         (0.1, 1.0), (0.002, 3.0)])
+@pytest.mark.parametrize("shape", [(4, 33), (7,), (2, 3, 300)], ids=shape_id)
+def test_quantized_int16(shape, scale, beta):
+    check_quantized("SOFTMAX", [(shape, np.int16, dict(scale=scale, zero_point=0))],
+                    options=dict(beta=beta), output_quant=dict(scale=1 / 32768, zero_point=0))
