@@ -168,6 +168,21 @@ class SoftmaxOp : public OpDef {
  private:
   using RowFn = std::function<void(const std::vector<Value*>&)>;
 
+  // The largest of load(0 .. n-1) (i32 values), starting from `lowest`.
+  static Value* EmitIntRowMax(jit::KernelEmitter& e, int64_t n, int32_t lowest,
+                              const std::function<Value*(Value*)>& load) {
+    llvm::IRBuilder<>& b = e.b();
+    llvm::Type* i32 = b.getInt32Ty();
+    llvm::AllocaInst* slot = e.Alloca(i32, "max");
+    b.CreateStore(e.I32(lowest), slot);
+    e.For(0, n, 1, [&](Value* i) {
+      Value* m = b.CreateLoad(i32, slot);
+      Value* x = load(i);
+      b.CreateStore(b.CreateSelect(b.CreateICmpSGT(x, m), x, m), slot);
+    }, "max");
+    return b.CreateLoad(i32, slot);
+  }
+
   // One INT16 row (TFLite's SoftmaxInt16; file comment).
   static void EmitInt16Row(jit::KernelEmitter& e, const Shape& shape, std::vector<Value*> idx,
                            QuantizedMultiplier m) {
@@ -181,15 +196,7 @@ class SoftmaxOp : public OpDef {
     llvm::Type* i32 = b.getInt32Ty();
     llvm::Type* i64 = b.getInt64Ty();
     const IntRange int16 = DTypeRange(DType::kInt16);
-
-    llvm::AllocaInst* max_slot = e.Alloca(i32, "max");
-    b.CreateStore(e.I32(int16.lo), max_slot);
-    e.For(0, shape.back(), 1, [&](Value* i) {
-      Value* mx = b.CreateLoad(i32, max_slot);
-      Value* x = load(i);
-      b.CreateStore(b.CreateSelect(b.CreateICmpSGT(x, mx), x, mx), max_slot);
-    }, "max");
-    Value* max = b.CreateLoad(i32, max_slot);
+    Value* max = EmitIntRowMax(e, shape.back(), int16.lo, load);
     // exp(diff) in Q0.15 from the table, the diff recentred to int16.
     auto exp_of = [&](Value* i) {
       Value* scaled = EmitMultiplyByQuantizedMultiplier(b, b.CreateSub(load(i), max), m);
@@ -255,14 +262,7 @@ class SoftmaxOp : public OpDef {
     llvm::Type* i32 = b.getInt32Ty();
 
     // Pass 1: row maximum, from the type's minimum as TFLite.
-    llvm::AllocaInst* max_slot = e.Alloca(i32, "max");
-    b.CreateStore(e.I32(DTypeRange(in_type).lo), max_slot);
-    e.For(0, shape.back(), 1, [&](Value* i) {
-      Value* m = b.CreateLoad(i32, max_slot);
-      Value* x = load(i);
-      b.CreateStore(b.CreateSelect(b.CreateICmpSGT(x, m), x, m), max_slot);
-    }, "max");
-    Value* max = b.CreateLoad(i32, max_slot);
+    Value* max = EmitIntRowMax(e, shape.back(), DTypeRange(in_type).lo, load);
     // exp of the scaled diff (0 integer bits), and whether the diff counts.
     auto exp_of = [&](Value* i, Value** in_range) {
       Value* diff = b.CreateSub(load(i), max);
