@@ -49,15 +49,6 @@ Status ExpectPerTensorQuantization(const TensorState& t, const std::string& what
 // becomes on the output's integer grid.
 IntRange QuantizedActivationRange(int activation, const TensorState& output);
 
-// Checks a quantized op that keeps its type: output 0 has input 0's type and
-// both carry per-tensor quantization parameters.
-Status ExpectSameTypePerTensorQuantized(const NodeContext& ctx);
-
-// TFLite's quantized MEAN: m (for s_in / s_out) with 1/count folded in,
-// m.multiplier * 2^k / count and shift - k, k = floor(log2(count)) limited to
-// 32 and to 31 + shift (count >= 1).
-QuantizedMultiplier QuantizedMeanMultiplier(QuantizedMultiplier m, int64_t count);
-
 // ---- IR (i32 or <n x i32>) ----
 
 // gemmlowp's SaturatingRoundingDoublingHighMul(a, b).
@@ -82,5 +73,16 @@ llvm::Value* EmitWidenQuantized(llvm::IRBuilder<>& b, llvm::Value* q, DType dtyp
 llvm::Value* EmitNarrowQuantized(llvm::IRBuilder<>& b, llvm::Value* x, DType dtype);
 // max(lo, min(x, hi)) on i32 values.
 llvm::Value* EmitClampInt(llvm::IRBuilder<>& b, llvm::Value* x, IntRange range);
+
+// ---- added for the pooling, reduction and activation ops ----
+
+// Checks a quantized op that keeps its type: output 0 has input 0's type and
+// both carry per-tensor quantization parameters.
+Status ExpectSameTypePerTensorQuantized(const NodeContext& ctx);
+
+// TFLite's quantized MEAN: m (for s_in / s_out) with 1/count folded in,
+// m.multiplier * 2^k / count and shift - k, k = floor(log2(count)) limited to
+// 32 and to 31 + shift (count >= 1).
+QuantizedMultiplier QuantizedMeanMultiplier(QuantizedMultiplier m, int64_t count);
 
 }  // namespace jitlite::ops
