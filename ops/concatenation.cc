@@ -1,7 +1,13 @@
 // CONCATENATION: joins N >= 1 inputs of equal rank (1..6) and type along
 // ConcatenationOptions.axis (negative counts from the end); every other
-// dimension must match. FLOAT32, INT32, INT64 and BOOL; quantized types come
-// with the quantized path. Inputs may be constants or runtime tensors.
+// dimension must match. FLOAT32, INT32, INT64, BOOL and the quantized types
+// as TFLite's reference kernel treats them: UINT8 inputs quantized unlike the
+// output are requantized in float, round(q * (s_in / s_out) - zp_in * that) +
+// zp_out clamped (TFLite's ConcatenationWithScaling; the float constants are
+// computed at compile time as it does), others are copied; INT8 inputs must
+// share the output's scale and zero point; INT16 needs zero points of 0 and is
+// copied raw (TFLite does not rescale it either). Inputs may be constants or
+// runtime tensors.
 //
 // fused_activation_function: TFLite's own kernel rejects any activation, while
 // LiteRT's default XNNPACK delegate accepts a float node and ignores it. jitlite
@@ -20,6 +26,7 @@
 #include "ops/op.h"
 #include "ops/util/elementwise_helpers.h"
 #include "ops/util/loop_nest.h"
+#include "ops/util/quantization.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -91,6 +98,31 @@ Status CheckSameLayout(const NodeContext& ctx, int i, int axis) {
   return Status::Ok();
 }
 
+// TFLite's quantization rules for concatenating stored values (file comment).
+Status CheckQuantization(const NodeContext& ctx) {
+  const TensorState& out = ctx.output(0);
+  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(out, "output"));
+  for (int i = 0; i < ctx.num_inputs(); ++i) {
+    const TensorState& t = ctx.input(i);
+    const std::string which = "input " + std::to_string(i);
+    JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(t, which));
+    if (out.dtype == DType::kInt8 && (Scale(t) != Scale(out) || ZeroPoint(t) != ZeroPoint(out))) {
+      return InvalidArgument(which + " is quantized with scale " + std::to_string(Scale(t)) +
+                             ", zero point " + std::to_string(ZeroPoint(t)) +
+                             " unlike the output; TFLite's INT8 CONCATENATION does not rescale");
+    }
+    if (out.dtype == DType::kInt16 && ZeroPoint(t) != 0) {
+      return InvalidArgument(which + " has zero point " + std::to_string(ZeroPoint(t)) +
+                             "; INT16 CONCATENATION needs zero points of 0");
+    }
+  }
+  if (out.dtype == DType::kInt16 && ZeroPoint(out) != 0) {
+    return InvalidArgument("output has zero point " + std::to_string(ZeroPoint(out)) +
+                           "; INT16 CONCATENATION needs zero points of 0");
+  }
+  return Status::Ok();
+}
+
 // Validates the node and returns its parameters with the axis normalized.
 StatusOr<ConcatParams> CheckedParams(const NodeContext& ctx) {
   if (ctx.num_inputs() < 1) return InvalidArgument("CONCATENATION needs at least one input");
@@ -98,8 +130,10 @@ StatusOr<ConcatParams> CheckedParams(const NodeContext& ctx) {
     if (!ctx.has_input(i)) return InvalidArgument("input " + std::to_string(i) + " is omitted");
   }
   JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-      ctx, 0, "CONCATENATION", {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool},
-      {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16, DType::kBFloat16}));
+      ctx, 0, "CONCATENATION",
+      {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool, DType::kInt8, DType::kUInt8,
+       DType::kInt16},
+      {DType::kFloat16, DType::kBFloat16}));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 1, kMaxRank));
   ConcatParams p = RawParams(ctx);
   JITLITE_ASSIGN_OR_RETURN(p.axis, NormalizeAxis(p.axis, ctx.input(0).rank()));
@@ -112,6 +146,7 @@ StatusOr<ConcatParams> CheckedParams(const NodeContext& ctx) {
     return InvalidArgument(std::string("output has type ") + DTypeName(out) +
                            " but the inputs have " + DTypeName(ctx.input(0).dtype));
   }
+  if (IsQuantizedDType(out)) JITLITE_RETURN_IF_ERROR(CheckQuantization(ctx));
   return p;
 }
 
@@ -151,13 +186,39 @@ class ConcatenationOp : public OpDef {
   // `offset` along the axis.
   static void CopyInput(jit::KernelEmitter& e, int input, const Shape& shape,
                         const ConcatParams& p, int64_t offset) {
+    const NodeContext& ctx = e.node();
+    const bool rescale = NeedsRescale(ctx.input(input), ctx.output(0));
     std::vector<Value*> in_idx(shape.size());
     EmitIndexNest(e, shape, 0, in_idx, [&] {
       Value* v = e.LoadInput(input, e.LinearOffset(shape, in_idx));
+      if (rescale) v = Requantize(e, v, ctx.input(input), ctx.output(0));
       std::vector<Value*> out_idx = in_idx;
       out_idx[p.axis] = e.b().CreateAdd(in_idx[p.axis], e.I64(offset), "", true, true);
       e.StoreOutput(ApplyFusedActivation(e, v, p.activation), out_idx);
     });
+  }
+
+  // Only UINT8 inputs are rescaled, and only when quantized unlike the output.
+  static bool NeedsRescale(const TensorState& in, const TensorState& out) {
+    return in.dtype == DType::kUInt8 &&
+           (Scale(in) != Scale(out) || ZeroPoint(in) != ZeroPoint(out));
+  }
+
+  // TFLite's ConcatenationWithScaling in float: the scale and bias are float
+  // constants computed as it does (s_in * (1 / s_out), -zp_in * scale), then
+  // round(q * scale + bias) + zp_out, clamped to [0, 255].
+  static Value* Requantize(jit::KernelEmitter& e, Value* q, const TensorState& in,
+                           const TensorState& out) {
+    llvm::IRBuilder<>& b = e.b();
+    const float scale = Scale(in) * (1.0f / Scale(out));
+    const float bias = static_cast<float>(-ZeroPoint(in)) * scale;
+    Value* x = b.CreateSIToFP(EmitWidenQuantized(b, q, in.dtype), b.getFloatTy());
+    x = b.CreateFAdd(b.CreateFMul(x, e.F32(scale)), e.F32(bias));
+    x = b.CreateUnaryIntrinsic(llvm::Intrinsic::round, x);
+    // Bounded before the conversion so it is never poison (the clamp follows).
+    x = b.CreateMinNum(b.CreateMaxNum(x, e.F32(-1e6f)), e.F32(1e6f));
+    Value* r = b.CreateAdd(b.CreateFPToSI(x, b.getInt32Ty()), e.I32(ZeroPoint(out)));
+    return EmitNarrowQuantized(b, EmitClampInt(b, r, DTypeRange(out.dtype)), out.dtype);
   }
 };
 

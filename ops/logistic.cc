@@ -1,8 +1,15 @@
 // LOGISTIC: out = 1 / (1 + exp(-x)), FLOAT32, with the engine's inline
-// polynomial exp (a few ulp from LiteRT's result). Quantized (LUT) and float16
-// variants come later.
+// polynomial exp (a few ulp from LiteRT's result); INT8/UINT8 through TFLite's
+// 256-entry table built in float (output scale 1/256, which TFLite's kernel
+// requires; LiteRT's XNNPACK path alone takes others).
+// INT16 and float16 come later.
+#include <cmath>
+#include <string>
+
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/lookup_table.h"
+#include "ops/util/quantization.h"
 
 namespace jitlite::ops {
 namespace {
@@ -15,15 +22,29 @@ class LogisticOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
-    JITLITE_RETURN_IF_ERROR(
-        CheckElementwiseDType(ctx, 0, "LOGISTIC", {DType::kFloat32}, {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
-    return PrepareUnary(ctx, {DType::kFloat32});
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "LOGISTIC",
+                                                  {DType::kFloat32, DType::kInt8, DType::kUInt8},
+                                                  {DType::kInt16, DType::kFloat16}));
+    if (ctx.input(0).dtype != DType::kFloat32) {
+      JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
+      if (Scale(ctx.output(0)) != 1.0f / 256) {
+        return InvalidArgument("output scale is " + std::to_string(Scale(ctx.output(0))) +
+                               "; TFLite's 8-bit LOGISTIC needs 1/256");
+      }
+    }
+    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
-    return e.Logistic(v[0]);
+    if (ctx.input(0).dtype == DType::kFloat32) return e.Logistic(v[0]);
+    const ByteTable table = BuildQuantizedTable(ctx.input(0), ctx.output(0), &Transform);
+    return EmitByteTableLookup(e.b(), table, v[0], "logistic_table");
   }
+
+ private:
+  // TFLite's float function for the 8-bit table.
+  static float Transform(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 };
 
 }  // namespace

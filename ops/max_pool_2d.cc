@@ -4,8 +4,9 @@
 //                           inside the input)
 // with ih = oh*stride_h - pad_top + kh (padding is never read, as in TFLite).
 // NHWC input; SAME/VALID padding; fused NONE/RELU/RELU_N1_TO_1/RELU6 clamps.
-// Float32 only for now (quantized types: a later issue). The window logic and
-// loop nest are shared with AVERAGE_POOL_2D (ops/util/pool_2d).
+// FLOAT32 and INT8/UINT8/INT16 (stored values, TFLite's reference integer
+// kernels). The window logic and loop nest are shared with AVERAGE_POOL_2D
+// (ops/util/pool_2d).
 #include "ops/op.h"
 #include "ops/util/pool_2d.h"
 

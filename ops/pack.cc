@@ -1,6 +1,7 @@
 // PACK: stacks N inputs of one shape and dtype along a new dimension `axis`
 // (PackOptions.values_count = N, axis in [-(rank+1), rank], negative counts
-// from the end of the output). FLOAT32, INT32, INT64. When every input is a
+// from the end of the output). FLOAT32, INT32, INT64 and INT8/UINT8/INT16 raw
+// copies (every input quantized like the output). When every input is a
 // constant (e.g. the folded SHAPE -> STRIDED_SLICE pieces of a dynamic-batch
 // RESHAPE), the node is folded at allocate time; otherwise a kernel copies
 // each input element to its place in the output.
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "ops/op.h"
+#include "ops/util/data_movement.h"
 #include "ops/util/loop_nest.h"
 #include "schema/tflite_generated.h"
 
@@ -47,6 +49,12 @@ Status CheckInputsMatch(const NodeContext& ctx) {
       return InvalidArgument("input " + std::to_string(i) + " has type " + DTypeName(t.dtype) +
                              " but input 0 has type " + DTypeName(first.dtype));
     }
+    if (t.quant != nullptr && first.quant != nullptr &&
+        (t.quant->scales != first.quant->scales ||
+         t.quant->zero_points != first.quant->zero_points)) {
+      return InvalidArgument("input " + std::to_string(i) +
+                             " is quantized unlike input 0; PACK copies stored values");
+    }
     if (t.shape != first.shape) {
       return InvalidArgument("input " + std::to_string(i) + " has shape " +
                              ShapeToString(t.shape) + " but input 0 has shape " +
@@ -66,8 +74,12 @@ class PackOp : public OpDef {
     if (ctx.num_inputs() < 1 || !ctx.has_input(0)) {
       return InvalidArgument("PACK needs at least one input");
     }
-    JITLITE_RETURN_IF_ERROR(
-        ctx.ExpectInputType(0, {DType::kFloat32, DType::kInt32, DType::kInt64}));
+    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputType(
+        0, {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kInt8, DType::kUInt8,
+            DType::kInt16}));
+    if (ctx.output(0).dtype == ctx.input(0).dtype) {
+      JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "PACK"));  // the quantization
+    }
     JITLITE_RETURN_IF_ERROR(CheckInputsMatch(ctx));
     JITLITE_RETURN_IF_ERROR(CheckOptions(ctx));
     DType dtype = ctx.input(0).dtype;

@@ -1,8 +1,8 @@
 // PAD: surrounds input 0 (rank 0..5, TFLite's PadKernelMaxDimensionCount) with
 // zeros: output dim d = before[d] + input dim d + after[d], where input 1
 // (paddings) is an INT32 or INT64 [rank, 2] tensor of (before, after) pairs.
-// FLOAT32, INT32, INT64 and BOOL data; quantized types (pad value = output
-// zero point) come with the quantized path.
+// FLOAT32, INT32, INT64 and BOOL data, and INT8/UINT8/INT16 as raw copies
+// padded with the output's zero point (TFLite's quantized PAD).
 //
 // jitlite fixes every shape at compile time, so the paddings must be a
 // constant; TFLite also accepts computed paddings (Unimplemented here). The
@@ -17,7 +17,7 @@
 
 #include "jit/emitters.h"
 #include "ops/op.h"
-#include "ops/util/elementwise_helpers.h"
+#include "ops/util/data_movement.h"
 #include "ops/util/pad_util.h"
 
 namespace jitlite::ops {
@@ -30,15 +30,9 @@ StatusOr<PadParams> CheckedParams(const NodeContext& ctx) {
   if (ctx.has_input(2)) {
     return Unimplemented("input 2 (constant_values) is not supported yet; PAD pads with zeros");
   }
-  JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-      ctx, 0, "PAD", {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool},
-      {DType::kInt8, DType::kUInt8, DType::kInt16}));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "PAD"));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 0, kMaxRank));
-  DType out = ctx.output(0).dtype;
-  if (out != ctx.input(0).dtype) {
-    return InvalidArgument(std::string("output has type ") + DTypeName(out) +
-                           " but input 0 has " + DTypeName(ctx.input(0).dtype));
-  }
+  JITLITE_RETURN_IF_ERROR(CheckPadValueQuantization(ctx));
   return ReadPaddings(ctx);
 }
 
@@ -57,7 +51,7 @@ class PadOp : public OpDef {
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(PadParams p, CheckedParams(ctx));
     EmitPadded(e, p, ctx.input(0).shape, ctx.output(0).shape,
-               e.Const(ctx.output(0).dtype, 0.0));
+               EmitDefaultPadValue(e, ctx.output(0)));
     return Status::Ok();
   }
 };

@@ -4,7 +4,8 @@
 // after[d], paddings (input 1) an INT32/INT64 [rank, 2] tensor of (before,
 // after) pairs that jitlite needs constant (computed paddings:
 // Unimplemented). FLOAT32, INT32, INT64, BOOL and INT8/UINT8/INT16 raw copies
-// (the pad value is then stored as its raw bytes, as TFLite does).
+// (the pad value is then stored as its raw bytes, as TFLite does; it must be
+// quantized like the output; omitted, it is the output's zero point).
 //
 // constant_values is read through its pointer once per invoke, so it may be
 // a runtime tensor too. Kernel: PAD's (ops/util/pad_util.h). All inputs
@@ -32,6 +33,7 @@ StatusOr<PadParams> CheckedParams(const NodeContext& ctx) {
                              "; expected one " + DTypeName(ctx.input(0).dtype) + " value");
     }
   }
+  JITLITE_RETURN_IF_ERROR(CheckPadValueQuantization(ctx));
   return ReadPaddings(ctx);
 }
 
@@ -54,8 +56,8 @@ class PadV2Op : public OpDef {
     JITLITE_ASSIGN_OR_RETURN(PadParams p, CheckedParams(ctx));
     const TensorState& in = ctx.input(0);
     const size_t elem = DTypeSize(in.dtype);
-    const std::vector<uint8_t> zero(elem, 0);
-    const uint8_t* value = zero.data();
+    const std::vector<uint8_t> fallback = DefaultPadBytes(ctx.output(0));
+    const uint8_t* value = fallback.data();
     if (ctx.has_input(2)) {
       if (ctx.input(2).const_bytes < elem) return InvalidArgument("constant_values is too short");
       value = ctx.input(2).const_data;
@@ -69,7 +71,7 @@ class PadV2Op : public OpDef {
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(PadParams p, CheckedParams(ctx));
     llvm::Value* value = ctx.has_input(2) ? e.LoadInput(2, e.I64(0))
-                                          : e.Const(ctx.output(0).dtype, 0.0);
+                                          : EmitDefaultPadValue(e, ctx.output(0));
     EmitPadded(e, p, ctx.input(0).shape, ctx.output(0).shape, value);
     return Status::Ok();
   }

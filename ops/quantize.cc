@@ -1,7 +1,7 @@
 // QUANTIZE: FLOAT32 -> INT8 / UINT8 / INT16 as zp + round(x / scale) (in
 // float, ties away from zero, then clamped), and requantization between
 // integer types (INT8 -> INT8/UINT8/INT16, UINT8 -> INT8/UINT8, INT16 ->
-// INT8/INT16/INT32: the pairs LiteRT's kernel takes) as
+// INT8/INT16/INT32, INT32 -> INT8/INT16: the pairs LiteRT's kernel takes) as
 // MultiplyByQuantizedMultiplier(q - zp_in, s_in / s_out) + zp_out, clamped:
 // TFLite's reference kernels exactly. Per-tensor output only (LiteRT also
 // quantizes floats per channel: not supported yet). Elementwise, so it fuses
@@ -23,6 +23,7 @@ bool SupportedPair(DType in, DType out) {
     case DType::kInt8:
       return out == DType::kInt8 || out == DType::kUInt8 || out == DType::kInt16;
     case DType::kUInt8: return out == DType::kInt8 || out == DType::kUInt8;
+    case DType::kInt32: return out == DType::kInt8 || out == DType::kInt16;
     default: return false;
   }
 }

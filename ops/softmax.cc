@@ -1,15 +1,32 @@
-// SOFTMAX (float32): along the last axis, out_i = exp(beta * (x_i - max x)) /
+// SOFTMAX: along the last axis, out_i = exp(beta * (x_i - max x)) /
 // sum_j exp(beta * (x_j - max x)), SoftmaxOptions.beta (schema default 0).
-// Any input rank >= 1, as TFLite. Quantized softmax (lookup tables) comes with
-// the quantized path.
+// Any input rank >= 1, as TFLite. FLOAT32; INT8 -> INT8/INT16 and UINT8 ->
+// UINT8/INT16 bit-exact with TFLite's reference fixed-point kernel (what
+// BUILTIN_REF and TFLM run): diff = q - row max scaled by beta * s_in with 5
+// integer bits, gemmlowp's exp_on_negative_values, a sum with 12 integer
+// bits, its reciprocal, and each output = exp * reciprocal in the output's
+// bits offset by the type's minimum (the output parameters are implied: scale
+// 1/256 or 1/65536, zero point the minimum). Diffs below diff_min give the
+// minimum. INT16 -> INT16 as TFLite's reference SoftmaxInt16: diffs scaled
+// to [-10, 0] read a 513-entry exp table, the sum's reciprocal a 1/(1 + x)
+// table (both built in double at allocate time and passed by pointer: they
+// depend only on constants, and a kernel op reads packed buffers), output
+// scale 1/32768 with zero point 0.
 //
 // Per row: a max pass, an exp + sum pass, and a scaling pass that hands each
-// element to StoreOutput. Rows up to kMaxStackRow keep their exps in a stack
-// buffer; longer rows recompute them in the last pass.
+// element to StoreOutput. Float rows up to kMaxStackRow keep their exps in a
+// stack buffer; longer rows, and quantized rows, recompute them.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
 #include <string>
 
 #include "jit/emitters.h"
 #include "ops/op.h"
+#include "ops/util/fixed_point.h"
+#include "ops/util/lookup_table.h"
+#include "ops/util/quantization.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -24,6 +41,59 @@ float Beta(const NodeContext& ctx) {
   return opts ? opts->beta() : 0.0f;  // missing table = zeroed defaults
 }
 
+// The reference kernel's compile-time parameters (TFLite's
+// PreprocessSoftmaxScaling and CalculateInputRadius, 5 integer bits).
+struct QuantizedSoftmaxParams {
+  QuantizedMultiplier input;  // beta * s_in * 2^26, shift >= 0
+  int32_t diff_min = 0;
+};
+
+constexpr int kScaledDiffIntegerBits = 5;
+constexpr int kAccumulationIntegerBits = 12;
+
+StatusOr<QuantizedSoftmaxParams> QuantizedParams(const NodeContext& ctx) {
+  const double real = std::min(static_cast<double>(Beta(ctx)) *
+                                   static_cast<double>(Scale(ctx.input(0))) *
+                                   static_cast<double>(1 << (31 - kScaledDiffIntegerBits)),
+                               static_cast<double>((int64_t{1} << 31) - 1));
+  if (!(real > 1.0)) {  // TFLite's QuantizeMultiplierGreaterThanOne aborts then
+    return InvalidArgument("beta * input scale is " + std::to_string(real / (1 << 26)) +
+                           "; quantized SOFTMAX needs it above 2^-26");
+  }
+  QuantizedSoftmaxParams p;
+  p.input = QuantizeMultiplier(real);
+  const double radius = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) *
+                        static_cast<double>(int64_t{1} << (31 - kScaledDiffIntegerBits)) /
+                        static_cast<double>(int64_t{1} << p.input.shift);
+  p.diff_min = -static_cast<int32_t>(std::floor(radius));
+  return p;
+}
+
+// The quantized input/output pairs of TFLite's kernel.
+Status CheckQuantizedTypes(const NodeContext& ctx) {
+  const TensorState& in = ctx.input(0);
+  const TensorState& out = ctx.output(0);
+  if (in.dtype == DType::kInt16) {
+    if (out.dtype != DType::kInt16) {
+      return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) +
+                             "; SOFTMAX of INT16 outputs INT16");
+    }
+    JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
+    JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(out, "output"));
+    if (ZeroPoint(out) != 0) {
+      return InvalidArgument("output zero point is " + std::to_string(ZeroPoint(out)) +
+                             "; INT16 SOFTMAX needs 0");
+    }
+    return Status::Ok();
+  }
+  if (out.dtype != in.dtype && out.dtype != DType::kInt16) {
+    return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) + "; SOFTMAX of " +
+                           DTypeName(in.dtype) + " outputs " + DTypeName(in.dtype) + " or INT16");
+  }
+  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
+  return QuantizedParams(ctx).status();
+}
+
 class SoftmaxOp : public OpDef {
  public:
   std::string_view name() const override { return "SOFTMAX"; }
@@ -33,43 +103,202 @@ class SoftmaxOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     DType t = ctx.input(0).dtype;
-    if (t != DType::kFloat32) {
-      // TFLite's SOFTMAX also takes FLOAT16 and quantized INT8/UINT8/INT16.
-      bool later = t == DType::kFloat16 || t == DType::kInt8 || t == DType::kUInt8 ||
-                   t == DType::kInt16;
-      if (!later) {
+    DType out = t;
+    if (IsQuantizedDType(t)) {
+      JITLITE_RETURN_IF_ERROR(CheckQuantizedTypes(ctx));
+      out = ctx.output(0).dtype;
+    } else if (t != DType::kFloat32) {
+      // TFLite's SOFTMAX also takes FLOAT16.
+      if (t != DType::kFloat16) {
         return InvalidArgument(std::string("SOFTMAX of ") + DTypeName(t) +
-                               ", which TFLite does not accept (supported: FLOAT32)");
+                               ", which TFLite does not accept (supported: FLOAT32, INT8, UINT8)");
       }
       return Unimplemented(std::string("SOFTMAX of ") + DTypeName(t) +
-                           " is not supported yet (supported: FLOAT32)");
+                           " is not supported yet (supported: FLOAT32, INT8, UINT8)");
     }
     if (ctx.input(0).rank() < 1) {
       return InvalidArgument("input 0 is a scalar; SOFTMAX needs rank >= 1");
     }
-    ctx.SetOutput(0, t, ctx.input(0).shape);
+    ctx.SetOutput(0, out, ctx.input(0).shape);
     return Status::Ok();
   }
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     const Shape& shape = ctx.input(0).shape;
     if (NumElements(shape) == 0) return Status::Ok();
-    EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr), Beta(ctx));
+    if (ctx.input(0).dtype == DType::kInt16) {
+      // diff * s_in * beta rescaled so that [-65535, 0] covers [-10, 0].
+      const QuantizedMultiplier m = QuantizeMultiplier(
+          static_cast<double>(Scale(ctx.input(0))) * static_cast<double>(Beta(ctx)) /
+          (10.0 / 65535.0));
+      EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
+               [&](const std::vector<Value*>& idx) { EmitInt16Row(e, shape, idx, m); });
+      return Status::Ok();
+    }
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      JITLITE_ASSIGN_OR_RETURN(QuantizedSoftmaxParams p, QuantizedParams(ctx));
+      EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
+               [&](const std::vector<Value*>& idx) { EmitQuantizedRow(e, ctx, shape, idx, p); });
+      return Status::Ok();
+    }
+    const float beta = Beta(ctx);
+    EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
+             [&](const std::vector<Value*>& idx) { EmitRow(e, shape, idx, beta); });
+    return Status::Ok();
+  }
+
+  // INT16: the exp and reciprocal tables (TFLite's parameters: exp on
+  // [-10, 0] from inputs of scale 10/65535, zero point 32767; 1/(1 + x) on
+  // [0, 1]; both to outputs of scale 2/65535).
+  Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    if (ctx.input(0).dtype != DType::kInt16) return Status::Ok();
+    const Int16Table tables[] = {
+        BuildInt16Table([](double x) { return std::exp(x); }, 10.0 / 65535.0, 32767,
+                        2.0 / 65535.0, 0),
+        BuildInt16Table([](double x) { return 1.0 / (1.0 + x); }, 1.0 / 65535.0, -32768,
+                        2.0 / 65535.0, -32768)};
+    for (const Int16Table& t : tables) {
+      AlignedBuffer buffer(sizeof(t));
+      std::memcpy(buffer.data(), t.data(), sizeof(t));
+      out.push_back(std::move(buffer));
+    }
     return Status::Ok();
   }
 
  private:
+  using RowFn = std::function<void(const std::vector<Value*>&)>;
+
+  // The largest of load(0 .. n-1) (i32 values), starting from `lowest`.
+  static Value* EmitIntRowMax(jit::KernelEmitter& e, int64_t n, int32_t lowest,
+                              const std::function<Value*(Value*)>& load) {
+    llvm::IRBuilder<>& b = e.b();
+    llvm::Type* i32 = b.getInt32Ty();
+    llvm::AllocaInst* slot = e.Alloca(i32, "max");
+    b.CreateStore(e.I32(lowest), slot);
+    e.For(0, n, 1, [&](Value* i) {
+      Value* m = b.CreateLoad(i32, slot);
+      Value* x = load(i);
+      b.CreateStore(b.CreateSelect(b.CreateICmpSGT(x, m), x, m), slot);
+    }, "max");
+    return b.CreateLoad(i32, slot);
+  }
+
+  // One INT16 row (TFLite's SoftmaxInt16; file comment).
+  static void EmitInt16Row(jit::KernelEmitter& e, const Shape& shape, std::vector<Value*> idx,
+                           QuantizedMultiplier m) {
+    llvm::IRBuilder<>& b = e.b();
+    const size_t last = shape.size() - 1;
+    idx[last] = e.I64(0);
+    Value* base = e.LinearOffset(shape, idx);
+    auto load = [&](Value* i) {
+      return b.CreateSExt(e.LoadInput(0, b.CreateAdd(base, i, "", true, true)), b.getInt32Ty());
+    };
+    llvm::Type* i32 = b.getInt32Ty();
+    llvm::Type* i64 = b.getInt64Ty();
+    const IntRange int16 = DTypeRange(DType::kInt16);
+    Value* max = EmitIntRowMax(e, shape.back(), int16.lo, load);
+    // exp(diff) in Q0.15 from the table, the diff recentred to int16.
+    auto exp_of = [&](Value* i) {
+      Value* scaled = EmitMultiplyByQuantizedMultiplier(b, b.CreateSub(load(i), max), m);
+      Value* centred = EmitClampInt(b, b.CreateAdd(scaled, e.I32(32767)), int16);
+      return EmitInt16TableLookup(b, e.PackedPtr(0), centred);
+    };
+
+    llvm::AllocaInst* sum_slot = e.Alloca(i32, "sum");
+    b.CreateStore(e.I32(0), sum_slot);
+    e.For(0, shape.back(), 1, [&](Value* i) {
+      b.CreateStore(b.CreateAdd(b.CreateLoad(i32, sum_slot), exp_of(i)), sum_slot);
+    }, "exp");
+    // 1 / sum: the sum normalized to [1, 2) in Q1.15, minus 1, recentred.
+    Value* sum = b.CreateLoad(i32, sum_slot);
+    Value* headroom = b.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, sum, b.getFalse());
+    Value* shifted = b.CreateAShr(
+        b.CreateAdd(b.CreateShl(b.CreateSExt(sum, i64),
+                                b.CreateZExt(b.CreateSub(headroom, e.I32(1)), i64)),
+                    e.I64(1 << 13)),
+        e.I64(14));
+    Value* centred = EmitClampInt(
+        b, b.CreateAdd(b.CreateTrunc(shifted, i32), e.I32(-((1 << 15) + (1 << 16)))), int16);
+    Value* reciprocal = b.CreateSExt(EmitInt16TableLookup(b, e.PackedPtr(1), centred), i64);
+    Value* right_shift = b.CreateZExt(b.CreateSub(e.I32(31), headroom), i64);
+    Value* round = b.CreateShl(e.I64(1), b.CreateSub(right_shift, e.I64(1)));
+
+    e.For(0, shape.back(), 1, [&](Value* i) {
+      Value* product = b.CreateMul(b.CreateSExt(exp_of(i), i64), reciprocal);
+      Value* r = b.CreateTrunc(b.CreateAShr(b.CreateAdd(product, round), right_shift), i32);
+      idx[last] = i;
+      e.StoreOutput(EmitNarrowQuantized(b, EmitClampInt(b, r, {0, int16.hi}), DType::kInt16),
+                    idx);
+    }, "norm");
+  }
+
   // Loops over the outer dims, then emits the row at that index.
   static void EmitRows(jit::KernelEmitter& e, const Shape& shape, size_t d,
-                       std::vector<Value*> idx, float beta) {
+                       std::vector<Value*> idx, const RowFn& row) {
     if (d + 1 == shape.size()) {
-      EmitRow(e, shape, idx, beta);
+      row(idx);
       return;
     }
     e.For(0, shape[d], 1, [&](Value* iv) {
       idx[d] = iv;
-      EmitRows(e, shape, d + 1, idx, beta);
+      EmitRows(e, shape, d + 1, idx, row);
     }, "row");
+  }
+
+  // One row of the reference fixed-point kernel (file comment).
+  static void EmitQuantizedRow(jit::KernelEmitter& e, const NodeContext& ctx, const Shape& shape,
+                               std::vector<Value*> idx, const QuantizedSoftmaxParams& p) {
+    llvm::IRBuilder<>& b = e.b();
+    const DType in_type = ctx.input(0).dtype;
+    const DType out_type = ctx.output(0).dtype;
+    const IntRange out_range = DTypeRange(out_type);
+    const int out_bits = out_type == DType::kInt16 ? 16 : 8;
+    const size_t last = shape.size() - 1;
+    idx[last] = e.I64(0);
+    Value* base = e.LinearOffset(shape, idx);
+    auto load = [&](Value* i) {
+      return EmitWidenQuantized(b, e.LoadInput(0, b.CreateAdd(base, i, "", true, true)), in_type);
+    };
+    llvm::Type* i32 = b.getInt32Ty();
+
+    // Pass 1: row maximum, from the type's minimum as TFLite.
+    Value* max = EmitIntRowMax(e, shape.back(), DTypeRange(in_type).lo, load);
+    // exp of the scaled diff (0 integer bits), and whether the diff counts.
+    auto exp_of = [&](Value* i, Value** in_range) {
+      Value* diff = b.CreateSub(load(i), max);
+      *in_range = b.CreateICmpSGE(diff, e.I32(p.diff_min));
+      Value* scaled = EmitSaturatingRoundingDoublingHighMul(
+          b, b.CreateShl(diff, p.input.shift), e.I32(p.input.multiplier));
+      return EmitExpOnNegativeValues(b, scaled, kScaledDiffIntegerBits);
+    };
+
+    // Pass 2: the sum of exps with 12 integer bits.
+    llvm::AllocaInst* sum_slot = e.Alloca(i32, "sum");
+    b.CreateStore(e.I32(0), sum_slot);
+    e.For(0, shape.back(), 1, [&](Value* i) {
+      Value* in_range;
+      Value* ex = EmitRoundingDivideByPOT(b, exp_of(i, &in_range), e.I32(kAccumulationIntegerBits));
+      Value* sum = b.CreateLoad(i32, sum_slot);
+      b.CreateStore(b.CreateSelect(in_range, b.CreateAdd(sum, ex), sum), sum_slot);
+    }, "exp");
+    // Its reciprocal: the sum normalized to [1, 2) (TFLite's GetReciprocal).
+    Value* sum = b.CreateLoad(i32, sum_slot);
+    Value* headroom = b.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, sum, b.getFalse());
+    Value* bits_over_unit = b.CreateSub(e.I32(kAccumulationIntegerBits), headroom);
+    Value* shifted_minus_one = b.CreateSub(b.CreateShl(sum, headroom), e.I32(INT32_MIN));
+    Value* reciprocal = EmitOneOverOnePlusX(b, shifted_minus_one);
+    Value* exponent = b.CreateAdd(bits_over_unit, e.I32(31 - out_bits));
+
+    // Pass 3: each probability in the output's bits, offset by its minimum.
+    e.For(0, shape.back(), 1, [&](Value* i) {
+      Value* in_range;
+      Value* prob = EmitRoundingDivideByPOT(
+          b, EmitSaturatingRoundingDoublingHighMul(b, reciprocal, exp_of(i, &in_range)), exponent);
+      Value* q = EmitClampInt(b, b.CreateAdd(prob, e.I32(out_range.lo)), out_range);
+      q = b.CreateSelect(in_range, q, e.I32(out_range.lo));
+      idx[last] = i;
+      e.StoreOutput(EmitNarrowQuantized(b, q, out_type), idx);
+    }, "norm");
   }
 
   static void EmitRow(jit::KernelEmitter& e, const Shape& shape, std::vector<Value*> idx,

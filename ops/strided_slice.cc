@@ -5,7 +5,8 @@
 // offset (end is a size relative to begin), negative indices (from the end),
 // negative strides, and TFLite's clamping of out-of-range indices. Inputs 1-3
 // (begin, end, strides; INT32 or INT64) must be constants. The data input may
-// have rank 0..5 (at most 5 dims after new axes); FLOAT32, INT32, INT64, BOOL.
+// have rank 0..5 (at most 5 dims after new axes); FLOAT32, INT32, INT64, BOOL
+// and INT8/UINT8/INT16 raw copies (input and output quantized alike).
 // Beyond TFLite: INT64 bounds are read too (TFLite takes INT32 only), and a
 // shrunk dim with a negative stride takes the element at begin (TFLite's loop
 // writes nothing there); a shrink index outside its dim is an error rather
@@ -19,6 +20,7 @@
 #include <string>
 
 #include "ops/op.h"
+#include "ops/util/data_movement.h"
 #include "ops/util/loop_nest.h"
 #include "schema/tflite_generated.h"
 
@@ -266,13 +268,8 @@ class StridedSliceOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(4, 4));
-    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputType(
-        0, {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool}));
+    JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "STRIDED_SLICE"));
     DType dtype = ctx.input(0).dtype;
-    if (ctx.output(0).dtype != dtype) {
-      return InvalidArgument(std::string("output has type ") + DTypeName(ctx.output(0).dtype) +
-                             " but input 0 has type " + DTypeName(dtype));
-    }
     JITLITE_ASSIGN_OR_RETURN(SlicePlan plan, PlanSlice(ctx));
     ctx.SetOutput(0, dtype, plan.out_shape);
     return Status::Ok();

@@ -1,7 +1,13 @@
 // TANH: out = tanh(x), FLOAT32, with the engine's inline polynomial tanh (a
-// few ulp from LiteRT's result). Quantized and float16 variants come later.
+// few ulp from LiteRT's result); INT8/UINT8 through TFLite's 256-entry table
+// built in float. INT16 and float16 come later.
+#include <cmath>
+#include <string>
+
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/lookup_table.h"
+#include "ops/util/quantization.h"
 
 namespace jitlite::ops {
 namespace {
@@ -14,15 +20,23 @@ class TanhOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
-    JITLITE_RETURN_IF_ERROR(
-        CheckElementwiseDType(ctx, 0, "TANH", {DType::kFloat32}, {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
-    return PrepareUnary(ctx, {DType::kFloat32});
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "TANH",
+                                                  {DType::kFloat32, DType::kInt8, DType::kUInt8},
+                                                  {DType::kInt16, DType::kFloat16}));
+    if (ctx.input(0).dtype != DType::kFloat32) JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
+    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
-    return e.Tanh(v[0]);
+    if (ctx.input(0).dtype == DType::kFloat32) return e.Tanh(v[0]);
+    const ByteTable table = BuildQuantizedTable(ctx.input(0), ctx.output(0), &Transform);
+    return EmitByteTableLookup(e.b(), table, v[0], "tanh_table");
   }
+
+ private:
+  // TFLite's float function for the 8-bit table.
+  static float Transform(float x) { return std::tanh(x); }
 };
 
 }  // namespace

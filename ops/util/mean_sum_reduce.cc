@@ -10,13 +10,24 @@
 //    row update `acc[c] += x[base + c]`.
 // Both visit the elements of each output element in input (row-major) order,
 // TFLite's order, which decides the result of MAX/MIN with NaNs.
+//
+// Quantized MEAN and SUM (INT8/UINT8/INT16) follow TFLite's reference
+// QuantizedMeanOrSum: an int32 sum of the stored values, then
+// MultiplyByQuantizedMultiplier(sum - zp_in * N, M, shift) + zp_out, clamped,
+// with M, shift from s_in / s_out; MEAN folds 1/N into the multiplier
+// (QuantizedMeanMultiplier). LiteRT's reference SUM kernel reads INT8/INT16
+// data as bytes (a LiteRT bug: its results are garbage); jitlite computes the
+// formula above for every quantized type, which is what its UINT8 reference
+// and, to a rounding step, its optimized kernels give.
 #include "ops/util/mean_sum_reduce.h"
 
 #include <algorithm>
+#include <bit>
 #include <functional>
 #include <limits>
 #include <string>
 
+#include "ops/util/quantization.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -31,6 +42,7 @@ constexpr int64_t kMaxStackRow = 4096;
 // integers TFLite's types: MEAN sums int32 and int64 inputs in int64 before
 // dividing, the others fold in the input type (int32 SUM and PROD wrap).
 llvm::Type* AccType(llvm::LLVMContext& c, DType dtype, ReduceKind kind) {
+  if (IsQuantizedDType(dtype)) return llvm::Type::getInt32Ty(c);  // TFLite's int32 temp_sum
   if (kind == ReduceKind::kMean && dtype != DType::kFloat32) return llvm::Type::getInt64Ty(c);
   return jit::ElementType(c, dtype);
 }
@@ -89,8 +101,34 @@ Value* Accumulate(llvm::IRBuilder<>& b, ReduceKind kind, Value* acc, Value* x) {
   return b.CreateFAdd(acc, x);
 }
 
+// Input element `offset`, widened to the accumulator when quantized (UINT8
+// zero-extends; the accumulator then holds the sum of the stored values).
+Value* LoadSummand(jit::KernelEmitter& e, Value* offset, DType dtype) {
+  Value* x = e.LoadInput(0, offset);
+  return IsQuantizedDType(dtype) ? EmitWidenQuantized(e.b(), x, dtype) : x;
+}
+
+// The stored value of a quantized MEAN/SUM output from the int32 sum of N
+// stored inputs (file comment).
+Value* FinishQuantized(jit::KernelEmitter& e, Value* sum, ReduceKind kind, int64_t count) {
+  const TensorState& in = e.node().input(0);
+  const TensorState& out = e.node().output(0);
+  llvm::IRBuilder<>& b = e.b();
+  if (count == 0) return EmitNarrowQuantized(b, e.I32(0), out.dtype);  // TFLite writes 0s
+  QuantizedMultiplier m = QuantizeMultiplier(static_cast<double>(Scale(in)) /
+                                             static_cast<double>(Scale(out)));
+  if (kind == ReduceKind::kMean) m = QuantizedMeanMultiplier(m, count);
+  // sum - zp_in * N in int32, wrapping as TFLite's cast of the int64 difference does.
+  const auto offset = static_cast<int32_t>(static_cast<uint32_t>(
+      static_cast<uint64_t>(static_cast<int64_t>(ZeroPoint(in)) * count)));
+  Value* x = EmitMultiplyByQuantizedMultiplier(b, b.CreateSub(sum, e.I32(offset)), m);
+  x = b.CreateAdd(x, e.I32(ZeroPoint(out)));
+  return EmitNarrowQuantized(b, EmitClampInt(b, x, DTypeRange(out.dtype)), out.dtype);
+}
+
 // The output value from the accumulator.
 Value* Finish(jit::KernelEmitter& e, Value* acc, DType dtype, ReduceKind kind, int64_t count) {
+  if (IsQuantizedDType(dtype)) return FinishQuantized(e, acc, kind, count);
   const bool is_float = dtype == DType::kFloat32;
   if ((kind == ReduceKind::kMax || kind == ReduceKind::kMin) && is_float && count == 0) {
     // TFLite writes its initial value, the lowest/highest finite float.
@@ -165,7 +203,7 @@ void EmitGeneral(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, Red
   Nest(e, kept, in_shape, idx, [&] {
     b.CreateStore(Init(acc_ty, kind), acc);
     Nest(e, red, in_shape, idx, [&] {
-      Value* x = e.LoadInput(0, e.LinearOffset(in_shape, idx));
+      Value* x = LoadSummand(e, e.LinearOffset(in_shape, idx), dtype);
       b.CreateStore(Accumulate(b, kind, b.CreateLoad(acc_ty, acc), x), acc);
     });
     Value* v = Finish(e, b.CreateLoad(acc_ty, acc), dtype, kind, plan.count);
@@ -201,7 +239,7 @@ void EmitStackRow(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, Re
       for (int d : tail) idx[d] = e.I64(0);
       Value* base = e.LinearOffset(in_shape, idx);
       e.For(0, row, 1, [&](Value* c) {
-        Value* x = e.LoadInput(0, b.CreateAdd(base, c, "", true, true));
+        Value* x = LoadSummand(e, b.CreateAdd(base, c, "", true, true), dtype);
         Value* p = slot(c);
         b.CreateStore(Accumulate(b, kind, b.CreateLoad(acc_ty, p), x), p);
       }, "c");
@@ -213,6 +251,20 @@ void EmitStackRow(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, Re
       e.StoreOutput(v, OutIndex(e, plan, idx));
     });
   });
+}
+
+// TFLite's checks for quantized MEAN/SUM: per-tensor parameters, an output of
+// the input's type, zero points of 0 for INT16.
+Status CheckQuantizedMeanOrSum(const NodeContext& ctx) {
+  JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
+  const TensorState& in = ctx.input(0);
+  const TensorState& out = ctx.output(0);
+  if (in.dtype == DType::kInt16 && (ZeroPoint(in) != 0 || ZeroPoint(out) != 0)) {
+    return InvalidArgument("INT16 input and output need zero points of 0 (got " +
+                           std::to_string(ZeroPoint(in)) + " and " +
+                           std::to_string(ZeroPoint(out)) + ")");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -270,6 +322,8 @@ Status PrepareReduce(NodeContext& ctx, const char* op_name, ReduceKind kind) {
       return InvalidArgument(std::string(op_name) + " of " + DTypeName(t) +
                              ": TFLite's REDUCE_ANY/REDUCE_ALL take BOOL input only");
     }
+  } else if (IsQuantizedDType(t) && (kind == ReduceKind::kMean || kind == ReduceKind::kSum)) {
+    JITLITE_RETURN_IF_ERROR(CheckQuantizedMeanOrSum(ctx));
   } else if (t != DType::kFloat32 && t != DType::kInt32 && t != DType::kInt64) {
     return Unimplemented(std::string(op_name) + " of " + DTypeName(t) +
                          " is not supported yet (supported: FLOAT32, INT32, INT64)");

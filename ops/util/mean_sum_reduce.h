@@ -28,7 +28,7 @@ struct ReducePlan {
 StatusOr<ReducePlan> PlanReduce(const NodeContext& ctx);
 
 // Prepare for a reduction: BOOL input for ANY/ALL, FLOAT32, INT32, INT64 for
-// the others; output same dtype.
+// the others (and INT8/UINT8/INT16 for MEAN and SUM); output same dtype.
 Status PrepareReduce(NodeContext& ctx, const char* op_name, ReduceKind kind);
 
 // Emits the reduction; every output element goes through StoreOutput.

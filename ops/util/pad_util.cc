@@ -1,9 +1,11 @@
 // Paddings and the padded-copy kernel (see ops/util/pad_util.h).
 #include "ops/util/pad_util.h"
 
+#include <cstring>
 #include <string>
 
 #include "ops/util/loop_nest.h"
+#include "ops/util/quantization.h"
 
 namespace jitlite::ops {
 namespace {
@@ -110,6 +112,40 @@ void EmitPadded(jit::KernelEmitter& e, const PadParams& p, const Shape& in, cons
                 llvm::Value* border_value) {
   if (NumElements(out) == 0) return;
   PadEmitter(e, p, in, out, border_value).Emit(0);
+}
+
+llvm::Value* EmitDefaultPadValue(jit::KernelEmitter& e, const TensorState& out) {
+  if (!IsQuantizedDType(out.dtype)) return e.Const(out.dtype, 0.0);
+  return EmitNarrowQuantized(e.b(), e.I32(ZeroPoint(out)), out.dtype);
+}
+
+std::vector<uint8_t> DefaultPadBytes(const TensorState& out) {
+  std::vector<uint8_t> bytes(DTypeSize(out.dtype), 0);
+  if (IsQuantizedDType(out.dtype)) {
+    // Little-endian: the low bytes of the zero point are its narrow value.
+    const int32_t zp = ZeroPoint(out);
+    std::memcpy(bytes.data(), &zp, bytes.size());
+  }
+  return bytes;
+}
+
+Status CheckPadValueQuantization(const NodeContext& ctx) {
+  const TensorState& out = ctx.output(0);
+  if (!IsQuantizedDType(out.dtype)) return Status::Ok();
+  const IntRange r = DTypeRange(out.dtype);
+  if (ZeroPoint(out) < r.lo || ZeroPoint(out) > r.hi) {
+    return InvalidArgument("output zero point " + std::to_string(ZeroPoint(out)) +
+                           " is outside " + DTypeName(out.dtype) + "'s range");
+  }
+  if (!ctx.has_input(2)) return Status::Ok();
+  const TensorState& value = ctx.input(2);
+  if (Scale(value) != Scale(out) || ZeroPoint(value) != ZeroPoint(out)) {
+    return InvalidArgument("constant_values (input 2) is quantized with scale " +
+                           std::to_string(Scale(value)) + ", zero point " +
+                           std::to_string(ZeroPoint(value)) +
+                           " unlike the output; TFLite needs them equal");
+  }
+  return Status::Ok();
 }
 
 }  // namespace jitlite::ops

@@ -29,4 +29,14 @@ Shape PaddedShape(const Shape& in, const PadParams& p);
 void EmitPadded(jit::KernelEmitter& e, const PadParams& p, const Shape& in, const Shape& out,
                 llvm::Value* border_value);
 
+// The value PAD/PADV2 pad with when no constant_values is given: zero, or
+// for quantized (INT8/UINT8/INT16) outputs the output's zero point (a real
+// 0), as TFLite does. As a register value, and as the stored bytes (folding).
+llvm::Value* EmitDefaultPadValue(jit::KernelEmitter& e, const TensorState& out);
+std::vector<uint8_t> DefaultPadBytes(const TensorState& out);
+
+// TFLite's rule for a quantized pad value: constant_values (input 2) must be
+// quantized exactly like the output.
+Status CheckPadValueQuantization(const NodeContext& ctx);
+
 }  // namespace jitlite::ops

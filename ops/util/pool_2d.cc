@@ -4,12 +4,19 @@
 // channels, which are contiguous in input and output: a stack array of
 // per-channel accumulators is updated by a vectorizable loop, then reduced
 // (average, L2) and handed to StoreOutput channel by channel.
+//
+// Quantized (INT8/UINT8/INT16) inputs follow TFLite's reference integer
+// kernels: the accumulators are i32 holding raw stored values (input and
+// output share scale and zero point, so no zero point is subtracted); the
+// average divides the sum by the tap count rounding half away from zero, and
+// both results are clamped to the fused activation's range on the output grid.
 #include "ops/util/pool_2d.h"
 
 #include <limits>
 #include <string>
 
 #include "ops/util/conv_2d_window.h"
+#include "ops/util/quantization.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -26,14 +33,12 @@ struct PoolParams {
   int activation = 0;
   int64_t batch = 0, channels = 0;
   int64_t block = 0;  // channels per accumulator block (divides channels)
+  DType dtype = DType::kFloat32;
+  IntRange clamp;  // quantized: the fused activation's range on the output grid
 };
 
 Status CheckInputType(DType t, const char* op) {
-  if (t == DType::kFloat32) return Status::Ok();
-  if (t == DType::kInt8 || t == DType::kUInt8 || t == DType::kInt16) {
-    return Unimplemented(std::string(op) + " with input type " + DTypeName(t) +
-                         " (quantized) is not supported yet; supported: FLOAT32");
-  }
+  if (t == DType::kFloat32 || IsQuantizedDType(t)) return Status::Ok();
   return InvalidArgument(std::string("input 0 has type ") + DTypeName(t) + "; " + op +
                          " supports FLOAT32, INT8, UINT8 and INT16");
 }
@@ -73,16 +78,25 @@ StatusOr<PoolParams> ResolveParams(const NodeContext& ctx, const char* op) {
   JITLITE_RETURN_IF_ERROR(conv_window::Resolve(same, p.h));
   JITLITE_RETURN_IF_ERROR(conv_window::Resolve(same, p.w));
   p.block = conv_window::LargestDivisorAtMost(p.channels, conv_window::kMaxAccumulators);
+  p.dtype = in.dtype;
+  if (IsQuantizedDType(p.dtype)) {
+    // Stored values are pooled: the output has the input's type, and per-tensor
+    // parameters (its activation range needs them).
+    JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
+    p.clamp = QuantizedActivationRange(p.activation, ctx.output(0));
+  }
   return p;
 }
 
 class PoolEmitter {
  public:
   PoolEmitter(jit::KernelEmitter& e, const PoolParams& p, PoolKind kind)
-      : e_(e), p_(p), kind_(kind), in_row_(p.w.in * p.channels) {}
+      : e_(e), p_(p), kind_(kind), in_row_(p.w.in * p.channels),
+        quantized_(IsQuantizedDType(p.dtype)),
+        acc_type_(quantized_ ? e.b().getInt32Ty() : e.b().getFloatTy()) {}
 
   void Emit() {
-    acc_ = e_.Alloca(llvm::ArrayType::get(e_.b().getFloatTy(), p_.block), "acc");
+    acc_ = e_.Alloca(llvm::ArrayType::get(acc_type_, p_.block), "acc");
     conv_window::ForEachOutputPixel(e_, p_.batch, p_.h, p_.w, p_.channels,
                                     [&](const conv_window::OutputPixel& px) {
       Value* index[4] = {px.n, px.oh, px.ow, nullptr};
@@ -98,23 +112,41 @@ class PoolEmitter {
   }
 
  private:
-  Value* AccPtr(Value* c) { return e_.b().CreateInBoundsGEP(e_.b().getFloatTy(), acc_, c); }
+  Value* AccPtr(Value* c) { return e_.b().CreateInBoundsGEP(acc_type_, acc_, c); }
 
-  // The number of in-bounds taps as a float: TFLite's average and L2 pools
-  // divide by it (padding does not count).
+  // The number of in-bounds taps (float, or i32 when quantized): TFLite's
+  // average and L2 pools divide by it (padding does not count).
   Value* TapCount(const conv_window::Taps& th, const conv_window::Taps& tw) {
     llvm::IRBuilder<>& b = e_.b();
     Value* rows = b.CreateSub(th.end, th.begin);
     Value* cols = b.CreateSub(tw.end, tw.begin);
-    return b.CreateSIToFP(b.CreateMul(rows, cols), b.getFloatTy());
+    Value* count = b.CreateMul(rows, cols);
+    return quantized_ ? b.CreateTrunc(count, acc_type_) : b.CreateSIToFP(count, acc_type_);
+  }
+
+  Value* InitialValue() {
+    if (quantized_) return e_.I32(kind_ == PoolKind::kAverage ? 0 : DTypeRange(p_.dtype).lo);
+    return e_.F32(kind_ == PoolKind::kMax ? std::numeric_limits<float>::lowest() : 0.0f);
+  }
+
+  // The stored value of a quantized output from its accumulator: the average
+  // rounds half away from zero, as TFLite's (acc +- count / 2) / count.
+  Value* QuantizedResult(Value* acc, Value* count) {
+    llvm::IRBuilder<>& b = e_.b();
+    if (count != nullptr) {
+      Value* half = b.CreateSDiv(count, e_.I32(2));
+      Value* nudged = b.CreateSelect(b.CreateICmpSGT(acc, e_.I32(0)), b.CreateAdd(acc, half),
+                                     b.CreateSub(acc, half));
+      acc = b.CreateSDiv(nudged, count);
+    }
+    return EmitNarrowQuantized(b, EmitClampInt(b, acc, p_.clamp), p_.dtype);
   }
 
   // Channels [c0, c0 + block) of one output pixel.
   void EmitBlock(Value* c0, const conv_window::OutputPixel& px, Value* count,
                  Value* (&index)[4]) {
     llvm::IRBuilder<>& b = e_.b();
-    llvm::Type* f32 = b.getFloatTy();
-    Value* init = e_.F32(kind_ == PoolKind::kMax ? std::numeric_limits<float>::lowest() : 0.0f);
+    Value* init = InitialValue();
     e_.For(0, p_.block, 1, [&](Value* c) { b.CreateStore(init, AccPtr(c)); }, "init");
     e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
       Value* in_kh = Add(e_, Add(e_, px.input_offset, c0), Mul(e_, kh, in_row_));
@@ -126,24 +158,34 @@ class PoolEmitter {
       }, "kw");
     }, "kh");
     e_.For(0, p_.block, 1, [&](Value* c) {
-      Value* v = b.CreateLoad(f32, AccPtr(c));
+      Value* v = b.CreateLoad(acc_type_, AccPtr(c));
+      index[3] = Add(e_, c0, c);
+      if (quantized_) {
+        e_.StoreOutput(QuantizedResult(v, count), index);
+        return;
+      }
       if (count != nullptr) v = b.CreateFDiv(v, count);
       if (kind_ == PoolKind::kL2) v = e_.Sqrt(v);
-      index[3] = Add(e_, c0, c);
       e_.StoreOutput(conv_window::ApplyActivation(e_, v, p_.activation), index);
     }, "store");
   }
 
   // acc += x (average), acc += x*x (L2) or acc = max(acc, x) as
   // std::max(acc, x) does: a NaN tap leaves the running max unchanged.
+  // Quantized taps (average and max only) are widened to i32.
   void Accumulate(Value* ptr, Value* x) {
     llvm::IRBuilder<>& b = e_.b();
-    Value* acc = b.CreateLoad(b.getFloatTy(), ptr);
-    Value* next = nullptr;
-    switch (kind_) {
-      case PoolKind::kAverage: next = b.CreateFAdd(acc, x); break;
-      case PoolKind::kL2: next = b.CreateFAdd(acc, b.CreateFMul(x, x)); break;
-      case PoolKind::kMax: next = b.CreateSelect(b.CreateFCmpOLT(acc, x), x, acc); break;
+    Value* acc = b.CreateLoad(acc_type_, ptr);
+    Value* next;
+    if (quantized_) {
+      x = EmitWidenQuantized(b, x, p_.dtype);
+      next = kind_ == PoolKind::kAverage ? b.CreateAdd(acc, x)
+                                         : b.CreateSelect(b.CreateICmpSLT(acc, x), x, acc);
+    } else if (kind_ == PoolKind::kL2) {
+      next = b.CreateFAdd(acc, b.CreateFMul(x, x));
+    } else {
+      next = kind_ == PoolKind::kAverage ? b.CreateFAdd(acc, x)
+                                         : b.CreateSelect(b.CreateFCmpOLT(acc, x), x, acc);
     }
     b.CreateStore(next, ptr);
   }
@@ -152,6 +194,8 @@ class PoolEmitter {
   const PoolParams& p_;
   PoolKind kind_;
   int64_t in_row_;  // input elements per row (NHWC)
+  bool quantized_;
+  llvm::Type* acc_type_;
   llvm::AllocaInst* acc_ = nullptr;
 };
 
@@ -159,7 +203,7 @@ class PoolEmitter {
 
 Status PreparePool2D(NodeContext& ctx, const char* op) {
   JITLITE_ASSIGN_OR_RETURN(PoolParams p, ResolveParams(ctx, op));
-  ctx.SetOutput(0, DType::kFloat32,
+  ctx.SetOutput(0, p.dtype,
                 {static_cast<int32_t>(p.batch), static_cast<int32_t>(p.h.out),
                  static_cast<int32_t>(p.w.out), static_cast<int32_t>(p.channels)});
   return Status::Ok();

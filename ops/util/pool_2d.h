@@ -5,7 +5,8 @@
 // then divide by the number of in-bounds taps; max; sum of squares, divided
 // by that count, then the square root). The window geometry is the
 // convolution one (ops/util/conv_2d_window.h) with dilation 1, so padding is
-// never read: only in-bounds taps take part. Float32 only for now.
+// never read: only in-bounds taps take part. FLOAT32, and INT8/UINT8/INT16
+// bit-exact with TFLite's reference integer kernels.
 #pragma once
 
 #include "jit/emitters.h"
@@ -15,7 +16,8 @@ namespace jitlite::ops {
 
 enum class PoolKind { kAverage, kMax, kL2 };
 
-// Prepare: one rank-4 FLOAT32 input (INT8/UINT8/INT16 are Unimplemented),
+// Prepare: one rank-4 FLOAT32/INT8/UINT8/INT16 input (quantized: per-tensor
+// parameters, output of the same type),
 // valid strides, filter sizes, padding and activation; sets output 0 to
 // [batch, out_height, out_width, channels]. `op` names the op in messages.
 Status PreparePool2D(NodeContext& ctx, const char* op);

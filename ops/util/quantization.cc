@@ -1,6 +1,7 @@
 #include "ops/util/quantization.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -179,6 +180,25 @@ Value* EmitClampInt(llvm::IRBuilder<>& b, Value* x, IntRange range) {
   Value* hi = ConstOf(x, range.hi);
   x = b.CreateSelect(b.CreateICmpSLT(x, lo), lo, x);
   return b.CreateSelect(b.CreateICmpSGT(x, hi), hi, x);
+}
+
+Status ExpectSameTypePerTensorQuantized(const NodeContext& ctx) {
+  const TensorState& in = ctx.input(0);
+  const TensorState& out = ctx.output(0);
+  if (out.dtype != in.dtype) {
+    return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) +
+                           " but input 0 has " + DTypeName(in.dtype));
+  }
+  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
+  return ExpectPerTensorQuantization(out, "output");
+}
+
+QuantizedMultiplier QuantizedMeanMultiplier(QuantizedMultiplier m, int64_t count) {
+  int k = 63 - std::countl_zero(static_cast<uint64_t>(count));
+  k = std::max(0, std::min({k, 32, 31 + m.shift}));
+  m.multiplier = static_cast<int32_t>((static_cast<int64_t>(m.multiplier) << k) / count);
+  m.shift -= k;
+  return m;
 }
 
 }  // namespace jitlite::ops

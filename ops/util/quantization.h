@@ -74,4 +74,15 @@ llvm::Value* EmitNarrowQuantized(llvm::IRBuilder<>& b, llvm::Value* x, DType dty
 // max(lo, min(x, hi)) on i32 values.
 llvm::Value* EmitClampInt(llvm::IRBuilder<>& b, llvm::Value* x, IntRange range);
 
+// ---- added for the pooling, reduction and activation ops ----
+
+// Checks a quantized op that keeps its type: output 0 has input 0's type and
+// both carry per-tensor quantization parameters.
+Status ExpectSameTypePerTensorQuantized(const NodeContext& ctx);
+
+// TFLite's quantized MEAN: m (for s_in / s_out) with 1/count folded in,
+// m.multiplier * 2^k / count and shift - k, k = floor(log2(count)) limited to
+// 32 and to 31 + shift (count >= 1).
+QuantizedMultiplier QuantizedMeanMultiplier(QuantizedMultiplier m, int64_t count);
+
 }  // namespace jitlite::ops

@@ -13,6 +13,7 @@ import pytest
 from jitlite import Interpreter
 from jitlite.testing.check_op import (assert_outputs_match, build_op_model, check_op,
                                       litert_interpreter, run_model)
+from op_testing import check_quantized
 
 F32 = np.float32
 # TFLite's own float kernels, without the default XNNPACK delegate.
@@ -113,12 +114,50 @@ class Pool2DCases:
                                                "with VALID padding"):
             self.allocate((1, 4, 3, 2), pool("VALID", (1, 1), (2, 4)))
 
+    # --- quantized: bit-exact with LiteRT's reference kernels (input and output share scale
+    # and zero point, as TFLite expects) ----------------------------------------------------
+
+    QUANT = {np.int8: dict(scale=0.05, zero_point=-3), np.uint8: dict(scale=0.03, zero_point=130),
+             np.int16: dict(scale=0.001, zero_point=0)}
+
+    def check_q(self, shape, options, dtype):
+        q = self.QUANT[dtype]
+        check_quantized(self.OP, [(shape, dtype, q)], options=options, output_quant=q)
+
     @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
-    def test_quantized_types_are_unimplemented(self, dtype):
-        name = np.dtype(dtype).name.upper()
-        with pytest.raises(RuntimeError, match=f"{self.OP} with input type {name} "
-                                               r"\(quantized\) is not supported yet"):
-            self.allocate((1, 4, 4, 3), pool(), dtype, dict(scale=0.1, zero_point=0))
+    @pytest.mark.parametrize("padding, stride, filt", [
+        ("SAME", (1, 1), (2, 2)), ("VALID", (2, 2), (3, 3)), ("SAME", (2, 1), (3, 2)),
+        ("SAME", (3, 3), (4, 5)), ("VALID", (1, 2), (1, 1))])
+    def test_quantized_windows(self, padding, stride, filt, dtype):
+        self.check_q((2, 7, 6, 5), pool(padding, stride, filt), dtype)
+
+    @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
+    @pytest.mark.parametrize("act", ["RELU", "RELU_N1_TO_1", "RELU6", "TANH"])
+    def test_quantized_activations(self, act, dtype):
+        self.check_q((1, 6, 6, 3), pool("SAME", (2, 2), (3, 3), act), dtype)
+
+    @pytest.mark.parametrize("dtype", [np.int8, np.int16])
+    def test_quantized_many_channels(self, dtype):
+        self.check_q((1, 3, 3, 4099), pool("SAME", (2, 2), (2, 2)), dtype)
+
+    def test_quantized_rounds_half_away_from_zero(self):
+        # 2-tap windows of (odd) sums: every mean ends in .5, positive and negative.
+        q = self.QUANT[np.int8]
+        model = build_op_model(self.OP, [((1, 1, 8, 1), np.int8, q)],
+                               options=pool("VALID", (1, 2), (1, 2)), output_quant=q,
+                               output_shapes=[[1, 1, 4, 1]])
+        x = np.array([1, 2, -1, -2, 127, 126, -128, -127], np.int8).reshape(1, 1, 8, 1)
+        assert_outputs_match(run_model(Interpreter, model, [x]),
+                             run_model(litert_interpreter("BUILTIN_REF"), model, [x]),
+                             context=self.OP)
+
+    def test_quantized_output_type_must_match(self):
+        with pytest.raises(RuntimeError, match="output has type INT16 but input 0 has INT8"):
+            model = build_op_model(self.OP, [((1, 4, 4, 3), np.int8, self.QUANT[np.int8])],
+                                   options=pool(), output_dtypes=[np.int16],
+                                   output_quant=self.QUANT[np.int16],
+                                   output_shapes=[[1, 4, 4, 3]])
+            Interpreter(model_content=model).allocate_tensors()
 
     def test_rejects_int32_input(self):
         with pytest.raises(RuntimeError, match=f"type INT32; {self.OP} supports FLOAT32"):

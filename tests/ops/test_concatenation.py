@@ -7,6 +7,7 @@ import pytest
 from jitlite.testing.check_op import (assert_outputs_match, build_op_model, check_op,
                                       litert_interpreter, run_both)
 from jitlite.testing.model_builder import ModelBuilder
+from op_testing import assert_rejected, check_quantized
 
 F32 = np.float32
 OP = "CONCATENATION"
@@ -191,9 +192,43 @@ def test_output_type_must_match():
         allocate(model)
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
-def test_quantized_types_are_unimplemented(dtype):
-    quant = dict(scale=0.5, zero_point=0)
-    model = rejected([((2, 3), dtype, quant), ((2, 3), dtype, quant)], dict(axis=0), [4, 3])
-    with pytest.raises(RuntimeError, match="not supported by jitlite yet"):
-        allocate(model)
+Q8, U8, Q16 = np.int8, np.uint8, np.int16
+
+
+@pytest.mark.parametrize("dtype, q", [(Q8, dict(scale=0.05, zero_point=-3)),
+                                      (U8, dict(scale=0.03, zero_point=130)),
+                                      (Q16, dict(scale=0.001, zero_point=0))])
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_quantized_same_parameters_copy(dtype, q, axis):
+    check_quantized("CONCATENATION", [((2, 3, 4), dtype, q), ((2, 3, 4), dtype, q),
+                                      ((2, 3, 4), dtype, q)], options=dict(axis=axis))
+
+
+@pytest.mark.parametrize("axis", [0, 2])
+def test_quantized_uint8_inputs_are_rescaled(axis):
+    # Every input quantized differently from the output (and one alike): TFLite rescales in
+    # float, round(q * s_in / s_out - zp_in * s_in / s_out) + zp_out, clamped.
+    inputs = [((2, 3, 4), U8, dict(scale=0.03, zero_point=130)),
+              ((2, 3, 4), U8, dict(scale=0.011, zero_point=0)),
+              ((2, 3, 4), U8, dict(scale=0.05, zero_point=128)),
+              ((2, 3, 4), U8, dict(scale=0.09, zero_point=255))]
+    check_quantized("CONCATENATION", inputs, options=dict(axis=axis), output_dtype=U8,
+                    output_quant=dict(scale=0.05, zero_point=128))
+
+
+def test_quantized_int16_inputs_of_other_scales_are_copied_raw():
+    inputs = [((3, 4), Q16, dict(scale=0.001, zero_point=0)),
+              ((3, 4), Q16, dict(scale=0.004, zero_point=0))]
+    check_quantized("CONCATENATION", inputs, options=dict(axis=1), output_dtype=Q16,
+                    output_quant=dict(scale=0.002, zero_point=0))
+
+
+@pytest.mark.parametrize("inputs, out_q, match", [
+    ([((2, 3), Q8, dict(scale=0.05, zero_point=0)), ((2, 3), Q8, dict(scale=0.1, zero_point=0))],
+     dict(scale=0.05, zero_point=0), "INT8 CONCATENATION does not rescale"),
+    ([((2, 3), Q16, dict(scale=0.05, zero_point=3)), ((2, 3), Q16, dict(scale=0.05, zero_point=0))],
+     dict(scale=0.05, zero_point=0), "needs zero points of 0"),
+])
+def test_quantized_rejections(inputs, out_q, match):
+    assert_rejected("CONCATENATION", inputs, options=dict(axis=0), match=match,
+                    output_quant=out_q, output_shapes=[[4, 3]], litert_rejects=True)

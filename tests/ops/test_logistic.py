@@ -5,8 +5,9 @@ jitlite must refuse."""
 import numpy as np
 import pytest
 
-from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
-                        check_op, check_values, shape_id)
+from jitlite.testing import build_op_model, jitlite_interpreter, run_model
+from op_testing import (F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES,
+                        assert_rejected, check_op, check_quantized, check_values, shape_id)
 
 RANGE = (-20.0, 20.0)
 
@@ -38,6 +39,36 @@ def test_rejects_two_inputs():
     assert_rejected("LOGISTIC", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-def test_int8_is_not_supported_yet():
+# What converters emit for 8-bit LOGISTIC: output scale 1/256, zero point at the low end.
+OUT_Q = {np.int8: dict(scale=1 / 256, zero_point=-128), np.uint8: dict(scale=1 / 256, zero_point=0)}
+
+
+@pytest.mark.parametrize("in_q", [(0.05, 0), (0.1, -20), (0.02, 100), (0.5, 3)])
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
+def test_quantized_table(dtype, in_q):
+    # Every input byte (16x16 random values over the whole range hit most table entries).
+    zp = in_q[1] if dtype == np.int8 else in_q[1] + 128
+    check_quantized("LOGISTIC", [((16, 16), dtype, dict(scale=in_q[0], zero_point=zp))],
+                    output_quant=OUT_Q[dtype])
+
+
+def test_quantized_output_of_other_type_is_rejected():
     assert_rejected("LOGISTIC", [((3,), np.int8, dict(scale=0.1, zero_point=0))],
+                    output_dtypes=[np.uint8], output_quant=dict(scale=1 / 256, zero_point=0),
+                    match="output has type UINT8 but input 0 has INT8", litert_rejects=True)
+
+
+def test_int16_is_not_supported_yet():
+    assert_rejected("LOGISTIC", [((3,), np.int16, dict(scale=1 / 4096, zero_point=0))],
+                    output_quant=dict(scale=1 / 32768, zero_point=0),
                     match="not supported by jitlite yet")
+
+
+def test_quantized_output_scale_must_be_1_over_256():
+    # TFLite's kernel (and the reference kernels) refuse other output scales; only LiteRT's
+    # XNNPACK delegate takes them.
+    model = build_op_model("LOGISTIC", [((3,), np.int8, dict(scale=0.1, zero_point=0))],
+                           output_quant=dict(scale=1 / 128, zero_point=-128), output_shapes=[[3]])
+    for interpreter in (jitlite_interpreter(), REFERENCE_KERNELS):
+        with pytest.raises(RuntimeError, match="1/256|1. / 256"):
+            run_model(interpreter, model, [np.zeros(3, np.int8)])

@@ -6,6 +6,7 @@ import pytest
 
 from jitlite import Interpreter
 from jitlite.testing.check_op import build_op_model, check_op
+from op_testing import check_quantized
 
 DTYPES = [np.float32, np.int32, np.int64]
 SHAPES = [(), (3,), (2, 3), (2, 1, 3)]
@@ -58,9 +59,18 @@ def test_zero_size_inputs():
     ([((2, 3), np.float32)] * 2, dict(values_count=2, axis=-4), "axis -4 is out of range"),
     ([((2, 3), np.float32), ((3, 2), np.float32)], dict(values_count=2), "has shape"),
     ([((2, 3), np.float32), ((2, 3), np.int32)], dict(values_count=2), "has type INT32"),
-    ([((2, 3), np.int8)] * 2, dict(values_count=2), "INT8"),
+    ([((2, 3), np.int8, dict(scale=0.5, zero_point=0)),
+      ((2, 3), np.int8, dict(scale=0.25, zero_point=0))], dict(values_count=2),
+     "quantized unlike input 0"),
 ])
 def test_errors(inputs, options, match):
     model = build_op_model("PACK", inputs=inputs, options=options, output_shapes=[[1]])
     with pytest.raises(RuntimeError, match=match):
         Interpreter(model_content=model).allocate_tensors()
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_quantized_raw_copy(dtype, axis):
+    q = dict(scale=0.5, zero_point=0 if dtype == np.int16 else 7)
+    check_quantized("PACK", [((2, 3), dtype, q)] * 3, options=dict(values_count=3, axis=axis))

@@ -7,6 +7,8 @@ import pytest
 from jitlite.testing.check_op import (assert_outputs_match, build_op_model, check_op,
                                       litert_interpreter, run_both)
 from jitlite.testing.model_builder import ModelBuilder
+from op_testing import check_quantized
+from seanet_golden import check_seanet, seanet_model_numbers
 
 F32 = np.float32
 OP = "PAD"
@@ -139,9 +141,27 @@ def test_runtime_paddings_are_unimplemented():
         allocate(model)
 
 
+QUANT = {np.int8: dict(scale=0.5, zero_point=-7), np.uint8: dict(scale=0.02, zero_point=200),
+         np.int16: dict(scale=0.001, zero_point=0)}
+
+
 @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
-def test_quantized_types_are_unimplemented(dtype):
-    model = build_op_model(OP, [((2, 3), dtype, dict(scale=0.5, zero_point=0))],
-                           [paddings([(1, 1), (0, 0)])], output_shapes=[[4, 3]])
-    with pytest.raises(RuntimeError, match="not supported by jitlite yet"):
+@pytest.mark.parametrize("shape, pads", [((2, 3), [(1, 1), (0, 2)]),
+                                         ((1, 4, 3, 2), [(0, 0), (2, 1), (1, 3), (0, 1)]),
+                                         ((5,), [(3, 0)])])
+def test_quantized_pads_with_the_output_zero_point(shape, pads, dtype):
+    check_quantized(OP, [(shape, dtype, QUANT[dtype])], [paddings(pads)])
+
+
+@pytest.mark.parametrize("n", seanet_model_numbers("pad"))
+def test_seanet_golden(n):
+    check_seanet("pad", n)
+
+
+def test_quantized_output_zero_point_out_of_range_is_rejected():
+    # TFLite checks that the pad value (the zero point) fits the type.
+    q = dict(scale=0.5, zero_point=300)
+    model = build_op_model(OP, [((2, 3), np.int8, q)], [paddings([(1, 1), (0, 0)])],
+                           output_shapes=[[4, 3]], output_quant=q)
+    with pytest.raises(RuntimeError, match="zero point 300"):
         allocate(model)

@@ -7,7 +7,8 @@ import pytest
 
 from jitlite.testing import assert_outputs_match, run_both
 from jitlite.testing.model_builder import ModelBuilder
-from op_testing import F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op
+from op_testing import (F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op,
+                        check_quantized)
 
 OP = "PADV2"
 SHAPES = {1: (5,), 2: (3, 4), 3: (2, 3, 5), 4: (1, 4, 3, 2), 5: (2, 1, 3, 2, 3)}
@@ -39,10 +40,24 @@ def test_dtypes(dtype, v, pad_dtype):
     check_op(OP, [((2, 3), dtype)], [paddings([(1, 0), (2, 1)], pad_dtype), value(v, dtype)])
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
 def test_quantized_raw_copy(dtype):
+    q = dict(scale=0.5, zero_point=3 if dtype != np.int16 else 0)
+    check_quantized(OP, [((2, 3), dtype, q)], [paddings([(1, 1), (0, 2)]), (value(5, dtype), q)])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
+def test_quantized_omitted_value_is_the_output_zero_point(dtype):
+    q = dict(scale=0.5, zero_point=-9 if dtype == np.int8 else 140)
+    check_quantized(OP, [((2, 3), dtype, q)], [paddings([(1, 1), (0, 2)]), None])
+
+
+def test_quantized_value_must_share_the_output_quantization():
     q = dict(scale=0.5, zero_point=3)
-    check_op(OP, [((2, 3), dtype, q)], [paddings([(1, 1), (0, 2)]), (value(5, dtype), q)])
+    assert_rejected(OP, [((2, 3), np.int8, q)],
+                    [paddings([(1, 1), (0, 2)]), (value(5, np.int8), dict(scale=0.25, zero_point=3))],
+                    match="constant_values .* unlike the output", output_shapes=[[4, 5]],
+                    litert_rejects=True)
 
 
 def test_runtime_pad_value():

@@ -1,12 +1,13 @@
 """QUANTIZE against LiteRT's reference kernels, bit-exact: float32 -> int8/uint8/int16 (ties,
 saturation, odd scales, zero points at the ends of the range) and requantization int8 ->
-int8/uint8/int16, uint8 -> int8/uint8, int16 -> int8/int16/int32 (multipliers above and below
+int8/uint8/int16, uint8 -> int8/uint8, int16 -> int8/int16/int32, int32 -> int8/int16 (multipliers above and below
 one); plus the rejected pairs and per-channel output (not supported yet)."""
 
 import numpy as np
 import pytest
 
 from op_testing import F32, assert_rejected, check_quantized, check_values, REFERENCE_KERNELS
+from seanet_golden import check_seanet, seanet_model_numbers
 
 OP = "QUANTIZE"
 I8, U8, I16 = np.int8, np.uint8, np.int16
@@ -48,9 +49,18 @@ def test_requantize(shape, in_dtype, in_q, out_dtype, out_q):
                     output_dtype=out_dtype, output_quant=dict(scale=out_q[0], zero_point=out_q[1]))
 
 
+@pytest.mark.parametrize("in_q, out_dtype, out_q", [
+    ((1.49e-07, 0), I16, (0.00092, 0)), ((1e-4, 3), I8, (0.05, -2)), ((0.5, 0), I16, (0.1, 0))])
+def test_requantize_int32(in_q, out_dtype, out_q):
+    # The whole int32 range: x - zp wraps like TFLite's int32 arithmetic; results saturate.
+    check_quantized(OP, [((2, 3, 11), np.int32, dict(scale=in_q[0], zero_point=in_q[1]))],
+                    output_dtype=out_dtype, output_quant=dict(scale=out_q[0], zero_point=out_q[1]),
+                    input_range=(-2 ** 31, 2 ** 31 - 1))
+
+
 @pytest.mark.parametrize("in_spec, out_dtype, out_q, match, litert_rejects", [
-    # LiteRT accepts INT32 input but writes zeros; jitlite refuses it.
-    (((4,), np.int32), I8, dict(scale=0.1, zero_point=0), "not supported by QUANTIZE", False),
+    (((4,), np.int32, dict(scale=0.1, zero_point=0)), U8, dict(scale=0.1, zero_point=0),
+     "not supported by QUANTIZE", False),
     (((4,), I8, dict(scale=0.1, zero_point=0)), np.int32, dict(scale=0.1, zero_point=0),
      "not supported by QUANTIZE", True),
     (((4,), I16, dict(scale=0.1, zero_point=0)), U8, dict(scale=0.1, zero_point=0),
@@ -61,3 +71,8 @@ def test_requantize(shape, in_dtype, in_q, out_dtype, out_q):
 def test_invalid(in_spec, out_dtype, out_q, match, litert_rejects):
     assert_rejected(OP, [in_spec], output_dtypes=[out_dtype], output_quant=out_q, match=match,
                     output_shapes=[[4]], litert_rejects=litert_rejects)
+
+
+@pytest.mark.parametrize("n", seanet_model_numbers("quantize"))
+def test_seanet_golden(n):
+    check_seanet("quantize", n)

@@ -8,6 +8,8 @@ import pytest
 from jitlite import Interpreter
 from jitlite.testing.check_op import (assert_outputs_match, build_op_model, check_op,
                                       litert_interpreter, run_model)
+from op_testing import check_quantized
+from seanet_golden import check_seanet, seanet_model_numbers
 
 DTYPES = [np.float32, np.int32, np.int64, np.bool_]
 
@@ -144,7 +146,8 @@ def allocate(model, exception=RuntimeError):
                                np.array([1, 1], np.int32)], {}, RuntimeError, "must match"),
     ([((4, 5), np.float32)], [np.array([[0, 0]], np.int32), np.array([1, 1], np.int32),
                                np.array([1, 1], np.int32)], {}, RuntimeError, "must be 1-D"),
-    ([((4, 5), np.int8)], spec([0, 0], [1, 1], [1, 1]), {}, RuntimeError, "INT8"),
+    ([((4, 5), np.int8, dict(scale=0.5, zero_point=0))], spec([0, 0], [1, 1], [1, 1]), {},
+     RuntimeError, "quantized differently"),
     ([((2, 2, 2, 2, 2, 2), np.float32)], spec([0], [1], [1]), {}, RuntimeError, "1D-5D"),
     ([((2, 2, 2, 2, 2), np.float32)], spec([0, 0], [1, 1], [1, 1]), dict(new_axis_mask=1),
      RuntimeError, "at most 5"),
@@ -153,7 +156,7 @@ def allocate(model, exception=RuntimeError):
 ])
 def test_errors(inputs, constants, options, error, match):
     model = build_op_model("STRIDED_SLICE", inputs=inputs, constants=constants, options=options,
-                           output_shapes=[[1]])
+                           output_shapes=[[1]], output_quant=dict(scale=0.25, zero_point=0))
     with pytest.raises(error, match=match):
         allocate(model)
 
@@ -176,3 +179,15 @@ def test_shrink_with_negative_stride_takes_begin(folded):
                            options=dict(shrink_axis_mask=1), output_shapes=[[3]])
     (out,) = run_model(Interpreter, model, [] if folded else [data])
     np.testing.assert_array_equal(out, data[2, 1:4])
+
+
+@pytest.mark.parametrize("n", seanet_model_numbers("strided_slice"))
+def test_seanet_golden(n):
+    check_seanet("strided_slice", n)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
+def test_quantized_raw_copy(dtype):
+    q = dict(scale=0.5, zero_point=0 if dtype == np.int16 else -3 if dtype == np.int8 else 140)
+    check_quantized("STRIDED_SLICE", [((4, 6, 5), dtype, q)],
+                    [np.array(v, np.int32) for v in ([1, 0, 4], [4, 6, 0], [1, 2, -1])])

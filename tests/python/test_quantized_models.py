@@ -1,0 +1,97 @@
+"""Quantized real models of ../shared/models against LiteRT's reference kernels (BUILTIN_REF),
+bit-exact on seeded random inputs; person_detect also classifies the two sample images.
+
+micro/person_detect.tflite is refused by LiteRT's loader (its rank-1 bias tensors declare
+quantized_dimension 3, which TFLite Micro ignores); jitlite runs it as TFLite Micro does, and the
+reference runs a copy whose field is patched to 0 in memory (tensorflow's schema module)."""
+import struct
+
+import numpy as np
+import pytest
+
+from shared_models import MODELS_DIR
+from jitlite.testing import (assert_outputs_match, jitlite_interpreter, litert_interpreter,
+                             random_inputs, run_model)
+
+REFERENCE = litert_interpreter("BUILTIN_REF")
+
+# Quantized models jitlite runs bit-exactly (every output, several seeds).
+EXACT_MODELS = [
+    "api/pc_conv.bin",
+    "micro/hello_world_int8.tflite",
+    "micro/micro_speech_quantized.tflite",
+    "micro/mobilenet_v2_quantized_1x3x224x224.tflite",
+]
+
+
+def _model_bytes(relative_path):
+    path = MODELS_DIR / relative_path
+    if not path.is_file():
+        pytest.skip(f"model corpus not available: {path} is missing")
+    return path.read_bytes()
+
+
+def _check_exact(model, reference_model, seed, context):
+    values = random_inputs(model, seed, interpreter_cls=jitlite_interpreter())
+    expected = run_model(REFERENCE, reference_model, values)
+    actual = run_model(jitlite_interpreter(), model, values)
+    assert_outputs_match(actual, expected, context=f"{context} seed={seed}")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("relative_path", EXACT_MODELS)
+def test_matches_reference_kernels_exactly(relative_path, seed):
+    model = _model_bytes(relative_path)
+    _check_exact(model, model, seed, relative_path)
+
+
+def _person_detect_reference_copy(model):
+    """person_detect with each quantized_dimension past its tensor's rank set to 0 (LiteRT loads it)."""
+    schema = pytest.importorskip("tensorflow.lite.python.schema_py_generated",
+                                 reason="tensorflow-cpu's schema module patches the model")
+    import flatbuffers
+    tree = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model, 0))
+    for subgraph in tree.subgraphs:
+        for tensor in subgraph.tensors:
+            q = tensor.quantization
+            rank = 0 if tensor.shape is None else len(tensor.shape)
+            if q is not None and q.quantizedDimension >= max(rank, 1):
+                q.quantizedDimension = 0
+    builder = flatbuffers.Builder(len(model) + 1024)
+    builder.Finish(tree.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def _read_gray_bmp(path):
+    """An 8-bit palette BMP (the TFLite Micro sample images) as a [rows, cols] uint8 array."""
+    data = path.read_bytes()
+    offset = struct.unpack_from("<I", data, 10)[0]
+    width, height, _, bits = struct.unpack_from("<iiHH", data, 18)
+    assert bits == 8, f"{path.name}: {bits}-bit BMP, expected 8-bit"
+    header = struct.unpack_from("<I", data, 14)[0]
+    palette = np.frombuffer(data, np.uint8, 256 * 4, 14 + header).reshape(256, 4)[:, 0]
+    stride = (width + 3) // 4 * 4
+    rows = np.frombuffer(data, np.uint8, stride * abs(height), offset).reshape(abs(height), stride)
+    image = palette[rows[:, :width]]
+    return image[::-1] if height > 0 else image  # positive height: stored bottom-up
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_person_detect_matches_reference_kernels(seed):
+    model = _model_bytes("micro/person_detect.tflite")
+    _check_exact(model, _person_detect_reference_copy(model), seed, "micro/person_detect.tflite")
+
+
+def test_person_detect_scores_person_higher_on_the_person_image():
+    model = _model_bytes("micro/person_detect.tflite")
+    reference_model = _person_detect_reference_copy(model)
+    scores = {}
+    for name in ("person", "no_person"):
+        pixels = _read_gray_bmp(MODELS_DIR / "inputs" / f"{name}.bmp")
+        image = (pixels.astype(np.int16) - 128).astype(np.int8).reshape(1, 96, 96, 1)
+        got = run_model(jitlite_interpreter(), model, [image])[0]
+        expected = run_model(REFERENCE, reference_model, [image])[0]
+        np.testing.assert_array_equal(got, expected)
+        scores[name] = got.reshape(-1).astype(int)  # [no person, person]
+    assert scores["person"][1] > scores["person"][0]
+    assert scores["no_person"][0] > scores["no_person"][1]
