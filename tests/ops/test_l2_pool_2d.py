@@ -12,6 +12,11 @@ from pool_2d_cases import Pool2DCases, pool
 class TestL2Pool2D(Pool2DCases):
     OP = "L2_POOL_2D"
 
+    # TFLite has no quantized L2 pool: the shared quantized cases do not apply.
+    test_quantized_windows = test_quantized_activations = None
+    test_quantized_many_channels = test_quantized_rounds_half_away_from_zero = None
+    test_quantized_output_type_must_match = None
+
     # The shared cases expect Unimplemented for quantized types; L2_POOL_2D has none in TFLite.
     @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
     def test_quantized_types_are_unimplemented(self, dtype):
