@@ -7,7 +7,7 @@ collects the subclass only."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, assert_rejected, check_op, check_values
+from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op, check_values
 
 SHAPE = (2, 3, 4, 5)
 OUT_TYPES = [I32, I64]
@@ -88,6 +88,9 @@ class ArgMinMaxCases:
                         options=out_opts(I64), output_dtypes=I64, match="needs rank >= 1",
                         litert_rejects=True)
 
-    def test_runtime_axis_is_not_supported_yet(self):
-        assert_rejected(self.OP, [(SHAPE, F32), ((1,), I32)], options=out_opts(I64),
-                        output_dtypes=I64, match="must be a constant tensor")
+    def test_runtime_axis_compiles_per_value(self):
+        x = np.random.default_rng(0).uniform(-1, 1, SHAPE).astype(F32)
+        axes = [np.array([a], I32) for a in (1, 3, 1, -1)]
+        details = check_value_inputs(self.OP, [[x, a] for a in axes], options=out_opts(I64),
+                                     output_dtypes=I64)
+        assert details["compilations"] == 3  # 1, 3 and -1; the repeated 1 is cached

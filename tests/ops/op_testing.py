@@ -39,8 +39,8 @@ REFERENCE_KERNELS = litert_interpreter("BUILTIN_REF")
 DEFAULT_RESOLVER_STEPS = {}
 
 __all__ = ["ACTIVATIONS", "F32", "I32", "I64", "REFERENCE_KERNELS", "TFLITE_KERNELS",
-           "assert_rejected", "check_op", "check_quantized", "check_values", "rand",
-           "shape_id"]
+           "assert_rejected", "check_op", "check_quantized", "check_value_inputs", "check_values",
+           "rand", "shape_id"]
 
 
 def rand(shape, seed=0, low=-1.0, high=1.0):
@@ -74,6 +74,31 @@ def check_quantized(op, inputs, constants=(), options=None, **kwargs):
             steps = max(steps, int(np.max(np.abs(got.astype(np.int64) - ref.astype(np.int64)))))
     DEFAULT_RESOLVER_STEPS[op] = max(DEFAULT_RESOLVER_STEPS.get(op, 0), steps)
     return result
+
+
+def check_value_inputs(op, value_sets, constants=(), options=None, *, fixed=None, **build):
+    """An op whose shape-deciding inputs (a new shape, axes, multiples, ...) are runtime graph
+    inputs: one model, run with each set of input values in turn on one LiteRT and one jitlite
+    interpreter (jitlite compiles per distinct value set, and reuses what it compiled when values
+    repeat); outputs, shapes included, must match. `fixed` maps input positions to constants
+    placed there (between runtime inputs). Returns jitlite's get_jit_details()."""
+    first = [np.asarray(v) for v in value_sets[0]]
+    specs = [(v.shape, v.dtype) for v in first]
+    for position, value in sorted((fixed or {}).items()):
+        specs.insert(position, value)
+    model = build_op_model(op, specs, constants, options, **build)
+    runtimes = [litert_interpreter()(model_content=model), jitlite_interpreter()(model_content=model)]
+    for runtime in runtimes:
+        runtime.allocate_tensors()
+    for values in value_sets:
+        outputs = []
+        for runtime in runtimes:
+            for detail, value in zip(runtime.get_input_details(), values):
+                runtime.set_tensor(detail["index"], np.asarray(value))
+            runtime.invoke()
+            outputs.append([runtime.get_tensor(d["index"]) for d in runtime.get_output_details()])
+        assert_outputs_match(outputs[1], outputs[0], context=f"{op} values={values}")
+    return runtimes[1].get_jit_details()
 
 
 def check_values(op, values, constants=(), options=None, *, reference=None, output_dtype=None,

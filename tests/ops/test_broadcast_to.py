@@ -5,7 +5,7 @@ dims, constant (folded) data; plus the rejected cases."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, assert_rejected, check_op
+from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
 
 OP = "BROADCAST_TO"
 CASES = [
@@ -53,6 +53,6 @@ def test_invalid(src, dst, match):
     assert_rejected(OP, [(src, F32)], [shape(dst)], match=match, output_shapes=[[1]])
 
 
-def test_runtime_shape_is_unimplemented():
-    assert_rejected(OP, [((2, 1), F32), ((2,), I32)], match="must be a constant",
-                    output_shapes=[[2, 3]])
+def test_runtime_shape_compiles_per_value():
+    x = np.array([[1.0], [2.0]], np.float32)
+    check_value_inputs(OP, [[x, np.array(s, np.int32)] for s in ([2, 3], [2, 5], [2, 3])])

@@ -5,7 +5,7 @@ and the models jitlite must refuse."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, assert_rejected, check_op, shape_id
+from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op, shape_id
 
 SHAPES = [(), (5,), (2, 3), (1, 4, 4, 3), (0, 2), (2, 1, 3, 1, 2, 1, 2)]
 
@@ -53,8 +53,9 @@ def test_rejects_float_axis():
                     match="expected INT32 or INT64", litert_rejects=True)
 
 
-def test_runtime_axis_is_not_supported_yet():
-    assert_rejected("EXPAND_DIMS", [((2, 3), F32), ((1,), I32)], match="not a constant tensor")
+def test_runtime_axis_compiles_per_value():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    check_value_inputs("EXPAND_DIMS", [[x, np.array([a], I32)] for a in (0, 2, -1, 0)])
 
 
 def test_rejects_requantization():

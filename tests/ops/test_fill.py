@@ -7,7 +7,7 @@ import pytest
 
 from jitlite.testing import assert_outputs_match, run_both
 from jitlite.testing.model_builder import ModelBuilder
-from op_testing import F32, I32, I64, assert_rejected, check_op
+from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
 
 OP = "FILL"
 SHAPES = [(), (5,), (3, 4), (2, 3, 5), (2, 3, 1, 4), (2, 1, 3, 2, 3), (2, 1, 2, 3, 1, 2),
@@ -71,6 +71,7 @@ def test_invalid(inputs, match):
     assert_rejected(OP, inputs, match=match, output_shapes=[[1]], output_dtypes=F32)
 
 
-def test_runtime_dims_are_unimplemented():
-    assert_rejected(OP, [((2,), I32), ((), F32)], match="must be a constant",
-                    output_shapes=[[2, 3]], output_dtypes=F32)
+def test_runtime_dims_compile_per_value():
+    value = np.array(1.5, F32)
+    check_value_inputs(OP, [[np.array(d, I32), value] for d in ([2, 3], [4, 1], [2, 3])],
+                       output_dtypes=F32)

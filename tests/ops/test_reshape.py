@@ -5,7 +5,7 @@ spelling), empty tensors, rank 8, every element type, and the models jitlite mus
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op, shape_id
+from op_testing import check_value_inputs, F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op, shape_id
 
 DTYPES = [F32, I32, I64, np.int8, np.uint8, np.int16, np.bool_]
 
@@ -101,5 +101,8 @@ def test_ignored_int64_shape_input_is_named():
                     match="TFLite ignores it")
 
 
-def test_runtime_shape_input_is_not_supported_yet():
-    assert_rejected("RESHAPE", [((2, 3), F32), ((2,), I32)], match="not a constant tensor")
+def test_runtime_shape_input_compiles_per_value():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    details = check_value_inputs("RESHAPE", [[x, np.array(s, I32)]
+                                             for s in ([3, 2], [6, 1], [3, 2], [-1, 2])])
+    assert details["compilations"] == 3 and details["cache_hits"] >= 1

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from jitlite.testing import build_op_model, jitlite_interpreter, run_model
-from op_testing import F32, I32, I64, assert_rejected, check_op
+from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
 
 OP = "REVERSE_V2"
 SHAPES = {1: (5,), 2: (3, 4), 3: (2, 3, 5), 4: (2, 3, 1, 4), 5: (2, 1, 3, 2, 3),
@@ -73,6 +73,6 @@ def test_invalid(axis_list, match):
     assert_rejected(OP, [((3, 4), F32)], [axes(axis_list)], match=match, output_shapes=[[3, 4]])
 
 
-def test_runtime_axis_is_unimplemented():
-    assert_rejected(OP, [((3, 4), F32), ((1,), I32)], match="must be a constant",
-                    output_shapes=[[3, 4]])
+def test_runtime_axis_compiles_per_value():
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    check_value_inputs(OP, [[x, np.array([a], np.int32)] for a in (0, 1, -1)])

@@ -5,7 +5,7 @@ constant (folded) data; plus the rejected cases."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, assert_rejected, check_op
+from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
 
 OP = "SLICE"
 SHAPES = {1: (7,), 2: (3, 5), 3: (2, 3, 5), 4: (2, 3, 1, 4), 5: (2, 1, 3, 2, 3),
@@ -70,6 +70,7 @@ def test_rank_9_rejected():
                     output_shapes=[[1] * 9])
 
 
-def test_runtime_begin_is_unimplemented():
-    assert_rejected(OP, [((3, 4), F32), ((2,), I32)], [ints([1, 1])], match="must be a constant",
-                    output_shapes=[[1, 1]])
+def test_runtime_begin_and_size_compile_per_value():
+    x = np.arange(12, dtype=np.float32).reshape(3, 4)
+    check_value_inputs(OP, [[x, ints(b), ints(s)] for b, s in
+                            (([1, 1], [1, 2]), ([0, 2], [3, -1]), ([1, 1], [1, 2]))])

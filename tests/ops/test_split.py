@@ -5,7 +5,7 @@ rejected cases (uneven split, bad axis, runtime axis)."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, assert_rejected, check_op
+from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
 
 OP = "SPLIT"
 SHAPES = {1: (6,), 2: (4, 6), 3: (2, 6, 4), 4: (2, 3, 4, 6), 5: (2, 1, 4, 2, 6),
@@ -82,7 +82,7 @@ def test_num_splits_must_match_outputs():
                     match="num_splits is 3", output_dtypes=[F32] * 2, output_shapes=[[1]] * 2)
 
 
-def test_runtime_axis_is_unimplemented():
-    assert_rejected(OP, [((), I32), ((4, 6), F32)], options=dict(num_splits=2),
-                    match="must be a constant", output_dtypes=[F32] * 2,
-                    output_shapes=[[2, 6]] * 2)
+def test_runtime_axis_compiles_per_value():
+    x = np.arange(24, dtype=np.float32).reshape(4, 6)
+    check_value_inputs(OP, [[np.array(a, I32), x] for a in (0, 1, -1)],
+                       options=dict(num_splits=2), output_dtypes=[F32] * 2)

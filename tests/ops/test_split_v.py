@@ -5,7 +5,7 @@ plus the rejected cases."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, assert_rejected, check_op
+from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
 
 OP = "SPLIT_V"
 SHAPES = {1: (6,), 2: (4, 6), 3: (2, 6, 4), 4: (2, 3, 4, 6), 5: (2, 1, 4, 2, 6),
@@ -75,7 +75,7 @@ def test_invalid(sizes, axis, match):
                     output_shapes=[[1]] * n)
 
 
-def test_runtime_sizes_are_unimplemented():
-    assert_rejected(OP, [((4, 6), F32), ((2,), I32)], [np.array(1, np.int32)],
-                    dict(num_splits=2), match="must be a constant", output_dtypes=[F32] * 2,
-                    output_shapes=[[4, 3]] * 2)
+def test_runtime_sizes_compile_per_value():
+    x = np.arange(24, dtype=np.float32).reshape(4, 6)
+    check_value_inputs(OP, [[x, np.array(s, np.int32)] for s in ([2, 4], [5, 1], [-1, 3])],
+                       [np.array(1, np.int32)], dict(num_splits=2), output_dtypes=[F32] * 2)

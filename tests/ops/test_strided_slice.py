@@ -8,7 +8,7 @@ import pytest
 from jitlite import Interpreter
 from jitlite.testing.check_op import (assert_outputs_match, build_op_model, check_op,
                                       litert_interpreter, run_model)
-from op_testing import check_quantized
+from op_testing import check_value_inputs, check_quantized
 from seanet_golden import check_seanet, seanet_model_numbers
 
 DTYPES = [np.float32, np.int32, np.int64, np.bool_]
@@ -161,12 +161,11 @@ def test_errors(inputs, constants, options, error, match):
         allocate(model)
 
 
-def test_runtime_begin_is_unimplemented():
-    model = build_op_model("STRIDED_SLICE", inputs=[((4, 5), np.float32), ((2,), np.int32)],
-                           constants=[np.array([1, 1], np.int32), np.array([1, 1], np.int32)],
-                           output_shapes=[[1, 1]])
-    with pytest.raises(RuntimeError, match="begin .*not a constant"):
-        allocate(model)
+def test_runtime_bounds_compile_per_value():
+    x = np.arange(20, dtype=np.float32).reshape(4, 5)
+    bounds = [([1, 1], [3, 4], [1, 1]), ([0, 4], [4, 0], [2, -1]), ([1, 1], [3, 4], [1, 1])]
+    check_value_inputs("STRIDED_SLICE", [[x] + [np.array(v, np.int32) for v in b]
+                                         for b in bounds])
 
 
 @pytest.mark.parametrize("folded", [False, True])

@@ -6,7 +6,7 @@ model; plus the rejected cases."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, assert_rejected, check_model_file, check_op
+from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_model_file, check_op
 
 OP = "TILE"
 SHAPES = {1: (5,), 2: (3, 4), 3: (2, 3, 5), 4: (2, 3, 1, 4), 5: (2, 1, 3, 2, 3),
@@ -58,9 +58,9 @@ def test_invalid(constants, match):
     assert_rejected(OP, [((2, 3), F32)], constants, match=match, output_shapes=[[1]])
 
 
-def test_runtime_multiples_are_unimplemented():
-    assert_rejected(OP, [((2, 3), F32), ((2,), I32)], match="must be a constant",
-                    output_shapes=[[4, 6]])
+def test_runtime_multiples_compile_per_value():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    check_value_inputs(OP, [[x, np.array(m, I32)] for m in ([2, 2], [1, 3], [2, 2])])
 
 
 def test_real_model():

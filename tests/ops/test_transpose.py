@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from jitlite.testing import build_op_model, jitlite_interpreter, run_model
-from op_testing import F32, I32, I64, assert_rejected, check_op
+from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
 
 OP = "TRANSPOSE"
 SHAPES = {1: (5,), 2: (3, 4), 3: (2, 3, 5), 4: (2, 3, 1, 4), 5: (2, 1, 3, 2, 3),
@@ -107,9 +107,9 @@ def test_invalid(inputs, constants, match):
     assert_rejected(OP, inputs, constants, match=match, output_shapes=[[1]])
 
 
-def test_runtime_perm_is_unimplemented():
-    assert_rejected(OP, [((2, 3), F32), ((2,), I32)], match="must be a constant",
-                    output_shapes=[[3, 2]])
+def test_runtime_perm_compiles_per_value():
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    check_value_inputs(OP, [[x, np.array(p, np.int32)] for p in ([2, 0, 1], [1, 0, 2], [2, 0, 1])])
 
 
 @pytest.mark.parametrize("shape", [(2, 3, 4), (2, 11, 10)])

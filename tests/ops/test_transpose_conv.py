@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_op, check_quantized,
+                        check_value_inputs,
                         check_threads, rand, shape_id)
 from quantized_conv_cases import SCHEMES, quantized_bias, quantized_filter
 
@@ -179,9 +180,14 @@ def test_rejects_unknown_padding():
              "padding 2 is not a valid Padding", options=dict(padding=2, **STRIDE2))
 
 
-def test_runtime_output_shape_is_not_supported_yet():
-    rejected([((4,), I32), W, ((1, 4, 4, 2), F32)],
-             "TRANSPOSE_CONV with a runtime output_shape \\(input 0\\) is not supported yet")
+def test_runtime_output_shape_compiles_per_value():
+    x = rand((1, 4, 4, 2), 3)
+    # Stride 2, SAME: outputs of 7 and 8 both need a 4x4 input.
+    shapes = ([1, 8, 8, 4], [1, 7, 8, 4], [1, 8, 8, 4])
+    details = check_value_inputs("TRANSPOSE_CONV", [[np.array(s, I32), x] for s in shapes],
+                                 options=STRIDE2 | dict(padding="SAME"), fixed={1: W},
+                                 output_dtypes=F32)
+    assert details["compilations"] == 2
 
 
 def test_runtime_weights_are_not_supported_yet():

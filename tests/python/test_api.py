@@ -214,10 +214,7 @@ def test_delegates_are_refused_clearly(jitlite_api, add_path):
 DETAIL_MODELS = [ADD, MULTI_ADD, MULTI_SIGNATURES, HELLO_WORLD,
                  "api/no_signatures_no_tensor_names.bin", "api/add_quantized_int8.bin",
                  "micro/hello_world_int8.tflite",
-                 # Per-channel quantization details; the model has a QUANTIZE node, which
-                 # jitlite refuses at construction until quantized inference exists.
-                 pytest.param("api/pc_conv.bin", marks=pytest.mark.xfail(
-                     strict=True, raises=ValueError, reason="QUANTIZE is not supported yet"))]
+                 "api/pc_conv.bin"]  # per-channel quantization details
 
 
 def structure(interpreter):
