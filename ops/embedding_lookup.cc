@@ -22,7 +22,8 @@ Status Check(const NodeContext& ctx) {
   const TensorState& table = ctx.input(1);
   if (ids.dtype != DType::kInt32 || ids.rank() != 1) {
     return InvalidArgument(std::string("ids (input 0) are ") + DTypeName(ids.dtype) +
-                           ShapeToString(ids.shape) + "; EMBEDDING_LOOKUP takes a 1-D INT32 tensor");
+                           ShapeToString(ids.shape) +
+                           "; EMBEDDING_LOOKUP takes a 1-D INT32 tensor");
   }
   if (table.rank() < 2) {
     return InvalidArgument("table (input 1) has shape " + ShapeToString(table.shape) +

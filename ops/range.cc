@@ -51,7 +51,9 @@ void Fill(const NodeContext& ctx, int64_t n, std::vector<uint8_t>& out) {
   out.resize(static_cast<size_t>(n) * sizeof(T));
   T v = ScalarOf<T>(ctx.input(0));
   const T delta = ScalarOf<T>(ctx.input(2));
-  for (int64_t i = 0; i < n; ++i, v += delta) std::memcpy(out.data() + i * sizeof(T), &v, sizeof(T));
+  for (int64_t i = 0; i < n; ++i, v += delta) {
+    std::memcpy(out.data() + i * sizeof(T), &v, sizeof(T));
+  }
 }
 
 StatusOr<int64_t> CheckedLength(const NodeContext& ctx) {

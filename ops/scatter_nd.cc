@@ -52,7 +52,8 @@ StatusOr<ScatterNdPlan> Plan(const NodeContext& ctx) {
                            ShapeToString(indices.shape) + ", " + ShapeToString(updates.shape) +
                            ", " + ShapeToString(ctx.input(2).shape));
   }
-  JITLITE_ASSIGN_OR_RETURN(std::vector<int64_t> shape, ReadConstInts(ctx.input(2), "shape (input 2)"));
+  JITLITE_ASSIGN_OR_RETURN(std::vector<int64_t> shape,
+                           ReadConstInts(ctx.input(2), "shape (input 2)"));
   ScatterNdPlan p;
   const int outer = indices.rank() - 1;
   p.ix = indices.dim(outer);
@@ -112,7 +113,8 @@ class ScatterNdOp : public OpDef {
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(ScatterNdPlan p, Plan(ctx));
     llvm::IRBuilder<>& b = e.b();
-    const std::vector<int64_t> strides = RowMajorStrides(Shape(p.out.begin(), p.out.begin() + p.ix));
+    const std::vector<int64_t> strides =
+        RowMajorStrides(Shape(p.out.begin(), p.out.begin() + p.ix));
     const std::string message = "SCATTER_ND: index out of range for output shape " +
                                 ShapeToString(p.out);
     EmitScatterReduce(e, p.spec, [&](Value* i, bool report) -> std::pair<Value*, Value*> {

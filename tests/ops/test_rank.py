@@ -1,5 +1,6 @@
 """RANK against LiteRT: ranks 0-6 of any input dtype, runtime and constant inputs; the output is
-INT32 (a model declaring another type is rejected; LiteRT retypes it). Always folded at allocate time."""
+INT32 (a model declaring another type is rejected; LiteRT retypes it). Always folded at allocate
+time."""
 
 import numpy as np
 import pytest

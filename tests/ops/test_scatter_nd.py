@@ -7,9 +7,10 @@ batches; runtime indices out of range in any dim fail the invoke with RuntimeErr
 import numpy as np
 import pytest
 
+from invoke_error_testing import check_invoke_fails_like_litert
 from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model,
                              jitlite_interpreter, litert_interpreter, run_model)
-from op_testing import F32, I32, I64, assert_rejected, check_op, check_values, rand
+from op_testing import MODELS_DIR, F32, I32, I64, assert_rejected, check_op, check_values, rand
 
 OP = "SCATTER_ND"
 SHAPES = [(6,), (4, 3), (2, 5, 3), (2, 3, 4, 2)]
@@ -85,22 +86,9 @@ def test_runtime_out_of_range_index_fails_invoke_like_litert(bad):
                            output_shapes=[[4, 3]], output_dtypes=F32)
     upd = np.array([1.5, 2.5], np.float32)
     wrong = np.array([[1, 1], bad], np.int32)
-    for runtime in (litert_interpreter(), jitlite_interpreter()):
-        with pytest.raises(RuntimeError):
-            run_model(runtime, model, [wrong, upd])
-    interp = jitlite_interpreter()(model_content=model)
-    interp.allocate_tensors()
-    inputs = interp.get_input_details()
-    interp.set_tensor(inputs[0]["index"], wrong)
-    interp.set_tensor(inputs[1]["index"], upd)
-    with pytest.raises(RuntimeError, match="SCATTER_ND: index out of range"):
-        interp.invoke()
     good = np.array([[3, 2], [0, 1]], np.int32)
-    interp.set_tensor(inputs[0]["index"], good)
-    interp.invoke()
-    expected = run_model(litert_interpreter(), model, [good, upd])[0]
-    np.testing.assert_array_equal(interp.get_tensor(interp.get_output_details()[0]["index"]),
-                                  expected)
+    check_invoke_fails_like_litert(model, [wrong, upd], [good, upd],
+                                   "SCATTER_ND: index out of range")
 
 
 @pytest.mark.parametrize("inputs, match, error", [
@@ -121,3 +109,15 @@ def test_invalid(inputs, match, error):
     dtype = inputs[1][1] if isinstance(inputs[1], tuple) else F32
     assert_rejected(OP, inputs, match=match, error=error, output_shapes=[[4, 3]],
                     output_dtypes=dtype)
+
+
+def test_real_model_with_valid_indices():
+    # ops/simple_scatter_nd_op.tflite: runtime indices [2, 4] into a [1, 128, 4, 128] output.
+    path = MODELS_DIR / "ops" / "simple_scatter_nd_op.tflite"
+    if not path.is_file():
+        pytest.skip(f"model corpus not available: {path} is missing")
+    model = path.read_bytes()
+    for indices in ([[0, 5, 1, 7], [0, 127, 3, 127]], [[0, 9, 2, 9], [0, 9, 2, 9]]):
+        values = [np.array(indices, np.int32)]
+        assert_outputs_match(run_model(jitlite_interpreter(), model, values),
+                             run_model(litert_interpreter(), model, values))

@@ -1,12 +1,15 @@
 """TOPK_V2 against LiteRT: ranks 1-4, k from 0 to the whole row, ties (lower index first),
 float32/int32/int64 and int8/uint8/int16 compared raw (uint8 unsigned), int32/int16 index
-outputs, int16 k, a constant input, long rows; plus the rejected cases (a computed k is
-Unimplemented). NaN inputs are not compared: their place is unspecified in TFLite too."""
+outputs, int16 k, a constant input, long rows, the corpus TOPK models; plus the rejected cases
+(a computed k is Unimplemented). NaN inputs are not compared: their place is unspecified in
+TFLite too."""
 
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, assert_rejected, check_op, check_values
+from jitlite import Interpreter
+from op_testing import (MODELS_DIR, F32, I32, I64, assert_rejected, check_model_file, check_op,
+                        check_values)
 
 OP = "TOPK_V2"
 
@@ -56,3 +59,12 @@ def test_constant_input_and_k_zero():
 ])
 def test_invalid(inputs, out, match):
     assert_rejected(OP, inputs, match=match, output_dtypes=out, output_shapes=[[2, 2], [2, 2]])
+
+
+def test_real_models():
+    check_model_file("ops/simple_topk_op.tflite")
+    path = MODELS_DIR / "ops" / "simple_topk_op_runtime_k.tflite"
+    if not path.is_file():
+        pytest.skip(f"model corpus not available: {path} is missing")
+    with pytest.raises(RuntimeError, match="k .input 1. is computed"):
+        Interpreter(model_content=path.read_bytes()).allocate_tensors()

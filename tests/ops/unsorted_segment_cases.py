@@ -8,6 +8,7 @@ UnsortedSegmentCases as Test<Op> and sets OP; pytest collects the subclass only.
 import numpy as np
 import pytest
 
+from invoke_error_testing import check_invoke_fails_like_litert
 from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model,
                              jitlite_interpreter, litert_interpreter, run_model)
 from op_testing import F32, I32, I64, assert_rejected, check_op, check_values, rand
@@ -56,22 +57,9 @@ class UnsortedSegmentCases:
                                output_shapes=[[2, 2]])
         data = rand((3, 2), seed=1)
         wrong = np.array([0, 2, 1], np.int32)
-        for runtime in (litert_interpreter(), jitlite_interpreter()):
-            with pytest.raises(RuntimeError):
-                run_model(runtime, model, [data, wrong])
-        interp = jitlite_interpreter()(model_content=model)
-        interp.allocate_tensors()
-        inputs = interp.get_input_details()
-        interp.set_tensor(inputs[0]["index"], data)
-        interp.set_tensor(inputs[1]["index"], wrong)
-        with pytest.raises(RuntimeError, match=f"{self.OP}: segment id out of range"):
-            interp.invoke()
         good = np.array([1, -1, 1], np.int32)
-        interp.set_tensor(inputs[1]["index"], good)
-        interp.invoke()
-        expected = run_model(litert_interpreter(), model, [data, good])[0]
-        assert_outputs_match([interp.get_tensor(interp.get_output_details()[0]["index"])],
-                             [expected])
+        check_invoke_fails_like_litert(model, [data, wrong], [data, good],
+                                       f"{self.OP}: segment id out of range")
 
     @pytest.mark.parametrize("inputs, match", [
         ([((3, 2), F32), np.array([0, 3, 1], I32), np.array(3, I32)],
