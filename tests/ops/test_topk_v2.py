@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from jitlite import Interpreter
+from jitlite.testing import (assert_outputs_match, build_op_model, jitlite_interpreter,
+                             litert_interpreter, run_model)
 from op_testing import (MODELS_DIR, F32, I32, I64, assert_rejected, check_model_file, check_op,
                         check_values)
 
@@ -68,3 +70,12 @@ def test_real_models():
         pytest.skip(f"model corpus not available: {path} is missing")
     with pytest.raises(RuntimeError, match="k .input 1. is computed"):
         Interpreter(model_content=path.read_bytes()).allocate_tensors()
+
+
+def test_uint8_compares_unsigned():
+    values = np.array([[3, 200, 127, 128, 255, 0, 129]], np.uint8)
+    model = build_op_model(OP, [((1, 7), np.uint8, dict(scale=0.5, zero_point=0)),
+                                np.array(4, I32)], output_dtypes=[np.uint8, I32],
+                           output_shapes=[[1, 4], [1, 4]])
+    assert_outputs_match(run_model(jitlite_interpreter(), model, [values]),
+                         run_model(litert_interpreter(), model, [values]))
