@@ -26,20 +26,25 @@ Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op) {
       {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool, DType::kInt8, DType::kUInt8,
        DType::kInt16},
       {DType::kFloat16, DType::kBFloat16}));
-  const TensorState& in = ctx.input(data);
   for (int i = 0; i < ctx.num_outputs(); ++i) {
-    const TensorState& out = ctx.output(i);
-    if (out.dtype != in.dtype) {
-      return InvalidArgument("output " + std::to_string(i) + " has type " +
-                             DTypeName(out.dtype) + " but input " + std::to_string(data) +
-                             " has type " + DTypeName(in.dtype));
-    }
-    if (IsRawCopyType(in.dtype) && !SameQuantization(in.quant, out.quant)) {
-      return Unimplemented(std::string(op) + " on " + DTypeName(in.dtype) + " with output " +
-                           std::to_string(i) + " quantized differently from input " +
-                           std::to_string(data) + " would need requantization, which jitlite "
-                           "does not support yet (raw copies only)");
-    }
+    JITLITE_RETURN_IF_ERROR(CheckCopyOutput(ctx, data, i, op));
+  }
+  return Status::Ok();
+}
+
+Status CheckCopyOutput(const NodeContext& ctx, int data, int output, std::string_view op) {
+  const TensorState& in = ctx.input(data);
+  const TensorState& out = ctx.output(output);
+  if (out.dtype != in.dtype) {
+    return InvalidArgument("output " + std::to_string(output) + " has type " +
+                           DTypeName(out.dtype) + " but input " + std::to_string(data) +
+                           " has type " + DTypeName(in.dtype));
+  }
+  if (IsRawCopyType(in.dtype) && !SameQuantization(in.quant, out.quant)) {
+    return Unimplemented(std::string(op) + " on " + DTypeName(in.dtype) + " with output " +
+                         std::to_string(output) + " quantized differently from input " +
+                         std::to_string(data) + " would need requantization, which jitlite "
+                         "does not support yet (raw copies only)");
   }
   return Status::Ok();
 }

@@ -29,6 +29,8 @@ bool SameQuantization(const QuantizationInfo* a, const QuantizationInfo* b);
 // output has the same type (and, for 8/16-bit integers, the same
 // quantization). `op` names the op in messages.
 Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op);
+// The same check for one output only (ops whose other outputs are not copies).
+Status CheckCopyOutput(const NodeContext& ctx, int data, int output, std::string_view op);
 
 // axis in [-rank, rank) normalized to [0, rank); `what` names it in messages.
 StatusOr<int> NormalizeAxis(int64_t axis, int rank, const std::string& what);

@@ -437,6 +437,49 @@ OP_CASES = {
         [((3, 2, 4), F32), W_RNN, R_RNN, B_RNN, ((2, 3), F32, dict(is_variable=True))], (3, 2, 3),
         lambda x: rnn_ref(x, W_RNN, R_RNN, B_RNN),
         options=dict(time_major=True, fused_activation_function="RELU")),
+    # Index ops and sequence builders.
+    "GATHER_ND": case([((3, 4), F32)], (2,), lambda x: x[[2, 0], [1, 3]],
+                      constants=[np.array([[2, 1], [0, 3]], np.int32)]),
+    "EMBEDDING_LOOKUP": case([np.array([2, 0, 2], np.int32), ((3, 4), F32)], (3, 4),
+                             lambda t: t[[2, 0, 2]], output_dtypes=F32),
+    "SCATTER_ND": case([np.array([[2], [0], [2]], np.int32), ((3, 2), F32),
+                        np.array([4, 2], np.int32)], (4, 2),
+                       lambda u: np.stack([u[1], 0 * u[0], u[0] + u[2], 0 * u[0]]),
+                       output_dtypes=F32),
+    "ONE_HOT": case([((3,), I32), np.array(4, np.int32), np.array(5.0, F32), np.array(-1.0, F32)],
+                    (3, 4), lambda i: np.where(i[:, None] == np.arange(4), 5.0, -1.0),
+                    options=dict(axis=-1), input_range=(-1, 4), output_dtypes=F32),
+    "RANGE": case([np.array(1, np.int32), np.array(10, np.int32), np.array(3, np.int32)], (3,),
+                  lambda: np.arange(1, 10, 3)),
+    "CUMSUM": case([((2, 3), F32)], (2, 3),
+                   lambda x: np.cumsum(x[:, ::-1], axis=1)[:, ::-1] - x,
+                   constants=[np.array(1, np.int32)], options=dict(exclusive=True, reverse=True)),
+    "ADD_N": case([((2, 3), F32), ((2, 3), F32), ((2, 3), F32)], (2, 3), lambda a, b, c: a + b + c),
+    "RANK": case([((2, 3, 4), F32)], (), lambda x: np.int32(3), output_dtypes=np.int32),
+    "DYNAMIC_UPDATE_SLICE": case(
+        [((4, 5), F32), ((2, 2), F32)], (4, 5),
+        lambda x, u: np.concatenate([x[:2], np.concatenate([u, x[2:, 2:]], axis=1)]),
+        constants=[np.array([5, -1], np.int32)]),  # clamped to [2, 0]
+    "TOPK_V2": case([((2, 5), F32)], (2, 3), lambda x: -np.sort(-x, axis=1)[:, :3],
+                    constants=[np.array(3, np.int32)], output_dtypes=[F32, np.int32]),
+    "SEGMENT_SUM": case([((4, 2), F32)], (2, 2), lambda x: np.stack([x[0] + x[1], x[2] + x[3]]),
+                        constants=[np.array([0, 0, 1, 1], np.int32)]),
+    "UNSORTED_SEGMENT_SUM": case([((4, 2), F32)], (3, 2),
+                                 lambda x: np.stack([x[1], 0 * x[0], x[0] + x[3]]),
+                                 constants=[np.array([2, 0, -1, 2], np.int32),
+                                            np.array(3, np.int32)]),
+    "UNSORTED_SEGMENT_MAX": case([((4, 2), F32)], (2, 2),
+                                 lambda x: np.stack([np.maximum(x[0], x[3]), x[1]]),
+                                 constants=[np.array([0, 1, -1, 0], np.int32),
+                                            np.array(2, np.int32)]),
+    "UNSORTED_SEGMENT_MIN": case([((4, 2), F32)], (2, 2),
+                                 lambda x: np.stack([np.minimum(x[0], x[3]), x[1]]),
+                                 constants=[np.array([0, 1, -1, 0], np.int32),
+                                            np.array(2, np.int32)]),
+    "UNSORTED_SEGMENT_PROD": case([((4, 2), F32)], (2, 2),
+                                  lambda x: np.stack([x[0] * x[3], x[1] * x[2]]),
+                                  constants=[np.array([0, 1, 1, 0], np.int32),
+                                             np.array(2, np.int32)]),
 }
 
 
@@ -447,10 +490,12 @@ def test_every_builder_op_has_a_case():
 @pytest.mark.parametrize("op", sorted(OP_CASES))
 def test_litert_runs_each_op_and_matches_numpy(op):
     c = OP_CASES[op]
+    dtypes = c["build_args"].get("output_dtypes")
+    outputs = len(dtypes) if isinstance(dtypes, list) else 1  # TOPK_V2: values and indices
     model = build_op_model(op, c["inputs"], c["constants"], c["options"],
-                           output_shapes=[list(c["shape"])], **c["build_args"])
+                           output_shapes=[list(c["shape"])] * outputs, **c["build_args"])
     values = random_inputs(model, seed=0, input_range=c["input_range"])
-    (out,) = run_model(LITERT, model, values)
+    out = run_model(LITERT, model, values)[0]  # the first output is the one checked
     assert out.shape == c["shape"]
     expected = c["reference"](*values)
     if np.issubdtype(out.dtype, np.integer):

@@ -188,6 +188,22 @@ OPS = {
     "RNN": (24, 7, [_ACT, ("asymmetric_quantize_inputs", BOOL, False)]),
     "UNIDIRECTIONAL_SEQUENCE_RNN": (35, 31, [("time_major", BOOL, False), _ACT,
                                              ("asymmetric_quantize_inputs", BOOL, False)]),
+    # Index ops (gather/scatter, one-hot, segments) and sequence builders.
+    "GATHER_ND": (107, 83, []),
+    "EMBEDDING_LOOKUP": (7, 0, []),
+    "SCATTER_ND": (122, 97, []),
+    "ONE_HOT": (85, 61, [("axis", I32, 0)]),
+    "RANGE": (96, 73, []),
+    "CUMSUM": (128, 102, [("exclusive", BOOL, False), ("reverse", BOOL, False)]),
+    "ADD_N": (106, 82, []),
+    "RANK": (110, 86, []),
+    "DYNAMIC_UPDATE_SLICE": (151, 117, []),
+    "TOPK_V2": (48, 34, []),
+    "SEGMENT_SUM": (125, 100, []),
+    "UNSORTED_SEGMENT_SUM": (155, 121, []),
+    "UNSORTED_SEGMENT_MAX": (154, 119, []),
+    "UNSORTED_SEGMENT_MIN": (157, 120, []),
+    "UNSORTED_SEGMENT_PROD": (153, 118, []),
 }
 
 # Operator versions other than 1: LiteRT registers some ops from a later version only.
