@@ -7,7 +7,7 @@ collects the subclass only."""
 import numpy as np
 import pytest
 
-from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op, check_values
+from op_testing import F32, I32, I64, assert_rejected, check_op, check_value_inputs, check_values
 
 SHAPE = (2, 3, 4, 5)
 OUT_TYPES = [I32, I64]

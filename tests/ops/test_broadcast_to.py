@@ -5,7 +5,7 @@ dims, constant (folded) data; plus the rejected cases."""
 import numpy as np
 import pytest
 
-from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
+from op_testing import F32, I32, I64, assert_rejected, check_op, check_value_inputs
 
 OP = "BROADCAST_TO"
 CASES = [

@@ -5,7 +5,7 @@ and the models jitlite must refuse."""
 import numpy as np
 import pytest
 
-from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op, shape_id
+from op_testing import F32, I32, I64, assert_rejected, check_op, check_value_inputs, shape_id
 
 SHAPES = [(), (5,), (2, 3), (1, 4, 4, 3), (0, 2), (2, 1, 3, 1, 2, 1, 2)]
 

@@ -7,7 +7,7 @@ import pytest
 
 from jitlite.testing import assert_outputs_match, run_both
 from jitlite.testing.model_builder import ModelBuilder
-from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
+from op_testing import F32, I32, I64, assert_rejected, check_op, check_value_inputs
 
 OP = "FILL"
 SHAPES = [(), (5,), (3, 4), (2, 3, 5), (2, 3, 1, 4), (2, 1, 3, 2, 3), (2, 1, 2, 3, 1, 2),

@@ -5,7 +5,8 @@ spelling), empty tensors, rank 8, every element type, and the models jitlite mus
 import numpy as np
 import pytest
 
-from op_testing import check_value_inputs, F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op, shape_id
+from op_testing import (F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op,
+                        check_value_inputs, shape_id)
 
 DTYPES = [F32, I32, I64, np.int8, np.uint8, np.int16, np.bool_]
 

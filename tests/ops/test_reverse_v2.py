@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from jitlite.testing import build_op_model, jitlite_interpreter, run_model
-from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
+from op_testing import F32, I32, I64, assert_rejected, check_op, check_value_inputs
 
 OP = "REVERSE_V2"
 SHAPES = {1: (5,), 2: (3, 4), 3: (2, 3, 5), 4: (2, 3, 1, 4), 5: (2, 1, 3, 2, 3),

@@ -10,7 +10,8 @@ import pytest
 from invoke_error_testing import check_invoke_fails_like_litert
 from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model,
                              jitlite_interpreter, litert_interpreter, run_model)
-from op_testing import MODELS_DIR, F32, I32, I64, assert_rejected, check_op, check_values, rand
+from op_testing import (MODELS_DIR, F32, I32, I64, assert_rejected, check_op, check_value_inputs,
+                        check_values, rand)
 
 OP = "SCATTER_ND"
 SHAPES = [(6,), (4, 3), (2, 5, 3), (2, 3, 4, 2)]
@@ -102,8 +103,6 @@ def test_runtime_out_of_range_index_fails_invoke_like_litert(bad):
      "INT32 for both", RuntimeError),
     ([np.array([[0]], np.int32), ((1, 3), np.int16), np.array([4, 3], np.int32)],
      "TFLite's SCATTER_ND takes", RuntimeError),
-    ([np.array([[0]], np.int32), ((1, 3), F32), ((2,), I32)],
-     "must be a constant tensor", RuntimeError),
 ])
 def test_invalid(inputs, match, error):
     dtype = inputs[1][1] if isinstance(inputs[1], tuple) else F32
@@ -121,3 +120,10 @@ def test_real_model_with_valid_indices():
         values = [np.array(indices, np.int32)]
         assert_outputs_match(run_model(jitlite_interpreter(), model, values),
                              run_model(litert_interpreter(), model, values))
+
+
+def test_runtime_shape_compiles_per_value():
+    indices = np.array([[0], [2]], np.int32)
+    updates = np.arange(6, dtype=np.float32).reshape(2, 3)
+    check_value_inputs(OP, [[indices, updates, np.array(s, np.int32)]
+                            for s in ([4, 3], [3, 3], [4, 3])], output_dtypes=F32)

@@ -5,7 +5,7 @@ constant (folded) data; plus the rejected cases."""
 import numpy as np
 import pytest
 
-from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
+from op_testing import F32, I32, I64, assert_rejected, check_op, check_value_inputs
 
 OP = "SLICE"
 SHAPES = {1: (7,), 2: (3, 5), 3: (2, 3, 5), 4: (2, 3, 1, 4), 5: (2, 1, 3, 2, 3),

@@ -5,7 +5,7 @@ rejected cases (uneven split, bad axis, runtime axis)."""
 import numpy as np
 import pytest
 
-from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_op
+from op_testing import F32, I32, I64, assert_rejected, check_op, check_value_inputs
 
 OP = "SPLIT"
 SHAPES = {1: (6,), 2: (4, 6), 3: (2, 6, 4), 4: (2, 3, 4, 6), 5: (2, 1, 4, 2, 6),

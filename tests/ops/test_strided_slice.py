@@ -8,7 +8,7 @@ import pytest
 from jitlite import Interpreter
 from jitlite.testing.check_op import (assert_outputs_match, build_op_model, check_op,
                                       litert_interpreter, run_model)
-from op_testing import check_value_inputs, check_quantized
+from op_testing import check_quantized, check_value_inputs
 from seanet_golden import check_seanet, seanet_model_numbers
 
 DTYPES = [np.float32, np.int32, np.int64, np.bool_]

@@ -6,7 +6,8 @@ model; plus the rejected cases."""
 import numpy as np
 import pytest
 
-from op_testing import check_value_inputs, F32, I32, I64, assert_rejected, check_model_file, check_op
+from op_testing import (F32, I32, I64, assert_rejected, check_model_file, check_op,
+                        check_value_inputs)
 
 OP = "TILE"
 SHAPES = {1: (5,), 2: (3, 4), 3: (2, 3, 5), 4: (2, 3, 1, 4), 5: (2, 1, 3, 2, 3),
