@@ -96,3 +96,28 @@ def test_person_detect_scores_person_higher_on_the_person_image():
         scores[name] = got.reshape(-1).astype(int)  # [no person, person]
     assert scores["person"][1] > scores["person"][0]
     assert scores["no_person"][0] > scores["no_person"][1]
+
+
+@pytest.mark.parametrize("name", ["small_cnn"])
+def test_keras_full_integer_model_matches_reference_kernels(name):
+    """Keras models quantized by the converter to full integer (int8 in and out, calibrated
+    on random data): bit-exact with BUILTIN_REF."""
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite.testing.keras_models import keras_model_path
+
+    model = keras_model_path(name, quantization="int8").read_bytes()
+    for seed in (0, 1):
+        _check_exact(model, model, seed, f"{name} int8")
+
+
+def test_keras_float16_model_matches_litert():
+    """Float16 weights (DEQUANTIZE of FLOAT16 constants, folded once) within the float
+    tolerance of LiteRT."""
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite.testing.keras_models import keras_model_path
+
+    model = keras_model_path("small_cnn", quantization="float16").read_bytes()
+    values = random_inputs(model, 0, input_range=(-1.0, 1.0))
+    expected = run_model(litert_interpreter(), model, values)
+    actual = run_model(jitlite_interpreter(), model, values)
+    assert_outputs_match(actual, expected, context="small_cnn float16")

@@ -3,9 +3,14 @@
 Built with tensorflow-cpu (weights=None: random init, no download) and kept
 in $JITLITE_MODEL_CACHE (default ~/.cache/jitlite/models), keyed by name and
 TensorFlow version, so the conversion cost is paid once per machine.
-keras_model_path(name, dynamic_range=True) converts with dynamic-range
-quantization (Optimize.DEFAULT, no representative dataset): INT8 weights,
-float activations, i.e. hybrid FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D.
+keras_model_path(name, quantization=...) converts with post-training
+quantization instead:
+- "dynamic_range" (Optimize.DEFAULT, no representative dataset): INT8
+  weights, float activations, i.e. hybrid FULLY_CONNECTED / CONV_2D /
+  DEPTHWISE_CONV_2D;
+- "int8": full-integer, calibrated on a few random inputs (seeded), INT8
+  inputs and outputs;
+- "float16": FLOAT16 weights behind DEQUANTIZE nodes.
 """
 import os
 import pathlib
@@ -45,20 +50,43 @@ def _small_cnn():
     ])
 
 
-def keras_model_path(name: str, dynamic_range: bool = False) -> pathlib.Path:
+QUANTIZATIONS = (None, "dynamic_range", "int8", "float16")
+
+
+def keras_model_path(name: str, dynamic_range: bool = False,
+                     quantization: str = None) -> pathlib.Path:
     """Path of the .tflite for a named Keras model, converting it on first use: float32, or
-    with dynamic-range quantized (INT8) weights."""
+    quantized as `quantization` says (dynamic_range=True is quantization="dynamic_range")."""
+    import numpy as np
     import tensorflow as tf
 
-    variant = "_dynamic_range" if dynamic_range else ""
+    if dynamic_range:
+        quantization = "dynamic_range"
+    if quantization not in QUANTIZATIONS:
+        raise ValueError(f"quantization must be one of {QUANTIZATIONS}, got {quantization!r}")
+    variant = f"_{quantization}" if quantization else ""
     path = CACHE_DIR / f"{name}{variant}_tf{tf.__version__}.tflite"
     if path.exists():
         return path
     tf.keras.utils.set_random_seed(0)
     model = _builders()[name]()
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    if dynamic_range:
+    if quantization:
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if quantization == "float16":
+        converter.target_spec.supported_types = [tf.float16]
+    if quantization == "int8":
+        shape = [1] + list(model.inputs[0].shape[1:])
+
+        def calibration():
+            rng = np.random.default_rng(0)
+            for _ in range(4):
+                yield [rng.uniform(-1, 1, shape).astype(np.float32)]
+
+        converter.representative_dataset = calibration
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        converter.inference_input_type = tf.int8
+        converter.inference_output_type = tf.int8
     data = converter.convert()
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
