@@ -30,7 +30,37 @@ def _builders():
         "mobilenet_v3_large": lambda: apps.MobileNetV3Large(weights=None, input_shape=(224, 224, 3)),
         "efficientnet_b0": lambda: apps.EfficientNetB0(weights=None, input_shape=(224, 224, 3)),
         "small_cnn": _small_cnn,
+        "transformer_encoder": _transformer_encoder,
+        "lstm_classifier": _lstm_classifier,
     }
+
+
+def _transformer_encoder(layers_count=4, seq=128, d_model=256, heads=4):
+    """A 4-layer post-norm transformer encoder (seq 128, d 256, 4 heads, FFN 4d)."""
+    import tensorflow as tf
+
+    layers = tf.keras.layers
+    x = inputs = tf.keras.Input((seq, d_model), batch_size=1)
+    for _ in range(layers_count):
+        attention = layers.MultiHeadAttention(heads, d_model // heads)(x, x)
+        x = layers.LayerNormalization()(x + attention)
+        ffn = layers.Dense(d_model)(layers.Dense(4 * d_model, activation="gelu")(x))
+        x = layers.LayerNormalization()(x + ffn)
+    return tf.keras.Model(inputs, x)
+
+
+def _lstm_classifier(seq=32, features=40, units=128, classes=10):
+    """Two LSTM layers and a softmax classifier over a 32-step sequence. Unrolled: the converter
+    turns a Keras 3 LSTM into a WHILE loop otherwise (jitlite runs no control flow yet)."""
+    import tensorflow as tf
+
+    layers = tf.keras.layers
+    return tf.keras.Sequential([
+        tf.keras.Input((seq, features), batch_size=1),
+        layers.LSTM(units, return_sequences=True, unroll=True),
+        layers.LSTM(units, unroll=True),
+        layers.Dense(classes, activation="softmax"),
+    ])
 
 
 def _small_cnn():
