@@ -5,6 +5,7 @@
 // float16 inputs come later.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/quantized_elementwise.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -18,12 +19,18 @@ class MulOp : public OpDef {
   bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      return PrepareQuantizedArithmetic(ctx, "MUL", Activation(ctx), 6);
+    }
     return PrepareArithmetic(ctx, "MUL", {DType::kFloat32, DType::kInt32, DType::kInt64},
                              Activation(ctx));
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      return EmitQuantizedMul(e, ctx, v[0], v[1], Activation(ctx));
+    }
     llvm::Value* product = IsFloat(v[0]) ? e.b().CreateFMul(v[0], v[1]) : e.b().CreateMul(v[0], v[1]);
     return ApplyFusedActivation(e, product, Activation(ctx));
   }
