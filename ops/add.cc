@@ -2,8 +2,9 @@
 // accepts). FLOAT32, INT32 and INT64; integer results wrap around like
 // TFLite's kernels. The fused activation from AddOptions follows TFLite's
 // CalculateActivationRange (ops/util/elementwise_helpers.h): TANH and
-// SIGN_BIT are not applied by TFLite's ADD either. Quantized and float16
-// inputs come later.
+// SIGN_BIT are not applied by TFLite's ADD either. INT8/UINT8/INT16
+// (symmetric; the power-of-two shift path under pot_scale_int16): TFLite's
+// integer rescaling (ops/util/quantized_elementwise.h). Float16 comes later.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 #include "ops/util/quantized_elementwise.h"

@@ -1,8 +1,9 @@
 // MUL: out = act(a * b), numpy broadcasting up to rank 8 (what LiteRT
 // accepts). FLOAT32, INT32 and INT64; integer results wrap around like
 // TFLite's kernels. The fused activation from MulOptions follows TFLite's
-// CalculateActivationRange (ops/util/elementwise_helpers.h). Quantized and
-// float16 inputs come later.
+// CalculateActivationRange (ops/util/elementwise_helpers.h). INT8/UINT8/INT16
+// (symmetric): TFLite's integer rescaling (ops/util/quantized_elementwise.h),
+// bit-exact with its reference kernels. Float16 comes later.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 #include "ops/util/quantized_elementwise.h"

@@ -14,7 +14,8 @@ namespace {
 
 Status CheckQuantizedTensors(const NodeContext& ctx) {
   for (int i = 0; i < ctx.num_inputs(); ++i) {
-    JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(ctx.input(i), "input " + std::to_string(i)));
+    const std::string what = "input " + std::to_string(i);
+    JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(ctx.input(i), what));
   }
   return ExpectPerTensorQuantization(ctx.output(0), "output");
 }
@@ -55,11 +56,14 @@ Status PrepareQuantizedArithmetic(NodeContext& ctx, std::string_view op, int act
                            " (TANH/SIGN_BIT) is not supported on quantized outputs");
   }
   // Like TFLite, the output takes the inputs' type whatever the model declares.
-  JITLITE_RETURN_IF_ERROR(PrepareBinary(ctx, {DType::kInt8, DType::kUInt8, DType::kInt16}, max_rank));
+  JITLITE_RETURN_IF_ERROR(
+      PrepareBinary(ctx, {DType::kInt8, DType::kUInt8, DType::kInt16}, max_rank));
   JITLITE_RETURN_IF_ERROR(CheckQuantizedTensors(ctx));
-  if (ctx.input(0).dtype == DType::kInt16 &&
-      (ZeroPoint(ctx.input(0)) != 0 || ZeroPoint(ctx.input(1)) != 0 || ZeroPoint(ctx.output(0)) != 0)) {
-    return InvalidArgument("INT16 " + std::string(op) + " needs zero points 0 (symmetric quantization)");
+  if (ctx.input(0).dtype == DType::kInt16 && (ZeroPoint(ctx.input(0)) != 0 ||
+                                              ZeroPoint(ctx.input(1)) != 0 ||
+                                              ZeroPoint(ctx.output(0)) != 0)) {
+    return InvalidArgument("INT16 " + std::string(op) +
+                           " needs zero points 0 (symmetric quantization)");
   }
   return Status::Ok();
 }
@@ -130,8 +134,8 @@ llvm::Value* EmitQuantizedMul(jit::ElementEmitter& e, const NodeContext& ctx, ll
   // quotient differs in the last bits and moves some results by one).
   const double real = static_cast<double>(Scale(in1) * Scale(in2) / Scale(out));
   llvm::Value* product = ir.CreateMul(Centered(e, a, in1), Centered(e, b, in2));
-  llvm::Value* r = ir.CreateAdd(EmitMultiplyByQuantizedMultiplier(ir, product, QuantizeMultiplier(real)),
-                                e.I32(ZeroPoint(out)));
+  llvm::Value* scaled = EmitMultiplyByQuantizedMultiplier(ir, product, QuantizeMultiplier(real));
+  llvm::Value* r = ir.CreateAdd(scaled, e.I32(ZeroPoint(out)));
   return ClampAndNarrow(e, r, QuantizedActivationRange(activation, out), out.dtype);
 }
 
@@ -193,6 +197,15 @@ llvm::Value* EmitQuantizedLeakyRelu(jit::ElementEmitter& e, const NodeContext& c
                                   EmitMultiplyByQuantizedMultiplier(b, x, scaled));
   r = b.CreateAdd(r, e.I32(ZeroPoint(out)));
   return EmitNarrowQuantized(b, EmitClampInt(b, r, DTypeRange(out.dtype)), out.dtype);
+}
+
+llvm::Value* EmitStoredCompare(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value* y, DType dtype,
+                               bool greater) {
+  if (x->getType()->isFPOrFPVectorTy()) {
+    return greater ? b.CreateFCmpOGT(x, y) : b.CreateFCmpOLT(x, y);
+  }
+  if (dtype == DType::kUInt8) return greater ? b.CreateICmpUGT(x, y) : b.CreateICmpULT(x, y);
+  return greater ? b.CreateICmpSGT(x, y) : b.CreateICmpSLT(x, y);
 }
 
 }  // namespace jitlite::ops

@@ -68,6 +68,12 @@ namespace jitlite::ops {
 llvm::Value* EmitQuantizedReluX(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q,
                                 float lo, float hi);
 
+// a > b (greater) or a < b on stored values of `dtype`: ordered float
+// comparison (false with a NaN), unsigned for UINT8 (stored as i8), signed
+// otherwise. MAXIMUM/MINIMUM select with it.
+llvm::Value* EmitStoredCompare(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value* y, DType dtype,
+                               bool greater);
+
 // TFLite's quantized LEAKY_RELU: identity (s_in/s_out) or alpha
 // (s_in*alpha/s_out, in float) multiplier by the sign of x - zp_in.
 llvm::Value* EmitQuantizedLeakyRelu(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q,

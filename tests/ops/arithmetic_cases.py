@@ -149,11 +149,13 @@ class ArithmeticCases:
 
     def test_quantized_constant_operand(self):
         check_quantized(self.OP, [quantized((2, 3, 4), I8, (0.05, 3))],
-                        constants=[(np.array([-100, -1, 0, 77], I8), dict(scale=0.03, zero_point=-2))],
+                        constants=[(np.array([-100, -1, 0, 77], I8),
+                                    dict(scale=0.03, zero_point=-2))],
                         output_dtype=I8, output_quant=dict(scale=0.06, zero_point=4))
 
     def test_rejects_int16_zero_point(self):
-        assert_rejected(self.OP, [quantized((3,), I16, (0.001, 5)), quantized((3,), I16, (0.002, 0))],
+        assert_rejected(self.OP,
+                        [quantized((3,), I16, (0.001, 5)), quantized((3,), I16, (0.002, 0))],
                         output_dtypes=[I16], output_quant=dict(scale=0.003, zero_point=0),
                         match="zero points 0", litert_rejects=True)
 

@@ -38,7 +38,8 @@ def check_golden_csvs(op, n):
     model = model_path.read_bytes()
     interpreter = jitlite_interpreter()(model_content=model)
     details = interpreter.get_input_details()
-    assert len(details) == len(inputs), f"{model_path.name}: {len(details)} inputs, {len(inputs)} CSVs"
+    assert len(details) == len(inputs), \
+        f"{model_path.name}: {len(details)} inputs, {len(inputs)} CSVs"
     values = [_read_csv(path, d["dtype"]).reshape(d["shape"]) for path, d in zip(inputs, details)]
     (actual,) = run_model(jitlite_interpreter(), model, values)
     golden = _read_csv(goldens[0], actual.dtype)
