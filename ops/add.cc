@@ -2,10 +2,12 @@
 // accepts). FLOAT32, INT32 and INT64; integer results wrap around like
 // TFLite's kernels. The fused activation from AddOptions follows TFLite's
 // CalculateActivationRange (ops/util/elementwise_helpers.h): TANH and
-// SIGN_BIT are not applied by TFLite's ADD either. Quantized and float16
-// inputs come later.
+// SIGN_BIT are not applied by TFLite's ADD either. INT8/UINT8/INT16
+// (symmetric; the power-of-two shift path under pot_scale_int16): TFLite's
+// integer rescaling (ops/util/quantized_elementwise.h). Float16 comes later.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/quantized_elementwise.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -19,17 +21,30 @@ class AddOp : public OpDef {
   bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      JITLITE_RETURN_IF_ERROR(PrepareQuantizedArithmetic(ctx, "ADD", Activation(ctx), 6));
+      return UsesPotInt16Path(ctx, PotScaleInt16(ctx)).status();
+    }
     return PrepareArithmetic(ctx, "ADD", {DType::kFloat32, DType::kInt32, DType::kInt64},
                              Activation(ctx));
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      return EmitQuantizedAddSub(e, ctx, v[0], v[1], Activation(ctx), PotScaleInt16(ctx),
+                                 /*subtract=*/false);
+    }
     llvm::Value* sum = IsFloat(v[0]) ? e.b().CreateFAdd(v[0], v[1]) : e.b().CreateAdd(v[0], v[1]);
     return ApplyFusedActivation(e, sum, Activation(ctx));
   }
 
  private:
+  // Without options TFLite's parameters are zero: the general INT16 path.
+  static bool PotScaleInt16(const NodeContext& ctx) {
+    const auto* opts = ctx.op()->builtin_options_as_AddOptions();
+    return opts && opts->pot_scale_int16();
+  }
   static int Activation(const NodeContext& ctx) {
     const auto* opts = ctx.op()->builtin_options_as_AddOptions();
     return opts ? static_cast<int>(opts->fused_activation_function()) : 0;

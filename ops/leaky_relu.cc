@@ -1,9 +1,11 @@
 // LEAKY_RELU: out = x > 0 ? x : alpha * x (LeakyReluOptions.alpha, default
 // 0), FLOAT32. The select form of TFLite's kernel: right for any alpha,
-// including alpha > 1 or < 0, where max(x, alpha * x) would not be. Quantized
-// variants come later; TFLite has no integer or float16 float-path variant.
+// including alpha > 1 or < 0, where max(x, alpha * x) would not be. INT8/UINT8/
+// INT16: the identity or alpha multiplier by the sign of x - zp_in
+// (ops/util/quantized_elementwise.h). TFLite has no plain integer variant.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/quantized_elementwise.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -18,6 +20,9 @@ class LeakyReluOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      return PrepareQuantizedUnary(ctx, "LEAKY_RELU", false);
+    }
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
         ctx, 0, "LEAKY_RELU", {DType::kFloat32}, {DType::kInt8, DType::kUInt8, DType::kInt16}));
     return PrepareUnary(ctx, {DType::kFloat32});
@@ -25,6 +30,9 @@ class LeakyReluOp : public OpDef {
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      return EmitQuantizedLeakyRelu(e, ctx, v[0], Alpha(ctx));
+    }
     llvm::IRBuilder<>& b = e.b();
     llvm::Value* scaled = b.CreateFMul(v[0], e.F32(Alpha(ctx)));
     return b.CreateSelect(b.CreateFCmpOGT(v[0], e.F32(0.0f)), v[0], scaled);

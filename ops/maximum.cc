@@ -1,12 +1,20 @@
 // MAXIMUM: out = a > b ? a : b, numpy broadcasting up to rank 8 (what LiteRT
 // accepts). FLOAT32, INT32 and INT64. As in TFLite's kernel, a NaN in b
-// propagates, a NaN in a does not, and ties (+0 vs -0) give b. Quantized and
-// float16 inputs come later.
+// propagates, a NaN in a does not, and ties (+0 vs -0) give b. INT8/UINT8/
+// INT16 compare the stored values (no requantization, as in TFLite); float16
+// comes later.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/quantization.h"
+#include "ops/util/quantized_elementwise.h"
 
 namespace jitlite::ops {
 namespace {
+
+// Quantized values compare raw (TFLite requantizes nothing: inputs and
+// output are meant to share their parameters).
+constexpr std::initializer_list<DType> kTypes = {DType::kFloat32, DType::kInt32, DType::kInt64,
+                                                 DType::kInt8,    DType::kUInt8, DType::kInt16};
 
 class MaximumOp : public OpDef {
  public:
@@ -18,9 +26,8 @@ class MaximumOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "MAXIMUM", {DType::kFloat32, DType::kInt32, DType::kInt64},
-        {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
-    return PrepareBinary(ctx, {DType::kFloat32, DType::kInt32, DType::kInt64}, 8);
+        ctx, 0, "MAXIMUM", kTypes, {DType::kFloat16}));
+    return PrepareBinary(ctx, kTypes, 8);
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
@@ -28,8 +35,7 @@ class MaximumOp : public OpDef {
     llvm::IRBuilder<>& b = e.b();
     // TFLite's a > b ? a : b: the comparison is false when either side is
     // NaN, so b comes out then (NaN only when b is NaN).
-    llvm::Value* take_a = IsFloat(v[0]) ? b.CreateFCmpOGT(v[0], v[1])
-                                        : b.CreateICmpSGT(v[0], v[1]);
+    llvm::Value* take_a = EmitStoredCompare(b, v[0], v[1], ctx.input(0).dtype, true);
     return b.CreateSelect(take_a, v[0], v[1]);
   }
 };

@@ -1,10 +1,12 @@
 // MUL: out = act(a * b), numpy broadcasting up to rank 8 (what LiteRT
 // accepts). FLOAT32, INT32 and INT64; integer results wrap around like
 // TFLite's kernels. The fused activation from MulOptions follows TFLite's
-// CalculateActivationRange (ops/util/elementwise_helpers.h). Quantized and
-// float16 inputs come later.
+// CalculateActivationRange (ops/util/elementwise_helpers.h). INT8/UINT8/INT16
+// (symmetric): TFLite's integer rescaling (ops/util/quantized_elementwise.h),
+// bit-exact with its reference kernels. Float16 comes later.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/quantized_elementwise.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -18,12 +20,18 @@ class MulOp : public OpDef {
   bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      return PrepareQuantizedArithmetic(ctx, "MUL", Activation(ctx), 6);
+    }
     return PrepareArithmetic(ctx, "MUL", {DType::kFloat32, DType::kInt32, DType::kInt64},
                              Activation(ctx));
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      return EmitQuantizedMul(e, ctx, v[0], v[1], Activation(ctx));
+    }
     llvm::Value* product = IsFloat(v[0]) ? e.b().CreateFMul(v[0], v[1]) : e.b().CreateMul(v[0], v[1]);
     return ApplyFusedActivation(e, product, Activation(ctx));
   }

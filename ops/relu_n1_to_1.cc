@@ -1,8 +1,10 @@
 // RELU_N1_TO_1: out = min(max(x, -1), 1), FLOAT32. Like TFLite's kernel, NaN
-// passes through. TFLite has no INT32/INT64 variant; its quantized (and
-// float16) variants come later.
+// passes through. TFLite has no INT32/INT64 variant; float16 comes
+// later. INT8/UINT8 (TFLite has no INT16 variant): requantized to the output
+// grid, clamped to [-1, 1] there (ops/util/quantized_elementwise.h).
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/quantized_elementwise.h"
 
 namespace jitlite::ops {
 namespace {
@@ -16,14 +18,19 @@ class ReluN1To1Op : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
+    // TFLite's kernel takes INT8 and UINT8 only.
+    if (ctx.input(0).dtype == DType::kInt8 || ctx.input(0).dtype == DType::kUInt8) {
+      return PrepareQuantizedUnary(ctx, "RELU_N1_TO_1", false);
+    }
     JITLITE_RETURN_IF_ERROR(
         CheckElementwiseDType(ctx, 0, "RELU_N1_TO_1", {DType::kFloat32},
-                              {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
+                              {DType::kFloat16}));
     return PrepareUnary(ctx, {DType::kFloat32});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
+    if (IsQuantizedDType(ctx.input(0).dtype)) return EmitQuantizedReluX(e, ctx, v[0], -1.0f, 1.0f);
     return ClampAbove(e, ClampBelow(e, v[0], e.F32(-1.0f)), e.F32(1.0f));
   }
 };

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from op_testing import (BINARY_SHAPES, F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op,
-                        check_values, shape_id)
+                        check_quantized, check_values, shape_id)
 
 DTYPES = [F32, I32, I64]
 
@@ -55,7 +55,12 @@ class MinMaxCases:
         assert_rejected(self.OP, [((3,), np.bool_), ((3,), np.bool_)],
                         match=f"BOOL, which TFLite's {self.OP} does not accept", litert_rejects=True)
 
-    def test_int8_is_not_supported_yet(self):
-        assert_rejected(self.OP, [((3,), np.int8, dict(scale=0.1)),
-                                    ((3,), np.int8, dict(scale=0.1))],
-                        match="not supported by jitlite yet")
+    # --- quantized: raw comparison of the stored values (inputs and output share parameters) ---
+
+    @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16], ids=lambda d: np.dtype(d).name)
+    @pytest.mark.parametrize("shapes", [((4, 50), (4, 50)), ((4, 50), (50,)), ((), (7,)),
+                                        ((2, 1, 3), (1, 4, 1))], ids=shape_id)
+    def test_quantized(self, shapes, dtype):
+        q = dict(scale=0.1, zero_point=0 if dtype == np.int16 else 2)
+        check_quantized(self.OP, [(shapes[0], dtype, q), (shapes[1], dtype, q)], output_dtype=dtype,
+                        output_quant=q)

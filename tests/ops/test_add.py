@@ -1,9 +1,35 @@
 """ADD against LiteRT: broadcasting (scalars to rank 8), float32/int32/int64, every fused
-activation, integer wrap-around, and the models jitlite must refuse.
-The cases are shared with the other arithmetic ops (arithmetic_cases.py)."""
+activation, integer wrap-around, quantized int8/uint8/int16 (general and power-of-two int16
+paths) bit-exact against the reference kernels, and the models jitlite must refuse.
+The cases are shared with the other arithmetic ops (arithmetic_cases.py); real quantized
+models and the seanet int16 goldens are here."""
+
+import pytest
 
 from arithmetic_cases import ArithmeticCases
+from quantized_models import check_golden_csvs, check_reference_model, seanet_models
 
 
 class TestAdd(ArithmeticCases):
     OP = "ADD"
+    POT_INT16 = True
+
+
+# api/add_quantized*.bin declare their intermediate tensor FLOAT32 (TFLite retypes an ADD output
+# to its inputs' type); jitlite's graph lowering refuses the declared/computed mismatch.
+RETYPED = pytest.mark.xfail(strict=True, reason="intermediate tensor declared FLOAT32 in the file")
+
+
+@pytest.mark.parametrize("path", [
+    "micro/simple_add_model.tflite",
+    pytest.param("api/add_quantized.bin", marks=RETYPED),
+    pytest.param("api/add_quantized_int8.bin", marks=RETYPED),
+    "ops/single_add_default_a8w8_recipe_quantized.tflite",
+    "ops/single_add_default_a16w8_recipe_quantized.tflite", "ops/simple_quantized_ops.tflite"])
+def test_real_model(path):
+    check_reference_model(path)
+
+
+@pytest.mark.parametrize("n", seanet_models("add") or [0])
+def test_seanet_golden(n):
+    check_golden_csvs("add", n)

@@ -5,6 +5,7 @@ jitlite must refuse."""
 import numpy as np
 import pytest
 
+from quantized_unary_cases import QuantizedReluCases
 from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
                         check_op, check_values, shape_id)
 
@@ -38,6 +39,5 @@ def test_rejects_two_inputs():
     assert_rejected("RELU6", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-def test_int8_is_not_supported_yet():
-    assert_rejected("RELU6", [((3,), np.int8, dict(scale=0.1, zero_point=0))],
-                    match="not supported by jitlite yet")
+class TestQuantizedRelu6(QuantizedReluCases):
+    OP = "RELU6"

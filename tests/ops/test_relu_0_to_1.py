@@ -5,6 +5,7 @@ simple_relu0to1_op.tflite, fusion in a unary chain, and the models jitlite must 
 import numpy as np
 import pytest
 
+from quantized_unary_cases import QuantizedReluCases
 from op_testing import F32, I32, SPECIAL_VALUES, UNARY_SHAPES, assert_rejected, check_op, shape_id
 from unary_cases import assert_one_kernel, check_real_model, check_special
 
@@ -47,7 +48,6 @@ def test_rejects_two_inputs():
     assert_rejected("RELU_0_TO_1", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
-def test_quantized_is_not_supported_yet(dtype):
-    assert_rejected("RELU_0_TO_1", [((3,), dtype, dict(scale=0.1, zero_point=0))],
-                    match="RELU_0_TO_1 on U?INT8 is not supported by jitlite yet")
+class TestQuantizedRelu0To1(QuantizedReluCases):
+    OP = "RELU_0_TO_1"
+    INT16 = False
