@@ -29,11 +29,12 @@ bool UsesFilterZeroPoint(const NodeContext& ctx, Form form) {
   return form == Form::kFullyConnected && !IsPerChannel(ctx.input(1));
 }
 
-// LiteRT's reference 16x8 FULLY_CONNECTED rescales in double,
-// round(acc * in_scale * w_scale / out_scale), instead of the fixed-point
-// multiplier the other kernels use.
+// LiteRT's reference FULLY_CONNECTED kernels (INT8, UINT8, 16x8) rescale in
+// double, round(acc * in_scale * w_scale / out_scale), instead of the
+// fixed-point multiplier the conv kernels use; the two differ by one step on
+// a few outputs of a wide layer.
 bool RescalesInDouble(const NodeContext& ctx, Form form) {
-  return form == Form::kFullyConnected && Is16x8(ctx, form);
+  return form == Form::kFullyConnected;
 }
 
 double EffectiveScale(const NodeContext& ctx, Form form, int64_t c) {

@@ -8,8 +8,8 @@
 // Dtypes: INT8 input/filter/output with INT32 bias (per-channel or
 // per-tensor filter), UINT8 with a per-tensor UINT8 filter (its zero point
 // used), INT16 input/output with an INT8 filter and INT64 (or INT32) bias
-// ("16x8", 64-bit accumulation, input/output zero point 0; 16x8
-// FULLY_CONNECTED rescales in double as LiteRT's reference kernel does).
+// ("16x8", 64-bit accumulation, input/output zero point 0). FULLY_CONNECTED
+// rescales in double, as LiteRT's reference kernels do.
 // The multipliers, shifts and bias are packed at allocate time (buffers 0-2,
 // read through their pointers) so identical layers share one kernel.
 #pragma once
@@ -54,7 +54,7 @@ bool IsQuantized(const NodeContext& ctx, Form form);
 // names it in messages); the output dtype is the activations'.
 Status CheckTypes(const NodeContext& ctx, Form form, const char* op, int64_t cout);
 
-// Buffers 0 (multipliers, i32[cout]; f64 scales for 16x8 FULLY_CONNECTED),
+// Buffers 0 (multipliers, i32[cout]; f64 scales for FULLY_CONNECTED),
 // 1 (shifts, i32[cout]) and 2 (bias:
 // i64[cout] for 16x8, else i32[cout]; zeros without a bias).
 Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<AlignedBuffer>& out);

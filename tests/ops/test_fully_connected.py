@@ -164,6 +164,16 @@ def test_quantized_int8_filter_zero_point_is_used_per_tensor():
                     output_quant=dict(scale=0.2, zero_point=-1))
 
 
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+@pytest.mark.parametrize("scheme", ["int8", "int16", "uint8"])
+def test_quantized_wide_layer_rescales_like_the_reference(scheme, per_channel):
+    if scheme == "uint8" and per_channel:
+        pytest.skip("UINT8 filters are per-tensor only")
+    # LiteRT's reference INT8/INT16 kernels rescale in double, round(acc * scale); the
+    # fixed-point multiplier differs from that by one step on a few of 1000 outputs.
+    check_quantized_conv("FULLY_CONNECTED", (2, 320), (1000, 320), 0, scheme, per_channel)
+
+
 def test_quantized_without_bias():
     check_quantized_conv("FULLY_CONNECTED", (3, 12), (4, 12), 0, "int16", bias=False)
 
