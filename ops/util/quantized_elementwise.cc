@@ -51,10 +51,6 @@ Status PrepareQuantizedArithmetic(NodeContext& ctx, std::string_view op, int act
                                   int max_rank) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
   JITLITE_RETURN_IF_ERROR(CheckFusedActivation(activation));
-  if (activation > 3) {
-    return InvalidArgument("fused activation " + std::to_string(activation) +
-                           " (TANH/SIGN_BIT) is not supported on quantized outputs");
-  }
   // Like TFLite, the output takes the inputs' type whatever the model declares.
   JITLITE_RETURN_IF_ERROR(
       PrepareBinary(ctx, {DType::kInt8, DType::kUInt8, DType::kInt16}, max_rank));

@@ -22,8 +22,9 @@
 namespace jitlite::ops {
 
 // Prepare of a quantized ADD/SUB/MUL: both inputs and the output of one
-// quantized dtype with per-tensor parameters, a fused activation TFLite
-// takes on quantized outputs, numpy broadcasting up to `max_rank`.
+// quantized dtype with per-tensor parameters, a valid fused activation
+// (TANH and SIGN_BIT clamp to the dtype's range only, as in LiteRT), numpy
+// broadcasting up to `max_rank`.
 Status PrepareQuantizedArithmetic(NodeContext& ctx, std::string_view op, int activation,
                                   int max_rank);
 
