@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "llvm/IR/Intrinsics.h"
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 
@@ -202,6 +203,19 @@ llvm::Value* EmitStoredCompare(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value
   }
   if (dtype == DType::kUInt8) return greater ? b.CreateICmpUGT(x, y) : b.CreateICmpULT(x, y);
   return greater ? b.CreateICmpSGT(x, y) : b.CreateICmpSLT(x, y);
+}
+
+llvm::Value* EmitQuantizedAbs(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q) {
+  llvm::IRBuilder<>& b = e.b();
+  const TensorState& in = ctx.input(0);
+  const TensorState& out = ctx.output(0);
+  llvm::Value* x = b.CreateBinaryIntrinsic(llvm::Intrinsic::abs, Centered(e, q, in), b.getFalse());
+  if (Scale(in) != Scale(out)) {
+    x = EmitMultiplyByQuantizedMultiplier(
+        b, x, QuantizeMultiplier(static_cast<double>(Scale(in) / Scale(out))));
+  }
+  return ClampAndNarrow(e, b.CreateAdd(x, e.I32(ZeroPoint(out))), DTypeRange(out.dtype),
+                        out.dtype);
 }
 
 }  // namespace jitlite::ops

@@ -69,6 +69,10 @@ namespace jitlite::ops {
 llvm::Value* EmitQuantizedReluX(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q,
                                 float lo, float hi);
 
+// TFLite's quantized ABS: |x - zp_in|, times s_in/s_out when the scales
+// differ, + zp_out, clamped to the dtype.
+llvm::Value* EmitQuantizedAbs(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q);
+
 // a > b (greater) or a < b on stored values of `dtype`: ordered float
 // comparison (false with a NaN), unsigned for UINT8 (stored as i8), signed
 // otherwise. MAXIMUM/MINIMUM select with it.
