@@ -218,4 +218,26 @@ llvm::Value* EmitQuantizedAbs(jit::ElementEmitter& e, const NodeContext& ctx, ll
                         out.dtype);
 }
 
+llvm::Value* EmitQuantizedSquaredDifference(jit::ElementEmitter& e, const NodeContext& ctx,
+                                            llvm::Value* a, llvm::Value* b) {
+  llvm::IRBuilder<>& ir = e.b();
+  const TensorState& in1 = ctx.input(0);
+  const TensorState& in2 = ctx.input(1);
+  const TensorState& out = ctx.output(0);
+  constexpr int kLeftShift = 7;
+  const double twice_max = 2.0 * std::max(Scale(in1), Scale(in2));
+  const QuantizedMultiplier m1 = QuantizeMultiplier(Scale(in1) / twice_max);
+  const QuantizedMultiplier m2 = QuantizeMultiplier(Scale(in2) / twice_max);
+  const QuantizedMultiplier mo = QuantizeMultiplier(
+      twice_max * twice_max / (static_cast<double>(1 << (2 * kLeftShift)) * Scale(out)));
+  llvm::Value* x1 = ir.CreateShl(Centered(e, a, in1), kLeftShift);
+  llvm::Value* x2 = ir.CreateShl(Centered(e, b, in2), kLeftShift);
+  llvm::Value* s1 = EmitMultiplyByQuantizedMultiplier(ir, x1, m1);
+  llvm::Value* s2 = EmitMultiplyByQuantizedMultiplier(ir, x2, m2);
+  llvm::Value* d = ir.CreateSub(s1, s2);
+  llvm::Value* r = ir.CreateAdd(EmitMultiplyByQuantizedMultiplier(ir, ir.CreateMul(d, d), mo),
+                                e.I32(ZeroPoint(out)));
+  return ClampAndNarrow(e, r, DTypeRange(out.dtype), out.dtype);
+}
+
 }  // namespace jitlite::ops

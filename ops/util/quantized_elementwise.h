@@ -69,6 +69,11 @@ namespace jitlite::ops {
 llvm::Value* EmitQuantizedReluX(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q,
                                 float lo, float hi);
 
+// TFLite's INT8 SQUARED_DIFFERENCE: inputs rescaled as ADD's (left shift 7),
+// the difference squared, times (2*max(s1, s2))^2 / (2^14 * s_out), + zp_out.
+llvm::Value* EmitQuantizedSquaredDifference(jit::ElementEmitter& e, const NodeContext& ctx,
+                                            llvm::Value* a, llvm::Value* b);
+
 // TFLite's quantized ABS: |x - zp_in|, times s_in/s_out when the scales
 // differ, + zp_out, clamped to the dtype.
 llvm::Value* EmitQuantizedAbs(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q);
