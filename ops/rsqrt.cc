@@ -16,6 +16,7 @@
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 #include "ops/util/quantization.h"
+#include "ops/util/quantized_elementwise.h"
 
 namespace jitlite::ops {
 namespace {
@@ -80,12 +81,12 @@ QuantizedMultiplier InvSqrt(int32_t input) {
   return {x, -shift};
 }
 
-std::array<int8_t, 256> Int8Table(const TensorState& in, const TensorState& out) {
+std::array<uint8_t, 256> Int8Table(const TensorState& in, const TensorState& out) {
   constexpr int kShift = 20;  // keeps the intermediate an integer, as TFLite
   const float in_scale = Scale(in);
   const QuantizedMultiplier m =
       QuantizeMultiplier(1.0 / static_cast<double>(std::sqrt(in_scale) * Scale(out)));
-  std::array<int8_t, 256> table{};
+  std::array<uint8_t, 256> table{};
   for (int q = -128; q <= 127; ++q) {
     const int32_t value = q - ZeroPoint(in);
     int32_t result = 127;  // 0 stands for the largest output
@@ -96,7 +97,7 @@ std::array<int8_t, 256> Int8Table(const TensorState& in, const TensorState& out)
       result = Mbqm(data, {m.multiplier, m.shift - kShift}) + ZeroPoint(out);
       result = std::min(127, std::max(-128, result));
     }
-    table[q + 128] = static_cast<int8_t>(result);
+    table[q + 128] = static_cast<uint8_t>(static_cast<int8_t>(result));
   }
   return table;
 }
@@ -122,17 +123,8 @@ class RsqrtOp : public OpDef {
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
     if (ctx.input(0).dtype != DType::kInt8) return e.Rsqrt(v[0]);
-    llvm::IRBuilder<>& b = e.b();
-    const std::array<int8_t, 256> table = Int8Table(ctx.input(0), ctx.output(0));
-    llvm::Module* module = b.GetInsertBlock()->getModule();
-    llvm::Constant* data = llvm::ConstantDataArray::get(
-        b.getContext(), llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(table.data()),
-                                                table.size()));
-    auto* global = new llvm::GlobalVariable(*module, data->getType(), /*isConstant=*/true,
-                                            llvm::GlobalValue::PrivateLinkage, data, "rsqrt_i8");
-    llvm::Value* index = b.CreateAdd(b.CreateSExt(v[0], b.getInt64Ty()), b.getInt64(128));
-    llvm::Value* ptr = b.CreateInBoundsGEP(data->getType(), global, {b.getInt64(0), index});
-    return b.CreateLoad(b.getInt8Ty(), ptr);
+    return EmitTableLookup8(e, v[0], DType::kInt8, Int8Table(ctx.input(0), ctx.output(0)),
+                            "rsqrt_i8");
   }
 };
 

@@ -240,4 +240,18 @@ llvm::Value* EmitQuantizedSquaredDifference(jit::ElementEmitter& e, const NodeCo
   return ClampAndNarrow(e, r, DTypeRange(out.dtype), out.dtype);
 }
 
+llvm::Value* EmitTableLookup8(jit::ElementEmitter& e, llvm::Value* q, DType dtype,
+                              const std::array<uint8_t, 256>& table, const char* name) {
+  llvm::IRBuilder<>& b = e.b();
+  llvm::Module* module = b.GetInsertBlock()->getModule();
+  llvm::Constant* data = llvm::ConstantDataArray::get(b.getContext(), llvm::ArrayRef(table));
+  auto* global = new llvm::GlobalVariable(*module, data->getType(), /*isConstant=*/true,
+                                          llvm::GlobalValue::PrivateLinkage, data, name);
+  llvm::Value* index = dtype == DType::kUInt8
+                           ? b.CreateZExt(q, b.getInt64Ty())
+                           : b.CreateAdd(b.CreateSExt(q, b.getInt64Ty()), b.getInt64(128));
+  llvm::Value* ptr = b.CreateInBoundsGEP(data->getType(), global, {b.getInt64(0), index});
+  return b.CreateLoad(b.getInt8Ty(), ptr);
+}
+
 }  // namespace jitlite::ops

@@ -13,6 +13,8 @@
 //  - Requantize (RELU family, LEAKY_RELU): (x - zp_in) times s_in/s_out.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string_view>
 
 #include "jit/emitters.h"
@@ -73,6 +75,13 @@ llvm::Value* EmitQuantizedReluX(jit::ElementEmitter& e, const NodeContext& ctx, 
 // the difference squared, times (2*max(s1, s2))^2 / (2^14 * s_out), + zp_out.
 llvm::Value* EmitQuantizedSquaredDifference(jit::ElementEmitter& e, const NodeContext& ctx,
                                             llvm::Value* a, llvm::Value* b);
+
+// The value of a 256-entry table (indexed by the stored 8-bit value, UINT8
+// zero-extended, INT8 offset by 128), emitted as a private constant global
+// of the module: for ops whose quantized result depends only on the stored
+// input and is computed at compile time in C++ (RSQRT, HARD_SWISH).
+llvm::Value* EmitTableLookup8(jit::ElementEmitter& e, llvm::Value* q, DType dtype,
+                              const std::array<uint8_t, 256>& table, const char* name);
 
 // TFLite's quantized ABS: |x - zp_in|, times s_in/s_out when the scales
 // differ, + zp_out, clamped to the dtype.
