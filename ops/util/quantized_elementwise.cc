@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "llvm/IR/Intrinsics.h"
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 
@@ -51,10 +52,6 @@ Status PrepareQuantizedArithmetic(NodeContext& ctx, std::string_view op, int act
                                   int max_rank) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
   JITLITE_RETURN_IF_ERROR(CheckFusedActivation(activation));
-  if (activation > 3) {
-    return InvalidArgument("fused activation " + std::to_string(activation) +
-                           " (TANH/SIGN_BIT) is not supported on quantized outputs");
-  }
   // Like TFLite, the output takes the inputs' type whatever the model declares.
   JITLITE_RETURN_IF_ERROR(
       PrepareBinary(ctx, {DType::kInt8, DType::kUInt8, DType::kInt16}, max_rank));
@@ -206,6 +203,55 @@ llvm::Value* EmitStoredCompare(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value
   }
   if (dtype == DType::kUInt8) return greater ? b.CreateICmpUGT(x, y) : b.CreateICmpULT(x, y);
   return greater ? b.CreateICmpSGT(x, y) : b.CreateICmpSLT(x, y);
+}
+
+llvm::Value* EmitQuantizedAbs(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q) {
+  llvm::IRBuilder<>& b = e.b();
+  const TensorState& in = ctx.input(0);
+  const TensorState& out = ctx.output(0);
+  llvm::Value* x = b.CreateBinaryIntrinsic(llvm::Intrinsic::abs, Centered(e, q, in), b.getFalse());
+  if (Scale(in) != Scale(out)) {
+    x = EmitMultiplyByQuantizedMultiplier(
+        b, x, QuantizeMultiplier(static_cast<double>(Scale(in) / Scale(out))));
+  }
+  return ClampAndNarrow(e, b.CreateAdd(x, e.I32(ZeroPoint(out))), DTypeRange(out.dtype),
+                        out.dtype);
+}
+
+llvm::Value* EmitQuantizedSquaredDifference(jit::ElementEmitter& e, const NodeContext& ctx,
+                                            llvm::Value* a, llvm::Value* b) {
+  llvm::IRBuilder<>& ir = e.b();
+  const TensorState& in1 = ctx.input(0);
+  const TensorState& in2 = ctx.input(1);
+  const TensorState& out = ctx.output(0);
+  constexpr int kLeftShift = 7;
+  const double twice_max = 2.0 * std::max(Scale(in1), Scale(in2));
+  const QuantizedMultiplier m1 = QuantizeMultiplier(Scale(in1) / twice_max);
+  const QuantizedMultiplier m2 = QuantizeMultiplier(Scale(in2) / twice_max);
+  const QuantizedMultiplier mo = QuantizeMultiplier(
+      twice_max * twice_max / (static_cast<double>(1 << (2 * kLeftShift)) * Scale(out)));
+  llvm::Value* x1 = ir.CreateShl(Centered(e, a, in1), kLeftShift);
+  llvm::Value* x2 = ir.CreateShl(Centered(e, b, in2), kLeftShift);
+  llvm::Value* s1 = EmitMultiplyByQuantizedMultiplier(ir, x1, m1);
+  llvm::Value* s2 = EmitMultiplyByQuantizedMultiplier(ir, x2, m2);
+  llvm::Value* d = ir.CreateSub(s1, s2);
+  llvm::Value* r = ir.CreateAdd(EmitMultiplyByQuantizedMultiplier(ir, ir.CreateMul(d, d), mo),
+                                e.I32(ZeroPoint(out)));
+  return ClampAndNarrow(e, r, DTypeRange(out.dtype), out.dtype);
+}
+
+llvm::Value* EmitTableLookup8(jit::ElementEmitter& e, llvm::Value* q, DType dtype,
+                              const std::array<uint8_t, 256>& table, const char* name) {
+  llvm::IRBuilder<>& b = e.b();
+  llvm::Module* module = b.GetInsertBlock()->getModule();
+  llvm::Constant* data = llvm::ConstantDataArray::get(b.getContext(), llvm::ArrayRef(table));
+  auto* global = new llvm::GlobalVariable(*module, data->getType(), /*isConstant=*/true,
+                                          llvm::GlobalValue::PrivateLinkage, data, name);
+  llvm::Value* index = dtype == DType::kUInt8
+                           ? b.CreateZExt(q, b.getInt64Ty())
+                           : b.CreateAdd(b.CreateSExt(q, b.getInt64Ty()), b.getInt64(128));
+  llvm::Value* ptr = b.CreateInBoundsGEP(data->getType(), global, {b.getInt64(0), index});
+  return b.CreateLoad(b.getInt8Ty(), ptr);
 }
 
 }  // namespace jitlite::ops

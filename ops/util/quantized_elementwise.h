@@ -13,6 +13,8 @@
 //  - Requantize (RELU family, LEAKY_RELU): (x - zp_in) times s_in/s_out.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string_view>
 
 #include "jit/emitters.h"
@@ -22,8 +24,9 @@
 namespace jitlite::ops {
 
 // Prepare of a quantized ADD/SUB/MUL: both inputs and the output of one
-// quantized dtype with per-tensor parameters, a fused activation TFLite
-// takes on quantized outputs, numpy broadcasting up to `max_rank`.
+// quantized dtype with per-tensor parameters, a valid fused activation
+// (TANH and SIGN_BIT clamp to the dtype's range only, as in LiteRT), numpy
+// broadcasting up to `max_rank`.
 Status PrepareQuantizedArithmetic(NodeContext& ctx, std::string_view op, int activation,
                                   int max_rank);
 
@@ -67,6 +70,22 @@ namespace jitlite::ops {
 // output grid (hi may be +inf).
 llvm::Value* EmitQuantizedReluX(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q,
                                 float lo, float hi);
+
+// TFLite's INT8 SQUARED_DIFFERENCE: inputs rescaled as ADD's (left shift 7),
+// the difference squared, times (2*max(s1, s2))^2 / (2^14 * s_out), + zp_out.
+llvm::Value* EmitQuantizedSquaredDifference(jit::ElementEmitter& e, const NodeContext& ctx,
+                                            llvm::Value* a, llvm::Value* b);
+
+// The value of a 256-entry table (indexed by the stored 8-bit value, UINT8
+// zero-extended, INT8 offset by 128), emitted as a private constant global
+// of the module: for ops whose quantized result depends only on the stored
+// input and is computed at compile time in C++ (RSQRT, HARD_SWISH).
+llvm::Value* EmitTableLookup8(jit::ElementEmitter& e, llvm::Value* q, DType dtype,
+                              const std::array<uint8_t, 256>& table, const char* name);
+
+// TFLite's quantized ABS: |x - zp_in|, times s_in/s_out when the scales
+// differ, + zp_out, clamped to the dtype.
+llvm::Value* EmitQuantizedAbs(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q);
 
 // a > b (greater) or a < b on stored values of `dtype`: ordered float
 // comparison (false with a NaN), unsigned for UINT8 (stored as i8), signed

@@ -126,7 +126,7 @@ class ArithmeticCases:
         self._check(shapes, params, self._options())
 
     @pytest.mark.parametrize("params", QUANT_PARAMS, ids=quant_id)
-    @pytest.mark.parametrize("activation", ["RELU", "RELU6", "RELU_N1_TO_1"])
+    @pytest.mark.parametrize("activation", ["RELU", "RELU6", "RELU_N1_TO_1", "TANH", "SIGN_BIT"])
     def test_quantized_fused_activation(self, activation, params):
         self._check(((3, 17), (17,)), params, self._options(activation))
 

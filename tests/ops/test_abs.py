@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from op_testing import (F32, I32, I64, SPECIAL_VALUES, UNARY_SHAPES, assert_rejected, check_op,
-                        shape_id)
+                        check_quantized, shape_id)
 from unary_cases import assert_one_kernel, check_special
 
 RANGE = (-100, 100)  # ints and floats alike
@@ -48,11 +48,26 @@ def test_rejects_two_inputs():
     assert_rejected("ABS", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int16])
-def test_quantized_is_not_supported_yet(dtype):
-    assert_rejected("ABS", [((3,), dtype, dict(scale=0.1, zero_point=0))],
-                    match="ABS on INT(8|16) is not supported by jitlite yet")
-
-
 def test_float16_is_not_supported_yet():
     assert_rejected("ABS", [((3,), np.float16)], match="ABS on FLOAT16 is not supported")
+
+
+# --- quantized: |x - zp_in| rescaled to the output grid (int16: symmetric) ----------------------
+
+@pytest.mark.parametrize("dtype, q_in, q_out", [
+    (np.int8, (0.05, 3), (0.02, -7)), (np.int8, (0.05, 3), (0.05, -128)),
+    (np.int8, (0.05, -128), (0.1, -128)), (np.int16, (0.0005, 0), (0.0003, 0)),
+    (np.int16, (0.0005, 0), (0.0005, 0)), (np.int16, (0.0005, 0), (0.002, 0))], ids=str)
+@pytest.mark.parametrize("shape", [(), (7,), (4, 64)], ids=shape_id)
+def test_quantized(shape, dtype, q_in, q_out):
+    check_quantized("ABS", [(shape, dtype, dict(scale=q_in[0], zero_point=q_in[1]))],
+                    output_dtype=dtype, output_quant=dict(scale=q_out[0], zero_point=q_out[1]))
+
+
+def test_int16_without_quantization_is_integer_abs():
+    check_op("ABS", [((50,), np.int16)], input_range=(-32768, 32767))
+
+
+def test_rejects_int16_zero_point():
+    assert_rejected("ABS", [((3,), np.int16, dict(scale=0.001, zero_point=4))],
+                    match="zero points 0", litert_rejects=True)

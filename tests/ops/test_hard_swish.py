@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
-                        check_op, check_values, shape_id)
+                        check_op, check_quantized, check_values, shape_id)
 
 RANGE = (-8.0, 8.0)
 
@@ -38,6 +38,18 @@ def test_rejects_two_inputs():
     assert_rejected("HARD_SWISH", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-def test_int8_is_not_supported_yet():
-    assert_rejected("HARD_SWISH", [((3,), np.int8, dict(scale=0.1, zero_point=0))],
-                    match="not supported by jitlite yet")
+def test_rejects_int16():
+    assert_rejected("HARD_SWISH", [((3,), np.int16, dict(scale=0.001, zero_point=0))],
+                    match="INT16", litert_rejects=True)
+
+
+# --- int8/uint8: TFLite's reference fixed-point path -----------------------------------------
+
+@pytest.mark.parametrize("dtype, q_in, q_out", [
+    (np.int8, (0.05, 3), (0.02, -7)), (np.int8, (0.1, -128), (0.05, -100)),
+    (np.int8, (0.02, 0), (0.02, 0)), (np.int8, (0.5, 10), (0.01, -128)),
+    (np.uint8, (0.03, 120), (0.05, 128)), (np.uint8, (0.1, 0), (0.01, 255))], ids=str)
+@pytest.mark.parametrize("shape", [(), (7,), (4, 64)], ids=shape_id)
+def test_quantized(shape, dtype, q_in, q_out):
+    check_quantized("HARD_SWISH", [(shape, dtype, dict(scale=q_in[0], zero_point=q_in[1]))],
+                    output_dtype=dtype, output_quant=dict(scale=q_out[0], zero_point=q_out[1]))

@@ -1,12 +1,14 @@
 """RSQRT (inputs kept away from 0) against LiteRT: shapes from scalars to rank 8 and empty tensors,
-the whole useful input range, special values (NaN, inf, signed zeros, subnormals), and the models
-jitlite must refuse."""
+the whole useful input range, special values (NaN, inf, signed zeros, subnormals), int8 bit-exact
+against the reference kernels (TFLite's fixed-point path; inputs at or above the zero point, as
+TFLite requires), real quantized models, and the models jitlite must refuse."""
 
 import numpy as np
 import pytest
 
 from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
-                        check_op, check_values, shape_id)
+                        check_op, check_quantized, check_values, shape_id)
+from quantized_models import check_reference_model
 
 RANGE = (0.01, 100.0)
 
@@ -38,6 +40,31 @@ def test_rejects_two_inputs():
     assert_rejected("RSQRT", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-def test_int8_is_not_supported_yet():
-    assert_rejected("RSQRT", [((3,), np.int8, dict(scale=0.1, zero_point=0))],
+def test_int16_is_not_supported_yet():
+    assert_rejected("RSQRT", [((3,), np.int16, dict(scale=0.001, zero_point=0))],
                     match="not supported by jitlite yet")
+
+
+# --- int8 ------------------------------------------------------------------------------------
+
+# (input (scale, zero point), output): zero point -128 keeps every random input valid; the
+# 0-input case (x = zp) gives the largest output, as in TFLite.
+INT8_PARAMS = [((0.05, -128), (0.02, -100)), ((0.01, -128), (0.1, 0)),
+               ((0.3, -128), (0.05, -128)), ((1 / 256, -128), (0.07, -128))]
+
+
+@pytest.mark.parametrize("params", INT8_PARAMS, ids=shape_id)
+@pytest.mark.parametrize("shape", [(), (7,), (4, 64)], ids=shape_id)
+def test_int8(shape, params):
+    (s_in, zp_in), (s_out, zp_out) = params
+    check_quantized("RSQRT", [(shape, np.int8, dict(scale=s_in, zero_point=zp_in))],
+                    output_dtype=np.int8, output_quant=dict(scale=s_out, zero_point=zp_out))
+
+
+@pytest.mark.parametrize("path", [
+    "ops/single_rsqrt_default_a8w8_recipe_quantized.tflite",
+    pytest.param("ops/single_rsqrt_default_a16w8_recipe_quantized.tflite",
+                 marks=pytest.mark.xfail(strict=True, raises=RuntimeError,
+                                         reason="INT16 RSQRT is not supported yet"))])
+def test_real_model(path):
+    check_reference_model(path)

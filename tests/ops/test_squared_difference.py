@@ -4,7 +4,8 @@ has no int64 variant), integer wrap-around, and the models jitlite must refuse."
 import numpy as np
 import pytest
 
-from op_testing import BINARY_SHAPES, F32, I32, I64, assert_rejected, check_op, shape_id
+from op_testing import (BINARY_SHAPES, F32, I32, I64, assert_rejected, check_op, check_quantized,
+                        shape_id)
 
 
 @pytest.mark.parametrize("dtype", [F32, I32], ids=lambda d: np.dtype(d).name)
@@ -47,7 +48,21 @@ def test_rejects_rank_above_8():
     assert_rejected("SQUARED_DIFFERENCE", [((1,) * 9, F32), ((2,), F32)], match="exceeds 8")
 
 
-def test_int8_is_not_supported_yet():
-    assert_rejected("SQUARED_DIFFERENCE", [((3,), np.int8, dict(scale=0.1)),
-                                           ((3,), np.int8, dict(scale=0.1))],
-                    match="not supported by jitlite yet")
+def test_int16_is_rejected():
+    assert_rejected("SQUARED_DIFFERENCE", [((3,), np.int16, dict(scale=0.1)),
+                                           ((3,), np.int16, dict(scale=0.1))],
+                    match="INT16", litert_rejects=True)
+
+
+# --- int8: rescaled to a common grid, difference squared, rescaled to the output ---------------
+
+@pytest.mark.parametrize("q1, q2, q_out", [
+    ((0.05, 3), (0.02, -7), (0.07, -128)), ((0.01, -128), (0.2, 127), (0.5, -100)),
+    ((0.1, 0), (0.1, 0), (1.0, -128))], ids=str)
+@pytest.mark.parametrize("shapes", [((4, 50), (4, 50)), ((4, 50), (50,)), ((), (7,)),
+                                    ((2, 1, 3), (1, 4, 1))], ids=shape_id)
+def test_int8(shapes, q1, q2, q_out):
+    check_quantized("SQUARED_DIFFERENCE",
+                    [(shapes[0], np.int8, dict(scale=q1[0], zero_point=q1[1])),
+                     (shapes[1], np.int8, dict(scale=q2[0], zero_point=q2[1]))],
+                    output_dtype=np.int8, output_quant=dict(scale=q_out[0], zero_point=q_out[1]))
