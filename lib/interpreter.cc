@@ -411,6 +411,9 @@ StatusOr<TensorInfo> Interpreter::tensor_info(int tensor_index, int subgraph) co
   info.index = tensor_index;
   info.name = t.name;
   info.dtype = t.dtype;
+  // After allocate, the type ops gave their outputs (TFLite's arithmetic
+  // kernels retype a mis-declared output to their input type).
+  if (subgraph == 0 && impl_->current) info.dtype = impl_->current->graph->tensors[tensor_index].dtype;
   info.shape = subgraph == 0 ? impl_->CurrentShape(tensor_index) : t.shape;
   info.shape_signature = t.shape_signature;
   info.quantization = t.quantization;

@@ -73,7 +73,7 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
   JITLITE_RETURN_IF_ERROR(def->Prepare(ctx).Annotate(NodeLabel(node)));
   for (int i = 0; i < ctx.num_outputs(); ++i) {
     DType declared = g.subgraph->tensors[node.outputs[i]].dtype;
-    if (ctx.output(i).dtype != declared) {
+    if (ctx.output(i).dtype != declared && !def->retypes_output()) {
       return InvalidArgument(NodeLabel(node) + ": output " + std::to_string(i) + " is declared " +
                              DTypeName(declared) + " in the model, but the op computes " +
                              DTypeName(ctx.output(i).dtype));

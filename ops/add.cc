@@ -18,6 +18,7 @@ class AddOp : public OpDef {
   std::string_view name() const override { return "ADD"; }
   std::vector<int> builtin_codes() const override { return {0}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool retypes_output() const override { return true; }
   bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {

@@ -22,6 +22,7 @@ class DivOp : public OpDef {
   std::string_view name() const override { return "DIV"; }
   std::vector<int> builtin_codes() const override { return {42}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool retypes_output() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(

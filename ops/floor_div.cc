@@ -20,6 +20,7 @@ class FloorDivOp : public OpDef {
   std::string_view name() const override { return "FLOOR_DIV"; }
   std::vector<int> builtin_codes() const override { return {90}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool retypes_output() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     const std::initializer_list<DType> kTypes = {DType::kFloat32, DType::kInt32, DType::kInt16,

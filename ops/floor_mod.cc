@@ -88,6 +88,7 @@ class FloorModOp : public OpDef {
   std::string_view name() const override { return "FLOOR_MOD"; }
   std::vector<int> builtin_codes() const override { return {95}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool retypes_output() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     const std::initializer_list<DType> kTypes = {DType::kFloat32, DType::kInt32, DType::kInt64,

@@ -21,6 +21,7 @@ class MaximumOp : public OpDef {
   std::string_view name() const override { return "MAXIMUM"; }
   std::vector<int> builtin_codes() const override { return {55}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool retypes_output() const override { return true; }
   bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {

@@ -55,6 +55,11 @@ class OpDef {
   // prefixes the node index and op name.
   virtual Status Prepare(NodeContext& ctx) const = 0;
 
+  // True when TFLite's kernel sets its output's type itself in Prepare (the
+  // arithmetic ops: output type = input type), so a model declaring another
+  // output type is retyped rather than refused.
+  virtual bool retypes_output() const { return false; }
+
   // Constant folding at allocate time (e.g. DEQUANTIZE of a float16
   // constant): if CanFold, Fold writes output 0's bytes once and the node
   // emits no code.

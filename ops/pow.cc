@@ -161,6 +161,7 @@ class PowOp : public OpDef {
   std::string_view name() const override { return "POW"; }
   std::vector<int> builtin_codes() const override { return {78}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool retypes_output() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));

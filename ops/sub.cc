@@ -17,6 +17,7 @@ class SubOp : public OpDef {
   std::string_view name() const override { return "SUB"; }
   std::vector<int> builtin_codes() const override { return {41}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  bool retypes_output() const override { return true; }
   bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {

@@ -15,15 +15,10 @@ class TestAdd(ArithmeticCases):
     POT_INT16 = True
 
 
-# api/add_quantized*.bin declare their intermediate tensor FLOAT32 (TFLite retypes an ADD output
-# to its inputs' type); jitlite's graph lowering refuses the declared/computed mismatch.
-RETYPED = pytest.mark.xfail(strict=True, reason="intermediate tensor declared FLOAT32 in the file")
-
-
 @pytest.mark.parametrize("path", [
     "micro/simple_add_model.tflite",
-    pytest.param("api/add_quantized.bin", marks=RETYPED),
-    pytest.param("api/add_quantized_int8.bin", marks=RETYPED),
+    # These two declare their intermediate tensor FLOAT32; TFLite's ADD retypes it to int8/uint8.
+    "api/add_quantized.bin", "api/add_quantized_int8.bin",
     "ops/single_add_default_a8w8_recipe_quantized.tflite",
     "ops/single_add_default_a16w8_recipe_quantized.tflite", "ops/simple_quantized_ops.tflite"])
 def test_real_model(path):

@@ -190,9 +190,23 @@ def test_output_dtype_that_contradicts_the_op_is_a_clear_error():
     from jitlite import Interpreter
     from jitlite.testing.check_op import build_op_model
 
-    model = build_op_model(op="ADD", inputs=[((2, 3), np.float32), ((2, 3), np.float32)],
+    # RELU keeps its declared output type (LiteRT refuses the model too); ADD would retype it.
+    model = build_op_model(op="RELU", inputs=[((2, 3), np.float32)],
                            constants=(), options=None, output_dtypes=[np.int32],
                            output_quant=None, output_shapes=[[2, 3]])
     interpreter = Interpreter(model_content=model)
     with pytest.raises(RuntimeError, match="declared INT32 in the model, but the op computes FLOAT32"):
         interpreter.allocate_tensors()
+
+
+def test_arithmetic_output_declared_with_another_type_is_retyped_like_litert():
+    from jitlite.testing import litert_interpreter
+    from jitlite.testing.check_op import build_op_model
+
+    model = build_op_model(op="ADD", inputs=[((2, 3), np.float32), ((2, 3), np.float32)],
+                           constants=(), options=None, output_dtypes=[np.int32],
+                           output_quant=None, output_shapes=[[2, 3]])
+    inputs = random_inputs(model, seed=0)
+    actual, expected = run_both(model, inputs)
+    assert actual[0].dtype == expected[0].dtype == np.float32
+    assert_outputs_match(actual, expected)
