@@ -46,9 +46,9 @@ struct Interpreter::Impl {
   // shape, paddings, ...; found when a node asked for them). With any,
   // allocate_tensors only gives the inputs buffers, and each invoke compiles
   // (or takes from the cache) the graph for the values it is given, as
-  // TFLite's dynamic tensors are sized in Eval. current_key says which.
+  // TFLite's dynamic tensors are sized in Eval. The current set's `pinned`
+  // says which values it was compiled for.
   std::vector<int> value_inputs;
-  std::string current_key;
   AlignedBuffer arena;
   std::vector<void*> table;  // tensor pointers (and packed buffers), by slot
   std::vector<void*> kernel_args;  // table entries in the entry's argument order
@@ -241,7 +241,6 @@ struct Interpreter::Impl {
   // inputs only, so set_tensor works.
   void BindInputsOnly() {
     current = nullptr;
-    current_key.clear();
     size_t total = 0;
     std::vector<size_t> offsets;
     for (int t : main().inputs) {
@@ -261,6 +260,7 @@ struct Interpreter::Impl {
   // compiled for the current values of value_inputs (compiling it the first
   // time), carrying the graph inputs' bytes over to its arena.
   Status SelectForValues() {
+    if (ValuesUnchanged()) return Status::Ok();  // the common case: no allocation
     for (;;) {
       std::vector<int> more;
       JITLITE_RETURN_IF_ERROR(TrySelectForValues(more));
@@ -268,6 +268,27 @@ struct Interpreter::Impl {
       // A later node needs values of further inputs: compile per those too.
       value_inputs.insert(value_inputs.end(), more.begin(), more.end());
     }
+  }
+
+  // Whether the current shape set was compiled for the values in the inputs.
+  bool ValuesUnchanged() const {
+    if (current == nullptr) return false;
+    for (int t : value_inputs) {
+      auto it = current->pinned.find(t);
+      if (it == current->pinned.end() || it->second.size() != InputBytes(t) ||
+          std::memcmp(table[t], it->second.data(), it->second.size()) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Makes `set` the one invoke runs, with a fresh arena.
+  void Activate(ShapeSet* set) {
+    current = set;
+    stats.kernels = current->code.kernels;
+    stats.unique_kernels = current->code.unique_kernels;
+    BindArena();
   }
 
   // The current values of value_inputs, and the cache key they make.
@@ -289,7 +310,6 @@ struct Interpreter::Impl {
   Status TrySelectForValues(std::vector<int>& more) {
     std::map<int, std::vector<uint8_t>> pinned;
     std::string key = ValueKey(pinned);
-    if (current != nullptr && key == current_key) return Status::Ok();
     auto it = cache.find(key);
     if (it != cache.end()) {
       stats.cache_hits++;
@@ -312,11 +332,7 @@ struct Interpreter::Impl {
       const uint8_t* p = static_cast<const uint8_t*>(table[t]);
       inputs.emplace_back(p, p + InputBytes(t));
     }
-    current = it->second.get();
-    current_key = key;
-    stats.kernels = current->code.kernels;
-    stats.unique_kernels = current->code.unique_kernels;
-    BindArena();
+    Activate(it->second.get());
     for (size_t i = 0; i < main().inputs.size(); ++i) {
       if (!inputs[i].empty()) std::memcpy(table[main().inputs[i]], inputs[i].data(), inputs[i].size());
     }
@@ -512,10 +528,7 @@ Status Interpreter::AllocateTensors() {
     im.RecordCompilation(*set);
     it = im.cache.emplace(key, std::move(set)).first;
   }
-  im.current = it->second.get();
-  im.stats.kernels = im.current->code.kernels;
-  im.stats.unique_kernels = im.current->code.unique_kernels;
-  im.BindArena();
+  im.Activate(it->second.get());
   im.invokable = true;
   return Status::Ok();
 }

@@ -95,9 +95,7 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   const bool is_hybrid = hybrid::IsHybrid(ctx);
   if (quantized || is_hybrid) {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
-    if (ctx.num_outputs() != 1) {
-      return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
-    }
+    JITLITE_RETURN_IF_ERROR(conv_window::ExpectOneOutput(ctx));
   } else {
     JITLITE_RETURN_IF_ERROR(conv_window::CheckFloatTypes(ctx, "FULLY_CONNECTED"));
   }

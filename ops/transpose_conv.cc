@@ -20,6 +20,7 @@
 // output channels (ChannelAccumulators). Large layers split the output rows
 // across threads.
 #include <cstring>
+#include <functional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -241,9 +242,12 @@ class TransposeConvEmitter {
   }
 
  private:
-  void EmitBlock(Value* n, Value* c0, const Sources& sy, const Sources& sx, Value* (&index)[4]) {
+  // For each input value feeding output pixel (n, oy, ox): body(x, w_row)
+  // with x loaded and w_row the offset of its weights for channels c0.. in
+  // the packed [KH, KW, I, O] weights.
+  void ForEachSource(Value* n, Value* c0, const Sources& sy, const Sources& sx,
+                     const std::function<void(Value* x, Value* w_row)>& body) {
     llvm::IRBuilder<>& b = e_.b();
-    acc_.Zero();
     Value* image = Mul(e_, n, p_.h.out);
     e_.For(sy.begin, sy.end, 1, [&](Value* iy) {
       Value* ky = b.CreateSub(sy.first, Mul(e_, iy, p_.h.stride));
@@ -251,15 +255,20 @@ class TransposeConvEmitter {
       e_.For(sx.begin, sx.end, 1, [&](Value* ix) {
         Value* kx = b.CreateSub(sx.first, Mul(e_, ix, p_.w.stride));
         Value* in_pixel = Mul(e_, Add(e_, in_row, ix), p_.cin);
-        // Packed weights [KH, KW, I, O]: the taps of (ky, kx) start here.
         Value* tap = Add(e_, Mul(e_, ky, p_.w.kernel), kx);
         Value* w_tap = Add(e_, Mul(e_, tap, p_.cin * p_.cout), c0);
         e_.For(0, p_.cin, 1, [&](Value* ic) {
-          Value* x = e_.LoadInput(kInput, Add(e_, in_pixel, ic));
-          acc_.MultiplyAdd(x, e_.PackedPtr(0), Add(e_, w_tap, Mul(e_, ic, p_.cout)));
+          body(e_.LoadInput(kInput, Add(e_, in_pixel, ic)), Add(e_, w_tap, Mul(e_, ic, p_.cout)));
         }, "ic");
       }, "ix");
     }, "iy");
+  }
+
+  void EmitBlock(Value* n, Value* c0, const Sources& sy, const Sources& sx, Value* (&index)[4]) {
+    acc_.Zero();
+    ForEachSource(n, c0, sy, sx, [&](Value* x, Value* w_row) {
+      acc_.MultiplyAdd(x, e_.PackedPtr(0), w_row);
+    });
     acc_.Store(ctx_.has_input(kBias) ? kBias : -1, c0, p_.activation, index);
   }
 
@@ -287,26 +296,13 @@ void TransposeConvEmitter::EmitQuantizedBlock(Value* n, Value* c0, const Sources
   e_.For(0, block_, 1, [&](Value* c) {
     b.CreateStore(llvm::ConstantInt::get(acc_type, 0), slot(c));
   }, "c");
-  Value* image = Mul(e_, n, p_.h.out);
-  e_.For(sy.begin, sy.end, 1, [&](Value* iy) {
-    Value* ky = b.CreateSub(sy.first, Mul(e_, iy, p_.h.stride));
-    Value* in_row = Mul(e_, Add(e_, image, iy), p_.w.out);
-    e_.For(sx.begin, sx.end, 1, [&](Value* ix) {
-      Value* kx = b.CreateSub(sx.first, Mul(e_, ix, p_.w.stride));
-      Value* in_pixel = Mul(e_, Add(e_, in_row, ix), p_.cin);
-      Value* tap = Add(e_, Mul(e_, ky, p_.w.kernel), kx);
-      Value* w_tap = Add(e_, Mul(e_, tap, p_.cin * p_.cout), c0);
-      e_.For(0, p_.cin, 1, [&](Value* ic) {
-        Value* x = e_.LoadInput(kInput, Add(e_, in_pixel, ic));
-        Value* w_row = Add(e_, w_tap, Mul(e_, ic, p_.cout));
-        e_.For(0, block_, 1, [&](Value* c) {
-          Value* w = b.CreateLoad(w_type, b.CreateInBoundsGEP(w_type, e_.PackedPtr(0),
-                                                              Add(e_, w_row, c)));
-          rq.Accumulate(slot(c), rq.Product(x, w));
-        }, "c");
-      }, "ic");
-    }, "ix");
-  }, "iy");
+  ForEachSource(n, c0, sy, sx, [&](Value* x, Value* w_row) {
+    e_.For(0, block_, 1, [&](Value* c) {
+      Value* w = b.CreateLoad(w_type, b.CreateInBoundsGEP(w_type, e_.PackedPtr(0),
+                                                          Add(e_, w_row, c)));
+      rq.Accumulate(slot(c), rq.Product(x, w));
+    }, "c");
+  });
   e_.For(0, block_, 1, [&](Value* c) {
     Value* oc = Add(e_, c0, c);
     index[3] = oc;

@@ -178,9 +178,7 @@ inline Status CheckFloatTypes(const NodeContext& ctx, const char* op) {
 // dimensions, at least one input channel (CheckBias checks the bias size).
 inline Status CheckWindowShapes(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
-  if (ctx.num_outputs() != 1) {
-    return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
-  }
+  JITLITE_RETURN_IF_ERROR(ExpectOneOutput(ctx));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 4, 4));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(1, 4, 4));
   JITLITE_RETURN_IF_ERROR(CheckFilterDims(ctx, 1, "filter (input 1)"));
