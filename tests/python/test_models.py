@@ -131,6 +131,51 @@ def test_keras_mobilenet_matches_litert(name):
     assert int(np.argmax(actual[0])) == int(np.argmax(expected[0]))
 
 
+# Families of the op set beyond the MobileNets: attention (BATCH_MATMUL, GELU, layer norm through
+# MEAN / SQUARED_DIFFERENCE / RSQRT), unrolled LSTM and GRU cells, and a U-Net (TRANSPOSE_CONV,
+# RESIZE_BILINEAR, CONCATENATION skips, per-pixel SOFTMAX).
+@pytest.mark.parametrize("name", ["transformer_encoder", "lstm_classifier", "gru_classifier", "unet"])
+def test_keras_model_families_match_litert(name):
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite.testing.keras_models import keras_model_path
+
+    model = keras_model_path(name).read_bytes()
+    for seed in range(2):
+        inputs = random_inputs(model, seed=seed, input_range=(-1.0, 1.0))
+        actual, expected = run_both(model, inputs)
+        assert_outputs_match(actual, expected, rtol_of_range=1e-4, context=f"{name} seed {seed}")
+
+
+def test_keras_dynamic_batch_model_follows_resizes():
+    """A Keras model with a dynamic batch (shape_signature -1, Flatten through SHAPE ->
+    STRIDED_SLICE -> PACK -> RESHAPE): each batch size matches LiteRT resized the same way, and
+    shapes seen before come from the compile cache."""
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite import Interpreter
+    from jitlite.testing import litert_interpreter
+    from jitlite.testing.keras_models import keras_model_path
+
+    model = keras_model_path("dynamic_batch_cnn").read_bytes()
+    ours = Interpreter(model_content=model)
+    theirs = litert_interpreter()(model_content=model)
+    assert list(ours.get_input_details()[0]["shape_signature"]) == [-1, 32, 32, 3]
+    compilations = []
+    for batch in (1, 3, 1, 3):
+        x = np.random.default_rng(batch).uniform(-1, 1, (batch, 32, 32, 3)).astype(np.float32)
+        outputs = []
+        for interpreter in (ours, theirs):
+            index = interpreter.get_input_details()[0]["index"]
+            interpreter.resize_tensor_input(index, list(x.shape))
+            interpreter.allocate_tensors()
+            interpreter.set_tensor(index, x)
+            interpreter.invoke()
+            outputs.append(interpreter.get_tensor(interpreter.get_output_details()[0]["index"]))
+        assert outputs[0].shape == (batch, 10)
+        assert_outputs_match([outputs[0]], [outputs[1]], context=f"batch {batch}")
+        compilations.append(ours.get_jit_details()["compilations"])
+    assert compilations == [1, 2, 2, 2]
+
+
 def test_keras_dynamic_range_model_matches_litert():
     """A Keras model converted with dynamic-range quantization (INT8 weights, float
     activations): hybrid DEPTHWISE_CONV_2D, CONV_2D and FULLY_CONNECTED."""
