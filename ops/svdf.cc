@@ -26,6 +26,7 @@
 //    this kernel.
 // TFLM's 8-bit variant (INT8 weights_time and state) is refused: TFLite reads
 // those buffers as INT16.
+#include <functional>
 #include <string>
 
 #include "jit/emitters.h"
@@ -247,22 +248,27 @@ Value* StateOffset(jit::KernelEmitter& e, const Svdf& s, Value* b, Value* f, int
   return AddI(e, MulI(e, AddI(e, MulI(e, b, s.filters), f), s.memory), e.I64(m));
 }
 
-// sum over k < len of a[a_off + k] * (b[b_off + k] - b_zero_point), in i32
-// (wrapping as TFLite's int32 sums do); both operands are widened to i32.
-Value* EmitIntDot(jit::KernelEmitter& e, int a_input, Value* a_off, Value* b_ptr, DType b_dtype,
-                  Value* b_off, int64_t len, int32_t b_zero_point) {
+// sum over k < len of a[a_off + k] * other(k) in i32 (wrapping, as TFLite's
+// int32 sums do), with `a` an INT8/INT16 input widened to i32 and other(k)
+// an i32 term.
+using TermFn = std::function<Value*(Value* k)>;
+Value* EmitIntDot(jit::KernelEmitter& e, int a_input, Value* a_off, int64_t len,
+                  const TermFn& other) {
   llvm::IRBuilder<>& ir = e.b();
   llvm::AllocaInst* acc = e.Alloca(ir.getInt32Ty(), "dot");
   ir.CreateStore(e.I32(0), acc);
   DType a_dtype = e.node().input(a_input).dtype;
   e.For(0, len, 1, [&](Value* k) {
     Value* a = EmitWidenQuantized(ir, e.LoadInput(a_input, AddI(e, a_off, k)), a_dtype);
-    Value* v = EmitWidenQuantized(ir, jit::LoadElement(ir, b_dtype, b_ptr, AddI(e, b_off, k)),
-                                  b_dtype);
-    if (b_zero_point != 0) v = ir.CreateSub(v, e.I32(b_zero_point));
-    ir.CreateStore(ir.CreateAdd(ir.CreateLoad(ir.getInt32Ty(), acc), ir.CreateMul(a, v)), acc);
+    ir.CreateStore(ir.CreateAdd(ir.CreateLoad(ir.getInt32Ty(), acc), ir.CreateMul(a, other(k))),
+                   acc);
   }, "k");
   return ir.CreateLoad(ir.getInt32Ty(), acc);
+}
+
+// A stored INT8/INT16 element of `base` widened to i32.
+Value* LoadWide(jit::KernelEmitter& e, DType dtype, Value* base, Value* offset) {
+  return EmitWidenQuantized(e.b(), jit::LoadElement(e.b(), dtype, base, offset), dtype);
 }
 
 // The newest state entry of every filter of batch row b.
@@ -270,12 +276,13 @@ void EmitFeatureStep(jit::KernelEmitter& e, const Svdf& s, Value* b) {
   llvm::IRBuilder<>& ir = e.b();
   Value* state = e.InputPtr(kState);
   Value* x_off = MulI(e, b, s.input);
+  auto newest = [&](Value* f) { return StateOffset(e, s, b, f, s.memory - 1); };
   switch (s.variant) {
     case Variant::kFloat: {
       Value* w[] = {e.InputPtr(kWeightsFeature)};
       e.For(0, s.filters, 1, [&](Value* f) {
         Value* v = recurrent::EmitRowDots(e, w, f, e.InputPtr(kInput), x_off, s.input)[0];
-        recurrent::StoreF32(e, v, state, StateOffset(e, s, b, f, s.memory - 1));
+        recurrent::StoreF32(e, v, state, newest(f));
       }, "filter");
       return;
     }
@@ -284,60 +291,67 @@ void EmitFeatureStep(jit::KernelEmitter& e, const Svdf& s, Value* b) {
       row.Quantize(x_off);
       Value* scale = ir.CreateFMul(row.scale(), e.F32(s.feature_scale));
       e.For(0, s.filters, 1, [&](Value* f) {
-        llvm::AllocaInst* acc = e.Alloca(ir.getInt32Ty(), "dot");
-        ir.CreateStore(e.I32(0), acc);
-        Value* w_off = MulI(e, f, s.input);
-        e.For(0, s.input, 1, [&](Value* k) {
-          Value* w = ir.CreateSExt(e.LoadInput(kWeightsFeature, AddI(e, w_off, k)),
-                                   ir.getInt32Ty());
-          Value* sum = ir.CreateAdd(ir.CreateLoad(ir.getInt32Ty(), acc),
-                                    ir.CreateMul(w, row.LoadCentered(k)));
-          ir.CreateStore(sum, acc);
-        }, "k");
-        Value* v = ir.CreateFMul(ir.CreateSIToFP(ir.CreateLoad(ir.getInt32Ty(), acc),
-                                                 ir.getFloatTy()), scale);
-        recurrent::StoreF32(e, v, state, StateOffset(e, s, b, f, s.memory - 1));
+        Value* dot = EmitIntDot(e, kWeightsFeature, MulI(e, f, s.input), s.input,
+                                [&](Value* k) { return row.LoadCentered(k); });
+        Value* v = ir.CreateFMul(ir.CreateSIToFP(dot, ir.getFloatTy()), scale);
+        recurrent::StoreF32(e, v, state, newest(f));
       }, "filter");
       return;
     }
     case Variant::kInteger: {
-      const IntRange int16 = DTypeRange(DType::kInt16);
+      Value* zero_point = e.I32(s.input_zero_point);
       e.For(0, s.filters, 1, [&](Value* f) {
-        Value* dot = EmitIntDot(e, kWeightsFeature, MulI(e, f, s.input), e.InputPtr(kInput),
-                                DType::kInt8, x_off, s.input, s.input_zero_point);
-        Value* v = EmitClampInt(ir, EmitMultiplyByQuantizedMultiplier(ir, dot, s.to_state), int16);
-        jit::StoreElement(ir, DType::kInt16, ir.CreateTrunc(v, ir.getInt16Ty()), state,
-                          StateOffset(e, s, b, f, s.memory - 1));
+        Value* dot = EmitIntDot(e, kWeightsFeature, MulI(e, f, s.input), s.input, [&](Value* k) {
+          return ir.CreateSub(LoadWide(e, DType::kInt8, e.InputPtr(kInput), AddI(e, x_off, k)),
+                              zero_point);
+        });
+        Value* v = EmitMultiplyByQuantizedMultiplier(ir, dot, s.to_state);
+        v = EmitClampInt(ir, v, DTypeRange(DType::kInt16));
+        jit::StoreElement(ir, DType::kInt16, EmitNarrowQuantized(ir, v, DType::kInt16), state,
+                          newest(f));
       }, "filter");
       return;
     }
   }
 }
 
-// out[b, u] from the time filters of unit u over the state of batch row b.
+// Sums term(f) over the rank filters f of unit u, in filter order, as
+// TFLite's ReductionSumVector does (f32 or i32 sums).
+Value* SumOverRank(jit::KernelEmitter& e, const Svdf& s, Value* u, llvm::Type* type,
+                   const std::function<Value*(Value* f)>& term) {
+  llvm::IRBuilder<>& ir = e.b();
+  llvm::AllocaInst* sum = e.Alloca(type, "unit_sum");
+  ir.CreateStore(llvm::Constant::getNullValue(type), sum);
+  Value* first = MulI(e, u, s.rank);
+  e.For(0, s.rank, 1, [&](Value* r) {
+    Value* t = term(AddI(e, first, r));
+    Value* old = ir.CreateLoad(type, sum);
+    ir.CreateStore(type->isFloatTy() ? ir.CreateFAdd(old, t) : ir.CreateAdd(old, t), sum);
+  }, "rank");
+  return ir.CreateLoad(type, sum);
+}
+
+// out[b, u] = act(bias[u] + the time products of unit u's filters), float.
 Value* EmitUnitFloat(jit::KernelEmitter& e, const Svdf& s, Value* b, Value* u) {
   llvm::IRBuilder<>& ir = e.b();
   Value* w[] = {s.variant == Variant::kHybrid ? e.PackedPtr(0) : e.InputPtr(kWeightsTime)};
-  Value* sum = e.F32(0.0f);
-  for (int64_t r = 0; r < s.rank; ++r) {
-    Value* f = AddI(e, MulI(e, u, s.rank), e.I64(r));
-    Value* dot = recurrent::EmitRowDots(e, w, f, e.InputPtr(kState),
-                                        StateOffset(e, s, b, f, 0), s.memory)[0];
-    sum = r == 0 ? dot : ir.CreateFAdd(sum, dot);
-  }
+  Value* sum = SumOverRank(e, s, u, ir.getFloatTy(), [&](Value* f) {
+    return recurrent::EmitRowDots(e, w, f, e.InputPtr(kState), StateOffset(e, s, b, f, 0),
+                                  s.memory)[0];
+  });
   if (e.node().has_input(kBias)) sum = ir.CreateFAdd(sum, e.LoadInput(kBias, u));
   return e.Activation(sum, s.activation);
 }
 
+// The integer variant: the i32 sum with the bias rescaled to the output.
 Value* EmitUnitInteger(jit::KernelEmitter& e, const Svdf& s, Value* b, Value* u) {
   llvm::IRBuilder<>& ir = e.b();
-  Value* sum = e.I32(0);
-  for (int64_t r = 0; r < s.rank; ++r) {
-    Value* f = AddI(e, MulI(e, u, s.rank), e.I64(r));
-    Value* dot = EmitIntDot(e, kWeightsTime, MulI(e, f, s.memory), e.InputPtr(kState),
-                            DType::kInt16, StateOffset(e, s, b, f, 0), s.memory, 0);
-    sum = ir.CreateAdd(sum, dot);
-  }
+  Value* sum = SumOverRank(e, s, u, ir.getInt32Ty(), [&](Value* f) {
+    Value* first = StateOffset(e, s, b, f, 0);
+    return EmitIntDot(e, kWeightsTime, MulI(e, f, s.memory), s.memory, [&](Value* k) {
+      return LoadWide(e, DType::kInt16, e.InputPtr(kState), AddI(e, first, k));
+    });
+  });
   if (e.node().has_input(kBias)) sum = ir.CreateAdd(sum, e.LoadInput(kBias, u));
   Value* v = ir.CreateAdd(EmitMultiplyByQuantizedMultiplier(ir, sum, s.to_output),
                           e.I32(s.output_zero_point));

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from op_testing import ACTIVATIONS, F32, REFERENCE_KERNELS, assert_rejected, check_op
-from op_testing import check_quantized
+from op_testing import check_quantized, check_threads
 from recurrent_cases import VARIABLE, run_invokes, state, weights
 
 from jitlite.testing import assert_outputs_match, build_op_model, jitlite_interpreter
@@ -84,8 +84,8 @@ def test_float_activations(activation):
     check_op(OP, float_operands(), options=dict(rank=2, fused_activation_function=activation))
 
 
-@pytest.mark.parametrize("sizes", [(1, 1, 1, 1, 1), (1, 7, 4, 1, 3), (2, 5, 3, 2, 4),
-                                   (2, 16, 8, 2, 10), (3, 40, 5, 3, 7)],
+@pytest.mark.parametrize("sizes", [(1, 1, 1, 1, 1), (1, 0, 2, 1, 3), (1, 7, 4, 1, 3),
+                                   (2, 5, 3, 2, 4), (2, 16, 8, 2, 10), (3, 40, 5, 3, 7)],
                          ids=lambda s: "b{}_in{}_u{}_r{}_m{}".format(*s))
 def test_float_sizes(sizes):
     batch, n_input, units, rank, memory = sizes
@@ -101,6 +101,12 @@ def test_float_without_bias():
 def test_float_state_across_invokes(rank, batch):
     check_invokes(float_operands(batch=batch, rank=rank, memory=3),
                   dict(rank=rank, fused_activation_function="TANH"))
+
+
+def test_float_with_threads():
+    """The kernel runs whole on one thread; a multi-threaded interpreter gives the same bits."""
+    check_threads(OP, float_operands(batch=2, n_input=32, units=8, rank=2, memory=6),
+                  options=dict(rank=2, fused_activation_function="RELU"))
 
 
 # ---- hybrid ----
