@@ -214,3 +214,17 @@ def test_mismatched_weights_feature_is_rejected():
     ops[1] = weights((6, 4), 9)
     assert_rejected(OP, ops, options=dict(rank=2), match=r"weights_feature .* expected \[6, 5\]",
                     litert_rejects=True)
+
+
+def test_hybrid_per_channel_weights_are_rejected():
+    ops = hybrid_operands()
+    values, _ = ops[1]
+    ops[1] = (values, dict(scale=[0.01] * 6, zero_point=[0] * 6, quantized_dimension=0))
+    assert_rejected(OP, ops, options=dict(rank=2), match="6 scales; this op takes per-tensor")
+
+
+def test_unsupported_dtype_pair_is_rejected():
+    ops = float_operands()
+    ops[1] = int_constant((6, 5), I16, 1, 100, 0.01)
+    assert_rejected(OP, ops, options=dict(rank=2),
+                    match="weights_feature INT16; supported: FLOAT32 x FLOAT32")
