@@ -1,4 +1,4 @@
-"""Shared pieces of the recurrent op tests (LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM,
+"""Shared pieces of the recurrent op tests (LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF,
 UNIDIRECTIONAL_SEQUENCE_RNN): operand lists in TFLite's input order, with the states as
 variable tensors, and a multi-invoke comparison with LiteRT (the states carry over from one
 invoke to the next, which one-invoke check_op cannot see)."""

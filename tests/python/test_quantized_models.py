@@ -121,3 +121,50 @@ def test_keras_float16_model_matches_litert():
     expected = run_model(litert_interpreter(), model, values)
     actual = run_model(jitlite_interpreter(), model, values)
     assert_outputs_match(actual, expected, context="small_cnn float16")
+
+
+def _op_tensors(interpreter, op_name):
+    """Indices of the outputs and variable inputs (the states) of every `op_name` node."""
+    indices = []
+    for op in interpreter._get_ops_details():
+        if op["op_name"] == op_name:
+            indices += [int(op["outputs"][0]), int(op["inputs"][4])]
+    return indices
+
+
+@pytest.mark.filterwarnings("ignore:experimental_preserve_all_tensors")
+def test_keyword_scrambled_svdf_stack_matches_reference_over_invokes():
+    """micro/keyword_scrambled: QUANTIZE, 7 integer SVDFs (int8 activations, int16 state and
+    time weights), FULLY_CONNECTED, SOFTMAX. The graph output saturates on this scrambled model,
+    so every SVDF output and activation state is compared too (all tensors preserved), over
+    consecutive invokes (the states carry over) and after reset_all_variables."""
+    model = _model_bytes("micro/keyword_scrambled.tflite")
+    runtimes = [cls(model_content=model, experimental_preserve_all_tensors=True)
+                for cls in (REFERENCE, jitlite_interpreter())]
+    for runtime in runtimes:
+        runtime.allocate_tensors()
+    checked = _op_tensors(runtimes[0], "SVDF") + [d["index"] for d in
+                                                  runtimes[0].get_output_details()]
+    assert len(checked) == 2 * 7 + 1
+    rng = np.random.default_rng(3)
+    inputs = [rng.integers(-20000, 20000, (1, 96)).astype(np.int16) for _ in range(6)]
+    inputs[4] = inputs[0]
+    for k, x in enumerate(inputs):
+        values = []
+        for runtime in runtimes:
+            if k == 4:
+                runtime.reset_all_variables()
+            runtime.set_tensor(runtime.get_input_details()[0]["index"], x)
+            runtime.invoke()
+            values.append([np.array(runtime.get_tensor(t)) for t in checked])
+        assert_outputs_match(values[1], values[0], context=f"keyword_scrambled invoke {k}")
+        assert np.any(values[0][1] != 0), "the first SVDF state should hold activations"
+
+
+def test_keyword_scrambled_8bit_is_refused():
+    """keyword_scrambled_8bit's SVDFs keep INT8 time weights and state (TFLite Micro's 8-bit
+    variant). TFLite's kernel reads those buffers as INT16 (its BUILTIN_REF run corrupts memory),
+    so there is nothing to match: jitlite refuses the model with a clear error."""
+    model = _model_bytes("micro/keyword_scrambled_8bit.tflite")
+    with pytest.raises(RuntimeError, match="SVDF with INT8 weights_time and activation state"):
+        jitlite_interpreter()(model_content=model).allocate_tensors()

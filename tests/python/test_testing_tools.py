@@ -189,6 +189,15 @@ BIDI_BW_OPS, BIDI_BW_W = lstm_operands((1, 3, 4), 1, 3, seed=90)
 BIDI_OPS = [BIDI_FW_OPS[0], *BIDI_FW_OPS[1:18], *BIDI_BW_OPS[1:18], *BIDI_FW_OPS[18:20],
             *BIDI_BW_OPS[18:20]] + [None] * 9
 W_RNN, R_RNN, B_RNN = rand((3, 4), seed=60), rand((3, 3), seed=61), rand((3,), seed=62)
+# SVDF: 3 units of rank 2 (6 filters), memory 4, over a [2, 4] input.
+WF_SVDF, WT_SVDF, B_SVDF = rand((6, 4), seed=63), rand((6, 4), seed=64), rand((3,), seed=65)
+
+
+def svdf_ref(x, wf, wt, bias, rank):
+    """One SVDF invoke from a zero state: only the newest memory entry (x . wf) is non-zero, so
+    each filter contributes wt[:, -1] times it; units sum their `rank` filters."""
+    filtered = (x @ wf.T) * wt[:, -1]
+    return filtered.reshape(x.shape[0], -1, rank).sum(axis=-1) + bias
 
 
 # --- one case per op: build arguments, input values, expected shape, numpy reference -----------
@@ -437,6 +446,9 @@ OP_CASES = {
         [((3, 2, 4), F32), W_RNN, R_RNN, B_RNN, ((2, 3), F32, dict(is_variable=True))], (3, 2, 3),
         lambda x: rnn_ref(x, W_RNN, R_RNN, B_RNN),
         options=dict(time_major=True, fused_activation_function="RELU")),
+    "SVDF": case([((2, 4), F32), WF_SVDF, WT_SVDF, B_SVDF, ((2, 24), F32, dict(is_variable=True))],
+                 (2, 3), lambda x: np.maximum(svdf_ref(x, WF_SVDF, WT_SVDF, B_SVDF, 2), 0),
+                 options=dict(rank=2, fused_activation_function="RELU")),
     # Index ops and sequence builders.
     "GATHER_ND": case([((3, 4), F32)], (2,), lambda x: x[[2, 0], [1, 3]],
                       constants=[np.array([[2, 1], [0, 3]], np.int32)]),

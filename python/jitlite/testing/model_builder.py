@@ -186,6 +186,7 @@ OPS = {
         ("merge_outputs", BOOL, False), ("time_major", BOOL, True),
         ("asymmetric_quantize_inputs", BOOL, False)]),
     "RNN": (24, 7, [_ACT, ("asymmetric_quantize_inputs", BOOL, False)]),
+    "SVDF": (27, 6, [("rank", I32, 0), _ACT, ("asymmetric_quantize_inputs", BOOL, False)]),
     "UNIDIRECTIONAL_SEQUENCE_RNN": (35, 31, [("time_major", BOOL, False), _ACT,
                                              ("asymmetric_quantize_inputs", BOOL, False)]),
     # Index ops (gather/scatter, one-hot, segments) and sequence builders.
