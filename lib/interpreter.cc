@@ -102,7 +102,10 @@ struct Interpreter::Impl {
     im->kernel_start = now;
   }
 
-  const Subgraph& main() const { return model->graph().subgraphs[0]; }
+  // The subgraph compiled (composites inlined); the API's tensor and op
+  // queries read model_main().
+  const Subgraph& main() const { return model->graph().executable_main(); }
+  const Subgraph& model_main() const { return model->graph().subgraphs[0]; }
 
   std::string ShapeKey() const {
     std::string key;
@@ -363,7 +366,7 @@ namespace {
 StatusOr<std::unique_ptr<Interpreter::Impl>> MakeImpl(std::shared_ptr<const Model> model,
                                                       const InterpreterOptions& options) {
   if (options.num_threads < 1) return InvalidArgument("num_threads should >= 1");
-  auto unsupported = UnsupportedBuiltins(model->graph().subgraphs[0]);
+  auto unsupported = UnsupportedBuiltins(model->graph().executable_main());
   if (!unsupported.empty()) {
     std::string list;
     for (const auto& u : unsupported) list += (list.empty() ? "" : ", ") + u;
@@ -440,7 +443,7 @@ StatusOr<TensorInfo> Interpreter::tensor_info(int tensor_index, int subgraph) co
 }
 
 StatusOr<OpInfo> Interpreter::op_info(int op_index) const {
-  const Subgraph& sg = impl_->main();
+  const Subgraph& sg = impl_->model_main();
   if (op_index < 0 || op_index >= static_cast<int>(sg.nodes.size())) {
     return OutOfRange("Invalid node index");
   }
@@ -462,7 +465,7 @@ bool Interpreter::has_variables() const {
 }
 
 Status Interpreter::ResizeInputTensor(int tensor_index, const Shape& shape, bool strict) {
-  const Subgraph& sg = impl_->main();
+  const Subgraph& sg = impl_->model_main();
   if (tensor_index < 0 || tensor_index >= static_cast<int>(sg.tensors.size())) {
     return InvalidArgument("Invalid tensor index " + std::to_string(tensor_index) +
                            " in subgraph 0 (it has " + std::to_string(sg.tensors.size()) +

@@ -30,8 +30,10 @@ FLOAT_MODELS = [
     "ops/attn_vec_einsum.tflite",
     "ops/constant_output_tensor.tflite",
     "ops/ff.tflite",
+    "ops/group_norm_2_groups_op.tflite",  # STABLEHLO_COMPOSITE (decomposition inlined)
     "ops/island_partial.tflite",
     "ops/k_einsum.tflite",
+    "ops/l2_norm_composite.tflite",
     "ops/norm.tflite",
     "ops/q_einsum.tflite",
     "ops/reverse_signature_model.tflite",
@@ -42,6 +44,7 @@ FLOAT_MODELS = [
     "ops/simple_elu_op.tflite",
     "ops/simple_floor_mod.tflite",
     "ops/simple_floor_op.tflite",
+    "ops/simple_group_norm_op.tflite",
     "ops/simple_l2_norm.tflite",
     "ops/simple_log_softmax_op.tflite",
     "ops/simple_logical_or_op.tflite",
@@ -100,6 +103,24 @@ def test_shared_model_matches_litert(relative):
     inputs = random_inputs(model, seed=1)
     actual, expected = run_both(model, inputs)
     assert_outputs_match(actual, expected, context=relative)
+
+
+def test_composite_shows_the_model_graph():
+    """A STABLEHLO_COMPOSITE is compiled as its decomposition, but the tensor and op lists stay
+    the model's subgraph 0, as LiteRT shows them."""
+    from jitlite import Interpreter
+    from jitlite.testing import litert_interpreter
+
+    model = _model_bytes("ops/simple_group_norm_op.tflite")
+    ours = Interpreter(model_content=model)
+    theirs = litert_interpreter()(model_content=model)
+    ours.allocate_tensors()
+    theirs.allocate_tensors()
+    assert [t["name"] for t in ours.get_tensor_details()] == \
+        [t["name"] for t in theirs.get_tensor_details()]
+    assert [o["op_name"] for o in ours._get_ops_details()] == ["STABLEHLO_COMPOSITE"]
+    with pytest.raises(ValueError):
+        ours.get_tensor(len(theirs.get_tensor_details()))
 
 
 def test_hello_world_approximates_sine():
