@@ -21,6 +21,7 @@ EXACT_MODELS = [
     "micro/hello_world_int8.tflite",
     "micro/micro_speech_quantized.tflite",
     "micro/mobilenet_v2_quantized_1x3x224x224.tflite",
+    "ops/matmul_quant.tflite",
 ]
 
 
