@@ -11,8 +11,9 @@
 // for smaller products (converter models with near-constant logits) the
 // 8-bit types follow TFLite's optimized kernel instead, which the default
 // resolver runs: a 256-entry float exp table built at allocate time, a float
-// sum and scaling by 1 / (sum * s_out), rounding to the output. INT16 -> INT16 as TFLite's reference SoftmaxInt16: diffs scaled
-// to [-10, 0] read a 513-entry exp table, the sum's reciprocal a 1/(1 + x)
+// sum and scaling by 1 / (sum * s_out), rounding to the output.
+// INT16 -> INT16 as TFLite's reference SoftmaxInt16: diffs scaled to
+// [-10, 0] read a 513-entry exp table, the sum's reciprocal a 1/(1 + x)
 // table (both built in double at allocate time and passed by pointer: they
 // depend only on constants, and a kernel op reads packed buffers), output
 // scale 1/32768 with zero point 0.
@@ -188,10 +189,10 @@ class SoftmaxOp : public OpDef {
     return Status::Ok();
   }
 
+  // 8-bit inputs in the optimized kernel's regime: its float exp table.
   // INT16: the exp and reciprocal tables (TFLite's parameters: exp on
   // [-10, 0] from inputs of scale 10/65535, zero point 32767; 1/(1 + x) on
   // [0, 1]; both to outputs of scale 2/65535).
-  // 8-bit inputs in the optimized kernel's regime: its float exp table.
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     if (UsesExpTable(ctx)) {
       const std::vector<float> table = ExpTable(ctx);
