@@ -119,7 +119,8 @@ def test_hybrid_rank_4_adj_x():
 
 # --- quantized: TFLite's reference kernels, bit-exact -----------------------------------------
 
-Q8 = [dict(scale=0.05, zero_point=-3), dict(scale=0.02, zero_point=7), dict(scale=0.3, zero_point=5)]
+Q8 = [dict(scale=0.05, zero_point=-3), dict(scale=0.02, zero_point=7),
+      dict(scale=0.3, zero_point=5)]
 Q16 = [dict(scale=0.001, zero_point=0), dict(scale=0.0004, zero_point=0),
        dict(scale=0.002, zero_point=0)]
 QSHAPES = [((2, 3), (3, 4)), ((1, 1), (1, 1)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)),

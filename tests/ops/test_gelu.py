@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import jitlite
-from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model, jitlite_interpreter,
-                             run_model)
+from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model,
+                             jitlite_interpreter, run_model)
 from op_testing import (F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES,
                         assert_rejected, check_op, check_quantized, rand, shape_id)
 from unary_cases import assert_close_to_tflite, assert_one_kernel, check_special

@@ -50,7 +50,8 @@ def test_rejects_int16():
     (np.int8, (0.02, 0), (0.02, 0)), (np.int8, (0.5, 10), (0.01, -128)),
     (np.uint8, (0.03, 120), (0.05, 128)), (np.uint8, (0.1, 0), (0.01, 255)),
     # Scales of converter models with random weights: rounding shifts of 16 bits and more.
-    (np.int8, (5.5491256e-09, -11), (1.06177e-08, -3)), (np.int8, (2.1653086e-06, 8), (1.082641e-06, 8)),
+    (np.int8, (5.5491256e-09, -11), (1.06177e-08, -3)),
+    (np.int8, (2.1653086e-06, 8), (1.082641e-06, 8)),
     (np.uint8, (7.844628e-09, 120), (7.843883e-09, 128))], ids=str)
 @pytest.mark.parametrize("shape", [(), (7,), (4, 64)], ids=shape_id)
 def test_quantized(shape, dtype, q_in, q_out):

@@ -160,8 +160,8 @@ def test_builtin_ref_aborts_on_tiny_beta_times_scale():
         "import numpy as np\n"
         "from jitlite.testing import build_op_model, litert_interpreter, run_model\n"
         "m = build_op_model('SOFTMAX', [((2, 5), np.int8, dict(scale=1e-9, zero_point=0))],\n"
-        "                   options=dict(beta=1.0), output_quant=dict(scale=1 / 256, zero_point=-128),\n"
-        "                   output_shapes=[[2, 5]])\n"
+        "                   options=dict(beta=1.0), output_shapes=[[2, 5]],\n"
+        "                   output_quant=dict(scale=1 / 256, zero_point=-128))\n"
         "run_model(litert_interpreter('BUILTIN_REF'), m, [np.zeros((2, 5), np.int8)])\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120)

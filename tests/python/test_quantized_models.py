@@ -149,8 +149,8 @@ def _op_outputs(interpreter_cls, model, tensors, values):
 
 # Converter models with random weights whose final SOFTMAX has beta * input scale below 2^-26:
 # BUILTIN_REF aborts the process on it (never run here), so every operator output of the model
-# without that SOFTMAX is compared with BUILTIN_REF, and the full model with TFLite's optimized kernels
-# (the regime jitlite's SOFTMAX follows there).
+# without that SOFTMAX is compared with BUILTIN_REF, and the full model with TFLite's optimized
+# kernels (the regime jitlite's SOFTMAX follows there).
 @pytest.mark.parametrize("name", ["mobilenet_v3_small", "efficientnet_b0"])
 def test_keras_full_integer_model_with_tiny_softmax_scale(name):
     import warnings
