@@ -149,8 +149,12 @@ Value* EmitMultiplyByQuantizedMultiplier(llvm::IRBuilder<>& b, Value* x, Value* 
 Value* EmitMultiplyByQuantizedMultiplier64(llvm::IRBuilder<>& b, Value* x_i64, Value* multiplier,
                                            Value* shift) {
   llvm::Type* wide = x_i64->getType();
-  Value* reduced = b.CreateAShr(b.CreateAdd(multiplier, ConstOf(multiplier, 1 << 15)),
-                                ConstOf(multiplier, 16));
+  // Multipliers from 0x7FFF0000 up saturate to 0x7FFF (the rounding add
+  // would overflow), as TFLite's.
+  Value* reduced = b.CreateSelect(
+      b.CreateICmpSLT(multiplier, ConstOf(multiplier, 0x7FFF0000)),
+      b.CreateAShr(b.CreateAdd(multiplier, ConstOf(multiplier, 1 << 15)), ConstOf(multiplier, 16)),
+      ConstOf(multiplier, 0x7FFF));
   Value* total_shift = b.CreateSExt(b.CreateSub(ConstOf(shift, 15), shift), wide);
   Value* round = b.CreateShl(ConstOf(x_i64, 1), b.CreateSub(total_shift, ConstOf(x_i64, 1)));
   Value* sum = b.CreateAdd(b.CreateMul(x_i64, b.CreateSExt(reduced, wide)), round);

@@ -1,15 +1,17 @@
 """GELU against LiteRT, both forms (GeluOptions.approximate false: erf, true: tanh): float32 over
 shapes from scalars to rank 8 and empty tensors on [-6, 6], precision of the inline erf/tanh
 over [-10, 10], special values (NaN, inf, signed zeros, subnormals), fusion in a unary chain and
-into a FULLY_CONNECTED epilogue, and the models jitlite must refuse."""
+into a FULLY_CONNECTED epilogue, INT8/UINT8 bit-exact vs BUILTIN_REF (every stored value), and
+the models jitlite must refuse."""
 
 import numpy as np
 import pytest
 
 import jitlite
-from jitlite.testing import ModelBuilder, assert_outputs_match, jitlite_interpreter, run_model
-from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
-                        check_op, rand, shape_id)
+from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model,
+                             jitlite_interpreter, run_model)
+from op_testing import (F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES,
+                        assert_rejected, check_op, check_quantized, rand, shape_id)
 from unary_cases import assert_close_to_tflite, assert_one_kernel, check_special
 
 RANGE = (-6.0, 6.0)
@@ -75,7 +77,37 @@ def test_rejects_two_inputs():
     assert_rejected("GELU", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
-def test_quantized_is_not_supported_yet(dtype):
-    assert_rejected("GELU", [((3,), dtype, dict(scale=0.1, zero_point=0))],
-                    match="GELU on U?INT(8|16) is not supported by jitlite yet")
+def test_int16_is_not_supported_yet():
+    assert_rejected("GELU", [((3,), np.int16, dict(scale=0.1, zero_point=0))],
+                    match="GELU on INT16 is not supported by jitlite yet")
+
+
+# --- quantized: TFLite's 256-entry table, bit-exact vs BUILTIN_REF -------------------------------
+
+@pytest.mark.parametrize("options", FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("dtype, in_q, out_q", [
+    (np.int8, dict(scale=0.05, zero_point=-3), dict(scale=0.03, zero_point=-100)),
+    (np.int8, dict(scale=0.2, zero_point=10), dict(scale=0.1, zero_point=-60)),
+    (np.uint8, dict(scale=0.04, zero_point=128), dict(scale=0.02, zero_point=10)),
+    (np.uint8, dict(scale=0.01, zero_point=200), dict(scale=0.003, zero_point=70))])
+def test_quantized(dtype, in_q, out_q, options):
+    # Every stored value: 512 elements cover the 256 table entries.
+    check_quantized("GELU", [((2, 256), dtype, in_q)], options=options, output_quant=out_q)
+
+
+@pytest.mark.parametrize("options", FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
+def test_quantized_every_stored_value(dtype, options):
+    info = np.iinfo(dtype)
+    values = np.arange(info.min, info.max + 1).astype(dtype).reshape(4, 64)
+    model = build_op_model("GELU", [((4, 64), dtype, dict(scale=0.04, zero_point=info.min + 150))],
+                           options=options, output_shapes=[[4, 64]],
+                           output_quant=dict(scale=0.02, zero_point=info.min + 20))
+    assert_outputs_match(run_model(jitlite_interpreter(), model, [values]),
+                         run_model(REFERENCE_KERNELS, model, [values]), context="GELU table")
+
+
+def test_quantized_output_type_must_be_the_input_type():
+    assert_rejected("GELU", [((4,), np.int8, dict(scale=0.05, zero_point=0))],
+                    output_dtypes=np.uint8, output_quant=dict(scale=0.05, zero_point=0),
+                    match="output", litert_rejects=True)

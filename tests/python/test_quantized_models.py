@@ -21,6 +21,7 @@ EXACT_MODELS = [
     "micro/hello_world_int8.tflite",
     "micro/micro_speech_quantized.tflite",
     "micro/mobilenet_v2_quantized_1x3x224x224.tflite",
+    "ops/matmul_quant.tflite",
 ]
 
 
@@ -98,16 +99,73 @@ def test_person_detect_scores_person_higher_on_the_person_image():
     assert scores["no_person"][0] > scores["no_person"][1]
 
 
-@pytest.mark.parametrize("name", ["small_cnn"])
-def test_keras_full_integer_model_matches_reference_kernels(name):
-    """Keras models quantized by the converter to full integer (int8 in and out, calibrated
-    on random data): bit-exact with BUILTIN_REF."""
+def _keras_int8(name):
     pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
     from jitlite.testing.keras_models import keras_model_path
 
-    model = keras_model_path(name, quantization="int8").read_bytes()
+    return keras_model_path(name, quantization="int8").read_bytes()
+
+
+# Converter full-integer models (int8 in and out, calibrated on random data) that BUILTIN_REF
+# runs: bit-exact. transformer_encoder: INT8 BATCH_MATMUL, GELU, SOFTMAX (reference regime).
+@pytest.mark.parametrize("name", ["small_cnn", "transformer_encoder"])
+def test_keras_full_integer_model_matches_reference_kernels(name):
+    model = _keras_int8(name)
     for seed in (0, 1):
         _check_exact(model, model, seed, f"{name} int8")
+
+
+def _without_final_softmax(model):
+    """The model with its final SOFTMAX removed, the softmax's input becoming the output, and
+    the indices of its operators' outputs."""
+    schema = pytest.importorskip("tensorflow.lite.python.schema_py_generated",
+                                 reason="tensorflow-cpu's schema module edits the model")
+    import flatbuffers
+    tree = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(model, 0))
+    graph = tree.subgraphs[0]
+    codes = [max(c.builtinCode, c.deprecatedBuiltinCode) for c in tree.operatorCodes]
+    softmax = [i for i, op in enumerate(graph.operators)
+               if codes[op.opcodeIndex] == 25 and list(op.outputs) == list(graph.outputs)]
+    assert len(softmax) == 1, "expected one SOFTMAX producing the model's output"
+    op = graph.operators[softmax[0]]
+    beta_times_scale = op.builtinOptions.beta * graph.tensors[op.inputs[0]].quantization.scale[0]
+    assert beta_times_scale <= 2.0 ** -26, f"beta * input scale {beta_times_scale}: REF runs it"
+    graph.outputs = list(graph.operators[softmax[0]].inputs)
+    del graph.operators[softmax[0]]
+    builder = flatbuffers.Builder(len(model) + 1024)
+    builder.Finish(tree.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output()), [t for op in graph.operators for t in op.outputs]
+
+
+def _op_outputs(interpreter_cls, model, tensors, values):
+    """The given tensors after one invoke (index -> array)."""
+    interpreter = interpreter_cls(model_content=model, experimental_preserve_all_tensors=True)
+    interpreter.allocate_tensors()
+    for detail, value in zip(interpreter.get_input_details(), values):
+        interpreter.set_tensor(detail["index"], value)
+    interpreter.invoke()
+    return {t: interpreter.get_tensor(t) for t in tensors}
+
+
+# Converter models with random weights whose final SOFTMAX has beta * input scale below 2^-26:
+# BUILTIN_REF aborts the process on it (never run here), so every operator output of the model
+# without that SOFTMAX is compared with BUILTIN_REF, and the full model with TFLite's optimized
+# kernels (the regime jitlite's SOFTMAX follows there).
+@pytest.mark.parametrize("name", ["mobilenet_v3_small", "efficientnet_b0"])
+def test_keras_full_integer_model_with_tiny_softmax_scale(name):
+    import warnings
+    model = _keras_int8(name)
+    truncated, tensors = _without_final_softmax(model)
+    values = random_inputs(model, 0, interpreter_cls=jitlite_interpreter())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # preserve_all_tensors is a debugging mode
+        expected = _op_outputs(REFERENCE, truncated, tensors, values)
+        actual = _op_outputs(jitlite_interpreter(), truncated, tensors, values)
+    for index, value in expected.items():
+        assert_outputs_match([actual[index]], [value], context=f"{name} int8 tensor {index}")
+    optimized = litert_interpreter("BUILTIN_WITHOUT_DEFAULT_DELEGATES")
+    assert_outputs_match(run_model(jitlite_interpreter(), model, values),
+                         run_model(optimized, model, values), context=f"{name} int8 full")
 
 
 def test_keras_float16_model_matches_litert():
