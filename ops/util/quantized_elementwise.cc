@@ -189,9 +189,18 @@ llvm::Value* EmitQuantizedLeakyRelu(jit::ElementEmitter& e, const NodeContext& c
   const QuantizedMultiplier scaled =
       QuantizeMultiplier(static_cast<double>(Scale(in) * alpha / Scale(out)));
   llvm::Value* x = b.CreateSub(EmitWidenQuantized(b, q, in.dtype), e.I32(ZeroPoint(in)));
+  // A negative alpha: LiteRT's result is the negated product by |multiplier|
+  // (so ties of the positive result round down, not up), found by comparing
+  // every int16 and int8 input with BUILTIN_REF.
+  llvm::Value* negative_side;
+  if (scaled.multiplier < 0) {
+    const QuantizedMultiplier magnitude{-scaled.multiplier, scaled.shift};
+    negative_side = b.CreateNeg(EmitMultiplyByQuantizedMultiplier(b, x, magnitude));
+  } else {
+    negative_side = EmitMultiplyByQuantizedMultiplier(b, x, scaled);
+  }
   llvm::Value* r = b.CreateSelect(b.CreateICmpSGE(x, e.I32(0)),
-                                  EmitMultiplyByQuantizedMultiplier(b, x, identity),
-                                  EmitMultiplyByQuantizedMultiplier(b, x, scaled));
+                                  EmitMultiplyByQuantizedMultiplier(b, x, identity), negative_side);
   r = b.CreateAdd(r, e.I32(ZeroPoint(out)));
   return EmitNarrowQuantized(b, EmitClampInt(b, r, DTypeRange(out.dtype)), out.dtype);
 }

@@ -94,7 +94,8 @@ llvm::Value* EmitStoredCompare(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value
                                bool greater);
 
 // TFLite's quantized LEAKY_RELU: identity (s_in/s_out) or alpha
-// (s_in*alpha/s_out, in float) multiplier by the sign of x - zp_in.
+// (s_in*alpha/s_out, in float) multiplier by the sign of x - zp_in; with a
+// negative alpha, minus the product by |multiplier| (LiteRT's ties).
 llvm::Value* EmitQuantizedLeakyRelu(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q,
                                     float alpha);
 

@@ -39,7 +39,7 @@ REFERENCE_KERNELS = litert_interpreter("BUILTIN_REF")
 DEFAULT_RESOLVER_STEPS = {}
 
 __all__ = ["ACTIVATIONS", "F32", "I32", "I64", "REFERENCE_KERNELS", "TFLITE_KERNELS",
-           "ALL_INT16", "assert_rejected", "check_every_int16", "check_op", "check_quantized",
+           "ALL_INT16", "assert_rejected", "check_every_value", "check_op", "check_quantized",
            "check_value_inputs", "check_values", "rand", "shape_id"]
 
 # Every int16 value once: for unary int16 ops, a whole-domain comparison.
@@ -79,10 +79,13 @@ def check_quantized(op, inputs, constants=(), options=None, **kwargs):
     return result
 
 
-def check_every_int16(op, in_quant, out_quant, options=None, values=ALL_INT16):
-    """A one-input INT16 op on every given stored value (default: all 65536) against LiteRT's
-    reference kernels, bit-exact; `in_quant`/`out_quant` are (scale, zero point)."""
-    model = build_op_model(op, [(values.shape, np.int16,
+def check_every_value(op, dtype, in_quant, out_quant, options=None, values=None):
+    """A one-input quantized op on every stored value of `dtype` (or the given `values`) against
+    LiteRT's reference kernels, bit-exact; `in_quant`/`out_quant` are (scale, zero point)."""
+    if values is None:
+        info = np.iinfo(dtype)
+        values = np.arange(info.min, info.max + 1).astype(dtype)
+    model = build_op_model(op, [(values.shape, dtype,
                                  dict(scale=in_quant[0], zero_point=in_quant[1]))],
                            options=options, output_shapes=[list(values.shape)],
                            output_quant=dict(scale=out_quant[0], zero_point=out_quant[1]))

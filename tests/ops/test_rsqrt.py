@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from op_testing import (ALL_INT16, F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS,
-                        UNARY_SHAPES, assert_rejected, check_every_int16, check_model_file, check_op,
+                        UNARY_SHAPES, assert_rejected, check_every_value, check_model_file, check_op,
                         check_quantized, check_values, shape_id)
 
 RANGE = (0.01, 100.0)
@@ -65,7 +65,7 @@ INT16_PARAMS = [(0.001, 0.001), (1 / 4096, 0.001), (0.1, 1e-4), (2**-10, 2**-12)
 
 @pytest.mark.parametrize("params", INT16_PARAMS, ids=shape_id)
 def test_int16_every_value(params):
-    check_every_int16("RSQRT", (params[0], 0), (params[1], 0), values=ALL_INT16[32768:])
+    check_every_value("RSQRT", np.int16, (params[0], 0), (params[1], 0), values=ALL_INT16[32768:])
 
 
 @pytest.mark.parametrize("shape", [(), (7,), (4, 64)], ids=shape_id)

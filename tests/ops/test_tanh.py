@@ -6,7 +6,7 @@ import pytest
 
 from jitlite.testing import build_op_model, jitlite_interpreter, run_model
 from op_testing import (F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES,
-                        assert_rejected, check_every_int16, check_op, check_quantized, check_values,
+                        assert_rejected, check_every_value, check_op, check_quantized, check_values,
                         shape_id)
 
 RANGE = (-10.0, 10.0)
@@ -65,7 +65,7 @@ INT16_INPUT_SCALES = [2**-12, 2**-11, 2**-10, 2**-15, 0.001, 0.0003, 1 / 3000, 0
 
 @pytest.mark.parametrize("scale", INT16_INPUT_SCALES)
 def test_int16_every_value(scale):
-    check_every_int16("TANH", (scale, 0), (1 / 32768, 0))
+    check_every_value("TANH", np.int16, (scale, 0), (1 / 32768, 0))
 
 
 @pytest.mark.parametrize("shape", [(), (7,), (3, 50)], ids=shape_id)
