@@ -92,7 +92,8 @@ llvm::Value* EmitInterpolatedSigmoid(llvm::IRBuilder<>& b, llvm::Value* abs_x, i
   llvm::Value* lo = entry(index);
   llvm::Value* hi = entry(b.CreateAdd(index, b.getInt64(1)));
   llvm::Value* low_bits = b.CreateAnd(abs_x, b.getInt32((1 << frac_bits) - 1));
-  llvm::Value* r = b.CreateAdd(b.CreateShl(lo, frac_bits), b.CreateMul(low_bits, b.CreateSub(hi, lo)));
+  llvm::Value* slope = b.CreateSub(hi, lo);
+  llvm::Value* r = b.CreateAdd(b.CreateShl(lo, frac_bits), b.CreateMul(low_bits, slope));
   return b.CreateSelect(in_table, r, b.getInt32(saturated));
 }
 

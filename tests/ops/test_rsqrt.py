@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from op_testing import (ALL_INT16, F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS,
-                        UNARY_SHAPES, assert_rejected, check_every_value, check_model_file, check_op,
-                        check_quantized, check_values, shape_id)
+                        UNARY_SHAPES, assert_rejected, check_every_value, check_model_file,
+                        check_op, check_quantized, check_values, shape_id)
 
 RANGE = (0.01, 100.0)
 
