@@ -49,16 +49,16 @@ bool CheckedLog2(float scale, int* log2_rounded) {
 }
 
 Status PrepareQuantizedArithmetic(NodeContext& ctx, std::string_view op, int activation,
-                                  int max_rank) {
+                                  int max_rank, bool int16_symmetric) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
   JITLITE_RETURN_IF_ERROR(CheckFusedActivation(activation));
   // Like TFLite, the output takes the inputs' type whatever the model declares.
   JITLITE_RETURN_IF_ERROR(
       PrepareBinary(ctx, {DType::kInt8, DType::kUInt8, DType::kInt16}, max_rank));
   JITLITE_RETURN_IF_ERROR(CheckQuantizedTensors(ctx));
-  if (ctx.input(0).dtype == DType::kInt16 && (ZeroPoint(ctx.input(0)) != 0 ||
-                                              ZeroPoint(ctx.input(1)) != 0 ||
-                                              ZeroPoint(ctx.output(0)) != 0)) {
+  const bool zero_points_0 = ZeroPoint(ctx.input(0)) == 0 && ZeroPoint(ctx.input(1)) == 0 &&
+                            ZeroPoint(ctx.output(0)) == 0;
+  if (int16_symmetric && ctx.input(0).dtype == DType::kInt16 && !zero_points_0) {
     return InvalidArgument("INT16 " + std::string(op) +
                            " needs zero points 0 (symmetric quantization)");
   }

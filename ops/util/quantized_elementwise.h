@@ -26,9 +26,10 @@ namespace jitlite::ops {
 // Prepare of a quantized ADD/SUB/MUL: both inputs and the output of one
 // quantized dtype with per-tensor parameters, a valid fused activation
 // (TANH and SIGN_BIT clamp to the dtype's range only, as in LiteRT), numpy
-// broadcasting up to `max_rank`.
+// broadcasting up to `max_rank`; INT16 zero points 0 unless !int16_symmetric
+// (DIV).
 Status PrepareQuantizedArithmetic(NodeContext& ctx, std::string_view op, int activation,
-                                  int max_rank);
+                                  int max_rank, bool int16_symmetric = true);
 
 // ADD (subtract = false) or SUB of two stored quantized values; returns the
 // output's storage type. `pot_scale_int16` is the options' flag.
