@@ -10,6 +10,7 @@
 // for a runtime input it is not supported yet (the element's channel is not
 // known to an elementwise op).
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <string>
 
@@ -111,14 +112,17 @@ class QuantizeOp : public OpDef {
     int64_t inner = 1;
     for (int d = q.quantized_dimension + 1; d < in.rank(); ++d) inner *= in.dim(d);
     const IntRange range = DTypeRange(o.dtype);
-    constexpr float kBound = 1073741824.0f;
+    constexpr float kTwoTo31 = 2147483648.0f;
     out.assign(static_cast<size_t>(n) * DTypeSize(o.dtype), 0);
     for (int64_t i = 0; i < n; ++i) {
       const int64_t c = (i / inner) % channels;
-      float scaled = std::round(in.const_as<float>()[i] / q.scales[c]);
-      // Bounded as the runtime path does it (NaN at the low bound).
-      scaled = std::isnan(scaled) ? -kBound : std::clamp(scaled, -kBound, kBound);
-      const int32_t sum = static_cast<int32_t>(scaled) + static_cast<int32_t>(q.zero_points[c]);
+      const float scaled = std::round(in.const_as<float>()[i] / q.scales[c]);
+      // Out of int32 range (or NaN): x86's conversion result, INT32_MIN, as
+      // LiteRT gives; the zero point then added with int32 wrap-around.
+      const bool fits = scaled >= -kTwoTo31 && scaled < kTwoTo31;
+      const int32_t whole = fits ? static_cast<int32_t>(scaled) : INT32_MIN;
+      const auto sum = static_cast<int32_t>(static_cast<uint32_t>(whole) +
+                                            static_cast<uint32_t>(q.zero_points[c]));
       StoreQuantized(out, i, o.dtype, std::clamp(sum, range.lo, range.hi));
     }
     return Status::Ok();
