@@ -1,8 +1,8 @@
 """QUANTIZE against LiteRT's reference kernels, bit-exact: float32 -> int8/uint8/int16 (ties,
 saturation, odd scales, zero points at the ends of the range) and requantization int8 ->
 int8/uint8/int16, uint8 -> int8/uint8, int16 -> int8/int16/int32, int32 -> int8/int16 (multipliers
-above and below one); per-channel output of a constant float input (folded); plus the rejected pairs and
-per-channel output of a runtime input (not supported yet)."""
+above and below one); per-channel output of a constant float input (folded); plus the rejected
+pairs and per-channel output of a runtime input (not supported yet)."""
 
 import numpy as np
 import pytest
