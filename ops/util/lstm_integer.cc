@@ -579,8 +579,8 @@ class IntegerLstmEmitter {
     if (!c_.projection) return;
     std::vector<Value*> weights = {Ptr(kProjectionWeights)};
     e_.For(0, c_.output, 1, [&](Value* m) {
-      // TFLite folds +hidden_zp (the sign its CwiseMul uses) into the bias.
-      Value* acc = RowDots(weights, m, hidden_, e_.I64(0), c_.cell, -q_.hidden_zp)[0];
+      // TFLite folds -hidden_zp * row sum into the bias: sum (hidden - zp) * w.
+      Value* acc = RowDots(weights, m, hidden_, e_.I64(0), c_.cell, q_.hidden_zp)[0];
       if (c_.projection_bias) acc = b_.CreateAdd(Load32(DType::kInt32, Ptr(kProjectionBias), m), acc);
       Value* v = Sat8(b_.CreateAdd(Scaled(acc, q_.projection), I32(q_.output_state_zp)));
       if (q_.proj_clip > 0) v = EmitClampInt(b_, v, {-q_.proj_clip, q_.proj_clip});

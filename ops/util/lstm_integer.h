@@ -9,8 +9,8 @@
 //   i, f, o = sigmoid(gate as Q3.12), g = tanh(gate as Q3.12)  (Q0.15 out)
 //   c = sat16(round(f .* c >> 15) + round(i .* g >> (30 + cell_scale)))
 //   (i = 1 - f for CIFG), clipped to the quantized cell_clip
-//   hidden = sat8(MBQM(o .* tanh(c)) - hidden_zp)
-//   h = projection ? sat8(MBQM(W_p (hidden + hidden_zp) + bias) + zp_h),
+//   hidden = sat8(MBQM(o .* tanh(c)) + hidden_zp)
+//   h = projection ? sat8(MBQM(W_p (hidden - hidden_zp) + bias) + zp_h),
 //       clipped to the quantized proj_clip : hidden
 // MBQM is MultiplyByQuantizedMultiplier with the effective scale of each
 // product, computed from the tensor scales as TFLite's Prepare does (the

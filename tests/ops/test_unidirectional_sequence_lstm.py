@@ -234,8 +234,11 @@ def check_integer(ops, invokes=3, seed=0, options=None, reset_before=()):
                              reset_before)
 
 
+# Peephole with a projection to another size is Unimplemented for the integer kernel (below).
 INT_VARIANTS = dict(VARIANTS, projection_zero_hidden_zp=dict(projection=True, n_output=3,
-                                                             hidden_zp=0))
+                                                             hidden_zp=0),
+                    everything=dict(layer_norm=True, peephole=True, projection=True, n_output=6),
+                    projection_peephole=dict(peephole=True, projection=True, n_output=6))
 
 
 @pytest.mark.parametrize("time_major", [False, True])
@@ -287,6 +290,12 @@ def test_integer_bad_operands_are_rejected(change, match):
     change(ops, inter)
     assert_rejected(OP, ops, match=match, output_dtypes=[np.int8], output_quant=quant,
                     intermediates=inter)
+
+
+def test_integer_peephole_with_projection_to_other_size_is_unimplemented():
+    ops, inter, quant = int_operands(peephole=True, projection=True, n_output=3)
+    assert_rejected(OP, ops, match="reads the peephole rows with the output size",
+                    output_dtypes=[np.int8], output_quant=quant, intermediates=inter)
 
 
 def test_integer_cell_scale_out_of_tanh_range_is_unimplemented():
