@@ -4,12 +4,10 @@ carried across invokes and reset; check_op's tolerance, 1e-5 of the output's ran
 integer kernel (int8 input, int16 cell state; the same variants, bit-exact against the reference
 kernels), and the real models of ../shared/models."""
 
-import struct
-import zlib
-
 import numpy as np
 import pytest
 
+from jitlite.testing import read_gray_png
 from op_testing import (ACTIVATIONS, F32, MODELS_DIR, assert_rejected, check_model_file,
                         check_op)
 from recurrent_cases import (check_int_invokes, check_invokes, int_lstm_operands, lstm_operands,
@@ -322,45 +320,6 @@ def _model(relative):
 def test_real_model_state_across_invokes():
     model = _model("api/unidirectional_sequence_lstm.bin")
     check_invokes(OP, None, random_invokes((1, 2, 2), 3, seed=2), model=model, reset_before=(2,))
-
-
-def read_gray_png(path):
-    """Pixels of an 8-bit grayscale, non-interlaced PNG as a uint8 [height, width] array
-    (zlib + the five scanline filters; no imaging library needed)."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
-    pos, idat = 8, b""
-    while pos < len(data):
-        (length,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
-            assert (depth, color, interlace) == (8, 0, 0), "only 8-bit grayscale PNGs"
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    raw = zlib.decompress(idat)
-    rows, prev = [], [0] * width
-    for y in range(height):
-        line = raw[y * (width + 1):(y + 1) * (width + 1)]
-        kind, row = line[0], list(line[1:])
-        for x in range(width):
-            left = row[x - 1] if x else 0
-            up, up_left = prev[x], prev[x - 1] if x else 0
-            if kind == 1:
-                row[x] = (row[x] + left) & 255
-            elif kind == 2:
-                row[x] = (row[x] + up) & 255
-            elif kind == 3:
-                row[x] = (row[x] + (left + up) // 2) & 255
-            elif kind == 4:
-                p = left + up - up_left
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - up_left)
-                pred = left if pa <= pb and pa <= pc else up if pb <= pc else up_left
-                row[x] = (row[x] + pred) & 255
-        rows.append(row)
-        prev = row
-    return np.array(rows, np.uint8)
 
 
 def test_trained_lstm_classifies_mnist_samples_as_litert():

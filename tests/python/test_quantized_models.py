@@ -1,5 +1,6 @@
 """Quantized real models of ../shared/models against LiteRT's reference kernels (BUILTIN_REF),
-bit-exact on seeded random inputs; person_detect also classifies the two sample images.
+bit-exact on seeded random inputs; person_detect also classifies the two sample images, and the
+integer LSTM MNIST classifier (trained_lstm_int8) the ten digit samples.
 
 micro/person_detect.tflite is refused by LiteRT's loader (its rank-1 bias tensors declare
 quantized_dimension 3, which TFLite Micro ignores); jitlite runs it as TFLite Micro does, and the
@@ -11,7 +12,7 @@ import pytest
 
 from shared_models import MODELS_DIR
 from jitlite.testing import (assert_outputs_match, jitlite_interpreter, litert_interpreter,
-                             random_inputs, run_model)
+                             random_inputs, read_gray_png, run_model)
 
 REFERENCE = litert_interpreter("BUILTIN_REF")
 
@@ -21,6 +22,10 @@ EXACT_MODELS = [
     "micro/hello_world_int8.tflite",
     "micro/micro_speech_quantized.tflite",
     "micro/mobilenet_v2_quantized_1x3x224x224.tflite",
+    # Integer UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite's 8x8_16 kernel).
+    "micro/micro_speech_lstm.tflite",
+    "micro/trained_lstm_int8.tflite",
+    "micro/dtln_noise_suppression.tflite",
 ]
 
 
@@ -121,3 +126,29 @@ def test_keras_float16_model_matches_litert():
     expected = run_model(litert_interpreter(), model, values)
     actual = run_model(jitlite_interpreter(), model, values)
     assert_outputs_match(actual, expected, context="small_cnn float16")
+
+
+def _quantize(values, detail):
+    scale, zero_point = detail["quantization"]
+    info = np.iinfo(detail["dtype"])
+    q = np.round(values / scale) + zero_point
+    return np.clip(q, info.min, info.max).astype(detail["dtype"])
+
+
+def test_trained_lstm_int8_classifies_mnist_samples_as_litert():
+    model = _model_bytes("micro/trained_lstm_int8.tflite")
+    samples = [MODELS_DIR / "inputs" / f"sample{d}.png" for d in range(10)]
+    if not all(p.is_file() for p in samples):
+        pytest.skip("MNIST samples not available")
+    detail = REFERENCE(model_content=model).get_input_details()[0]
+    images = [_quantize(read_gray_png(p).astype(np.float32)[None] / 255.0, detail)
+              for p in samples]
+    # run_model makes a fresh interpreter per image: every sequence starts from zero states.
+    expected = [run_model(REFERENCE, model, [x])[0] for x in images]
+    actual = [run_model(jitlite_interpreter(), model, [x])[0] for x in images]
+    for k, (got, want) in enumerate(zip(actual, expected)):
+        assert_outputs_match([got], [want], context=f"trained_lstm_int8 sample{k}")
+    predicted = [int(np.argmax(o)) for o in expected]
+    assert [int(np.argmax(o)) for o in actual] == predicted
+    # The model is a working classifier: most digits come out right.
+    assert sum(p == d for d, p in enumerate(predicted)) >= 8, predicted
