@@ -206,11 +206,11 @@ class ParamResolver {
                                                     std::to_string(ops_.layer_norm + g) + ")"));
       }
     }
-    if (c_.peephole && c_.output != c_.cell) {
+    if (c_.peephole && c_.output > c_.cell) {
       return Unimplemented("integer LSTM with peephole weights and a projection to " +
-                           std::to_string(c_.output) + " outputs (not the " +
+                           std::to_string(c_.output) + " outputs (more than the " +
                            std::to_string(c_.cell) + " cells): TFLite's kernel reads the "
-                           "peephole rows with the output size");
+                           "peephole rows with the output size, past the cell state");
     }
     return Status::Ok();
   }
@@ -328,11 +328,12 @@ class IntegerLstmEmitter {
     }
     if (c_.projection) hidden_ = Scratch(b_.getInt8Ty(), c_.cell, "hidden");
     recurrent::EmitSteps(e_, seq_, [&](Value* t, Value* b0, int64_t rows) {
+      step_rows_ = rows;
       if (rows == 1) {
-        Row(b0, t);
+        Row(b0, t, e_.I64(0));
         return;
       }
-      e_.For(0, rows, 1, [&](Value* r) { Row(AddI(e_, b0, r), t); }, "row");
+      e_.For(0, rows, 1, [&](Value* r) { Row(AddI(e_, b0, r), t, r); }, "row");
     }, ops_.reverse);
   }
 
@@ -366,7 +367,9 @@ class IntegerLstmEmitter {
     return Load32(DType::kInt16, e_.PackedPtr(first_table_ + table), index);
   }
 
-  void Row(Value* b, Value* t) {
+  // Row b of the step (its r-th row) at time t.
+  void Row(Value* b, Value* t, Value* r) {
+    row_in_step_ = r;
     Value* x_off = MulI(e_, seq_.Row(e_, b, t), c_.input);
     Value* h_off = MulI(e_, b, c_.output);
     Value* c_off = MulI(e_, b, c_.cell);
@@ -436,8 +439,18 @@ class IntegerLstmEmitter {
   }
 
   Value* PeepholeTerm(int g, Value* j, Value* cell, Value* v) {
-    Value* prod = b_.CreateMul(Load32(DType::kInt16, Ptr(Peephole(g)), j), cell);
-    return Sat16(b_.CreateAdd(Scaled(prod, q_.cell_to_gate[g]), v));
+    if (c_.output == c_.cell) {
+      Value* prod = b_.CreateMul(Load32(DType::kInt16, Ptr(Peephole(g)), j), cell);
+      return Sat16(b_.CreateAdd(Scaled(prod, q_.cell_to_gate[g]), v));
+    }
+    // TFLite's kernel walks the step's gate rows as one flat vector of
+    // rows * n_output elements (the output size, not the cell count), the
+    // weights repeating every n_output: element k = r * n_cell + j takes
+    // weight k % n_output, and the elements past rows * n_output none.
+    Value* k = AddI(e_, MulI(e_, row_in_step_, c_.cell), j);
+    Value* weight = Load32(DType::kInt16, Ptr(Peephole(g)), b_.CreateURem(k, e_.I64(c_.output)));
+    Value* sum = Sat16(b_.CreateAdd(Scaled(b_.CreateMul(weight, cell), q_.cell_to_gate[g]), v));
+    return b_.CreateSelect(b_.CreateICmpULT(k, e_.I64(step_rows_ * c_.output)), sum, v);
   }
 
   // TFLite's integer ApplyLayerNorm of gate row g, in place.
@@ -602,6 +615,8 @@ class IntegerLstmEmitter {
   const Operands& ops_;
   const recurrent::Sequence& seq_;
   int first_table_;
+  int64_t step_rows_ = 1;          // rows of the current step (all batch rows time-major)
+  Value* row_in_step_ = nullptr;  // i64
   Value* pre_[4] = {nullptr, nullptr, nullptr, nullptr};
   Value* hidden_ = nullptr;
 };

@@ -232,11 +232,13 @@ def check_integer(ops, invokes=3, seed=0, options=None, reset_before=()):
                              reset_before)
 
 
-# Peephole with a projection to another size is Unimplemented for the integer kernel (below).
+# Peephole with a projection to more outputs than cells is Unimplemented (below); to fewer,
+# TFLite's kernel applies the peephole weights with the output size, and jitlite follows.
 INT_VARIANTS = dict(VARIANTS, projection_zero_hidden_zp=dict(projection=True, n_output=3,
                                                              hidden_zp=0),
-                    everything=dict(layer_norm=True, peephole=True, projection=True, n_output=6),
-                    projection_peephole=dict(peephole=True, projection=True, n_output=6))
+                    projection_peephole=dict(peephole=True, projection=True, n_output=6),
+                    cifg_peephole_projection=dict(cifg=True, peephole=True, projection=True,
+                                                  n_output=4))
 
 
 @pytest.mark.parametrize("time_major", [False, True])
@@ -290,9 +292,9 @@ def test_integer_bad_operands_are_rejected(change, match):
                     intermediates=inter)
 
 
-def test_integer_peephole_with_projection_to_other_size_is_unimplemented():
-    ops, inter, quant = int_operands(peephole=True, projection=True, n_output=3)
-    assert_rejected(OP, ops, match="reads the peephole rows with the output size",
+def test_integer_peephole_with_projection_to_more_outputs_is_unimplemented():
+    ops, inter, quant = int_operands(peephole=True, projection=True, n_output=9)
+    assert_rejected(OP, ops, match="peephole rows with the output size, past the cell state",
                     output_dtypes=[np.int8], output_quant=quant, intermediates=inter)
 
 
