@@ -179,7 +179,10 @@ class ParamResolver {
  private:
   const TensorState& In(int cell_tensor) const { return ctx_.input(ops_.at(cell_tensor)); }
   bool Has(int cell_tensor) const { return ctx_.has_input(ops_.at(cell_tensor)); }
-  float WeightScale(int cell_tensor) const { return Has(cell_tensor) ? Scale(In(cell_tensor)) : 1.0f; }
+  // TFLite's default scale 1 for an omitted tensor.
+  float WeightScale(int cell_tensor) const {
+    return Has(cell_tensor) ? Scale(In(cell_tensor)) : 1.0f;
+  }
   bool HasGate(int g) const { return g != kInputGate || !c_.cifg; }
 
   Status CheckTensors() {
@@ -594,7 +597,9 @@ class IntegerLstmEmitter {
     e_.For(0, c_.output, 1, [&](Value* m) {
       // TFLite folds -hidden_zp * row sum into the bias: sum (hidden - zp) * w.
       Value* acc = RowDots(weights, m, hidden_, e_.I64(0), c_.cell, q_.hidden_zp)[0];
-      if (c_.projection_bias) acc = b_.CreateAdd(Load32(DType::kInt32, Ptr(kProjectionBias), m), acc);
+      if (c_.projection_bias) {
+        acc = b_.CreateAdd(Load32(DType::kInt32, Ptr(kProjectionBias), m), acc);
+      }
       Value* v = Sat8(b_.CreateAdd(Scaled(acc, q_.projection), I32(q_.output_state_zp)));
       if (q_.proj_clip > 0) v = EmitClampInt(b_, v, {-q_.proj_clip, q_.proj_clip});
       StoreHidden(v, b, t, h_off, m);

@@ -1,7 +1,7 @@
 """LSTM (the single-step full kernel, float32) against LiteRT: cell variants, activations,
 clipping, batch > 1, and above all the states carried from one invoke (one time step) to the
 next and reset; plus the LSTM models of ../shared/models. Float tolerance: check_op's. The
-integer kernel (int8 input) runs the same cell variants bit-exactly against the reference kernels."""
+integer kernel (int8 input) runs the cell variants bit-exactly against the reference kernels."""
 
 import numpy as np
 import pytest
