@@ -152,3 +152,25 @@ def test_trained_lstm_int8_classifies_mnist_samples_as_litert():
     assert [int(np.argmax(o)) for o in actual] == predicted
     # The model is a working classifier: most digits come out right.
     assert sum(p == d for d, p in enumerate(predicted)) >= 8, predicted
+
+
+@pytest.mark.parametrize("relative_path", ["micro/dtln_noise_suppression.tflite",
+                                           "micro/micro_speech_lstm.tflite"])
+def test_lstm_states_carry_across_invokes_as_reference(relative_path):
+    """The LSTM states carry from one invoke to the next (DTLN streams one frame per invoke
+    through its two LSTMs) until reset_all_variables; every invoke matches the reference."""
+    model = _model_bytes(relative_path)
+    runtimes = [REFERENCE(model_content=model), jitlite_interpreter()(model_content=model)]
+    for runtime in runtimes:
+        runtime.allocate_tensors()
+    frames = [random_inputs(model, seed) for seed in range(5)]
+    for k, frame in enumerate(frames + frames[:1]):
+        outputs = []
+        for runtime in runtimes:
+            if k == len(frames):
+                runtime.reset_all_variables()
+            for detail, value in zip(runtime.get_input_details(), frame):
+                runtime.set_tensor(detail["index"], value)
+            runtime.invoke()
+            outputs.append([runtime.get_tensor(d["index"]) for d in runtime.get_output_details()])
+        assert_outputs_match(outputs[1], outputs[0], context=f"{relative_path} invoke {k}")
