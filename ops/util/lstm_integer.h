@@ -17,7 +17,10 @@
 // gate scales come from intermediates 0-3 with layer norm, Q3.12 without;
 // the hidden scale from intermediate 4). The activations' gemmlowp
 // fixed-point sigmoid and tanh are tables built at allocate time (65536
-// entries each).
+// entries each). With a projection to fewer outputs than cells, TFLite's
+// peephole product indexes its weights with the output size; jitlite does
+// the same (more outputs than cells: Unimplemented, TFLite reads past the
+// cell state). Used by UNIDIRECTIONAL_SEQUENCE_LSTM and LSTM.
 #pragma once
 
 #include <cstdint>
