@@ -1,5 +1,6 @@
 """Quantized real models of ../shared/models against LiteRT's reference kernels (BUILTIN_REF),
-bit-exact on seeded random inputs; person_detect also classifies the two sample images.
+bit-exact on seeded random inputs; person_detect also classifies the two sample images, and the
+integer LSTM MNIST classifier (trained_lstm_int8) the ten digit samples.
 
 micro/person_detect.tflite is refused by LiteRT's loader (its rank-1 bias tensors declare
 quantized_dimension 3, which TFLite Micro ignores); jitlite runs it as TFLite Micro does, and the
@@ -11,7 +12,7 @@ import pytest
 
 from shared_models import MODELS_DIR
 from jitlite.testing import (assert_outputs_match, jitlite_interpreter, litert_interpreter,
-                             random_inputs, run_model)
+                             random_inputs, read_gray_png, run_model)
 
 REFERENCE = litert_interpreter("BUILTIN_REF")
 
@@ -22,6 +23,10 @@ EXACT_MODELS = [
     "micro/micro_speech_quantized.tflite",
     "micro/mobilenet_v2_quantized_1x3x224x224.tflite",
     "ops/matmul_quant.tflite",
+    # Integer UNIDIRECTIONAL_SEQUENCE_LSTM (TFLite's 8x8_16 kernel).
+    "micro/micro_speech_lstm.tflite",
+    "micro/trained_lstm_int8.tflite",
+    "micro/dtln_noise_suppression.tflite",
 ]
 
 
@@ -226,3 +231,48 @@ def test_keyword_scrambled_8bit_is_refused():
     model = _model_bytes("micro/keyword_scrambled_8bit.tflite")
     with pytest.raises(RuntimeError, match="SVDF with INT8 weights_time and activation state"):
         jitlite_interpreter()(model_content=model).allocate_tensors()
+def _quantize(values, detail):
+    scale, zero_point = detail["quantization"]
+    info = np.iinfo(detail["dtype"])
+    q = np.round(values / scale) + zero_point
+    return np.clip(q, info.min, info.max).astype(detail["dtype"])
+
+
+def test_trained_lstm_int8_classifies_mnist_samples_as_litert():
+    model = _model_bytes("micro/trained_lstm_int8.tflite")
+    samples = [MODELS_DIR / "inputs" / f"sample{d}.png" for d in range(10)]
+    if not all(p.is_file() for p in samples):
+        pytest.skip("MNIST samples not available")
+    detail = REFERENCE(model_content=model).get_input_details()[0]
+    images = [_quantize(read_gray_png(p).astype(np.float32)[None] / 255.0, detail)
+              for p in samples]
+    # run_model makes a fresh interpreter per image: every sequence starts from zero states.
+    expected = [run_model(REFERENCE, model, [x])[0] for x in images]
+    actual = [run_model(jitlite_interpreter(), model, [x])[0] for x in images]
+    for k, (got, want) in enumerate(zip(actual, expected)):
+        assert_outputs_match([got], [want], context=f"trained_lstm_int8 sample{k}")
+    predicted = [int(np.argmax(o)) for o in expected]
+    assert [int(np.argmax(o)) for o in actual] == predicted
+    assert predicted == list(range(10))  # every sample is its digit
+
+
+@pytest.mark.parametrize("relative_path", ["micro/dtln_noise_suppression.tflite",
+                                           "micro/micro_speech_lstm.tflite"])
+def test_lstm_states_carry_across_invokes_as_reference(relative_path):
+    """The LSTM states carry from one invoke to the next (DTLN streams one frame per invoke
+    through its two LSTMs) until reset_all_variables; every invoke matches the reference."""
+    model = _model_bytes(relative_path)
+    runtimes = [REFERENCE(model_content=model), jitlite_interpreter()(model_content=model)]
+    for runtime in runtimes:
+        runtime.allocate_tensors()
+    frames = [random_inputs(model, seed) for seed in range(5)]
+    for k, frame in enumerate(frames + frames[:1]):
+        outputs = []
+        for runtime in runtimes:
+            if k == len(frames):
+                runtime.reset_all_variables()
+            for detail, value in zip(runtime.get_input_details(), frame):
+                runtime.set_tensor(detail["index"], value)
+            runtime.invoke()
+            outputs.append([runtime.get_tensor(d["index"]) for d in runtime.get_output_details()])
+        assert_outputs_match(outputs[1], outputs[0], context=f"{relative_path} invoke {k}")

@@ -664,6 +664,22 @@ def test_dynamic_batch_signature_and_resize():
     np.testing.assert_array_equal(out, np.maximum(batch, 0))
 
 
+def test_operator_intermediates_are_written():
+    """Intermediates (the integer LSTM's scale carriers) reach the operator table, with their
+    quantization; an operator without them keeps the short table."""
+    hidden = dict(scale=0.25, zero_point=-3)
+    model = decode(build_op_model("ADD", [X4, X4], intermediates=[(np.float32, {}),
+                                                                  (np.int8, hidden)]))
+    subgraph = model.subgraphs[0]
+    (operator,) = subgraph.operators
+    first, second = (subgraph.tensors[i] for i in operator.intermediates)
+    assert first.quantization is None or first.quantization.scale is None
+    assert second.type == schema.TensorType.INT8
+    assert (list(second.quantization.scale), list(second.quantization.zeroPoint)) == ([0.25], [-3])
+    plain = decode(build_op_model("ADD", [X4, X4])).subgraphs[0].operators[0]
+    assert plain.intermediates is None or len(plain.intermediates) == 0
+
+
 def test_constant_data_is_16_byte_aligned():
     mb = ModelBuilder(description="x")  # odd-sized content before the buffers
     for i, size in enumerate([3, 5, 16, 7]):

@@ -244,6 +244,7 @@ class _Operator:
     inputs: list
     outputs: list
     options: dict = field(default_factory=dict)
+    intermediates: list = field(default_factory=list)
 
 
 class ModelBuilder:
@@ -306,8 +307,12 @@ class ModelBuilder:
 
     # --- operators -----------------------------------------------------------------------------
 
-    def add_op(self, op, inputs, outputs, options=None):
-        """Adds an operator; `inputs` may hold -1 (or None) for an omitted optional input."""
+    def add_op(self, op, inputs, outputs, options=None, intermediates=()):
+        """Adds an operator; `inputs` may hold -1 (or None) for an omitted optional input.
+
+        `intermediates` are tensor indices for the operator's intermediates list (tensors that
+        only carry quantization parameters, e.g. the integer LSTM's gate and hidden scales).
+        """
         if op not in OPS:
             raise ValueError(f"unknown op {op!r}; the builder supports: {', '.join(sorted(OPS))}")
         options = dict(options or {})
@@ -316,7 +321,8 @@ class ModelBuilder:
         if unknown:
             raise ValueError(f"{op} has no option(s) {sorted(unknown)}; known: {sorted(known)}")
         inputs = [-1 if i is None else int(i) for i in inputs]
-        self.operators.append(_Operator(op, inputs, [int(o) for o in outputs], options))
+        self.operators.append(_Operator(op, inputs, [int(o) for o in outputs], options,
+                                        [int(t) for t in intermediates]))
         return len(self.operators) - 1
 
     # --- serialization -------------------------------------------------------------------------
@@ -437,13 +443,17 @@ class _Serializer:
         inputs = self._numeric_vector(op.inputs, np.int32)
         outputs = self._numeric_vector(op.outputs, np.int32)
         options_type, options = self._options(op)
-        b.StartObject(5)
+        intermediates = (self._numeric_vector(op.intermediates, np.int32)
+                         if op.intermediates else None)
+        b.StartObject(9 if intermediates is not None else 5)
         b.PrependUint32Slot(0, self.opcodes.index(op.op), 0)
         b.PrependUOffsetTRelativeSlot(1, inputs, 0)
         b.PrependUOffsetTRelativeSlot(2, outputs, 0)
         if options is not None:
             b.PrependUint8Slot(3, options_type, 0)  # union type tag
             b.PrependUOffsetTRelativeSlot(4, options, 0)
+        if intermediates is not None:
+            b.PrependUOffsetTRelativeSlot(8, intermediates, 0)  # Operator.intermediates
         return b.EndObject()
 
     def _options(self, op):
