@@ -40,6 +40,11 @@ def test_nothing_selected():
     check_nms(OP, random_boxes(12), random_scores(12), 0, [0.5, 0.0])  # max_output_size 0
 
 
+@pytest.mark.parametrize("max_output", [0, 3])
+def test_no_boxes(max_output):
+    check_nms(OP, np.zeros((0, 4), F32), np.zeros((0,), F32), max_output, [0.5, 0.0])
+
+
 def test_score_threshold_is_strict():
     scores = np.array([0.5, 0.25, 0.5, 0.75], F32)
     boxes = random_boxes(4, seed=3)
@@ -109,7 +114,7 @@ def test_iou_threshold_above_one():
     ([((5, 4), F32), ((5,), F32), np.array(2, I32), np.array([0.5], F32), np.array(0.0, F32)],
      "iou_threshold .* must be a scalar"),
     ([((5, 4), np.int8, dict(scale=0.1)), ((5,), np.int8, dict(scale=0.1)), np.array(2, I32),
-      np.array(1, np.int8), np.array(0, np.int8)], "FLOAT32 only"),
+      np.array(1, np.int8), np.array(0, np.int8)], "INT8"),  # LiteRT refuses it too
     ([((5, 4), F32), ((5,), F32), np.array(2, I32), np.array(0.5, F32)], "input"),
 ])
 def test_invalid(inputs, match):
