@@ -11,7 +11,7 @@ import pytest
 
 from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model,
                              jitlite_interpreter, litert_interpreter, run_model)
-from op_testing import assert_rejected
+from op_testing import assert_rejected, check_threads
 
 OP = "TFLite_Detection_PostProcess"
 F32, U8 = np.float32, np.uint8
@@ -237,3 +237,10 @@ def test_missing_options_are_rejected():
                            output_shapes=[[1, 10, 4], [1, 10], [1, 10], [1]])
     with pytest.raises(RuntimeError, match="no custom options"):
         run_model(jitlite_interpreter(), model, [encodings(8), predictions(8, 5)])
+
+
+def test_threads():
+    # Regular NMS writes every slot in TFLite too, so whole outputs compare.
+    check_threads(OP, [((1, 100, 4), F32), ((1, 100, 5), F32)], [anchors(100)],
+                  options(use_regular_nms=True, nms_score_threshold=0.0),
+                  output_dtypes=[F32] * 4)

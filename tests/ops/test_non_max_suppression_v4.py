@@ -8,7 +8,7 @@ import pytest
 
 from jitlite.testing import build_op_model, jitlite_interpreter, run_model
 from nms_testing import F32, I32, check_nms, random_boxes, random_scores
-from op_testing import assert_rejected
+from op_testing import assert_rejected, check_threads
 
 OP = "NON_MAX_SUPPRESSION_V4"
 
@@ -129,3 +129,9 @@ def test_model_from_the_builder_runs_in_jitlite():
     boxes = np.array([[0, 0, 1, 1], [0, 0, 0.9, 1], [2, 2, 3, 3]], F32)
     idx, count = run_model(jitlite_interpreter(), model, [boxes, np.array([0.9, 0.8, 0.1], F32)])
     assert count == 2 and list(idx) == [0, 2]
+
+
+def test_threads():
+    check_threads(OP, [random_boxes(64, seed=3), ((64,), F32)],
+                  [np.array(20, I32), np.array(0.4, F32), np.array(0.0, F32)],
+                  output_dtypes=[I32, I32])
