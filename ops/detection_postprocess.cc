@@ -106,6 +106,11 @@ Status CheckOptions(const Options& o) {
     return InvalidArgument("nms_iou_threshold is " + std::to_string(o.iou_threshold) +
                            "; it must be in (0, 1]");
   }
+  if (int64_t{o.max_detections} * o.max_classes_per_detection > (int64_t{1} << 24)) {
+    return InvalidArgument("max_detections * max_classes_per_detection = " +
+                           Num(int64_t{o.max_detections} * o.max_classes_per_detection) +
+                           " output slots is beyond jitlite's limit of 2^24");
+  }
   if (o.num_classes <= 0) {
     return InvalidArgument("num_classes is " + Num(o.num_classes) + "; it must be > 0");
   }

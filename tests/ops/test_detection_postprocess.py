@@ -223,6 +223,8 @@ OK_SPECS = [((1, 8, 4), F32), ((1, 8, 5), F32)]
     (OK_SPECS, anchors(8), options(use_regular_nms=True, detections_per_class=0),
      "detections_per_class"),
     (OK_SPECS, anchors(8), options(use_regular_nms=True, max_detections=0), "regular NMS"),
+    (OK_SPECS, anchors(8), options(max_detections=1 << 16, max_classes_per_detection=1 << 16),
+     "output slots"),
     ([((1, 8, 4), U8, dict(scale=0.1)), ((1, 8, 5), F32)], anchors(8), options(),
      "same type"),
 ])
