@@ -135,3 +135,30 @@ def test_threads():
     check_threads(OP, [random_boxes(64, seed=3), ((64,), F32)],
                   [np.array(20, I32), np.array(0.4, F32), np.array(0.0, F32)],
                   output_dtypes=[I32, I32])
+
+
+def test_two_nms_nodes_feeding_gather():
+    """NMS -> GATHER of the selected boxes, twice in one graph (identical kernels, each with its
+    own arena scratch), against LiteRT."""
+    from jitlite.testing import ModelBuilder, assert_outputs_match, litert_interpreter
+    mb = ModelBuilder("two NMS heads")
+    outs = []
+    for k in range(2):
+        boxes = mb.add_input(f"boxes{k}", F32, [30, 4])
+        scores = mb.add_input(f"scores{k}", F32, [30])
+        consts = [mb.add_constant(f"max{k}", np.array(8, I32)),
+                  mb.add_constant(f"iou{k}", np.array(0.4, F32)),
+                  mb.add_constant(f"thr{k}", np.array(0.1, F32))]
+        idx = mb.add_tensor(f"idx{k}", I32, [8])
+        count = mb.add_tensor(f"count{k}", I32, [])
+        mb.add_op(OP, [boxes, scores] + consts, [idx, count])
+        picked = mb.add_tensor(f"picked{k}", F32, [8, 4])
+        mb.add_op("GATHER", [boxes, idx], [picked], dict(axis=0))
+        outs += [picked, count]
+    mb.mark_output(*outs)
+    model = mb.build()
+    values = [random_boxes(30, seed=1), random_scores(30, seed=1),
+              random_boxes(30, seed=2), random_scores(30, seed=2)]
+    expected = run_model(litert_interpreter(), model, values)
+    actual = run_model(jitlite_interpreter(), model, values)
+    assert_outputs_match(actual, expected)
