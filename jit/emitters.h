@@ -124,6 +124,11 @@ class KernelEmitter : public ElementEmitter {
   // Buffer k that the op made in OpDef::PackConstants (64-byte aligned).
   llvm::Value* PackedPtr(int k) const { return packed_ptrs_.at(k); }
 
+  // The kernel's working memory (OpDef::ScratchBytes; 64-byte aligned, in
+  // the arena, contents undefined at entry), or null when it asked for none.
+  llvm::Value* ScratchPtr() const { return scratch_; }
+  void set_scratch(llvm::Value* scratch) { scratch_ = scratch; }
+
   // Loads input i's element at a linear element offset (i64), converted to
   // its register type (ElementType).
   llvm::Value* LoadInput(int i, llvm::Value* offset);
@@ -212,6 +217,7 @@ class KernelEmitter : public ElementEmitter {
   llvm::Value* frame_begin_ = nullptr;
   llvm::Value* frame_end_ = nullptr;
   llvm::Value* runtime_ = nullptr;  // the frame's jl_runtime pointer (may be null)
+  llvm::Value* scratch_ = nullptr;
   int64_t parallel_range_ = 0;
 };
 

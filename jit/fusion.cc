@@ -14,7 +14,7 @@ std::string Lower(std::string s) {
   return s;
 }
 
-ops::OpKind KindOf(const Node& node) { return ops::FindOp(node.builtin_code)->kind(); }
+ops::OpKind KindOf(const Node& node) { return ops::FindOp(node)->kind(); }
 
 // Why `tensor` (produced by the current group) cannot stay in registers for
 // the elementwise `consumer`; empty when it can.

@@ -58,7 +58,7 @@ class GroupLowering {
 
  private:
   const Subgraph& sg() const { return *g_.subgraph; }
-  const ops::OpDef& def(int node) const { return *ops::FindOp(sg().nodes[node].builtin_code); }
+  const ops::OpDef& def(int node) const { return *ops::FindOp(sg().nodes[node]); }
 
   // Buffer pointer of a tensor, loaded once from the tensor table (in the
   // entry block, so loops see a loop-invariant value).
@@ -268,6 +268,7 @@ class GroupLowering {
     }
     ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
     KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, packed_ptrs, store);
+    if (g_.scratch_slot[anchor.index] >= 0) ke.set_scratch(LoadArgument(g_.scratch_slot[anchor.index]));
     ke.set_frame_range(begin_, end_);
     ke.set_runtime(runtime_);
     ke.set_stores_directly(group_.nodes.size() == 1 && !out_ptrs.empty() && out_ptrs[0] != nullptr);

@@ -32,6 +32,7 @@ struct ShapeSet {
   jit::FusionPlan fusion;
   ArenaPlan arena;
   std::vector<int64_t> arena_offset;  // per tensor, -1 when not in the arena
+  std::vector<int64_t> scratch_offset;  // per node, -1 when it has no scratch
   jit::CompiledCode code;
 };
 
@@ -189,8 +190,21 @@ struct Interpreter::Impl {
       requests.push_back({bytes, begin, end});
       owner.push_back(static_cast<int>(t));
     }
+    // A kernel's scratch lives during its own step only.
+    std::vector<int> scratch_owner;
+    for (int step = 0; step < static_cast<int>(plan.groups.size()); ++step) {
+      for (int node : plan.groups[step].nodes) {
+        if (g.scratch_bytes[node] <= 0) continue;
+        requests.push_back({static_cast<size_t>(g.scratch_bytes[node]), step, step});
+        scratch_owner.push_back(node);
+      }
+    }
     set.arena = PlanArena(requests);
     for (size_t i = 0; i < owner.size(); ++i) set.arena_offset[owner[i]] = static_cast<int64_t>(set.arena.offsets[i]);
+    set.scratch_offset.assign(g.scratch_bytes.size(), -1);
+    for (size_t i = 0; i < scratch_owner.size(); ++i) {
+      set.scratch_offset[scratch_owner[i]] = static_cast<int64_t>(set.arena.offsets[owner.size() + i]);
+    }
   }
 
   void BindArena() {
@@ -198,7 +212,10 @@ struct Interpreter::Impl {
     const ShapedGraph& g = *set.graph;
     arena = AlignedBuffer(set.arena.size);
     std::memset(arena.data(), 0, set.arena.size);
-    table.assign(g.tensors.size() + g.num_packed_slots, nullptr);
+    table.assign(g.tensors.size() + g.num_packed_slots + g.num_scratch_slots, nullptr);
+    for (size_t n = 0; n < g.scratch_slot.size(); ++n) {
+      if (g.scratch_slot[n] >= 0) table[g.scratch_slot[n]] = arena.data() + set.scratch_offset[n];
+    }
     for (size_t n = 0; n < g.packed.size(); ++n) {
       for (size_t k = 0; k < g.packed[n].size(); ++k) {
         table[g.packed_first_slot[n] + k] = const_cast<uint8_t*>(g.packed[n][k].data());

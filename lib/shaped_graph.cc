@@ -60,10 +60,10 @@ Status CheckNotInPlace(const Node& node) {
 }
 
 Status PrepareNode(const Node& node, ShapedGraph& g) {
-  const ops::OpDef* def = ops::FindOp(node.builtin_code);
+  const ops::OpDef* def = ops::FindOp(node);
   if (def == nullptr && node.builtin_code == 32) {
     return Unimplemented("Encountered unresolved custom op: " + node.custom_code + " (" +
-                         NodeLabel(node) + "); jitlite runs no custom ops yet");
+                         NodeLabel(node) + "); jitlite runs only the custom ops it defines");
   }
   if (def == nullptr) {
     return Unimplemented(NodeLabel(node) + ": op is not supported by jitlite");
@@ -150,6 +150,23 @@ std::vector<int> GraphInputsBehindRequests(const ShapedGraph& g) {
   return found;
 }
 
+// Kernels that asked for working memory get a table slot after the packed
+// buffers; the interpreter points it into the arena.
+void AssignScratchSlots(ShapedGraph& g) {
+  const Subgraph& sg = *g.subgraph;
+  g.scratch_bytes.assign(sg.nodes.size(), 0);
+  g.scratch_slot.assign(sg.nodes.size(), -1);
+  for (const Node& node : sg.nodes) {
+    if (g.node_folded[node.index]) continue;
+    ops::NodeContext ctx(node, g.tensors);
+    int64_t bytes = ops::FindOp(node)->ScratchBytes(ctx);
+    if (bytes <= 0) continue;
+    g.scratch_bytes[node.index] = bytes;
+    g.scratch_slot[node.index] =
+        static_cast<int>(g.tensors.size()) + g.num_packed_slots + g.num_scratch_slots++;
+  }
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
@@ -179,6 +196,7 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
     if (value_requests != nullptr) *value_requests = GraphInputsBehindRequests(*g);
     return s;
   }
+  AssignScratchSlots(*g);
   return g;
 }
 

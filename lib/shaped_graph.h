@@ -27,6 +27,11 @@ struct ShapedGraph {
   std::vector<std::vector<AlignedBuffer>> packed;
   std::vector<int> packed_first_slot;
   int num_packed_slots = 0;
+  // Working memory of kernels (OpDef::ScratchBytes): node n's is at table
+  // slot scratch_slot[n] (after the packed buffers), -1 when it has none.
+  std::vector<int64_t> scratch_bytes;
+  std::vector<int> scratch_slot;
+  int num_scratch_slots = 0;
 };
 
 // Builds the tensor states from the model and `input_shapes` (one shape per

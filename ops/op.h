@@ -48,6 +48,9 @@ class OpDef {
   // BuiltinOperator codes this definition handles (usually one).
   virtual std::vector<int> builtin_codes() const = 0;
   virtual OpKind kind() const = 0;
+  // CUSTOM ops (builtin code 32) are found by their custom code, e.g.
+  // "TFLite_Detection_PostProcess"; builtins leave this empty.
+  virtual std::string_view custom_code() const { return {}; }
 
   // Compile time: checks input dtypes, ranks and attributes, and sets every
   // output's dtype and shape for the current input shapes. Errors name the
@@ -75,6 +78,12 @@ class OpDef {
     return Status::Ok();
   }
 
+  // kKernel ops: bytes of working memory the kernel needs while it runs
+  // (KernelEmitter::ScratchPtr, 64-byte aligned, contents undefined at
+  // entry). Planned in the arena like a tensor that lives for this kernel
+  // only, so the generated code never allocates.
+  virtual int64_t ScratchBytes(const NodeContext& ctx) const { return 0; }
+
   // kElementwise: the value of one output element from the values of the
   // node's present inputs at the same (broadcast) index, in input order.
   // Includes the op's fused activation, if it has one.
@@ -98,5 +107,7 @@ class OpDef {
 std::span<const OpDef* const> AllOps();
 // The definition for a builtin code, or null.
 const OpDef* FindOp(int builtin_code);
+// The definition for a node: by builtin code, or by custom code for CUSTOM.
+const OpDef* FindOp(const Node& node);
 
 }  // namespace jitlite::ops

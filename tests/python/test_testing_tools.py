@@ -211,6 +211,9 @@ B4, B6 = rand((4,), seed=5), rand((6,), seed=6)
 PADDINGS = np.array([[0, 0], [1, 2], [2, 1], [0, 0]], np.int32)
 
 
+NMS_BOXES = np.array([[0, 0, 1, 1], [2, 2, 3, 3], [0, 2, 1, 3], [2, 0, 3, 1]], F32)
+
+
 def case(inputs, expected_shape, reference, constants=(), options=None, input_range=None,
          **build_args):
     return dict(inputs=inputs, constants=constants, options=options, shape=expected_shape,
@@ -474,6 +477,16 @@ OP_CASES = {
         constants=[np.array([5, -1], np.int32)]),  # clamped to [2, 0]
     "TOPK_V2": case([((2, 5), F32)], (2, 3), lambda x: -np.sort(-x, axis=1)[:, :3],
                     constants=[np.array(3, np.int32)], output_dtypes=[F32, np.int32]),
+    # Disjoint boxes: NMS keeps the best max_output_size, by decreasing score.
+    "NON_MAX_SUPPRESSION_V4": case(
+        [NMS_BOXES, ((4,), F32)], (3,), lambda s: np.argsort(-s, kind="stable")[:3],
+        constants=[np.array(3, np.int32), np.array(0.5, F32), np.array(-1.0, F32)],
+        input_range=(0, 1), output_dtypes=[np.int32, np.int32]),
+    "NON_MAX_SUPPRESSION_V5": case(
+        [NMS_BOXES, ((4,), F32)], (3,), lambda s: np.argsort(-s, kind="stable")[:3],
+        constants=[np.array(3, np.int32), np.array(0.5, F32), np.array(-1.0, F32),
+                   np.array(0.5, F32)], input_range=(0, 1),
+        output_dtypes=[np.int32, F32, np.int32]),
     "SEGMENT_SUM": case([((4, 2), F32)], (2, 2), lambda x: np.stack([x[0] + x[1], x[2] + x[3]]),
                         constants=[np.array([0, 0, 1, 1], np.int32)]),
     "UNSORTED_SEGMENT_SUM": case([((4, 2), F32)], (3, 2),
@@ -755,7 +768,8 @@ def test_check_op_infers_each_ops_output_shape(op):
                       output_quant=c["build_args"].get("output_quant"),
                       input_range=c["input_range"], runner=LITERT)
     assert result.expected[0].shape == c["shape"]
-    output = decode(result.model).subgraphs[0].tensors[-1]
+    graph = decode(result.model).subgraphs[0]
+    output = graph.tensors[graph.outputs[0]]  # the first output (NMS: then a count)
     assert tuple(output.shape) == c["shape"]
 
 
@@ -891,3 +905,27 @@ def _small_cnn_numpy(model, x):
         y = {0: y, 1: np.maximum(y, 0), 3: np.clip(y, 0, 6)}[act]
         values[op.outputs[0]] = y
     return values[graph.outputs[0]]
+
+
+def test_custom_op_is_written_with_its_code_and_flexbuffer_options():
+    from flatbuffers import flexbuffers
+    opts = dict(max_detections=2, max_classes_per_detection=1, use_regular_nms=True,
+                nms_score_threshold=0.25, nms_iou_threshold=0.5, num_classes=1, y_scale=10.0,
+                x_scale=10.0, h_scale=5.0, w_scale=5.0)
+    anchors = np.array([[0.2, 0.2, 0.2, 0.2], [0.7, 0.7, 0.2, 0.2]], F32)
+    model_bytes = build_op_model("TFLite_Detection_PostProcess",
+                                 [((1, 2, 4), F32), ((1, 2, 2), F32)], [anchors], opts,
+                                 output_dtypes=[F32] * 4,
+                                 output_shapes=[[1, 2, 4], [1, 2], [1, 2], [1]])
+    model = decode(model_bytes)
+    (opcode,) = model.operatorCodes
+    assert (opcode.builtinCode, opcode.customCode) == (32, b"TFLite_Detection_PostProcess")
+    (operator,) = model.subgraphs[0].operators
+    decoded = flexbuffers.Loads(bytes(operator.customOptions))
+    assert decoded == opts
+    # LiteRT runs it: zero encodings decode to the anchors' boxes; background class skipped.
+    scores = np.array([[[0.0, 0.9], [0.0, 0.1]]], F32)
+    boxes, classes, out_scores, count = run_model(
+        LITERT, model_bytes, [np.zeros((1, 2, 4), F32), scores])
+    assert count[0] == 1 and classes[0, 0] == 0 and out_scores[0, 0] == pytest.approx(0.9)
+    np.testing.assert_allclose(boxes[0, 0], [0.1, 0.1, 0.3, 0.3], rtol=1e-6)

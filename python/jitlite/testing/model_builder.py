@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import flatbuffers
 import numpy as np
+from flatbuffers import flexbuffers
 
 SCHEMA_VERSION = 3
 FILE_IDENTIFIER = b"TFL3"
@@ -200,11 +201,25 @@ OPS = {
     "RANK": (110, 86, []),
     "DYNAMIC_UPDATE_SLICE": (151, 117, []),
     "TOPK_V2": (48, 34, []),
+    "NON_MAX_SUPPRESSION_V4": (120, 95, []),
+    "NON_MAX_SUPPRESSION_V5": (121, 96, []),
     "SEGMENT_SUM": (125, 100, []),
     "UNSORTED_SEGMENT_SUM": (155, 121, []),
     "UNSORTED_SEGMENT_MAX": (154, 119, []),
     "UNSORTED_SEGMENT_MIN": (157, 120, []),
     "UNSORTED_SEGMENT_PROD": (153, 118, []),
+}
+
+# Custom ops (operator code CUSTOM, 32, with the name as custom_code): option name -> Python type.
+# Options are written as a flexbuffer map (custom_options); only the given ones are written, so
+# the runtime's defaults apply to the rest.
+CUSTOM_CODE = 32
+CUSTOM_OPS = {
+    "TFLite_Detection_PostProcess": {
+        "max_detections": int, "max_classes_per_detection": int, "detections_per_class": int,
+        "use_regular_nms": bool, "nms_score_threshold": float, "nms_iou_threshold": float,
+        "num_classes": int, "y_scale": float, "x_scale": float, "h_scale": float,
+        "w_scale": float},
 }
 
 # Operator versions other than 1: LiteRT registers some ops from a later version only.
@@ -313,10 +328,11 @@ class ModelBuilder:
         `intermediates` are tensor indices for the operator's intermediates list (tensors that
         only carry quantization parameters, e.g. the integer LSTM's gate and hidden scales).
         """
-        if op not in OPS:
-            raise ValueError(f"unknown op {op!r}; the builder supports: {', '.join(sorted(OPS))}")
+        if op not in OPS and op not in CUSTOM_OPS:
+            raise ValueError(f"unknown op {op!r}; the builder supports: "
+                             f"{', '.join(sorted(OPS) + sorted(CUSTOM_OPS))}")
         options = dict(options or {})
-        known = {name for name, _, _ in OPS[op][2]}
+        known = set(CUSTOM_OPS[op]) if op in CUSTOM_OPS else {name for name, _, _ in OPS[op][2]}
         unknown = set(options) - known
         if unknown:
             raise ValueError(f"{op} has no option(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -382,8 +398,15 @@ class _Serializer:
         return b.EndObject()
 
     def _operator_code(self, op):
-        code = OPS[op][0]
         b = self.b
+        if op in CUSTOM_OPS:
+            name = b.CreateString(op)
+            b.StartObject(4)
+            b.PrependInt8Slot(0, CUSTOM_CODE, 0)
+            b.PrependUOffsetTRelativeSlot(1, name, 0)
+            b.PrependInt32Slot(3, CUSTOM_CODE, 0)
+            return b.EndObject()
+        code = OPS[op][0]
         b.StartObject(4)
         # Old readers only know the i8 field; codes >= 127 use the 127 placeholder there.
         b.PrependInt8Slot(0, min(code, 127), 0)
@@ -442,6 +465,8 @@ class _Serializer:
             self.opcodes.append(op.op)
         inputs = self._numeric_vector(op.inputs, np.int32)
         outputs = self._numeric_vector(op.outputs, np.int32)
+        if op.op in CUSTOM_OPS:
+            return self._custom_operator(op, inputs, outputs)
         options_type, options = self._options(op)
         intermediates = (self._numeric_vector(op.intermediates, np.int32)
                          if op.intermediates else None)
@@ -454,6 +479,20 @@ class _Serializer:
             b.PrependUOffsetTRelativeSlot(4, options, 0)
         if intermediates is not None:
             b.PrependUOffsetTRelativeSlot(8, intermediates, 0)  # Operator.intermediates
+        return b.EndObject()
+
+    def _custom_operator(self, op, inputs, outputs):
+        """A CUSTOM operator: its options are a flexbuffer map (format 0, FLEXBUFFERS)."""
+        b = self.b
+        types = CUSTOM_OPS[op.op]
+        values = {name: types[name](value) for name, value in op.options.items()}
+        options = b.CreateByteVector(bytes(flexbuffers.Dumps(values))) if values else None
+        b.StartObject(6)
+        b.PrependUint32Slot(0, self.opcodes.index(op.op), 0)
+        b.PrependUOffsetTRelativeSlot(1, inputs, 0)
+        b.PrependUOffsetTRelativeSlot(2, outputs, 0)
+        if options is not None:
+            b.PrependUOffsetTRelativeSlot(5, options, 0)
         return b.EndObject()
 
     def _options(self, op):
