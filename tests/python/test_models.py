@@ -131,6 +131,23 @@ def test_keras_mobilenet_matches_litert(name):
     assert int(np.argmax(actual[0])) == int(np.argmax(expected[0]))
 
 
+@pytest.mark.parametrize("name", ["lstm_while", "gru_while"])
+def test_keras_recurrent_while_loop_matches_litert(name):
+    """Keras LSTM/GRU without unroll: a WHILE over the time steps with the cell in its body."""
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite import Interpreter
+    from jitlite.testing.keras_models import keras_model_path
+
+    model = keras_model_path(name).read_bytes()
+    interpreter = Interpreter(model_content=model)
+    assert interpreter.num_subgraphs() == 3
+    assert "WHILE" in [op["op_name"] for op in interpreter._get_ops_details()]
+    for seed in range(3):
+        inputs = random_inputs(model, seed=seed, input_range=(-1.0, 1.0))
+        actual, expected = run_both(model, inputs)
+        assert_outputs_match(actual, expected, context=f"{name} seed {seed}")
+
+
 def test_keras_dynamic_range_model_matches_litert():
     """A Keras model converted with dynamic-range quantization (INT8 weights, float
     activations): hybrid DEPTHWISE_CONV_2D, CONV_2D and FULLY_CONNECTED."""

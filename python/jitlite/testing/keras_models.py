@@ -32,6 +32,8 @@ def _builders():
         "small_cnn": _small_cnn,
         "transformer_encoder": _transformer_encoder,
         "lstm_classifier": _lstm_classifier,
+        "lstm_while": lambda: _recurrent_while(tf.keras.layers.LSTM),
+        "gru_while": lambda: _recurrent_while(tf.keras.layers.GRU),
     }
 
 
@@ -61,6 +63,14 @@ def _lstm_classifier(seq=32, features=40, units=128, classes=10):
         layers.LSTM(units, unroll=True),
         layers.Dense(classes, activation="softmax"),
     ])
+
+
+def _recurrent_while(layer, seq=16, features=8, units=16):
+    """One recurrent layer, not unrolled: the converter makes it a WHILE whose condition and body
+    (the cell: FULLY_CONNECTED, GATHER of the time step, SPLIT, gates) are subgraphs 1 and 2."""
+    import tensorflow as tf
+
+    return tf.keras.Sequential([tf.keras.Input((seq, features), batch_size=1), layer(units)])
 
 
 def _small_cnn():
