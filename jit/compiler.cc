@@ -184,6 +184,29 @@ void Copy(Compiler::Lowered& out, const ProgramGraph& from, int src, const Progr
   out.steps.push_back(step);
 }
 
+// A subgraph's variable tensors start from zero (their zero point) each time
+// its WHILE/IF runs, as TFLite allocates the subgraph's tensors anew per Eval.
+Status ResetVariables(Compiler::Lowered& out, const ProgramGraph& pg) {
+  const Subgraph& sg = *pg.graph->subgraph;
+  for (size_t t = 0; t < sg.tensors.size(); ++t) {
+    if (!sg.tensors[t].is_variable) continue;
+    const ops::TensorState& ts = pg.graph->tensors[t];
+    const auto& zero_points = sg.tensors[t].quantization.zero_points;
+    int64_t zp = zero_points.empty() ? 0 : zero_points[0];
+    if (zp != 0 && ts.dtype != DType::kInt8 && ts.dtype != DType::kUInt8) {
+      return Unimplemented("subgraph " + std::to_string(pg.subgraph_index) + " variable tensor " +
+                           std::to_string(t) + ": a " + DTypeName(ts.dtype) +
+                           " state with a nonzero zero point");
+    }
+    EntryStep step{EntryStep::Kind::kFill};
+    step.dst = out.Argument(Slot(pg, static_cast<int>(t)));
+    step.bytes = ts.num_elements() * static_cast<int64_t>(DTypeSize(ts.dtype));
+    step.value = static_cast<uint8_t>(zp);
+    out.steps.push_back(step);
+  }
+  return Status::Ok();
+}
+
 void Mark(Compiler::Lowered& out, EntryStep::Kind kind, int64_t src = -1) {
   EntryStep step{kind};
   step.src = src;
@@ -239,6 +262,8 @@ Status Compiler::LowerControlFlow(const std::vector<ProgramGraph>& program, int 
   const ProgramGraph& first = program[it->second[0]];
   const ProgramGraph& second = program[it->second[1]];
   using Kind = EntryStep::Kind;
+  JITLITE_RETURN_IF_ERROR(ResetVariables(out, first));
+  JITLITE_RETURN_IF_ERROR(ResetVariables(out, second));
   if (n.builtin_code == kWhileCode) {
     const Subgraph& cond = *first.graph->subgraph;
     const Subgraph& body = *second.graph->subgraph;

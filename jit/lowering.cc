@@ -368,6 +368,12 @@ class EntryLowering {
                           llvm::MaybeAlign(1), static_cast<uint64_t>(step.bytes));
         }
         return Status::Ok();
+      case Kind::kFill:
+        if (step.bytes > 0) {
+          b_.CreateMemSet(ArgumentPtr(step.dst), b_.getInt8(step.value),
+                          static_cast<uint64_t>(step.bytes), llvm::MaybeAlign(1));
+        }
+        return Status::Ok();
       case Kind::kLoop: {
         auto* header = llvm::BasicBlock::Create(c_, "loop", fn_);
         auto* exit = llvm::BasicBlock::Create(c_, "loop_exit", fn_);

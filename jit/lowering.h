@@ -32,6 +32,7 @@ struct EntryStep {
   enum class Kind {
     kKernel,      // call kernel `kernel`
     kCopy,        // copy `bytes` from argument `src` to argument `dst`
+    kFill,        // set `bytes` bytes at argument `dst` to `value`
     kLoop,        // the steps up to the matching kEndLoop repeat ...
     kBreakUnless, // ... until the BOOL at argument `src` is false here
     kEndLoop,
@@ -43,6 +44,7 @@ struct EntryStep {
   int kernel = -1;
   int64_t src = -1, dst = -1;
   int64_t bytes = 0;
+  uint8_t value = 0;
 };
 
 // Emits the entry function `entry_name`: runs `steps`; a kKernel step calls

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from control_flow_cases import F32, I32, add_while, check_model, const, less_than, op, while_model
-from jitlite.testing import ModelBuilder, jitlite_interpreter, run_model
+from jitlite.testing import (ModelBuilder, assert_outputs_match, jitlite_interpreter,
+                             litert_interpreter, run_model)
 from op_testing import MODELS_DIR, check_model_file
 
 COUNTER = ([], I32)
@@ -162,3 +163,40 @@ def test_string_loop_variable_is_refused():
     interpreter = jitlite_interpreter()(model_content=path.read_bytes())
     with pytest.raises(RuntimeError, match="loop variable 4 is STRING"):
         interpreter.allocate_tensors()
+
+
+def test_variable_state_in_the_body_carries_across_iterations_only():
+    """An RNN step in the body: its variable hidden state carries from one iteration to the
+    next, and starts from zero each time the WHILE runs (TFLite allocates the body's tensors
+    anew per Eval), also after reset_all_variables."""
+    rng = np.random.default_rng(7)
+    w, r, b = [rng.uniform(-0.5, 0.5, shape).astype(F32) for shape in ((3, 3), (3, 3), (3,))]
+
+    def body(sb, i, x):
+        operands = [sb.add_constant(f"w{k}", value) for k, value in enumerate((w, r, b))]
+        state = sb.add_tensor("state", F32, [1, 3], is_variable=True)
+        h = op(sb, "RNN", [x, *operands, state], [1, 3],
+               options=dict(fused_activation_function="TANH"))
+        return [op(sb, "ADD", [i, const(sb, 1, I32)], [], I32), h]
+
+    model = while_model([COUNTER, ([1, 3], F32)], less_than(3), body)
+    x = rng.uniform(-1, 1, (1, 3)).astype(F32)
+    runs = []
+    for cls in (jitlite_interpreter(), litert_interpreter()):
+        interpreter = cls(model_content=model)
+        interpreter.allocate_tensors()
+        outputs = []
+        for reset in (False, False, True):
+            if reset:
+                interpreter.reset_all_variables()
+            for detail, value in zip(interpreter.get_input_details(), [np.array(0, I32), x]):
+                interpreter.set_tensor(detail["index"], value)
+            interpreter.invoke()
+            outputs.append(interpreter.get_tensor(interpreter.get_output_details()[1]["index"]))
+        runs.append(outputs)
+    for k, (actual, expected) in enumerate(zip(*runs)):
+        assert_outputs_match([actual], [expected], context=f"invoke {k}")
+    h, v = np.zeros((1, 3), F32), x
+    for _ in range(3):
+        h = v = np.tanh(v @ w.T + h @ r.T + b)
+    np.testing.assert_allclose(runs[0][0], h, rtol=1e-5, atol=1e-6)

@@ -18,6 +18,8 @@ FLOAT_MODELS = [
     "api/empty_model.bin",
     "api/multi_add.bin",
     "api/multi_signatures.bin",
+    "api/multi_subgraphs_while.bin",
+    "api/nested_while.bin",
     "api/no_signatures.bin",
     "api/no_signatures_no_tensor_names.bin",
     "api/reverse_signature_model.bin",

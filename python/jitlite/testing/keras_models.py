@@ -53,7 +53,7 @@ def _transformer_encoder(layers_count=4, seq=128, d_model=256, heads=4):
 
 def _lstm_classifier(seq=32, features=40, units=128, classes=10):
     """Two LSTM layers and a softmax classifier over a 32-step sequence. Unrolled: the converter
-    turns a Keras 3 LSTM into a WHILE loop otherwise (jitlite runs no control flow yet)."""
+    turns a Keras 3 LSTM into a WHILE loop otherwise (see "lstm_while")."""
     import tensorflow as tf
 
     layers = tf.keras.layers
