@@ -4,6 +4,7 @@
 #include <string>
 
 #include "lib/shaped_graph.h"
+#include "lib/tensor_list_rewrite.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite {
@@ -38,8 +39,12 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferSubgraph(const ShapedGraph& g, const
     }
     shapes.emplace_back(sg.inputs[i], arg.shape);
   }
-  auto child = InferShapes(sg, shapes, {}, nullptr, g.model_subgraphs, g.depth + 1);
+  // Loop bodies may write TensorLists with value-dependent slices; their static form.
+  std::unique_ptr<Subgraph> rewritten = RewriteTensorListWrites(sg);
+  auto child = InferShapes(rewritten ? *rewritten : sg, shapes, {}, nullptr, g.model_subgraphs,
+                           g.depth + 1);
   if (!child.ok()) return child.status().Annotate(label);
+  child.value()->owned_subgraph = std::move(rewritten);
   return child;
 }
 

@@ -33,6 +33,8 @@ struct ShapedGraph {
   const std::vector<Subgraph>* model_subgraphs = nullptr;
   int depth = 0;
   std::map<int, std::vector<std::unique_ptr<ShapedGraph>>> children;
+  // When `subgraph` is a rewritten copy of the model's (lib/tensor_list_rewrite.h), it.
+  std::unique_ptr<Subgraph> owned_subgraph;
 };
 
 // Builds the tensor states from the model and `input_shapes` (one shape per

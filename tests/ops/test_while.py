@@ -200,3 +200,37 @@ def test_variable_state_in_the_body_carries_across_iterations_only():
     for _ in range(3):
         h = v = np.tanh(v @ w.T + h @ r.T + b)
     np.testing.assert_allclose(runs[0][0], h, rtol=1e-5, atol=1e-6)
+
+
+def tensor_list_write_body(sb, i, out, src):
+    """out[i] = 2 * src[i], written as the converter writes a TensorList: out[:i] ++ row ++
+    out[i + 1:] (slices whose shapes depend on i; jitlite runs it as DYNAMIC_UPDATE_SLICE)."""
+    one = const(sb, 1, I32)
+    row = op(sb, "MUL", [op(sb, "GATHER", [src, i], [2], options=dict(axis=0)),
+                         const(sb, 2.0, F32)], [2])
+    row = op(sb, "RESHAPE", [row, const(sb, [1, 2], I32)], [1, 2])
+    i_next = op(sb, "ADD", [i, one], [], I32)
+    as_vector = lambda k: op(sb, "RESHAPE", [k, const(sb, [1], I32)], [1], I32)
+    size = op(sb, "CONCATENATION", [as_vector(i), const(sb, [-1], I32)], [2], I32,
+              options=dict(axis=0))
+    begin = op(sb, "CONCATENATION", [as_vector(i_next), const(sb, [0], I32)], [2], I32,
+               options=dict(axis=0))
+    head = op(sb, "SLICE", [out, const(sb, [0, 0], I32), size], [-1, 2])
+    tail = op(sb, "SLICE", [out, begin, const(sb, [-1, -1], I32)], [-1, 2])
+    return [i_next, op(sb, "CONCATENATION", [head, row, tail], [4, 2], options=dict(axis=0)), src]
+
+
+@pytest.mark.parametrize("start", [0, 2, 3, 4])
+def test_tensor_list_write_in_the_body(start):
+    model = while_model([COUNTER, ([4, 2], F32), ([4, 2], F32)], less_than(4),
+                        tensor_list_write_body, outputs=[1])
+    rng = np.random.default_rng(8)
+    out, src = rng.uniform(-1, 1, (4, 2)).astype(F32), rng.uniform(-1, 1, (4, 2)).astype(F32)
+    (written,) = check_model(model, [np.array(start, I32), out, src])
+    np.testing.assert_array_equal(written[start:], 2 * src[start:])
+    np.testing.assert_array_equal(written[:start], out[:start])
+    interpreter = jitlite_interpreter()(model_content=model)
+    interpreter.allocate_tensors()
+    symbols = [k["symbol"] for k in interpreter.get_jit_details()["kernels"]]
+    assert any("dynamic_update_slice" in s for s in symbols), symbols
+    assert not any("slice" in s.replace("dynamic_update_slice", "") for s in symbols), symbols

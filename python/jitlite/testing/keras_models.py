@@ -34,6 +34,7 @@ def _builders():
         "lstm_classifier": _lstm_classifier,
         "lstm_while": lambda: _recurrent_while(tf.keras.layers.LSTM),
         "gru_while": lambda: _recurrent_while(tf.keras.layers.GRU),
+        "stacked_rnn_while": _stacked_rnn_while,
     }
 
 
@@ -71,6 +72,20 @@ def _recurrent_while(layer, seq=16, features=8, units=16):
     import tensorflow as tf
 
     return tf.keras.Sequential([tf.keras.Input((seq, features), batch_size=1), layer(units)])
+
+
+def _stacked_rnn_while(seq=16, features=8, units=16):
+    """LSTM (return_sequences: its body writes each step into a TensorList with value-dependent
+    slices), GRU and a bidirectional SimpleRNN, not unrolled: three WHILE loops."""
+    import tensorflow as tf
+
+    layers = tf.keras.layers
+    return tf.keras.Sequential([
+        tf.keras.Input((seq, features), batch_size=1),
+        layers.LSTM(units, return_sequences=True),
+        layers.GRU(units, return_sequences=True),
+        layers.Bidirectional(layers.SimpleRNN(units // 2)),
+    ])
 
 
 def _small_cnn():
