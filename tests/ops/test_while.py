@@ -1,6 +1,8 @@
 """WHILE: loops over subgraphs (cond and body), compiled into the entry function, vs LiteRT.
 Keras LSTM/GRU layers converted without unroll are WHILE loops: tests/python/test_models.py."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -234,3 +236,22 @@ def test_tensor_list_write_in_the_body(start):
     symbols = [k["symbol"] for k in interpreter.get_jit_details()["kernels"]]
     assert any("dynamic_update_slice" in s for s in symbols), symbols
     assert not any("slice" in s.replace("dynamic_update_slice", "") for s in symbols), symbols
+
+
+@pytest.mark.filterwarnings("ignore:experimental_preserve_all_tensors")
+def test_threads_and_preserved_tensors():
+    """A body big enough to split across threads gives the same bytes on 1 and 2 threads; with
+    experimental_preserve_all_tensors the loop still matches LiteRT."""
+    shape = [512, 512]
+    model = while_model([COUNTER, (shape, F32)], less_than(3),
+                        lambda sb, i, x: [op(sb, "ADD", [i, const(sb, 1, I32)], [], I32),
+                                          op(sb, "TANH", [op(sb, "MUL", [x, x], shape)], shape)])
+    x = np.random.default_rng(9).uniform(-1, 1, shape).astype(F32)
+    inputs = [np.array(0, I32), x]
+    one = run_model(jitlite_interpreter(), model, inputs)
+    two = run_model(functools.partial(jitlite_interpreter(), num_threads=2), model, inputs)
+    np.testing.assert_array_equal(one[1], two[1])
+    preserved = functools.partial(jitlite_interpreter(), experimental_preserve_all_tensors=True)
+    expected = run_model(litert_interpreter(), model, inputs)
+    assert_outputs_match(run_model(preserved, model, inputs), expected)
+    assert_outputs_match(one, expected)
