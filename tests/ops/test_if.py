@@ -67,3 +67,27 @@ def test_condition_must_be_bool():
     mb.mark_output(out)
     with pytest.raises(RuntimeError, match="input 0 has type INT32"):
         run_model(jitlite_interpreter(), mb.build(), [np.array(1, I32), np.zeros(2, F32)])
+
+
+def test_if_inside_a_loop_body():
+    """for i in range(4): x = x + 1 if i < 2 else x * 2, the branch taken per iteration."""
+    from control_flow_cases import add_while, less_than
+    mb = ModelBuilder(description="IF in a WHILE body")
+    specs = [([], I32), ([3], F32)]
+    inputs = [mb.add_input("i", I32, []), mb.add_input("x", F32, [3])]
+    then_index = subgraph(mb, "then", [([3], F32)],
+                          lambda sb, x: [op(sb, "ADD", [x, const(sb, 1.0, F32)], [3])])
+    else_index = subgraph(mb, "else", [([3], F32)],
+                          lambda sb, x: [op(sb, "MUL", [x, const(sb, 2.0, F32)], [3])])
+
+    def body(sb, i, x):
+        flag = op(sb, "LESS", [i, const(sb, 2, I32)], [], np.bool_)
+        y = sb.add_tensor("y", F32, [3])
+        sb.add_op("IF", [flag, x], [y],
+                  dict(then_subgraph_index=then_index, else_subgraph_index=else_index))
+        return [op(sb, "ADD", [i, const(sb, 1, I32)], [], I32), y]
+
+    mb.mark_output(*add_while(mb, mb, inputs, specs, less_than(4), body))
+    x = np.array([0.5, -1.0, 2.0], F32)
+    i, y = check_model(mb.build(), [np.array(0, I32), x])
+    np.testing.assert_allclose(y, (x + 2) * 4)
