@@ -17,23 +17,36 @@
 #include "jit/compiler.h"
 #include "lib/aligned_buffer.h"
 #include "lib/arena.h"
+#include "lib/control_flow.h"
 #include "lib/model.h"
 #include "lib/shaped_graph.h"
 #include "lib/thread_pool.h"
 
 namespace jitlite {
 
+// Where one program graph's tensors live in the arena.
+struct GraphMemory {
+  ArenaPlan arena;
+  std::vector<int64_t> arena_offset;  // per tensor, -1 when not in the arena
+  std::vector<int64_t> scratch_offset;  // per node, -1 when it has no scratch
+  size_t arena_base = 0;              // its part of the shape set's arena
+};
+
 // Everything compiled for one set of input shapes.
 struct ShapeSet {
   // Values of the graph inputs this set was compiled for (value_inputs);
   // the graph's constants point into it.
   std::map<int, std::vector<uint8_t>> pinned;
-  std::unique_ptr<ShapedGraph> graph;
-  jit::FusionPlan fusion;
-  ArenaPlan arena;
-  std::vector<int64_t> arena_offset;  // per tensor, -1 when not in the arena
-  std::vector<int64_t> scratch_offset;  // per node, -1 when it has no scratch
+  std::unique_ptr<ShapedGraph> graph;  // the main graph; owns the subgraphs control flow runs
+  // [0] the main graph, then every subgraph a WHILE/IF runs (each its own
+  // tensors, table slots and arena part: a subgraph run by two nodes is two).
+  std::vector<jit::ProgramGraph> program;
+  std::vector<GraphMemory> memory;  // per program graph
+  size_t arena_size = 0;
+  int table_size = 0;
   jit::CompiledCode code;
+
+  const jit::FusionPlan& fusion() const { return program[0].fusion; }
 };
 
 struct Interpreter::Impl {
@@ -128,28 +141,54 @@ struct Interpreter::Impl {
     auto set = std::make_unique<ShapeSet>();
     set->pinned = std::move(pinned);
     std::vector<std::pair<int, Shape>> shapes(resized.begin(), resized.end());
-    JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes, set->pinned, value_requests));
-    set->fusion = jit::PlanFusion(*set->graph, options.preserve_all_tensors);
-    PlanMemory(*set);
+    JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes, set->pinned, value_requests,
+                                                     &model->graph().subgraphs));
+    AddProgramGraph(*set, *set->graph, 0);
     double prepare_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     JITLITE_RETURN_IF_ERROR(EnsureCompiler());
-    JITLITE_ASSIGN_OR_RETURN(set->code, compiler->Compile(*set->graph, set->fusion));
+    JITLITE_ASSIGN_OR_RETURN(set->code, compiler->Compile(set->program));
     set->code.phases.prepare_ms = prepare_ms;
     return set;
   }
 
+  // Plans fusion and memory of `g` (subgraph `subgraph_index` of the model)
+  // and then of the subgraphs its control-flow nodes run; returns its index
+  // in set.program.
+  int AddProgramGraph(ShapeSet& set, const ShapedGraph& g, int subgraph_index) {
+    int index = static_cast<int>(set.program.size());
+    jit::ProgramGraph pg;
+    pg.graph = &g;
+    pg.fusion = jit::PlanFusion(g, options.preserve_all_tensors);
+    pg.subgraph_index = subgraph_index;
+    pg.slot_base = set.table_size;
+    set.table_size += static_cast<int>(g.tensors.size()) + g.num_packed_slots + g.num_scratch_slots;
+    GraphMemory memory = PlanMemory(g, pg.fusion);
+    memory.arena_base = set.arena_size;
+    set.arena_size += (memory.arena.size + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+    set.program.push_back(std::move(pg));
+    set.memory.push_back(std::move(memory));
+    for (const auto& [node, children] : g.children) {
+      std::vector<int> subgraphs = ControlFlowSubgraphs(g.subgraph->nodes[node]);
+      for (size_t k = 0; k < children.size(); ++k) {
+        int child = AddProgramGraph(set, *children[k], subgraphs[k]);
+        set.program[index].children[node].push_back(child);
+      }
+    }
+    return index;
+  }
+
   // Lifetimes in kernel steps; graph inputs, outputs and variables span the
   // whole run so their addresses stay put and their contents persist.
-  void PlanMemory(ShapeSet& set) {
-    const ShapedGraph& g = *set.graph;
-    const jit::FusionPlan& plan = set.fusion;
+  GraphMemory PlanMemory(const ShapedGraph& g, const jit::FusionPlan& plan) const {
+    const Subgraph& sg = *g.subgraph;
+    GraphMemory memory;
     size_t n = g.tensors.size();
     int last_step = static_cast<int>(plan.groups.size());
     std::vector<int> first(n, last_step + 1), last(n, -1);
     for (int step = 0; step < static_cast<int>(plan.groups.size()); ++step) {
       for (int node : plan.groups[step].nodes) {
-        for (int t : main().nodes[node].inputs) {
+        for (int t : sg.nodes[node].inputs) {
           if (t >= 0) last[plan.buffer_root[t]] = std::max(last[plan.buffer_root[t]], step);
         }
       }
@@ -164,8 +203,8 @@ struct Interpreter::Impl {
       first[r] = 0;
       last[r] = last_step;
     };
-    for (int t : main().inputs) whole_run(t);
-    for (int t : main().outputs) whole_run(t);
+    for (int t : sg.inputs) whole_run(t);
+    for (int t : sg.outputs) whole_run(t);
     // preserve_all_tensors: every intermediate stays readable after invoke, so
     // none may share bytes with a later tensor (as LiteRT's option disables
     // its arena reuse).
@@ -173,12 +212,12 @@ struct Interpreter::Impl {
       for (size_t t = 0; t < n; ++t) last[t] = last_step;
     }
     for (size_t t = 0; t < n; ++t) {
-      if (main().tensors[t].is_variable) whole_run(static_cast<int>(t));
+      if (sg.tensors[t].is_variable) whole_run(static_cast<int>(t));
     }
 
     std::vector<BufferRequest> requests;
     std::vector<int> owner;
-    set.arena_offset.assign(n, -1);
+    memory.arena_offset.assign(n, -1);
     for (size_t t = 0; t < n; ++t) {
       if (plan.buffer_root[t] != static_cast<int>(t) || !plan.materialized[t]) continue;
       if (g.tensors[t].is_constant() && !g.tensors[t].value_pinned) continue;
@@ -199,56 +238,73 @@ struct Interpreter::Impl {
         scratch_owner.push_back(node);
       }
     }
-    set.arena = PlanArena(requests);
-    for (size_t i = 0; i < owner.size(); ++i) set.arena_offset[owner[i]] = static_cast<int64_t>(set.arena.offsets[i]);
-    set.scratch_offset.assign(g.scratch_bytes.size(), -1);
-    for (size_t i = 0; i < scratch_owner.size(); ++i) {
-      set.scratch_offset[scratch_owner[i]] = static_cast<int64_t>(set.arena.offsets[owner.size() + i]);
+    memory.arena = PlanArena(requests);
+    for (size_t i = 0; i < owner.size(); ++i) {
+      memory.arena_offset[owner[i]] = static_cast<int64_t>(memory.arena.offsets[i]);
     }
+    memory.scratch_offset.assign(g.scratch_bytes.size(), -1);
+    for (size_t i = 0; i < scratch_owner.size(); ++i) {
+      memory.scratch_offset[scratch_owner[i]] =
+          static_cast<int64_t>(memory.arena.offsets[owner.size() + i]);
+    }
+    return memory;
   }
 
   void BindArena() {
     const ShapeSet& set = *current;
-    const ShapedGraph& g = *set.graph;
-    arena = AlignedBuffer(set.arena.size);
-    std::memset(arena.data(), 0, set.arena.size);
-    table.assign(g.tensors.size() + g.num_packed_slots + g.num_scratch_slots, nullptr);
-    for (size_t n = 0; n < g.scratch_slot.size(); ++n) {
-      if (g.scratch_slot[n] >= 0) table[g.scratch_slot[n]] = arena.data() + set.scratch_offset[n];
-    }
-    for (size_t n = 0; n < g.packed.size(); ++n) {
-      for (size_t k = 0; k < g.packed[n].size(); ++k) {
-        table[g.packed_first_slot[n] + k] = const_cast<uint8_t*>(g.packed[n][k].data());
-      }
-    }
-    for (size_t t = 0; t < g.tensors.size(); ++t) {
-      int r = set.fusion.buffer_root[t];
-      if (g.tensors[r].is_constant() && !g.tensors[r].value_pinned) {
-        table[t] = const_cast<uint8_t*>(g.tensors[r].const_data);
-      } else if (set.arena_offset[r] >= 0) {
-        table[t] = arena.data() + set.arena_offset[r];
-      }
-    }
+    arena = AlignedBuffer(set.arena_size);
+    std::memset(arena.data(), 0, set.arena_size);
+    table.assign(set.table_size, nullptr);
+    for (size_t p = 0; p < set.program.size(); ++p) BindGraph(set.program[p], set.memory[p]);
     kernel_args.clear();
     for (int slot : set.code.kernel_args) kernel_args.push_back(table[slot]);
     FillVariables();
   }
 
-  // Variables start at zero in the quantized domain (their zero point).
-  void FillVariables() {
-    const ShapedGraph& g = *current->graph;
+  // Table entries of one program graph's tensors and packed buffers.
+  void BindGraph(const jit::ProgramGraph& pg, const GraphMemory& memory) {
+    const ShapedGraph& g = *pg.graph;
+    void** slots = table.data() + pg.slot_base;
+    for (size_t n = 0; n < g.scratch_slot.size(); ++n) {
+      if (g.scratch_slot[n] >= 0) {
+        slots[g.scratch_slot[n]] = arena.data() + memory.arena_base + memory.scratch_offset[n];
+      }
+    }
+    for (size_t n = 0; n < g.packed.size(); ++n) {
+      for (size_t k = 0; k < g.packed[n].size(); ++k) {
+        slots[g.packed_first_slot[n] + k] = const_cast<uint8_t*>(g.packed[n][k].data());
+      }
+    }
     for (size_t t = 0; t < g.tensors.size(); ++t) {
-      if (!main().tensors[t].is_variable || table[t] == nullptr) continue;
-      const auto& q = main().tensors[t].quantization;
-      int64_t zp = q.zero_points.empty() ? 0 : q.zero_points[0];
-      size_t count = static_cast<size_t>(g.tensors[t].num_elements());
-      DType dt = g.tensors[t].dtype;
-      if (dt == DType::kInt8 || dt == DType::kUInt8) {
-        std::memset(table[t], static_cast<int>(zp), count);
-      } else if (dt == DType::kInt16) {
-        std::fill_n(static_cast<int16_t*>(table[t]), count, static_cast<int16_t>(zp));
-      } else {
-        std::memset(table[t], 0, count * DTypeSize(dt));
+      int r = pg.fusion.buffer_root[t];
+      if (g.tensors[r].is_constant() && !g.tensors[r].value_pinned) {
+        slots[t] = const_cast<uint8_t*>(g.tensors[r].const_data);
+      } else if (memory.arena_offset[r] >= 0) {
+        slots[t] = arena.data() + memory.arena_base + memory.arena_offset[r];
+      }
+    }
+  }
+
+  // Variables start at zero in the quantized domain (their zero point), in
+  // every subgraph.
+  void FillVariables() {
+    for (const jit::ProgramGraph& pg : current->program) {
+      const ShapedGraph& g = *pg.graph;
+      const Subgraph& sg = *g.subgraph;
+      for (size_t t = 0; t < g.tensors.size(); ++t) {
+        void* data = table[pg.slot_base + t];
+        if (!sg.tensors[t].is_variable || data == nullptr) continue;
+        const auto& q = sg.tensors[t].quantization;
+        int64_t zp = q.zero_points.empty() ? 0 : q.zero_points[0];
+        size_t count = static_cast<size_t>(g.tensors[t].num_elements());
+        DType dt = g.tensors[t].dtype;
+        if (dt == DType::kInt8 || dt == DType::kUInt8) {
+          std::memset(data, static_cast<int>(zp), count);
+        } else if (dt == DType::kInt16) {
+          std::fill_n(static_cast<int16_t*>(data), count, static_cast<int16_t>(zp));
+        } else {
+          std::memset(data, 0, count * DTypeSize(dt));
+        }
       }
     }
   }
@@ -380,10 +436,37 @@ Interpreter::~Interpreter() = default;
 
 namespace {
 
+// UnsupportedBuiltins of the main graph and of every subgraph its control
+// flow runs (those prefixed "subgraph K").
+std::vector<std::string> UnsupportedBuiltinsReachable(const Graph& graph) {
+  std::vector<std::string> out;
+  std::vector<bool> seen(graph.subgraphs.size(), false);
+  std::vector<int> stack = {0};
+  seen[0] = true;
+  while (!stack.empty()) {
+    int index = stack.back();
+    stack.pop_back();
+    // Subgraph 0 as compiled: composites replaced by their decompositions.
+    const Subgraph& sg = index == 0 ? graph.executable_main() : graph.subgraphs[index];
+    for (std::string& u : UnsupportedBuiltins(sg)) {
+      out.push_back(index == 0 ? u : "subgraph " + std::to_string(index) + " " + u);
+    }
+    for (const Node& node : sg.nodes) {
+      for (int sub : ControlFlowSubgraphs(node)) {
+        if (!seen[sub]) {
+          seen[sub] = true;
+          stack.push_back(sub);
+        }
+      }
+    }
+  }
+  return out;
+}
+
 StatusOr<std::unique_ptr<Interpreter::Impl>> MakeImpl(std::shared_ptr<const Model> model,
                                                       const InterpreterOptions& options) {
   if (options.num_threads < 1) return InvalidArgument("num_threads should >= 1");
-  auto unsupported = UnsupportedBuiltins(model->graph().executable_main());
+  auto unsupported = UnsupportedBuiltinsReachable(model->graph());
   if (!unsupported.empty()) {
     std::string list;
     for (const auto& u : unsupported) list += (list.empty() ? "" : ", ") + u;
@@ -617,7 +700,7 @@ std::string Interpreter::tensor_data_unavailable_reason(int tensor_index) const 
     return "Tensor data is null: the model's shapes depend on input values, so tensor " +
            std::to_string(tensor_index) + " exists after the first invoke";
   }
-  const std::string& k = im.current->fusion.fused_into[tensor_index];
+  const std::string& k = im.current->fusion().fused_into[tensor_index];
   if (!k.empty()) {
     return "Tensor data is null: tensor " + std::to_string(tensor_index) +
            " was fused into kernel " + k +

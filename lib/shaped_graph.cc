@@ -6,6 +6,7 @@
 #include <string>
 
 #include "jit/constant_fold.h"
+#include "lib/control_flow.h"
 #include "ops/op.h"
 
 namespace jitlite {
@@ -71,6 +72,9 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
   JITLITE_RETURN_IF_ERROR(CheckNotInPlace(node));
   ops::NodeContext ctx(node, g.tensors);
   JITLITE_RETURN_IF_ERROR(def->Prepare(ctx).Annotate(NodeLabel(node)));
+  if (def->kind() == ops::OpKind::kControlFlow) {
+    JITLITE_RETURN_IF_ERROR(InferControlFlow(node, g).Annotate(NodeLabel(node)));
+  }
   for (int i = 0; i < ctx.num_outputs(); ++i) {
     DType declared = g.subgraph->tensors[node.outputs[i]].dtype;
     if (ctx.output(i).dtype != declared && !def->retypes_output()) {
@@ -85,6 +89,8 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
       }
     }
   }
+  // Control flow folds and packs nothing itself: its subgraphs did theirs.
+  if (def->kind() == ops::OpKind::kControlFlow) return Status::Ok();
   if (def->kind() == ops::OpKind::kAlias && ctx.input(0).is_constant()) {
     // An alias of a constant is that constant, reinterpreted.
     ctx.mutable_output(0).const_data = ctx.input(0).const_data;
@@ -173,9 +179,11 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
     const Subgraph& subgraph,
     const std::vector<std::pair<int, Shape>>& resized_shapes,
     const std::map<int, std::vector<uint8_t>>& pinned_values,
-    std::vector<int>* value_requests) {
+    std::vector<int>* value_requests, const std::vector<Subgraph>* model_subgraphs, int depth) {
   auto g = std::make_unique<ShapedGraph>();
   g->subgraph = &subgraph;
+  g->model_subgraphs = model_subgraphs;
+  g->depth = depth;
   InitTensorStates(subgraph, *g);
   IndexConsumers(subgraph, *g);
   for (const auto& [index, shape] : resized_shapes) g->tensors[index].shape = shape;

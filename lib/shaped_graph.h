@@ -32,6 +32,14 @@ struct ShapedGraph {
   std::vector<int64_t> scratch_bytes;
   std::vector<int> scratch_slot;
   int num_scratch_slots = 0;
+  // Control flow (lib/control_flow.h): the model's subgraphs, how deep this
+  // one is nested, and per WHILE/IF node the subgraphs it runs (WHILE: cond,
+  // body; IF: then, else) at the shapes of the node's inputs.
+  const std::vector<Subgraph>* model_subgraphs = nullptr;
+  int depth = 0;
+  std::map<int, std::vector<std::unique_ptr<ShapedGraph>>> children;
+  // When `subgraph` is a rewritten copy of the model's (lib/tensor_list_rewrite.h), it.
+  std::unique_ptr<Subgraph> owned_subgraph;
 };
 
 // Builds the tensor states from the model and `input_shapes` (one shape per
@@ -44,11 +52,15 @@ struct ShapedGraph {
 // because it needs values (a runtime shape, paddings, ...) computed from
 // graph inputs that are not pinned, `value_requests` (if given) receives
 // those inputs.
+//
+// `model_subgraphs` (all of the model's) lets WHILE/IF nodes shape-infer the
+// subgraphs they run; without it such nodes are refused.
 StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
     const Subgraph& subgraph,
     const std::vector<std::pair<int, Shape>>& resized_shapes,
     const std::map<int, std::vector<uint8_t>>& pinned_values = {},
-    std::vector<int>* value_requests = nullptr);
+    std::vector<int>* value_requests = nullptr,
+    const std::vector<Subgraph>* model_subgraphs = nullptr, int depth = 0);
 
 // The graph inputs whose values may be compiled in are small (shapes, sizes,
 // paddings): at most this many elements.

@@ -13,6 +13,9 @@
 //  - kKernel: the op emits its own loop nest (EmitKernel) and hands every
 //    output element to KernelEmitter::StoreOutput, which runs the fused
 //    epilogue (following elementwise ops) and stores.
+//  - kControlFlow: WHILE and IF run other subgraphs of the model (see
+//    lib/control_flow.h); no kernel of their own, jit/ emits the loop or
+//    branch into the entry function around those subgraphs' kernels.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +40,7 @@ class KernelEmitter;
 
 namespace jitlite::ops {
 
-enum class OpKind { kElementwise, kAlias, kKernel };
+enum class OpKind { kElementwise, kAlias, kKernel, kControlFlow };
 
 class OpDef {
  public:

@@ -18,6 +18,8 @@ FLOAT_MODELS = [
     "api/empty_model.bin",
     "api/multi_add.bin",
     "api/multi_signatures.bin",
+    "api/multi_subgraphs_while.bin",
+    "api/nested_while.bin",
     "api/no_signatures.bin",
     "api/no_signatures_no_tensor_names.bin",
     "api/reverse_signature_model.bin",
@@ -195,6 +197,22 @@ def test_keras_dynamic_batch_model_follows_resizes():
         assert_outputs_match([outputs[0]], [outputs[1]], context=f"batch {batch}")
         compilations.append(ours.get_jit_details()["compilations"])
     assert compilations == [1, 2, 2, 2]
+@pytest.mark.parametrize("name", ["lstm_while", "gru_while", "stacked_rnn_while"])
+def test_keras_recurrent_while_loop_matches_litert(name):
+    """Keras LSTM/GRU/SimpleRNN without unroll: a WHILE over the time steps with the cell in its
+    body (return_sequences: the body writes a TensorList, see lib/tensor_list_rewrite.h)."""
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite import Interpreter
+    from jitlite.testing.keras_models import keras_model_path
+
+    model = keras_model_path(name).read_bytes()
+    interpreter = Interpreter(model_content=model)
+    loops = [op["op_name"] for op in interpreter._get_ops_details()].count("WHILE")
+    assert interpreter.num_subgraphs() == 1 + 2 * loops and loops >= 1
+    for seed in range(3):
+        inputs = random_inputs(model, seed=seed, input_range=(-1.0, 1.0))
+        actual, expected = run_both(model, inputs)
+        assert_outputs_match(actual, expected, context=f"{name} seed {seed}")
 
 
 def test_keras_dynamic_range_model_matches_litert():

@@ -929,3 +929,63 @@ def test_custom_op_is_written_with_its_code_and_flexbuffer_options():
         LITERT, model_bytes, [np.zeros((1, 2, 4), F32), scores])
     assert count[0] == 1 and classes[0, 0] == 0 and out_scores[0, 0] == pytest.approx(0.9)
     np.testing.assert_allclose(boxes[0, 0], [0.1, 0.1, 0.3, 0.3], rtol=1e-6)
+# --- control flow (CONTROL_FLOW_OPS: ops whose options name subgraphs) --------------------------
+
+def _add_one_subgraph(main, name, dtype, shape, build):
+    sb = ModelBuilder(name=name)
+    x = sb.add_input(f"{name}_x", dtype, shape)
+    sb.mark_output(build(sb, x))
+    return main.add_subgraph(sb)
+
+
+def _subgraph_op(sb, op, inputs, dtype, shape):
+    out = sb.add_tensor(f"t{len(sb.tensors)}", dtype, shape)
+    sb.add_op(op, inputs, [out])
+    return out
+
+
+def test_while_with_subgraphs_runs_in_litert_and_decodes():
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [3])
+    cond = _add_one_subgraph(mb, "cond", F32, [3], lambda sb, v: _subgraph_op(
+        sb, "LESS", [_subgraph_op(sb, "SUM", [v, sb.add_constant("axis", np.array([0], I32))],
+                                  F32, []), sb.add_constant("limit", np.array(20.0, F32))],
+        np.bool_, []))
+    body = _add_one_subgraph(mb, "body", F32, [3], lambda sb, v: _subgraph_op(
+        sb, "MUL", [v, sb.add_constant("two", np.array(2.0, F32))], F32, [3]))
+    out = mb.add_tensor("out", F32, [3])
+    mb.add_op("WHILE", [x], [out], dict(cond_subgraph_index=cond, body_subgraph_index=body))
+    mb.mark_output(out)
+    model = mb.build()
+    value = np.array([1.0, 0.5, 0.25], F32)
+    expected = value.copy()
+    while expected.sum() < 20:
+        expected = expected * 2
+    np.testing.assert_array_equal(run_model(LITERT, model, [value])[0], expected)
+    decoded = decode(model)
+    assert [s.name for s in decoded.subgraphs] == [b"main", b"cond", b"body"]
+    (operator,) = decoded.subgraphs[0].operators
+    assert operator.builtinOptionsType == 93
+    assert (operator.builtinOptions.condSubgraphIndex,
+            operator.builtinOptions.bodySubgraphIndex) == (1, 2)
+    # Each subgraph's constants landed in buffers of their own.
+    two = decoded.subgraphs[2].tensors[1]
+    assert np.frombuffer(bytes(decoded.buffers[two.buffer].data), F32)[0] == 2.0
+
+
+@pytest.mark.parametrize("cond", [True, False])
+def test_if_with_subgraphs_runs_in_litert(cond):
+    mb = ModelBuilder()
+    flag = mb.add_input("flag", np.bool_, [])
+    x = mb.add_input("x", F32, [2])
+    then_index = _add_one_subgraph(mb, "then", F32, [2],
+                                   lambda sb, v: _subgraph_op(sb, "NEG", [v], F32, [2]))
+    else_index = _add_one_subgraph(mb, "else", F32, [2],
+                                   lambda sb, v: _subgraph_op(sb, "ABS", [v], F32, [2]))
+    out = mb.add_tensor("out", F32, [2])
+    mb.add_op("IF", [flag, x], [out],
+              dict(then_subgraph_index=then_index, else_subgraph_index=else_index))
+    mb.mark_output(out)
+    value = np.array([-1.5, 2.0], F32)
+    got = run_model(LITERT, mb.build(), [np.array(cond), value])[0]
+    np.testing.assert_array_equal(got, -value if cond else np.abs(value))

@@ -35,6 +35,9 @@ def _builders():
         "gru_classifier": _gru_classifier,
         "unet": _unet,
         "dynamic_batch_cnn": _dynamic_batch_cnn,
+        "lstm_while": lambda: _recurrent_while(tf.keras.layers.LSTM),
+        "gru_while": lambda: _recurrent_while(tf.keras.layers.GRU),
+        "stacked_rnn_while": _stacked_rnn_while,
     }
 
 
@@ -109,6 +112,28 @@ def _dynamic_batch_cnn(size=32, channels=3, classes=10):
         layers.Conv2D(16, 3, strides=2, padding="same", activation="relu"),
         layers.Flatten(),
         layers.Dense(classes),
+    ])
+
+
+def _recurrent_while(layer, seq=16, features=8, units=16):
+    """One recurrent layer, not unrolled: the converter makes it a WHILE whose condition and body
+    (the cell: FULLY_CONNECTED, GATHER of the time step, SPLIT, gates) are subgraphs 1 and 2."""
+    import tensorflow as tf
+
+    return tf.keras.Sequential([tf.keras.Input((seq, features), batch_size=1), layer(units)])
+
+
+def _stacked_rnn_while(seq=16, features=8, units=16):
+    """LSTM (return_sequences: its body writes each step into a TensorList with value-dependent
+    slices), GRU and a bidirectional SimpleRNN, not unrolled: three WHILE loops."""
+    import tensorflow as tf
+
+    layers = tf.keras.layers
+    return tf.keras.Sequential([
+        tf.keras.Input((seq, features), batch_size=1),
+        layers.LSTM(units, return_sequences=True),
+        layers.GRU(units, return_sequences=True),
+        layers.Bidirectional(layers.SimpleRNN(units // 2)),
     ])
 
 

@@ -221,6 +221,13 @@ CUSTOM_OPS = {
         "num_classes": int, "y_scale": float, "x_scale": float, "h_scale": float,
         "w_scale": float},
 }
+# Control flow: ops whose options name other subgraphs of the model (ModelBuilder.add_subgraph).
+# Kept apart from OPS, whose entries each build as a one-op model.
+CONTROL_FLOW_OPS = {
+    "IF": (118, 92, [("then_subgraph_index", I32, 0), ("else_subgraph_index", I32, 0)]),
+    "WHILE": (119, 93, [("cond_subgraph_index", I32, 0), ("body_subgraph_index", I32, 0)]),
+}
+_ALL_OPS = {**OPS, **CONTROL_FLOW_OPS}
 
 # Operator versions other than 1: LiteRT registers some ops from a later version only.
 OP_VERSIONS = {"BROADCAST_TO": 2}
@@ -263,15 +270,25 @@ class _Operator:
 
 
 class ModelBuilder:
-    """Collects one subgraph and serializes it as a .tflite model."""
+    """Collects one subgraph and serializes it as a .tflite model (the main subgraph, followed
+    by any added with add_subgraph)."""
 
-    def __init__(self, description="jitlite test model"):
+    def __init__(self, description="jitlite test model", name="main"):
         self.description = description
+        self.name = name
         self.tensors = []
         self.operators = []
         self.inputs = []
         self.outputs = []
         self.buffers = [b""]  # buffer 0 is the empty sentinel every TFLite model has
+        self.subgraphs = []  # further ModelBuilders, subgraphs 1, 2, ...
+
+    def add_subgraph(self, builder):
+        """Appends another builder's subgraph (its tensors, operators and constants) to this
+        model and returns its subgraph index, for WHILE/IF options. Its own added subgraphs are
+        not carried over: add every subgraph to the main builder."""
+        self.subgraphs.append(builder)
+        return len(self.subgraphs)
 
     # --- tensors -------------------------------------------------------------------------------
 
@@ -328,11 +345,12 @@ class ModelBuilder:
         `intermediates` are tensor indices for the operator's intermediates list (tensors that
         only carry quantization parameters, e.g. the integer LSTM's gate and hidden scales).
         """
-        if op not in OPS and op not in CUSTOM_OPS:
+        if op not in _ALL_OPS and op not in CUSTOM_OPS:
             raise ValueError(f"unknown op {op!r}; the builder supports: "
-                             f"{', '.join(sorted(OPS) + sorted(CUSTOM_OPS))}")
+                             f"{', '.join(sorted(_ALL_OPS) + sorted(CUSTOM_OPS))}")
         options = dict(options or {})
-        known = set(CUSTOM_OPS[op]) if op in CUSTOM_OPS else {name for name, _, _ in OPS[op][2]}
+        known = (set(CUSTOM_OPS[op]) if op in CUSTOM_OPS
+                 else {name for name, _, _ in _ALL_OPS[op][2]})
         unknown = set(options) - known
         if unknown:
             raise ValueError(f"{op} has no option(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -358,9 +376,13 @@ class _Serializer:
 
     def serialize(self):
         b = self.b
-        buffers = self._vector_of_tables([self._buffer(data) for data in self.m.buffers])
-        subgraph = self._subgraph()
-        subgraphs = self._vector_of_tables([subgraph])
+        # Each added subgraph's constants follow the previous ones (their sentinel dropped).
+        graphs, all_buffers = [(self.m, 0)], list(self.m.buffers)
+        for sub in self.m.subgraphs:
+            graphs.append((sub, len(all_buffers) - 1))
+            all_buffers.extend(sub.buffers[1:])
+        buffers = self._vector_of_tables([self._buffer(data) for data in all_buffers])
+        subgraphs = self._vector_of_tables([self._subgraph(g, shift) for g, shift in graphs])
         operator_codes = self._vector_of_tables([self._operator_code(op) for op in self.opcodes])
         description = b.CreateString(self.m.description)
         b.StartObject(5)
@@ -406,7 +428,7 @@ class _Serializer:
             b.PrependUOffsetTRelativeSlot(1, name, 0)
             b.PrependInt32Slot(3, CUSTOM_CODE, 0)
             return b.EndObject()
-        code = OPS[op][0]
+        code = _ALL_OPS[op][0]
         b.StartObject(4)
         # Old readers only know the i8 field; codes >= 127 use the 127 placeholder there.
         b.PrependInt8Slot(0, min(code, 127), 0)
@@ -414,13 +436,13 @@ class _Serializer:
         b.PrependInt32Slot(3, code, 0)
         return b.EndObject()
 
-    def _subgraph(self):
+    def _subgraph(self, graph, buffer_shift):
         b = self.b
-        tensors = self._vector_of_tables([self._tensor(t) for t in self.m.tensors])
-        operators = self._vector_of_tables([self._operator(op) for op in self.m.operators])
-        inputs = self._numeric_vector(self.m.inputs, np.int32)
-        outputs = self._numeric_vector(self.m.outputs, np.int32)
-        name = b.CreateString("main")
+        tensors = self._vector_of_tables([self._tensor(t, buffer_shift) for t in graph.tensors])
+        operators = self._vector_of_tables([self._operator(op) for op in graph.operators])
+        inputs = self._numeric_vector(graph.inputs, np.int32)
+        outputs = self._numeric_vector(graph.outputs, np.int32)
+        name = b.CreateString(graph.name)
         b.StartObject(5)
         b.PrependUOffsetTRelativeSlot(0, tensors, 0)
         b.PrependUOffsetTRelativeSlot(1, inputs, 0)
@@ -429,7 +451,7 @@ class _Serializer:
         b.PrependUOffsetTRelativeSlot(4, name, 0)
         return b.EndObject()
 
-    def _tensor(self, t):
+    def _tensor(self, t, buffer_shift=0):
         b = self.b
         shape = self._numeric_vector(t.shape, np.int32)
         signature = (None if t.shape_signature is None
@@ -439,7 +461,7 @@ class _Serializer:
         b.StartObject(9)
         b.PrependUOffsetTRelativeSlot(0, shape, 0)
         b.PrependInt8Slot(1, TENSOR_TYPES[t.dtype], 0)
-        b.PrependUint32Slot(2, t.buffer, 0)
+        b.PrependUint32Slot(2, t.buffer + buffer_shift if t.buffer else 0, 0)
         b.PrependUOffsetTRelativeSlot(3, name, 0)
         if quant is not None:
             b.PrependUOffsetTRelativeSlot(4, quant, 0)
@@ -497,7 +519,7 @@ class _Serializer:
 
     def _options(self, op):
         """Writes the op's builtin options table; returns (options type id, offset or None)."""
-        _, options_type, fields = OPS[op.op]
+        _, options_type, fields = _ALL_OPS[op.op]
         if options_type == 0:
             return 0, None
         values = [self._option_value(op, name, default) for name, _, default in fields]
