@@ -155,7 +155,8 @@ StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan&
     auto job = NewJob();
     std::vector<int> slots;
     int64_t range = 0;
-    JITLITE_RETURN_IF_ERROR(LowerKernel(*job->module, g, plan, group, "jl_kernel", slots, range));
+    JITLITE_RETURN_IF_ERROR(LowerKernel(*job->module, g, plan, group, "jl_kernel", engine_->traits(),
+                                        slots, range));
     parallel_ranges.push_back(range);
     arg_offsets.push_back(static_cast<int64_t>(code.kernel_args.size()));
     code.kernel_args.insert(code.kernel_args.end(), slots.begin(), slots.end());

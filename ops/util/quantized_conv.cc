@@ -1,9 +1,11 @@
 #include "ops/util/quantized_conv.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
+#include "jit/qgemm.h"
 #include "ops/util/quantization.h"
 
 namespace jitlite::ops::qconv {
@@ -87,9 +89,70 @@ Status CheckBiasType(const NodeContext& ctx, Form form, const char* op) {
                          " needs an INT32" + (Is16x8(ctx, form) ? " or INT64" : "") + " bias");
 }
 
-// A per-channel value of a packed i32 buffer, or of the bias.
-Value* LoadAt(llvm::IRBuilder<>& b, llvm::Type* type, Value* base, Value* index) {
-  return b.CreateLoad(type, b.CreateInBoundsGEP(type, base, index));
+// The packed per-channel buffers hold whole vectors of channels.
+constexpr int64_t kChannelVector = jit::kInt8PanelWidth;
+int64_t PaddedChannels(int64_t cout) {
+  return (cout + kChannelVector - 1) / kChannelVector * kChannelVector;
+}
+
+// Packed buffers of the int8 GEMM path.
+constexpr int kFoldedBiasBuffer = 3;
+constexpr int kGemmWeightsBuffer = 4;
+// An int8 activation x enters the GEMM as the u8 x ^ 0x80 = x + 128.
+constexpr int32_t kActivationOffset = 128;
+
+// The per-channel value(s) of a packed buffer (or of the bias) for channel
+// `index`: a scalar of `type`, or as many consecutive channels as `like`
+// (a vector) has lanes.
+Value* LoadAt(llvm::IRBuilder<>& b, llvm::Type* type, Value* base, Value* index,
+              Value* like = nullptr) {
+  Value* ptr = b.CreateInBoundsGEP(type, base, index);
+  auto* vec = like ? llvm::dyn_cast<llvm::FixedVectorType>(like->getType()) : nullptr;
+  if (vec == nullptr) return b.CreateLoad(type, ptr);
+  return b.CreateAlignedLoad(llvm::FixedVectorType::get(type, vec->getNumElements()), ptr,
+                             llvm::Align(type->getPrimitiveSizeInBits() / 8));
+}
+
+// Whether the node takes the int8 GEMM (on a VNNI target): INT8 activations
+// and constant weights without a zero point to subtract, one group, a
+// constant bias (or none) and a depth whose tile fits the stack.
+bool FitsInt8Gemm(const NodeContext& ctx, Form form) {
+  if (form != Form::kConv2D && form != Form::kFullyConnected) return false;
+  const TensorState& in = ctx.input(0);
+  const TensorState& filter = ctx.input(1);
+  if (in.dtype != DType::kInt8 || filter.dtype != DType::kInt8 || !filter.is_constant()) {
+    return false;
+  }
+  if (UsesFilterZeroPoint(ctx, form) && ZeroPoint(filter) != 0) return false;
+  if (ctx.has_input(2) && !ctx.input(2).is_constant()) return false;
+  if (form == Form::kConv2D && in.dim(3) != filter.dim(3)) return false;  // grouped
+  const int64_t cout = filter.dim(0);
+  return cout > 0 && filter.num_elements() / cout <= jit::kMaxInt8GemmK;
+}
+
+// Buffers 3 and 4 of the int8 GEMM: bias[c] - (128 + zp_in) * sum_k w[c, k]
+// (i32, wrapping like the reference's i32 accumulator) and the packed
+// weights.
+void PackInt8Gemm(const NodeContext& ctx, Form form, int64_t cout,
+                  std::vector<AlignedBuffer>& out) {
+  const TensorState& filter = ctx.input(1);
+  const int8_t* w = filter.const_as<int8_t>();
+  const int64_t k = filter.num_elements() / cout;
+  const int64_t offset = kActivationOffset + ZeroPoint(ctx.input(InputOperand(form)));
+  AlignedBuffer bias(PaddedChannels(cout) * sizeof(int32_t));
+  std::memset(bias.data(), 0, bias.size());
+  const bool has_bias = ctx.has_input(BiasOperand(form));
+  for (int64_t c = 0; c < cout; ++c) {
+    int64_t sum = 0;
+    for (int64_t kk = 0; kk < k; ++kk) sum += w[c * k + kk];
+    uint32_t v = has_bias ? static_cast<uint32_t>(ctx.input(BiasOperand(form)).const_as<int32_t>()[c])
+                          : 0u;
+    bias.as<int32_t>()[c] = static_cast<int32_t>(v - static_cast<uint32_t>(offset * sum));
+  }
+  AlignedBuffer weights(jit::PackedInt8GemmBytes(cout, k));
+  jit::PackInt8GemmWeightsTransposed(w, cout, k, weights.as<int8_t>());
+  out.push_back(std::move(bias));
+  out.push_back(std::move(weights));
 }
 
 class Emitter {
@@ -101,6 +164,8 @@ class Emitter {
   void Emit() {
     if (g_.form == Form::kDepthwise) {
       EmitDepthwise();
+    } else if (e_.target().avx512_vnni && FitsInt8Gemm(ctx_, g_.form)) {
+      EmitInt8Gemm();
     } else {
       EmitConv();
     }
@@ -185,10 +250,116 @@ class Emitter {
     });
   }
 
+  // CONV_2D / FULLY_CONNECTED on the int8 GEMM: rows = output pixels,
+  // columns = output channels, k = (kh, kw, ic).
+  void EmitInt8Gemm() {
+    const int64_t k = g_.h.kernel * g_.w.kernel * g_.cin;
+    jit::Int8GemmShape shape{g_.batch * g_.h.out * g_.w.out, g_.cout, k};
+    Value* bias = e_.PackedPtr(kFoldedBiasBuffer);
+    auto gather = [&](Value* tile, Value* row0, int64_t rows) { GatherWindows(tile, row0, rows); };
+    auto store = [&](Value* row, Value* col0, Value* acc, Value* mask) {
+      acc = b_.CreateAdd(acc, LoadAt(b_, b_.getInt32Ty(), bias, col0, acc));
+      StoreChannels(row, col0, rq_.Requantize(acc, col0), mask);
+    };
+    jit::EmitInt8Gemm(e_, gather, e_.PackedPtr(kGemmWeightsBuffer), shape, store);
+  }
+
+  // The (n, oh, ow) of output pixel `row`.
+  std::array<Value*, 3> PixelOf(Value* row) {
+    int64_t pixels = g_.h.out * g_.w.out;
+    Value* rem = b_.CreateURem(row, e_.I64(pixels));
+    return {b_.CreateUDiv(row, e_.I64(pixels)), b_.CreateUDiv(rem, e_.I64(g_.w.out)),
+            b_.CreateURem(rem, e_.I64(g_.w.out))};
+  }
+
+  Value* InputByte(Value* offset) {
+    return b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), e_.InputPtr(0), offset));
+  }
+
+  // Rows [row0, row0 + rows) of the GEMM's A as u8: the input windows of
+  // those output pixels, (kh, kw, ic) each, x ^ 0x80; taps in the padding
+  // hold the input zero point (which the folded bias cancels exactly) and
+  // the bytes up to the quad-rounded depth zeros.
+  void GatherWindows(Value* tile, Value* row0, int64_t rows) {
+    const int64_t k = g_.h.kernel * g_.w.kernel * g_.cin;
+    const int64_t depth = jit::Int8GemmDepth(k);
+    Value* flip = b_.getInt8(0x80);
+    auto put = [&](Value* offset, Value* v) {
+      b_.CreateStore(v, b_.CreateInBoundsGEP(b_.getInt8Ty(), tile, offset));
+    };
+    if (IsPlainRows() && depth == k) {
+      // A is the input itself, rows already contiguous.
+      Value* src = Mul(e_, row0, k);
+      e_.For(0, rows * k, 1, [&](Value* i) { put(i, b_.CreateXor(InputByte(Add(e_, src, i)), flip)); },
+             "copy");
+      return;
+    }
+    Value* pad = b_.getInt8(static_cast<uint8_t>(ZeroPoint(ctx_.input(0)) + kActivationOffset));
+    e_.ForWithHints(0, rows, jit::kNoVectorize, [&](Value* r) {
+      auto [n, oh, ow] = PixelOf(b_.CreateAdd(row0, r));
+      Value* ih0 = b_.CreateSub(b_.CreateMul(oh, e_.I64(g_.h.stride)), e_.I64(g_.h.pad_before));
+      Value* iw0 = b_.CreateSub(b_.CreateMul(ow, e_.I64(g_.w.stride)), e_.I64(g_.w.pad_before));
+      Value* dst_row = Mul(e_, r, depth);
+      e_.ForWithHints(0, g_.h.kernel, jit::kNoVectorize, [&](Value* kh) {
+        Value* ih = Add(e_, ih0, Mul(e_, kh, g_.h.dilation));
+        e_.ForWithHints(0, g_.w.kernel, jit::kNoVectorize, [&](Value* kw) {
+          Value* iw = Add(e_, iw0, Mul(e_, kw, g_.w.dilation));
+          Value* inside = b_.CreateAnd(
+              b_.CreateAnd(b_.CreateICmpSGE(ih, e_.I64(0)), b_.CreateICmpSLT(ih, e_.I64(g_.h.in))),
+              b_.CreateAnd(b_.CreateICmpSGE(iw, e_.I64(0)), b_.CreateICmpSLT(iw, e_.I64(g_.w.in))));
+          // Outside the input: read pixel (0, 0) of the image and keep the pad.
+          Value* ih_in = b_.CreateSelect(inside, ih, e_.I64(0));
+          Value* iw_in = b_.CreateSelect(inside, iw, e_.I64(0));
+          Value* src = Mul(e_, Add(e_, Mul(e_, Add(e_, Mul(e_, n, g_.h.in), ih_in), g_.w.in), iw_in),
+                           g_.cin);
+          Value* dst = Add(e_, dst_row, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cin));
+          e_.For(0, g_.cin, 1, [&](Value* ic) {
+            Value* v = b_.CreateXor(InputByte(Add(e_, src, ic)), flip);
+            put(Add(e_, dst, ic), b_.CreateSelect(inside, v, pad));
+          }, "ic");
+        }, "kw");
+      }, "kh");
+      for (int64_t t = k; t < depth; ++t) put(Add(e_, dst_row, e_.I64(t)), b_.getInt8(0));
+    }, "r");
+  }
+
+  // A 1x1 window with stride 1 (FULLY_CONNECTED too): GEMM row r is input
+  // pixel r.
+  bool IsPlainRows() const {
+    return g_.h.kernel == 1 && g_.w.kernel == 1 && g_.h.stride == 1 && g_.w.stride == 1 &&
+           g_.h.pad_before == 0 && g_.w.pad_before == 0 && g_.h.out == g_.h.in &&
+           g_.w.out == g_.w.in;
+  }
+
+  // Output channels col0 .. col0 + 15 of GEMM row `row` (a pixel), as a
+  // vector of the output's storage type; `mask` marks those below cout.
+  void StoreChannels(Value* row, Value* col0, Value* q, Value* mask) {
+    if (e_.stores_directly()) {
+      Value* dst = b_.CreateInBoundsGEP(b_.getInt8Ty(), e_.OutputPtr(0),
+                                        Add(e_, Mul(e_, row, g_.cout), col0));
+      if (mask != nullptr) {
+        b_.CreateMaskedStore(q, dst, llvm::Align(1), mask);
+      } else {
+        b_.CreateAlignedStore(q, dst, llvm::Align(1));
+      }
+      return;
+    }
+    // Fused ops after the conv: their (scalar) epilogue per channel.
+    if (lanes_ == nullptr) lanes_ = e_.Alloca(q->getType(), "lanes");
+    b_.CreateStore(q, lanes_);
+    auto [n, oh, ow] = PixelOf(row);
+    Value* end = e_.Min(e_.I64(kChannelVector), b_.CreateSub(e_.I64(g_.cout), col0));
+    e_.For(e_.I64(0), end, 1, [&](Value* c) {
+      Value* v = b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), lanes_, c));
+      store_(n, oh, ow, Add(e_, col0, c), v);
+    }, "c");
+  }
+
   jit::KernelEmitter& e_;
   const NodeContext& ctx_;
   const Geometry& g_;
   const StoreFn& store_;
+  llvm::AllocaInst* lanes_ = nullptr;
   llvm::IRBuilder<>& b_;
   Requantizer rq_;
   llvm::Type* acc_type_;
@@ -238,22 +409,31 @@ Value* Requantizer::Finish(Value* acc, Value* oc) {
     }
     acc = b.CreateAdd(acc, v);
   }
+  return Requantize(acc, oc);
+}
+
+Value* Requantizer::Requantize(Value* acc, Value* oc) {
+  llvm::IRBuilder<>& b = e_.b();
   Value* q;
   if (RescalesInDouble(ctx_, form_)) {
-    Value* scale = LoadAt(b, b.getDoubleTy(), e_.PackedPtr(packed_base_), oc);
+    Value* scale = LoadAt(b, b.getDoubleTy(), e_.PackedPtr(packed_base_), oc, acc);
     Value* scaled = b.CreateUnaryIntrinsic(
-        llvm::Intrinsic::round, b.CreateFMul(b.CreateSIToFP(acc, b.getDoubleTy()), scale));
+        llvm::Intrinsic::round, b.CreateFMul(b.CreateSIToFP(acc, scale->getType()), scale));
     // Bounded so the conversion is defined; the clamp below is tighter.
-    scaled = b.CreateMinNum(b.CreateMaxNum(scaled, llvm::ConstantFP::get(b.getDoubleTy(), -2e9)),
-                            llvm::ConstantFP::get(b.getDoubleTy(), 2e9));
-    q = b.CreateFPToSI(scaled, b.getInt32Ty());
+    scaled = b.CreateMinNum(b.CreateMaxNum(scaled, llvm::ConstantFP::get(scaled->getType(), -2e9)),
+                            llvm::ConstantFP::get(scaled->getType(), 2e9));
+    llvm::Type* i32 = b.getInt32Ty();
+    if (auto* v = llvm::dyn_cast<llvm::VectorType>(acc->getType())) {
+      i32 = llvm::VectorType::get(i32, v->getElementCount());
+    }
+    q = b.CreateFPToSI(scaled, i32);
   } else {
-    Value* multiplier = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_), oc);
-    Value* shift = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_ + 1), oc);
+    Value* multiplier = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_), oc, acc);
+    Value* shift = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_ + 1), oc, acc);
     q = wide_ ? EmitMultiplyByQuantizedMultiplier64(b, acc, multiplier, shift)
               : EmitMultiplyByQuantizedMultiplier(b, acc, multiplier, shift);
   }
-  q = EmitClampInt(b, b.CreateAdd(q, e_.I32(zp_out_)), range_);
+  q = EmitClampInt(b, b.CreateAdd(q, llvm::ConstantInt::get(q->getType(), zp_out_, true)), range_);
   return EmitNarrowQuantized(b, q, ctx_.output(0).dtype);
 }
 
@@ -288,8 +468,11 @@ Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<Aligned
   // Buffer 0 holds the double scales instead where the kernel rescales in
   // double.
   const bool in_double = RescalesInDouble(ctx, form);
-  AlignedBuffer multipliers(cout * (in_double ? sizeof(double) : sizeof(int32_t)));
-  AlignedBuffer shifts(cout * sizeof(int32_t));
+  const int64_t padded = PaddedChannels(cout);
+  AlignedBuffer multipliers(padded * (in_double ? sizeof(double) : sizeof(int32_t)));
+  AlignedBuffer shifts(padded * sizeof(int32_t));
+  std::memset(multipliers.data(), 0, multipliers.size());
+  std::memset(shifts.data(), 0, shifts.size());
   for (int64_t c = 0; c < cout; ++c) {
     if (in_double) {
       multipliers.as<double>()[c] = EffectiveScale(ctx, form, c);
@@ -301,7 +484,7 @@ Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<Aligned
     shifts.as<int32_t>()[c] = m.shift;
   }
   const bool wide = Is16x8(ctx, form);
-  AlignedBuffer bias(cout * (wide ? sizeof(int64_t) : sizeof(int32_t)));
+  AlignedBuffer bias(padded * (wide ? sizeof(int64_t) : sizeof(int32_t)));
   std::memset(bias.data(), 0, bias.size());
   if (ctx.has_input(BiasOperand(form)) && ctx.input(BiasOperand(form)).is_constant()) {
     const TensorState& b = ctx.input(BiasOperand(form));
@@ -317,6 +500,7 @@ Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<Aligned
   out.push_back(std::move(multipliers));
   out.push_back(std::move(shifts));
   out.push_back(std::move(bias));
+  if (FitsInt8Gemm(ctx, form)) PackInt8Gemm(ctx, form, cout, out);
   return Status::Ok();
 }
 
