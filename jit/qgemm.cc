@@ -40,6 +40,8 @@ class Int8GemmEmitter {
   // Each gathered tile of A rows meets every panel of B.
   void Emit(const Int8GatherFn& gather) {
     for (int64_t i = 0; i < kMaxTileAccumulators; ++i) acc_.push_back(e_.Alloca(vec_, "acc"));
+    c_tile_ = e_.Alloca(llvm::ArrayType::get(vec_, kMaxTileAccumulators), "c_tile");
+    c_tile_->setAlignment(llvm::Align(64));
     llvm::AllocaInst* a_tile =
         e_.Alloca(llvm::ArrayType::get(b_.getInt8Ty(), tile_rows_ * depth_), "a_tile");
     a_tile->setAlignment(llvm::Align(64));
@@ -108,7 +110,8 @@ class Int8GemmEmitter {
     for (int64_t i = 0; i < rows * panels; ++i) b_.CreateStore(zero, acc_[i]);
     Value* group = b_.CreateInBoundsGEP(b_.getInt8Ty(), b_packed_,
                                         b_.CreateMul(panel0, e_.I64(quads_ * 64)));
-    e_.For(0, quads_, 1, [&](Value* q) {
+    // The body is already unrolled over rows and panels.
+    e_.ForWithHints(e_.I64(0), e_.I64(quads_), kNoUnroll, [&](Value* q) {
       std::vector<Value*> w;
       for (int64_t p = 0; p < panels; ++p) {
         Value* off = b_.CreateAdd(b_.CreateMul(q, e_.I64(64)), e_.I64(p * quads_ * 64));
@@ -125,21 +128,33 @@ class Int8GemmEmitter {
         }
       }
     }, "k");
-    Value* col0 = b_.CreateMul(panel0, e_.I64(kInt8PanelWidth));
-    for (int64_t r = 0; r < rows; ++r) {
-      for (int64_t p = 0; p < panels; ++p) {
-        bool partial = p == panels - 1 && last_cols < kInt8PanelWidth;
-        store_(b_.CreateAdd(row0, e_.I64(r)), b_.CreateAdd(col0, e_.I64(p * kInt8PanelWidth)),
-               b_.CreateLoad(vec_, acc(r, p)), partial ? ColumnMask(last_cols) : nullptr);
-      }
+    // Through the stack to one copy of the store (the requantizing epilogue
+    // is long): unrolled per accumulator it would dominate the code.
+    for (int64_t i = 0; i < rows * panels; ++i) {
+      b_.CreateAlignedStore(b_.CreateLoad(vec_, acc_[i]),
+                            b_.CreateConstInBoundsGEP2_64(c_tile_->getAllocatedType(), c_tile_, 0, i),
+                            llvm::Align(64));
     }
+    Value* col0 = b_.CreateMul(panel0, e_.I64(kInt8PanelWidth));
+    const bool partial = last_cols < kInt8PanelWidth;
+    e_.ForWithHints(e_.I64(0), e_.I64(rows), kNoUnroll, [&](Value* r) {
+      e_.ForWithHints(e_.I64(0), e_.I64(panels), kNoUnroll, [&](Value* p) {
+        Value* i = b_.CreateAdd(b_.CreateMul(r, e_.I64(panels)), p);
+        Value* v = b_.CreateAlignedLoad(
+            vec_, b_.CreateInBoundsGEP(c_tile_->getAllocatedType(), c_tile_, {e_.I64(0), i}),
+            llvm::Align(64));
+        Value* col = b_.CreateAdd(col0, b_.CreateMul(p, e_.I64(kInt8PanelWidth)));
+        store_(b_.CreateAdd(row0, r), col, v, partial ? ColumnMask(col) : nullptr);
+      }, "p");
+    }, "r");
   }
 
-  // Lanes [0, cols) of a partial panel.
-  Value* ColumnMask(int64_t cols) {
+  // The lanes of the panel starting at column col that are below n.
+  Value* ColumnMask(Value* col) {
     std::vector<llvm::Constant*> lanes;
-    for (int64_t c = 0; c < kInt8PanelWidth; ++c) lanes.push_back(b_.getInt1(c < cols));
-    return llvm::ConstantVector::get(lanes);
+    for (int64_t c = 0; c < kInt8PanelWidth; ++c) lanes.push_back(b_.getInt64(c));
+    Value* left = b_.CreateVectorSplat(kInt8PanelWidth, b_.CreateSub(e_.I64(s_.n), col));
+    return b_.CreateICmpSLT(llvm::ConstantVector::get(lanes), left);
   }
 
   KernelEmitter& e_;
@@ -151,6 +166,7 @@ class Int8GemmEmitter {
   int64_t tile_rows_;
   llvm::FixedVectorType* vec_;
   std::vector<llvm::AllocaInst*> acc_;
+  llvm::AllocaInst* c_tile_ = nullptr;
   Value* tiles_begin_ = nullptr;
   Value* tiles_end_ = nullptr;
 };

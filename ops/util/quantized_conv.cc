@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "jit/gemm.h"
 #include "jit/qgemm.h"
 #include "ops/util/quantization.h"
 
@@ -163,7 +164,11 @@ class Emitter {
 
   void Emit() {
     if (g_.form == Form::kDepthwise) {
-      EmitDepthwise();
+      if (FitsVectorDepthwise()) {
+        EmitVectorDepthwise();
+      } else {
+        EmitDepthwise();
+      }
     } else if (e_.target().avx512_vnni && FitsInt8Gemm(ctx_, g_.form)) {
       EmitInt8Gemm();
     } else {
@@ -248,6 +253,71 @@ class Emitter {
         }, "c");
       }, "cb");
     });
+  }
+
+  // INT8 with one output channel per input channel and a constant (or no)
+  // bias: whole vectors of channels in registers.
+  bool FitsVectorDepthwise() const {
+    if (ctx_.input(0).dtype != DType::kInt8 || g_.multiplier != 1) return false;
+    return !ctx_.has_input(2) || ctx_.input(2).is_constant();
+  }
+
+  // DEPTHWISE_CONV_2D per output pixel and block of 16 channels: i32 lanes
+  // accumulate (x - zp_in) * w over the valid taps (the filter [1, kh, kw, c]
+  // is contiguous in c like the input), then bias and the requantization
+  // run on the vector. The last block is masked when 16 does not divide c.
+  void EmitVectorDepthwise() {
+    jit::UseWideVectors(*b_.GetInsertBlock()->getParent());
+    const int64_t full = g_.cout / kChannelVector * kChannelVector;
+    conv_window::ForEachOutputPixel(e_, g_.batch, g_.h, g_.w, g_.cin,
+                                    [&](const conv_window::OutputPixel& px) {
+      Value* row = Add(e_, Mul(e_, Add(e_, Mul(e_, px.n, g_.h.out), px.oh), g_.w.out), px.ow);
+      if (full > 0) {
+        e_.For(0, full, kChannelVector, [&](Value* c0) { EmitDepthwiseBlock(px, row, c0, nullptr); },
+               "cb");
+      }
+      if (full < g_.cout) {
+        std::vector<llvm::Constant*> lanes;
+        for (int64_t c = 0; c < kChannelVector; ++c) lanes.push_back(b_.getInt1(full + c < g_.cout));
+        EmitDepthwiseBlock(px, row, e_.I64(full), llvm::ConstantVector::get(lanes));
+      }
+    });
+  }
+
+  // 16 channels (lanes where `mask` is set, null = all) of i8 at `offset`
+  // of input i, as i32.
+  Value* LoadChannels(int input, Value* offset, Value* mask) {
+    auto* bytes = llvm::FixedVectorType::get(b_.getInt8Ty(), kChannelVector);
+    Value* ptr = b_.CreateInBoundsGEP(b_.getInt8Ty(), e_.InputPtr(input), offset);
+    Value* v = nullptr;
+    if (mask == nullptr) {
+      v = b_.CreateAlignedLoad(bytes, ptr, llvm::Align(1));
+    } else {
+      v = b_.CreateMaskedLoad(bytes, ptr, llvm::Align(1), mask,
+                              llvm::ConstantAggregateZero::get(bytes));
+    }
+    return b_.CreateSExt(v, llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector));
+  }
+
+  void EmitDepthwiseBlock(const conv_window::OutputPixel& px, Value* row, Value* c0, Value* mask) {
+    auto* vec = llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector);
+    const int64_t in_row = g_.w.in * g_.cin;
+    Value* zp = b_.CreateVectorSplat(kChannelVector, e_.I32(ZeroPoint(ctx_.input(0))));
+    if (dw_acc_ == nullptr) dw_acc_ = e_.Alloca(vec, "acc");
+    b_.CreateStore(llvm::ConstantAggregateZero::get(vec), dw_acc_);
+    e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
+      e_.For(px.w.begin, px.w.end, 1, [&](Value* kw) {
+        Value* x_off = Add(e_, Add(e_, px.input_offset, Mul(e_, kh, g_.h.dilation * in_row)),
+                           Add(e_, Mul(e_, kw, g_.w.dilation * g_.cin), c0));
+        Value* w_off = Add(e_, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cout), c0);
+        Value* x = b_.CreateSub(LoadChannels(0, x_off, mask), zp);
+        Value* term = b_.CreateMul(x, LoadChannels(1, w_off, mask));
+        b_.CreateStore(b_.CreateAdd(b_.CreateLoad(vec, dw_acc_), term), dw_acc_);
+      }, "kw");
+    }, "kh");
+    Value* acc = b_.CreateLoad(vec, dw_acc_);
+    if (ctx_.has_input(2)) acc = b_.CreateAdd(acc, LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(2), c0, acc));
+    StoreChannels(row, c0, rq_.Requantize(acc, c0), mask);
   }
 
   // CONV_2D / FULLY_CONNECTED on the int8 GEMM: rows = output pixels,
@@ -360,6 +430,7 @@ class Emitter {
   const Geometry& g_;
   const StoreFn& store_;
   llvm::AllocaInst* lanes_ = nullptr;
+  llvm::AllocaInst* dw_acc_ = nullptr;
   llvm::IRBuilder<>& b_;
   Requantizer rq_;
   llvm::Type* acc_type_;
