@@ -501,8 +501,13 @@ Value* Requantizer::Requantize(Value* acc, Value* oc) {
   } else {
     Value* multiplier = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_), oc, acc);
     Value* shift = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_ + 1), oc, acc);
-    q = wide_ ? EmitMultiplyByQuantizedMultiplier64(b, acc, multiplier, shift)
-              : EmitMultiplyByQuantizedMultiplier(b, acc, multiplier, shift);
+    if (wide_) {
+      q = EmitMultiplyByQuantizedMultiplier64(b, acc, multiplier, shift);
+    } else if (acc->getType()->isVectorTy()) {
+      q = EmitMultiplyByNonNegativeQuantizedMultiplier(b, acc, multiplier, shift);
+    } else {
+      q = EmitMultiplyByQuantizedMultiplier(b, acc, multiplier, shift);
+    }
   }
   q = EmitClampInt(b, b.CreateAdd(q, llvm::ConstantInt::get(q->getType(), zp_out_, true)), range_);
   return EmitNarrowQuantized(b, q, ctx_.output(0).dtype);
