@@ -131,6 +131,33 @@ bool FitsInt8Gemm(const NodeContext& ctx, Form form) {
   return cout > 0 && filter.num_elements() / cout <= jit::kMaxInt8GemmK;
 }
 
+// Whether DEPTHWISE_CONV_2D packs buffer 3, bias[c] - zp_in * sum of
+// w[., ., c] over the window (i32, wrapping), for the pixels whose window
+// lies inside the input: INT8, one output channel per input channel and
+// constant weights and bias.
+bool FoldsDepthwiseZeroPoint(const NodeContext& ctx, Form form) {
+  if (form != Form::kDepthwise || ctx.input(0).dtype != DType::kInt8) return false;
+  const TensorState& filter = ctx.input(1);
+  if (!filter.is_constant() || filter.dim(3) != ctx.input(0).dim(3)) return false;
+  return !ctx.has_input(2) || ctx.input(2).is_constant();
+}
+
+void PackDepthwiseFoldedBias(const NodeContext& ctx, int64_t cout, std::vector<AlignedBuffer>& out) {
+  const TensorState& filter = ctx.input(1);
+  const int8_t* w = filter.const_as<int8_t>();
+  const int64_t taps = filter.num_elements() / cout;
+  const uint32_t zp = static_cast<uint32_t>(ZeroPoint(ctx.input(0)));
+  AlignedBuffer bias(PaddedChannels(cout) * sizeof(int32_t));
+  std::memset(bias.data(), 0, bias.size());
+  for (int64_t c = 0; c < cout; ++c) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < taps; ++t) sum += w[t * cout + c];
+    uint32_t v = ctx.has_input(2) ? static_cast<uint32_t>(ctx.input(2).const_as<int32_t>()[c]) : 0u;
+    bias.as<int32_t>()[c] = static_cast<int32_t>(v - zp * static_cast<uint32_t>(sum));
+  }
+  out.push_back(std::move(bias));
+}
+
 // Buffers 3 and 4 of the int8 GEMM: bias[c] - (128 + zp_in) * sum_k w[c, k]
 // (i32, wrapping like the reference's i32 accumulator) and the packed
 // weights.
@@ -304,19 +331,41 @@ class Emitter {
     const int64_t in_row = g_.w.in * g_.cin;
     Value* zp = b_.CreateVectorSplat(kChannelVector, e_.I32(ZeroPoint(ctx_.input(0))));
     if (dw_acc_ == nullptr) dw_acc_ = e_.Alloca(vec, "acc");
-    b_.CreateStore(llvm::ConstantAggregateZero::get(vec), dw_acc_);
-    e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
-      e_.For(px.w.begin, px.w.end, 1, [&](Value* kw) {
-        Value* x_off = Add(e_, Add(e_, px.input_offset, Mul(e_, kh, g_.h.dilation * in_row)),
-                           Add(e_, Mul(e_, kw, g_.w.dilation * g_.cin), c0));
-        Value* w_off = Add(e_, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cout), c0);
-        Value* x = b_.CreateSub(LoadChannels(0, x_off, mask), zp);
-        Value* term = b_.CreateMul(x, LoadChannels(1, w_off, mask));
-        b_.CreateStore(b_.CreateAdd(b_.CreateLoad(vec, dw_acc_), term), dw_acc_);
-      }, "kw");
-    }, "kh");
+    const bool folded = FoldsDepthwiseZeroPoint(ctx_, g_.form);
+    Value* bias = llvm::ConstantAggregateZero::get(vec);
+    if (ctx_.has_input(2)) bias = LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(2), c0, bias);
+    auto tap = [&](Value* kh, Value* kw, bool subtract_zp) {
+      Value* x_off = Add(e_, Add(e_, px.input_offset, Mul(e_, kh, g_.h.dilation * in_row)),
+                         Add(e_, Mul(e_, kw, g_.w.dilation * g_.cin), c0));
+      Value* w_off = Add(e_, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cout), c0);
+      Value* x = LoadChannels(0, x_off, mask);
+      if (subtract_zp) x = b_.CreateSub(x, zp);
+      Value* term = b_.CreateMul(x, LoadChannels(1, w_off, mask));
+      b_.CreateStore(b_.CreateAdd(b_.CreateLoad(vec, dw_acc_), term), dw_acc_);
+    };
+    // Pixels whose whole window is inside the input (most of them): the taps
+    // unrolled, at constant offsets, and with constant weights the zero
+    // point's share folded into the bias.
+    Value* whole = b_.CreateAnd(
+        b_.CreateAnd(b_.CreateICmpEQ(px.h.begin, e_.I64(0)),
+                     b_.CreateICmpEQ(px.h.end, e_.I64(g_.h.kernel))),
+        b_.CreateAnd(b_.CreateICmpEQ(px.w.begin, e_.I64(0)),
+                     b_.CreateICmpEQ(px.w.end, e_.I64(g_.w.kernel))));
+    e_.If(whole, [&] {
+      Value* start = folded ? LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(kFoldedBiasBuffer), c0, bias)
+                            : bias;
+      b_.CreateStore(start, dw_acc_);
+      for (int64_t kh = 0; kh < g_.h.kernel; ++kh) {
+        for (int64_t kw = 0; kw < g_.w.kernel; ++kw) tap(e_.I64(kh), e_.I64(kw), !folded);
+      }
+    });
+    e_.If(b_.CreateNot(whole), [&] {
+      b_.CreateStore(bias, dw_acc_);
+      e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
+        e_.For(px.w.begin, px.w.end, 1, [&](Value* kw) { tap(kh, kw, true); }, "kw");
+      }, "kh");
+    });
     Value* acc = b_.CreateLoad(vec, dw_acc_);
-    if (ctx_.has_input(2)) acc = b_.CreateAdd(acc, LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(2), c0, acc));
     StoreChannels(row, c0, rq_.Requantize(acc, c0), mask);
   }
 
@@ -577,6 +626,7 @@ Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<Aligned
   out.push_back(std::move(shifts));
   out.push_back(std::move(bias));
   if (FitsInt8Gemm(ctx, form)) PackInt8Gemm(ctx, form, cout, out);
+  if (FoldsDepthwiseZeroPoint(ctx, form)) PackDepthwiseFoldedBias(ctx, cout, out);
   return Status::Ok();
 }
 
