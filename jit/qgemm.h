@@ -8,11 +8,15 @@
 //  - B (the int8 weights) is packed once at allocate time into panels of 16
 //    columns with k in quads: panel p, quad q is one 64-byte vector whose
 //    lane c holds B[4q .. 4q+3, 16p + c] (zero past k and n);
-//  - a tile of up to 12 rows x 4 panels lives in at most 24 vector
-//    accumulators; each step broadcasts 4 bytes of A per row and does one
-//    vpdpbusd per row and panel.
-// The accumulators of a row and panel go to the caller's store (the
-// requantizing epilogue). Shapes are compile-time constants.
+//  - a tile of rows x up to 4 panels lives in at most 24 vector
+//    accumulators (6 rows x 4 panels, up to 24 rows x 1 panel for narrow
+//    outputs); each step broadcasts 4 bytes of A per row and does one
+//    vpdpbusd per row and panel;
+//  - the gathered A tile serves every panel group; threads split the row
+//    tiles.
+// The accumulators go through a stack tile to one loop calling the
+// caller's store (the requantizing epilogue, too long to unroll per
+// accumulator). Shapes are compile-time constants.
 #pragma once
 
 #include <cstdint>

@@ -17,7 +17,10 @@
 // enter as u8 = x + 128, so sum (x - zp_in) * w = sum (x + 128) * w -
 // (128 + zp_in) * sum w, and the last term is folded into a packed bias
 // (buffer 3) next to the packed weights (buffer 4). The requantization is
-// the same, on vectors of 16 channels.
+// the same, on vectors of 16 channels. INT8 DEPTHWISE_CONV_2D with one
+// output channel per input channel runs on vectors of 16 channels on every
+// target (with constant weights, buffer 3 holds bias - zp_in * window sum
+// of w for the pixels whose window lies inside the input).
 #pragma once
 
 #include <functional>
@@ -64,7 +67,8 @@ Status CheckTypes(const NodeContext& ctx, Form form, const char* op, int64_t cou
 // 1 (shifts, i32[cout]) and 2 (bias:
 // i64[cout] for 16x8, else i32[cout]; zeros without a bias), each padded
 // with zeros to a multiple of 16 channels; for the int8 GEMM also 3 (the
-// folded bias, i32) and 4 (the weights in the GEMM's panels).
+// folded bias, i32) and 4 (the weights in the GEMM's panels), for the int8
+// depthwise kernel with constant weights 3 (its folded bias).
 Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<AlignedBuffer>& out);
 
 // Receives output element (n, oh, ow, oc) -- for FULLY_CONNECTED (row, 0, 0,
