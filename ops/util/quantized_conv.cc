@@ -99,6 +99,9 @@ int64_t PaddedChannels(int64_t cout) {
 // Packed buffers of the int8 GEMM path.
 constexpr int kFoldedBiasBuffer = 3;
 constexpr int kGemmWeightsBuffer = 4;
+// Depthwise windows of at most this many taps keep a channel block's
+// weights in registers (3x3 does; 5x5 would spill them).
+constexpr int64_t kMaxHeldTaps = 16;
 // An int8 activation x enters the GEMM as the u8 x ^ 0x80 = x + 128.
 constexpr int32_t kActivationOffset = 128;
 
@@ -296,19 +299,26 @@ class Emitter {
   void EmitVectorDepthwise() {
     jit::UseWideVectors(*b_.GetInsertBlock()->getParent());
     const int64_t full = g_.cout / kChannelVector * kChannelVector;
-    conv_window::ForEachOutputPixel(e_, g_.batch, g_.h, g_.w, g_.cin,
-                                    [&](const conv_window::OutputPixel& px) {
-      Value* row = Add(e_, Mul(e_, Add(e_, Mul(e_, px.n, g_.h.out), px.oh), g_.w.out), px.ow);
-      if (full > 0) {
-        e_.For(0, full, kChannelVector, [&](Value* c0) { EmitDepthwiseBlock(px, row, c0, nullptr); },
-               "cb");
+    // Channel blocks outside the pixels: a block's weights stay in registers.
+    auto block = [&](Value* c0, Value* mask) {
+      std::vector<Value*> weights;
+      if (g_.h.kernel * g_.w.kernel <= kMaxHeldTaps) {
+        for (int64_t t = 0; t < g_.h.kernel * g_.w.kernel; ++t) {
+          weights.push_back(LoadChannels(1, Add(e_, e_.I64(t * g_.cout), c0), mask));
+        }
       }
-      if (full < g_.cout) {
-        std::vector<llvm::Constant*> lanes;
-        for (int64_t c = 0; c < kChannelVector; ++c) lanes.push_back(b_.getInt1(full + c < g_.cout));
-        EmitDepthwiseBlock(px, row, e_.I64(full), llvm::ConstantVector::get(lanes));
-      }
-    });
+      conv_window::ForEachOutputPixel(e_, g_.batch, g_.h, g_.w, g_.cin,
+                                      [&](const conv_window::OutputPixel& px) {
+        Value* row = Add(e_, Mul(e_, Add(e_, Mul(e_, px.n, g_.h.out), px.oh), g_.w.out), px.ow);
+        EmitDepthwiseBlock(px, row, c0, mask, weights);
+      });
+    };
+    if (full > 0) e_.For(0, full, kChannelVector, [&](Value* c0) { block(c0, nullptr); }, "cb");
+    if (full < g_.cout) {
+      std::vector<llvm::Constant*> lanes;
+      for (int64_t c = 0; c < kChannelVector; ++c) lanes.push_back(b_.getInt1(full + c < g_.cout));
+      block(e_.I64(full), llvm::ConstantVector::get(lanes));
+    }
   }
 
   // 16 channels (lanes where `mask` is set, null = all) of i8 at `offset`
@@ -326,7 +336,10 @@ class Emitter {
     return b_.CreateSExt(v, llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector));
   }
 
-  void EmitDepthwiseBlock(const conv_window::OutputPixel& px, Value* row, Value* c0, Value* mask) {
+  // Channels c0 .. c0 + 15 of one output pixel; `weights` holds the
+  // block's weights per tap (row-major kh, kw), or is empty.
+  void EmitDepthwiseBlock(const conv_window::OutputPixel& px, Value* row, Value* c0, Value* mask,
+                          const std::vector<Value*>& weights) {
     auto* vec = llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector);
     const int64_t in_row = g_.w.in * g_.cin;
     Value* zp = b_.CreateVectorSplat(kChannelVector, e_.I32(ZeroPoint(ctx_.input(0))));
@@ -334,13 +347,16 @@ class Emitter {
     const bool folded = FoldsDepthwiseZeroPoint(ctx_, g_.form);
     Value* bias = llvm::ConstantAggregateZero::get(vec);
     if (ctx_.has_input(2)) bias = LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(2), c0, bias);
-    auto tap = [&](Value* kh, Value* kw, bool subtract_zp) {
+    auto tap = [&](Value* kh, Value* kw, bool subtract_zp, Value* w) {
       Value* x_off = Add(e_, Add(e_, px.input_offset, Mul(e_, kh, g_.h.dilation * in_row)),
                          Add(e_, Mul(e_, kw, g_.w.dilation * g_.cin), c0));
-      Value* w_off = Add(e_, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cout), c0);
+      if (w == nullptr) {
+        Value* w_off = Add(e_, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cout), c0);
+        w = LoadChannels(1, w_off, mask);
+      }
       Value* x = LoadChannels(0, x_off, mask);
       if (subtract_zp) x = b_.CreateSub(x, zp);
-      Value* term = b_.CreateMul(x, LoadChannels(1, w_off, mask));
+      Value* term = b_.CreateMul(x, w);
       b_.CreateStore(b_.CreateAdd(b_.CreateLoad(vec, dw_acc_), term), dw_acc_);
     };
     // Pixels whose whole window is inside the input (most of them): the taps
@@ -356,13 +372,16 @@ class Emitter {
                             : bias;
       b_.CreateStore(start, dw_acc_);
       for (int64_t kh = 0; kh < g_.h.kernel; ++kh) {
-        for (int64_t kw = 0; kw < g_.w.kernel; ++kw) tap(e_.I64(kh), e_.I64(kw), !folded);
+        for (int64_t kw = 0; kw < g_.w.kernel; ++kw) {
+          Value* w = weights.empty() ? nullptr : weights[kh * g_.w.kernel + kw];
+          tap(e_.I64(kh), e_.I64(kw), !folded, w);
+        }
       }
     });
     e_.If(b_.CreateNot(whole), [&] {
       b_.CreateStore(bias, dw_acc_);
       e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
-        e_.For(px.w.begin, px.w.end, 1, [&](Value* kw) { tap(kh, kw, true); }, "kw");
+        e_.For(px.w.begin, px.w.end, 1, [&](Value* kw) { tap(kh, kw, true, nullptr); }, "kw");
       }, "kh");
     });
     Value* acc = b_.CreateLoad(vec, dw_acc_);
