@@ -226,7 +226,8 @@ Status Compiler::LowerGraph(const std::vector<ProgramGraph>& program, int index,
     auto job = NewJob();
     std::vector<int> slots;
     int64_t range = 0;
-    Status s = LowerKernel(*job->module, g, pg.fusion, group, "jl_kernel", slots, range);
+    Status s = LowerKernel(*job->module, g, pg.fusion, group, "jl_kernel", engine_->traits(),
+                           slots, range);
     if (!s.ok()) return index == 0 ? s : s.Annotate(GraphLabel(pg));
     out.parallel_ranges.push_back(range);
     out.arg_offsets.push_back(static_cast<int64_t>(out.code->kernel_args.size()));

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "jit/target_traits.h"
 #include "jitlite/dtype.h"
 #include "llvm/IR/IRBuilder.h"
 #include "ops/node_context.h"
@@ -116,6 +117,8 @@ class KernelEmitter : public ElementEmitter {
         store_(std::move(store)) {}
 
   const ops::NodeContext& node() const { return node_; }
+  const TargetTraits& target() const { return target_; }
+  void set_target(const TargetTraits& target) { target_ = target; }
 
   // Base pointer (ptr in address space 0) of a node input/output buffer.
   // Constants (weights) are passed by pointer too, never baked into IR.
@@ -214,6 +217,7 @@ class KernelEmitter : public ElementEmitter {
   StoreFn store_;
   VectorStoreFn vector_store_;
   bool stores_directly_ = false;
+  TargetTraits target_;
   llvm::Value* frame_begin_ = nullptr;
   llvm::Value* frame_end_ = nullptr;
   llvm::Value* runtime_ = nullptr;  // the frame's jl_runtime pointer (may be null)

@@ -34,8 +34,9 @@ constexpr int64_t kMinParallelElements = 1 << 17;
 class GroupLowering {
  public:
   GroupLowering(llvm::Module& m, const ShapedGraph& g, const FusionPlan& plan,
-                const FusionGroup& group, const std::string& symbol)
-      : m_(m), g_(g), plan_(plan), group_(group), symbol_(symbol), b_(m.getContext()) {}
+                const FusionGroup& group, const std::string& symbol, const TargetTraits& target)
+      : m_(m), g_(g), plan_(plan), group_(group), symbol_(symbol), target_(target),
+        b_(m.getContext()) {}
 
   StatusOr<llvm::Function*> Emit() {
     llvm::LLVMContext& c = m_.getContext();
@@ -271,6 +272,7 @@ class GroupLowering {
     if (g_.scratch_slot[anchor.index] >= 0) ke.set_scratch(LoadArgument(g_.scratch_slot[anchor.index]));
     ke.set_frame_range(begin_, end_);
     ke.set_runtime(runtime_);
+    ke.set_target(target_);
     ke.set_stores_directly(group_.nodes.size() == 1 && !out_ptrs.empty() && out_ptrs[0] != nullptr);
     if (EpilogueVectorizable()) {
       ke.set_vector_store([&](Value* value, std::span<Value* const> index, Value* mask) {
@@ -291,6 +293,7 @@ class GroupLowering {
   const FusionPlan& plan_;
   const FusionGroup& group_;
   const std::string& symbol_;
+  const TargetTraits& target_;
   llvm::IRBuilder<> b_;
   llvm::Function* fn_ = nullptr;
   Value* tensors_ = nullptr;
@@ -319,8 +322,9 @@ Status Verify(const llvm::Module& module) {
 
 Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
                    const FusionGroup& group, const std::string& symbol,
-                   std::vector<int>& arg_slots, int64_t& parallel_range) {
-  GroupLowering lowering(module, g, plan, group, symbol);
+                   const TargetTraits& target, std::vector<int>& arg_slots,
+                   int64_t& parallel_range) {
+  GroupLowering lowering(module, g, plan, group, symbol, target);
   auto fn = lowering.Emit();
   if (!fn.ok()) return fn.status().Annotate(NodeLabel(g.subgraph->nodes[group.nodes[0]]));
   arg_slots = lowering.arg_slots();

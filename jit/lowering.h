@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "jit/fusion.h"
+#include "jit/target_traits.h"
 #include "jitlite/status.h"
 #include "lib/shaped_graph.h"
 
@@ -21,9 +22,11 @@ namespace jitlite::jit {
 // in `module`, which holds nothing else: kernels are compiled, cached and
 // deduplicated one module each. A kernel reads only its own arguments
 // (frame->tensors[0..n)); arg_slots receives the tensor-table slot of each.
+// `target` tells kernels which target-specific instructions they may use.
 Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
                    const FusionGroup& group, const std::string& symbol,
-                   std::vector<int>& arg_slots, int64_t& parallel_range);
+                   const TargetTraits& target, std::vector<int>& arg_slots,
+                   int64_t& parallel_range);
 
 // One step of the entry function. Arguments are indices into the entry's
 // argument list (frame->tensors): kernels' argument lists first, then the
