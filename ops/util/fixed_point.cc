@@ -138,6 +138,37 @@ Value* EmitOneOverOnePlusX(llvm::IRBuilder<>& b, Value* a) {
   return EmitSaturatingShiftLeft(b, x, 1);  // x / 2, back to 0 integer bits
 }
 
+RuntimeMultiplier EmitInverseSqrtMultiplier(llvm::IRBuilder<>& b, Value* x) {
+  constexpr int32_t kHalfThreeQ3 = (1 << 28) + (1 << 27);  // 1.5 with 3 integer bits
+  constexpr int32_t kOneQ3 = 1 << 28;
+  constexpr int32_t kHalfSqrt2 = 1518500250;  // sqrt(2) / 2
+  Value* trivial = b.CreateICmpSLE(x, b.getInt32(1));
+  Value* v = b.CreateSelect(trivial, b.getInt32(2), x);  // keeps the general path defined
+  // Normalize v into [2^27, 2^29) by pairs of bits, tracking the shift
+  // (at most one step down: v < 2^31).
+  Value* big = b.CreateICmpSGE(v, b.getInt32(1 << 29));
+  v = b.CreateSelect(big, b.CreateAShr(v, 2), v);
+  Value* shift = b.CreateSelect(big, b.getInt32(12), b.getInt32(11));
+  Value* clz = b.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, v, b.getFalse());
+  Value* pairs = b.CreateSub(b.CreateLShr(b.CreateSub(clz, b.getInt32(1)), 1), b.getInt32(1));
+  shift = b.CreateSub(shift, pairs);
+  v = b.CreateShl(v, b.CreateShl(pairs, 1));
+  Value* half_input = DivideByPOT(b, b.CreateAShr(v, 1), 1);
+  // Newton-Raphson for 1 / sqrt from 1: x = 1.5 x - (v / 2) x^3.
+  Value* r = b.getInt32(kOneQ3);
+  for (int i = 0; i < 5; ++i) {
+    Value* r3 = Rescale(b, Mul(b, Mul(b, r, r), r), 9, 3);
+    r = Rescale(b, b.CreateSub(Mul(b, b.getInt32(kHalfThreeQ3), r), Mul(b, half_input, r3)), 6, 3);
+  }
+  r = Mul(b, r, kHalfSqrt2);
+  // A negative shift is folded into the multiplier.
+  Value* negative = b.CreateICmpSLT(shift, b.getInt32(0));
+  r = b.CreateSelect(negative, b.CreateShl(r, b.CreateNeg(shift)), r);
+  shift = b.CreateSelect(negative, b.getInt32(0), shift);
+  return {b.CreateSelect(trivial, b.getInt32(kInt32Max), r),
+          b.CreateSelect(trivial, b.getInt32(0), b.CreateNeg(shift))};
+}
+
 Value* EmitLogXGreaterOrEqualOne(llvm::IRBuilder<>& b, Value* x, int input_bits,
                                 int output_bits) {
   // gemmlowp's Q31 constants.
