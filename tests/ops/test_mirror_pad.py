@@ -1,6 +1,7 @@
 """MIRROR_PAD against LiteRT: REFLECT and SYMMETRIC over ranks 1-6, padding patterns up to the
-largest each mode allows, int32/int64 paddings, float32/int32/int64 and int8/uint8/int16 raw copies (bit-exact vs BUILTIN_REF),
-size-1 dims, constant (folded) data; the real models; plus the rejected cases."""
+largest each mode allows, int32/int64 paddings, float32/int32/int64 and int8/uint8/int16 raw
+copies (bit-exact vs BUILTIN_REF), size-1 dims, constant (folded) data; the real models; plus
+the rejected cases."""
 
 
 import numpy as np
