@@ -1,6 +1,7 @@
 // NEG: out = -x, FLOAT32 (flips the sign bit: 0 -> -0, NaN stays NaN), INT32
-// and INT64 (wrapping: -INT_MIN = INT_MIN). Quantized int8/int16 and float16
-// variants come later.
+// and INT64 (wrapping: -INT_MIN = INT_MIN). INT8 and INT16 as TFLite's kernel:
+// the stored value negated with wrap (-128 stays -128), quantization
+// parameters ignored (TFLite does not rescale). Float16 comes later.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 
@@ -16,9 +17,11 @@ class NegOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "NEG", {DType::kFloat32, DType::kInt32, DType::kInt64},
-        {DType::kInt8, DType::kInt16, DType::kFloat16}));
-    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt32, DType::kInt64});
+        ctx, 0, "NEG",
+        {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kInt8, DType::kInt16},
+        {DType::kFloat16}));
+    return PrepareUnary(ctx,
+                        {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kInt8, DType::kInt16});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,

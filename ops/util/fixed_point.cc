@@ -158,7 +158,8 @@ RuntimeMultiplier EmitInverseSqrtMultiplier(llvm::IRBuilder<>& b, Value* x) {
   Value* r = b.getInt32(kOneQ3);
   for (int i = 0; i < 5; ++i) {
     Value* r3 = Rescale(b, Mul(b, Mul(b, r, r), r), 9, 3);
-    r = Rescale(b, b.CreateSub(Mul(b, b.getInt32(kHalfThreeQ3), r), Mul(b, half_input, r3)), 6, 3);
+    Value* step = b.CreateSub(Mul(b, b.getInt32(kHalfThreeQ3), r), Mul(b, half_input, r3));
+    r = Rescale(b, step, 6, 3);
   }
   r = Mul(b, r, kHalfSqrt2);
   // A negative shift is folded into the multiplier.
@@ -181,7 +182,9 @@ Value* EmitLogXGreaterOrEqualOne(llvm::IRBuilder<>& b, Value* x, int input_bits,
   constexpr int32_t kAlphaI = 1057819769;  // 2 / 2^(1/4) - 2^(1/4)
   constexpr int32_t kAlphaF = 638450708;   // 1/4 * 2^(1/4)
   const int accum_bits = output_bits + 1;  // headroom for the sum of the two parts
-  auto clz = [&](Value* v) { return b.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, v, b.getFalse()); };
+  auto clz = [&](Value* v) {
+    return b.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, v, b.getFalse());
+  };
   // x's power of two as an accum_bits value: (input_bits - headroom) << (31 - accum_bits).
   auto power = [&](Value* headroom) {
     return SaturatingShiftLeftBy(b, b.CreateSub(b.getInt32(input_bits), headroom),
@@ -208,7 +211,8 @@ Value* EmitLogXGreaterOrEqualOne(llvm::IRBuilder<>& b, Value* x, int input_bits,
   q = b.CreateAdd(q, q);
   Value* q_sq = Mul(b, q, q);
   Value* num = b.CreateAdd(Mul(b, q, r), Mul(b, Mul(b, q, q_sq), kAlphaN));
-  Value* inner = b.CreateAdd(b.CreateAdd(b.getInt32(kAlphaI), q), Mul(b, b.getInt32(kAlphaD), q_sq));
+  Value* inner =
+      b.CreateAdd(b.CreateAdd(b.getInt32(kAlphaI), q), Mul(b, b.getInt32(kAlphaD), q_sq));
   Value* denom_minus_one = b.CreateAdd(Mul(b, p, inner), Mul(b, b.getInt32(kAlphaF), q));
   Value* recip = EmitOneOverOnePlusX(b, denom_minus_one);
   Value* num_scaled = Rescale(b, num, 0, accum_bits);

@@ -1,12 +1,13 @@
 """NEG against LiteRT: float32, int32 and int64 over shapes from scalars to rank 8 and empty
 tensors, special values (NaN, inf, signed zeros, subnormals), the integer extremes, fusion in a
-unary chain, and the models jitlite must refuse."""
+unary chain, int8/int16 (TFLite negates the stored value with wrap, whatever the quantization)
+bit-exact against the reference kernels, and the models jitlite must refuse."""
 
 import numpy as np
 import pytest
 
 from op_testing import (F32, I32, I64, SPECIAL_VALUES, UNARY_SHAPES, assert_rejected, check_op,
-                        shape_id)
+                        check_quantized, shape_id)
 from unary_cases import assert_one_kernel, check_special
 
 RANGE = (-100, 100)
@@ -44,7 +45,9 @@ def test_rejects_two_inputs():
     assert_rejected("NEG", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
+@pytest.mark.parametrize("out_q", [None, dict(scale=0.2, zero_point=0)], ids=["same", "other"])
 @pytest.mark.parametrize("dtype", [np.int8, np.int16])
-def test_quantized_is_not_supported_yet(dtype):
-    assert_rejected("NEG", [((3,), dtype, dict(scale=0.1, zero_point=0))],
-                    match="NEG on INT(8|16) is not supported by jitlite yet")
+def test_quantized(dtype, out_q):
+    # Random values over the whole type range include its minimum (which wraps).
+    check_quantized("NEG", [((4, 300), dtype, dict(scale=0.1, zero_point=0))],
+                    output_quant=out_q)

@@ -1,12 +1,13 @@
 """SQRT (inputs kept >= 0; negative ones are NaN in the special-value case) against LiteRT: shapes
 from scalars to rank 8 and empty tensors, the whole useful input range, special values (NaN, inf,
-signed zeros, subnormals), and the models jitlite must refuse."""
+signed zeros, subnormals), int8/int16 (TFLite's float path with truncation) bit-exact against the
+reference kernels over several scales and zero points, and the models jitlite must refuse."""
 
 import numpy as np
 import pytest
 
 from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
-                        check_op, check_values, shape_id)
+                        check_op, check_quantized, check_values, shape_id)
 
 RANGE = (0.0, 100.0)
 
@@ -38,6 +39,31 @@ def test_rejects_two_inputs():
     assert_rejected("SQRT", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-def test_int8_is_not_supported_yet():
-    assert_rejected("SQRT", [((3,), np.int8, dict(scale=0.1, zero_point=0))],
-                    match="not supported by jitlite yet")
+# (input, output) quantization; inputs stay at or above the zero point (TFLite fails on
+# negative real values).
+QUANTS = [((0.1, 0), (0.1, 0)), ((0.05, -128), (0.02, -100)), ((0.5, -20), (0.03, 7)),
+          ((0.01, 10), (0.1, -128))]
+
+
+@pytest.mark.parametrize("quant", range(len(QUANTS)))
+def test_quantized_int8(quant):
+    (s_in, z_in), (s_out, z_out) = QUANTS[quant]
+    check_quantized("SQRT", [((16, 16), np.int8, dict(scale=s_in, zero_point=z_in))],
+                    output_quant=dict(scale=s_out, zero_point=z_out), input_range=(z_in, 127))
+
+
+@pytest.mark.parametrize("scales", [(0.001, 0.001), (0.5, 0.01), (1e-4, 3e-3), (2.0, 1e-8)])
+def test_quantized_int16(scales):
+    # The last pair overflows the int conversion for large inputs (INT_MIN, then clamped).
+    check_quantized("SQRT", [((8, 64), np.int16, dict(scale=scales[0], zero_point=0))],
+                    output_quant=dict(scale=scales[1], zero_point=0), input_range=(0, 32767))
+
+
+def test_quantized_int16_needs_zero_points_0():
+    assert_rejected("SQRT", [((3,), np.int16, dict(scale=0.1, zero_point=2))],
+                    match="zero points 0")
+
+
+def test_rejects_uint8():
+    assert_rejected("SQRT", [((3,), np.uint8, dict(scale=0.1, zero_point=0))],
+                    match="UINT8", litert_rejects=True)
