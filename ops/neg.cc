@@ -20,8 +20,8 @@ class NegOp : public OpDef {
         ctx, 0, "NEG",
         {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kInt8, DType::kInt16},
         {DType::kFloat16}));
-    return PrepareUnary(ctx,
-                        {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kInt8, DType::kInt16});
+    return PrepareUnary(
+        ctx, {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kInt8, DType::kInt16});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
