@@ -1,13 +1,14 @@
 """LOG against LiteRT: float32 over shapes from scalars to rank 8 and empty tensors on (0.01, 100),
 precision of the inline polynomial over the whole positive float range (subnormals included),
 special values (NaN, inf, signed zeros -> -inf, negatives -> NaN), fusion in a unary chain,
-and the models jitlite must refuse."""
+INT8 tables (every input byte, several scales and zero points) bit-exact against the reference
+kernels, and the models jitlite must refuse."""
 
 import numpy as np
 import pytest
 
 from op_testing import F32, I32, SPECIAL_VALUES, UNARY_SHAPES, assert_rejected, check_op, shape_id
-from unary_cases import assert_close_to_tflite, assert_one_kernel, check_special
+from unary_cases import assert_close_to_tflite, assert_one_kernel, check_every_byte, check_special
 
 RANGE = (0.01, 100.0)
 
@@ -51,7 +52,18 @@ def test_rejects_two_inputs():
     assert_rejected("LOG", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int16])
-def test_quantized_is_not_supported_yet(dtype):
-    assert_rejected("LOG", [((3,), dtype, dict(scale=0.1, zero_point=0))],
-                    match="LOG on INT(8|16) is not supported by jitlite yet")
+# (input, output) quantization: zero points inside, below and above the stored range's middle.
+QUANTS = [((0.1, 0), (0.05, 0)), ((0.02, -128), (0.03, 100)), ((0.5, 40), (0.02, -10)),
+          ((0.001, -100), (0.05, 127))]
+
+
+@pytest.mark.parametrize("quant", range(len(QUANTS)))
+def test_quantized_int8_table(quant):
+    (s_in, z_in), (s_out, z_out) = QUANTS[quant]
+    check_every_byte("LOG", np.int8, dict(scale=s_in, zero_point=z_in),
+                     dict(scale=s_out, zero_point=z_out))
+
+
+def test_int16_is_not_supported_yet():
+    assert_rejected("LOG", [((3,), np.int16, dict(scale=0.1, zero_point=0))],
+                    match="LOG on INT16 is not supported by jitlite yet")
