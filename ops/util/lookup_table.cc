@@ -2,6 +2,7 @@
 #include "ops/util/lookup_table.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "llvm/IR/Constants.h"
@@ -69,6 +70,44 @@ Int16Table BuildInt16Table(double (*f)(double), double in_scale, int32_t in_zero
   }
   table[kSteps] = clamp(RoundHalfAway(f(in_max) * inverse));
   return table;
+}
+
+Int16Table BuildInt16TableFloat(const std::function<float(float)>& f, float in_scale,
+                                int32_t in_zero_point, float out_scale, int32_t out_zero_point) {
+  constexpr int kSteps = 512;
+  const float in_min = in_scale * static_cast<float>(-32768 - in_zero_point);
+  const float in_max = in_scale * static_cast<float>(32767 - in_zero_point);
+  const float out_min = out_scale * static_cast<float>(-32768 - out_zero_point);
+  const float out_max = out_scale * static_cast<float>(32767 - out_zero_point);
+  const float step = (in_max - in_min) / kSteps;
+  const float half_step = step / 2;
+  const float inverse = 65536.0f / (out_max - out_min);
+  auto clamp = [](float v) { return static_cast<int16_t>(std::clamp(v, -32768.0f, 32767.0f)); };
+  Int16Table table{};
+  for (int i = 0; i < kSteps; ++i) {
+    const float at = in_min + static_cast<float>(i) * step;
+    const float value = f(at);
+    const float midpoint = f(at + half_step);
+    const float next = f(in_min + static_cast<float>(i + 1) * step);
+    const float sample = std::round(value * inverse);
+    const float interpolated = std::round((next * inverse + std::round(value * inverse)) / 2);
+    const float bias = std::round((interpolated - std::round(midpoint * inverse)) / 2);
+    table[i] = clamp(sample - bias);
+  }
+  table[kSteps] = clamp(std::round(f(in_max) * inverse));
+  return table;
+}
+
+llvm::Value* EmitInt16TableGlobal(llvm::IRBuilder<>& b, const Int16Table& table,
+                                  const char* name) {
+  llvm::Module* module = b.GetInsertBlock()->getModule();
+  std::array<uint16_t, 513> bits;
+  for (size_t i = 0; i < table.size(); ++i) bits[i] = static_cast<uint16_t>(table[i]);
+  llvm::Constant* data = llvm::ConstantDataArray::get(b.getContext(), llvm::ArrayRef(bits));
+  auto* global = new llvm::GlobalVariable(*module, data->getType(), /*isConstant=*/true,
+                                          llvm::GlobalValue::PrivateLinkage, data, name);
+  global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  return global;
 }
 
 llvm::Value* EmitInt16TableLookup(llvm::IRBuilder<>& b, llvm::Value* table, llvm::Value* x) {

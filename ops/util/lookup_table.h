@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 
 #include "llvm/IR/IRBuilder.h"
 #include "ops/node_context.h"
@@ -37,6 +38,18 @@ llvm::Value* EmitByteTableLookup(llvm::IRBuilder<>& b, const ByteTable& table, l
 using Int16Table = std::array<int16_t, 513>;
 Int16Table BuildInt16Table(double (*f)(double), double in_scale, int32_t in_zero_point,
                            double out_scale, int32_t out_zero_point);
+
+// The same table built in float from a float function (TFLite's
+// LUTPopulate<int16_t> for the elementwise ops, e.g. LOG), every step in
+// float as TFLite computes it.
+Int16Table BuildInt16TableFloat(const std::function<float(float)>& f, float in_scale,
+                                int32_t in_zero_point, float out_scale, int32_t out_zero_point);
+
+// A table as a private constant global of the module (a compile-time
+// constant of the quantization parameters, like EmitByteTableLookup's), for
+// EmitInt16TableLookup.
+llvm::Value* EmitInt16TableGlobal(llvm::IRBuilder<>& b, const Int16Table& table,
+                                  const char* name);
 
 // TFLite's generic_int16_table_lookup of an int16 value x (held in i32) in
 // the table at `table` (513 i16): entry 256 + (x >> 7), linearly
