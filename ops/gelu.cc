@@ -6,7 +6,9 @@
 // jitlite's absolute error there stays ~1e-7 * |x|. -inf gives NaN (as in
 // TFLite: -inf * 0), +inf stays +inf. INT8/UINT8: TFLite's 256-entry table
 // built in float at compile time from the same two formulas in TFLite's own
-// float steps (std::erfc / std::tanh). INT16 and float16 come later.
+// float steps (std::erfc / std::tanh). INT16 (zero points 0): TFLite's
+// 513-entry table built in float from the same functions, read with 7-bit
+// linear interpolation. Float16 comes later.
 #include <cmath>
 
 #include "ops/util/elementwise.h"
@@ -27,16 +29,29 @@ class GeluOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "GELU", {DType::kFloat32, DType::kInt8, DType::kUInt8},
-        {DType::kInt16, DType::kFloat16}));
+        ctx, 0, "GELU", {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16},
+        {DType::kFloat16}));
     if (ctx.input(0).dtype != DType::kFloat32) {
       JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
     }
-    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8});
+    if (ctx.input(0).dtype == DType::kInt16 &&
+        (ZeroPoint(ctx.input(0)) != 0 || ZeroPoint(ctx.output(0)) != 0)) {
+      return InvalidArgument("INT16 GELU needs zero points 0 (symmetric quantization)");
+    }
+    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
+    if (ctx.input(0).dtype == DType::kInt16) {
+      llvm::IRBuilder<>& b = e.b();
+      const Int16Table table =
+          BuildInt16TableFloat(Approximate(ctx) ? &TableApproximate : &TableExact,
+                               Scale(ctx.input(0)), 0, Scale(ctx.output(0)), 0);
+      llvm::Value* r = EmitInt16TableLookup(b, EmitInt16TableGlobal(b, table, "gelu_table16"),
+                                            b.CreateSExt(v[0], b.getInt32Ty()));
+      return b.CreateTrunc(r, b.getInt16Ty());
+    }
     if (ctx.input(0).dtype != DType::kFloat32) {
       const ByteTable table = BuildQuantizedTable(
           ctx.input(0), ctx.output(0), Approximate(ctx) ? &TableApproximate : &TableExact);

@@ -2,15 +2,16 @@
 shapes from scalars to rank 8 and empty tensors on [-6, 6], precision of the inline erf/tanh
 over [-10, 10], special values (NaN, inf, signed zeros, subnormals), fusion in a unary chain and
 into a FULLY_CONNECTED epilogue, INT8/UINT8 tables (every input byte, several scales and zero
-points, both forms) bit-exact against the reference kernels, and the models jitlite must
+points, both forms) and INT16 interpolated tables (every value) bit-exact against the reference kernels, and the models jitlite must
 refuse."""
 
 import numpy as np
 import pytest
 
 import jitlite
-from jitlite.testing import ModelBuilder, assert_outputs_match, jitlite_interpreter, run_model
-from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
+from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model, jitlite_interpreter,
+                             run_model)
+from op_testing import (F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
                         check_op, check_quantized, rand, shape_id)
 from unary_cases import assert_close_to_tflite, assert_one_kernel, check_every_byte, check_special
 
@@ -109,6 +110,18 @@ def test_quantized_output_of_other_type_is_rejected():
                     match="output has type UINT8 but input 0 has INT8")
 
 
-def test_int16_is_not_supported_yet():
-    assert_rejected("GELU", [((3,), np.int16, dict(scale=0.001, zero_point=0))],
-                    match="GELU on INT16 is not supported by jitlite yet")
+@pytest.mark.parametrize("options", FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("scales", [(2e-4, 2e-4), (1e-4, 3e-5), (5e-4, 1e-4)])
+def test_quantized_int16(scales, options):
+    # Every int16 value once: all 512 table steps and their interpolation.
+    x = np.arange(-32768, 32768).astype(np.int16).reshape(64, 1024)
+    model = build_op_model("GELU", [(x.shape, np.int16, dict(scale=scales[0], zero_point=0))],
+                           options=options, output_quant=dict(scale=scales[1], zero_point=0),
+                           output_shapes=[list(x.shape)])
+    expected = run_model(REFERENCE_KERNELS, model, [x])
+    assert_outputs_match(run_model(jitlite_interpreter(), model, [x]), expected)
+
+
+def test_quantized_int16_needs_zero_points_0():
+    assert_rejected("GELU", [((3,), np.int16, dict(scale=0.001, zero_point=4))],
+                    match="zero points 0")
