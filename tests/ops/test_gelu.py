@@ -2,17 +2,17 @@
 shapes from scalars to rank 8 and empty tensors on [-6, 6], precision of the inline erf/tanh
 over [-10, 10], special values (NaN, inf, signed zeros, subnormals), fusion in a unary chain and
 into a FULLY_CONNECTED epilogue, INT8/UINT8 tables (every input byte, several scales and zero
-points, both forms) and INT16 interpolated tables (every value) bit-exact against the reference kernels, and the models jitlite must
-refuse."""
+points, both forms) and INT16 interpolated tables (every value) bit-exact against the reference
+kernels, and the models jitlite must refuse."""
 
 import numpy as np
 import pytest
 
 import jitlite
-from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model, jitlite_interpreter,
-                             run_model)
-from op_testing import (F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
-                        check_op, check_quantized, rand, shape_id)
+from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model,
+                             jitlite_interpreter, run_model)
+from op_testing import (F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES,
+                        assert_rejected, check_op, check_quantized, rand, shape_id)
 from unary_cases import assert_close_to_tflite, assert_one_kernel, check_every_byte, check_special
 
 # (input, output) quantization of 8-bit tests, as INT8 zero points (UINT8: + 128).
