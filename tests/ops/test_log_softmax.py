@@ -40,7 +40,8 @@ def test_real_model():
 
 
 # The output parameters TFLite's quantized kernel requires.
-OUT_Q = {np.int8: dict(scale=16 / 256, zero_point=127), np.uint8: dict(scale=16 / 256, zero_point=255)}
+OUT_Q = {np.int8: dict(scale=16 / 256, zero_point=127),
+         np.uint8: dict(scale=16 / 256, zero_point=255)}
 IN_SCALES = [0.002, 0.03, 0.1, 0.5, 2.0]
 
 
@@ -89,7 +90,8 @@ def test_rejects_int32():
 
 
 @pytest.mark.parametrize("dtype", [np.int8, np.uint8])
-@pytest.mark.parametrize("out_q", [dict(scale=1 / 16, zero_point=0), dict(scale=1 / 256, zero_point=127)],
+@pytest.mark.parametrize("out_q", [dict(scale=1 / 16, zero_point=0),
+                                   dict(scale=1 / 256, zero_point=127)],
                          ids=["zero_point", "scale"])
 def test_rejects_other_output_quantization(dtype, out_q):
     assert_rejected("LOG_SOFTMAX", [((2, 3), dtype, _in_q(dtype, 0.1))], output_quant=out_q,

@@ -46,9 +46,12 @@ def test_special_values(reference):
 
 # (input, alpha, output) quantization: equal scales, a wide alpha, a narrow output, alpha < 0.
 QUANTS = [
-    (dict(scale=0.05, zero_point=3), dict(scale=0.01, zero_point=-20), dict(scale=0.05, zero_point=3)),
-    (dict(scale=0.1, zero_point=-128), dict(scale=0.02, zero_point=0), dict(scale=0.03, zero_point=10)),
-    (dict(scale=0.02, zero_point=100), dict(scale=0.5, zero_point=90), dict(scale=0.25, zero_point=-7)),
+    (dict(scale=0.05, zero_point=3), dict(scale=0.01, zero_point=-20),
+     dict(scale=0.05, zero_point=3)),
+    (dict(scale=0.1, zero_point=-128), dict(scale=0.02, zero_point=0),
+     dict(scale=0.03, zero_point=10)),
+    (dict(scale=0.02, zero_point=100), dict(scale=0.5, zero_point=90),
+     dict(scale=0.25, zero_point=-7)),
 ]
 
 

@@ -18,7 +18,8 @@ from jitlite.testing import (
     run_model,
 )
 from jitlite.testing.model_builder import ModelBuilder
-from op_testing import F32, I32, TFLITE_KERNELS, assert_rejected, check_op, check_quantized, shape_id
+from op_testing import (F32, I32, TFLITE_KERNELS, assert_rejected, check_op, check_quantized,
+                        shape_id)
 from resize_cases import SHAPES, ResizeCases, size
 
 OP = "RESIZE_BILINEAR"
