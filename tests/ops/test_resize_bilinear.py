@@ -95,6 +95,22 @@ def check_values_quantized(x, out_size, options):
     assert_outputs_match(run_model(jitlite_interpreter(), model, [x]), expected)
 
 
+def test_quantized_epilogue():
+    # An INT8 resize feeding a requantizing RELU (the epilogue of the resize kernel).
+    mb = ModelBuilder()
+    q = dict(scale=0.05, zero_point=3)
+    x = mb.add_input("x", np.int8, [2, 3, 5, 4], **q)
+    s = mb.add_constant("size", size(6, 4))
+    resized = mb.add_tensor("resized", np.int8, [2, 6, 4, 4], **q)
+    mb.add_op(OP, [x, s], [resized], dict(half_pixel_centers=True))
+    out = mb.add_tensor("out", np.int8, [2, 6, 4, 4], scale=0.04, zero_point=-5)
+    mb.add_op("RELU", [resized], [out])
+    mb.mark_output(out)
+    values = [np.random.default_rng(0).integers(-128, 128, (2, 3, 5, 4)).astype(np.int8)]
+    expected = run_model(BUILTIN_REF, mb.build(), values)
+    assert_outputs_match(run_model(jitlite_interpreter(), mb.build(), values), expected)
+
+
 @pytest.mark.parametrize("dtype", QUANTIZED)
 def test_requantizing_output_is_unimplemented(dtype):
     assert_rejected(OP, [((1, 3, 3, 1), dtype, dict(scale=0.5, zero_point=0))], [size(4, 4)],
