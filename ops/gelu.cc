@@ -4,9 +4,11 @@
 // with the engine's inline erf and tanh. TFLite's exact form uses erfc, which
 // keeps relative accuracy for very negative x where the result is below ~1e-7;
 // jitlite's absolute error there stays ~1e-7 * |x|. -inf gives NaN (as in
-// TFLite: -inf * 0), +inf stays +inf. INT8/UINT8 through TFLite's 256-entry
-// table built in float from the quantization parameters (its erfc form of the
-// exact GELU, or the tanh form). INT16 and float16 come later.
+// TFLite: -inf * 0), +inf stays +inf. INT8/UINT8: TFLite's 256-entry table
+// built in float at compile time from the same two formulas in TFLite's own
+// float steps (std::erfc / std::tanh). INT16 (zero points 0): TFLite's
+// 513-entry table built in float from the same functions, read with 7-bit
+// linear interpolation. Float16 comes later.
 #include <cmath>
 
 #include "ops/util/elementwise.h"
@@ -27,22 +29,35 @@ class GeluOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "GELU", {DType::kFloat32, DType::kInt8, DType::kUInt8},
-        {DType::kInt16, DType::kFloat16}));
+        ctx, 0, "GELU", {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16},
+        {DType::kFloat16}));
     if (ctx.input(0).dtype != DType::kFloat32) {
       JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
     }
-    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8});
+    if (ctx.input(0).dtype == DType::kInt16 &&
+        (ZeroPoint(ctx.input(0)) != 0 || ZeroPoint(ctx.output(0)) != 0)) {
+      return InvalidArgument("INT16 GELU needs zero points 0 (symmetric quantization)");
+    }
+    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
-    llvm::IRBuilder<>& b = e.b();
+    if (ctx.input(0).dtype == DType::kInt16) {
+      llvm::IRBuilder<>& b = e.b();
+      const Int16Table table =
+          BuildInt16TableFloat(Approximate(ctx) ? &TableApproximate : &TableExact,
+                               Scale(ctx.input(0)), 0, Scale(ctx.output(0)), 0);
+      llvm::Value* r = EmitInt16TableLookup(b, EmitInt16TableGlobal(b, table, "gelu_table16"),
+                                            b.CreateSExt(v[0], b.getInt32Ty()));
+      return b.CreateTrunc(r, b.getInt16Ty());
+    }
     if (ctx.input(0).dtype != DType::kFloat32) {
       const ByteTable table = BuildQuantizedTable(
           ctx.input(0), ctx.output(0), Approximate(ctx) ? &TableApproximate : &TableExact);
-      return EmitByteTableLookup(b, table, v[0], "gelu_table");
+      return EmitByteTableLookup(e.b(), table, v[0], "gelu_table");
     }
+    llvm::IRBuilder<>& b = e.b();
     llvm::Value* x = v[0];
     llvm::Value* gate;  // 1 + erf(...) or 1 + tanh(...), in [0, 2]
     if (Approximate(ctx)) {
@@ -58,12 +73,12 @@ class GeluOp : public OpDef {
 
  private:
   // TFLite's float functions for the 8-bit table (erfc keeps the exact form
-  // accurate for negative x).
+  // accurate for very negative x).
   static float TableExact(float x) {
-    return 0.5f * x * std::erfc(x * -static_cast<float>(M_SQRT1_2));
+    return 0.5f * x * std::erfc(x * static_cast<float>(-0.70710678118654752440));
   }
   static float TableApproximate(float x) {
-    constexpr float kSqrt2OverPi = M_2_SQRTPI * M_SQRT1_2;
+    constexpr float kSqrt2OverPi = static_cast<float>(0.79788456080286535588);
     return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * (x + 0.044715f * x * x * x)));
   }
 

@@ -2,6 +2,7 @@
 #include "ops/util/lookup_table.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "llvm/IR/Constants.h"
