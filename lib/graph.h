@@ -24,6 +24,7 @@ struct Tensor {
   DType dtype = DType::kFloat32;
   Shape shape;
   Shape shape_signature;  // equals shape when the model has none
+  bool has_shape_signature = false;  // the model gave one
   QuantizationInfo quantization;
   SparsityInfo sparsity;
   bool is_variable = false;

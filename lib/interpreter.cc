@@ -534,7 +534,8 @@ StatusOr<TensorInfo> Interpreter::tensor_info(int tensor_index, int subgraph) co
   // kernels retype a mis-declared output to their input type).
   if (subgraph == 0 && impl_->current) info.dtype = impl_->current->graph->tensors[tensor_index].dtype;
   info.shape = subgraph == 0 ? impl_->CurrentShape(tensor_index) : t.shape;
-  info.shape_signature = t.shape_signature;
+  // Without a signature in the model, TFLite reports the current dims.
+  info.shape_signature = t.has_shape_signature ? t.shape_signature : info.shape;
   info.quantization = t.quantization;
   info.sparsity = t.sparsity;
   info.is_variable = t.is_variable;

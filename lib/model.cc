@@ -599,6 +599,7 @@ class Importer {
       out->shape_signature = out->shape;
       return Status::Ok();
     }
+    out->has_shape_signature = true;
     JITLITE_RETURN_IF_ERROR(ReadShape(fb->shape_signature(), -1,
                                       "shape_signature",
                                       &out->shape_signature));

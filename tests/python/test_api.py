@@ -532,9 +532,6 @@ def test_details_follow_resize(both_apis, model_file):
     assert_same(jl, lr)
 
 
-@pytest.mark.xfail(strict=True, reason="core gap: for a tensor without a shape signature in "
-                   "the model, LiteRT reports the current (resized) shape as shape_signature; "
-                   "jitlite reports the model's shape")
 def test_details_follow_resize_without_signature(both_apis, add_path):
     jl, lr = (resized_details(api, add_path, 1, [2, 8, 8, 3]) for api in both_apis)
     assert_same(jl, lr)
