@@ -27,12 +27,32 @@ struct ShapedGraph {
   std::vector<std::vector<AlignedBuffer>> packed;
   std::vector<int> packed_first_slot;
   int num_packed_slots = 0;
+  std::vector<int> producer;  // tensor -> the node writing it, or -1
+
+  // Segments. A node whose output sizes depend on data (WHERE, UNIQUE) ends
+  // the graph compiled with it: this graph holds nodes [begin_node, end_node)
+  // and, when data_node >= 0, that node's outputs have upper-bound shapes and
+  // its kernel writes their actual leading dims to DataDims(). The next
+  // segment (InferNextSegment) is compiled for those dims.
+  int begin_node = 0;
+  int end_node = 0;
+  int data_node = -1;
+  // Tensors whose buffers an earlier segment owns (graph inputs and what its
+  // nodes wrote): this segment reads them through the shared tensor table.
+  std::vector<bool> from_earlier;
+
+  bool in_segment(int node) const { return node >= begin_node && node < end_node; }
+  // The actual leading dim of each output of data_node, after it ran.
+  const int64_t* DataDims() const {
+    return reinterpret_cast<const int64_t*>(packed[data_node].back().data());
+  }
 };
 
 // Builds the tensor states from the model and `input_shapes` (one shape per
 // tensor index that was resized; others keep the model's shape), then runs
-// every node's Prepare in order and folds constant nodes. Errors are prefixed
-// with "node N OP_NAME".
+// every node's Prepare in order and folds constant nodes, up to and including
+// the first node whose output sizes depend on data (see the segment fields).
+// Errors are prefixed with "node N OP_NAME".
 //
 // `pinned_values`: graph inputs whose current bytes are compiled in (their
 // TensorStates become constants with value_pinned set). When a node fails
@@ -44,6 +64,12 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
     const std::vector<std::pair<int, Shape>>& resized_shapes,
     const std::map<int, std::vector<uint8_t>>& pinned_values = {},
     std::vector<int>* value_requests = nullptr);
+
+// The segment after `prev` (prev.data_node >= 0, which has run): that node's
+// outputs take the dims it wrote, and shape inference goes on from the next
+// node up to the next data-dependent node or the end. Constants and folded
+// data stay owned by `prev`, which must outlive the result.
+StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev);
 
 // The graph inputs whose values may be compiled in are small (shapes, sizes,
 // paddings): at most this many elements.

@@ -1,0 +1,191 @@
+"""WHERE against LiteRT: every input dtype LiteRT takes, ranks 1..5 (LiteRT refuses rank 0), no and all elements true,
+a condition computed inside the graph, WHERE feeding CAST/SUM and GATHER_ND with a different
+count on consecutive invokes of one interpreter (compiled once per count, then cached), output
+details before and after invoke, and the rejected cases."""
+
+import numpy as np
+import pytest
+
+from data_dependent_testing import check_invokes
+from jitlite.testing import ModelBuilder, build_op_model, jitlite_interpreter
+from op_testing import F32, I32, I64, assert_rejected
+
+OP = "WHERE"
+DTYPES = [np.bool_, F32, I32, I64, np.int8, np.uint8]
+
+
+def where_model(shape, dtype):
+    rank = len(shape)
+    return build_op_model(OP, [(shape, dtype)], output_dtypes=I64, output_shapes=[[-1, rank]])
+
+
+def condition(shape, dtype, seed=0, p_true=0.5):
+    rng = np.random.default_rng(seed)
+    mask = rng.random(shape) < p_true
+    values = rng.integers(1, 5, shape) * np.where(rng.random(shape) < 0.5, -1, 1)
+    if dtype == np.bool_:
+        return np.asarray(mask)
+    if dtype == np.uint8:
+        values = np.abs(values)
+    return np.asarray(np.where(mask, values, 0)).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
+def test_dtypes(dtype):
+    shape = (3, 4)
+    sets = [[condition(shape, dtype, seed)] for seed in range(3)]
+    check_invokes(where_model(shape, dtype), sets)
+
+
+@pytest.mark.parametrize("shape", [(5,), (2, 3), (2, 1, 3), (2, 2, 1, 3), (1, 2, 3, 1, 2)],
+                         ids=str)
+def test_ranks(shape):
+    sets = [[condition(shape, np.bool_, seed)] for seed in range(3)]
+    sets += [[np.ones(shape, bool)], [np.zeros(shape, bool)]]
+    check_invokes(where_model(shape, np.bool_), sets)
+
+
+def test_float_special_values():
+    x = np.array([0.0, -0.0, np.nan, np.inf, -np.inf, 1e-45, -1.0], F32)
+    check_invokes(where_model(x.shape, F32), [[x]])
+
+
+def test_empty_input_and_none_true():
+    check_invokes(where_model((0, 3), np.bool_), [[np.zeros((0, 3), bool)]])
+    check_invokes(where_model((2, 3), F32), [[np.zeros((2, 3), F32)], [np.ones((2, 3), F32)]])
+
+
+def test_same_count_does_not_recompile():
+    shape = (4, 5)
+    a, b = condition(shape, np.bool_, 1), condition(shape, np.bool_, 2)
+    assert a.sum() != b.sum()
+    c = np.zeros(shape, bool)
+    c.flat[: a.sum()] = True  # the count of `a`, other positions
+    counts = check_invokes(where_model(shape, np.bool_), [[a], [a], [c], [b], [a], [b]])
+    # WHERE's segment, then the (empty) rest per count: nothing is left to compile after WHERE
+    # here, so every count reuses the first compile.
+    assert counts == [counts[0]] * 6
+
+
+def _where_cast_sum_model(n):
+    """x float [n] -> GREATER(x, 0) -> WHERE -> CAST int32 -> SUM over rows, and WHERE's
+    coordinates as a second output."""
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [n])
+    zero = mb.add_constant("zero", np.zeros((1,), F32))
+    cond = mb.add_tensor("cond", np.bool_, [n])
+    coords = mb.add_tensor("coords", I64, [-1, 1])
+    coords32 = mb.add_tensor("coords32", I32, [-1, 1])
+    axis = mb.add_constant("axis", np.array([0], I32))
+    total = mb.add_tensor("total", I32, [1])
+    mb.add_op("GREATER", [x, zero], [cond])
+    mb.add_op("WHERE", [cond], [coords])
+    mb.add_op("CAST", [coords], [coords32], dict(in_data_type=I64, out_data_type=I32))
+    mb.add_op("SUM", [coords32, axis], [total])
+    mb.mark_output(total, coords)
+    return mb.build()
+
+
+def test_where_cast_sum_with_changing_counts():
+    n = 12
+    rng = np.random.default_rng(5)
+    sets = [[rng.uniform(-1, 1, n).astype(F32)] for _ in range(3)]
+    first = sets[0]
+    sets += [first, [np.full(n, -1, F32)], [np.ones(n, F32)], first]
+    counts = check_invokes(_where_cast_sum_model(n), sets)
+    distinct = len({int((s[0] > 0).sum()) for s in sets})
+    # One compile for the segment up to WHERE, one per distinct count for the rest.
+    assert counts[-1] == counts[0] + distinct - 1
+    assert counts[3] == counts[2]  # a count seen before comes from the cache
+
+
+def _where_gather_nd_model(shape):
+    """The values of x above 0.5 picked by WHERE's coordinates through GATHER_ND, then * 2."""
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, list(shape))
+    half = mb.add_constant("half", np.array(0.5, F32))
+    cond = mb.add_tensor("cond", np.bool_, list(shape))
+    coords = mb.add_tensor("coords", I64, [-1, len(shape)])
+    picked = mb.add_tensor("picked", F32, [-1])
+    two = mb.add_constant("two", np.array(2.0, F32))
+    doubled = mb.add_tensor("doubled", F32, [-1])
+    mb.add_op("GREATER", [x, half], [cond])
+    mb.add_op("WHERE", [cond], [coords])
+    mb.add_op("GATHER_ND", [x, coords], [picked])
+    mb.add_op("MUL", [picked, two], [doubled])
+    mb.mark_output(doubled)
+    return mb.build()
+
+
+def test_where_gather_nd_with_changing_counts():
+    shape = (3, 4)
+    rng = np.random.default_rng(7)
+    sets = [[rng.uniform(0, 1, shape).astype(F32)] for _ in range(4)]
+    sets.append([np.zeros(shape, F32)])
+    sets.append(sets[1])
+    counts = check_invokes(_where_gather_nd_model(shape), sets)
+    distinct = len({int((s[0] > 0.5).sum()) for s in sets})
+    assert counts[-1] == counts[0] + distinct - 1
+
+
+def test_tensor_data_before_invoke_names_the_reason():
+    interp = jitlite_interpreter()(model_content=_where_gather_nd_model((2, 2)))
+    interp.allocate_tensors()
+    out = interp.get_output_details()[0]
+    assert out["shape"].tolist() == [1]  # the model's shape, as LiteRT shows it
+    with pytest.raises(ValueError, match="depends on the values node 1 WHERE"):
+        interp.get_tensor(out["index"])
+
+
+def test_profiled_kernels_cover_every_segment():
+    interp = jitlite_interpreter()(model_content=_where_gather_nd_model((2, 3)))
+    interp.allocate_tensors()
+    interp.experimental_profile_kernels()
+    interp.set_tensor(interp.get_input_details()[0]["index"], np.ones((2, 3), F32))
+    interp.invoke()
+    kernels = interp.get_jit_details()["kernels"]
+    assert any("where" in k["symbol"] for k in kernels)
+    assert any("gather_nd" in k["symbol"] for k in kernels)
+    assert all(k["invocations"] == 1 for k in kernels)
+
+
+def test_rejected():
+    assert_rejected(OP, [((2, 3), np.int16)], match="INT16", output_dtypes=I64,
+                    litert_rejects=True)
+    assert_rejected(OP, [((2, 3), np.bool_)], match="declared FLOAT32", output_dtypes=F32)
+    assert_rejected(OP, [((), np.bool_)], match="rank 0", output_dtypes=I64, litert_rejects=True)
+
+
+def test_graph_with_variables_is_refused_clearly():
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [4])
+    state = mb.add_tensor("state", F32, [4], is_variable=True)
+    total = mb.add_tensor("sum", F32, [4])
+    coords = mb.add_tensor("coords", I64, [-1, 1])
+    mb.add_op("ADD", [x, state], [total])
+    mb.add_op("WHERE", [total], [coords])
+    mb.mark_output(coords)
+    interp = jitlite_interpreter()(model_content=mb.build())
+    with pytest.raises(RuntimeError, match="node 1 WHERE: its output size depends on data"):
+        interp.allocate_tensors()
+
+
+def test_computed_compile_time_values_after_where_fail_the_invoke_clearly():
+    """TILE's multiples computed from WHERE's coordinates: jitlite compiles what follows WHERE
+    for its shapes, not for its values, so the invoke fails naming the node (never garbage)."""
+    mb = ModelBuilder()
+    cond = mb.add_input("cond", np.bool_, [1])
+    x = mb.add_input("x", F32, [3])
+    coords = mb.add_tensor("coords", I64, [-1, 1])
+    flat = mb.add_tensor("flat", I64, [1])
+    tiled = mb.add_tensor("tiled", F32, [-1])
+    mb.add_op("WHERE", [cond], [coords])
+    mb.add_op("RESHAPE", [coords], [flat], dict(new_shape=[1]))
+    mb.add_op("TILE", [x, flat], [tiled])
+    mb.mark_output(tiled)
+    interp = jitlite_interpreter()(model_content=mb.build())
+    interp.allocate_tensors()
+    interp.set_tensor(interp.get_input_details()[0]["index"], np.array([True]))
+    interp.set_tensor(interp.get_input_details()[1]["index"], np.ones(3, F32))
+    with pytest.raises(RuntimeError, match="after node 0 WHERE.*node 2 TILE.*multiples"):
+        interp.invoke()
