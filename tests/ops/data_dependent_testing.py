@@ -32,12 +32,13 @@ def _shapes(details):
     return [(d["name"], d["shape"].tolist(), d["shape_signature"].tolist()) for d in details]
 
 
-def check_invokes(model, input_sets, reference=None):
+def check_invokes(model, input_sets, reference=None, **jitlite_options):
     """Runs every input set through one interpreter of each runtime, comparing each time; the
-    output details must match LiteRT's before the first invoke too. Returns jitlite's compile
-    count after each invoke."""
+    output details must match LiteRT's before the first invoke too. `jitlite_options` go to
+    jitlite's constructor (num_threads, experimental_preserve_all_tensors). Returns jitlite's
+    compile count after each invoke."""
     ref = (reference or litert_interpreter())(model_content=model)
-    jit = jitlite_interpreter()(model_content=model)
+    jit = jitlite_interpreter()(model_content=model, **jitlite_options)
     ref.allocate_tensors()
     jit.allocate_tensors()
     assert _shapes(jit.get_output_details()) == _shapes(ref.get_output_details())

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from data_dependent_testing import check_invokes
-from jitlite.testing import ModelBuilder, build_op_model, jitlite_interpreter
+from jitlite.testing import ModelBuilder, build_op_model, jitlite_interpreter, litert_interpreter
 from op_testing import F32, I32, I64, assert_rejected
 
 OP = "WHERE"
@@ -189,3 +189,46 @@ def test_computed_compile_time_values_after_where_fail_the_invoke_clearly():
     interp.set_tensor(interp.get_input_details()[1]["index"], np.ones(3, F32))
     with pytest.raises(RuntimeError, match="after node 0 WHERE.*node 2 TILE.*multiples"):
         interp.invoke()
+
+
+@pytest.mark.parametrize("options", [dict(num_threads=2),
+                                     dict(experimental_preserve_all_tensors=True)],
+                         ids=["threads", "preserve_all_tensors"])
+def test_segments_with_threads_and_preserved_tensors(options):
+    shape = (6, 8)
+    rng = np.random.default_rng(11)
+    sets = [[rng.uniform(0, 1, shape).astype(F32)] for _ in range(3)]
+    check_invokes(_where_gather_nd_model(shape), sets, **options)
+
+
+def test_resized_input_compiles_its_own_segments():
+    model = build_op_model(OP, [((-1, 3), np.bool_)], output_dtypes=I64,
+                           output_shapes=[[-1, 2]])
+    ref = litert_interpreter()(model_content=model)
+    jit = jitlite_interpreter()(model_content=model)
+    for rows, seed in [(2, 0), (5, 1), (2, 2), (5, 1)]:
+        x = condition((rows, 3), np.bool_, seed)
+        outputs = []
+        for interp in (ref, jit):
+            interp.resize_tensor_input(interp.get_input_details()[0]["index"], [rows, 3])
+            interp.allocate_tensors()
+            interp.set_tensor(interp.get_input_details()[0]["index"], x)
+            interp.invoke()
+            outputs.append(interp.get_tensor(interp.get_output_details()[0]["index"]))
+        np.testing.assert_array_equal(outputs[1], outputs[0])
+        assert outputs[1].dtype == outputs[0].dtype
+
+
+def test_intermediate_where_output_has_its_actual_shape():
+    model = _where_gather_nd_model((3, 3))
+    x = np.random.default_rng(3).uniform(0, 1, (3, 3)).astype(F32)
+    read = []
+    for make in (litert_interpreter(), jitlite_interpreter()):
+        interp = make(model_content=model, experimental_preserve_all_tensors=True)
+        interp.allocate_tensors()
+        interp.set_tensor(interp.get_input_details()[0]["index"], x)
+        interp.invoke()
+        coords = next(d for d in interp.get_tensor_details() if d["name"] == "coords")
+        read.append((coords["shape"].tolist(), interp.get_tensor(coords["index"])))
+    assert read[1][0] == read[0][0] == [int((x > 0.5).sum()), 2]
+    np.testing.assert_array_equal(read[1][1], read[0][1])
