@@ -6,7 +6,8 @@
 // The count depends on the data, so WHERE ends a compiled segment
 // (OpDef::output_shape_from_data): the buffer is sized for every element
 // being true, the kernel fills its first `count` rows and writes count to
-// DataDimsPtr(); what follows is compiled for [count, rank].
+// DataDimsPtr(); what follows is compiled for [count, rank]. A constant
+// condition is folded at allocate time instead (no segment).
 #include <string>
 #include <vector>
 
@@ -20,6 +21,22 @@ namespace {
 using llvm::Value;
 
 constexpr int kMaxRank = 8;
+
+// Element i of a constant condition, as the kernel tests it.
+bool IsTrue(const TensorState& x, int64_t i) {
+  switch (x.dtype) {
+    case DType::kFloat32: return x.const_as<float>()[i] != 0.0f;  // NaN is true
+    case DType::kInt32: return x.const_as<int32_t>()[i] != 0;
+    case DType::kInt64: return x.const_as<int64_t>()[i] != 0;
+    default: return x.const_data[i] != 0;  // BOOL, INT8, UINT8: one byte
+  }
+}
+
+int64_t TrueCount(const TensorState& x) {
+  int64_t count = 0;
+  for (int64_t i = 0; i < x.num_elements(); ++i) count += IsTrue(x, i) ? 1 : 0;
+  return count;
+}
 
 class WhereOp : public OpDef {
  public:
@@ -39,8 +56,25 @@ class WhereOp : public OpDef {
     // TFLite's kernel refuses a scalar condition (at invoke).
     JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 1, kMaxRank));
     const TensorState& x = ctx.input(0);
-    ctx.SetOutput(0, DType::kInt64,
-                  {static_cast<int32_t>(x.num_elements()), static_cast<int32_t>(x.rank())});
+    // A constant condition has its size now (TFLite sizes it in Prepare too).
+    int64_t rows = x.is_constant() ? TrueCount(x) : x.num_elements();
+    ctx.SetOutput(0, DType::kInt64, {static_cast<int32_t>(rows), static_cast<int32_t>(x.rank())});
+    return Status::Ok();
+  }
+
+  bool CanFold(const NodeContext& ctx) const override { return ctx.input(0).is_constant(); }
+
+  Status Fold(const NodeContext& ctx, std::vector<uint8_t>& out) const override {
+    const TensorState& x = ctx.input(0);
+    std::vector<int64_t> coords;
+    std::vector<int64_t> index(x.rank(), 0);
+    for (int64_t i = 0; i < x.num_elements(); ++i) {
+      if (IsTrue(x, i)) coords.insert(coords.end(), index.begin(), index.end());
+      // Row-major increment of the multi-index.
+      for (int d = x.rank() - 1; d >= 0 && ++index[d] == x.dim(d); --d) index[d] = 0;
+    }
+    const auto* bytes = reinterpret_cast<const uint8_t*>(coords.data());
+    out.assign(bytes, bytes + coords.size() * sizeof(int64_t));
     return Status::Ok();
   }
 

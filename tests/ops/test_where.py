@@ -232,3 +232,20 @@ def test_intermediate_where_output_has_its_actual_shape():
         read.append((coords["shape"].tolist(), interp.get_tensor(coords["index"])))
     assert read[1][0] == read[0][0] == [int((x > 0.5).sum()), 2]
     np.testing.assert_array_equal(read[1][1], read[0][1])
+
+
+def test_constant_condition_is_folded_without_segments():
+    """A constant condition: LiteRT sizes the output at allocate (details show it before
+    invoke); jitlite folds WHERE, so GATHER_ND after it compiles with the rest, once."""
+    mask = np.array([[True, False, True], [False, True, True]])
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [2, 3])
+    cond = mb.add_constant("cond", mask)
+    coords = mb.add_tensor("coords", I64, [-1, 2])
+    picked = mb.add_tensor("picked", F32, [-1])
+    mb.add_op("WHERE", [cond], [coords])
+    mb.add_op("GATHER_ND", [x, coords], [picked])
+    mb.mark_output(picked, coords)
+    rng = np.random.default_rng(4)
+    counts = check_invokes(mb.build(), [[rng.uniform(-1, 1, (2, 3)).astype(F32)] for _ in range(2)])
+    assert counts == [1, 1]
