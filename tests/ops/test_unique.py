@@ -1,5 +1,5 @@
 """UNIQUE against LiteRT: every input dtype LiteRT takes, INT32 and INT64 indices, all values
-equal and all distinct, an empty vector, -0.0 against 0.0, UNIQUE feeding ADD with a different
+equal and all distinct, an empty vector, 50k elements, -0.0 against 0.0, UNIQUE feeding ADD with a different
 count on consecutive invokes of one interpreter (compiled once per count, then cached), two
 data-dependent ops in one graph (UNIQUE -> NOT_EQUAL -> WHERE), and the rejected cases."""
 
@@ -44,10 +44,14 @@ def test_float_signed_zero_and_extremes():
     check_invokes(unique_model(x.size, F32), [[x]])
 
 
-def test_longer_vector():
+def test_longer_vectors():
     n = 300
     check_invokes(unique_model(n, I32), [[values(n, I32, 3, distinct=50)],
                                          [values(n, I32, 4, distinct=200)]])
+    # Hash-table probing: 50k elements, most of them distinct, in well under a second.
+    n = 50000
+    x = np.random.default_rng(5).normal(0, 100, n).astype(F32).round(2)
+    check_invokes(unique_model(n, F32, I64), [[x], [values(n, F32, 6, distinct=3)]])
 
 
 def _unique_add_model(n):
