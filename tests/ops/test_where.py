@@ -249,3 +249,20 @@ def test_constant_condition_is_folded_without_segments():
     rng = np.random.default_rng(4)
     counts = check_invokes(mb.build(), [[rng.uniform(-1, 1, (2, 3)).astype(F32)] for _ in range(2)])
     assert counts == [1, 1]
+
+
+def test_shape_of_where_output_feeds_fill():
+    """SHAPE of WHERE's output is a constant in the segment after WHERE (compiled per count), so
+    FILL, which needs its dims at compile time, sizes itself from the count."""
+    mb = ModelBuilder()
+    cond = mb.add_input("cond", np.bool_, [7])
+    coords = mb.add_tensor("coords", I64, [-1, 1])
+    dims = mb.add_tensor("dims", I32, [2])
+    value = mb.add_constant("value", np.array(2.5, F32))
+    filled = mb.add_tensor("filled", F32, [-1, 1])
+    mb.add_op("WHERE", [cond], [coords])
+    mb.add_op("SHAPE", [coords], [dims], dict(out_type=I32))
+    mb.add_op("FILL", [dims, value], [filled])
+    mb.mark_output(filled)
+    sets = [[condition((7,), np.bool_, seed)] for seed in range(4)] + [[np.ones(7, bool)]]
+    check_invokes(mb.build(), sets)
