@@ -147,11 +147,12 @@ struct Interpreter::Impl {
 
   // The segment after `prev` for the dims its data-dependent node wrote.
   StatusOr<std::unique_ptr<ShapeSet>> BuildNextSegment(const ShapeSet& prev,
-                                                       std::vector<int64_t> dims) {
+                                                       std::vector<int64_t> dims,
+                                                       std::vector<int>* value_requests) {
     auto start = std::chrono::steady_clock::now();
     auto set = std::make_unique<ShapeSet>();
     set->dims = std::move(dims);
-    JITLITE_ASSIGN_OR_RETURN(set->graph, InferNextSegment(*prev.graph));
+    JITLITE_ASSIGN_OR_RETURN(set->graph, InferNextSegment(*prev.graph, value_requests));
     JITLITE_RETURN_IF_ERROR(PlanAndCompile(*set, start));
     return set;
   }
@@ -269,8 +270,10 @@ struct Interpreter::Impl {
 
   // After `prev` (whose data-dependent node has run) comes segments[k]: kept
   // when compiled for the dims just written, else compiled or taken from
-  // prev's cache and bound, dropping the segments after it.
-  Status BindNextSegment(ShapeSet& prev, size_t k) {
+  // prev's cache and bound, dropping the segments after it. Leaves `more`
+  // non-empty when compiling it needs the values of graph inputs that are
+  // not pinned yet.
+  Status BindNextSegment(ShapeSet& prev, size_t k, std::vector<int>& more) {
     const ShapedGraph& g = *prev.graph;
     const Node& node = main().nodes[g.data_node];
     const int64_t* dims = g.DataDims();
@@ -292,7 +295,14 @@ struct Interpreter::Impl {
     if (it != prev.next.end()) {
       stats.cache_hits++;
     } else {
-      auto built = BuildNextSegment(prev, key);
+      std::vector<int> requests;
+      auto built = BuildNextSegment(prev, key, &requests);
+      for (int t : requests) {
+        if (std::find(value_inputs.begin(), value_inputs.end(), t) == value_inputs.end()) {
+          more.push_back(t);
+        }
+      }
+      if (!built.ok() && !more.empty()) return Status::Ok();
       if (!built.ok()) {
         // Found at invoke, like the errors of TFLite's deferred Prepare.
         return FailedPrecondition("compiling the graph after node " + std::to_string(node.index) +
@@ -307,6 +317,22 @@ struct Interpreter::Impl {
     bound.set = it->second.get();
     BindSegment(*bound.set, bound.arena, bound.kernel_args);
     AppendKernelStats(bound);
+    return Status::Ok();
+  }
+
+  // Runs the bound shape set and the segments after its data-dependent
+  // nodes, each for the dims the one before wrote (see BindNextSegment for
+  // `more`).
+  Status RunSegments(const jl_runtime& runtime, std::vector<int>& more) {
+    JITLITE_RETURN_IF_ERROR(RunSegment(*current, kernel_args, 0, runtime));
+    ShapeSet* prev = current;
+    for (size_t k = 0; prev->graph->data_node >= 0; ++k) {
+      JITLITE_RETURN_IF_ERROR(BindNextSegment(*prev, k, more));
+      if (!more.empty()) return Status::Ok();
+      BoundSegment& s = segments[k];
+      JITLITE_RETURN_IF_ERROR(RunSegment(*s.set, s.kernel_args, s.first_kernel, runtime));
+      prev = s.set;
+    }
     return Status::Ok();
   }
 
@@ -689,20 +715,19 @@ Status Interpreter::AllocateTensors() {
 Status Interpreter::Invoke() {
   Impl& im = *impl_;
   if (!im.invokable) return FailedPrecondition("Invoke called on model that is not ready.");
-  if (!im.value_inputs.empty()) JITLITE_RETURN_IF_ERROR(im.SelectForValues());
   jl_runtime runtime{im.profiling ? &Impl::KernelDone : nullptr, &im,
                      im.pool ? &Impl::ParallelFor : nullptr, &Impl::ReportError};
-  if (im.profiling) im.kernel_start = std::chrono::steady_clock::now();
-  JITLITE_RETURN_IF_ERROR(im.RunSegment(*im.current, im.kernel_args, 0, runtime));
-  // Segments after data-dependent nodes, each for the dims the one before wrote.
-  ShapeSet* prev = im.current;
-  for (size_t k = 0; prev->graph->data_node >= 0; ++k) {
-    JITLITE_RETURN_IF_ERROR(im.BindNextSegment(*prev, k));
-    Impl::BoundSegment& s = im.segments[k];
-    JITLITE_RETURN_IF_ERROR(im.RunSegment(*s.set, s.kernel_args, s.first_kernel, runtime));
-    prev = s.set;
+  for (;;) {
+    if (!im.value_inputs.empty()) JITLITE_RETURN_IF_ERROR(im.SelectForValues());
+    if (im.profiling) im.kernel_start = std::chrono::steady_clock::now();
+    std::vector<int> more;
+    JITLITE_RETURN_IF_ERROR(im.RunSegments(runtime, more));
+    if (more.empty()) return Status::Ok();
+    // A node after a data-dependent one needs values computed from graph
+    // inputs (e.g. TILE multiples from WHERE's coordinates): compile from the
+    // first segment on per those values too, then run again.
+    im.value_inputs.insert(im.value_inputs.end(), more.begin(), more.end());
   }
-  return Status::Ok();
 }
 
 void Interpreter::SetKernelProfiling(bool enabled) { impl_->profiling = enabled; }

@@ -228,7 +228,8 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
   return g;
 }
 
-StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev) {
+StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev,
+                                                        std::vector<int>* value_requests) {
   const Subgraph& sg = *prev.subgraph;
   auto g = std::make_unique<ShapedGraph>();
   g->subgraph = &sg;
@@ -253,7 +254,7 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev)
     Shape& shape = g->tensors[data_node.outputs[i]].shape;
     if (!shape.empty()) shape[0] = static_cast<int32_t>(dims[i]);
   }
-  JITLITE_RETURN_IF_ERROR(PrepareSegment(*g, prev.end_node, nullptr));
+  JITLITE_RETURN_IF_ERROR(PrepareSegment(*g, prev.end_node, value_requests));
   return g;
 }
 

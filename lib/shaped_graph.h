@@ -68,8 +68,11 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
 // The segment after `prev` (prev.data_node >= 0, which has run): that node's
 // outputs take the dims it wrote, and shape inference goes on from the next
 // node up to the next data-dependent node or the end. Constants and folded
-// data stay owned by `prev`, which must outlive the result.
-StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev);
+// data stay owned by `prev`, which must outlive the result. value_requests as
+// for InferShapes (the graph inputs behind values a node of this segment
+// needs at compile time).
+StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev,
+                                                        std::vector<int>* value_requests = nullptr);
 
 // The graph inputs whose values may be compiled in are small (shapes, sizes,
 // paddings): at most this many elements.

@@ -170,11 +170,10 @@ def test_graph_with_variables_is_refused_clearly():
         interp.allocate_tensors()
 
 
-def test_computed_compile_time_values_after_where_fail_the_invoke_clearly():
-    """TILE's multiples computed from WHERE's coordinates: jitlite compiles what follows WHERE
-    for its shapes, not for its values, so the invoke fails naming the node (never garbage)."""
+def _where_tile_model(n):
+    """TILE's multiples are WHERE's coordinates: compile-time values computed from `cond`."""
     mb = ModelBuilder()
-    cond = mb.add_input("cond", np.bool_, [1])
+    cond = mb.add_input("cond", np.bool_, [n])
     x = mb.add_input("x", F32, [3])
     coords = mb.add_tensor("coords", I64, [-1, 1])
     flat = mb.add_tensor("flat", I64, [1])
@@ -183,9 +182,26 @@ def test_computed_compile_time_values_after_where_fail_the_invoke_clearly():
     mb.add_op("RESHAPE", [coords], [flat], dict(new_shape=[1]))
     mb.add_op("TILE", [x, flat], [tiled])
     mb.mark_output(tiled)
-    interp = jitlite_interpreter()(model_content=mb.build())
+    return mb.build()
+
+
+def test_compile_time_values_after_where_pin_small_inputs():
+    """The segment after WHERE needs values, not only shapes: a small `cond` input is then
+    compiled in per value (the existing value-dependent path), so WHERE folds."""
+    x = np.array([1.0, 2.0, 3.0], F32)
+    sets = [[np.array(m, bool), x] for m in
+            ([0, 0, 1, 0], [0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1])]
+    counts = check_invokes(_where_tile_model(4), sets)
+    assert counts[3] == counts[2]  # a value set seen before comes from the cache
+
+
+def test_compile_time_values_after_where_fail_the_invoke_clearly():
+    """Too large an input behind those values: the invoke fails naming the node, never garbage."""
+    interp = jitlite_interpreter()(model_content=_where_tile_model(100))
     interp.allocate_tensors()
-    interp.set_tensor(interp.get_input_details()[0]["index"], np.array([True]))
+    cond = np.zeros(100, bool)
+    cond[7] = True
+    interp.set_tensor(interp.get_input_details()[0]["index"], cond)
     interp.set_tensor(interp.get_input_details()[1]["index"], np.ones(3, F32))
     with pytest.raises(RuntimeError, match="after node 0 WHERE.*node 2 TILE.*multiples"):
         interp.invoke()
