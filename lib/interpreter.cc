@@ -268,6 +268,21 @@ struct Interpreter::Impl {
     for (int slot : set.code.kernel_args) args.push_back(table[slot]);
   }
 
+  // The dims a data-dependent kernel wrote fit its upper-bound buffers.
+  Status CheckDataDims(const ShapedGraph& g) const {
+    const Node& node = main().nodes[g.data_node];
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      const int64_t dim = g.DataDims()[i];
+      const Shape& bound = g.tensors[node.outputs[i]].shape;
+      if (dim < 0 || (!bound.empty() && dim > bound[0])) {
+        return Internal("node " + std::to_string(node.index) + " " + node.op_name + " wrote dim " +
+                        std::to_string(dim) + " for output " + std::to_string(i) +
+                        " of at most " + ShapeToString(bound));
+      }
+    }
+    return Status::Ok();
+  }
+
   // After `prev` (whose data-dependent node has run) comes segments[k]: kept
   // when compiled for the dims just written, else compiled or taken from
   // prev's cache and bound, dropping the segments after it. Leaves `more`
@@ -281,14 +296,7 @@ struct Interpreter::Impl {
     if (k < segments.size() && std::equal(dims, dims + count, segments[k].set->dims.begin())) {
       return Status::Ok();  // the common case: no allocation
     }
-    for (size_t i = 0; i < count; ++i) {
-      const Shape& bound = g.tensors[node.outputs[i]].shape;
-      if (dims[i] < 0 || (!bound.empty() && dims[i] > bound[0])) {
-        return Internal("node " + std::to_string(node.index) + " " + node.op_name + " wrote dim " +
-                        std::to_string(dims[i]) + " for output " + std::to_string(i) +
-                        " of at most " + ShapeToString(bound));
-      }
-    }
+    JITLITE_RETURN_IF_ERROR(CheckDataDims(g));
     segments.resize(k);
     std::vector<int64_t> key(dims, dims + count);
     auto it = prev.next.find(key);
