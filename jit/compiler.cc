@@ -13,6 +13,7 @@
 #include "jit/engine.h"
 #include "jit/lowering.h"
 #include "jit/object_cache.h"
+#include "lib/control_flow.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/xxhash.h"
 #include "llvm/IR/LLVMContext.h"
@@ -140,37 +141,179 @@ Compiler::~Compiler() = default;
 const std::string& Compiler::target_cpu() const { return engine_->cpu(); }
 const std::string& Compiler::target_features() const { return engine_->features(); }
 
-StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan& plan) {
-  auto start = std::chrono::steady_clock::now();
-  CompiledCode code;
-  int id = next_id_++;
+// The kernels and entry steps of a program, as they are lowered.
+struct Compiler::Lowered {
+  CompiledCode* code = nullptr;
   // One job per distinct kernel: identical groups (same ops, shapes and
   // attributes) lower to the same IR, hence the same symbol, compiled once.
   std::vector<std::unique_ptr<Job>> jobs;
   std::map<std::string, Job*> by_symbol;
-  std::vector<std::string> kernel_symbols;
+  std::vector<std::string> kernel_symbols;  // per kernel call
   std::vector<int64_t> arg_offsets;
   std::vector<int64_t> parallel_ranges;
-  for (const FusionGroup& group : plan.groups) {
+  std::vector<EntryStep> steps;
+
+  // Appends table slot `slot` to the entry's arguments; returns its index.
+  int64_t Argument(int slot) {
+    code->kernel_args.push_back(slot);
+    return static_cast<int64_t>(code->kernel_args.size()) - 1;
+  }
+};
+
+namespace {
+
+std::string GraphLabel(const ProgramGraph& pg) {
+  return "subgraph " + std::to_string(pg.subgraph_index);
+}
+
+int Slot(const ProgramGraph& pg, int tensor) { return pg.slot_base + pg.fusion.buffer_root[tensor]; }
+
+// Whether anything reads graph input `tensor` (copying into it is wasted otherwise).
+bool IsRead(const ProgramGraph& pg, int tensor) {
+  return !pg.graph->consumers[tensor].empty() || pg.graph->is_graph_output[tensor];
+}
+
+void Copy(Compiler::Lowered& out, const ProgramGraph& from, int src, const ProgramGraph& to, int dst) {
+  int src_slot = Slot(from, src), dst_slot = Slot(to, dst);
+  if (src_slot == dst_slot) return;
+  const ops::TensorState& t = from.graph->tensors[src];
+  EntryStep step{EntryStep::Kind::kCopy};
+  step.src = out.Argument(src_slot);
+  step.dst = out.Argument(dst_slot);
+  step.bytes = t.num_elements() * static_cast<int64_t>(DTypeSize(t.dtype));
+  out.steps.push_back(step);
+}
+
+// A subgraph's variable tensors start from zero (their zero point) each time
+// its WHILE/IF runs, as TFLite allocates the subgraph's tensors anew per Eval.
+Status ResetVariables(Compiler::Lowered& out, const ProgramGraph& pg) {
+  const Subgraph& sg = *pg.graph->subgraph;
+  for (size_t t = 0; t < sg.tensors.size(); ++t) {
+    if (!sg.tensors[t].is_variable) continue;
+    const ops::TensorState& ts = pg.graph->tensors[t];
+    const auto& zero_points = sg.tensors[t].quantization.zero_points;
+    int64_t zp = zero_points.empty() ? 0 : zero_points[0];
+    if (zp != 0 && ts.dtype != DType::kInt8 && ts.dtype != DType::kUInt8) {
+      return Unimplemented("subgraph " + std::to_string(pg.subgraph_index) + " variable tensor " +
+                           std::to_string(t) + ": a " + DTypeName(ts.dtype) +
+                           " state with a nonzero zero point");
+    }
+    EntryStep step{EntryStep::Kind::kFill};
+    step.dst = out.Argument(Slot(pg, static_cast<int>(t)));
+    step.bytes = ts.num_elements() * static_cast<int64_t>(DTypeSize(ts.dtype));
+    step.value = static_cast<uint8_t>(zp);
+    out.steps.push_back(step);
+  }
+  return Status::Ok();
+}
+
+void Mark(Compiler::Lowered& out, EntryStep::Kind kind, int64_t src = -1) {
+  EntryStep step{kind};
+  step.src = src;
+  out.steps.push_back(step);
+}
+
+}  // namespace
+
+Status Compiler::LowerGraph(const std::vector<ProgramGraph>& program, int index, Lowered& out) const {
+  const ProgramGraph& pg = program[index];
+  const ShapedGraph& g = *pg.graph;
+  for (const FusionGroup& group : pg.fusion.groups) {
+    if (group.control_flow) {
+      JITLITE_RETURN_IF_ERROR(LowerControlFlow(program, index, group.nodes[0], out));
+      continue;
+    }
     auto job = NewJob();
     std::vector<int> slots;
     int64_t range = 0;
-    JITLITE_RETURN_IF_ERROR(LowerKernel(*job->module, g, plan, group, "jl_kernel", slots, range));
-    parallel_ranges.push_back(range);
-    arg_offsets.push_back(static_cast<int64_t>(code.kernel_args.size()));
-    code.kernel_args.insert(code.kernel_args.end(), slots.begin(), slots.end());
+    Status s = LowerKernel(*job->module, g, pg.fusion, group, "jl_kernel", engine_->traits(),
+                           slots, range);
+    if (!s.ok()) return index == 0 ? s : s.Annotate(GraphLabel(pg));
+    out.parallel_ranges.push_back(range);
+    out.arg_offsets.push_back(static_cast<int64_t>(out.code->kernel_args.size()));
+    for (int slot : slots) out.code->kernel_args.push_back(pg.slot_base + slot);
     // The symbol names the code (its IR hash) and, for profiles, the ops;
     // identical IR of different ops (e.g. two empty kernels) stays apart.
     job->symbol = "jl_" + OpsPart(group.symbol) + "_" + Hex(CacheKey(*job->module));
     job->key = llvm::xxh3_64bits(llvm::StringRef(job->symbol));
     job->module->getFunction("jl_kernel")->setName(job->symbol);
-    kernel_symbols.push_back(job->symbol);
-    if (by_symbol.emplace(job->symbol, job.get()).second) jobs.push_back(std::move(job));
+    EntryStep step{EntryStep::Kind::kKernel};
+    step.kernel = static_cast<int>(out.kernel_symbols.size());
+    out.steps.push_back(step);
+    out.kernel_symbols.push_back(job->symbol);
+    std::string label = index == 0 ? group.symbol : GraphLabel(pg) + "/" + group.symbol;
+    out.code->kernels.push_back({label, group.nodes, group.note});
+    if (out.by_symbol.emplace(job->symbol, job.get()).second) out.jobs.push_back(std::move(job));
   }
+  return Status::Ok();
+}
+
+// WHILE: the outputs hold the loop variables; each round copies them into
+// the condition's inputs, runs it, stops when it is false, else copies them
+// into the body's inputs, runs it and copies its outputs back. IF: copies the
+// arguments into the branch taken, runs it, copies its outputs out.
+Status Compiler::LowerControlFlow(const std::vector<ProgramGraph>& program, int index, int node,
+                                  Lowered& out) const {
+  const ProgramGraph& pg = program[index];
+  const Node& n = pg.graph->subgraph->nodes[node];
+  auto it = pg.children.find(node);
+  if (it == pg.children.end() || it->second.size() != 2) {
+    return Internal("node " + std::to_string(node) + " " + n.op_name + ": subgraphs not planned");
+  }
+  const ProgramGraph& first = program[it->second[0]];
+  const ProgramGraph& second = program[it->second[1]];
+  using Kind = EntryStep::Kind;
+  JITLITE_RETURN_IF_ERROR(ResetVariables(out, first));
+  JITLITE_RETURN_IF_ERROR(ResetVariables(out, second));
+  if (n.builtin_code == kWhileCode) {
+    const Subgraph& cond = *first.graph->subgraph;
+    const Subgraph& body = *second.graph->subgraph;
+    for (size_t i = 0; i < n.inputs.size(); ++i) Copy(out, pg, n.inputs[i], pg, n.outputs[i]);
+    Mark(out, Kind::kLoop);
+    for (size_t i = 0; i < n.outputs.size(); ++i) {
+      if (IsRead(first, cond.inputs[i])) Copy(out, pg, n.outputs[i], first, cond.inputs[i]);
+    }
+    JITLITE_RETURN_IF_ERROR(LowerGraph(program, it->second[0], out));
+    Mark(out, Kind::kBreakUnless, out.Argument(Slot(first, cond.outputs[0])));
+    for (size_t i = 0; i < n.outputs.size(); ++i) {
+      if (IsRead(second, body.inputs[i])) Copy(out, pg, n.outputs[i], second, body.inputs[i]);
+    }
+    JITLITE_RETURN_IF_ERROR(LowerGraph(program, it->second[1], out));
+    for (size_t i = 0; i < n.outputs.size(); ++i) {
+      // A variable the body passes through unchanged needs no copy back.
+      if (Slot(second, body.outputs[i]) == Slot(second, body.inputs[i])) continue;
+      Copy(out, second, body.outputs[i], pg, n.outputs[i]);
+    }
+    Mark(out, Kind::kEndLoop);
+    return Status::Ok();
+  }
+  Mark(out, Kind::kIf, out.Argument(Slot(pg, n.inputs[0])));
+  for (int k = 0; k < 2; ++k) {
+    if (k == 1) Mark(out, Kind::kElse);
+    const ProgramGraph& branch = k == 0 ? first : second;
+    const Subgraph& sg = *branch.graph->subgraph;
+    for (size_t i = 0; i < sg.inputs.size(); ++i) {
+      if (IsRead(branch, sg.inputs[i])) Copy(out, pg, n.inputs[i + 1], branch, sg.inputs[i]);
+    }
+    JITLITE_RETURN_IF_ERROR(LowerGraph(program, it->second[k], out));
+    for (size_t i = 0; i < sg.outputs.size(); ++i) Copy(out, branch, sg.outputs[i], pg, n.outputs[i]);
+  }
+  Mark(out, Kind::kEndIf);
+  return Status::Ok();
+}
+
+StatusOr<CompiledCode> Compiler::Compile(const std::vector<ProgramGraph>& program) {
+  auto start = std::chrono::steady_clock::now();
+  CompiledCode code;
+  int id = next_id_++;
+  Lowered lowered;
+  lowered.code = &code;
+  JITLITE_RETURN_IF_ERROR(LowerGraph(program, 0, lowered));
+  std::vector<std::unique_ptr<Job>>& jobs = lowered.jobs;
   auto entry = NewJob();
   const std::string entry_name = "jl_entry";
-  JITLITE_RETURN_IF_ERROR(
-      LowerEntry(*entry->module, kernel_symbols, arg_offsets, parallel_ranges, entry_name));
+  JITLITE_RETURN_IF_ERROR(LowerEntry(*entry->module, lowered.kernel_symbols, lowered.arg_offsets,
+                                     lowered.parallel_ranges, lowered.steps, entry_name));
   entry->key = CacheKey(*entry->module);
   entry->symbol = "jl_entry_" + Hex(entry->key);
   jobs.push_back(std::move(entry));
@@ -197,9 +340,6 @@ StatusOr<CompiledCode> Compiler::Compile(const ShapedGraph& g, const FusionPlan&
   code.phases.link_ms = MillisecondsSince(link_start);
 
   code.entry = reinterpret_cast<jl_kernel_fn>(static_cast<uintptr_t>(*addr));
-  for (const FusionGroup& group : plan.groups) {
-    code.kernels.push_back({group.symbol, group.nodes, group.note});
-  }
   code.unique_kernels = static_cast<int>(jobs.size()) - 1;
   code.compile_ms = MillisecondsSince(start);
   return code;

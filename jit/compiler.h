@@ -4,6 +4,7 @@
 // into its own JITDylib, returning the entry function.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,15 +35,30 @@ struct CompiledCode {
   CompilePhases phases;  // lower, optimize and codegen filled in here
 };
 
+// One subgraph of the program to compile: the main graph (first), or one
+// that a WHILE/IF node runs, and where its tensors sit in the tensor table.
+struct ProgramGraph {
+  const ShapedGraph* graph = nullptr;
+  FusionPlan fusion;
+  int subgraph_index = 0;
+  int slot_base = 0;  // table slot of its tensor 0; its packed buffers follow its tensors
+  // Control-flow node -> the program graphs it runs (WHILE: cond, body; IF:
+  // then, else), as in ShapedGraph::children.
+  std::map<int, std::vector<int>> children;
+};
+
 class Compiler {
  public:
   static StatusOr<std::unique_ptr<Compiler>> Create(const InterpreterOptions& options);
   ~Compiler();
 
-  StatusOr<CompiledCode> Compile(const ShapedGraph& g, const FusionPlan& plan);
+  // program[0] is the main graph.
+  StatusOr<CompiledCode> Compile(const std::vector<ProgramGraph>& program);
 
   const std::string& target_cpu() const;
   const std::string& target_features() const;
+
+  struct Lowered;  // kernels and entry steps being lowered (compiler.cc)
 
  private:
   struct Job;
@@ -50,6 +66,9 @@ class Compiler {
   uint64_t CacheKey(const llvm::Module& module) const;
   std::unique_ptr<Job> NewJob() const;
   Status CompileJobs(std::vector<Job*>& jobs);
+  Status LowerGraph(const std::vector<ProgramGraph>& program, int index, Lowered& out) const;
+  Status LowerControlFlow(const std::vector<ProgramGraph>& program, int index, int node,
+                          Lowered& out) const;
 
   std::unique_ptr<JitEngine> engine_;
   std::unique_ptr<DiskObjectCache> cache_;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "jit/target_traits.h"
 #include "jitlite/dtype.h"
 #include "llvm/IR/IRBuilder.h"
 #include "ops/node_context.h"
@@ -116,6 +117,8 @@ class KernelEmitter : public ElementEmitter {
         store_(std::move(store)) {}
 
   const ops::NodeContext& node() const { return node_; }
+  const TargetTraits& target() const { return target_; }
+  void set_target(const TargetTraits& target) { target_ = target; }
 
   // Base pointer (ptr in address space 0) of a node input/output buffer.
   // Constants (weights) are passed by pointer too, never baked into IR.
@@ -126,6 +129,11 @@ class KernelEmitter : public ElementEmitter {
   // Ops with output_shape_from_data: int64[num_outputs], where the kernel
   // stores each output's actual leading dim (it follows the packed buffers).
   llvm::Value* DataDimsPtr() const { return packed_ptrs_.back(); }
+
+  // The kernel's working memory (OpDef::ScratchBytes; 64-byte aligned, in
+  // the arena, contents undefined at entry), or null when it asked for none.
+  llvm::Value* ScratchPtr() const { return scratch_; }
+  void set_scratch(llvm::Value* scratch) { scratch_ = scratch; }
 
   // Loads input i's element at a linear element offset (i64), converted to
   // its register type (ElementType).
@@ -212,9 +220,11 @@ class KernelEmitter : public ElementEmitter {
   StoreFn store_;
   VectorStoreFn vector_store_;
   bool stores_directly_ = false;
+  TargetTraits target_;
   llvm::Value* frame_begin_ = nullptr;
   llvm::Value* frame_end_ = nullptr;
   llvm::Value* runtime_ = nullptr;  // the frame's jl_runtime pointer (may be null)
+  llvm::Value* scratch_ = nullptr;
   int64_t parallel_range_ = 0;
 };
 

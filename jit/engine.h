@@ -10,6 +10,8 @@
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include "jit/target_traits.h"
+
 namespace jitlite::jit {
 
 class JitEngine {
@@ -21,6 +23,7 @@ class JitEngine {
   const llvm::Triple& triple() const { return triple_; }
   const std::string& cpu() const { return cpu_; }
   const std::string& features() const { return features_; }
+  const TargetTraits& traits() const { return traits_; }
 
   // A target machine of its own for a compile thread (they are not shared).
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> CreateTargetMachine() const;
@@ -41,6 +44,7 @@ class JitEngine {
   llvm::Triple triple_;
   std::string cpu_;
   std::string features_;
+  TargetTraits traits_;
 };
 
 }  // namespace jitlite::jit

@@ -14,7 +14,7 @@ std::string Lower(std::string s) {
   return s;
 }
 
-ops::OpKind KindOf(const Node& node) { return ops::FindOp(node.builtin_code)->kind(); }
+ops::OpKind KindOf(const Node& node) { return ops::FindOp(node)->kind(); }
 
 // Why `tensor` (produced by the current group) cannot stay in registers for
 // the elementwise `consumer`; empty when it can.
@@ -73,8 +73,10 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
     FinishGroup(g, current, plan.groups);
     current.nodes = {node.index};
     current.kernel_anchor = kind == ops::OpKind::kKernel;
+    current.control_flow = kind == ops::OpKind::kControlFlow;
     current_tail = node.outputs.size() == 1 ? node.outputs[0] : -1;
     if (kind == ops::OpKind::kKernel && node.outputs.size() != 1) current_tail = -1;
+    if (current.control_flow) current_tail = -1;
   }
   FinishGroup(g, current, plan.groups);
 

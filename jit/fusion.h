@@ -8,7 +8,8 @@
 //  - a kernel node (conv, FC, pooling, ...) starts a group, and following
 //    elementwise nodes join it as its epilogue under the same rule;
 //  - alias nodes (RESHAPE, SQUEEZE, EXPAND_DIMS) emit no code: the output is
-//    the input's buffer; folded nodes emit no code either.
+//    the input's buffer; folded nodes emit no code either;
+//  - a control-flow node (WHILE, IF) is a group of its own, never fused.
 #pragma once
 
 #include <string>
@@ -21,6 +22,7 @@ namespace jitlite::jit {
 struct FusionGroup {
   std::vector<int> nodes;    // execution order; nodes[0] is the anchor
   bool kernel_anchor = false;  // nodes[0] is a kKernel op
+  bool control_flow = false;   // nodes[0] is WHILE/IF: no kernel, the entry runs its subgraphs
   std::vector<int> outputs;  // tensors this group writes to memory
   std::string symbol;        // e.g. "k3_conv_2d_add_relu"
   std::string note;          // fusion decisions

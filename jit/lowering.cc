@@ -34,8 +34,9 @@ constexpr int64_t kMinParallelElements = 1 << 17;
 class GroupLowering {
  public:
   GroupLowering(llvm::Module& m, const ShapedGraph& g, const FusionPlan& plan,
-                const FusionGroup& group, const std::string& symbol)
-      : m_(m), g_(g), plan_(plan), group_(group), symbol_(symbol), b_(m.getContext()) {}
+                const FusionGroup& group, const std::string& symbol, const TargetTraits& target)
+      : m_(m), g_(g), plan_(plan), group_(group), symbol_(symbol), target_(target),
+        b_(m.getContext()) {}
 
   StatusOr<llvm::Function*> Emit() {
     llvm::LLVMContext& c = m_.getContext();
@@ -58,7 +59,7 @@ class GroupLowering {
 
  private:
   const Subgraph& sg() const { return *g_.subgraph; }
-  const ops::OpDef& def(int node) const { return *ops::FindOp(sg().nodes[node].builtin_code); }
+  const ops::OpDef& def(int node) const { return *ops::FindOp(sg().nodes[node]); }
 
   // Buffer pointer of a tensor, loaded once from the tensor table (in the
   // entry block, so loops see a loop-invariant value).
@@ -268,8 +269,10 @@ class GroupLowering {
     }
     ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
     KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, packed_ptrs, store);
+    if (g_.scratch_slot[anchor.index] >= 0) ke.set_scratch(LoadArgument(g_.scratch_slot[anchor.index]));
     ke.set_frame_range(begin_, end_);
     ke.set_runtime(runtime_);
+    ke.set_target(target_);
     ke.set_stores_directly(group_.nodes.size() == 1 && !out_ptrs.empty() && out_ptrs[0] != nullptr);
     if (EpilogueVectorizable()) {
       ke.set_vector_store([&](Value* value, std::span<Value* const> index, Value* mask) {
@@ -290,6 +293,7 @@ class GroupLowering {
   const FusionPlan& plan_;
   const FusionGroup& group_;
   const std::string& symbol_;
+  const TargetTraits& target_;
   llvm::IRBuilder<> b_;
   llvm::Function* fn_ = nullptr;
   Value* tensors_ = nullptr;
@@ -318,8 +322,9 @@ Status Verify(const llvm::Module& module) {
 
 Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
                    const FusionGroup& group, const std::string& symbol,
-                   std::vector<int>& arg_slots, int64_t& parallel_range) {
-  GroupLowering lowering(module, g, plan, group, symbol);
+                   const TargetTraits& target, std::vector<int>& arg_slots,
+                   int64_t& parallel_range) {
+  GroupLowering lowering(module, g, plan, group, symbol, target);
   auto fn = lowering.Emit();
   if (!fn.ok()) return fn.status().Annotate(NodeLabel(g.subgraph->nodes[group.nodes[0]]));
   arg_slots = lowering.arg_slots();
@@ -327,86 +332,203 @@ Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan&
   return Verify(module);
 }
 
-Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
-                  const std::vector<int64_t>& arg_offsets,
-                  const std::vector<int64_t>& parallel_ranges, const std::string& entry_name) {
-  llvm::LLVMContext& c = module.getContext();
-  auto* fn_type = llvm::FunctionType::get(llvm::Type::getVoidTy(c), {llvm::PointerType::get(c, 0)},
-                                          false);
-  auto* entry = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, entry_name, module);
-  entry->addFnAttr(llvm::Attribute::NoUnwind);
-  llvm::IRBuilder<> b(llvm::BasicBlock::Create(c, "entry", entry));
-  llvm::Value* frame = entry->getArg(0);
-  // jl_runtime is {kernel_done, ctx, parallel_for, report_error}.
-  auto* frame_type = FrameType(c);
-  llvm::Value* args = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(frame_type, frame, 0), "args");
-  llvm::Value* runtime = b.CreateLoad(b.getPtrTy(), b.CreateStructGEP(frame_type, frame, 3), "runtime");
-  // Each kernel gets a frame whose tensors are its own arguments.
-  llvm::Value* kernel_frame = b.CreateAlloca(frame_type, nullptr, "kernel_frame");
-  for (unsigned f = 1; f < 4; ++f) {
-    llvm::Type* t = frame_type->getElementType(f);
-    b.CreateStore(b.CreateLoad(t, b.CreateStructGEP(frame_type, frame, f)),
-                  b.CreateStructGEP(frame_type, kernel_frame, f));
+namespace {
+
+// The entry function's state while its steps are emitted: the frame it got,
+// the frame it passes kernels, and the open loops and branches.
+class EntryLowering {
+ public:
+  EntryLowering(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
+                const std::vector<int64_t>& arg_offsets, const std::vector<int64_t>& parallel_ranges)
+      : m_(module), c_(module.getContext()), b_(c_), symbols_(kernel_symbols),
+        arg_offsets_(arg_offsets), ranges_(parallel_ranges) {}
+
+  Status Emit(const std::vector<EntryStep>& steps, const std::string& entry_name) {
+    fn_type_ = llvm::FunctionType::get(llvm::Type::getVoidTy(c_), {llvm::PointerType::get(c_, 0)},
+                                       false);
+    fn_ = llvm::Function::Create(fn_type_, llvm::Function::ExternalLinkage, entry_name, m_);
+    fn_->addFnAttr(llvm::Attribute::NoUnwind);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(c_, "entry", fn_));
+    EmitPrologue();
+    for (const EntryStep& step : steps) JITLITE_RETURN_IF_ERROR(EmitStep(step));
+    if (!loops_.empty() || !branches_.empty()) return Internal("entry steps leave a loop or branch open");
+    b_.CreateRetVoid();
+    return Status::Ok();
   }
-  auto* done_type = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getInt32Ty()}, false);
-  auto* parallel_type = llvm::FunctionType::get(
-      b.getVoidTy(), {b.getPtrTy(), b.getPtrTy(), b.getPtrTy(), b.getInt64Ty()}, false);
-  llvm::Value* ctx = nullptr;
-  llvm::Value* parallel_for = nullptr;
-  {
-    // runtime ? runtime->parallel_for : null, and runtime->ctx.
-    llvm::BasicBlock* start = b.GetInsertBlock();
-    llvm::Value* have_runtime = b.CreateIsNotNull(runtime);
+
+ private:
+  using Kind = EntryStep::Kind;
+
+  Status EmitStep(const EntryStep& step) {
+    switch (step.kind) {
+      case Kind::kKernel:
+        if (step.kernel < 0 || step.kernel >= static_cast<int>(symbols_.size())) {
+          return Internal("entry step calls kernel " + std::to_string(step.kernel));
+        }
+        CallKernel(step.kernel);
+        return Status::Ok();
+      case Kind::kCopy:
+        if (step.bytes > 0) {
+          b_.CreateMemCpy(ArgumentPtr(step.dst), llvm::MaybeAlign(1), ArgumentPtr(step.src),
+                          llvm::MaybeAlign(1), static_cast<uint64_t>(step.bytes));
+        }
+        return Status::Ok();
+      case Kind::kFill:
+        if (step.bytes > 0) {
+          b_.CreateMemSet(ArgumentPtr(step.dst), b_.getInt8(step.value),
+                          static_cast<uint64_t>(step.bytes), llvm::MaybeAlign(1));
+        }
+        return Status::Ok();
+      case Kind::kLoop: {
+        auto* header = llvm::BasicBlock::Create(c_, "loop", fn_);
+        auto* exit = llvm::BasicBlock::Create(c_, "loop_exit", fn_);
+        b_.CreateBr(header);
+        b_.SetInsertPoint(header);
+        loops_.push_back({header, exit});
+        return Status::Ok();
+      }
+      case Kind::kBreakUnless: {
+        if (loops_.empty()) return Internal("entry step breaks outside a loop");
+        auto* next = llvm::BasicBlock::Create(c_, "loop_body", fn_);
+        b_.CreateCondBr(BoolAt(step.src), next, loops_.back().second);
+        b_.SetInsertPoint(next);
+        return Status::Ok();
+      }
+      case Kind::kEndLoop:
+        if (loops_.empty()) return Internal("entry step ends no loop");
+        b_.CreateBr(loops_.back().first);
+        b_.SetInsertPoint(loops_.back().second);
+        loops_.pop_back();
+        return Status::Ok();
+      case Kind::kIf: {
+        auto* then_bb = llvm::BasicBlock::Create(c_, "then", fn_);
+        auto* else_bb = llvm::BasicBlock::Create(c_, "else", fn_);
+        auto* end_bb = llvm::BasicBlock::Create(c_, "end_if", fn_);
+        b_.CreateCondBr(BoolAt(step.src), then_bb, else_bb);
+        b_.SetInsertPoint(then_bb);
+        branches_.push_back({else_bb, end_bb});
+        return Status::Ok();
+      }
+      case Kind::kElse:
+        if (branches_.empty()) return Internal("entry step: else outside a branch");
+        b_.CreateBr(branches_.back().second);
+        b_.SetInsertPoint(branches_.back().first);
+        return Status::Ok();
+      case Kind::kEndIf:
+        if (branches_.empty()) return Internal("entry step ends no branch");
+        b_.CreateBr(branches_.back().second);
+        b_.SetInsertPoint(branches_.back().second);
+        branches_.pop_back();
+        return Status::Ok();
+    }
+    return Internal("unknown entry step");
+  }
+
+  // Loads the frame, makes the kernels' frame, and reads the runtime's
+  // parallel_for and ctx once (null without a runtime).
+  void EmitPrologue() {
+    // jl_runtime is {kernel_done, ctx, parallel_for, report_error}.
+    frame_type_ = FrameType(c_);
+    llvm::Value* frame = fn_->getArg(0);
+    args_ = b_.CreateLoad(b_.getPtrTy(), b_.CreateStructGEP(frame_type_, frame, 0), "args");
+    runtime_ = b_.CreateLoad(b_.getPtrTy(), b_.CreateStructGEP(frame_type_, frame, 3), "runtime");
+    // Each kernel gets a frame whose tensors are its own arguments.
+    kernel_frame_ = b_.CreateAlloca(frame_type_, nullptr, "kernel_frame");
+    for (unsigned f = 1; f < 4; ++f) {
+      llvm::Type* t = frame_type_->getElementType(f);
+      b_.CreateStore(b_.CreateLoad(t, b_.CreateStructGEP(frame_type_, frame, f)),
+                     b_.CreateStructGEP(frame_type_, kernel_frame_, f));
+    }
+    llvm::BasicBlock* start = b_.GetInsertBlock();
     llvm::Value* pf = nullptr;
     llvm::Value* cx = nullptr;
-    EmitIf(b, have_runtime, [&] {
-      cx = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), runtime, 1));
-      pf = b.CreateLoad(b.getPtrTy(), b.CreateConstInBoundsGEP1_64(b.getPtrTy(), runtime, 2));
+    EmitIf(b_, b_.CreateIsNotNull(runtime_), [&] {
+      cx = b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), runtime_, 1));
+      pf = b_.CreateLoad(b_.getPtrTy(), b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), runtime_, 2));
     });
-    llvm::BasicBlock* then_end = pf ? llvm::cast<llvm::Instruction>(pf)->getParent() : start;
-    llvm::PHINode* pf_phi = b.CreatePHI(b.getPtrTy(), 2, "parallel_for");
+    llvm::BasicBlock* then_end = llvm::cast<llvm::Instruction>(pf)->getParent();
+    llvm::PHINode* pf_phi = b_.CreatePHI(b_.getPtrTy(), 2, "parallel_for");
     pf_phi->addIncoming(pf, then_end);
-    pf_phi->addIncoming(llvm::ConstantPointerNull::get(b.getPtrTy()), start);
-    llvm::PHINode* cx_phi = b.CreatePHI(b.getPtrTy(), 2, "ctx");
+    pf_phi->addIncoming(llvm::ConstantPointerNull::get(b_.getPtrTy()), start);
+    llvm::PHINode* cx_phi = b_.CreatePHI(b_.getPtrTy(), 2, "ctx");
     cx_phi->addIncoming(cx, then_end);
-    cx_phi->addIncoming(llvm::ConstantPointerNull::get(b.getPtrTy()), start);
-    parallel_for = pf_phi;
-    ctx = cx_phi;
+    cx_phi->addIncoming(llvm::ConstantPointerNull::get(b_.getPtrTy()), start);
+    parallel_for_ = pf_phi;
+    ctx_ = cx_phi;
   }
-  for (size_t i = 0; i < kernel_symbols.size(); ++i) {
-    llvm::FunctionCallee kernel = module.getOrInsertFunction(kernel_symbols[i], fn_type);
-    b.CreateStore(b.CreateConstInBoundsGEP1_64(b.getPtrTy(), args, static_cast<uint64_t>(arg_offsets[i])),
-                  b.CreateStructGEP(frame_type, kernel_frame, 0));
-    int64_t range = parallel_ranges[i];
-    b.CreateStore(b.getInt64(0), b.CreateStructGEP(frame_type, kernel_frame, 1));
-    b.CreateStore(b.getInt64(static_cast<uint64_t>(range)), b.CreateStructGEP(frame_type, kernel_frame, 2));
+
+  llvm::Value* ArgumentPtr(int64_t arg) {
+    return b_.CreateLoad(b_.getPtrTy(),
+                         b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), args_, static_cast<uint64_t>(arg)));
+  }
+
+  // A BOOL tensor's first element (i8 in memory) as i1.
+  llvm::Value* BoolAt(int64_t arg) {
+    return b_.CreateIsNotNull(b_.CreateLoad(b_.getInt8Ty(), ArgumentPtr(arg)), "cond");
+  }
+
+  void CallKernel(int i) {
+    llvm::FunctionCallee kernel = m_.getOrInsertFunction(symbols_[i], fn_type_);
+    b_.CreateStore(b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), args_, static_cast<uint64_t>(arg_offsets_[i])),
+                   b_.CreateStructGEP(frame_type_, kernel_frame_, 0));
+    int64_t range = ranges_[i];
+    b_.CreateStore(b_.getInt64(0), b_.CreateStructGEP(frame_type_, kernel_frame_, 1));
+    b_.CreateStore(b_.getInt64(static_cast<uint64_t>(range)), b_.CreateStructGEP(frame_type_, kernel_frame_, 2));
     if (range > 1) {
       // parallel_for ? parallel_for(ctx, kernel, frame, range) : kernel(frame)
-      llvm::Function* f = b.GetInsertBlock()->getParent();
-      auto* split = llvm::BasicBlock::Create(c, "split", f);
-      auto* whole = llvm::BasicBlock::Create(c, "whole", f);
-      auto* next = llvm::BasicBlock::Create(c, "next", f);
-      b.CreateCondBr(b.CreateIsNotNull(parallel_for), split, whole);
-      b.SetInsertPoint(split);
-      b.CreateCall(parallel_type, parallel_for,
-                   {ctx, kernel.getCallee(), kernel_frame, b.getInt64(static_cast<uint64_t>(range))});
-      b.CreateBr(next);
-      b.SetInsertPoint(whole);
-      b.CreateCall(kernel, {kernel_frame});
-      b.CreateBr(next);
-      b.SetInsertPoint(next);
+      auto* parallel_type = llvm::FunctionType::get(
+          b_.getVoidTy(), {b_.getPtrTy(), b_.getPtrTy(), b_.getPtrTy(), b_.getInt64Ty()}, false);
+      auto* split = llvm::BasicBlock::Create(c_, "split", fn_);
+      auto* whole = llvm::BasicBlock::Create(c_, "whole", fn_);
+      auto* next = llvm::BasicBlock::Create(c_, "next", fn_);
+      b_.CreateCondBr(b_.CreateIsNotNull(parallel_for_), split, whole);
+      b_.SetInsertPoint(split);
+      b_.CreateCall(parallel_type, parallel_for_,
+                    {ctx_, kernel.getCallee(), kernel_frame_, b_.getInt64(static_cast<uint64_t>(range))});
+      b_.CreateBr(next);
+      b_.SetInsertPoint(whole);
+      b_.CreateCall(kernel, {kernel_frame_});
+      b_.CreateBr(next);
+      b_.SetInsertPoint(next);
     } else {
-      b.CreateCall(kernel, {kernel_frame});
+      b_.CreateCall(kernel, {kernel_frame_});
     }
     // if (runtime && runtime->kernel_done) runtime->kernel_done(runtime->ctx, i)
-    EmitIf(b, b.CreateIsNotNull(runtime), [&] {
-      llvm::Value* done_fn = b.CreateLoad(b.getPtrTy(), runtime, "kernel_done");
-      EmitIf(b, b.CreateIsNotNull(done_fn), [&] {
-        b.CreateCall(done_type, done_fn, {ctx, b.getInt32(static_cast<uint32_t>(i))});
+    auto* done_type = llvm::FunctionType::get(b_.getVoidTy(), {b_.getPtrTy(), b_.getInt32Ty()}, false);
+    EmitIf(b_, b_.CreateIsNotNull(runtime_), [&] {
+      llvm::Value* done_fn = b_.CreateLoad(b_.getPtrTy(), runtime_, "kernel_done");
+      EmitIf(b_, b_.CreateIsNotNull(done_fn), [&] {
+        b_.CreateCall(done_type, done_fn, {ctx_, b_.getInt32(static_cast<uint32_t>(i))});
       });
     });
   }
-  b.CreateRetVoid();
+
+  llvm::Module& m_;
+  llvm::LLVMContext& c_;
+  llvm::IRBuilder<> b_;
+  const std::vector<std::string>& symbols_;
+  const std::vector<int64_t>& arg_offsets_;
+  const std::vector<int64_t>& ranges_;
+  llvm::FunctionType* fn_type_ = nullptr;
+  llvm::StructType* frame_type_ = nullptr;
+  llvm::Function* fn_ = nullptr;
+  llvm::Value* args_ = nullptr;
+  llvm::Value* runtime_ = nullptr;
+  llvm::Value* kernel_frame_ = nullptr;
+  llvm::Value* parallel_for_ = nullptr;
+  llvm::Value* ctx_ = nullptr;
+  std::vector<std::pair<llvm::BasicBlock*, llvm::BasicBlock*>> loops_;     // header, exit
+  std::vector<std::pair<llvm::BasicBlock*, llvm::BasicBlock*>> branches_;  // else, end
+};
+
+}  // namespace
+
+Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
+                  const std::vector<int64_t>& arg_offsets,
+                  const std::vector<int64_t>& parallel_ranges,
+                  const std::vector<EntryStep>& steps, const std::string& entry_name) {
+  EntryLowering lowering(module, kernel_symbols, arg_offsets, parallel_ranges);
+  JITLITE_RETURN_IF_ERROR(lowering.Emit(steps, entry_name));
   return Verify(module);
 }
 

@@ -60,6 +60,14 @@ struct Graph {
   std::vector<Subgraph> subgraphs;
   std::vector<SignatureInfo> signatures;
   std::string description;
+  // Subgraph 0 as compiled: with its STABLEHLO_COMPOSITE nodes replaced by
+  // their decompositions (lib/composite.h). The API shows subgraphs[0].
+  Subgraph inlined_main;
+  bool has_composites = false;
+
+  const Subgraph& executable_main() const {
+    return has_composites ? inlined_main : subgraphs[0];
+  }
 };
 
 // "CONV_2D" for 3; "BUILTIN_<code>" for codes we have no name for.

@@ -17,26 +17,41 @@
 #include "jit/compiler.h"
 #include "lib/aligned_buffer.h"
 #include "lib/arena.h"
+#include "lib/control_flow.h"
 #include "lib/model.h"
 #include "lib/shaped_graph.h"
 #include "lib/thread_pool.h"
 
 namespace jitlite {
 
+// Where one program graph's tensors live in the arena.
+struct GraphMemory {
+  ArenaPlan arena;
+  std::vector<int64_t> arena_offset;  // per tensor, -1 when not in the arena
+  std::vector<int64_t> scratch_offset;  // per node, -1 when it has no scratch
+  size_t arena_base = 0;              // its part of the shape set's arena
+};
+
 // Everything compiled for one set of input shapes.
 struct ShapeSet {
   // Values of the graph inputs this set was compiled for (value_inputs);
   // the graph's constants point into it.
   std::map<int, std::vector<uint8_t>> pinned;
-  std::unique_ptr<ShapedGraph> graph;
-  jit::FusionPlan fusion;
-  ArenaPlan arena;
-  std::vector<int64_t> arena_offset;  // per tensor, -1 when not in the arena
+  std::unique_ptr<ShapedGraph> graph;  // the main graph; owns the subgraphs control flow runs
+  // [0] the main graph, then every subgraph a WHILE/IF runs (each its own
+  // tensors, table slots and arena part: a subgraph run by two nodes is two).
+  std::vector<jit::ProgramGraph> program;
+  std::vector<GraphMemory> memory;  // per program graph
+  size_t arena_size = 0;
+  int table_size = 0;
   jit::CompiledCode code;  // no entry when the segment has no kernels
+
+  const jit::FusionPlan& fusion() const { return program[0].fusion; }
   // A graph with data-dependent ops is compiled in segments (see
-  // lib/shaped_graph.h). When graph->data_node >= 0, the segments that follow
-  // this one, by the output dims that node wrote; a following segment keeps
-  // the dims it was compiled for.
+  // lib/shaped_graph.h); a set is the program of one segment. When
+  // graph->data_node >= 0, the segments that follow this one, by the output
+  // dims that node wrote; a following segment keeps the dims it was compiled
+  // for.
   std::map<std::vector<int64_t>, std::unique_ptr<ShapeSet>> next;
   std::vector<int64_t> dims;
 };
@@ -56,13 +71,16 @@ struct Interpreter::Impl {
   // says which values it was compiled for.
   std::vector<int> value_inputs;
   AlignedBuffer arena;
-  std::vector<void*> table;  // tensor pointers (and packed buffers), by slot
+  // Slots of the current set: tensor pointers (those of later segments too,
+  // see BindLaterSegment), then packed buffers, scratch and subgraph slots.
+  std::vector<void*> table;
   std::vector<void*> kernel_args;  // table entries in the entry's argument order
   // The segments after `current` that the last invoke ran, in order, each
   // with its own arena; rebound from the first whose dims changed.
   struct BoundSegment {
     ShapeSet* set = nullptr;
     AlignedBuffer arena;
+    std::vector<void*> table;  // see BindLaterSegment
     std::vector<void*> kernel_args;
     int first_kernel = 0;  // index of its first kernel in stats.kernels
   };
@@ -118,7 +136,10 @@ struct Interpreter::Impl {
     im->kernel_start = now;
   }
 
-  const Subgraph& main() const { return model->graph().subgraphs[0]; }
+  // The subgraph compiled (composites inlined); the API's tensor and op
+  // queries read model_main().
+  const Subgraph& main() const { return model->graph().executable_main(); }
+  const Subgraph& model_main() const { return model->graph().subgraphs[0]; }
 
   std::string ShapeKey() const {
     std::string key;
@@ -140,7 +161,8 @@ struct Interpreter::Impl {
     auto set = std::make_unique<ShapeSet>();
     set->pinned = std::move(pinned);
     std::vector<std::pair<int, Shape>> shapes(resized.begin(), resized.end());
-    JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes, set->pinned, value_requests));
+    JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes, set->pinned, value_requests,
+                                                     &model->graph().subgraphs));
     JITLITE_RETURN_IF_ERROR(PlanAndCompile(*set, start));
     return set;
   }
@@ -157,30 +179,57 @@ struct Interpreter::Impl {
     return set;
   }
 
+  // The program of set.graph (the segment and the subgraphs its WHILE/IF
+  // nodes run), planned and compiled.
   Status PlanAndCompile(ShapeSet& set, std::chrono::steady_clock::time_point start) {
-    set.fusion = jit::PlanFusion(*set.graph, options.preserve_all_tensors);
-    PlanMemory(set);
+    AddProgramGraph(set, *set.graph, 0);
     // A segment with no kernels (nothing after a final WHERE) has no entry.
-    if (set.fusion.groups.empty() && set.graph->begin_node > 0) return Status::Ok();
+    if (set.fusion().groups.empty() && set.graph->begin_node > 0) return Status::Ok();
     double prepare_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     JITLITE_RETURN_IF_ERROR(EnsureCompiler());
-    JITLITE_ASSIGN_OR_RETURN(set.code, compiler->Compile(*set.graph, set.fusion));
+    JITLITE_ASSIGN_OR_RETURN(set.code, compiler->Compile(set.program));
     set.code.phases.prepare_ms = prepare_ms;
     return Status::Ok();
   }
 
+  // Plans fusion and memory of `g` (subgraph `subgraph_index` of the model)
+  // and then of the subgraphs its control-flow nodes run; returns its index
+  // in set.program.
+  int AddProgramGraph(ShapeSet& set, const ShapedGraph& g, int subgraph_index) {
+    int index = static_cast<int>(set.program.size());
+    jit::ProgramGraph pg;
+    pg.graph = &g;
+    pg.fusion = jit::PlanFusion(g, options.preserve_all_tensors);
+    pg.subgraph_index = subgraph_index;
+    pg.slot_base = set.table_size;
+    set.table_size += static_cast<int>(g.tensors.size()) + g.num_packed_slots + g.num_scratch_slots;
+    GraphMemory memory = PlanMemory(g, pg.fusion);
+    memory.arena_base = set.arena_size;
+    set.arena_size += (memory.arena.size + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+    set.program.push_back(std::move(pg));
+    set.memory.push_back(std::move(memory));
+    for (const auto& [node, children] : g.children) {
+      std::vector<int> subgraphs = ControlFlowSubgraphs(g.subgraph->nodes[node]);
+      for (size_t k = 0; k < children.size(); ++k) {
+        int child = AddProgramGraph(set, *children[k], subgraphs[k]);
+        set.program[index].children[node].push_back(child);
+      }
+    }
+    return index;
+  }
+
   // Lifetimes in kernel steps; graph inputs, outputs and variables span the
   // whole run so their addresses stay put and their contents persist.
-  void PlanMemory(ShapeSet& set) {
-    const ShapedGraph& g = *set.graph;
-    const jit::FusionPlan& plan = set.fusion;
+  GraphMemory PlanMemory(const ShapedGraph& g, const jit::FusionPlan& plan) const {
+    const Subgraph& sg = *g.subgraph;
+    GraphMemory memory;
     size_t n = g.tensors.size();
     int last_step = static_cast<int>(plan.groups.size());
     std::vector<int> first(n, last_step + 1), last(n, -1);
     for (int step = 0; step < static_cast<int>(plan.groups.size()); ++step) {
       for (int node : plan.groups[step].nodes) {
-        for (int t : main().nodes[node].inputs) {
+        for (int t : sg.nodes[node].inputs) {
           if (t >= 0) last[plan.buffer_root[t]] = std::max(last[plan.buffer_root[t]], step);
         }
       }
@@ -195,8 +244,8 @@ struct Interpreter::Impl {
       first[r] = 0;
       last[r] = last_step;
     };
-    for (int t : main().inputs) whole_run(t);
-    for (int t : main().outputs) whole_run(t);
+    for (int t : sg.inputs) whole_run(t);
+    for (int t : sg.outputs) whole_run(t);
     // What later segments read stays until they have run.
     for (size_t t = 0; t < n; ++t) {
       if (g.producer[t] < 0 || !g.in_segment(g.producer[t])) continue;
@@ -211,12 +260,12 @@ struct Interpreter::Impl {
       for (size_t t = 0; t < n; ++t) last[t] = last_step;
     }
     for (size_t t = 0; t < n; ++t) {
-      if (main().tensors[t].is_variable) whole_run(static_cast<int>(t));
+      if (sg.tensors[t].is_variable) whole_run(static_cast<int>(t));
     }
 
     std::vector<BufferRequest> requests;
     std::vector<int> owner;
-    set.arena_offset.assign(n, -1);
+    memory.arena_offset.assign(n, -1);
     for (size_t t = 0; t < n; ++t) {
       if (plan.buffer_root[t] != static_cast<int>(t) || !plan.materialized[t]) continue;
       if (g.tensors[t].is_constant() && !g.tensors[t].value_pinned) continue;
@@ -229,43 +278,87 @@ struct Interpreter::Impl {
       requests.push_back({bytes, begin, end});
       owner.push_back(static_cast<int>(t));
     }
-    set.arena = PlanArena(requests);
-    for (size_t i = 0; i < owner.size(); ++i) set.arena_offset[owner[i]] = static_cast<int64_t>(set.arena.offsets[i]);
+    // A kernel's scratch lives during its own step only.
+    std::vector<int> scratch_owner;
+    for (int step = 0; step < static_cast<int>(plan.groups.size()); ++step) {
+      for (int node : plan.groups[step].nodes) {
+        if (g.scratch_bytes[node] <= 0) continue;
+        requests.push_back({static_cast<size_t>(g.scratch_bytes[node]), step, step});
+        scratch_owner.push_back(node);
+      }
+    }
+    memory.arena = PlanArena(requests);
+    for (size_t i = 0; i < owner.size(); ++i) {
+      memory.arena_offset[owner[i]] = static_cast<int64_t>(memory.arena.offsets[i]);
+    }
+    memory.scratch_offset.assign(g.scratch_bytes.size(), -1);
+    for (size_t i = 0; i < scratch_owner.size(); ++i) {
+      memory.scratch_offset[scratch_owner[i]] =
+          static_cast<int64_t>(memory.arena.offsets[owner.size() + i]);
+    }
+    return memory;
   }
 
   void BindArena() {
-    table.assign(current->graph->tensors.size() + current->graph->num_packed_slots, nullptr);
-    BindSegment(*current, arena, kernel_args);
+    table.assign(current->table_size, nullptr);
+    BindSet(*current, arena, table, kernel_args);
     FillVariables();
   }
 
-  // Points the table at `set`'s buffers (a fresh `buffer` for its arena);
-  // tensors of earlier segments keep theirs, later ones are cleared.
-  void BindSegment(const ShapeSet& set, AlignedBuffer& buffer, std::vector<void*>& args) {
-    const ShapedGraph& g = *set.graph;
-    buffer = AlignedBuffer(set.arena.size);
-    std::memset(buffer.data(), 0, set.arena.size);
-    table.resize(g.tensors.size() + g.num_packed_slots, nullptr);
-    for (int n = g.begin_node; n < g.end_node; ++n) {
+  // Points `slots` (set.table_size entries; those of tensors that earlier
+  // segments own already set) at `set`'s buffers, with a fresh `buffer` for
+  // its arena, and resolves its kernel arguments.
+  void BindSet(const ShapeSet& set, AlignedBuffer& buffer, std::vector<void*>& slots,
+               std::vector<void*>& args) {
+    buffer = AlignedBuffer(set.arena_size);
+    std::memset(buffer.data(), 0, set.arena_size);
+    for (size_t p = 0; p < set.program.size(); ++p) {
+      BindGraph(set.program[p], set.memory[p], buffer.data(), slots.data());
+    }
+    args.clear();
+    for (int slot : set.code.kernel_args) args.push_back(slots[slot]);
+  }
+
+  // A segment after the first has a table of its own (its packed, scratch
+  // and subgraph slots); its tensor slots take the earlier segments' buffers
+  // from `table`, and `table` takes the buffers of the tensors it writes
+  // (null for those of later segments).
+  void BindLaterSegment(BoundSegment& s) {
+    const ShapedGraph& g = *s.set->graph;
+    s.table.assign(s.set->table_size, nullptr);
+    for (size_t t = 0; t < g.tensors.size(); ++t) {
+      if (g.from_earlier[t]) s.table[t] = table[t];
+    }
+    BindSet(*s.set, s.arena, s.table, s.kernel_args);
+    for (size_t t = 0; t < g.tensors.size(); ++t) {
+      if (!g.from_earlier[t]) table[t] = s.table[t];
+    }
+  }
+
+  // Table entries of one program graph's tensors, packed buffers and scratch.
+  void BindGraph(const jit::ProgramGraph& pg, const GraphMemory& memory, uint8_t* arena_data,
+                 void** table_data) {
+    const ShapedGraph& g = *pg.graph;
+    void** slots = table_data + pg.slot_base;
+    uint8_t* base = arena_data + memory.arena_base;
+    for (size_t n = 0; n < g.scratch_slot.size(); ++n) {
+      if (g.scratch_slot[n] >= 0) slots[g.scratch_slot[n]] = base + memory.scratch_offset[n];
+    }
+    for (size_t n = 0; n < g.packed.size(); ++n) {
       for (size_t k = 0; k < g.packed[n].size(); ++k) {
-        table[g.packed_first_slot[n] + k] = const_cast<uint8_t*>(g.packed[n][k].data());
+        slots[g.packed_first_slot[n] + k] = const_cast<uint8_t*>(g.packed[n][k].data());
       }
     }
     for (size_t t = 0; t < g.tensors.size(); ++t) {
-      if (g.from_earlier[t]) continue;
-      int r = set.fusion.buffer_root[t];
+      int r = pg.fusion.buffer_root[t];
       if (g.from_earlier[r]) {
-        table[t] = table[r];  // an alias of an earlier segment's tensor
+        slots[t] = slots[r];  // an earlier segment's tensor, or an alias of one
       } else if (g.tensors[r].is_constant() && !g.tensors[r].value_pinned) {
-        table[t] = const_cast<uint8_t*>(g.tensors[r].const_data);
-      } else if (set.arena_offset[r] >= 0) {
-        table[t] = buffer.data() + set.arena_offset[r];
-      } else {
-        table[t] = nullptr;
+        slots[t] = const_cast<uint8_t*>(g.tensors[r].const_data);
+      } else if (memory.arena_offset[r] >= 0) {
+        slots[t] = base + memory.arena_offset[r];
       }
     }
-    args.clear();
-    for (int slot : set.code.kernel_args) args.push_back(table[slot]);
   }
 
   // The dims a data-dependent kernel wrote fit its upper-bound buffers.
@@ -323,7 +416,7 @@ struct Interpreter::Impl {
     }
     BoundSegment& bound = segments.emplace_back();
     bound.set = it->second.get();
-    BindSegment(*bound.set, bound.arena, bound.kernel_args);
+    BindLaterSegment(bound);
     AppendKernelStats(bound);
     return Status::Ok();
   }
@@ -401,21 +494,26 @@ struct Interpreter::Impl {
     return *current;
   }
 
-  // Variables start at zero in the quantized domain (their zero point).
+  // Variables start at zero in the quantized domain (their zero point), in
+  // every subgraph.
   void FillVariables() {
-    const ShapedGraph& g = *current->graph;
-    for (size_t t = 0; t < g.tensors.size(); ++t) {
-      if (!main().tensors[t].is_variable || table[t] == nullptr) continue;
-      const auto& q = main().tensors[t].quantization;
-      int64_t zp = q.zero_points.empty() ? 0 : q.zero_points[0];
-      size_t count = static_cast<size_t>(g.tensors[t].num_elements());
-      DType dt = g.tensors[t].dtype;
-      if (dt == DType::kInt8 || dt == DType::kUInt8) {
-        std::memset(table[t], static_cast<int>(zp), count);
-      } else if (dt == DType::kInt16) {
-        std::fill_n(static_cast<int16_t*>(table[t]), count, static_cast<int16_t>(zp));
-      } else {
-        std::memset(table[t], 0, count * DTypeSize(dt));
+    for (const jit::ProgramGraph& pg : current->program) {
+      const ShapedGraph& g = *pg.graph;
+      const Subgraph& sg = *g.subgraph;
+      for (size_t t = 0; t < g.tensors.size(); ++t) {
+        void* data = table[pg.slot_base + t];
+        if (!sg.tensors[t].is_variable || data == nullptr) continue;
+        const auto& q = sg.tensors[t].quantization;
+        int64_t zp = q.zero_points.empty() ? 0 : q.zero_points[0];
+        size_t count = static_cast<size_t>(g.tensors[t].num_elements());
+        DType dt = g.tensors[t].dtype;
+        if (dt == DType::kInt8 || dt == DType::kUInt8) {
+          std::memset(data, static_cast<int>(zp), count);
+        } else if (dt == DType::kInt16) {
+          std::fill_n(static_cast<int16_t*>(data), count, static_cast<int16_t>(zp));
+        } else {
+          std::memset(data, 0, count * DTypeSize(dt));
+        }
       }
     }
   }
@@ -547,10 +645,37 @@ Interpreter::~Interpreter() = default;
 
 namespace {
 
+// UnsupportedBuiltins of the main graph and of every subgraph its control
+// flow runs (those prefixed "subgraph K").
+std::vector<std::string> UnsupportedBuiltinsReachable(const Graph& graph) {
+  std::vector<std::string> out;
+  std::vector<bool> seen(graph.subgraphs.size(), false);
+  std::vector<int> stack = {0};
+  seen[0] = true;
+  while (!stack.empty()) {
+    int index = stack.back();
+    stack.pop_back();
+    // Subgraph 0 as compiled: composites replaced by their decompositions.
+    const Subgraph& sg = index == 0 ? graph.executable_main() : graph.subgraphs[index];
+    for (std::string& u : UnsupportedBuiltins(sg)) {
+      out.push_back(index == 0 ? u : "subgraph " + std::to_string(index) + " " + u);
+    }
+    for (const Node& node : sg.nodes) {
+      for (int sub : ControlFlowSubgraphs(node)) {
+        if (!seen[sub]) {
+          seen[sub] = true;
+          stack.push_back(sub);
+        }
+      }
+    }
+  }
+  return out;
+}
+
 StatusOr<std::unique_ptr<Interpreter::Impl>> MakeImpl(std::shared_ptr<const Model> model,
                                                       const InterpreterOptions& options) {
   if (options.num_threads < 1) return InvalidArgument("num_threads should >= 1");
-  auto unsupported = UnsupportedBuiltins(model->graph().subgraphs[0]);
+  auto unsupported = UnsupportedBuiltinsReachable(model->graph());
   if (!unsupported.empty()) {
     std::string list;
     for (const auto& u : unsupported) list += (list.empty() ? "" : ", ") + u;
@@ -627,7 +752,7 @@ StatusOr<TensorInfo> Interpreter::tensor_info(int tensor_index, int subgraph) co
 }
 
 StatusOr<OpInfo> Interpreter::op_info(int op_index) const {
-  const Subgraph& sg = impl_->main();
+  const Subgraph& sg = impl_->model_main();
   if (op_index < 0 || op_index >= static_cast<int>(sg.nodes.size())) {
     return OutOfRange("Invalid node index");
   }
@@ -649,7 +774,7 @@ bool Interpreter::has_variables() const {
 }
 
 Status Interpreter::ResizeInputTensor(int tensor_index, const Shape& shape, bool strict) {
-  const Subgraph& sg = impl_->main();
+  const Subgraph& sg = impl_->model_main();
   if (tensor_index < 0 || tensor_index >= static_cast<int>(sg.tensors.size())) {
     return InvalidArgument("Invalid tensor index " + std::to_string(tensor_index) +
                            " in subgraph 0 (it has " + std::to_string(sg.tensors.size()) +
@@ -793,7 +918,7 @@ std::string Interpreter::tensor_data_unavailable_reason(int tensor_index) const 
     return "Tensor data is null: the model's shapes depend on input values, so tensor " +
            std::to_string(tensor_index) + " exists after the first invoke";
   }
-  const std::string& k = im.OwnerOf(tensor_index).fusion.fused_into[tensor_index];
+  const std::string& k = im.OwnerOf(tensor_index).fusion().fused_into[tensor_index];
   if (!k.empty()) {
     return "Tensor data is null: tensor " + std::to_string(tensor_index) +
            " was fused into kernel " + k +

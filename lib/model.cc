@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "flatbuffers/flatbuffers.h"
+#include "lib/composite.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite {
@@ -844,6 +845,16 @@ Status Model::Import() {
   const tflite::Model* model = tflite::GetModel(bytes_);
   graph_ = Graph();
   Status status = Importer(model, bytes_, size_, &graph_).Run();
+  if (status.ok() && !graph_.subgraphs.empty()) {
+    bool inlined = false;
+    auto main = InlineComposites(graph_, 0, &inlined);
+    if (!main.ok()) {
+      status = main.status().Annotate("subgraph 0");
+    } else if (inlined) {
+      graph_.inlined_main = std::move(main).value();
+      graph_.has_composites = true;
+    }
+  }
   if (!status.ok()) graph_ = Graph();
   return status;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "jit/constant_fold.h"
+#include "lib/control_flow.h"
 #include "ops/op.h"
 
 namespace jitlite {
@@ -65,10 +66,10 @@ Status CheckNotInPlace(const Node& node) {
 }
 
 Status PrepareNode(const Node& node, ShapedGraph& g) {
-  const ops::OpDef* def = ops::FindOp(node.builtin_code);
+  const ops::OpDef* def = ops::FindOp(node);
   if (def == nullptr && node.builtin_code == 32) {
     return Unimplemented("Encountered unresolved custom op: " + node.custom_code + " (" +
-                         NodeLabel(node) + "); jitlite runs no custom ops yet");
+                         NodeLabel(node) + "); jitlite runs only the custom ops it defines");
   }
   if (def == nullptr) {
     return Unimplemented(NodeLabel(node) + ": op is not supported by jitlite");
@@ -76,6 +77,9 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
   JITLITE_RETURN_IF_ERROR(CheckNotInPlace(node));
   ops::NodeContext ctx(node, g.tensors);
   JITLITE_RETURN_IF_ERROR(def->Prepare(ctx).Annotate(NodeLabel(node)));
+  if (def->kind() == ops::OpKind::kControlFlow) {
+    JITLITE_RETURN_IF_ERROR(InferControlFlow(node, g).Annotate(NodeLabel(node)));
+  }
   for (int i = 0; i < ctx.num_outputs(); ++i) {
     DType declared = g.subgraph->tensors[node.outputs[i]].dtype;
     if (ctx.output(i).dtype != declared && !def->retypes_output()) {
@@ -90,6 +94,8 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
       }
     }
   }
+  // Control flow folds and packs nothing itself: its subgraphs did theirs.
+  if (def->kind() == ops::OpKind::kControlFlow) return Status::Ok();
   if (def->kind() == ops::OpKind::kAlias && ctx.input(0).is_constant()) {
     // An alias of a constant is that constant, reinterpreted.
     ctx.mutable_output(0).const_data = ctx.input(0).const_data;
@@ -163,8 +169,14 @@ std::vector<int> GraphInputsBehindRequests(const ShapedGraph& g) {
 
 // A data-dependent node ends a segment; what follows is compiled per the
 // dims it writes. Variables would need one buffer across segments that are
-// bound and rebound separately, so such graphs are refused for now.
+// bound and rebound separately, and a WHILE/IF subgraph is compiled whole
+// into its node's loop or branch, so both are refused for now.
 Status CheckSegmentable(const Node& node, const ShapedGraph& g) {
+  if (g.depth > 0) {
+    return Unimplemented(NodeLabel(node) +
+                         ": its output size depends on data, and jitlite does not compile such "
+                         "ops inside a WHILE/IF subgraph yet");
+  }
   for (const Tensor& t : g.subgraph->tensors) {
     if (t.is_variable) {
       return Unimplemented(NodeLabel(node) +
@@ -175,28 +187,48 @@ Status CheckSegmentable(const Node& node, const ShapedGraph& g) {
   return Status::Ok();
 }
 
+// Kernels that asked for working memory get a table slot after the packed
+// buffers; the interpreter points it into the arena. Only the segment's
+// nodes: later ones are not shaped yet.
+void AssignScratchSlots(ShapedGraph& g) {
+  const Subgraph& sg = *g.subgraph;
+  g.scratch_bytes.assign(sg.nodes.size(), 0);
+  g.scratch_slot.assign(sg.nodes.size(), -1);
+  for (int n = g.begin_node; n < g.end_node; ++n) {
+    const Node& node = sg.nodes[n];
+    if (g.node_folded[n]) continue;
+    ops::NodeContext ctx(node, g.tensors);
+    int64_t bytes = ops::FindOp(node)->ScratchBytes(ctx);
+    if (bytes <= 0) continue;
+    g.scratch_bytes[node.index] = bytes;
+    g.scratch_slot[node.index] =
+        static_cast<int>(g.tensors.size()) + g.num_packed_slots + g.num_scratch_slots++;
+  }
+}
+
 // Prepares nodes from `begin` up to and including the first data-dependent
-// one (or to the end), setting g's segment range.
+// one (or to the end), setting g's segment range, then gives the segment's
+// kernels their scratch slots.
 Status PrepareSegment(ShapedGraph& g, int begin, std::vector<int>* value_requests) {
   const Subgraph& sg = *g.subgraph;
   g.begin_node = begin;
   g.end_node = static_cast<int>(sg.nodes.size());
   g.data_node = -1;
-  for (int n = begin; n < static_cast<int>(sg.nodes.size()); ++n) {
+  for (int n = begin; n < g.end_node; ++n) {
     const Node& node = sg.nodes[n];
     Status s = PrepareNode(node, g);
     if (!s.ok()) {
       if (value_requests != nullptr) *value_requests = GraphInputsBehindRequests(g);
       return s;
     }
-    const ops::OpDef* def = ops::FindOp(node.builtin_code);
-    if (def->output_shape_from_data() && !g.node_folded[n]) {
+    if (ops::FindOp(node)->output_shape_from_data() && !g.node_folded[n]) {
       JITLITE_RETURN_IF_ERROR(CheckSegmentable(node, g));
       g.end_node = n + 1;
       g.data_node = n;
-      return Status::Ok();
+      break;
     }
   }
+  AssignScratchSlots(g);
   return Status::Ok();
 }
 
@@ -206,9 +238,11 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
     const Subgraph& subgraph,
     const std::vector<std::pair<int, Shape>>& resized_shapes,
     const std::map<int, std::vector<uint8_t>>& pinned_values,
-    std::vector<int>* value_requests) {
+    std::vector<int>* value_requests, const std::vector<Subgraph>* model_subgraphs, int depth) {
   auto g = std::make_unique<ShapedGraph>();
   g->subgraph = &subgraph;
+  g->model_subgraphs = model_subgraphs;
+  g->depth = depth;
   InitTensorStates(subgraph, *g);
   IndexConsumers(subgraph, *g);
   for (const auto& [index, shape] : resized_shapes) g->tensors[index].shape = shape;
@@ -233,16 +267,17 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev,
   const Subgraph& sg = *prev.subgraph;
   auto g = std::make_unique<ShapedGraph>();
   g->subgraph = &sg;
+  g->model_subgraphs = prev.model_subgraphs;
+  g->depth = prev.depth;
   g->tensors = prev.tensors;
   g->node_folded = prev.node_folded;
   g->consumers = prev.consumers;
   g->is_graph_input = prev.is_graph_input;
   g->is_graph_output = prev.is_graph_output;
   g->producer = prev.producer;
+  // Packed buffers (and scratch) are numbered per segment, after the tensors.
   g->packed.resize(sg.nodes.size());
-  // Packed slots continue after the earlier segments' (one tensor table).
-  g->packed_first_slot = prev.packed_first_slot;
-  g->num_packed_slots = prev.num_packed_slots;
+  g->packed_first_slot.assign(sg.nodes.size(), -1);
   g->from_earlier = prev.from_earlier;
   for (int t : sg.inputs) g->from_earlier[t] = true;
   for (int n = prev.begin_node; n < prev.end_node; ++n) {

@@ -20,6 +20,7 @@ struct ShapedGraph {
   std::vector<bool> node_folded;                // node computed at allocate time
   std::vector<std::unique_ptr<std::vector<uint8_t>>> folded_data;  // owned bytes
   std::vector<std::vector<int>> consumers;      // tensor -> consuming nodes
+  std::vector<int> producer;                    // tensor -> the node writing it, or -1
   std::vector<bool> is_graph_input, is_graph_output;
   // Buffers each node packed from its constants (OpDef::PackConstants). In
   // the tensor table they follow the tensors: node n's buffer k is at slot
@@ -27,18 +28,34 @@ struct ShapedGraph {
   std::vector<std::vector<AlignedBuffer>> packed;
   std::vector<int> packed_first_slot;
   int num_packed_slots = 0;
-  std::vector<int> producer;  // tensor -> the node writing it, or -1
+  // Working memory of kernels (OpDef::ScratchBytes): node n's is at table
+  // slot scratch_slot[n] (after the packed buffers), -1 when it has none.
+  std::vector<int64_t> scratch_bytes;
+  std::vector<int> scratch_slot;
+  int num_scratch_slots = 0;
+  // Control flow (lib/control_flow.h): the model's subgraphs, how deep this
+  // one is nested, and per WHILE/IF node the subgraphs it runs (WHILE: cond,
+  // body; IF: then, else) at the shapes of the node's inputs.
+  const std::vector<Subgraph>* model_subgraphs = nullptr;
+  int depth = 0;
+  std::map<int, std::vector<std::unique_ptr<ShapedGraph>>> children;
+  // When `subgraph` is a rewritten copy of the model's (lib/tensor_list_rewrite.h), it.
+  std::unique_ptr<Subgraph> owned_subgraph;
 
   // Segments. A node whose output sizes depend on data (WHERE, UNIQUE) ends
   // the graph compiled with it: this graph holds nodes [begin_node, end_node)
   // and, when data_node >= 0, that node's outputs have upper-bound shapes and
   // its kernel writes their actual leading dims to DataDims(). The next
-  // segment (InferNextSegment) is compiled for those dims.
+  // segment (InferNextSegment) is compiled for those dims. Packed buffers,
+  // scratch and control-flow children are the segment's own (its nodes'),
+  // numbered after the tensors in its own table; tensor slots mean the same
+  // tensor in every segment. Inside a WHILE/IF subgraph such nodes are
+  // refused (one segment per graph run by control flow).
   int begin_node = 0;
   int end_node = 0;
   int data_node = -1;
   // Tensors whose buffers an earlier segment owns (graph inputs and what its
-  // nodes wrote): this segment reads them through the shared tensor table.
+  // nodes wrote): this segment reads their pointers from the earlier ones.
   std::vector<bool> from_earlier;
 
   bool in_segment(int node) const { return node >= begin_node && node < end_node; }
@@ -59,11 +76,15 @@ struct ShapedGraph {
 // because it needs values (a runtime shape, paddings, ...) computed from
 // graph inputs that are not pinned, `value_requests` (if given) receives
 // those inputs.
+//
+// `model_subgraphs` (all of the model's) lets WHILE/IF nodes shape-infer the
+// subgraphs they run; without it such nodes are refused.
 StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
     const Subgraph& subgraph,
     const std::vector<std::pair<int, Shape>>& resized_shapes,
     const std::map<int, std::vector<uint8_t>>& pinned_values = {},
-    std::vector<int>* value_requests = nullptr);
+    std::vector<int>* value_requests = nullptr,
+    const std::vector<Subgraph>* model_subgraphs = nullptr, int depth = 0);
 
 // The segment after `prev` (prev.data_node >= 0, which has run): that node's
 // outputs take the dims it wrote, and shape inference goes on from the next

@@ -1,15 +1,21 @@
-// BATCH_MATMUL (float32): out[..., m, n] = sum_k x[..., m, k] * y[..., k, n],
+// BATCH_MATMUL: out[..., m, n] = sum_k x[..., m, k] * y[..., k, n],
 // BatchMatMulOptions.adj_x / adj_y transposing the last two dims of x / y,
 // batch dims (all but the last two) broadcast numpy-style. Inputs of rank 2..5,
-// rhs constant or computed. Hybrid: a FLOAT32 x with an INT8 y (one scale, or
-// one per output column n), each x row quantized at run time (symmetric, or
-// asymmetric_quantize_inputs; ops/util/hybrid). Quantized BATCH_MATMUL comes
-// later.
+// rhs constant or computed. FLOAT32; hybrid: a FLOAT32 x with an INT8 y (one
+// scale, or one per output column n), each x row quantized at run time
+// (symmetric, or asymmetric_quantize_inputs; ops/util/hybrid). Quantized as
+// TFLite's reference kernels (per-tensor parameters): INT8 x INT8 -> INT8 with
+// an i32 sum of (x - zx) * (y - zy) requantized by s_x * s_y / s_out;
+// INT8 x INT8 -> INT32, the raw sum of x * y (TFLite applies no zero points
+// there); INT16 x INT16 -> INT16, all zero points 0, an i64 sum and the int64
+// MultiplyByQuantizedMultiplier.
 //
 // A loop nest over the output elements with an inner dot product over k
-// (reassociating sum, so it can vectorize); the hybrid kernel quantizes each
-// x row once, then takes its i32 dot products with every column of y.
+// (reassociating float sum, so it can vectorize; integer sums vectorize as
+// they are); the hybrid kernel quantizes each x row once, then takes its i32
+// dot products with every column of y.
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +24,7 @@
 #include "ops/util/hybrid.h"
 #include "ops/util/last_axis_rows.h"
 #include "ops/util/loop_nest.h"
+#include "ops/util/quantization.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -40,19 +47,54 @@ bool AsymmetricQuantizeInputs(const NodeContext& ctx) {
   return opts && opts->asymmetric_quantize_inputs();
 }
 
-// The dtype rule: FLOAT32 x FLOAT32, or hybrid FLOAT32 x INT8.
+bool IsQuantized(const NodeContext& ctx) {
+  const DType t = ctx.input(0).dtype;
+  return t == DType::kInt8 || t == DType::kInt16;
+}
+
+// The quantized pairs of TFLite's kernel: INT8 x INT8 -> INT8 or INT32, INT16
+// x INT16 -> INT16 (zero points 0), per-tensor parameters.
+Status CheckQuantizedTypes(const NodeContext& ctx) {
+  const DType t = ctx.input(0).dtype;
+  const DType y = ctx.input(1).dtype;
+  const DType out = ctx.output(0).dtype;
+  if (y != t) {
+    return InvalidArgument(std::string("input 1 has type ") + DTypeName(y) + "; BATCH_MATMUL of " +
+                           DTypeName(t) + " needs input 1 of the same type");
+  }
+  if (out != t && !(t == DType::kInt8 && out == DType::kInt32)) {
+    return InvalidArgument(std::string("output has type ") + DTypeName(out) + "; BATCH_MATMUL of " +
+                           DTypeName(t) + " outputs " + DTypeName(t) +
+                           (t == DType::kInt8 ? " or INT32" : ""));
+  }
+  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(ctx.input(0), "input 0"));
+  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(ctx.input(1), "input 1"));
+  if (out == DType::kInt32) return Status::Ok();
+  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(ctx.output(0), "output"));
+  if (t == DType::kInt16) {
+    const TensorState* tensors[] = {&ctx.input(0), &ctx.input(1), &ctx.output(0)};
+    const char* names[] = {"input 0", "input 1", "output"};
+    for (int i = 0; i < 3; ++i) {
+      if (ZeroPoint(*tensors[i]) != 0) {
+        return InvalidArgument(std::string(names[i]) + " zero point is " +
+                               std::to_string(ZeroPoint(*tensors[i])) +
+                               "; INT16 BATCH_MATMUL needs 0");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// The dtype rule: FLOAT32 x FLOAT32, hybrid FLOAT32 x INT8, or quantized.
 Status CheckInputTypes(const NodeContext& ctx) {
   if (hybrid::IsHybrid(ctx)) return Status::Ok();  // the rest in CheckTypes
+  if (IsQuantized(ctx)) return CheckQuantizedTypes(ctx);
   for (int i = 0; i < 2; ++i) {
     DType t = ctx.input(i).dtype;
-    if (t == DType::kInt8 || t == DType::kInt16) {
-      return Unimplemented(std::string("BATCH_MATMUL of ") + DTypeName(t) +
-                           " is not supported yet (supported: FLOAT32, and a FLOAT32 input 0 "
-                           "with an INT8 input 1 (hybrid))");
-    }
     if (t != DType::kFloat32) {
       return InvalidArgument("input " + std::to_string(i) + " has type " + DTypeName(t) +
-                             "; supported: FLOAT32");
+                             "; supported: FLOAT32, INT8, INT16, and a FLOAT32 input 0 with an "
+                             "INT8 input 1 (hybrid)");
     }
   }
   return Status::Ok();
@@ -107,7 +149,7 @@ class BatchMatMulOp : public OpDef {
       int n_axis = static_cast<int>(yr) - (adj.y ? 2 : 1);
       JITLITE_RETURN_IF_ERROR(hybrid::CheckTypes(ctx, "BATCH_MATMUL", n, n_axis));
     }
-    ctx.SetOutput(0, DType::kFloat32, batch);
+    ctx.SetOutput(0, IsQuantized(ctx) ? ctx.output(0).dtype : DType::kFloat32, batch);
     return Status::Ok();
   }
 
@@ -122,32 +164,85 @@ class BatchMatMulOp : public OpDef {
       EmitHybrid(e, ctx);
       return Status::Ok();
     }
+    if (IsQuantized(ctx)) {
+      EmitQuantized(e, ctx);
+      return Status::Ok();
+    }
+    llvm::IRBuilder<>& b = e.b();
+    EmitDotProducts(
+        e, ctx, b.getFloatTy(), e.F32(0.0f),
+        [&](Value* acc, Value* xv, Value* yv) {
+          return ReassociatingAdd(b, acc, b.CreateFMul(xv, yv));
+        },
+        [](Value* acc) { return acc; });
+    return Status::Ok();
+  }
+
+ private:
+  using Accumulate = std::function<Value*(Value* acc, Value* x, Value* y)>;
+
+  // For every output element: acc = init, acc = add(acc, x, y) over k (the
+  // loaded elements of x and y), then the element finish(acc).
+  static void EmitDotProducts(jit::KernelEmitter& e, const NodeContext& ctx, llvm::Type* acc_type,
+                              Value* init, const Accumulate& add,
+                              const std::function<Value*(Value*)>& finish) {
     const Shape& x = ctx.input(0).shape;
     const Shape& y = ctx.input(1).shape;
     const Shape& out = ctx.output(0).shape;
     Adjoints adj = ReadAdjoints(ctx);
     const int64_t k_size = adj.x ? x[x.size() - 2] : x.back();
     llvm::IRBuilder<>& b = e.b();
-    llvm::Type* f32 = b.getFloatTy();
-    llvm::AllocaInst* acc = e.Alloca(f32, "acc");
+    llvm::AllocaInst* acc = e.Alloca(acc_type, "acc");
     const size_t r = out.size();
     EmitIndexLoops(e, out, [&](const std::vector<Value*>& idx) {
       Value* m = idx[r - 2];
       Value* n = idx[r - 1];
-      b.CreateStore(e.F32(0.0f), acc);
+      b.CreateStore(init, acc);
       e.For(0, k_size, 1, [&](Value* k) {
         Value* xv = e.LoadInput(0, adj.x ? OperandOffset(e, x, out, idx, k, m)
                                          : OperandOffset(e, x, out, idx, m, k));
         Value* yv = e.LoadInput(1, adj.y ? OperandOffset(e, y, out, idx, n, k)
                                          : OperandOffset(e, y, out, idx, k, n));
-        b.CreateStore(ReassociatingAdd(b, b.CreateLoad(f32, acc), b.CreateFMul(xv, yv)), acc);
+        b.CreateStore(add(b.CreateLoad(acc_type, acc), xv, yv), acc);
       }, "k");
-      e.StoreOutput(b.CreateLoad(f32, acc), idx);
+      e.StoreOutput(finish(b.CreateLoad(acc_type, acc)), idx);
     });
-    return Status::Ok();
   }
 
- private:
+  // TFLite's reference quantized kernels (file comment).
+  static void EmitQuantized(jit::KernelEmitter& e, const NodeContext& ctx) {
+    llvm::IRBuilder<>& b = e.b();
+    const DType t = ctx.input(0).dtype;
+    const DType out_type = ctx.output(0).dtype;
+    const bool raw = out_type == DType::kInt32;  // no zero points, no rescale
+    llvm::Type* acc_type = t == DType::kInt16 ? b.getInt64Ty() : b.getInt32Ty();
+    auto widen = [&](Value* v, int input) {
+      Value* w = EmitWidenQuantized(b, v, t);
+      if (!raw) w = b.CreateSub(w, e.I32(ZeroPoint(ctx.input(input))));
+      return b.CreateSExt(w, acc_type);  // no-op for i32
+    };
+    auto add = [&](Value* acc, Value* xv, Value* yv) {
+      return b.CreateAdd(acc, b.CreateMul(widen(xv, 0), widen(yv, 1)));
+    };
+    if (raw) {
+      EmitDotProducts(e, ctx, acc_type, llvm::ConstantInt::get(acc_type, 0), add,
+                      [](Value* acc) { return acc; });
+      return;
+    }
+    const QuantizedMultiplier m = QuantizeMultiplier(
+        static_cast<double>(Scale(ctx.input(0))) * static_cast<double>(Scale(ctx.input(1))) /
+        static_cast<double>(Scale(ctx.output(0))));
+    auto finish = [&](Value* acc) {
+      Value* scaled = t == DType::kInt16
+                          ? EmitMultiplyByQuantizedMultiplier64(b, acc, e.I32(m.multiplier),
+                                                                e.I32(m.shift))
+                          : EmitMultiplyByQuantizedMultiplier(b, acc, m);
+      Value* q = b.CreateAdd(scaled, e.I32(ZeroPoint(ctx.output(0))));
+      return EmitNarrowQuantized(b, EmitClampInt(b, q, DTypeRange(out_type)), out_type);
+    };
+    EmitDotProducts(e, ctx, acc_type, llvm::ConstantInt::get(acc_type, 0), add, finish);
+  }
+
   // As TFLite's hybrid BatchMatMul: out = (row_scale * y_scale[n]) * acc with
   // acc = sum_k y[k, n] * (q[k] - zp) over the quantized x row.
   static void EmitHybrid(jit::KernelEmitter& e, const NodeContext& ctx) {

@@ -7,11 +7,15 @@
 //    as in LiteRT. TFLite fails the invoke on a zero divisor: a constant
 //    divisor holding 0 is rejected at allocate time here; a computed divisor
 //    of 0 cannot raise an error from generated code, so x / 0 gives 0.
-// Quantized and float16 inputs come later.
+// INT8/UINT8/INT16: TFLite's reference fixed-point division
+// (ops/util/quantized_div.h). Float16 inputs come later.
 #include <climits>
 
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/quantization.h"
+#include "ops/util/quantized_div.h"
+#include "ops/util/quantized_elementwise.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -25,6 +29,10 @@ class DivOp : public OpDef {
   bool retypes_output() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      return PrepareQuantizedArithmetic(ctx, "DIV", Activation(ctx), 8,
+                                        /*int16_symmetric=*/false);
+    }
     JITLITE_RETURN_IF_ERROR(
         PrepareArithmetic(ctx, "DIV", {DType::kFloat32, DType::kInt32}, Activation(ctx)));
     return CheckConstantDivisor(ctx.input(1));
@@ -32,6 +40,9 @@ class DivOp : public OpDef {
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
+      return EmitQuantizedDiv(e, ctx, v[0], v[1], Activation(ctx));
+    }
     llvm::Value* q = IsFloat(v[0]) ? e.b().CreateFDiv(v[0], v[1]) : IntDiv(e, v[0], v[1]);
     return ApplyFusedActivation(e, q, Activation(ctx));
   }

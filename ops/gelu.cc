@@ -4,9 +4,17 @@
 // with the engine's inline erf and tanh. TFLite's exact form uses erfc, which
 // keeps relative accuracy for very negative x where the result is below ~1e-7;
 // jitlite's absolute error there stays ~1e-7 * |x|. -inf gives NaN (as in
-// TFLite: -inf * 0), +inf stays +inf. Quantized and float16 variants come later.
+// TFLite: -inf * 0), +inf stays +inf. INT8/UINT8: TFLite's 256-entry table
+// built in float at compile time from the same two formulas in TFLite's own
+// float steps (std::erfc / std::tanh). INT16 (zero points 0): TFLite's
+// 513-entry table built in float from the same functions, read with 7-bit
+// linear interpolation. Float16 comes later.
+#include <cmath>
+
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/lookup_table.h"
+#include "ops/util/quantization.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -21,13 +29,34 @@ class GeluOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "GELU", {DType::kFloat32},
-        {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
-    return PrepareUnary(ctx, {DType::kFloat32});
+        ctx, 0, "GELU", {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16},
+        {DType::kFloat16}));
+    if (ctx.input(0).dtype != DType::kFloat32) {
+      JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
+    }
+    if (ctx.input(0).dtype == DType::kInt16 &&
+        (ZeroPoint(ctx.input(0)) != 0 || ZeroPoint(ctx.output(0)) != 0)) {
+      return InvalidArgument("INT16 GELU needs zero points 0 (symmetric quantization)");
+    }
+    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
+    if (ctx.input(0).dtype == DType::kInt16) {
+      llvm::IRBuilder<>& b = e.b();
+      const Int16Table table =
+          BuildInt16TableFloat(Approximate(ctx) ? &TableApproximate : &TableExact,
+                               Scale(ctx.input(0)), 0, Scale(ctx.output(0)), 0);
+      llvm::Value* r = EmitInt16TableLookup(b, EmitInt16TableGlobal(b, table, "gelu_table16"),
+                                            b.CreateSExt(v[0], b.getInt32Ty()));
+      return b.CreateTrunc(r, b.getInt16Ty());
+    }
+    if (ctx.input(0).dtype != DType::kFloat32) {
+      const ByteTable table = BuildQuantizedTable(
+          ctx.input(0), ctx.output(0), Approximate(ctx) ? &TableApproximate : &TableExact);
+      return EmitByteTableLookup(e.b(), table, v[0], "gelu_table");
+    }
     llvm::IRBuilder<>& b = e.b();
     llvm::Value* x = v[0];
     llvm::Value* gate;  // 1 + erf(...) or 1 + tanh(...), in [0, 2]
@@ -43,6 +72,16 @@ class GeluOp : public OpDef {
   }
 
  private:
+  // TFLite's float functions for the 8-bit table (erfc keeps the exact form
+  // accurate for very negative x).
+  static float TableExact(float x) {
+    return 0.5f * x * std::erfc(x * static_cast<float>(-0.70710678118654752440));
+  }
+  static float TableApproximate(float x) {
+    constexpr float kSqrt2OverPi = static_cast<float>(0.79788456080286535588);
+    return 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * (x + 0.044715f * x * x * x)));
+  }
+
   static bool Approximate(const NodeContext& ctx) {
     const auto* opts = ctx.op()->builtin_options_as_GeluOptions();
     return opts && opts->approximate();

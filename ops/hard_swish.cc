@@ -6,6 +6,7 @@
 // quantization parameters. Float16 comes later.
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <limits>
 
 #include "ops/util/elementwise.h"
@@ -37,10 +38,13 @@ int16_t SaturatingLeftShift16(int16_t x, int amount) {
   return static_cast<int16_t>(std::clamp<int32_t>(shifted, -32768, 32767));
 }
 
+// gemmlowp's RoundingDivideByPOT on int16 (exponent 0..31): the mask is an
+// int16 too, so from exponent 16 on it is -1 (the tiny scales of converter
+// models reach that).
 int16_t Rdbp16(int16_t x, int exponent) {
-  const int32_t mask = (1 << exponent) - 1;
-  const int32_t remainder = x & mask;
-  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  const auto mask = static_cast<int16_t>((int64_t{1} << exponent) - 1);
+  const auto remainder = static_cast<int16_t>(x & mask);
+  const auto threshold = static_cast<int16_t>((mask >> 1) + (x < 0 ? 1 : 0));
   return static_cast<int16_t>((x >> exponent) + (remainder > threshold ? 1 : 0));
 }
 

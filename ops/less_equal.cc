@@ -1,6 +1,6 @@
 // LESS_EQUAL: out = a <= b as BOOL, numpy broadcasting up to rank 8. FLOAT32,
-// INT32, INT64 and INT16 inputs; the shared rules (NaN, -0, what comes later)
-// are in ops/util/comparison.h.
+// INT32, INT64, INT16 and INT8/UINT8 (rescaled) inputs; the shared rules (NaN, -0,
+// rescaling, what comes later) are in ops/util/comparison.h.
 #include "ops/util/comparison.h"
 
 namespace jitlite::ops {

@@ -1,8 +1,8 @@
 // LOGISTIC: out = 1 / (1 + exp(-x)), FLOAT32, with the engine's inline
 // polynomial exp (a few ulp from LiteRT's result); INT8/UINT8 through TFLite's
 // 256-entry table built in float (output scale 1/256, which TFLite's kernel
-// requires; LiteRT's XNNPACK path alone takes others).
-// INT16 and float16 come later.
+// requires; LiteRT's XNNPACK path alone takes others). INT16 through TFLite's
+// interpolated sigmoid table (ops/util/sigmoid_int16.h). Float16 comes later.
 #include <cmath>
 #include <string>
 
@@ -10,6 +10,7 @@
 #include "ops/util/elementwise_helpers.h"
 #include "ops/util/lookup_table.h"
 #include "ops/util/quantization.h"
+#include "ops/util/sigmoid_int16.h"
 
 namespace jitlite::ops {
 namespace {
@@ -22,9 +23,10 @@ class LogisticOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
+    if (ctx.input(0).dtype == DType::kInt16) return PrepareInt16Sigmoid(ctx, name(), false);
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "LOGISTIC",
                                                   {DType::kFloat32, DType::kInt8, DType::kUInt8},
-                                                  {DType::kInt16, DType::kFloat16}));
+                                                  {DType::kFloat16}));
     if (ctx.input(0).dtype != DType::kFloat32) {
       JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
       if (Scale(ctx.output(0)) != 1.0f / 256) {
@@ -38,6 +40,7 @@ class LogisticOp : public OpDef {
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
     if (ctx.input(0).dtype == DType::kFloat32) return e.Logistic(v[0]);
+    if (ctx.input(0).dtype == DType::kInt16) return EmitInt16Logistic(e, ctx, v[0]);
     const ByteTable table = BuildQuantizedTable(ctx.input(0), ctx.output(0), &Transform);
     return EmitByteTableLookup(e.b(), table, v[0], "logistic_table");
   }

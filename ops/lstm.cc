@@ -4,11 +4,14 @@
 // states are variable tensors that carry over from one invoke to the next.
 // Options: fused_activation_function, cell_clip, proj_clip, kernel_type;
 // asymmetric_quantize_inputs only concerns hybrid kernels and is ignored.
-// The BASIC kernel type (5 inputs), hybrid (int8 weights) and integer LSTMs
-// are Unimplemented.
+// An int8 input with the operator's 5 intermediates selects TFLite's
+// integer 8x8_16 kernel (ops/util/lstm_integer.h); its 8x8_8 form (12
+// intermediates), the BASIC kernel type (5 inputs) and hybrid LSTMs (int8
+// weights) are Unimplemented.
 #include "jit/emitters.h"
 #include "ops/op.h"
 #include "ops/util/lstm_cell.h"
+#include "ops/util/lstm_integer.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -17,7 +20,13 @@ namespace {
 struct StepLstm {
   lstm::Cell cell;
   recurrent::Sequence seq;
+  bool integer = false;
+  lstm::IntegerParams q;  // integer kernel only
 };
+
+bool IsInteger(const NodeContext& ctx) {
+  return ctx.has_input(0) && ctx.input(0).dtype == DType::kInt8;
+}
 
 StatusOr<StepLstm> Resolve(const NodeContext& ctx) {
   const auto* opts = ctx.op()->builtin_options_as_LSTMOptions();
@@ -35,7 +44,12 @@ StatusOr<StepLstm> Resolve(const NodeContext& ctx) {
     }
   }
   JITLITE_RETURN_IF_ERROR(lstm::CheckFullKernelArity(ctx));
-  JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, 0, "input"));
+  options.integer = IsInteger(ctx);
+  if (options.integer && ctx.num_intermediates() == 12) {
+    return Unimplemented("LSTM's integer 8x8_8 form (12 intermediates) is not supported yet "
+                         "(the 8x8_16 form, 5 intermediates, is)");
+  }
+  if (!options.integer) JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, 0, "input"));
   const TensorState& in = ctx.input(0);
   if (in.rank() != 2) {
     return InvalidArgument("input 0 has shape " + ShapeToString(in.shape) +
@@ -44,6 +58,10 @@ StatusOr<StepLstm> Resolve(const NodeContext& ctx) {
   StepLstm s;
   s.seq = recurrent::Sequence::Of(in.shape, /*time_major=*/true, /*has_time_axis=*/false);
   JITLITE_ASSIGN_OR_RETURN(s.cell, lstm::ResolveCell(ctx, s.seq, in.dim(1), options));
+  s.integer = options.integer;
+  if (s.integer) {
+    JITLITE_ASSIGN_OR_RETURN(s.q, lstm::ResolveIntegerParams(ctx, s.cell));
+  }
   return s;
 }
 
@@ -55,14 +73,25 @@ class LstmOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(StepLstm s, Resolve(ctx));
-    ctx.SetOutput(0, DType::kFloat32,
+    ctx.SetOutput(0, s.integer ? DType::kInt8 : DType::kFloat32,
                   {static_cast<int32_t>(s.seq.batch), static_cast<int32_t>(s.cell.output)});
+    return Status::Ok();
+  }
+
+  Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    if (!IsInteger(ctx)) return Status::Ok();
+    JITLITE_ASSIGN_OR_RETURN(StepLstm s, Resolve(ctx));
+    lstm::PackIntegerTables(s.q, out);
     return Status::Ok();
   }
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(StepLstm s, Resolve(ctx));
-    lstm::EmitLstm(e, s.cell, s.seq);
+    if (s.integer) {
+      lstm::EmitIntegerLstm(e, s.cell, s.q, s.seq);
+    } else {
+      lstm::EmitLstm(e, s.cell, s.seq);
+    }
     return Status::Ok();
   }
 };

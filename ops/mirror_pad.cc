@@ -4,7 +4,8 @@
 //   REFLECT:   the edge is not repeated (before/after <= dim - 1): 2 1 | 0 1 2
 //   SYMMETRIC: the edge is repeated (before/after <= dim):         1 0 | 0 1 2
 // Larger paddings are rejected, as by TFLite (so REFLECT rejects an empty
-// dim even with zero padding). FLOAT32, INT32, INT64 and INT8/UINT8 raw copies (TFLite's types).
+// dim even with zero padding). FLOAT32, INT32, INT64 and INT8/UINT8/INT16 raw
+// copies (LiteRT's types).
 //
 // Kernel: per dim the output splits into up to three segments (leading
 // mirror, the input itself, trailing mirror), each an affine run of the
@@ -34,7 +35,8 @@ StatusOr<PadParams> CheckedParams(const NodeContext& ctx, bool* symmetric) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
   JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
       ctx, 0, "MIRROR_PAD",
-      {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kInt8, DType::kUInt8}, {}));
+      {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kInt8, DType::kUInt8, DType::kInt16},
+      {}));
   JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "MIRROR_PAD"));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 1, 8));
   const auto* opts = ctx.op()->builtin_options_as_MirrorPadOptions();

@@ -1,11 +1,15 @@
 // NEG: out = -x, FLOAT32 (flips the sign bit: 0 -> -0, NaN stays NaN), INT32
-// and INT64 (wrapping: -INT_MIN = INT_MIN). Quantized int8/int16 and float16
-// variants come later.
+// and INT64 (wrapping: -INT_MIN = INT_MIN). INT8 and INT16 as LiteRT's kernel
+// does them: the stored value negated (wrapping), whatever the quantization
+// parameters (they are not read). Float16 comes later.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 
 namespace jitlite::ops {
 namespace {
+
+constexpr std::initializer_list<DType> kSupported = {DType::kFloat32, DType::kInt32, DType::kInt64,
+                                                     DType::kInt8, DType::kInt16};
 
 class NegOp : public OpDef {
  public:
@@ -15,10 +19,8 @@ class NegOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
-    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "NEG", {DType::kFloat32, DType::kInt32, DType::kInt64},
-        {DType::kInt8, DType::kInt16, DType::kFloat16}));
-    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt32, DType::kInt64});
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "NEG", kSupported, {DType::kFloat16}));
+    return PrepareUnary(ctx, kSupported);
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,

@@ -58,6 +58,10 @@ class NodeContext {
   const TensorState& output(int i) const { return tensors_[node_.outputs.at(i)]; }
   TensorState& mutable_output(int i) { return tensors_[node_.outputs.at(i)]; }
   int input_index(int i) const { return node_.inputs.at(i); }
+  // The operator's `intermediates` (tensors that only carry quantization
+  // parameters, e.g. the integer LSTM's gate scales).
+  int num_intermediates() const { return static_cast<int>(node_.intermediates.size()); }
+  const TensorState& intermediate(int i) const { return tensors_[node_.intermediates.at(i)]; }
   int output_index(int i) const { return node_.outputs.at(i); }
 
   // Shorthand for the common checks; each returns an InvalidArgument naming

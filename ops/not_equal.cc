@@ -1,6 +1,7 @@
 // NOT_EQUAL: out = a != b as BOOL (true when either side is NaN), numpy
-// broadcasting up to rank 8. FLOAT32, INT32, INT64, INT16 and BOOL inputs; the
-// shared rules (NaN, -0, what comes later) are in ops/util/comparison.h.
+// broadcasting up to rank 8. FLOAT32, INT32, INT64, INT16, BOOL and INT8/UINT8
+// (rescaled) inputs; the shared rules (NaN, -0, rescaling, what comes later)
+// are in ops/util/comparison.h.
 #include "ops/util/comparison.h"
 
 namespace jitlite::ops {

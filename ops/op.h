@@ -13,6 +13,9 @@
 //  - kKernel: the op emits its own loop nest (EmitKernel) and hands every
 //    output element to KernelEmitter::StoreOutput, which runs the fused
 //    epilogue (following elementwise ops) and stores.
+//  - kControlFlow: WHILE and IF run other subgraphs of the model (see
+//    lib/control_flow.h); no kernel of their own, jit/ emits the loop or
+//    branch into the entry function around those subgraphs' kernels.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +40,7 @@ class KernelEmitter;
 
 namespace jitlite::ops {
 
-enum class OpKind { kElementwise, kAlias, kKernel };
+enum class OpKind { kElementwise, kAlias, kKernel, kControlFlow };
 
 class OpDef {
  public:
@@ -48,6 +51,9 @@ class OpDef {
   // BuiltinOperator codes this definition handles (usually one).
   virtual std::vector<int> builtin_codes() const = 0;
   virtual OpKind kind() const = 0;
+  // CUSTOM ops (builtin code 32) are found by their custom code, e.g.
+  // "TFLite_Detection_PostProcess"; builtins leave this empty.
+  virtual std::string_view custom_code() const { return {}; }
 
   // Compile time: checks input dtypes, ranks and attributes, and sets every
   // output's dtype and shape for the current input shapes. Errors name the
@@ -83,6 +89,12 @@ class OpDef {
     return Status::Ok();
   }
 
+  // kKernel ops: bytes of working memory the kernel needs while it runs
+  // (KernelEmitter::ScratchPtr, 64-byte aligned, contents undefined at
+  // entry). Planned in the arena like a tensor that lives for this kernel
+  // only, so the generated code never allocates.
+  virtual int64_t ScratchBytes(const NodeContext& ctx) const { return 0; }
+
   // kElementwise: the value of one output element from the values of the
   // node's present inputs at the same (broadcast) index, in input order.
   // Includes the op's fused activation, if it has one.
@@ -106,5 +118,7 @@ class OpDef {
 std::span<const OpDef* const> AllOps();
 // The definition for a builtin code, or null.
 const OpDef* FindOp(int builtin_code);
+// The definition for a node: by builtin code, or by custom code for CUSTOM.
+const OpDef* FindOp(const Node& node);
 
 }  // namespace jitlite::ops

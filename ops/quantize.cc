@@ -3,9 +3,15 @@
 // integer types (INT8 -> INT8/UINT8/INT16, UINT8 -> INT8/UINT8, INT16 ->
 // INT8/INT16/INT32, INT32 -> INT8/INT16: the pairs LiteRT's kernel takes) as
 // MultiplyByQuantizedMultiplier(q - zp_in, s_in / s_out) + zp_out, clamped:
-// TFLite's reference kernels exactly. Per-tensor output only (LiteRT also
-// quantizes floats per channel: not supported yet). Elementwise, so it fuses
-// into neighbouring loops and kernel epilogues.
+// TFLite's reference kernels exactly. Elementwise, so it fuses into
+// neighbouring loops and kernel epilogues. A per-channel (per-axis) output of
+// a FLOAT32 input, which LiteRT also quantizes (its PerChannelQuantize, the
+// same rounding per channel), is folded at allocate time for a constant input;
+// for a runtime input it is not supported yet (the element's channel is not
+// known to an elementwise op).
+#include <algorithm>
+#include <climits>
+#include <cmath>
 #include <string>
 
 #include "ops/util/elementwise.h"
@@ -28,6 +34,38 @@ bool SupportedPair(DType in, DType out) {
   }
 }
 
+Status CheckPerChannelOutput(const TensorState& in, const TensorState& out) {
+  const QuantizationInfo& q = *out.quant;
+  const int dim = q.quantized_dimension;
+  if (in.dtype != DType::kFloat32) {
+    return InvalidArgument(std::string("per-channel QUANTIZE output needs a FLOAT32 input, got ") +
+                           DTypeName(in.dtype));
+  }
+  if (q.zero_points.size() != q.scales.size()) {
+    return InvalidArgument("output has " + std::to_string(q.scales.size()) + " scales but " +
+                           std::to_string(q.zero_points.size()) + " zero points");
+  }
+  if (dim < 0 || dim >= in.rank() || in.dim(dim) != static_cast<int64_t>(q.scales.size())) {
+    return InvalidArgument("output has " + std::to_string(q.scales.size()) +
+                           " per-channel scales along dimension " + std::to_string(dim) +
+                           ", which does not match input 0's shape " + ShapeToString(in.shape));
+  }
+  if (!in.is_constant()) {
+    return Unimplemented("per-channel QUANTIZE output of a runtime (non-constant) input is not "
+                         "supported yet; only constant inputs are folded");
+  }
+  return Status::Ok();
+}
+
+// Writes stored value v of `dtype` at element i of a byte buffer.
+void StoreQuantized(std::vector<uint8_t>& out, int64_t i, DType dtype, int32_t v) {
+  switch (dtype) {
+    case DType::kInt16: reinterpret_cast<int16_t*>(out.data())[i] = static_cast<int16_t>(v); break;
+    case DType::kUInt8: out[i] = static_cast<uint8_t>(v); break;
+    default: reinterpret_cast<int8_t*>(out.data())[i] = static_cast<int8_t>(v); break;
+  }
+}
+
 class QuantizeOp : public OpDef {
  public:
   std::string_view name() const override { return "QUANTIZE"; }
@@ -44,15 +82,49 @@ class QuantizeOp : public OpDef {
                              " is not supported by QUANTIZE");
     }
     if (IsPerChannel(out)) {
-      return Unimplemented("per-channel QUANTIZE output (" +
-                           std::to_string(out.quant->scales.size()) +
-                           " scales) is not supported yet");
+      JITLITE_RETURN_IF_ERROR(CheckPerChannelOutput(in, out));
+      ctx.SetOutput(0, out.dtype, in.shape);
+      return Status::Ok();
     }
     JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(out, "output"));
     if (in.dtype != DType::kFloat32) {
       JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
     }
     ctx.SetOutput(0, out.dtype, in.shape);
+    return Status::Ok();
+  }
+
+  bool CanFold(const NodeContext& ctx) const override {
+    return ctx.input(0).is_constant() && IsPerChannel(ctx.output(0));
+  }
+
+  // Per-channel: zp[c] + round(x / scale[c]) in float, clamped, c the index
+  // along the quantized dimension.
+  Status Fold(const NodeContext& ctx, std::vector<uint8_t>& out) const override {
+    const TensorState& in = ctx.input(0);
+    const TensorState& o = ctx.output(0);
+    const int64_t n = in.num_elements();
+    if (in.const_bytes < static_cast<size_t>(n) * sizeof(float)) {
+      return InvalidArgument("constant input 0 has too little data");
+    }
+    const QuantizationInfo& q = *o.quant;
+    const int64_t channels = static_cast<int64_t>(q.scales.size());
+    int64_t inner = 1;
+    for (int d = q.quantized_dimension + 1; d < in.rank(); ++d) inner *= in.dim(d);
+    const IntRange range = DTypeRange(o.dtype);
+    constexpr float kTwoTo31 = 2147483648.0f;
+    out.assign(static_cast<size_t>(n) * DTypeSize(o.dtype), 0);
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t c = (i / inner) % channels;
+      const float scaled = std::round(in.const_as<float>()[i] / q.scales[c]);
+      // Out of int32 range (or NaN): x86's conversion result, INT32_MIN, as
+      // LiteRT gives; the zero point then added with int32 wrap-around.
+      const bool fits = scaled >= -kTwoTo31 && scaled < kTwoTo31;
+      const int32_t whole = fits ? static_cast<int32_t>(scaled) : INT32_MIN;
+      const auto sum = static_cast<int32_t>(static_cast<uint32_t>(whole) +
+                                            static_cast<uint32_t>(q.zero_points[c]));
+      StoreQuantized(out, i, o.dtype, std::clamp(sum, range.lo, range.hi));
+    }
     return Status::Ok();
   }
 

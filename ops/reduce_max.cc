@@ -4,7 +4,8 @@
 // optimized kernel: `acc = in < acc ? acc : in` from the first element, so a
 // NaN is taken and then dropped by the next element; an empty reduction gives
 // the lowest finite value (-FLT_MAX), the integers' minimum for INT32/INT64.
-// Quantized REDUCE_MAX comes with the quantized path.
+// INT8/UINT8/INT16 compare the stored values (output parameters equal to the
+// input's, as TFLite requires; ops/util/mean_sum_reduce.cc).
 #include "ops/util/mean_sum_reduce.h"
 
 namespace jitlite::ops {

@@ -3,8 +3,8 @@
 // reduced dims as size 1. FLOAT32, INT32, INT64. Floats follow TFLite's
 // optimized kernel: `acc = acc < in ? acc : in` from the first element, so a
 // NaN is taken and then dropped by the next element; an empty reduction gives
-// FLT_MAX, the integers' maximum for INT32/INT64. Quantized REDUCE_MIN comes
-// with the quantized path.
+// FLT_MAX, the integers' maximum for INT32/INT64. INT8/UINT8/INT16 compare the
+// stored values (output parameters equal to the input's, as TFLite requires).
 #include "ops/util/mean_sum_reduce.h"
 
 namespace jitlite::ops {

@@ -7,7 +7,10 @@
 // depends only on the stored value and the quantization parameters, and a
 // 256-byte table is cheaper than the iteration per element. Inputs below the
 // zero point (TFLite fails the invoke) read the table's x <= 1 entries.
-// INT16 and float16 come later.
+// INT16 (symmetric): TFLite's 513-entry interpolated int16 table of 1/sqrt(x),
+// built in float as its Prepare does (x <= 0 maps to 32767 * s_out, the
+// largest output); negative inputs, which TFLite refuses at invoke, read it
+// too. Float16 comes later.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -15,6 +18,7 @@
 
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
+#include "ops/util/lookup_table.h"
 #include "ops/util/quantization.h"
 #include "ops/util/quantized_elementwise.h"
 
@@ -102,6 +106,22 @@ std::array<uint8_t, 256> Int8Table(const TensorState& in, const TensorState& out
   return table;
 }
 
+Int16Table Int16RsqrtTable(const TensorState& in, const TensorState& out) {
+  const float out_scale = Scale(out);
+  auto rsqrt = [out_scale](float x) {
+    return x <= 0.0f ? std::numeric_limits<int16_t>::max() * out_scale : 1.0f / std::sqrt(x);
+  };
+  return BuildInt16TableFloat(rsqrt, Scale(in), ZeroPoint(in), out_scale, ZeroPoint(out));
+}
+
+llvm::Value* EmitInt16Rsqrt(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q) {
+  llvm::IRBuilder<>& b = e.b();
+  llvm::Value* table =
+      EmitInt16TableGlobal(b, Int16RsqrtTable(ctx.input(0), ctx.output(0)), "rsqrt_i16");
+  llvm::Value* r = EmitInt16TableLookup(b, table, b.CreateSExt(q, b.getInt32Ty()));
+  return b.CreateTrunc(r, b.getInt16Ty());
+}
+
 class RsqrtOp : public OpDef {
  public:
   std::string_view name() const override { return "RSQRT"; }
@@ -110,18 +130,18 @@ class RsqrtOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
-    if (ctx.input(0).dtype == DType::kInt8) {
-      JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(ctx.input(0), "input 0"));
-      JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(ctx.output(0), "output"));
-      return PrepareUnary(ctx, {DType::kInt8});
+    const DType dtype = ctx.input(0).dtype;
+    if (dtype == DType::kInt8 || dtype == DType::kInt16) {
+      return PrepareQuantizedUnary(ctx, "RSQRT", /*int16_symmetric=*/true);
     }
-    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "RSQRT", {DType::kFloat32},
-                                                  {DType::kInt16, DType::kFloat16}));
+    JITLITE_RETURN_IF_ERROR(
+        CheckElementwiseDType(ctx, 0, "RSQRT", {DType::kFloat32}, {DType::kFloat16}));
     return PrepareUnary(ctx, {DType::kFloat32});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
+    if (ctx.input(0).dtype == DType::kInt16) return EmitInt16Rsqrt(e, ctx, v[0]);
     if (ctx.input(0).dtype != DType::kInt8) return e.Rsqrt(v[0]);
     return EmitTableLookup8(e, v[0], DType::kInt8, Int8Table(ctx.input(0), ctx.output(0)),
                             "rsqrt_i8");

@@ -7,8 +7,13 @@
 // bits, its reciprocal, and each output = exp * reciprocal in the output's
 // bits offset by the type's minimum (the output parameters are implied: scale
 // 1/256 or 1/65536, zero point the minimum). Diffs below diff_min give the
-// minimum. INT16 -> INT16 as TFLite's reference SoftmaxInt16: diffs scaled
-// to [-10, 0] read a 513-entry exp table, the sum's reciprocal a 1/(1 + x)
+// minimum. That kernel needs beta * s_in > 2^-26 (TFLite's aborts below);
+// for smaller products (converter models with near-constant logits) the
+// 8-bit types follow TFLite's optimized kernel instead, which the default
+// resolver runs: a 256-entry float exp table built at allocate time, a float
+// sum and scaling by 1 / (sum * s_out), rounding to the output.
+// INT16 -> INT16 as TFLite's reference SoftmaxInt16: diffs scaled to
+// [-10, 0] read a 513-entry exp table, the sum's reciprocal a 1/(1 + x)
 // table (both built in double at allocate time and passed by pointer: they
 // depend only on constants, and a kernel op reads packed buffers), output
 // scale 1/32768 with zero point 0.
@@ -21,6 +26,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "jit/emitters.h"
 #include "ops/op.h"
@@ -51,22 +57,52 @@ struct QuantizedSoftmaxParams {
 constexpr int kScaledDiffIntegerBits = 5;
 constexpr int kAccumulationIntegerBits = 12;
 
-StatusOr<QuantizedSoftmaxParams> QuantizedParams(const NodeContext& ctx) {
-  const double real = std::min(static_cast<double>(Beta(ctx)) *
-                                   static_cast<double>(Scale(ctx.input(0))) *
-                                   static_cast<double>(1 << (31 - kScaledDiffIntegerBits)),
-                               static_cast<double>((int64_t{1} << 31) - 1));
-  if (!(real > 1.0)) {  // TFLite's QuantizeMultiplierGreaterThanOne aborts then
-    return InvalidArgument("beta * input scale is " + std::to_string(real / (1 << 26)) +
-                           "; quantized SOFTMAX needs it above 2^-26");
-  }
+// beta * s_in * 2^26, capped as TFLite's PreprocessSoftmaxScaling does.
+double ReferenceInputMultiplier(const NodeContext& ctx) {
+  return std::min(static_cast<double>(Beta(ctx)) * static_cast<double>(Scale(ctx.input(0))) *
+                      static_cast<double>(1 << (31 - kScaledDiffIntegerBits)),
+                  static_cast<double>((int64_t{1} << 31) - 1));
+}
+
+// 8-bit inputs whose beta * s_in is at most 2^-26: TFLite's reference kernel
+// aborts on them (QuantizeMultiplierGreaterThanOne), its optimized kernel
+// (what the default resolver runs) uses a float exp table. jitlite follows
+// the optimized kernel there and the reference kernel everywhere else.
+bool UsesExpTable(const NodeContext& ctx) {
+  const DType t = ctx.input(0).dtype;
+  return (t == DType::kInt8 || t == DType::kUInt8) && !(ReferenceInputMultiplier(ctx) > 1.0);
+}
+
+QuantizedSoftmaxParams QuantizedParams(const NodeContext& ctx) {
   QuantizedSoftmaxParams p;
-  p.input = QuantizeMultiplier(real);
+  p.input = QuantizeMultiplier(ReferenceInputMultiplier(ctx));
   const double radius = 1.0 * ((1 << kScaledDiffIntegerBits) - 1) *
                         static_cast<double>(int64_t{1} << (31 - kScaledDiffIntegerBits)) /
                         static_cast<double>(int64_t{1} << p.input.shift);
   p.diff_min = -static_cast<int32_t>(std::floor(radius));
   return p;
+}
+
+// The optimized kernel's table: exp(-s_in * beta * d) at index 255 - d for a
+// diff d from the row maximum, in float as TFLite builds it.
+std::vector<float> ExpTable(const NodeContext& ctx) {
+  const float scale = -Scale(ctx.input(0)) * Beta(ctx);
+  std::vector<float> table(256);
+  for (int d = 0; d <= 255; ++d) table[255 - d] = std::exp(scale * static_cast<float>(d));
+  return table;
+}
+
+// TFLite's Prepare checks these for INT8 -> INT8 only (both kernels).
+Status CheckInt8Output(const TensorState& out) {
+  if (ZeroPoint(out) != -128) {
+    return InvalidArgument("output zero point is " + std::to_string(ZeroPoint(out)) +
+                           "; INT8 SOFTMAX needs -128");
+  }
+  if (std::fabs(Scale(out) - 1.0f / 256) > 0.001f / 256) {
+    return InvalidArgument("output scale is " + std::to_string(Scale(out)) +
+                           "; INT8 SOFTMAX needs 1/256");
+  }
+  return Status::Ok();
 }
 
 // The quantized input/output pairs of TFLite's kernel.
@@ -91,7 +127,8 @@ Status CheckQuantizedTypes(const NodeContext& ctx) {
                            DTypeName(in.dtype) + " outputs " + DTypeName(in.dtype) + " or INT16");
   }
   JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
-  return QuantizedParams(ctx).status();
+  if (out.dtype == DType::kInt8) return CheckInt8Output(out);
+  return Status::Ok();
 }
 
 class SoftmaxOp : public OpDef {
@@ -135,8 +172,13 @@ class SoftmaxOp : public OpDef {
                [&](const std::vector<Value*>& idx) { EmitInt16Row(e, shape, idx, m); });
       return Status::Ok();
     }
+    if (UsesExpTable(ctx)) {
+      EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
+               [&](const std::vector<Value*>& idx) { EmitExpTableRow(e, ctx, shape, idx); });
+      return Status::Ok();
+    }
     if (IsQuantizedDType(ctx.input(0).dtype)) {
-      JITLITE_ASSIGN_OR_RETURN(QuantizedSoftmaxParams p, QuantizedParams(ctx));
+      const QuantizedSoftmaxParams p = QuantizedParams(ctx);
       EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
                [&](const std::vector<Value*>& idx) { EmitQuantizedRow(e, ctx, shape, idx, p); });
       return Status::Ok();
@@ -147,10 +189,18 @@ class SoftmaxOp : public OpDef {
     return Status::Ok();
   }
 
+  // 8-bit inputs in the optimized kernel's regime: its float exp table.
   // INT16: the exp and reciprocal tables (TFLite's parameters: exp on
   // [-10, 0] from inputs of scale 10/65535, zero point 32767; 1/(1 + x) on
   // [0, 1]; both to outputs of scale 2/65535).
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    if (UsesExpTable(ctx)) {
+      const std::vector<float> table = ExpTable(ctx);
+      AlignedBuffer buffer(table.size() * sizeof(float));
+      std::memcpy(buffer.data(), table.data(), table.size() * sizeof(float));
+      out.push_back(std::move(buffer));
+      return Status::Ok();
+    }
     if (ctx.input(0).dtype != DType::kInt16) return Status::Ok();
     const Int16Table tables[] = {
         BuildInt16Table([](double x) { return std::exp(x); }, 10.0 / 65535.0, 32767,
@@ -298,6 +348,51 @@ class SoftmaxOp : public OpDef {
       q = b.CreateSelect(in_range, q, e.I32(out_range.lo));
       idx[last] = i;
       e.StoreOutput(EmitNarrowQuantized(b, q, out_type), idx);
+    }, "norm");
+  }
+
+  // One row of TFLite's optimized 8-bit kernel (UsesExpTable): exps read
+  // from the table at 255 - (max - x), summed in order in float, each
+  // probability exp / (sum * s_out) rounded (UINT8: + 0.5 and truncated,
+  // without the zero point, as TFLite's x86 build), offset and clamped.
+  static void EmitExpTableRow(jit::KernelEmitter& e, const NodeContext& ctx, const Shape& shape,
+                              std::vector<Value*> idx) {
+    llvm::IRBuilder<>& b = e.b();
+    const DType in_type = ctx.input(0).dtype;
+    const DType out_type = ctx.output(0).dtype;
+    const size_t last = shape.size() - 1;
+    idx[last] = e.I64(0);
+    Value* base = e.LinearOffset(shape, idx);
+    auto load = [&](Value* i) {
+      return EmitWidenQuantized(b, e.LoadInput(0, b.CreateAdd(base, i, "", true, true)), in_type);
+    };
+    llvm::Type* f32 = b.getFloatTy();
+    Value* max = EmitIntRowMax(e, shape.back(), DTypeRange(in_type).lo, load);
+    Value* top = b.CreateSub(e.I32(255), max);
+    auto exp_of = [&](Value* i) {
+      Value* index = b.CreateSExt(b.CreateAdd(top, load(i)), b.getInt64Ty());
+      return b.CreateLoad(f32, b.CreateInBoundsGEP(f32, e.PackedPtr(0), index));
+    };
+
+    // Strict float adds: TFLite's sum is sequential, and its rounding shows.
+    llvm::AllocaInst* sum_slot = e.Alloca(f32, "sum");
+    b.CreateStore(e.F32(0.0f), sum_slot);
+    e.For(0, shape.back(), 1, [&](Value* i) {
+      b.CreateStore(b.CreateFAdd(b.CreateLoad(f32, sum_slot), exp_of(i)), sum_slot);
+    }, "exp");
+    Value* inv = b.CreateFDiv(
+        e.F32(1.0f), b.CreateFMul(b.CreateLoad(f32, sum_slot), e.F32(Scale(ctx.output(0)))));
+
+    const bool is_uint8 = out_type == DType::kUInt8;
+    Value* zero_point = e.I32(is_uint8 ? 0 : ZeroPoint(ctx.output(0)));
+    e.For(0, shape.back(), 1, [&](Value* i) {
+      Value* prob = b.CreateFMul(exp_of(i), inv);
+      Value* rounded = is_uint8 ? b.CreateFAdd(prob, e.F32(0.5f))
+                                : b.CreateUnaryIntrinsic(llvm::Intrinsic::round, prob);
+      Value* q = b.CreateAdd(b.CreateFPToSI(rounded, b.getInt32Ty()), zero_point);
+      idx[last] = i;
+      e.StoreOutput(EmitNarrowQuantized(b, EmitClampInt(b, q, DTypeRange(out_type)), out_type),
+                    idx);
     }, "norm");
   }
 

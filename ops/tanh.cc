@@ -1,6 +1,7 @@
 // TANH: out = tanh(x), FLOAT32, with the engine's inline polynomial tanh (a
 // few ulp from LiteRT's result); INT8/UINT8 through TFLite's 256-entry table
-// built in float. INT16 and float16 come later.
+// built in float; INT16 through TFLite's interpolated sigmoid table
+// (ops/util/sigmoid_int16.h). Float16 comes later.
 #include <cmath>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "ops/util/elementwise_helpers.h"
 #include "ops/util/lookup_table.h"
 #include "ops/util/quantization.h"
+#include "ops/util/sigmoid_int16.h"
 
 namespace jitlite::ops {
 namespace {
@@ -20,9 +22,10 @@ class TanhOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
+    if (ctx.input(0).dtype == DType::kInt16) return PrepareInt16Sigmoid(ctx, name(), true);
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "TANH",
                                                   {DType::kFloat32, DType::kInt8, DType::kUInt8},
-                                                  {DType::kInt16, DType::kFloat16}));
+                                                  {DType::kFloat16}));
     if (ctx.input(0).dtype != DType::kFloat32) JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
     return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8});
   }
@@ -30,6 +33,7 @@ class TanhOp : public OpDef {
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
     if (ctx.input(0).dtype == DType::kFloat32) return e.Tanh(v[0]);
+    if (ctx.input(0).dtype == DType::kInt16) return EmitInt16Tanh(e, ctx, v[0]);
     const ByteTable table = BuildQuantizedTable(ctx.input(0), ctx.output(0), &Transform);
     return EmitByteTableLookup(e.b(), table, v[0], "tanh_table");
   }

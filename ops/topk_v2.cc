@@ -48,10 +48,8 @@ StatusOr<int32_t> CheckedK(const NodeContext& ctx) {
                            "; it must hold one value");
   }
   if (in.rank() < 1) return InvalidArgument("TOPK_V2 needs an input of rank >= 1");
-  if (!k_t.is_constant()) {
-    return Unimplemented("k (input 1) is computed: the output shape would depend on runtime "
-                         "data, which jitlite does not support");
-  }
+  // The output shape is k: a runtime k from a graph input compiles per value.
+  JITLITE_RETURN_IF_ERROR(RequireConstant(k_t, "k (input 1)"));
   const int64_t k = k_t.dtype == DType::kInt16 ? k_t.const_as<int16_t>()[0]
                                                 : k_t.const_as<int32_t>()[0];
   const int32_t row = in.dim(in.rank() - 1);

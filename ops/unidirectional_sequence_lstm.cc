@@ -5,11 +5,15 @@
 // states are variable tensors that carry over from one invoke to the next.
 // Options: fused_activation_function, cell_clip, proj_clip, time_major;
 // asymmetric_quantize_inputs only concerns hybrid kernels and is ignored.
-// Hybrid (int8 weights) and integer LSTMs, and diagonal recurrent weights,
-// are Unimplemented.
+// An int8 input selects TFLite's integer kernel (ops/util/lstm_integer.h:
+// int8 output and output state, int16 cell state, the operator's 5
+// intermediates carrying the gate and hidden scales); it ignores the
+// activation option (always tanh), as TFLite's does. Hybrid LSTMs (float
+// input, int8 weights) and diagonal recurrent weights are Unimplemented.
 #include "jit/emitters.h"
 #include "ops/op.h"
 #include "ops/util/lstm_cell.h"
+#include "ops/util/lstm_integer.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -18,7 +22,13 @@ namespace {
 struct SequenceLstm {
   lstm::Cell cell;
   recurrent::Sequence seq;
+  bool integer = false;
+  lstm::IntegerParams q;  // integer kernel only
 };
+
+bool IsInteger(const NodeContext& ctx) {
+  return ctx.has_input(0) && ctx.input(0).dtype == DType::kInt8;
+}
 
 StatusOr<SequenceLstm> Resolve(const NodeContext& ctx) {
   const auto* opts = ctx.op()->builtin_options_as_UnidirectionalSequenceLSTMOptions();
@@ -35,7 +45,8 @@ StatusOr<SequenceLstm> Resolve(const NodeContext& ctx) {
     }
   }
   JITLITE_RETURN_IF_ERROR(lstm::CheckFullKernelArity(ctx));
-  JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, 0, "input"));
+  options.integer = IsInteger(ctx);
+  if (!options.integer) JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, 0, "input"));
   const TensorState& in = ctx.input(0);
   if (in.rank() != 3) {
     return InvalidArgument("input 0 has shape " + ShapeToString(in.shape) + "; expected rank 3 " +
@@ -44,6 +55,10 @@ StatusOr<SequenceLstm> Resolve(const NodeContext& ctx) {
   SequenceLstm s;
   s.seq = recurrent::Sequence::Of(in.shape, time_major, /*has_time_axis=*/true);
   JITLITE_ASSIGN_OR_RETURN(s.cell, lstm::ResolveCell(ctx, s.seq, in.dim(2), options));
+  s.integer = options.integer;
+  if (s.integer) {
+    JITLITE_ASSIGN_OR_RETURN(s.q, lstm::ResolveIntegerParams(ctx, s.cell));
+  }
   return s;
 }
 
@@ -57,13 +72,24 @@ class UnidirectionalSequenceLstmOp : public OpDef {
     JITLITE_ASSIGN_OR_RETURN(SequenceLstm s, Resolve(ctx));
     Shape out = ctx.input(0).shape;
     out.back() = static_cast<int32_t>(s.cell.output);
-    ctx.SetOutput(0, DType::kFloat32, out);
+    ctx.SetOutput(0, s.integer ? DType::kInt8 : DType::kFloat32, out);
+    return Status::Ok();
+  }
+
+  Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
+    if (!IsInteger(ctx)) return Status::Ok();
+    JITLITE_ASSIGN_OR_RETURN(SequenceLstm s, Resolve(ctx));
+    lstm::PackIntegerTables(s.q, out);
     return Status::Ok();
   }
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     JITLITE_ASSIGN_OR_RETURN(SequenceLstm s, Resolve(ctx));
-    lstm::EmitLstm(e, s.cell, s.seq);
+    if (s.integer) {
+      lstm::EmitIntegerLstm(e, s.cell, s.q, s.seq);
+    } else {
+      lstm::EmitLstm(e, s.cell, s.seq);
+    }
     return Status::Ok();
   }
 };

@@ -344,7 +344,9 @@ PYBIND11_MODULE(_jitlite, m) {
                py::gil_scoped_release release;
                status = self.Invoke();
              }
-             Check(status);
+             // TFLite's invoke raises RuntimeError for every failure, shape
+             // errors of value-dependent shapes included.
+             if (!status.ok()) throw std::runtime_error(status.message());
            })
       .def("reset_variable_tensors",
            [](Interpreter& self) { Check(self.ResetVariableTensors()); })

@@ -5,9 +5,12 @@
 //  - floats: ordered predicates (NaN compares false, so NOT_EQUAL is true for
 //    NaN), -0 == +0;
 //  - integers: signed predicates; bools (EQUAL, NOT_EQUAL only) compare as
-//    values.
-// Quantized INT8/UINT8 (TFLite rescales both sides first) and FLOAT16 come
-// later.
+//    values; INT16 compares the stored values (TFLite does not rescale it);
+//  - INT8/UINT8 as TFLite's ComparisonWithScaling: each side (q - zp) << 8
+//    times its own scale (a multiplier below 1, so scales must be < 1, as
+//    TFLite's Prepare requires), then compared as i32; inputs with different
+//    scales and zero points compare by real value.
+// FLOAT16 comes later.
 #pragma once
 
 #include <string_view>

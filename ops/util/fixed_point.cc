@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "llvm/IR/Intrinsics.h"
 #include "ops/util/quantization.h"
 
 namespace jitlite::ops {
@@ -35,6 +36,47 @@ Value* ExpOnInterval(llvm::IRBuilder<>& b, Value* a) {
   Value* poly = DivideByPOT(b, b.CreateAdd(Mul(b, b.CreateAdd(x4_over_4, x3), kOneThird), x2), 1);
   Value* c = b.getInt32(kExpMinusOneEighth);
   return b.CreateAdd(c, Mul(b, c, b.CreateAdd(x, poly)));
+}
+
+// SaturatingRoundingMultiplyByPOTParam with a runtime exponent >= 0: x << e,
+// saturated beyond +-(2^(31 - e) - 1) (in i64, so e = 0 needs no case).
+Value* SaturatingShiftLeftBy(llvm::IRBuilder<>& b, Value* x, Value* exponent) {
+  llvm::Type* i64 = b.getInt64Ty();
+  Value* threshold =
+      b.CreateSub(b.CreateShl(b.getInt64(1), b.CreateZExt(b.CreateSub(b.getInt32(31), exponent),
+                                                          i64)),
+                  b.getInt64(1));
+  Value* wide = b.CreateSExt(x, i64);
+  Value* shifted = b.CreateShl(x, exponent);
+  shifted = b.CreateSelect(b.CreateICmpSGT(wide, threshold), b.getInt32(kInt32Max), shifted);
+  return b.CreateSelect(b.CreateICmpSLT(wide, b.CreateNeg(threshold)), b.getInt32(kInt32Min),
+                        shifted);
+}
+
+// Saturating i32 a + b and a - b (in i64, clamped).
+Value* SaturatingAddSub(llvm::IRBuilder<>& b, Value* x, Value* y, bool subtract) {
+  llvm::Type* i64 = b.getInt64Ty();
+  Value* wx = b.CreateSExt(x, i64);
+  Value* wy = b.CreateSExt(y, i64);
+  Value* r = subtract ? b.CreateSub(wx, wy) : b.CreateAdd(wx, wy);
+  r = b.CreateSelect(b.CreateICmpSGT(r, b.getInt64(kInt32Max)), b.getInt64(kInt32Max), r);
+  r = b.CreateSelect(b.CreateICmpSLT(r, b.getInt64(kInt32Min)), b.getInt64(kInt32Min), r);
+  return b.CreateTrunc(r, b.getInt32Ty());
+}
+
+// gemmlowp's RoundingHalfSum: (x + y + sign) / 2 in 64 bits.
+Value* RoundingHalfSum(llvm::IRBuilder<>& b, Value* x, Value* y) {
+  llvm::Type* i64 = b.getInt64Ty();
+  Value* sum = b.CreateAdd(b.CreateSExt(x, i64), b.CreateSExt(y, i64));
+  Value* sign = b.CreateSelect(b.CreateICmpSGE(sum, b.getInt64(0)), b.getInt64(1), b.getInt64(-1));
+  return b.CreateTrunc(b.CreateSDiv(b.CreateAdd(sum, sign), b.getInt64(2)), b.getInt32Ty());
+}
+
+// Rescale of a value with `from` integer bits to `to` integer bits.
+Value* Rescale(llvm::IRBuilder<>& b, Value* x, int from, int to) {
+  if (from > to) return EmitSaturatingShiftLeft(b, x, from - to);
+  if (from < to) return DivideByPOT(b, x, to - from);
+  return x;
 }
 
 }  // namespace
@@ -94,6 +136,88 @@ Value* EmitOneOverOnePlusX(llvm::IRBuilder<>& b, Value* a) {
     x = b.CreateAdd(x, EmitSaturatingShiftLeft(b, Mul(b, x, one_minus_hx), 2));
   }
   return EmitSaturatingShiftLeft(b, x, 1);  // x / 2, back to 0 integer bits
+}
+
+RuntimeMultiplier EmitInverseSqrtMultiplier(llvm::IRBuilder<>& b, Value* x) {
+  constexpr int32_t kHalfThreeQ3 = (1 << 28) + (1 << 27);  // 1.5 with 3 integer bits
+  constexpr int32_t kOneQ3 = 1 << 28;
+  constexpr int32_t kHalfSqrt2 = 1518500250;  // sqrt(2) / 2
+  Value* trivial = b.CreateICmpSLE(x, b.getInt32(1));
+  Value* v = b.CreateSelect(trivial, b.getInt32(2), x);  // keeps the general path defined
+  // Normalize v into [2^27, 2^29) by pairs of bits, tracking the shift
+  // (at most one step down: v < 2^31).
+  Value* big = b.CreateICmpSGE(v, b.getInt32(1 << 29));
+  v = b.CreateSelect(big, b.CreateAShr(v, 2), v);
+  Value* shift = b.CreateSelect(big, b.getInt32(12), b.getInt32(11));
+  Value* clz = b.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, v, b.getFalse());
+  Value* pairs = b.CreateSub(b.CreateLShr(b.CreateSub(clz, b.getInt32(1)), 1), b.getInt32(1));
+  shift = b.CreateSub(shift, pairs);
+  v = b.CreateShl(v, b.CreateShl(pairs, 1));
+  Value* half_input = DivideByPOT(b, b.CreateAShr(v, 1), 1);
+  // Newton-Raphson for 1 / sqrt from 1: x = 1.5 x - (v / 2) x^3.
+  Value* r = b.getInt32(kOneQ3);
+  for (int i = 0; i < 5; ++i) {
+    Value* r3 = Rescale(b, Mul(b, Mul(b, r, r), r), 9, 3);
+    Value* step = b.CreateSub(Mul(b, b.getInt32(kHalfThreeQ3), r), Mul(b, half_input, r3));
+    r = Rescale(b, step, 6, 3);
+  }
+  r = Mul(b, r, kHalfSqrt2);
+  // A negative shift is folded into the multiplier.
+  Value* negative = b.CreateICmpSLT(shift, b.getInt32(0));
+  r = b.CreateSelect(negative, b.CreateShl(r, b.CreateNeg(shift)), r);
+  shift = b.CreateSelect(negative, b.getInt32(0), shift);
+  return {b.CreateSelect(trivial, b.getInt32(kInt32Max), r),
+          b.CreateSelect(trivial, b.getInt32(0), b.CreateNeg(shift))};
+}
+
+Value* EmitLogXGreaterOrEqualOne(llvm::IRBuilder<>& b, Value* x, int input_bits,
+                                int output_bits) {
+  // gemmlowp's Q31 constants.
+  constexpr int32_t kLog2 = 1488522236;          // log(2)
+  constexpr int32_t kSqrtSqrtHalf = 1805811301;  // 0.5^(1/4)
+  constexpr int32_t kSqrtHalf = 1518500250;      // 0.5^(1/2)
+  constexpr int32_t kOneQuarter = 536870912;
+  constexpr int32_t kAlphaN = 117049297;   // 11/240 * 2^(1/4)
+  constexpr int32_t kAlphaD = 127690142;   // 1/20 * 2^(1/4)
+  constexpr int32_t kAlphaI = 1057819769;  // 2 / 2^(1/4) - 2^(1/4)
+  constexpr int32_t kAlphaF = 638450708;   // 1/4 * 2^(1/4)
+  const int accum_bits = output_bits + 1;  // headroom for the sum of the two parts
+  auto clz = [&](Value* v) {
+    return b.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, v, b.getFalse());
+  };
+  // x's power of two as an accum_bits value: (input_bits - headroom) << (31 - accum_bits).
+  auto power = [&](Value* headroom) {
+    return SaturatingShiftLeftBy(b, b.CreateSub(b.getInt32(input_bits), headroom),
+                                 b.getInt32(31 - accum_bits));
+  };
+  Value* quarter = Rescale(b, b.getInt32(kOneQuarter), 0, accum_bits);
+
+  // Two normalizations (of x and of x * sqrt(1/2)); the one whose mantissa r
+  // is smaller wins, with its power of two adjusted by +-1/4.
+  Value* a_headroom_plus_1 = clz(x);
+  Value* r_a_tmp = SaturatingShiftLeftBy(b, x, b.CreateSub(a_headroom_plus_1, b.getInt32(1)));
+  Value* r_a = EmitSaturatingShiftLeft(b, Mul(b, r_a_tmp, kSqrtHalf), 1);
+  Value* a_pow2 = SaturatingAddSub(b, power(a_headroom_plus_1), quarter, /*subtract=*/false);
+  Value* z_b = Mul(b, x, kSqrtHalf);
+  Value* b_headroom = b.CreateSub(clz(z_b), b.getInt32(1));
+  Value* r_b = SaturatingShiftLeftBy(b, x, b_headroom);
+  Value* b_pow2 = SaturatingAddSub(b, power(b_headroom), quarter, /*subtract=*/true);
+  Value* r = b.CreateSelect(b.CreateICmpSLT(r_a, r_b), r_a, r_b);
+  Value* pow2 = b.CreateSelect(b.CreateICmpSGT(a_pow2, b_pow2), a_pow2, b_pow2);
+
+  // log(r) ~ num / (1 + denom_minus_one) around 0.5^(1/4).
+  Value* p = RoundingHalfSum(b, r, b.getInt32(kSqrtSqrtHalf));
+  Value* q = b.CreateSub(r, b.getInt32(kSqrtSqrtHalf));
+  q = b.CreateAdd(q, q);
+  Value* q_sq = Mul(b, q, q);
+  Value* num = b.CreateAdd(Mul(b, q, r), Mul(b, Mul(b, q, q_sq), kAlphaN));
+  Value* inner =
+      b.CreateAdd(b.CreateAdd(b.getInt32(kAlphaI), q), Mul(b, b.getInt32(kAlphaD), q_sq));
+  Value* denom_minus_one = b.CreateAdd(Mul(b, p, inner), Mul(b, b.getInt32(kAlphaF), q));
+  Value* recip = EmitOneOverOnePlusX(b, denom_minus_one);
+  Value* num_scaled = Rescale(b, num, 0, accum_bits);
+  Value* sum = b.CreateAdd(Mul(b, pow2, kLog2), Mul(b, num_scaled, recip));
+  return Rescale(b, sum, accum_bits, output_bits);
 }
 
 }  // namespace jitlite::ops

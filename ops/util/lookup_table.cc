@@ -2,6 +2,7 @@
 #include "ops/util/lookup_table.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "llvm/IR/Constants.h"
@@ -42,33 +43,55 @@ llvm::Value* EmitByteTableLookup(llvm::IRBuilder<>& b, const ByteTable& table, l
 
 namespace {
 
-double RoundHalfAway(double x) { return std::round(x); }
+// LUTPopulateInt16 in the floating type T (every step rounded to T).
+template <typename T, typename F>
+Int16Table PopulateInt16Table(const F& f, T in_scale, int32_t in_zero_point, T out_scale,
+                              int32_t out_zero_point) {
+  constexpr int kSteps = 512;
+  const T in_min = in_scale * static_cast<T>(-32768 - in_zero_point);
+  const T in_max = in_scale * static_cast<T>(32767 - in_zero_point);
+  const T out_min = out_scale * static_cast<T>(-32768 - out_zero_point);
+  const T out_max = out_scale * static_cast<T>(32767 - out_zero_point);
+  const T step = (in_max - in_min) / kSteps;
+  const T half_step = step / 2;
+  const T inverse = static_cast<T>(65536) / (out_max - out_min);
+  auto round = [](T v) { return std::round(v); };  // half away from zero, in T
+  auto clamp = [](T v) {
+    return static_cast<int16_t>(std::clamp<T>(v, T{-32768}, T{32767}));
+  };
+  Int16Table table{};
+  for (int i = 0; i < kSteps; ++i) {
+    const T value = f(in_min + static_cast<T>(i) * step);
+    const T midpoint = f(in_min + static_cast<T>(i) * step + half_step);
+    const T next = f(in_min + static_cast<T>(i + 1) * step);
+    const T sample = round(value * inverse);
+    const T interpolated = round((next * inverse + round(value * inverse)) / 2);
+    const T bias = round((interpolated - round(midpoint * inverse)) / 2);
+    table[i] = clamp(sample - bias);
+  }
+  table[kSteps] = clamp(round(f(in_max) * inverse));
+  return table;
+}
 
 }  // namespace
 
 Int16Table BuildInt16Table(double (*f)(double), double in_scale, int32_t in_zero_point,
                            double out_scale, int32_t out_zero_point) {
-  constexpr int kSteps = 512;
-  const double in_min = in_scale * (-32768 - in_zero_point);
-  const double in_max = in_scale * (32767 - in_zero_point);
-  const double out_min = out_scale * (-32768 - out_zero_point);
-  const double out_max = out_scale * (32767 - out_zero_point);
-  const double step = (in_max - in_min) / kSteps;
-  const double half_step = step / 2;
-  const double inverse = 65536.0 / (out_max - out_min);
-  auto clamp = [](double v) { return static_cast<int16_t>(std::clamp(v, -32768.0, 32767.0)); };
-  Int16Table table{};
-  for (int i = 0; i < kSteps; ++i) {
-    const double value = f(in_min + i * step);
-    const double midpoint = f(in_min + i * step + half_step);
-    const double next = f(in_min + (i + 1) * step);
-    const double sample = RoundHalfAway(value * inverse);
-    const double interpolated = RoundHalfAway((next * inverse + RoundHalfAway(value * inverse)) / 2);
-    const double bias = RoundHalfAway((interpolated - RoundHalfAway(midpoint * inverse)) / 2);
-    table[i] = clamp(sample - bias);
-  }
-  table[kSteps] = clamp(RoundHalfAway(f(in_max) * inverse));
-  return table;
+  return PopulateInt16Table<double>(f, in_scale, in_zero_point, out_scale, out_zero_point);
+}
+
+Int16Table BuildInt16TableFloat(const std::function<float(float)>& f, float in_scale,
+                                int32_t in_zero_point, float out_scale, int32_t out_zero_point) {
+  return PopulateInt16Table<float>(f, in_scale, in_zero_point, out_scale, out_zero_point);
+}
+
+llvm::Value* EmitInt16TableGlobal(llvm::IRBuilder<>& b, const Int16Table& table, const char* name) {
+  llvm::Module* module = b.GetInsertBlock()->getModule();
+  llvm::Constant* data = llvm::ConstantDataArray::get(b.getContext(), llvm::ArrayRef(table));
+  auto* global = new llvm::GlobalVariable(*module, data->getType(), /*isConstant=*/true,
+                                          llvm::GlobalValue::PrivateLinkage, data, name);
+  global->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  return b.CreateInBoundsGEP(data->getType(), global, {b.getInt64(0), b.getInt64(0)});
 }
 
 llvm::Value* EmitInt16TableLookup(llvm::IRBuilder<>& b, llvm::Value* table, llvm::Value* x) {

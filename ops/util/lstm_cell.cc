@@ -37,7 +37,8 @@ class CellChecker {
   CellChecker(const NodeContext& ctx, Cell& c) : ctx_(ctx), c_(c), ops_(c.operands) {}
 
   Status Run() {
-    JITLITE_RETURN_IF_ERROR(CheckPresentAndFloat());
+    JITLITE_RETURN_IF_ERROR(CheckPresent());
+    JITLITE_RETURN_IF_ERROR(c_.options.integer ? CheckIntegerTypes() : CheckFloatTypes());
     JITLITE_RETURN_IF_ERROR(CheckSizes());
     JITLITE_RETURN_IF_ERROR(CheckGates());
     JITLITE_RETURN_IF_ERROR(CheckPeepholes());
@@ -52,12 +53,34 @@ class CellChecker {
   }
   std::string Index(int cell_tensor) const { return std::to_string(ops_.at(cell_tensor)); }
 
-  Status CheckPresentAndFloat() {
+  Status CheckPresent() {
     for (int k : {2, 3, 4, 6, 7, 8, 13, 14, 15}) {
       if (!Has(k)) return InvalidArgument("required input " + Index(k) + " is missing");
     }
+    return Status::Ok();
+  }
+
+  Status CheckFloatTypes() {
     for (int k = 1; k <= 17; ++k) {
       if (Has(k)) JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx_, ops_.at(k), "LSTM operand"));
+    }
+    return Status::Ok();
+  }
+
+  // TFLite's integer kernel: int8 weights, int16 peephole weights, int32
+  // biases.
+  Status CheckIntegerTypes() {
+    for (int k = 1; k <= 17; ++k) {
+      if (!Has(k)) continue;
+      DType want = (k >= 9 && k <= 11) ? DType::kInt16
+                   : ((k >= 12 && k <= 15) || k == 17) ? DType::kInt32
+                                                       : DType::kInt8;
+      DType got = ctx_.input(ops_.at(k)).dtype;
+      if (got != want) {
+        return InvalidArgument("LSTM operand (input " + Index(k) + ") has type " +
+                               DTypeName(got) + "; the integer LSTM (int8 input) needs " +
+                               DTypeName(want));
+      }
     }
     return Status::Ok();
   }
@@ -156,7 +179,16 @@ class CellChecker {
                                (wanted ? "are missing" : "must be omitted for CIFG"));
       }
       if (!wanted) continue;
-      JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx_, i, "layer-norm coefficients"));
+      if (c_.options.integer) {
+        DType got = ctx_.input(i).dtype;
+        if (got != DType::kInt16) {
+          return InvalidArgument("layer-norm coefficients (input " + std::to_string(i) +
+                                 ") have type " + DTypeName(got) +
+                                 "; the integer LSTM needs INT16");
+        }
+      } else {
+        JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx_, i, "layer-norm coefficients"));
+      }
       JITLITE_RETURN_IF_ERROR(recurrent::CheckShape(ctx_, i, "layer-norm coefficients",
                                                     {static_cast<int32_t>(c_.cell)}));
     }
@@ -406,10 +438,12 @@ StatusOr<Cell> ResolveCell(const NodeContext& ctx, const recurrent::Sequence& se
   c.operands = operands;
   c.input = input_size;
   JITLITE_RETURN_IF_ERROR(CellChecker(ctx, c).Run());
+  const DType h_type = options.integer ? DType::kInt8 : DType::kFloat32;
+  const DType c_type = options.integer ? DType::kInt16 : DType::kFloat32;
   JITLITE_RETURN_IF_ERROR(recurrent::CheckState(ctx, operands.output_state, "output state",
-                                                seq.batch * c.output));
-  JITLITE_RETURN_IF_ERROR(
-      recurrent::CheckState(ctx, operands.cell_state, "cell state", seq.batch * c.cell));
+                                                seq.batch * c.output, h_type));
+  JITLITE_RETURN_IF_ERROR(recurrent::CheckState(ctx, operands.cell_state, "cell state",
+                                                seq.batch * c.cell, c_type));
   if (ScratchFloats(c) > recurrent::kMaxScratchFloats) {
     return Unimplemented("LSTM with " + std::to_string(c.cell) +
                          " cells: its gate rows exceed the kernel's stack scratch (at most " +

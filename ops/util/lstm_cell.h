@@ -50,6 +50,9 @@ struct Options {
   int activation = 0;  // ActivationFunctionType of the cell gate and output
   float cell_clip = 0.0f;
   float proj_clip = 0.0f;
+  // TFLite's integer kernel (int8 input): the operand types it requires
+  // instead of float32 (see ops/util/lstm_integer.h).
+  bool integer = false;
 };
 
 // Where one cell's tensors are among the node's inputs and where its output

@@ -19,10 +19,19 @@
 // data as bytes (a LiteRT bug: its results are garbage); jitlite computes the
 // formula above for every quantized type, which is what its UINT8 reference
 // and, to a rounding step, its optimized kernels give.
+//
+// Quantized REDUCE_MAX/MIN (INT8/UINT8/INT16) compare the stored values (the
+// output shares the input's scale and zero point, which TFLite requires); an
+// empty reduction gives the type's lowest/highest value. Quantized
+// REDUCE_PROD (INT8/INT16) is TFLite's reference QuantizedReduceProd: the
+// first centred value, then acc = MBQM64(acc * (x - zp_in)) per further
+// element and once more at the end, with the multiplier of
+// s_in / s_out^(1/N): each of the N factors carries one N-th of the scale.
 #include "ops/util/mean_sum_reduce.h"
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <string>
@@ -108,6 +117,40 @@ Value* LoadSummand(jit::KernelEmitter& e, Value* offset, DType dtype) {
   return IsQuantizedDType(dtype) ? EmitWidenQuantized(e.b(), x, dtype) : x;
 }
 
+bool IsQuantizedProd(DType dtype, ReduceKind kind) {
+  return kind == ReduceKind::kProd && IsQuantizedDType(dtype);
+}
+
+// TFLite's 64-bit MultiplyByQuantizedMultiplier with compile-time m: the
+// multiplier rounded to 16 bits (saturating), one rounding shift; i32 result.
+Value* EmitProdRescale(llvm::IRBuilder<>& b, Value* x_i64, QuantizedMultiplier m) {
+  const int64_t reduced = m.multiplier < 0x7FFF0000 ? (int64_t{m.multiplier} + (1 << 15)) >> 16
+                                                    : 0x7FFF;
+  const int total_shift = 15 - m.shift;
+  Value* sum = b.CreateAdd(b.CreateMul(x_i64, b.getInt64(reduced)),
+                           b.getInt64(int64_t{1} << (total_shift - 1)));
+  return b.CreateTrunc(b.CreateAShr(sum, total_shift), b.getInt32Ty());
+}
+
+// The per-factor multiplier of quantized REDUCE_PROD (GetQuantProdScaling).
+QuantizedMultiplier ProdMultiplier(const NodeContext& ctx, int64_t count) {
+  const double scaling = static_cast<double>(Scale(ctx.input(0))) /
+                         std::pow(static_cast<double>(Scale(ctx.output(0))),
+                                  1.0 / static_cast<double>(count));
+  return QuantizeMultiplier(scaling);
+}
+
+// One quantized REDUCE_PROD step: the centred stored value x (i32) for the
+// first element, MBQM64(acc * x) after it.
+Value* AccumulateQuantizedProd(jit::KernelEmitter& e, Value* started, Value* acc, Value* stored,
+                               int64_t count) {
+  llvm::IRBuilder<>& b = e.b();
+  Value* x = b.CreateSub(stored, e.I32(ZeroPoint(e.node().input(0))));
+  Value* product = b.CreateMul(b.CreateSExt(acc, b.getInt64Ty()), b.CreateSExt(x, b.getInt64Ty()));
+  Value* next = EmitProdRescale(b, product, ProdMultiplier(e.node(), count));
+  return b.CreateSelect(started, next, x);
+}
+
 // The stored value of a quantized MEAN/SUM output from the int32 sum of N
 // stored inputs (file comment).
 Value* FinishQuantized(jit::KernelEmitter& e, Value* sum, ReduceKind kind, int64_t count) {
@@ -128,6 +171,21 @@ Value* FinishQuantized(jit::KernelEmitter& e, Value* sum, ReduceKind kind, int64
 
 // The output value from the accumulator.
 Value* Finish(jit::KernelEmitter& e, Value* acc, DType dtype, ReduceKind kind, int64_t count) {
+  if (IsQuantizedDType(dtype) && (kind == ReduceKind::kMax || kind == ReduceKind::kMin)) {
+    // Empty: TFLite's initial value, the type's lowest (MAX) or highest (MIN).
+    const IntRange r = DTypeRange(dtype);
+    if (count == 0) acc = e.I32(kind == ReduceKind::kMax ? r.lo : r.hi);
+    return EmitNarrowQuantized(e.b(), acc, dtype);
+  }
+  if (IsQuantizedProd(dtype, kind)) {
+    // Empty: TFLite leaves the output alone; jitlite writes 0s.
+    if (count == 0) return EmitNarrowQuantized(e.b(), e.I32(0), dtype);
+    const TensorState& out = e.node().output(0);
+    Value* x = EmitProdRescale(e.b(), e.b().CreateSExt(acc, e.b().getInt64Ty()),
+                               ProdMultiplier(e.node(), count));
+    x = e.b().CreateAdd(x, e.I32(ZeroPoint(out)));
+    return EmitNarrowQuantized(e.b(), EmitClampInt(e.b(), x, DTypeRange(dtype)), dtype);
+  }
   if (IsQuantizedDType(dtype)) return FinishQuantized(e, acc, kind, count);
   const bool is_float = dtype == DType::kFloat32;
   if ((kind == ReduceKind::kMax || kind == ReduceKind::kMin) && is_float && count == 0) {
@@ -199,12 +257,21 @@ void EmitGeneral(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, Red
   }
   llvm::Type* acc_ty = AccType(e.context(), dtype, kind);
   llvm::AllocaInst* acc = e.Alloca(acc_ty, "acc");
+  // Quantized PROD treats its first element apart: whether one was seen.
+  llvm::AllocaInst* started = e.Alloca(b.getInt1Ty(), "started");
   std::vector<Value*> idx(in_shape.size(), nullptr);
   Nest(e, kept, in_shape, idx, [&] {
     b.CreateStore(Init(acc_ty, kind), acc);
+    b.CreateStore(b.getFalse(), started);
     Nest(e, red, in_shape, idx, [&] {
       Value* x = LoadSummand(e, e.LinearOffset(in_shape, idx), dtype);
-      b.CreateStore(Accumulate(b, kind, b.CreateLoad(acc_ty, acc), x), acc);
+      Value* prev = b.CreateLoad(acc_ty, acc);
+      Value* next = IsQuantizedProd(dtype, kind)
+                        ? AccumulateQuantizedProd(e, b.CreateLoad(b.getInt1Ty(), started), prev,
+                                                  x, plan.count)
+                        : Accumulate(b, kind, prev, x);
+      b.CreateStore(next, acc);
+      b.CreateStore(b.getTrue(), started);
     });
     Value* v = Finish(e, b.CreateLoad(acc_ty, acc), dtype, kind, plan.count);
     e.StoreOutput(v, OutIndex(e, plan, idx));
@@ -230,19 +297,28 @@ void EmitStackRow(jit::KernelEmitter& e, const ReducePlan& plan, DType dtype, Re
   llvm::AllocaInst* buf = e.Alloca(llvm::ArrayType::get(acc_ty, row), "row");
   auto slot = [&](Value* c) { return b.CreateInBoundsGEP(acc_ty, buf, c); };
 
+  // Every slot sees its first reduced element in the same row pass.
+  llvm::AllocaInst* started = e.Alloca(b.getInt1Ty(), "started");
   std::vector<Value*> idx(r, nullptr);
   Nest(e, outer_kept, in_shape, idx, [&] {
     e.For(0, row, 1, [&](Value* c) {
       b.CreateStore(Init(acc_ty, kind), slot(c));
     }, "init");
+    b.CreateStore(b.getFalse(), started);
     Nest(e, red, in_shape, idx, [&] {
       for (int d : tail) idx[d] = e.I64(0);
       Value* base = e.LinearOffset(in_shape, idx);
+      Value* seen = b.CreateLoad(b.getInt1Ty(), started);
       e.For(0, row, 1, [&](Value* c) {
         Value* x = LoadSummand(e, b.CreateAdd(base, c, "", true, true), dtype);
         Value* p = slot(c);
-        b.CreateStore(Accumulate(b, kind, b.CreateLoad(acc_ty, p), x), p);
+        Value* prev = b.CreateLoad(acc_ty, p);
+        Value* next = IsQuantizedProd(dtype, kind)
+                          ? AccumulateQuantizedProd(e, seen, prev, x, plan.count)
+                          : Accumulate(b, kind, prev, x);
+        b.CreateStore(next, p);
       }, "c");
+      b.CreateStore(b.getTrue(), started);
     });
     Nest(e, tail, in_shape, idx, [&] {
       std::vector<Value*> tail_idx(idx.begin() + k, idx.end());
@@ -263,6 +339,29 @@ Status CheckQuantizedMeanOrSum(const NodeContext& ctx) {
     return InvalidArgument("INT16 input and output need zero points of 0 (got " +
                            std::to_string(ZeroPoint(in)) + " and " +
                            std::to_string(ZeroPoint(out)) + ")");
+  }
+  return Status::Ok();
+}
+
+// TFLite's checks for quantized REDUCE_MAX/MIN (the output keeps the input's
+// parameters; INT16 symmetric) and REDUCE_PROD (INT8/INT16; INT16 symmetric).
+Status CheckQuantizedReduce(const NodeContext& ctx, const char* op_name, ReduceKind kind) {
+  JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
+  const TensorState& in = ctx.input(0);
+  const TensorState& out = ctx.output(0);
+  if (kind == ReduceKind::kProd && in.dtype == DType::kUInt8) {
+    return InvalidArgument(std::string("quantized ") + op_name +
+                           " of UINT8: TFLite's kernel takes INT8 and INT16 only");
+  }
+  if (in.dtype == DType::kInt16 && (ZeroPoint(in) != 0 || ZeroPoint(out) != 0)) {
+    return InvalidArgument("INT16 input and output need zero points of 0 (got " +
+                           std::to_string(ZeroPoint(in)) + " and " +
+                           std::to_string(ZeroPoint(out)) + ")");
+  }
+  if (kind != ReduceKind::kProd && (Scale(in) != Scale(out) || ZeroPoint(in) != ZeroPoint(out))) {
+    return InvalidArgument(std::string("quantized ") + op_name +
+                           " needs the output's scale and zero point equal to the input's "
+                           "(TFLite's kernel does not rescale)");
   }
   return Status::Ok();
 }
@@ -324,6 +423,8 @@ Status PrepareReduce(NodeContext& ctx, const char* op_name, ReduceKind kind) {
     }
   } else if (IsQuantizedDType(t) && (kind == ReduceKind::kMean || kind == ReduceKind::kSum)) {
     JITLITE_RETURN_IF_ERROR(CheckQuantizedMeanOrSum(ctx));
+  } else if (IsQuantizedDType(t)) {
+    JITLITE_RETURN_IF_ERROR(CheckQuantizedReduce(ctx, op_name, kind));
   } else if (t != DType::kFloat32 && t != DType::kInt32 && t != DType::kInt64) {
     return Unimplemented(std::string(op_name) + " of " + DTypeName(t) +
                          " is not supported yet (supported: FLOAT32, INT32, INT64)");

@@ -28,7 +28,8 @@ struct ReducePlan {
 StatusOr<ReducePlan> PlanReduce(const NodeContext& ctx);
 
 // Prepare for a reduction: BOOL input for ANY/ALL, FLOAT32, INT32, INT64 for
-// the others (and INT8/UINT8/INT16 for MEAN and SUM); output same dtype.
+// the others, and quantized INT8/UINT8/INT16 (PROD: INT8/INT16); output same
+// dtype.
 Status PrepareReduce(NodeContext& ctx, const char* op_name, ReduceKind kind);
 
 // Emits the reduction; every output element goes through StoreOutput.

@@ -146,11 +146,34 @@ Value* EmitMultiplyByQuantizedMultiplier(llvm::IRBuilder<>& b, Value* x, Value* 
   return EmitRoundingDivideByPOT(b, high, right);
 }
 
+Value* EmitMultiplyByNonNegativeQuantizedMultiplier(llvm::IRBuilder<>& b, Value* x,
+                                                   Value* multiplier, Value* shift) {
+  llvm::Type* wide = Widened(b, x->getType());
+  Value* zero = ConstOf(x, 0);
+  Value* left = b.CreateSelect(b.CreateICmpSGT(shift, zero), shift, zero);
+  Value* right = b.CreateSExt(b.CreateSelect(b.CreateICmpSGT(shift, zero), zero, b.CreateNeg(shift)),
+                              wide);
+  // x * 2^left wraps in int32, as TFLite's does.
+  Value* scaled = b.CreateShl(x, left);
+  Value* product = b.CreateMul(b.CreateSExt(scaled, wide), b.CreateSExt(multiplier, wide));
+  Value* high = b.CreateAShr(b.CreateAdd(product, ConstOf(product, int64_t{1} << 30)),
+                             ConstOf(product, 31));
+  // (2^right - [high < 0]) / 2: 2^(right-1) (- 1 for negatives), 0 for right = 0.
+  Value* negative = b.CreateZExt(b.CreateICmpSLT(high, ConstOf(high, 0)), wide);
+  Value* nudge = b.CreateLShr(b.CreateSub(b.CreateShl(ConstOf(high, 1), right), negative),
+                              ConstOf(high, 1));
+  return b.CreateTrunc(b.CreateAShr(b.CreateAdd(high, nudge), right), x->getType());
+}
+
 Value* EmitMultiplyByQuantizedMultiplier64(llvm::IRBuilder<>& b, Value* x_i64, Value* multiplier,
                                            Value* shift) {
   llvm::Type* wide = x_i64->getType();
-  Value* reduced = b.CreateAShr(b.CreateAdd(multiplier, ConstOf(multiplier, 1 << 15)),
-                                ConstOf(multiplier, 16));
+  // Multipliers from 0x7FFF0000 up saturate to 0x7FFF (the rounding add
+  // would overflow), as TFLite's.
+  Value* reduced = b.CreateSelect(
+      b.CreateICmpSLT(multiplier, ConstOf(multiplier, 0x7FFF0000)),
+      b.CreateAShr(b.CreateAdd(multiplier, ConstOf(multiplier, 1 << 15)), ConstOf(multiplier, 16)),
+      ConstOf(multiplier, 0x7FFF));
   Value* total_shift = b.CreateSExt(b.CreateSub(ConstOf(shift, 15), shift), wide);
   Value* round = b.CreateShl(ConstOf(x_i64, 1), b.CreateSub(total_shift, ConstOf(x_i64, 1)));
   Value* sum = b.CreateAdd(b.CreateMul(x_i64, b.CreateSExt(reduced, wide)), round);

@@ -1,9 +1,12 @@
 #include "ops/util/quantized_conv.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
+#include "jit/gemm.h"
+#include "jit/qgemm.h"
 #include "ops/util/quantization.h"
 
 namespace jitlite::ops::qconv {
@@ -87,9 +90,100 @@ Status CheckBiasType(const NodeContext& ctx, Form form, const char* op) {
                          " needs an INT32" + (Is16x8(ctx, form) ? " or INT64" : "") + " bias");
 }
 
-// A per-channel value of a packed i32 buffer, or of the bias.
-Value* LoadAt(llvm::IRBuilder<>& b, llvm::Type* type, Value* base, Value* index) {
-  return b.CreateLoad(type, b.CreateInBoundsGEP(type, base, index));
+// The packed per-channel buffers hold whole vectors of channels.
+constexpr int64_t kChannelVector = jit::kInt8PanelWidth;
+int64_t PaddedChannels(int64_t cout) {
+  return (cout + kChannelVector - 1) / kChannelVector * kChannelVector;
+}
+
+// Packed buffers of the int8 GEMM path.
+constexpr int kFoldedBiasBuffer = 3;
+constexpr int kGemmWeightsBuffer = 4;
+// Depthwise windows of at most this many taps keep a channel block's
+// weights in registers (3x3 does; 5x5 would spill them).
+constexpr int64_t kMaxHeldTaps = 16;
+// An int8 activation x enters the GEMM as the u8 x ^ 0x80 = x + 128.
+constexpr int32_t kActivationOffset = 128;
+
+// The per-channel value(s) of a packed buffer (or of the bias) for channel
+// `index`: a scalar of `type`, or as many consecutive channels as `like`
+// (a vector) has lanes.
+Value* LoadAt(llvm::IRBuilder<>& b, llvm::Type* type, Value* base, Value* index,
+              Value* like = nullptr) {
+  Value* ptr = b.CreateInBoundsGEP(type, base, index);
+  auto* vec = like ? llvm::dyn_cast<llvm::FixedVectorType>(like->getType()) : nullptr;
+  if (vec == nullptr) return b.CreateLoad(type, ptr);
+  return b.CreateAlignedLoad(llvm::FixedVectorType::get(type, vec->getNumElements()), ptr,
+                             llvm::Align(type->getPrimitiveSizeInBits() / 8));
+}
+
+// Whether the node takes the int8 GEMM (on a VNNI target): INT8 activations
+// and constant weights without a zero point to subtract, one group, a
+// constant bias (or none) and a depth whose tile fits the stack.
+bool FitsInt8Gemm(const NodeContext& ctx, Form form) {
+  if (form != Form::kConv2D && form != Form::kFullyConnected) return false;
+  const TensorState& in = ctx.input(0);
+  const TensorState& filter = ctx.input(1);
+  if (in.dtype != DType::kInt8 || filter.dtype != DType::kInt8 || !filter.is_constant()) {
+    return false;
+  }
+  if (UsesFilterZeroPoint(ctx, form) && ZeroPoint(filter) != 0) return false;
+  if (ctx.has_input(2) && !ctx.input(2).is_constant()) return false;
+  if (form == Form::kConv2D && in.dim(3) != filter.dim(3)) return false;  // grouped
+  const int64_t cout = filter.dim(0);
+  return cout > 0 && filter.num_elements() / cout <= jit::kMaxInt8GemmK;
+}
+
+// Whether DEPTHWISE_CONV_2D packs buffer 3, bias[c] - zp_in * sum of
+// w[., ., c] over the window (i32, wrapping), for the pixels whose window
+// lies inside the input: INT8, one output channel per input channel and
+// constant weights and bias.
+bool FoldsDepthwiseZeroPoint(const NodeContext& ctx, Form form) {
+  if (form != Form::kDepthwise || ctx.input(0).dtype != DType::kInt8) return false;
+  const TensorState& filter = ctx.input(1);
+  if (!filter.is_constant() || filter.dim(3) != ctx.input(0).dim(3)) return false;
+  return !ctx.has_input(2) || ctx.input(2).is_constant();
+}
+
+void PackDepthwiseFoldedBias(const NodeContext& ctx, int64_t cout, std::vector<AlignedBuffer>& out) {
+  const TensorState& filter = ctx.input(1);
+  const int8_t* w = filter.const_as<int8_t>();
+  const int64_t taps = filter.num_elements() / cout;
+  const uint32_t zp = static_cast<uint32_t>(ZeroPoint(ctx.input(0)));
+  AlignedBuffer bias(PaddedChannels(cout) * sizeof(int32_t));
+  std::memset(bias.data(), 0, bias.size());
+  for (int64_t c = 0; c < cout; ++c) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < taps; ++t) sum += w[t * cout + c];
+    uint32_t v = ctx.has_input(2) ? static_cast<uint32_t>(ctx.input(2).const_as<int32_t>()[c]) : 0u;
+    bias.as<int32_t>()[c] = static_cast<int32_t>(v - zp * static_cast<uint32_t>(sum));
+  }
+  out.push_back(std::move(bias));
+}
+
+// Buffers 3 and 4 of the int8 GEMM: bias[c] - (128 + zp_in) * sum_k w[c, k]
+// (i32, wrapping like the reference's i32 accumulator) and the packed
+// weights.
+void PackInt8Gemm(const NodeContext& ctx, Form form, int64_t cout,
+                  std::vector<AlignedBuffer>& out) {
+  const TensorState& filter = ctx.input(1);
+  const int8_t* w = filter.const_as<int8_t>();
+  const int64_t k = filter.num_elements() / cout;
+  const int64_t offset = kActivationOffset + ZeroPoint(ctx.input(InputOperand(form)));
+  AlignedBuffer bias(PaddedChannels(cout) * sizeof(int32_t));
+  std::memset(bias.data(), 0, bias.size());
+  const bool has_bias = ctx.has_input(BiasOperand(form));
+  for (int64_t c = 0; c < cout; ++c) {
+    int64_t sum = 0;
+    for (int64_t kk = 0; kk < k; ++kk) sum += w[c * k + kk];
+    uint32_t v = has_bias ? static_cast<uint32_t>(ctx.input(BiasOperand(form)).const_as<int32_t>()[c])
+                          : 0u;
+    bias.as<int32_t>()[c] = static_cast<int32_t>(v - static_cast<uint32_t>(offset * sum));
+  }
+  AlignedBuffer weights(jit::PackedInt8GemmBytes(cout, k));
+  jit::PackInt8GemmWeightsTransposed(w, cout, k, weights.as<int8_t>());
+  out.push_back(std::move(bias));
+  out.push_back(std::move(weights));
 }
 
 class Emitter {
@@ -100,7 +194,13 @@ class Emitter {
 
   void Emit() {
     if (g_.form == Form::kDepthwise) {
-      EmitDepthwise();
+      if (FitsVectorDepthwise()) {
+        EmitVectorDepthwise();
+      } else {
+        EmitDepthwise();
+      }
+    } else if (e_.target().avx512_vnni && FitsInt8Gemm(ctx_, g_.form)) {
+      EmitInt8Gemm();
     } else {
       EmitConv();
     }
@@ -185,10 +285,220 @@ class Emitter {
     });
   }
 
+  // INT8 with one output channel per input channel and a constant (or no)
+  // bias: whole vectors of channels in registers.
+  bool FitsVectorDepthwise() const {
+    if (ctx_.input(0).dtype != DType::kInt8 || g_.multiplier != 1) return false;
+    return !ctx_.has_input(2) || ctx_.input(2).is_constant();
+  }
+
+  // DEPTHWISE_CONV_2D per output pixel and block of 16 channels: i32 lanes
+  // accumulate (x - zp_in) * w over the valid taps (the filter [1, kh, kw, c]
+  // is contiguous in c like the input), then bias and the requantization
+  // run on the vector. The last block is masked when 16 does not divide c.
+  void EmitVectorDepthwise() {
+    jit::UseWideVectors(*b_.GetInsertBlock()->getParent());
+    const int64_t full = g_.cout / kChannelVector * kChannelVector;
+    // Channel blocks outside the pixels: a block's weights stay in registers.
+    auto block = [&](Value* c0, Value* mask) {
+      std::vector<Value*> weights;
+      if (g_.h.kernel * g_.w.kernel <= kMaxHeldTaps) {
+        for (int64_t t = 0; t < g_.h.kernel * g_.w.kernel; ++t) {
+          weights.push_back(LoadChannels(1, Add(e_, e_.I64(t * g_.cout), c0), mask));
+        }
+      }
+      conv_window::ForEachOutputPixel(e_, g_.batch, g_.h, g_.w, g_.cin,
+                                      [&](const conv_window::OutputPixel& px) {
+        Value* row = Add(e_, Mul(e_, Add(e_, Mul(e_, px.n, g_.h.out), px.oh), g_.w.out), px.ow);
+        EmitDepthwiseBlock(px, row, c0, mask, weights);
+      });
+    };
+    if (full > 0) e_.For(0, full, kChannelVector, [&](Value* c0) { block(c0, nullptr); }, "cb");
+    if (full < g_.cout) {
+      std::vector<llvm::Constant*> lanes;
+      for (int64_t c = 0; c < kChannelVector; ++c) lanes.push_back(b_.getInt1(full + c < g_.cout));
+      block(e_.I64(full), llvm::ConstantVector::get(lanes));
+    }
+  }
+
+  // 16 channels (lanes where `mask` is set, null = all) of i8 at `offset`
+  // of input i, as i32.
+  Value* LoadChannels(int input, Value* offset, Value* mask) {
+    auto* bytes = llvm::FixedVectorType::get(b_.getInt8Ty(), kChannelVector);
+    Value* ptr = b_.CreateInBoundsGEP(b_.getInt8Ty(), e_.InputPtr(input), offset);
+    Value* v = nullptr;
+    if (mask == nullptr) {
+      v = b_.CreateAlignedLoad(bytes, ptr, llvm::Align(1));
+    } else {
+      v = b_.CreateMaskedLoad(bytes, ptr, llvm::Align(1), mask,
+                              llvm::ConstantAggregateZero::get(bytes));
+    }
+    return b_.CreateSExt(v, llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector));
+  }
+
+  // Channels c0 .. c0 + 15 of one output pixel; `weights` holds the
+  // block's weights per tap (row-major kh, kw), or is empty.
+  void EmitDepthwiseBlock(const conv_window::OutputPixel& px, Value* row, Value* c0, Value* mask,
+                          const std::vector<Value*>& weights) {
+    auto* vec = llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector);
+    const int64_t in_row = g_.w.in * g_.cin;
+    Value* zp = b_.CreateVectorSplat(kChannelVector, e_.I32(ZeroPoint(ctx_.input(0))));
+    if (dw_acc_ == nullptr) dw_acc_ = e_.Alloca(vec, "acc");
+    const bool folded = FoldsDepthwiseZeroPoint(ctx_, g_.form);
+    Value* bias = llvm::ConstantAggregateZero::get(vec);
+    if (ctx_.has_input(2)) bias = LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(2), c0, bias);
+    auto tap = [&](Value* kh, Value* kw, bool subtract_zp, Value* w) {
+      Value* x_off = Add(e_, Add(e_, px.input_offset, Mul(e_, kh, g_.h.dilation * in_row)),
+                         Add(e_, Mul(e_, kw, g_.w.dilation * g_.cin), c0));
+      if (w == nullptr) {
+        Value* w_off = Add(e_, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cout), c0);
+        w = LoadChannels(1, w_off, mask);
+      }
+      Value* x = LoadChannels(0, x_off, mask);
+      if (subtract_zp) x = b_.CreateSub(x, zp);
+      Value* term = b_.CreateMul(x, w);
+      b_.CreateStore(b_.CreateAdd(b_.CreateLoad(vec, dw_acc_), term), dw_acc_);
+    };
+    // Pixels whose whole window is inside the input (most of them): the taps
+    // unrolled, at constant offsets, and with constant weights the zero
+    // point's share folded into the bias.
+    Value* whole = b_.CreateAnd(
+        b_.CreateAnd(b_.CreateICmpEQ(px.h.begin, e_.I64(0)),
+                     b_.CreateICmpEQ(px.h.end, e_.I64(g_.h.kernel))),
+        b_.CreateAnd(b_.CreateICmpEQ(px.w.begin, e_.I64(0)),
+                     b_.CreateICmpEQ(px.w.end, e_.I64(g_.w.kernel))));
+    e_.If(whole, [&] {
+      Value* start = folded ? LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(kFoldedBiasBuffer), c0, bias)
+                            : bias;
+      b_.CreateStore(start, dw_acc_);
+      for (int64_t kh = 0; kh < g_.h.kernel; ++kh) {
+        for (int64_t kw = 0; kw < g_.w.kernel; ++kw) {
+          Value* w = weights.empty() ? nullptr : weights[kh * g_.w.kernel + kw];
+          tap(e_.I64(kh), e_.I64(kw), !folded, w);
+        }
+      }
+    });
+    e_.If(b_.CreateNot(whole), [&] {
+      b_.CreateStore(bias, dw_acc_);
+      e_.For(px.h.begin, px.h.end, 1, [&](Value* kh) {
+        e_.For(px.w.begin, px.w.end, 1, [&](Value* kw) { tap(kh, kw, true, nullptr); }, "kw");
+      }, "kh");
+    });
+    Value* acc = b_.CreateLoad(vec, dw_acc_);
+    StoreChannels(row, c0, rq_.Requantize(acc, c0), mask);
+  }
+
+  // CONV_2D / FULLY_CONNECTED on the int8 GEMM: rows = output pixels,
+  // columns = output channels, k = (kh, kw, ic).
+  void EmitInt8Gemm() {
+    const int64_t k = g_.h.kernel * g_.w.kernel * g_.cin;
+    jit::Int8GemmShape shape{g_.batch * g_.h.out * g_.w.out, g_.cout, k};
+    Value* bias = e_.PackedPtr(kFoldedBiasBuffer);
+    auto gather = [&](Value* tile, Value* row0, int64_t rows) { GatherWindows(tile, row0, rows); };
+    auto store = [&](Value* row, Value* col0, Value* acc, Value* mask) {
+      acc = b_.CreateAdd(acc, LoadAt(b_, b_.getInt32Ty(), bias, col0, acc));
+      StoreChannels(row, col0, rq_.Requantize(acc, col0), mask);
+    };
+    jit::EmitInt8Gemm(e_, gather, e_.PackedPtr(kGemmWeightsBuffer), shape, store);
+  }
+
+  // The (n, oh, ow) of output pixel `row`.
+  std::array<Value*, 3> PixelOf(Value* row) {
+    int64_t pixels = g_.h.out * g_.w.out;
+    Value* rem = b_.CreateURem(row, e_.I64(pixels));
+    return {b_.CreateUDiv(row, e_.I64(pixels)), b_.CreateUDiv(rem, e_.I64(g_.w.out)),
+            b_.CreateURem(rem, e_.I64(g_.w.out))};
+  }
+
+  Value* InputByte(Value* offset) {
+    return b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), e_.InputPtr(0), offset));
+  }
+
+  // Rows [row0, row0 + rows) of the GEMM's A as u8: the input windows of
+  // those output pixels, (kh, kw, ic) each, x ^ 0x80; taps in the padding
+  // hold the input zero point (which the folded bias cancels exactly) and
+  // the bytes up to the quad-rounded depth zeros.
+  void GatherWindows(Value* tile, Value* row0, int64_t rows) {
+    const int64_t k = g_.h.kernel * g_.w.kernel * g_.cin;
+    const int64_t depth = jit::Int8GemmDepth(k);
+    Value* flip = b_.getInt8(0x80);
+    auto put = [&](Value* offset, Value* v) {
+      b_.CreateStore(v, b_.CreateInBoundsGEP(b_.getInt8Ty(), tile, offset));
+    };
+    if (IsPlainRows() && depth == k) {
+      // A is the input itself, rows already contiguous.
+      Value* src = Mul(e_, row0, k);
+      e_.For(0, rows * k, 1, [&](Value* i) { put(i, b_.CreateXor(InputByte(Add(e_, src, i)), flip)); },
+             "copy");
+      return;
+    }
+    Value* pad = b_.getInt8(static_cast<uint8_t>(ZeroPoint(ctx_.input(0)) + kActivationOffset));
+    e_.ForWithHints(0, rows, jit::kNoVectorize, [&](Value* r) {
+      auto [n, oh, ow] = PixelOf(b_.CreateAdd(row0, r));
+      Value* ih0 = b_.CreateSub(b_.CreateMul(oh, e_.I64(g_.h.stride)), e_.I64(g_.h.pad_before));
+      Value* iw0 = b_.CreateSub(b_.CreateMul(ow, e_.I64(g_.w.stride)), e_.I64(g_.w.pad_before));
+      Value* dst_row = Mul(e_, r, depth);
+      e_.ForWithHints(0, g_.h.kernel, jit::kNoVectorize, [&](Value* kh) {
+        Value* ih = Add(e_, ih0, Mul(e_, kh, g_.h.dilation));
+        e_.ForWithHints(0, g_.w.kernel, jit::kNoVectorize, [&](Value* kw) {
+          Value* iw = Add(e_, iw0, Mul(e_, kw, g_.w.dilation));
+          Value* inside = b_.CreateAnd(
+              b_.CreateAnd(b_.CreateICmpSGE(ih, e_.I64(0)), b_.CreateICmpSLT(ih, e_.I64(g_.h.in))),
+              b_.CreateAnd(b_.CreateICmpSGE(iw, e_.I64(0)), b_.CreateICmpSLT(iw, e_.I64(g_.w.in))));
+          // Outside the input: read pixel (0, 0) of the image and keep the pad.
+          Value* ih_in = b_.CreateSelect(inside, ih, e_.I64(0));
+          Value* iw_in = b_.CreateSelect(inside, iw, e_.I64(0));
+          Value* src = Mul(e_, Add(e_, Mul(e_, Add(e_, Mul(e_, n, g_.h.in), ih_in), g_.w.in), iw_in),
+                           g_.cin);
+          Value* dst = Add(e_, dst_row, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cin));
+          e_.For(0, g_.cin, 1, [&](Value* ic) {
+            Value* v = b_.CreateXor(InputByte(Add(e_, src, ic)), flip);
+            put(Add(e_, dst, ic), b_.CreateSelect(inside, v, pad));
+          }, "ic");
+        }, "kw");
+      }, "kh");
+      for (int64_t t = k; t < depth; ++t) put(Add(e_, dst_row, e_.I64(t)), b_.getInt8(0));
+    }, "r");
+  }
+
+  // A 1x1 window with stride 1 (FULLY_CONNECTED too): GEMM row r is input
+  // pixel r.
+  bool IsPlainRows() const {
+    return g_.h.kernel == 1 && g_.w.kernel == 1 && g_.h.stride == 1 && g_.w.stride == 1 &&
+           g_.h.pad_before == 0 && g_.w.pad_before == 0 && g_.h.out == g_.h.in &&
+           g_.w.out == g_.w.in;
+  }
+
+  // Output channels col0 .. col0 + 15 of GEMM row `row` (a pixel), as a
+  // vector of the output's storage type; `mask` marks those below cout.
+  void StoreChannels(Value* row, Value* col0, Value* q, Value* mask) {
+    if (e_.stores_directly()) {
+      Value* dst = b_.CreateInBoundsGEP(b_.getInt8Ty(), e_.OutputPtr(0),
+                                        Add(e_, Mul(e_, row, g_.cout), col0));
+      if (mask != nullptr) {
+        b_.CreateMaskedStore(q, dst, llvm::Align(1), mask);
+      } else {
+        b_.CreateAlignedStore(q, dst, llvm::Align(1));
+      }
+      return;
+    }
+    // Fused ops after the conv: their (scalar) epilogue per channel.
+    if (lanes_ == nullptr) lanes_ = e_.Alloca(q->getType(), "lanes");
+    b_.CreateStore(q, lanes_);
+    auto [n, oh, ow] = PixelOf(row);
+    Value* end = e_.Min(e_.I64(kChannelVector), b_.CreateSub(e_.I64(g_.cout), col0));
+    e_.For(e_.I64(0), end, 1, [&](Value* c) {
+      Value* v = b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), lanes_, c));
+      store_(n, oh, ow, Add(e_, col0, c), v);
+    }, "c");
+  }
+
   jit::KernelEmitter& e_;
   const NodeContext& ctx_;
   const Geometry& g_;
   const StoreFn& store_;
+  llvm::AllocaInst* lanes_ = nullptr;
+  llvm::AllocaInst* dw_acc_ = nullptr;
   llvm::IRBuilder<>& b_;
   Requantizer rq_;
   llvm::Type* acc_type_;
@@ -238,22 +548,36 @@ Value* Requantizer::Finish(Value* acc, Value* oc) {
     }
     acc = b.CreateAdd(acc, v);
   }
+  return Requantize(acc, oc);
+}
+
+Value* Requantizer::Requantize(Value* acc, Value* oc) {
+  llvm::IRBuilder<>& b = e_.b();
   Value* q;
   if (RescalesInDouble(ctx_, form_)) {
-    Value* scale = LoadAt(b, b.getDoubleTy(), e_.PackedPtr(packed_base_), oc);
+    Value* scale = LoadAt(b, b.getDoubleTy(), e_.PackedPtr(packed_base_), oc, acc);
     Value* scaled = b.CreateUnaryIntrinsic(
-        llvm::Intrinsic::round, b.CreateFMul(b.CreateSIToFP(acc, b.getDoubleTy()), scale));
+        llvm::Intrinsic::round, b.CreateFMul(b.CreateSIToFP(acc, scale->getType()), scale));
     // Bounded so the conversion is defined; the clamp below is tighter.
-    scaled = b.CreateMinNum(b.CreateMaxNum(scaled, llvm::ConstantFP::get(b.getDoubleTy(), -2e9)),
-                            llvm::ConstantFP::get(b.getDoubleTy(), 2e9));
-    q = b.CreateFPToSI(scaled, b.getInt32Ty());
+    scaled = b.CreateMinNum(b.CreateMaxNum(scaled, llvm::ConstantFP::get(scaled->getType(), -2e9)),
+                            llvm::ConstantFP::get(scaled->getType(), 2e9));
+    llvm::Type* i32 = b.getInt32Ty();
+    if (auto* v = llvm::dyn_cast<llvm::VectorType>(acc->getType())) {
+      i32 = llvm::VectorType::get(i32, v->getElementCount());
+    }
+    q = b.CreateFPToSI(scaled, i32);
   } else {
-    Value* multiplier = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_), oc);
-    Value* shift = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_ + 1), oc);
-    q = wide_ ? EmitMultiplyByQuantizedMultiplier64(b, acc, multiplier, shift)
-              : EmitMultiplyByQuantizedMultiplier(b, acc, multiplier, shift);
+    Value* multiplier = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_), oc, acc);
+    Value* shift = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_ + 1), oc, acc);
+    if (wide_) {
+      q = EmitMultiplyByQuantizedMultiplier64(b, acc, multiplier, shift);
+    } else if (acc->getType()->isVectorTy()) {
+      q = EmitMultiplyByNonNegativeQuantizedMultiplier(b, acc, multiplier, shift);
+    } else {
+      q = EmitMultiplyByQuantizedMultiplier(b, acc, multiplier, shift);
+    }
   }
-  q = EmitClampInt(b, b.CreateAdd(q, e_.I32(zp_out_)), range_);
+  q = EmitClampInt(b, b.CreateAdd(q, llvm::ConstantInt::get(q->getType(), zp_out_, true)), range_);
   return EmitNarrowQuantized(b, q, ctx_.output(0).dtype);
 }
 
@@ -288,8 +612,11 @@ Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<Aligned
   // Buffer 0 holds the double scales instead where the kernel rescales in
   // double.
   const bool in_double = RescalesInDouble(ctx, form);
-  AlignedBuffer multipliers(cout * (in_double ? sizeof(double) : sizeof(int32_t)));
-  AlignedBuffer shifts(cout * sizeof(int32_t));
+  const int64_t padded = PaddedChannels(cout);
+  AlignedBuffer multipliers(padded * (in_double ? sizeof(double) : sizeof(int32_t)));
+  AlignedBuffer shifts(padded * sizeof(int32_t));
+  std::memset(multipliers.data(), 0, multipliers.size());
+  std::memset(shifts.data(), 0, shifts.size());
   for (int64_t c = 0; c < cout; ++c) {
     if (in_double) {
       multipliers.as<double>()[c] = EffectiveScale(ctx, form, c);
@@ -301,7 +628,7 @@ Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<Aligned
     shifts.as<int32_t>()[c] = m.shift;
   }
   const bool wide = Is16x8(ctx, form);
-  AlignedBuffer bias(cout * (wide ? sizeof(int64_t) : sizeof(int32_t)));
+  AlignedBuffer bias(padded * (wide ? sizeof(int64_t) : sizeof(int32_t)));
   std::memset(bias.data(), 0, bias.size());
   if (ctx.has_input(BiasOperand(form)) && ctx.input(BiasOperand(form)).is_constant()) {
     const TensorState& b = ctx.input(BiasOperand(form));
@@ -317,6 +644,8 @@ Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<Aligned
   out.push_back(std::move(multipliers));
   out.push_back(std::move(shifts));
   out.push_back(std::move(bias));
+  if (FitsInt8Gemm(ctx, form)) PackInt8Gemm(ctx, form, cout, out);
+  if (FoldsDepthwiseZeroPoint(ctx, form)) PackDepthwiseFoldedBias(ctx, cout, out);
   return Status::Ok();
 }
 

@@ -12,6 +12,15 @@
 // rescales in double, as LiteRT's reference kernels do.
 // The multipliers, shifts and bias are packed at allocate time (buffers 0-2,
 // read through their pointers) so identical layers share one kernel.
+// INT8 CONV_2D (ungrouped) and FULLY_CONNECTED with constant weights run on
+// the VNNI int8 GEMM (jit/qgemm.h) where the target has it: the activations
+// enter as u8 = x + 128, so sum (x - zp_in) * w = sum (x + 128) * w -
+// (128 + zp_in) * sum w, and the last term is folded into a packed bias
+// (buffer 3) next to the packed weights (buffer 4). The requantization is
+// the same, on vectors of 16 channels. INT8 DEPTHWISE_CONV_2D with one
+// output channel per input channel runs on vectors of 16 channels on every
+// target (with constant weights, buffer 3 holds bias - zp_in * window sum
+// of w for the pixels whose window lies inside the input).
 #pragma once
 
 #include <functional>
@@ -56,7 +65,10 @@ Status CheckTypes(const NodeContext& ctx, Form form, const char* op, int64_t cou
 
 // Buffers 0 (multipliers, i32[cout]; f64 scales for FULLY_CONNECTED),
 // 1 (shifts, i32[cout]) and 2 (bias:
-// i64[cout] for 16x8, else i32[cout]; zeros without a bias).
+// i64[cout] for 16x8, else i32[cout]; zeros without a bias), each padded
+// with zeros to a multiple of 16 channels; for the int8 GEMM also 3 (the
+// folded bias, i32) and 4 (the weights in the GEMM's panels), for the int8
+// depthwise kernel with constant weights 3 (its folded bias).
 Status Pack(const NodeContext& ctx, Form form, int64_t cout, std::vector<AlignedBuffer>& out);
 
 // Receives output element (n, oh, ow, oc) -- for FULLY_CONNECTED (row, 0, 0,
@@ -78,6 +90,9 @@ class Requantizer {
   void Accumulate(llvm::Value* slot, llvm::Value* term);
   // acc + bias[oc], requantized, + zp_out, clamped, as the output's storage type.
   llvm::Value* Finish(llvm::Value* acc, llvm::Value* oc);
+  // acc (bias included) requantized, + zp_out, clamped, as the output's
+  // storage type; acc is a scalar (channel oc) or a vector (channels oc ..).
+  llvm::Value* Requantize(llvm::Value* acc, llvm::Value* oc);
 
  private:
   jit::KernelEmitter& e_;

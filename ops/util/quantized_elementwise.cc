@@ -49,16 +49,16 @@ bool CheckedLog2(float scale, int* log2_rounded) {
 }
 
 Status PrepareQuantizedArithmetic(NodeContext& ctx, std::string_view op, int activation,
-                                  int max_rank) {
+                                  int max_rank, bool int16_symmetric) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
   JITLITE_RETURN_IF_ERROR(CheckFusedActivation(activation));
   // Like TFLite, the output takes the inputs' type whatever the model declares.
   JITLITE_RETURN_IF_ERROR(
       PrepareBinary(ctx, {DType::kInt8, DType::kUInt8, DType::kInt16}, max_rank));
   JITLITE_RETURN_IF_ERROR(CheckQuantizedTensors(ctx));
-  if (ctx.input(0).dtype == DType::kInt16 && (ZeroPoint(ctx.input(0)) != 0 ||
-                                              ZeroPoint(ctx.input(1)) != 0 ||
-                                              ZeroPoint(ctx.output(0)) != 0)) {
+  const bool zero_points_0 = ZeroPoint(ctx.input(0)) == 0 && ZeroPoint(ctx.input(1)) == 0 &&
+                            ZeroPoint(ctx.output(0)) == 0;
+  if (int16_symmetric && ctx.input(0).dtype == DType::kInt16 && !zero_points_0) {
     return InvalidArgument("INT16 " + std::string(op) +
                            " needs zero points 0 (symmetric quantization)");
   }
@@ -189,9 +189,18 @@ llvm::Value* EmitQuantizedLeakyRelu(jit::ElementEmitter& e, const NodeContext& c
   const QuantizedMultiplier scaled =
       QuantizeMultiplier(static_cast<double>(Scale(in) * alpha / Scale(out)));
   llvm::Value* x = b.CreateSub(EmitWidenQuantized(b, q, in.dtype), e.I32(ZeroPoint(in)));
+  // A negative alpha: LiteRT's result is the negated product by |multiplier|
+  // (so ties of the positive result round down, not up), found by comparing
+  // every int16 and int8 input with BUILTIN_REF.
+  llvm::Value* negative_side;
+  if (scaled.multiplier < 0) {
+    const QuantizedMultiplier magnitude{-scaled.multiplier, scaled.shift};
+    negative_side = b.CreateNeg(EmitMultiplyByQuantizedMultiplier(b, x, magnitude));
+  } else {
+    negative_side = EmitMultiplyByQuantizedMultiplier(b, x, scaled);
+  }
   llvm::Value* r = b.CreateSelect(b.CreateICmpSGE(x, e.I32(0)),
-                                  EmitMultiplyByQuantizedMultiplier(b, x, identity),
-                                  EmitMultiplyByQuantizedMultiplier(b, x, scaled));
+                                  EmitMultiplyByQuantizedMultiplier(b, x, identity), negative_side);
   r = b.CreateAdd(r, e.I32(ZeroPoint(out)));
   return EmitNarrowQuantized(b, EmitClampInt(b, r, DTypeRange(out.dtype)), out.dtype);
 }

@@ -26,9 +26,10 @@ namespace jitlite::ops {
 // Prepare of a quantized ADD/SUB/MUL: both inputs and the output of one
 // quantized dtype with per-tensor parameters, a valid fused activation
 // (TANH and SIGN_BIT clamp to the dtype's range only, as in LiteRT), numpy
-// broadcasting up to `max_rank`.
+// broadcasting up to `max_rank`; INT16 zero points 0 unless !int16_symmetric
+// (DIV).
 Status PrepareQuantizedArithmetic(NodeContext& ctx, std::string_view op, int activation,
-                                  int max_rank);
+                                  int max_rank, bool int16_symmetric = true);
 
 // ADD (subtract = false) or SUB of two stored quantized values; returns the
 // output's storage type. `pot_scale_int16` is the options' flag.
@@ -94,7 +95,8 @@ llvm::Value* EmitStoredCompare(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value
                                bool greater);
 
 // TFLite's quantized LEAKY_RELU: identity (s_in/s_out) or alpha
-// (s_in*alpha/s_out, in float) multiplier by the sign of x - zp_in.
+// (s_in*alpha/s_out, in float) multiplier by the sign of x - zp_in; with a
+// negative alpha, minus the product by |multiplier| (LiteRT's ties).
 llvm::Value* EmitQuantizedLeakyRelu(jit::ElementEmitter& e, const NodeContext& ctx, llvm::Value* q,
                                     float alpha);
 

@@ -25,7 +25,8 @@ Status CheckShape(const NodeContext& ctx, int i, const std::string& what, const 
                          ShapeToString(shape));
 }
 
-Status CheckState(const NodeContext& ctx, int i, const std::string& what, int64_t elements) {
+Status CheckState(const NodeContext& ctx, int i, const std::string& what, int64_t elements,
+                  DType dtype) {
   if (!ctx.has_input(i)) {
     return InvalidArgument(what + " (input " + std::to_string(i) + ") is missing");
   }
@@ -34,7 +35,12 @@ Status CheckState(const NodeContext& ctx, int i, const std::string& what, int64_
     return InvalidArgument(what + " (input " + std::to_string(i) +
                            ") must be a variable tensor (is_variable), as TFLite requires");
   }
-  JITLITE_RETURN_IF_ERROR(CheckFloat(ctx, i, what));
+  if (dtype == DType::kFloat32) {
+    JITLITE_RETURN_IF_ERROR(CheckFloat(ctx, i, what));
+  } else if (t.dtype != dtype) {
+    return InvalidArgument(what + " (input " + std::to_string(i) + ") has type " +
+                           DTypeName(t.dtype) + "; the integer LSTM needs " + DTypeName(dtype));
+  }
   if (t.num_elements() != elements) {
     return InvalidArgument(what + " (input " + std::to_string(i) + ") has shape " +
                            ShapeToString(t.shape) + " (" + std::to_string(t.num_elements()) +

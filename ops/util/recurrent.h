@@ -28,9 +28,11 @@ constexpr int64_t kMaxScratchFloats = 64 * 1024;
 Status CheckFloat(const NodeContext& ctx, int i, const std::string& what);
 // Input i (if present) must have exactly `shape`.
 Status CheckShape(const NodeContext& ctx, int i, const std::string& what, const Shape& shape);
-// Input i is a float32 variable tensor with `elements` elements (TFLite
-// accepts any shape of that size for the LSTM states).
-Status CheckState(const NodeContext& ctx, int i, const std::string& what, int64_t elements);
+// Input i is a variable tensor of `dtype` (float32 unless an integer kernel
+// says otherwise) with `elements` elements (TFLite accepts any shape of that
+// size for the LSTM states).
+Status CheckState(const NodeContext& ctx, int i, const std::string& what, int64_t elements,
+                  DType dtype = DType::kFloat32);
 
 // A sequence input [time, batch, features] (time_major) or [batch, time,
 // features], or for the single-step ops a [batch, features] input.

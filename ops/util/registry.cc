@@ -1,5 +1,8 @@
-// Lookup from builtin code to op definition over the generated list.
+// Lookup from builtin code (or custom code) to op definition over the
+// generated list.
 #include <array>
+#include <map>
+#include <string>
 
 #include "ops/op.h"
 
@@ -15,6 +18,20 @@ const OpDef* FindOp(int builtin_code) {
   }();
   if (builtin_code < 0 || builtin_code >= static_cast<int>(table.size())) return nullptr;
   return table[builtin_code];
+}
+
+const OpDef* FindOp(const Node& node) {
+  constexpr int kCustom = 32;
+  if (node.builtin_code != kCustom) return FindOp(node.builtin_code);
+  static const auto by_name = [] {
+    std::map<std::string, const OpDef*, std::less<>> m;
+    for (const OpDef* op : AllOps()) {
+      if (!op->custom_code().empty()) m.emplace(std::string(op->custom_code()), op);
+    }
+    return m;
+  }();
+  auto it = by_name.find(node.custom_code);
+  return it == by_name.end() ? nullptr : it->second;
 }
 
 }  // namespace jitlite::ops

@@ -2,14 +2,16 @@
 GREATER_EQUAL): one OpDef class in jitlite (ops/util/comparison.h), so one set of cases.
 
 Each op's test file subclasses ComparisonCases as Test<Op> and sets OP and ALLOWS_BOOL; pytest
-collects the subclass only. Outputs are BOOL and must match LiteRT exactly.
+collects the subclass only. Outputs are BOOL and must match LiteRT exactly (INT8/UINT8, which
+TFLite rescales, against the reference kernels).
 """
 
 import numpy as np
 import pytest
 
-from op_testing import (BINARY_SHAPES, F32, I32, I64, assert_rejected, check_op, check_values,
-                        shape_id)
+from jitlite.testing import assert_outputs_match, build_op_model, jitlite_interpreter, run_model
+from op_testing import (BINARY_SHAPES, F32, I32, I64, REFERENCE_KERNELS, assert_rejected,
+                        check_op, check_quantized, check_values, shape_id)
 
 I16 = np.int16
 B = np.bool_
@@ -38,6 +40,35 @@ class ComparisonCases:
                              ids=shape_id)
     def test_int16(self, shapes):
         self.check([(shapes[0], I16), (shapes[1], I16)], input_range=(-3, 3))
+
+    # (input 1, input 2) quantization as INT8 zero points (UINT8: + 128): equal parameters,
+    # different zero points, different scales, both.
+    QUANTS = [((0.1, 0), (0.1, 0)), ((0.1, 5), (0.1, -3)), ((0.1, 0), (0.05, 0)),
+              ((0.02, -20), (0.07, 30)), ((0.5, 100), (0.003, -128))]
+
+    @pytest.mark.parametrize("dtype", [np.int8, np.uint8], ids=dtype_id)
+    @pytest.mark.parametrize("quant", range(5))
+    @pytest.mark.parametrize("shapes", [((2, 3), (2, 3)), ((2, 3, 4), (4,)), ((7,), ())],
+                             ids=shape_id)
+    def test_quantized(self, shapes, quant, dtype):
+        shift = 128 if dtype == np.uint8 else 0
+        q1, q2 = (dict(scale=s, zero_point=z + shift) for s, z in self.QUANTS[quant])
+        check_quantized(self.OP, [(shapes[0], dtype, q1), (shapes[1], dtype, q2)],
+                        output_dtype=B)
+
+    @pytest.mark.parametrize("dtype", [np.int8, np.uint8], ids=dtype_id)
+    def test_quantized_ties(self, dtype):
+        # Scales 0.1 and 0.05: q2 = 2 * q1 is the same real value; neighbours differ by one step.
+        shift = 128 if dtype == np.uint8 else 0
+        q1 = np.arange(-20, 21) + shift
+        a = np.concatenate([q1, q1, q1]).astype(dtype)
+        b = np.concatenate([2 * (q1 - shift) + shift, 2 * (q1 - shift) + shift + 1,
+                            2 * (q1 - shift) + shift - 1]).astype(dtype)
+        model = build_op_model(self.OP, [(a.shape, dtype, dict(scale=0.1, zero_point=shift)),
+                                         (b.shape, dtype, dict(scale=0.05, zero_point=shift))],
+                               output_dtypes=B, output_shapes=[list(a.shape)])
+        expected = run_model(REFERENCE_KERNELS, model, [a, b])
+        assert_outputs_match(run_model(jitlite_interpreter(), model, [a, b]), expected)
 
     def test_float_ties(self):
         # Values from a tiny set, so equal pairs are frequent for floats too.
@@ -89,10 +120,15 @@ class ComparisonCases:
                         match="exceeds 8")
 
     @pytest.mark.parametrize("dtype", [np.int8, np.uint8], ids=dtype_id)
-    def test_quantized_is_not_supported_yet(self, dtype):
-        tensor = dict(scale=0.1, zero_point=0)
+    def test_quantized_scale_of_one_is_rejected(self, dtype):
+        # TFLite's Prepare aborts on scales >= 1; jitlite refuses the model.
+        tensor = dict(scale=1.0, zero_point=0)
         assert_rejected(self.OP, [((3,), dtype, tensor), ((3,), dtype, tensor)], output_dtypes=B,
-                        match="not supported by jitlite yet")
+                        match="needs scales in \\(0, 1\\)")
+
+    def test_quantized_inputs_need_quantization(self):
+        assert_rejected(self.OP, [((3,), np.int8), ((3,), np.int8)], output_dtypes=B,
+                        match="quantization")
 
     def test_float16_is_not_supported_yet(self):
         assert_rejected(self.OP, [((3,), np.float16), ((3,), np.float16)], output_dtypes=B,

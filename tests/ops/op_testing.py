@@ -39,8 +39,11 @@ REFERENCE_KERNELS = litert_interpreter("BUILTIN_REF")
 DEFAULT_RESOLVER_STEPS = {}
 
 __all__ = ["ACTIVATIONS", "F32", "I32", "I64", "REFERENCE_KERNELS", "TFLITE_KERNELS",
-           "assert_rejected", "check_op", "check_quantized", "check_value_inputs", "check_values",
-           "rand", "shape_id"]
+           "ALL_INT16", "assert_rejected", "check_every_value", "check_op", "check_quantized",
+           "check_value_inputs", "check_values", "rand", "shape_id"]
+
+# Every int16 value once: for unary int16 ops, a whole-domain comparison.
+ALL_INT16 = np.arange(-32768, 32768).astype(np.int16)
 
 
 def rand(shape, seed=0, low=-1.0, high=1.0):
@@ -74,6 +77,21 @@ def check_quantized(op, inputs, constants=(), options=None, **kwargs):
             steps = max(steps, int(np.max(np.abs(got.astype(np.int64) - ref.astype(np.int64)))))
     DEFAULT_RESOLVER_STEPS[op] = max(DEFAULT_RESOLVER_STEPS.get(op, 0), steps)
     return result
+
+
+def check_every_value(op, dtype, in_quant, out_quant, options=None, values=None):
+    """A one-input quantized op on every stored value of `dtype` (or the given `values`) against
+    LiteRT's reference kernels, bit-exact; `in_quant`/`out_quant` are (scale, zero point)."""
+    if values is None:
+        info = np.iinfo(dtype)
+        values = np.arange(info.min, info.max + 1).astype(dtype)
+    model = build_op_model(op, [(values.shape, dtype,
+                                 dict(scale=in_quant[0], zero_point=in_quant[1]))],
+                           options=options, output_shapes=[list(values.shape)],
+                           output_quant=dict(scale=out_quant[0], zero_point=out_quant[1]))
+    expected = run_model(REFERENCE_KERNELS, model, [values])
+    actual = run_model(jitlite_interpreter(), model, [values])
+    assert_outputs_match(actual, expected, context=f"{op} {in_quant} -> {out_quant} {options}")
 
 
 def check_value_inputs(op, value_sets, constants=(), options=None, *, fixed=None, **build):

@@ -1,4 +1,4 @@
-"""Shared pieces of the recurrent op tests (LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM,
+"""Shared pieces of the recurrent op tests (LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF,
 UNIDIRECTIONAL_SEQUENCE_RNN): operand lists in TFLite's input order, with the states as
 variable tensors, and a multi-invoke comparison with LiteRT (the states carry over from one
 invoke to the next, which one-invoke check_op cannot see)."""
@@ -97,3 +97,88 @@ def random_invokes(shape, count, seed=0):
     """`count` single-input invokes with values uniform in [-2, 2)."""
     rng = np.random.default_rng(seed)
     return [[rng.uniform(-2, 2, shape).astype(F32)] for _ in range(count)]
+
+
+# --- integer LSTM (TFLite's 8x8_16 kernel) ---------------------------------------------------
+
+I8, I16, I32 = np.int8, np.int16, np.int32
+
+
+def _ints(shape, seed, dtype, bound):
+    return np.random.default_rng(seed).integers(-bound, bound + 1, shape).astype(dtype)
+
+
+def int_lstm_operands(input_shape, batch, n_cell, n_output=None, *, cifg=False, peephole=False,
+                      projection=False, projection_bias=True, layer_norm=False, seed=0,
+                      cell_scale=2.0 ** -11, state_zp=3, hidden_zp=None):
+    """The 24 inputs of an integer LSTM (int8 input/weights, int16 cell state, int32 biases) in
+    TFLite's order, and its 5 intermediates as build_op_model takes them: the gate scales
+    (int16 tensors with layer norm; unquantized placeholders without, as the converter writes
+    them) and the hidden state's int8 scale. Returns (operands, intermediates, output quant).
+
+    The scales keep the gates within their Q3.12 range for inputs over the whole int8 range."""
+    n_input = input_shape[-1]
+    n_output = n_output or n_cell
+    s_in, s_h = 1 / 32, 1 / 128
+    # The hidden state is the output state without projection (the converter gives them one
+    # scale); with projection it has its own.
+    default_zp = -5 if projection else state_zp
+    hidden = dict(scale=1 / 100 if projection else s_h,
+                  zero_point=default_zp if hidden_zp is None else hidden_zp)
+    ops = [None] * 24
+    ops[0] = (tuple(input_shape), I8, dict(scale=s_in, zero_point=-7))
+    base = seed * 100
+    for gate in range(4):
+        if gate == 0 and cifg:
+            continue
+        w_x, w_h = 0.3 / n_input / 127, 1.0 / n_output / 127
+        ops[1 + gate] = (_ints((n_cell, n_input), base + 1 + gate, I8, 127),
+                         dict(scale=w_x * (1 + gate / 8)))
+        ops[5 + gate] = (_ints((n_cell, n_output), base + 5 + gate, I8, 127),
+                         dict(scale=w_h * (1 + gate / 8)))
+        bias_scale = s_in * w_x * (1 + gate / 8)
+        ops[12 + gate] = (_ints((n_cell,), base + 12 + gate, I32, int(0.5 / bias_scale)),
+                          dict(scale=bias_scale))
+    if peephole:
+        for k in (9, 10, 11):
+            if not (k == 9 and cifg):
+                ops[k] = (_ints((n_cell,), base + k, I16, 20000), dict(scale=0.5 / 20000))
+    if projection:
+        w_p = 1.5 / n_cell / 127
+        ops[16] = (_ints((n_output, n_cell), base + 16, I8, 127), dict(scale=w_p))
+        if projection_bias:
+            ops[17] = (_ints((n_output,), base + 17, I32, 2000), dict(scale=w_p / 100))
+    ops[18] = ((batch, n_output), I8, dict(scale=s_h, zero_point=state_zp, is_variable=True))
+    ops[19] = ((batch, n_cell), I16, dict(scale=cell_scale, zero_point=0, is_variable=True))
+    gate_args = [(F32, {})] * 4
+    if layer_norm:
+        for gate in range(4):
+            if not (gate == 0 and cifg):
+                coeff = np.random.default_rng(base + 20 + gate).integers(12000, 32000, n_cell)
+                ops[20 + gate] = (coeff.astype(I16), dict(scale=1 / 16384))
+        gate_args = [(I16, dict(scale=2.0 ** -12 * (1 + g / 4), zero_point=0)) for g in range(4)]
+    intermediates = gate_args + [(I8, hidden)]
+    return ops, intermediates, dict(scale=s_h, zero_point=state_zp)
+
+
+def check_int_invokes(op, operands, intermediates, output_quant, invokes, options=None,
+                      reset_before=()):
+    """check_invokes for an integer LSTM model: bit-exact against LiteRT's reference kernels
+    over consecutive invokes. Returns the LiteRT outputs per invoke."""
+    reference = litert_interpreter("BUILTIN_REF")
+    build = dict(options=options, output_dtypes=[np.int8], output_quant=output_quant,
+                 intermediates=intermediates)
+    probe = build_op_model(op, operands, **build)
+    shapes = [list(e.shape) for e in run_model(reference, probe, invokes[0])]
+    model = build_op_model(op, operands, **build, output_shapes=shapes)
+    expected = run_invokes(reference, model, invokes, reset_before)
+    actual = run_invokes(jitlite_interpreter(), model, invokes, reset_before)
+    for k, (a, e) in enumerate(zip(actual, expected)):
+        assert_outputs_match(a, e, context=f"{op} options={options or {}} invoke {k}")
+    return expected
+
+
+def random_int8_invokes(shape, count, seed=0):
+    """`count` single-input invokes with int8 values over the whole range."""
+    rng = np.random.default_rng(seed)
+    return [[rng.integers(-128, 128, shape).astype(np.int8)] for _ in range(count)]

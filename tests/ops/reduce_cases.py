@@ -3,15 +3,16 @@ REDUCE_ANY, REDUCE_ALL; MEAN and SUM share MeanSumCases at the end): axis lists 
 negative, duplicate, unordered, empty), keep_dims both ways, shapes (scalars, size-1 dims, rank 6,
 the kept-innermost-dims form, long rows, empty inputs and empty reductions), and the must-fail
 models. Each op's test file subclasses ReduceCases as Test<Op> and sets OP and DTYPES; pytest
-collects the subclass only."""
+collects the subclass only. QuantizedReduceCases (at the end) holds the quantized MAX/MIN/PROD
+cases."""
 
 import numpy as np
 import pytest
 
 from jitlite.testing import (build_op_model, jitlite_interpreter, litert_interpreter,
                              random_inputs, run_model)
-from op_testing import (F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op,
-                        check_quantized)
+from op_testing import (F32, I32, I64, REFERENCE_KERNELS, TFLITE_KERNELS, assert_rejected,
+                        check_op, check_quantized)
 
 SHAPE = (2, 3, 4, 5)
 AXES = [[0], [1], [3], [-1], [-4], [1, 2], [2, 1], [-2, -3], [0, 3], [0, 1, 2, 3], [1, 1],
@@ -210,3 +211,59 @@ class MeanSumCases:
 
     def test_rejects_missing_axes(self):
         assert_rejected(self.OP, [(SHAPE, F32)], match="expected 2 inputs, got 1", litert_rejects=True)
+
+
+class QuantizedReduceCases:
+    """Quantized REDUCE_MAX / REDUCE_MIN / REDUCE_PROD against LiteRT's reference kernels,
+    bit-exact: the MEAN/SUM axis cases, both keep_dims, INT8/UINT8/INT16 (PROD: INT8/INT16) with
+    several parameters, the types' extreme values, and TFLite's parameter checks. MAX/MIN keep the
+    input's parameters (TFLite requires it); PROD rescales each factor by s_in / s_out^(1/N).
+    The op's test file subclasses it as TestQuantized<Op> and sets OP and QUANT."""
+
+    OP = None
+    QUANT = {}  # dtype -> [((s_in, zp_in), (s_out, zp_out)), ...], set by the subclass
+
+    def model_args(self, dtype, quant, shape, axes, keep_dims=False):
+        (s_in, z_in), (s_out, z_out) = quant
+        return dict(inputs=[(shape, dtype, dict(scale=s_in, zero_point=z_in))],
+                    constants=[np.array(axes, I32)], options=dict(keep_dims=keep_dims),
+                    output_quant=dict(scale=s_out, zero_point=z_out))
+
+    def cases(self):
+        return [(dtype, i) for dtype in self.QUANT for i in range(len(self.QUANT[dtype]))]
+
+    def pytest_generate_tests(self, metafunc):
+        if "qcase" in metafunc.fixturenames:
+            metafunc.parametrize("qcase", self.cases(),
+                                 ids=[f"{dtype_id(d)}-{i}" for d, i in self.cases()])
+
+    @pytest.mark.parametrize("shape, axes, keep_dims", MeanSumCases.Q_CASES, ids=str)
+    def test_quantized(self, qcase, shape, axes, keep_dims):
+        dtype, i = qcase
+        if self.OP == "REDUCE_PROD" and 0 in shape:
+            pytest.skip("TFLite leaves the output of an empty quantized product unwritten")
+        args = self.model_args(dtype, self.QUANT[dtype][i], shape, axes, keep_dims)
+        check_quantized(self.OP, **args)
+
+    def test_extreme_values(self, qcase):
+        dtype, i = qcase
+        info = np.iinfo(dtype)
+        values = np.array([[info.min, info.max, 0, 1], [info.min] * 4, [info.max] * 4,
+                           [info.max, info.min, info.max, -1 if info.min else 1]], dtype)
+        model = build_op_model(self.OP, output_shapes=[[4]],
+                               **self.model_args(dtype, self.QUANT[dtype][i], values.shape, [1]))
+        expected = run_model(REFERENCE_KERNELS, model, [values])
+        np.testing.assert_array_equal(run_model(jitlite_interpreter(), model, [values])[0],
+                                      expected[0])
+
+    def assert_both_reject(self, dtype, quant, match):
+        model = build_op_model(self.OP, output_shapes=[[2]],
+                               **self.model_args(dtype, quant, (2, 3), [1]))
+        values = [np.zeros((2, 3), dtype)]
+        with pytest.raises(RuntimeError, match=match):
+            run_model(jitlite_interpreter(), model, values)
+        with pytest.raises(RuntimeError):
+            run_model(REFERENCE_KERNELS, model, values)
+
+    def test_int16_needs_zero_points_0(self):
+        self.assert_both_reject(np.int16, ((0.001, 3), (0.001, 3)), "need zero points of 0")

@@ -5,8 +5,8 @@ jitlite must refuse."""
 import numpy as np
 import pytest
 
-from op_testing import (F32, I32, TFLITE_KERNELS, assert_rejected, check_model_file, check_op,
-                        rand, shape_id)
+from op_testing import (F32, I32, REFERENCE_KERNELS, TFLITE_KERNELS, assert_rejected,
+                        check_model_file, check_op, check_quantized, rand, shape_id)
 from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights
 
 SHAPES = [((2, 3), (3, 4)), ((1, 1), (1, 1)), ((5, 7), (7, 1)), ((2, 3, 4), (2, 4, 5)),
@@ -63,7 +63,8 @@ def test_rejects_rank_1():
 
 
 def test_rejects_int32():
-    assert_rejected("BATCH_MATMUL", [((2, 3), I32), ((3, 4), I32)], match="supported: FLOAT32")
+    assert_rejected("BATCH_MATMUL", [((2, 3), I32), ((3, 4), I32)], match="supported: FLOAT32",
+                    litert_rejects=True)
 
 
 # Hybrid: FLOAT32 x with a constant INT8 y; every x row (m) quantized on its own.
@@ -114,3 +115,89 @@ def test_hybrid_rank_4_adj_x():
                                dict(adj_x=adj_x), output_shapes=[[2, 2, 4, 3]])
         runs.append(run_model(jitlite_interpreter(), model, [value])[0])
     np.testing.assert_array_equal(runs[0], runs[1])
+
+
+# --- quantized: TFLite's reference kernels, bit-exact -----------------------------------------
+
+Q8 = [dict(scale=0.05, zero_point=-3), dict(scale=0.02, zero_point=7),
+      dict(scale=0.3, zero_point=5)]
+Q16 = [dict(scale=0.001, zero_point=0), dict(scale=0.0004, zero_point=0),
+       dict(scale=0.002, zero_point=0)]
+QSHAPES = [((2, 3), (3, 4)), ((1, 1), (1, 1)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)),
+           ((2, 1, 3, 4), (1, 3, 4, 2)), ((1, 2, 1, 3, 4), (2, 1, 3, 4, 6)),
+           ((4, 33, 70), (4, 70, 9))]
+
+
+def quantized_inputs(shapes, dtype, quant, adj_x=False, adj_y=False):
+    x, y = shapes
+    x = transpose_last(x) if adj_x else x
+    y = transpose_last(y) if adj_y else y
+    return [(x, dtype, quant[0]), (y, dtype, quant[1])]
+
+
+@pytest.mark.parametrize("dtype, quant", [(np.int8, Q8), (np.int16, Q16)], ids=["int8", "int16"])
+@pytest.mark.parametrize("adj_x, adj_y", [(False, False), (True, False), (False, True),
+                                          (True, True)])
+@pytest.mark.parametrize("shapes", QSHAPES, ids=shape_id)
+def test_quantized(shapes, adj_x, adj_y, dtype, quant):
+    check_quantized("BATCH_MATMUL", quantized_inputs(shapes, dtype, quant, adj_x, adj_y),
+                    options=dict(adj_x=adj_x, adj_y=adj_y), output_quant=quant[2])
+
+
+@pytest.mark.parametrize("dtype, quant", [(np.int8, Q8), (np.int16, Q16)], ids=["int8", "int16"])
+@pytest.mark.parametrize("out_scale", [1e-4, 1.0, 50.0])
+def test_quantized_output_scales(dtype, quant, out_scale):
+    # Multipliers far below and above 1, saturating outputs.
+    out_q = dict(quant[2], scale=out_scale)
+    check_quantized("BATCH_MATMUL", quantized_inputs(((2, 5, 16), (16, 7)), dtype, quant),
+                    output_quant=out_q)
+
+
+def test_quantized_int16_multiplier_near_2_pow_31():
+    # The int64 MultiplyByQuantizedMultiplier saturates its reduced multiplier to 0x7FFF.
+    s = 0.001 * 0.0004 / (0.99999 * 2 ** -7)
+    check_quantized("BATCH_MATMUL", quantized_inputs(((3, 8), (8, 4)), np.int16, Q16),
+                    output_quant=dict(scale=s, zero_point=0))
+
+
+@pytest.mark.parametrize("dtype, quant", [(np.int8, Q8), (np.int16, Q16)], ids=["int8", "int16"])
+@pytest.mark.parametrize("adj_y", [False, True])
+def test_quantized_constant_rhs(dtype, quant, adj_y):
+    y_shape = (5, 4) if adj_y else (4, 5)
+    info = np.iinfo(dtype)
+    y = np.random.default_rng(3).integers(info.min, info.max + 1, y_shape).astype(dtype)
+    check_quantized("BATCH_MATMUL", [((2, 3, 4), dtype, quant[0])],
+                    constants=[(y, quant[1])], options=dict(adj_y=adj_y), output_quant=quant[2])
+
+
+def test_quantized_int8_to_int32():
+    # TFLite sums the raw products there (no zero points, no rescale).
+    check_op("BATCH_MATMUL", quantized_inputs(((2, 3, 40), (40, 6)), np.int8, Q8, adj_x=True),
+             options=dict(adj_x=True), output_dtype=np.int32, reference=REFERENCE_KERNELS)
+
+
+def test_quantized_empty_output():
+    check_quantized("BATCH_MATMUL", quantized_inputs(((2, 0, 3), (2, 3, 4)), np.int8, Q8),
+                    output_quant=Q8[2])
+
+
+def test_quantized_real_model():
+    # int16 BATCH_MATMUL + QUANTIZE + CONCATENATION.
+    check_model_file("ops/matmul_quant.tflite", reference=REFERENCE_KERNELS)
+
+
+def test_rejects_mixed_quantized_types():
+    assert_rejected("BATCH_MATMUL", [((2, 3), np.int8, Q8[0]), ((3, 4), np.int16, Q16[1])],
+                    match="needs input 1 of the same type", litert_rejects=True)
+
+
+def test_rejects_int16_zero_point():
+    assert_rejected("BATCH_MATMUL", [((2, 3), np.int16, dict(scale=0.01, zero_point=3)),
+                                     ((3, 4), np.int16, Q16[1])], output_quant=Q16[2],
+                    match="input 0 zero point is 3; INT16 BATCH_MATMUL needs 0",
+                    litert_rejects=True)
+
+
+def test_rejects_int16_to_int32():
+    assert_rejected("BATCH_MATMUL", quantized_inputs(((2, 3), (3, 4)), np.int16, Q16),
+                    output_dtypes=np.int32, match="BATCH_MATMUL of INT16 outputs INT16")

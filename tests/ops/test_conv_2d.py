@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_against_variant, check_op,
-                        rand)
+                        check_quantized, rand, REFERENCE_KERNELS)
+from jitlite.testing import ModelBuilder, assert_outputs_match, random_inputs, run_both
 from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights
-from quantized_conv_cases import check_quantized_conv
+from quantized_conv_cases import check_quantized_conv, quantized_bias, quantized_filter
 
 INPUT = ((1, 9, 9, 3), F32)
 
@@ -159,6 +160,59 @@ def test_quantized(scheme, per_channel, input_shape, filter_shape, options):
         pytest.skip("UINT8 filters are per-tensor only")
     check_quantized_conv("CONV_2D", input_shape, filter_shape, 0, scheme, per_channel,
                          options=options)
+
+
+# INT8 shapes at the edges of the VNNI GEMM's tiles (k in quads, 16-channel panels in groups
+# of 4, tiles of rows): k not a multiple of 4, channels not a multiple of 16 or 64, pixel counts
+# not a multiple of the tile rows, SAME padding with a nonzero input zero point, strides,
+# dilation, a deep window.
+@pytest.mark.parametrize("input_shape, filter_shape, options", [
+    ((1, 7, 5, 13), (37, 1, 1, 13), dict(padding="VALID")),
+    ((2, 6, 6, 64), (144, 1, 1, 64), dict(padding="SAME", fused_activation_function="RELU6")),
+    ((1, 5, 7, 24), (16, 1, 1, 24), dict(padding="SAME")),
+    ((1, 9, 9, 6), (70, 1, 1, 6), dict(padding="SAME", stride_h=2, stride_w=2)),
+    ((1, 10, 9, 5), (20, 3, 3, 5), dict(padding="SAME", stride_h=2, stride_w=2,
+                                        fused_activation_function="RELU")),
+    ((1, 9, 8, 8), (33, 3, 3, 8), dict(padding="SAME", dilation_h_factor=2,
+                                       dilation_w_factor=2)),
+    ((1, 6, 5, 130), (65, 3, 3, 130), dict(padding="VALID")),
+    ((1, 4, 4, 3), (1, 2, 2, 3), dict(padding="SAME")),
+], ids=str)
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+def test_quantized_int8_tile_edges(input_shape, filter_shape, options, per_channel):
+    check_quantized_conv("CONV_2D", input_shape, filter_shape, 0, "int8", per_channel,
+                         options=options)
+
+
+@pytest.mark.parametrize("zero_point", [-128, 127])
+def test_quantized_int8_padding_at_extreme_zero_points(zero_point):
+    weights = quantized_filter((18, 3, 3, 7), 0, "int8", True)
+    check_quantized("CONV_2D", [((1, 8, 7, 7), np.int8, dict(scale=0.05, zero_point=zero_point))],
+                    [weights, quantized_bias(18, "int8", 0.05, weights[1])], dict(padding="SAME"),
+                    output_dtype=np.int8,
+                    output_quant=dict(scale=0.3, zero_point=-7))
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_quantized_int8_fused_add_epilogue(stride):
+    # A quantized ADD after the conv (MobileNetV2's residuals) runs in the kernel's epilogue,
+    # channel by channel after the vector requantization.
+    out = [1, -(-6 // stride), -(-5 // stride), 21]
+    mb = ModelBuilder()
+    x = mb.add_input("x", np.int8, [1, 6, 5, 20], scale=0.04, zero_point=-3)
+    values, quant = quantized_filter((21, 1, 1, 20), 0, "int8", True)
+    w = mb.add_constant("w", values, **quant)
+    bias_values, bias_quant = quantized_bias(21, "int8", 0.04, quant)
+    bias = mb.add_constant("b", bias_values, **bias_quant)
+    y = mb.add_tensor("y", np.int8, out, scale=0.09, zero_point=5)
+    mb.add_op("CONV_2D", [x, w, bias], [y], dict(padding="VALID", stride_h=stride, stride_w=stride))
+    r = mb.add_input("r", np.int8, out, scale=0.07, zero_point=2)
+    z = mb.add_tensor("z", np.int8, out, scale=0.1, zero_point=-1)
+    mb.add_op("ADD", [y, r], [z], dict(fused_activation_function="RELU"))
+    mb.mark_output(z)
+    model = mb.build()
+    actual, expected = run_both(model, random_inputs(model), reference=REFERENCE_KERNELS)
+    assert_outputs_match(actual, expected)
 
 
 def test_quantized_rejects_float_output():

@@ -203,6 +203,24 @@ def test_quantized(scheme, per_channel, input_shape, filter_shape, options):
                          options=options)
 
 
+# INT8 shapes at the edges of the vector kernel's 16-channel blocks: channel counts below,
+# at and past multiples of 16, SAME padding with a nonzero input zero point, strides,
+# dilation, batches (MobileNetV2's layers are 3x3, stride 1 or 2, SAME).
+@pytest.mark.parametrize("input_shape, kernel, options", [
+    ((1, 7, 6, 37), (3, 3), dict(padding="SAME")),
+    ((2, 8, 8, 16), (3, 3), dict(padding="SAME", stride_h=2, stride_w=2,
+                                 fused_activation_function="RELU6")),
+    ((1, 9, 7, 48), (3, 3), dict(padding="VALID", stride_h=2, stride_w=1)),
+    ((1, 10, 10, 5), (3, 3), dict(padding="SAME", dilation_h_factor=2, dilation_w_factor=3)),
+    ((1, 5, 6, 33), (5, 5), dict(padding="SAME", fused_activation_function="RELU")),
+], ids=str)
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+def test_quantized_int8_channel_blocks(input_shape, kernel, options, per_channel):
+    options = dict(dict(stride_h=1, stride_w=1, depth_multiplier=1), **options)
+    check_quantized_conv("DEPTHWISE_CONV_2D", input_shape, (1, *kernel, input_shape[3]), 3,
+                         "int8", per_channel, options=options)
+
+
 def test_quantized_rejects_uint8_per_channel():
     assert_rejected("DEPTHWISE_CONV_2D", [((1, 5, 5, 2), np.uint8, dict(scale=0.1))],
                     constants=[(np.ones((1, 3, 3, 2), np.uint8),

@@ -1,12 +1,13 @@
 """EXP against LiteRT: shapes from scalars to rank 8 and empty tensors, the whole useful input
-range, special values (NaN, inf, signed zeros, subnormals), and the models jitlite must refuse."""
+range, special values (NaN, inf, signed zeros, subnormals), int8/int16 bit-exact on every stored
+value (TFLite's lookup tables), and the models jitlite must refuse."""
 
 import numpy as np
 import pytest
 
 from jitlite.testing import build_op_model, jitlite_interpreter, run_model
 from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
-                        check_op, check_values, shape_id)
+                        check_every_value, check_op, check_quantized, check_values, shape_id)
 
 RANGE = (-10.0, 10.0)
 
@@ -38,9 +39,30 @@ def test_rejects_two_inputs():
     assert_rejected("EXP", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-def test_int8_is_not_supported_yet():
-    assert_rejected("EXP", [((3,), np.int8, dict(scale=0.1, zero_point=0))],
-                    match="not supported by jitlite yet")
+# --- int8 / int16: TFLite's float-built lookup tables, on every stored value ----------------------
+
+@pytest.mark.parametrize("in_q, out_q", [((0.05, 0), (0.05, 0)), ((0.05, 3), (0.5, -2)),
+                                         ((0.02, -128), (0.01, 127)), ((0.1, 10), (1.0, -128))])
+def test_int8_every_value(in_q, out_q):
+    check_every_value("EXP", np.int8, in_q, out_q)
+
+
+@pytest.mark.parametrize("in_scale, out_scale", [(0.001, 0.001), (0.0005, 0.01), (1 / 4096, 1 / 32),
+                                                 (3e-5, 3e-5)])
+def test_int16_every_value(in_scale, out_scale):
+    check_every_value("EXP", np.int16, (in_scale, 0), (out_scale, 0))
+
+
+@pytest.mark.parametrize("shape", [(), (7,), (3, 50)], ids=shape_id)
+@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+def test_quantized_shapes(dtype, shape):
+    check_quantized("EXP", [(shape, dtype, dict(scale=0.01, zero_point=0))],
+                    output_quant=dict(scale=0.02, zero_point=0))
+
+
+def test_int16_needs_zero_points_0():
+    assert_rejected("EXP", [((3,), np.int16, dict(scale=0.001, zero_point=5))],
+                    match="INT16 EXP needs zero points 0", litert_rejects=True)
 
 
 def test_subnormal_results_are_not_clamped():

@@ -41,9 +41,9 @@ def test_dtypes(dtype, dims_dtype):
     fill(dims((2, 3), dims_dtype), np.array(1, dtype))
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int16])
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
 def test_quantized_raw_copy(dtype):
-    q = dict(scale=0.5, zero_point=0)
+    q = dict(scale=0.5, zero_point=0 if dtype == np.int16 else 3)
     fill(dims((2, 3)), ((), dtype, q), output_quant=q)
 
 

@@ -174,6 +174,17 @@ def test_quantized_wide_layer_rescales_like_the_reference(scheme, per_channel):
     check_quantized_conv("FULLY_CONNECTED", (2, 320), (1000, 320), 0, scheme, per_channel)
 
 
+# INT8 shapes at the edges of the VNNI GEMM's tiles: input sizes not a multiple of 4, units
+# not a multiple of 16 or 64, row counts not a multiple of the tile rows.
+@pytest.mark.parametrize("input_shape, units", [
+    ((7, 13), 37), ((13, 64), 144), ((1, 1), 1), ((25, 30), 16), ((3, 2, 50), 70),
+], ids=str)
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+def test_quantized_int8_tile_edges(input_shape, units, per_channel):
+    check_quantized_conv("FULLY_CONNECTED", input_shape, (units, input_shape[-1]), 0, "int8",
+                         per_channel, options=dict(fused_activation_function="RELU"))
+
+
 def test_quantized_without_bias():
     check_quantized_conv("FULLY_CONNECTED", (3, 12), (4, 12), 0, "int16", bias=False)
 

@@ -1,16 +1,32 @@
 """GELU against LiteRT, both forms (GeluOptions.approximate false: erf, true: tanh): float32 over
 shapes from scalars to rank 8 and empty tensors on [-6, 6], precision of the inline erf/tanh
 over [-10, 10], special values (NaN, inf, signed zeros, subnormals), fusion in a unary chain and
-into a FULLY_CONNECTED epilogue, and the models jitlite must refuse."""
+into a FULLY_CONNECTED epilogue, INT8/UINT8 tables (every input byte, several scales and zero
+points, both forms) and INT16 interpolated tables (every value) bit-exact against the reference
+kernels, and the models jitlite must refuse."""
 
 import numpy as np
 import pytest
 
 import jitlite
-from jitlite.testing import ModelBuilder, assert_outputs_match, jitlite_interpreter, run_model
-from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
-                        check_op, rand, shape_id)
-from unary_cases import assert_close_to_tflite, assert_one_kernel, check_special
+from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model,
+                             jitlite_interpreter, run_model)
+from op_testing import (F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES,
+                        assert_rejected, check_op, check_quantized, rand, shape_id)
+from unary_cases import assert_close_to_tflite, assert_one_kernel, check_every_byte, check_special
+
+# (input, output) quantization of 8-bit tests, as INT8 zero points (UINT8: + 128).
+QUANTS = [
+    (dict(scale=0.05, zero_point=0), dict(scale=0.05, zero_point=0)),
+    (dict(scale=0.1, zero_point=-20), dict(scale=0.03, zero_point=-100)),
+    (dict(scale=0.02, zero_point=100), dict(scale=0.01, zero_point=-128)),
+    (dict(scale=0.5, zero_point=3), dict(scale=0.25, zero_point=60)),
+]
+
+
+def _quants(dtype, index):
+    shift = 128 if dtype == np.uint8 else 0
+    return [dict(q, zero_point=q["zero_point"] + shift) for q in QUANTS[index]]
 
 RANGE = (-6.0, 6.0)
 FORMS = [dict(approximate=False), dict(approximate=True)]
@@ -75,7 +91,37 @@ def test_rejects_two_inputs():
     assert_rejected("GELU", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
-def test_quantized_is_not_supported_yet(dtype):
-    assert_rejected("GELU", [((3,), dtype, dict(scale=0.1, zero_point=0))],
-                    match="GELU on U?INT(8|16) is not supported by jitlite yet")
+@pytest.mark.parametrize("options", FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("quant", range(len(QUANTS)))
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
+def test_quantized_table(dtype, quant, options):
+    check_every_byte("GELU", dtype, *_quants(dtype, quant), options)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
+def test_quantized_shapes(dtype):
+    in_q, out_q = _quants(dtype, 1)
+    check_quantized("GELU", [((2, 3, 5, 7), dtype, in_q)], output_quant=out_q)
+
+
+def test_quantized_output_of_other_type_is_rejected():
+    assert_rejected("GELU", [((3,), np.int8, dict(scale=0.1, zero_point=0))],
+                    output_dtypes=[np.uint8], output_quant=dict(scale=0.1, zero_point=0),
+                    match="output has type UINT8 but input 0 has INT8")
+
+
+@pytest.mark.parametrize("options", FORMS, ids=FORM_IDS)
+@pytest.mark.parametrize("scales", [(2e-4, 2e-4), (1e-4, 3e-5), (5e-4, 1e-4)])
+def test_quantized_int16(scales, options):
+    # Every int16 value once: all 512 table steps and their interpolation.
+    x = np.arange(-32768, 32768).astype(np.int16).reshape(64, 1024)
+    model = build_op_model("GELU", [(x.shape, np.int16, dict(scale=scales[0], zero_point=0))],
+                           options=options, output_quant=dict(scale=scales[1], zero_point=0),
+                           output_shapes=[list(x.shape)])
+    expected = run_model(REFERENCE_KERNELS, model, [x])
+    assert_outputs_match(run_model(jitlite_interpreter(), model, [x]), expected)
+
+
+def test_quantized_int16_needs_zero_points_0():
+    assert_rejected("GELU", [((3,), np.int16, dict(scale=0.001, zero_point=4))],
+                    match="zero points 0")

@@ -48,7 +48,11 @@ def test_rejects_int16():
 @pytest.mark.parametrize("dtype, q_in, q_out", [
     (np.int8, (0.05, 3), (0.02, -7)), (np.int8, (0.1, -128), (0.05, -100)),
     (np.int8, (0.02, 0), (0.02, 0)), (np.int8, (0.5, 10), (0.01, -128)),
-    (np.uint8, (0.03, 120), (0.05, 128)), (np.uint8, (0.1, 0), (0.01, 255))], ids=str)
+    (np.uint8, (0.03, 120), (0.05, 128)), (np.uint8, (0.1, 0), (0.01, 255)),
+    # Scales of converter models with random weights: rounding shifts of 16 bits and more.
+    (np.int8, (5.5491256e-09, -11), (1.06177e-08, -3)),
+    (np.int8, (2.1653086e-06, 8), (1.082641e-06, 8)),
+    (np.uint8, (7.844628e-09, 120), (7.843883e-09, 128))], ids=str)
 @pytest.mark.parametrize("shape", [(), (7,), (4, 64)], ids=shape_id)
 def test_quantized(shape, dtype, q_in, q_out):
     check_quantized("HARD_SWISH", [(shape, dtype, dict(scale=q_in[0], zero_point=q_in[1]))],

@@ -8,7 +8,7 @@ import pytest
 from quantized_models import check_golden_csvs, seanet_models
 from quantized_unary_cases import QUANT_SHAPES, UNARY_QUANT, check_unary_quantized, quant_id
 from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
-                        check_op, check_values, shape_id)
+                        check_every_value, check_op, check_values, shape_id)
 
 
 @pytest.mark.parametrize("shape", UNARY_SHAPES, ids=shape_id)
@@ -51,11 +51,26 @@ def test_quantized(params, alpha):
     check_unary_quantized("LEAKY_RELU", params, options=dict(alpha=alpha))
 
 
-@pytest.mark.parametrize("params", [p for p in UNARY_QUANT if p[0] != np.int16], ids=quant_id)
+@pytest.mark.parametrize("params", UNARY_QUANT, ids=quant_id)
 def test_quantized_negative_alpha(params):
-    # (int16 with a negative alpha: LiteRT's int16 kernel rounds the negative multiplier
-    # differently, by one step on some elements; not matched yet.)
     check_unary_quantized("LEAKY_RELU", params, options=dict(alpha=-0.3))
+
+
+# Every stored value, with multipliers that make exact ties (-0.5: LiteRT rounds the positive
+# results of a negative alpha half down) and ones that do not.
+@pytest.mark.parametrize("in_scale, out_scale, alpha", [
+    (0.001, 0.001, -0.5), (0.0005, 0.0003, -0.3), (0.001, 0.004, -1.0), (0.001, 0.003, -0.7),
+    (0.002, 0.001, -1.5), (0.001, 0.001, 0.5), (0.0005, 0.0003, 0.2)])
+def test_int16_every_value(in_scale, out_scale, alpha):
+    check_every_value("LEAKY_RELU", np.int16, (in_scale, 0), (out_scale, 0),
+                      options=dict(alpha=alpha))
+
+
+@pytest.mark.parametrize("dtype, zero_point", [(np.int8, 0), (np.int8, -128), (np.int8, 100),
+                                               (np.uint8, 128), (np.uint8, 255)])
+def test_8bit_ties_every_value(dtype, zero_point):
+    check_every_value("LEAKY_RELU", dtype, (0.01, zero_point), (0.01, zero_point),
+                      options=dict(alpha=-0.5))
 
 
 @pytest.mark.parametrize("shape", QUANT_SHAPES, ids=shape_id)

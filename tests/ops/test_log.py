@@ -1,13 +1,17 @@
 """LOG against LiteRT: float32 over shapes from scalars to rank 8 and empty tensors on (0.01, 100),
 precision of the inline polynomial over the whole positive float range (subnormals included),
-special values (NaN, inf, signed zeros -> -inf, negatives -> NaN), fusion in a unary chain,
-and the models jitlite must refuse."""
+special values (NaN, inf, signed zeros -> -inf, negatives -> NaN), fusion in a unary chain, INT8
+tables (every input byte, several scales and zero points) and INT16 interpolated tables (every
+input value, several scales) bit-exact against the reference kernels, and the models jitlite
+must refuse."""
 
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, SPECIAL_VALUES, UNARY_SHAPES, assert_rejected, check_op, shape_id
-from unary_cases import assert_close_to_tflite, assert_one_kernel, check_special
+from jitlite.testing import assert_outputs_match, build_op_model, jitlite_interpreter, run_model
+from op_testing import (F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, UNARY_SHAPES, assert_rejected,
+                        check_op, check_quantized, shape_id)
+from unary_cases import assert_close_to_tflite, assert_one_kernel, check_every_byte, check_special
 
 RANGE = (0.01, 100.0)
 
@@ -51,7 +55,34 @@ def test_rejects_two_inputs():
     assert_rejected("LOG", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.int16])
-def test_quantized_is_not_supported_yet(dtype):
-    assert_rejected("LOG", [((3,), dtype, dict(scale=0.1, zero_point=0))],
-                    match="LOG on INT(8|16) is not supported by jitlite yet")
+# (input, output) quantization: zero points inside, below and above the stored range's middle.
+QUANTS = [((0.1, 0), (0.05, 0)), ((0.02, -128), (0.03, 100)), ((0.5, 40), (0.02, -10)),
+          ((0.001, -100), (0.05, 127))]
+
+
+@pytest.mark.parametrize("quant", range(len(QUANTS)))
+def test_quantized_int8_table(quant):
+    (s_in, z_in), (s_out, z_out) = QUANTS[quant]
+    check_every_byte("LOG", np.int8, dict(scale=s_in, zero_point=z_in),
+                     dict(scale=s_out, zero_point=z_out))
+
+
+@pytest.mark.parametrize("scales", [(1e-3, 1e-3), (1e-4, 3e-4), (0.01, 1e-4), (3e-3, 2e-5)])
+def test_quantized_int16(scales):
+    # Random values over the whole int16 range: negative inputs read the minimum's entries.
+    check_quantized("LOG", [((8, 512), np.int16, dict(scale=scales[0], zero_point=0))],
+                    output_quant=dict(scale=scales[1], zero_point=0))
+
+
+def test_quantized_int16_every_value():
+    x = np.arange(-32768, 32768).astype(np.int16).reshape(64, 1024)
+    model = build_op_model("LOG", [(x.shape, np.int16, dict(scale=2e-3, zero_point=0))],
+                           output_quant=dict(scale=5e-4, zero_point=0),
+                           output_shapes=[list(x.shape)])
+    expected = run_model(REFERENCE_KERNELS, model, [x])
+    assert_outputs_match(run_model(jitlite_interpreter(), model, [x]), expected)
+
+
+def test_quantized_int16_needs_zero_points_0():
+    assert_rejected("LOG", [((3,), np.int16, dict(scale=0.1, zero_point=2))],
+                    match="zero points 0")

@@ -7,7 +7,8 @@ import pytest
 
 from jitlite.testing import build_op_model, jitlite_interpreter, run_model
 from op_testing import (F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES,
-                        assert_rejected, check_op, check_quantized, check_values, shape_id)
+                        assert_rejected, check_every_value, check_op, check_quantized, check_values,
+                        shape_id)
 
 RANGE = (-20.0, 20.0)
 
@@ -58,10 +59,33 @@ def test_quantized_output_of_other_type_is_rejected():
                     match="output has type UINT8 but input 0 has INT8", litert_rejects=True)
 
 
-def test_int16_is_not_supported_yet():
-    assert_rejected("LOGISTIC", [((3,), np.int16, dict(scale=1 / 4096, zero_point=0))],
-                    output_quant=dict(scale=1 / 32768, zero_point=0),
-                    match="not supported by jitlite yet")
+# --- int16: TFLite's interpolated 256-entry sigmoid table -------------------------------------
+# Every stored value, so every table entry and interpolation step is compared: power-of-two
+# input scales (TFLite's shift-only path at 2^-12), others (a multiplier), tiny and huge ones.
+INT16_INPUT_SCALES = [2**-12, 2**-11, 2**-10, 2**-15, 0.001, 0.0003, 1 / 3000, 0.01, 3.0]
+
+
+@pytest.mark.parametrize("scale", INT16_INPUT_SCALES)
+def test_int16_every_value(scale):
+    check_every_value("LOGISTIC", np.int16, (scale, 0), (1 / 32768, 0))
+
+
+@pytest.mark.parametrize("shape", [(), (7,), (3, 50)], ids=shape_id)
+def test_int16_shapes(shape):
+    check_quantized("LOGISTIC", [(shape, np.int16, dict(scale=0.0005, zero_point=0))],
+                    output_quant=dict(scale=1 / 32768, zero_point=0))
+
+
+@pytest.mark.parametrize("in_zp, out_q", [(3, (1 / 32768, 0)), (0, (1 / 32768, 5)),
+                                          (0, (1 / 16384, 0))])
+def test_int16_needs_symmetric_params_and_scale_2_to_minus_15(in_zp, out_q):
+    model = build_op_model("LOGISTIC", [((3,), np.int16, dict(scale=0.001, zero_point=in_zp))],
+                           output_quant=dict(scale=out_q[0], zero_point=out_q[1]),
+                           output_shapes=[[3]])
+    with pytest.raises(RuntimeError, match="zero points 0|needs 2\\^-15"):
+        run_model(jitlite_interpreter(), model, [np.zeros(3, np.int16)])
+    with pytest.raises(RuntimeError):
+        run_model(REFERENCE_KERNELS, model, [np.zeros(3, np.int16)])
 
 
 def test_quantized_output_scale_must_be_1_over_256():

@@ -1,12 +1,14 @@
 """LSTM (the single-step full kernel, float32) against LiteRT: cell variants, activations,
 clipping, batch > 1, and above all the states carried from one invoke (one time step) to the
-next and reset; plus the LSTM models of ../shared/models. Float tolerance: check_op's."""
+next and reset; plus the LSTM models of ../shared/models. Float tolerance: check_op's. The
+integer kernel (int8 input) runs the cell variants bit-exactly against the reference kernels."""
 
 import numpy as np
 import pytest
 
 from op_testing import ACTIVATIONS, F32, assert_rejected, check_model_file, check_op
-from recurrent_cases import check_invokes, lstm_operands, random_invokes
+from recurrent_cases import (check_int_invokes, check_invokes, int_lstm_operands, lstm_operands,
+                             random_int8_invokes, random_invokes)
 
 OP = "LSTM"
 
@@ -90,3 +92,33 @@ def test_input_count_is_checked():
 @pytest.mark.parametrize("relative", ["api/lstm.bin", "api/custom_lstm.bin"])
 def test_real_model(relative):
     check_model_file(relative)
+
+
+# --- integer kernel (int8 input, TFLite's 8x8_16 form) ---------------------------------------
+
+INT_VARIANTS = {
+    "plain": {},
+    "peephole": dict(peephole=True),
+    "projection": dict(projection=True, n_output=3),
+    "projection_no_bias": dict(projection=True, projection_bias=False, n_output=4),
+    "cifg": dict(cifg=True),
+    "layer_norm": dict(layer_norm=True),
+    "layer_norm_cifg_peephole": dict(layer_norm=True, cifg=True, peephole=True),
+    "everything": dict(layer_norm=True, peephole=True, projection=True, n_output=6),
+}
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("variant", sorted(INT_VARIANTS))
+def test_integer_cell_variants(variant, batch):
+    ops, intermediates, quant = int_lstm_operands((batch, 5), batch, 6, **INT_VARIANTS[variant])
+    # Three invokes: each one step, the states carrying over.
+    check_int_invokes(OP, ops, intermediates, quant, random_int8_invokes((batch, 5), 3),
+                      dict(fused_activation_function="TANH", cell_clip=0.8))
+
+
+def test_integer_eight_bit_gate_form_is_unimplemented():
+    ops, intermediates, quant = int_lstm_operands((2, 5), 2, 6, cifg=True, layer_norm=True)
+    intermediates = intermediates + [intermediates[-1]] * 7
+    assert_rejected(OP, ops, match="8x8_8 form", output_dtypes=[np.int8], output_quant=quant,
+                    intermediates=intermediates)

@@ -1,13 +1,14 @@
 """MIRROR_PAD against LiteRT: REFLECT and SYMMETRIC over ranks 1-6, padding patterns up to the
-largest each mode allows, int32/int64 paddings, float32/int32/int64 and quantized raw copies,
-size-1 dims, constant (folded) data; the real models; plus the rejected cases."""
+largest each mode allows, int32/int64 paddings, float32/int32/int64 and int8/uint8/int16 raw
+copies (bit-exact vs BUILTIN_REF), size-1 dims, constant (folded) data; the real models; plus
+the rejected cases."""
 
 
 import numpy as np
 import pytest
 
 from op_testing import (F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_model_file,
-                        check_op)
+                        check_op, check_quantized)
 
 OP = "MIRROR_PAD"
 MODES = ["REFLECT", "SYMMETRIC"]
@@ -46,10 +47,11 @@ def test_dtypes(mode, dtype, pad_dtype):
     check_op(OP, [((3, 4), dtype)], [paddings([(1, 2), (2, 1)], pad_dtype)], dict(mode=mode))
 
 
-@pytest.mark.parametrize("dtype", [np.int8, np.uint8])
-def test_quantized_raw_copy(dtype):
-    check_op(OP, [((3, 4), dtype, dict(scale=0.5, zero_point=0))], [paddings([(1, 1), (2, 2)])],
-             dict(mode="SYMMETRIC"))
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
+def test_quantized_raw_copy(dtype, mode):
+    q = dict(scale=0.5, zero_point=0 if dtype == np.int16 else 3)
+    check_quantized(OP, [((3, 4), dtype, q)], [paddings([(1, 1), (2, 2)])], dict(mode=mode))
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -1,12 +1,12 @@
 """NEG against LiteRT: float32, int32 and int64 over shapes from scalars to rank 8 and empty
-tensors, special values (NaN, inf, signed zeros, subnormals), the integer extremes, fusion in a
-unary chain, and the models jitlite must refuse."""
+tensors, special values (NaN, inf, signed zeros, subnormals), the integer extremes, int8/int16
+on every stored value, fusion in a unary chain, and the models jitlite must refuse."""
 
 import numpy as np
 import pytest
 
-from op_testing import (F32, I32, I64, SPECIAL_VALUES, UNARY_SHAPES, assert_rejected, check_op,
-                        shape_id)
+from op_testing import (F32, I32, I64, REFERENCE_KERNELS, SPECIAL_VALUES, UNARY_SHAPES,
+                        assert_rejected, check_every_value, check_op, check_values, shape_id)
 from unary_cases import assert_one_kernel, check_special
 
 RANGE = (-100, 100)
@@ -44,7 +44,16 @@ def test_rejects_two_inputs():
     assert_rejected("NEG", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
+# --- int8 / int16: LiteRT negates the stored values (wrapping) and reads no parameters -------
+
+@pytest.mark.parametrize("in_q, out_q",
+                         [((0.05, 0), (0.05, 0)), ((0.05, 3), (0.5, -2)), (None, None)],
+                         ids=["same", "other", "unquantized"])
 @pytest.mark.parametrize("dtype", [np.int8, np.int16])
-def test_quantized_is_not_supported_yet(dtype):
-    assert_rejected("NEG", [((3,), dtype, dict(scale=0.1, zero_point=0))],
-                    match="NEG on INT(8|16) is not supported by jitlite yet")
+def test_int8_int16_every_value(dtype, in_q, out_q):
+    if in_q is None:
+        info = np.iinfo(dtype)
+        check_values("NEG", [np.arange(info.min, info.max + 1).astype(dtype)],
+                     reference=REFERENCE_KERNELS)
+        return
+    check_every_value("NEG", dtype, in_q, out_q)

@@ -1,12 +1,14 @@
 """QUANTIZE against LiteRT's reference kernels, bit-exact: float32 -> int8/uint8/int16 (ties,
 saturation, odd scales, zero points at the ends of the range) and requantization int8 ->
-int8/uint8/int16, uint8 -> int8/uint8, int16 -> int8/int16/int32, int32 -> int8/int16 (multipliers above and below
-one); plus the rejected pairs and per-channel output (not supported yet)."""
+int8/uint8/int16, uint8 -> int8/uint8, int16 -> int8/int16/int32, int32 -> int8/int16 (multipliers
+above and below one); per-channel output of a constant float input (folded); plus the rejected
+pairs and per-channel output of a runtime input (not supported yet)."""
 
 import numpy as np
 import pytest
 
-from op_testing import F32, assert_rejected, check_quantized, check_values, REFERENCE_KERNELS
+from jitlite.testing import build_op_model, jitlite_interpreter, run_model
+from op_testing import F32, REFERENCE_KERNELS, assert_rejected, check_quantized, check_values
 from seanet_golden import check_seanet, seanet_model_numbers
 
 OP = "QUANTIZE"
@@ -66,11 +68,30 @@ def test_requantize_int32(in_q, out_dtype, out_q):
     (((4,), I16, dict(scale=0.1, zero_point=0)), U8, dict(scale=0.1, zero_point=0),
      "not supported by QUANTIZE", True),
     (((4,), F32), I8, dict(scale=[0.1, 0.2, 0.3, 0.4], zero_point=[0] * 4),
-     "per-channel QUANTIZE output", False),
+     "per-channel QUANTIZE output of a runtime", False),
 ])
 def test_invalid(in_spec, out_dtype, out_q, match, litert_rejects):
     assert_rejected(OP, [in_spec], output_dtypes=[out_dtype], output_quant=out_q, match=match,
                     output_shapes=[[4]], litert_rejects=litert_rejects)
+
+
+# --- per-channel (per-axis) output of a constant FLOAT32 input: folded at allocate time, as
+# LiteRT's PerChannelQuantize computes it -------------------------------------------------------
+
+@pytest.mark.parametrize("axis", [0, 1, 2])
+@pytest.mark.parametrize("dtype", [I8, U8, I16], ids=lambda d: np.dtype(d).name)
+def test_per_channel_constant_input(dtype, axis):
+    shape = (2, 3, 4)
+    n = shape[axis]
+    offset = 128 if dtype == U8 else 0
+    quant = dict(scale=[0.01 * (i + 1) for i in range(n)],
+                 zero_point=[(i * 7) % 5 - 2 + offset for i in range(n)], quantized_dimension=axis)
+    x = np.random.default_rng(axis).uniform(-3, 3, shape).astype(F32)
+    x.flat[:4] = [0.5 * quant["scale"][0], -0.5 * quant["scale"][0], 1e9, -1e9]  # ties, overflow
+    model = build_op_model(OP, [x], output_dtypes=[dtype], output_quant=quant,
+                           output_shapes=[list(shape)])
+    expected = run_model(REFERENCE_KERNELS, model, [])
+    np.testing.assert_array_equal(run_model(jitlite_interpreter(), model, [])[0], expected[0])
 
 
 @pytest.mark.parametrize("n", seanet_model_numbers("quantize"))

@@ -5,8 +5,8 @@ reduction (FLT_MAX, TFLite's kernel), a real model, and the models jitlite must 
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, TFLITE_KERNELS, assert_rejected, check_model_file, check_values
-from reduce_cases import SHAPE, ReduceCases, assert_same_zero_signs
+from op_testing import F32, I32, TFLITE_KERNELS, check_model_file, check_values
+from reduce_cases import QuantizedReduceCases, ReduceCases, assert_same_zero_signs
 
 # Rows where a NaN comes first, in the middle, last, alone; infinities; signed zeros.
 SPECIAL = np.array([[1.0, np.nan, 3.0, 0.5], [np.nan, 2.0, 1.0, 0.0], [0.0, 1.0, 2.0, np.nan],
@@ -38,10 +38,24 @@ def test_extreme_integers():
     check_values("REDUCE_MIN", [values], constants=[np.array([1], I32)])
 
 
-def test_int8_is_not_supported_yet():
-    assert_rejected("REDUCE_MIN", [(SHAPE, np.int8, dict(scale=0.1))],
-                    constants=[np.array([1], I32)], match="REDUCE_MIN of INT8 is not supported yet")
-
 
 def test_real_model():
     check_model_file("ops/simple_reducemin_op.tflite")
+
+
+class TestQuantizedMin(QuantizedReduceCases):
+    OP = "REDUCE_MIN"
+    # The output keeps the input's parameters (TFLite checks it); zero points at both ends.
+    QUANT = {
+        np.int8: [((0.05, 3), (0.05, 3)), ((0.03, -128), (0.03, -128)), ((0.1, 127), (0.1, 127))],
+        np.uint8: [((0.05, 131), (0.05, 131)), ((0.1, 0), (0.1, 0)), ((0.2, 255), (0.2, 255))],
+        np.int16: [((0.001, 0), (0.001, 0)), ((1 / 4096, 0), (1 / 4096, 0))],
+    }
+
+    @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16], ids=str)
+    def test_rejects_other_output_parameters(self, dtype):
+        zp = 128 if dtype == np.uint8 else 0
+        self.assert_both_reject(dtype, ((0.05, zp), (0.1, zp)), "output's scale and zero point")
+        if dtype != np.int16:
+            self.assert_both_reject(dtype, ((0.05, zp), (0.05, zp + 3)),
+                                    "output's scale and zero point")

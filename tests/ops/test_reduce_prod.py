@@ -5,8 +5,8 @@ reduction (1), and the models jitlite must refuse."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, I64, assert_rejected, check_op, check_values
-from reduce_cases import SHAPE, ReduceCases
+from op_testing import F32, I32, I64, check_op, check_values
+from reduce_cases import QuantizedReduceCases, ReduceCases
 
 SPECIAL = np.array([[1.0, np.nan, 3.0, 0.5], [np.inf, 0.0, 1.0, 2.0], [1e30, 1e30, 1e-30, 2.0],
                     [-np.inf, -1.0, 2.0, 0.5], [-0.0, 1.0, 2.0, 3.0], [1e-30, 1e-30, 1e30, 4.0]],
@@ -34,7 +34,13 @@ def test_many_float_factors():
              input_range=(0.9, 1.1))
 
 
-def test_int8_is_not_supported_yet():
-    assert_rejected("REDUCE_PROD", [(SHAPE, np.int8, dict(scale=0.1))],
-                    constants=[np.array([1], I32)],
-                    match="REDUCE_PROD of INT8 is not supported yet")
+class TestQuantizedProd(QuantizedReduceCases):
+    OP = "REDUCE_PROD"
+    # Each factor rescaled by s_in / s_out^(1/N): output scales above and below the input's.
+    QUANT = {
+        np.int8: [((0.05, 3), (0.05, 3)), ((0.05, 3), (2.0, -5)), ((0.02, -128), (0.001, 127))],
+        np.int16: [((0.001, 0), (0.001, 0)), ((0.0005, 0), (0.02, 0)), ((0.01, 0), (1e-4, 0))],
+    }
+
+    def test_rejects_uint8(self):
+        self.assert_both_reject(np.uint8, ((0.05, 128), (0.05, 128)), "takes INT8 and INT16 only")

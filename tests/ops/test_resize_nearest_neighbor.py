@@ -7,7 +7,7 @@ rejected cases."""
 import numpy as np
 import pytest
 
-from op_testing import F32, I32, assert_rejected, check_op
+from op_testing import F32, I32, assert_rejected, check_op, check_quantized
 from resize_cases import ResizeCases, size
 
 OP = "RESIZE_NEAREST_NEIGHBOR"
@@ -28,10 +28,12 @@ def test_dtypes(dtype):
     check_op(OP, [((2, 3, 5, 2), dtype)], [size(4, 7)], dict(half_pixel_centers=True))
 
 
+@pytest.mark.parametrize("option", sorted(TestResizeNearestNeighbor.OPTIONS))
 @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
-def test_quantized_raw_copy(dtype):
+def test_quantized_raw_copy(dtype, option):
     q = dict(scale=0.5, zero_point=0 if dtype == np.int16 else 3)
-    check_op(OP, [((1, 3, 5, 2), dtype, q)], [size(6, 4)], dict(align_corners=True))
+    check_quantized(OP, [((1, 3, 5, 2), dtype, q)], [size(6, 4)],
+                    TestResizeNearestNeighbor.OPTIONS[option])
 
 
 def test_empty_output():

@@ -1,14 +1,15 @@
 """RSQRT (inputs kept away from 0) against LiteRT: shapes from scalars to rank 8 and empty tensors,
 the whole useful input range, special values (NaN, inf, signed zeros, subnormals), int8 bit-exact
 against the reference kernels (TFLite's fixed-point path; inputs at or above the zero point, as
-TFLite requires), real quantized models, and the models jitlite must refuse."""
+TFLite requires), int16 on every non-negative value (TFLite's interpolated table), real quantized
+models, and the models jitlite must refuse."""
 
 import numpy as np
 import pytest
 
-from op_testing import (F32, I32, SPECIAL_VALUES, TFLITE_KERNELS, UNARY_SHAPES, assert_rejected,
+from op_testing import (ALL_INT16, F32, I32, REFERENCE_KERNELS, SPECIAL_VALUES, TFLITE_KERNELS,
+                        UNARY_SHAPES, assert_rejected, check_every_value, check_model_file,
                         check_op, check_quantized, check_values, shape_id)
-from quantized_models import check_reference_model
 
 RANGE = (0.01, 100.0)
 
@@ -40,11 +41,6 @@ def test_rejects_two_inputs():
     assert_rejected("RSQRT", [((3,), F32), ((3,), F32)], match="expected 1 inputs, got 2")
 
 
-def test_int16_is_not_supported_yet():
-    assert_rejected("RSQRT", [((3,), np.int16, dict(scale=0.001, zero_point=0))],
-                    match="not supported by jitlite yet")
-
-
 # --- int8 ------------------------------------------------------------------------------------
 
 # (input (scale, zero point), output): zero point -128 keeps every random input valid; the
@@ -61,10 +57,32 @@ def test_int8(shape, params):
                     output_dtype=np.int8, output_quant=dict(scale=s_out, zero_point=zp_out))
 
 
-@pytest.mark.parametrize("path", [
-    "ops/single_rsqrt_default_a8w8_recipe_quantized.tflite",
-    pytest.param("ops/single_rsqrt_default_a16w8_recipe_quantized.tflite",
-                 marks=pytest.mark.xfail(strict=True, raises=RuntimeError,
-                                         reason="INT16 RSQRT is not supported yet"))])
-def test_real_model(path):
-    check_reference_model(path)
+# --- int16: TFLite's 513-entry interpolated table, built in float -------------------------------
+# Every non-negative stored value (TFLite refuses negative ones at invoke): scales up and down,
+# power-of-two and not.
+INT16_PARAMS = [(0.001, 0.001), (1 / 4096, 0.001), (0.1, 1e-4), (2**-10, 2**-12), (3e-5, 0.05)]
+
+
+@pytest.mark.parametrize("params", INT16_PARAMS, ids=shape_id)
+def test_int16_every_value(params):
+    check_every_value("RSQRT", np.int16, (params[0], 0), (params[1], 0), values=ALL_INT16[32768:])
+
+
+@pytest.mark.parametrize("shape", [(), (7,), (4, 64)], ids=shape_id)
+def test_int16_shapes(shape):
+    check_quantized("RSQRT", [(shape, np.int16, dict(scale=0.002, zero_point=0))],
+                    output_dtype=np.int16, output_quant=dict(scale=0.001, zero_point=0),
+                    input_range=(0, 32767))
+
+
+def test_int16_needs_zero_points_0():
+    assert_rejected("RSQRT", [((3,), np.int16, dict(scale=0.001, zero_point=4))],
+                    match="INT16 RSQRT needs zero points 0", litert_rejects=True)
+
+
+@pytest.mark.parametrize("path, input_range", [
+    ("ops/single_rsqrt_default_a8w8_recipe_quantized.tflite", None),  # zero point -128
+    # Zero point 0: random inputs kept non-negative (TFLite refuses negative ones at invoke).
+    ("ops/single_rsqrt_default_a16w8_recipe_quantized.tflite", (0, 32767))])
+def test_real_model(path, input_range):
+    check_model_file(path, reference=REFERENCE_KERNELS, input_range=input_range)

@@ -2,13 +2,18 @@
 0, the schema default), size-1 and long rows (longer than the stack row buffer), wide input
 ranges, special values, and the models jitlite must refuse."""
 
+import signal
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from jitlite.testing import assert_outputs_match, build_op_model, jitlite_interpreter, run_model
 
-from op_testing import (F32, I32, REFERENCE_KERNELS, TFLITE_KERNELS, assert_rejected, check_op,
-                        check_quantized, check_values, shape_id)
+from jitlite.testing import litert_interpreter
+from op_testing import (DEFAULT_RESOLVER_STEPS, F32, I32, REFERENCE_KERNELS, TFLITE_KERNELS,
+                        assert_rejected, check_op, check_quantized, check_values, shape_id)
 
 SHAPES = [(1,), (7,), (1, 10), (4, 1), (2, 3, 5), (1, 1, 1, 1), (2, 2, 2, 2, 3),
           (1, 2, 1, 3, 1, 4), (1, 1001), (2, 5000), (0, 4)]
@@ -109,3 +114,67 @@ def test_rejects_two_inputs():
 def test_quantized_int16(shape, scale, beta):
     check_quantized("SOFTMAX", [(shape, np.int16, dict(scale=scale, zero_point=0))],
                     options=dict(beta=beta), output_quant=dict(scale=1 / 32768, zero_point=0))
+
+
+# --- quantized, beta * input scale <= 2^-26: TFLite's optimized kernel, bit-exact ----------------
+# BUILTIN_REF aborts the process on these models (QuantizeMultiplierGreaterThanOne), so they are
+# compared with TFLite's optimized kernels (float exp table), and never run on BUILTIN_REF here.
+
+def check_exp_table(inputs, **build):
+    """check_op against TFLite's optimized kernels; records the default resolver's distance."""
+    result = check_op("SOFTMAX", inputs, reference=TFLITE_KERNELS, **build)
+    default = run_model(litert_interpreter(), result.model, result.inputs)[0]
+    steps = int(np.max(np.abs(default.astype(np.int64) - result.expected[0]), initial=0))
+    key = "SOFTMAX (exp table)"
+    DEFAULT_RESOLVER_STEPS[key] = max(DEFAULT_RESOLVER_STEPS.get(key, 0), steps)
+
+
+@pytest.mark.parametrize("in_dtype, out_dtype", [(np.int8, np.int8), (np.uint8, np.uint8),
+                                                 (np.int8, np.int16), (np.uint8, np.int16)])
+@pytest.mark.parametrize("scale, beta", [(1e-9, 1.0), (1.4e-8, 1.0), (3e-8, 0.5), (2 ** -26, 1.0),
+                                         (1e-3, 1e-6), (0.1, 0.0)])
+def test_quantized_tiny_beta_times_scale(in_dtype, out_dtype, scale, beta):
+    zp = 3 if in_dtype == np.int8 else 130
+    check_exp_table([((3, 17), in_dtype, dict(scale=scale, zero_point=zp))],
+                    options=dict(beta=beta), output_dtype=out_dtype, output_quant=OUT_Q[out_dtype])
+
+
+@pytest.mark.parametrize("shape", [(1,), (2, 1, 7), (2, 3, 1000), (1, 1001)], ids=shape_id)
+def test_quantized_tiny_beta_times_scale_shapes(shape):
+    check_exp_table([(shape, np.int8, dict(scale=1.2e-8, zero_point=-4))],
+                    options=dict(beta=1.0), output_quant=OUT_Q[np.int8])
+
+
+@pytest.mark.parametrize("out_dtype, out_q", [(np.uint8, dict(scale=1.0005 / 256, zero_point=7)),
+                                              (np.int16, dict(scale=1 / 32768, zero_point=0))])
+def test_quantized_tiny_beta_times_scale_uses_the_output_parameters(out_dtype, out_q):
+    # The optimized kernel divides by the output scale (and adds the zero point, except for
+    # UINT8 on x86); the reference kernel implies both from the type.
+    check_exp_table([((4, 9), np.uint8, dict(scale=1e-9, zero_point=0))], options=dict(beta=1.0),
+                    output_dtype=out_dtype, output_quant=out_q)
+
+
+def test_builtin_ref_aborts_on_tiny_beta_times_scale():
+    # Why the regime follows the optimized kernel: TFLite's reference kernel aborts the process.
+    script = (
+        "import numpy as np\n"
+        "from jitlite.testing import build_op_model, litert_interpreter, run_model\n"
+        "m = build_op_model('SOFTMAX', [((2, 5), np.int8, dict(scale=1e-9, zero_point=0))],\n"
+        "                   options=dict(beta=1.0), output_shapes=[[2, 5]],\n"
+        "                   output_quant=dict(scale=1 / 256, zero_point=-128))\n"
+        "run_model(litert_interpreter('BUILTIN_REF'), m, [np.zeros((2, 5), np.int8)])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == -signal.SIGABRT, (done.returncode, done.stderr[-500:])
+
+
+def test_int8_output_zero_point_must_be_minus_128():
+    assert_rejected("SOFTMAX", [((2, 3), np.int8, dict(scale=0.1, zero_point=0))],
+                    output_quant=dict(scale=1 / 256, zero_point=0), options=dict(beta=1.0),
+                    match="INT8 SOFTMAX needs -128", litert_rejects=True)
+
+
+def test_int8_output_scale_must_be_1_over_256():
+    assert_rejected("SOFTMAX", [((2, 3), np.int8, dict(scale=0.1, zero_point=0))],
+                    output_quant=dict(scale=1 / 128, zero_point=-128), options=dict(beta=1.0),
+                    match="INT8 SOFTMAX needs 1/256", litert_rejects=True)

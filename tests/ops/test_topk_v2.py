@@ -1,7 +1,7 @@
 """TOPK_V2 against LiteRT: ranks 1-4, k from 0 to the whole row, ties (lower index first),
 float32/int32/int64 and int8/uint8/int16 compared raw (uint8 unsigned), int32/int16 index
 outputs, int16 k, a constant input, long rows, the corpus TOPK models; plus the rejected cases
-(a computed k is Unimplemented). NaN inputs are not compared: their place is unspecified in
+(a runtime k from a graph input compiles once per value). NaN inputs are not compared: their place is unspecified in
 TFLite too."""
 
 import numpy as np
@@ -55,7 +55,6 @@ def test_constant_input_and_k_zero():
     ([((2, 5), F32), np.array(2, I64)], [F32, I32], "INT32 or INT16"),
     ([((2, 5), F32), np.array([2, 2], I32)], [F32, I32], "one value"),
     ([((), F32), np.array(1, I32)], [F32, I32], "rank >= 1"),
-    ([((2, 5), F32), ((), I32)], [F32, I32], "k .input 1. is computed"),
     ([((2, 5), F32), np.array(2, I32)], [F32, I64], "INT32 or INT16 indices"),
     ([((2, 5), np.bool_), np.array(2, I32)], [np.bool_, I32], "BOOL"),
 ])
@@ -65,11 +64,31 @@ def test_invalid(inputs, out, match):
 
 def test_real_models():
     check_model_file("ops/simple_topk_op.tflite")
+
+
+def test_runtime_k_model_compiles_per_k():
+    """k is a graph input: each new k compiles once, a k seen before reuses its code."""
     path = MODELS_DIR / "ops" / "simple_topk_op_runtime_k.tflite"
     if not path.is_file():
         pytest.skip(f"model corpus not available: {path} is missing")
-    with pytest.raises(RuntimeError, match="k .input 1. is computed"):
-        Interpreter(model_content=path.read_bytes()).allocate_tensors()
+    model = path.read_bytes()
+    runtimes = [litert_interpreter()(model_content=model), Interpreter(model_content=model)]
+    x = np.random.default_rng(0).uniform(-1, 1, (1, 128)).astype(F32)
+    for k in (1, 5, 128, 5):
+        outputs = []
+        for runtime in runtimes:
+            runtime.allocate_tensors()
+            inputs = {d["name"]: d["index"] for d in runtime.get_input_details()}
+            runtime.set_tensor(inputs["serving_default_k:0"], np.array(k, I32))
+            runtime.set_tensor(inputs["serving_default_x:0"], x)
+            runtime.invoke()
+            outputs.append([runtime.get_tensor(d["index"]) for d in runtime.get_output_details()])
+        assert outputs[1][0].shape == (1, k)
+        assert_outputs_match(outputs[1], outputs[0], context=f"k={k}")
+    assert runtimes[1].get_jit_details()["compilations"] == 3
+    runtimes[1].set_tensor(runtimes[1].get_input_details()[0]["index"], np.array(129, I32))
+    with pytest.raises(RuntimeError, match="must be in 0..last dim"):
+        runtimes[1].invoke()
 
 
 def test_uint8_compares_unsigned():

@@ -1,17 +1,17 @@
-"""UNIDIRECTIONAL_SEQUENCE_LSTM (float32) against LiteRT: every cell variant (peephole,
-projection, CIFG, layer norm), both layouts, batch > 1, clipping, every activation, states
-carried across invokes and reset, and the real models of ../shared/models. Float tolerance:
-check_op's (1e-5 of the output's range)."""
-
-import struct
-import zlib
+"""UNIDIRECTIONAL_SEQUENCE_LSTM against LiteRT: float32 (every cell variant: peephole,
+projection, CIFG, layer norm; both layouts, batch > 1, clipping, every activation, states
+carried across invokes and reset; check_op's tolerance, 1e-5 of the output's range) and the
+integer kernel (int8 input, int16 cell state; the same variants, bit-exact against the reference
+kernels), and the real models of ../shared/models."""
 
 import numpy as np
 import pytest
 
+from jitlite.testing import read_gray_png
 from op_testing import (ACTIVATIONS, F32, MODELS_DIR, assert_rejected, check_model_file,
                         check_op)
-from recurrent_cases import (check_invokes, lstm_operands, random_invokes, state, weights)
+from recurrent_cases import (check_int_invokes, check_invokes, int_lstm_operands, lstm_operands,
+                             random_int8_invokes, random_invokes, state, weights)
 
 OP = "UNIDIRECTIONAL_SEQUENCE_LSTM"
 
@@ -153,10 +153,10 @@ def test_hybrid_int8_weights_are_unimplemented():
     assert_rejected(OP, ops, match="INT8: hybrid and integer variants are not supported yet")
 
 
-def test_integer_input_is_unimplemented():
+def test_integer_input_with_float_weights_is_rejected():
     ops = operands()
     ops[0] = (ops[0][0], np.int8, dict(scale=0.1, zero_point=0))
-    assert_rejected(OP, ops, match="INT8: hybrid and integer")
+    assert_rejected(OP, ops, match="has type FLOAT32; the integer LSTM .* needs INT8")
 
 
 @pytest.mark.parametrize("as_what", ["constant", "graph input"])
@@ -218,6 +218,92 @@ def test_rank_2_input_is_rejected():
     assert_rejected(OP, ops, match="expected rank 3")
 
 
+# --- integer kernel (int8 input) ------------------------------------------------------------
+
+def int_operands(batch=2, time=4, n_input=5, n_cell=6, time_major=False, **variant):
+    return int_lstm_operands(seq_shape(batch, time, n_input, time_major), batch, n_cell,
+                             **variant)
+
+
+def check_integer(ops, invokes=3, seed=0, options=None, reset_before=()):
+    operands_, intermediates, output_quant = ops
+    values = random_int8_invokes(operands_[0][0], invokes, seed)
+    return check_int_invokes(OP, operands_, intermediates, output_quant, values, options,
+                             reset_before)
+
+
+# Peephole with a projection to more outputs than cells is Unimplemented (below); to fewer,
+# TFLite's kernel applies the peephole weights with the output size, and jitlite follows.
+INT_VARIANTS = dict(VARIANTS, projection_zero_hidden_zp=dict(projection=True, n_output=3,
+                                                             hidden_zp=0),
+                    projection_peephole=dict(peephole=True, projection=True, n_output=6),
+                    cifg_peephole_projection=dict(cifg=True, peephole=True, projection=True,
+                                                  n_output=4))
+
+
+@pytest.mark.parametrize("time_major", [False, True])
+@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("variant", sorted(INT_VARIANTS))
+def test_integer_cell_variants(variant, batch, time_major):
+    check_integer(int_operands(batch=batch, time_major=time_major, **INT_VARIANTS[variant]),
+                  options=dict(time_major=time_major, fused_activation_function="TANH"))
+
+
+@pytest.mark.parametrize("time_major", [False, True])
+@pytest.mark.parametrize("sizes", SIZES, ids=lambda s: "x".join(str(d) for d in s))
+def test_integer_sizes(sizes, time_major):
+    batch, time, n_input, n_cell, n_output = sizes
+    variant = dict(projection=True, n_output=n_output) if n_output else {}
+    check_integer(int_operands(batch, time, n_input, n_cell, time_major, **variant),
+                  options=dict(time_major=time_major))
+
+
+@pytest.mark.parametrize("cell_scale", [2.0 ** -15, 2.0 ** -12, 2.0 ** -9])
+def test_integer_cell_state_scales(cell_scale):
+    check_integer(int_operands(cell_scale=cell_scale))
+
+
+@pytest.mark.parametrize("clips", [dict(cell_clip=0.3), dict(proj_clip=0.2),
+                                   dict(cell_clip=0.5, proj_clip=0.1)])
+def test_integer_clipping(clips):
+    check_integer(int_operands(projection=True, n_output=3, seed=3), invokes=2,
+                  options=dict(fused_activation_function="TANH", **clips))
+
+
+def test_integer_state_carries_across_invokes_and_resets():
+    expected = check_integer(int_operands(layer_norm=True), invokes=4, reset_before=(2,))
+    assert not np.array_equal(expected[0][0], expected[1][0])
+
+
+# (LiteRT refuses the first two too; an int8 cell state or bias it would misread.)
+@pytest.mark.parametrize("change, match", [
+    (lambda ops, inter: inter.pop(), "needs the operator's 5 intermediate tensors"),
+    (lambda ops, inter: ops.__setitem__(19, ((2, 6), np.int16, dict(
+        scale=0.0003, zero_point=0, is_variable=True))), "is not a power of two"),
+    (lambda ops, inter: ops.__setitem__(19, ((2, 6), np.int8, dict(
+        scale=2.0 ** -11, zero_point=0, is_variable=True))), "cell state .* needs INT16"),
+    (lambda ops, inter: ops.__setitem__(12, (ops[12][0].astype(np.int8), {})),
+     r"input 12\) has type INT8; .* needs INT32"),
+], ids=["four_intermediates", "cell_scale_not_pot", "int8_cell_state", "int8_bias"])
+def test_integer_bad_operands_are_rejected(change, match):
+    ops, inter, quant = int_operands()
+    change(ops, inter)
+    assert_rejected(OP, ops, match=match, output_dtypes=[np.int8], output_quant=quant,
+                    intermediates=inter)
+
+
+def test_integer_peephole_with_projection_to_more_outputs_is_unimplemented():
+    ops, inter, quant = int_operands(peephole=True, projection=True, n_output=9)
+    assert_rejected(OP, ops, match="peephole rows with the output size, past the cell state",
+                    output_dtypes=[np.int8], output_quant=quant, intermediates=inter)
+
+
+def test_integer_cell_scale_out_of_tanh_range_is_unimplemented():
+    ops, inter, quant = int_operands(cell_scale=2.0 ** -16)
+    assert_rejected(OP, ops, match=r"cell state scale of 2\^-16", output_dtypes=[np.int8],
+                    output_quant=quant, intermediates=inter)
+
+
 # --- real models ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("relative", ["micro/trained_lstm.tflite",
@@ -236,45 +322,6 @@ def _model(relative):
 def test_real_model_state_across_invokes():
     model = _model("api/unidirectional_sequence_lstm.bin")
     check_invokes(OP, None, random_invokes((1, 2, 2), 3, seed=2), model=model, reset_before=(2,))
-
-
-def read_gray_png(path):
-    """Pixels of an 8-bit grayscale, non-interlaced PNG as a uint8 [height, width] array
-    (zlib + the five scanline filters; no imaging library needed)."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
-    pos, idat = 8, b""
-    while pos < len(data):
-        (length,), kind = struct.unpack(">I", data[pos:pos + 4]), data[pos + 4:pos + 8]
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", body)
-            assert (depth, color, interlace) == (8, 0, 0), "only 8-bit grayscale PNGs"
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    raw = zlib.decompress(idat)
-    rows, prev = [], [0] * width
-    for y in range(height):
-        line = raw[y * (width + 1):(y + 1) * (width + 1)]
-        kind, row = line[0], list(line[1:])
-        for x in range(width):
-            left = row[x - 1] if x else 0
-            up, up_left = prev[x], prev[x - 1] if x else 0
-            if kind == 1:
-                row[x] = (row[x] + left) & 255
-            elif kind == 2:
-                row[x] = (row[x] + up) & 255
-            elif kind == 3:
-                row[x] = (row[x] + (left + up) // 2) & 255
-            elif kind == 4:
-                p = left + up - up_left
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - up_left)
-                pred = left if pa <= pb and pa <= pc else up if pb <= pc else up_left
-                row[x] = (row[x] + pred) & 255
-        rows.append(row)
-        prev = row
-    return np.array(rows, np.uint8)
 
 
 def test_trained_lstm_classifies_mnist_samples_as_litert():

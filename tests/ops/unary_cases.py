@@ -6,7 +6,9 @@ LOG, SIN, COS, ELU, RELU_0_TO_1, GELU, ZEROS_LIKE):
 - `chain_model` / `assert_one_kernel` build a chain of unary ops and check that jitlite fuses it
   into one kernel that matches LiteRT;
 - `check_real_model` runs a converter-made model from ../shared/models/ops (skipped when the
-  folder is absent).
+  folder is absent);
+- `check_every_byte` runs an 8-bit quantized op on all 256 input values against LiteRT's
+  reference kernels by default (bit-exact; for the table-driven ops).
 """
 
 
@@ -16,7 +18,7 @@ import pytest
 import jitlite
 from jitlite.testing import (ModelBuilder, assert_outputs_match, build_op_model,
                              jitlite_interpreter, litert_interpreter, random_inputs, run_model)
-from op_testing import F32, TFLITE_KERNELS, check_model_file
+from op_testing import F32, REFERENCE_KERNELS, TFLITE_KERNELS, check_model_file
 
 def check_special(op, values, options=None, *, reference=TFLITE_KERNELS):
     """Runs `op` on one given input array in jitlite and `reference`; values, NaN/inf positions
@@ -76,3 +78,18 @@ def assert_close_to_tflite(op, values, *, atol, rtol=0.0, options=None):
     (actual,) = run_model(jitlite_interpreter(), model, [values])
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol,
                                err_msg=f"{op} options={options or {}}")
+
+
+def check_every_byte(op, dtype, in_quant, out_quant, options=None, *,
+                     reference=REFERENCE_KERNELS):
+    """All 256 stored values of `dtype` (INT8/UINT8) through `op`; bit-exact vs `reference`
+    (BUILTIN_REF unless the op is missing there)."""
+    info = np.iinfo(dtype)
+    x = np.arange(info.min, info.max + 1).astype(dtype).reshape(16, 16)
+    model = build_op_model(op, [(x.shape, dtype, in_quant)], options=options,
+                           output_quant=out_quant, output_shapes=[list(x.shape)])
+    expected = run_model(reference, model, [x])
+    actual = run_model(jitlite_interpreter(), model, [x])
+    assert_outputs_match(actual, expected, context=f"{op} {dtype.__name__} {in_quant} -> "
+                                                   f"{out_quant} options={options or {}}")
+

@@ -18,6 +18,8 @@ FLOAT_MODELS = [
     "api/empty_model.bin",
     "api/multi_add.bin",
     "api/multi_signatures.bin",
+    "api/multi_subgraphs_while.bin",
+    "api/nested_while.bin",
     "api/no_signatures.bin",
     "api/no_signatures_no_tensor_names.bin",
     "api/reverse_signature_model.bin",
@@ -30,8 +32,10 @@ FLOAT_MODELS = [
     "ops/attn_vec_einsum.tflite",
     "ops/constant_output_tensor.tflite",
     "ops/ff.tflite",
+    "ops/group_norm_2_groups_op.tflite",  # STABLEHLO_COMPOSITE (decomposition inlined)
     "ops/island_partial.tflite",
     "ops/k_einsum.tflite",
+    "ops/l2_norm_composite.tflite",
     "ops/norm.tflite",
     "ops/q_einsum.tflite",
     "ops/reverse_signature_model.tflite",
@@ -42,6 +46,7 @@ FLOAT_MODELS = [
     "ops/simple_elu_op.tflite",
     "ops/simple_floor_mod.tflite",
     "ops/simple_floor_op.tflite",
+    "ops/simple_group_norm_op.tflite",
     "ops/simple_l2_norm.tflite",
     "ops/simple_log_softmax_op.tflite",
     "ops/simple_logical_or_op.tflite",
@@ -102,6 +107,24 @@ def test_shared_model_matches_litert(relative):
     assert_outputs_match(actual, expected, context=relative)
 
 
+def test_composite_shows_the_model_graph():
+    """A STABLEHLO_COMPOSITE is compiled as its decomposition, but the tensor and op lists stay
+    the model's subgraph 0, as LiteRT shows them."""
+    from jitlite import Interpreter
+    from jitlite.testing import litert_interpreter
+
+    model = _model_bytes("ops/simple_group_norm_op.tflite")
+    ours = Interpreter(model_content=model)
+    theirs = litert_interpreter()(model_content=model)
+    ours.allocate_tensors()
+    theirs.allocate_tensors()
+    assert [t["name"] for t in ours.get_tensor_details()] == \
+        [t["name"] for t in theirs.get_tensor_details()]
+    assert [o["op_name"] for o in ours._get_ops_details()] == ["STABLEHLO_COMPOSITE"]
+    with pytest.raises(ValueError):
+        ours.get_tensor(len(theirs.get_tensor_details()))
+
+
 def test_hello_world_approximates_sine():
     from jitlite import Interpreter
 
@@ -129,6 +152,67 @@ def test_keras_mobilenet_matches_litert(name):
     # orders in 50+ layers): 1e-4 of the output range.
     assert_outputs_match(actual, expected, rtol_of_range=1e-4, context=name)
     assert int(np.argmax(actual[0])) == int(np.argmax(expected[0]))
+
+
+# Families of the op set beyond the MobileNets: attention (BATCH_MATMUL, GELU, layer norm through
+# MEAN / SQUARED_DIFFERENCE / RSQRT), unrolled LSTM and GRU cells, and a U-Net (TRANSPOSE_CONV,
+# RESIZE_BILINEAR, CONCATENATION skips, per-pixel SOFTMAX).
+@pytest.mark.parametrize("name", ["transformer_encoder", "lstm_classifier", "gru_classifier", "unet"])
+def test_keras_model_families_match_litert(name):
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite.testing.keras_models import keras_model_path
+
+    model = keras_model_path(name).read_bytes()
+    for seed in range(2):
+        inputs = random_inputs(model, seed=seed, input_range=(-1.0, 1.0))
+        actual, expected = run_both(model, inputs)
+        assert_outputs_match(actual, expected, rtol_of_range=1e-4, context=f"{name} seed {seed}")
+
+
+def test_keras_dynamic_batch_model_follows_resizes():
+    """A Keras model with a dynamic batch (shape_signature -1, Flatten through SHAPE ->
+    STRIDED_SLICE -> PACK -> RESHAPE): each batch size matches LiteRT resized the same way, and
+    shapes seen before come from the compile cache."""
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite import Interpreter
+    from jitlite.testing import litert_interpreter
+    from jitlite.testing.keras_models import keras_model_path
+
+    model = keras_model_path("dynamic_batch_cnn").read_bytes()
+    ours = Interpreter(model_content=model)
+    theirs = litert_interpreter()(model_content=model)
+    assert list(ours.get_input_details()[0]["shape_signature"]) == [-1, 32, 32, 3]
+    compilations = []
+    for batch in (1, 3, 1, 3):
+        x = np.random.default_rng(batch).uniform(-1, 1, (batch, 32, 32, 3)).astype(np.float32)
+        outputs = []
+        for interpreter in (ours, theirs):
+            index = interpreter.get_input_details()[0]["index"]
+            interpreter.resize_tensor_input(index, list(x.shape))
+            interpreter.allocate_tensors()
+            interpreter.set_tensor(index, x)
+            interpreter.invoke()
+            outputs.append(interpreter.get_tensor(interpreter.get_output_details()[0]["index"]))
+        assert outputs[0].shape == (batch, 10)
+        assert_outputs_match([outputs[0]], [outputs[1]], context=f"batch {batch}")
+        compilations.append(ours.get_jit_details()["compilations"])
+    assert compilations == [1, 2, 2, 2]
+@pytest.mark.parametrize("name", ["lstm_while", "gru_while", "stacked_rnn_while"])
+def test_keras_recurrent_while_loop_matches_litert(name):
+    """Keras LSTM/GRU/SimpleRNN without unroll: a WHILE over the time steps with the cell in its
+    body (return_sequences: the body writes a TensorList, see lib/tensor_list_rewrite.h)."""
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite import Interpreter
+    from jitlite.testing.keras_models import keras_model_path
+
+    model = keras_model_path(name).read_bytes()
+    interpreter = Interpreter(model_content=model)
+    loops = [op["op_name"] for op in interpreter._get_ops_details()].count("WHILE")
+    assert interpreter.num_subgraphs() == 1 + 2 * loops and loops >= 1
+    for seed in range(3):
+        inputs = random_inputs(model, seed=seed, input_range=(-1.0, 1.0))
+        actual, expected = run_both(model, inputs)
+        assert_outputs_match(actual, expected, context=f"{name} seed {seed}")
 
 
 def test_keras_dynamic_range_model_matches_litert():

@@ -189,6 +189,15 @@ BIDI_BW_OPS, BIDI_BW_W = lstm_operands((1, 3, 4), 1, 3, seed=90)
 BIDI_OPS = [BIDI_FW_OPS[0], *BIDI_FW_OPS[1:18], *BIDI_BW_OPS[1:18], *BIDI_FW_OPS[18:20],
             *BIDI_BW_OPS[18:20]] + [None] * 9
 W_RNN, R_RNN, B_RNN = rand((3, 4), seed=60), rand((3, 3), seed=61), rand((3,), seed=62)
+# SVDF: 3 units of rank 2 (6 filters), memory 4, over a [2, 4] input.
+WF_SVDF, WT_SVDF, B_SVDF = rand((6, 4), seed=63), rand((6, 4), seed=64), rand((3,), seed=65)
+
+
+def svdf_ref(x, wf, wt, bias, rank):
+    """One SVDF invoke from a zero state: only the newest memory entry (x . wf) is non-zero, so
+    each filter contributes wt[:, -1] times it; units sum their `rank` filters."""
+    filtered = (x @ wf.T) * wt[:, -1]
+    return filtered.reshape(x.shape[0], -1, rank).sum(axis=-1) + bias
 
 
 # --- one case per op: build arguments, input values, expected shape, numpy reference -----------
@@ -200,6 +209,9 @@ W_TC = rand((2, 3, 3, 3), seed=7)
 W_3D = rand((2, 2, 1, 3, 2), seed=8)
 B4, B6 = rand((4,), seed=5), rand((6,), seed=6)
 PADDINGS = np.array([[0, 0], [1, 2], [2, 1], [0, 0]], np.int32)
+
+
+NMS_BOXES = np.array([[0, 0, 1, 1], [2, 2, 3, 3], [0, 2, 1, 3], [2, 0, 3, 1]], F32)
 
 
 def case(inputs, expected_shape, reference, constants=(), options=None, input_range=None,
@@ -437,6 +449,9 @@ OP_CASES = {
         [((3, 2, 4), F32), W_RNN, R_RNN, B_RNN, ((2, 3), F32, dict(is_variable=True))], (3, 2, 3),
         lambda x: rnn_ref(x, W_RNN, R_RNN, B_RNN),
         options=dict(time_major=True, fused_activation_function="RELU")),
+    "SVDF": case([((2, 4), F32), WF_SVDF, WT_SVDF, B_SVDF, ((2, 24), F32, dict(is_variable=True))],
+                 (2, 3), lambda x: np.maximum(svdf_ref(x, WF_SVDF, WT_SVDF, B_SVDF, 2), 0),
+                 options=dict(rank=2, fused_activation_function="RELU")),
     # Index ops and sequence builders.
     "GATHER_ND": case([((3, 4), F32)], (2,), lambda x: x[[2, 0], [1, 3]],
                       constants=[np.array([[2, 1], [0, 3]], np.int32)]),
@@ -462,6 +477,16 @@ OP_CASES = {
         constants=[np.array([5, -1], np.int32)]),  # clamped to [2, 0]
     "TOPK_V2": case([((2, 5), F32)], (2, 3), lambda x: -np.sort(-x, axis=1)[:, :3],
                     constants=[np.array(3, np.int32)], output_dtypes=[F32, np.int32]),
+    # Disjoint boxes: NMS keeps the best max_output_size, by decreasing score.
+    "NON_MAX_SUPPRESSION_V4": case(
+        [NMS_BOXES, ((4,), F32)], (3,), lambda s: np.argsort(-s, kind="stable")[:3],
+        constants=[np.array(3, np.int32), np.array(0.5, F32), np.array(-1.0, F32)],
+        input_range=(0, 1), output_dtypes=[np.int32, np.int32]),
+    "NON_MAX_SUPPRESSION_V5": case(
+        [NMS_BOXES, ((4,), F32)], (3,), lambda s: np.argsort(-s, kind="stable")[:3],
+        constants=[np.array(3, np.int32), np.array(0.5, F32), np.array(-1.0, F32),
+                   np.array(0.5, F32)], input_range=(0, 1),
+        output_dtypes=[np.int32, F32, np.int32]),
     "SEGMENT_SUM": case([((4, 2), F32)], (2, 2), lambda x: np.stack([x[0] + x[1], x[2] + x[3]]),
                         constants=[np.array([0, 0, 1, 1], np.int32)]),
     "UNSORTED_SEGMENT_SUM": case([((4, 2), F32)], (3, 2),
@@ -658,6 +683,22 @@ def test_dynamic_batch_signature_and_resize():
     np.testing.assert_array_equal(out, np.maximum(batch, 0))
 
 
+def test_operator_intermediates_are_written():
+    """Intermediates (the integer LSTM's scale carriers) reach the operator table, with their
+    quantization; an operator without them keeps the short table."""
+    hidden = dict(scale=0.25, zero_point=-3)
+    model = decode(build_op_model("ADD", [X4, X4], intermediates=[(np.float32, {}),
+                                                                  (np.int8, hidden)]))
+    subgraph = model.subgraphs[0]
+    (operator,) = subgraph.operators
+    first, second = (subgraph.tensors[i] for i in operator.intermediates)
+    assert first.quantization is None or first.quantization.scale is None
+    assert second.type == schema.TensorType.INT8
+    assert (list(second.quantization.scale), list(second.quantization.zeroPoint)) == ([0.25], [-3])
+    plain = decode(build_op_model("ADD", [X4, X4])).subgraphs[0].operators[0]
+    assert plain.intermediates is None or len(plain.intermediates) == 0
+
+
 def test_constant_data_is_16_byte_aligned():
     mb = ModelBuilder(description="x")  # odd-sized content before the buffers
     for i, size in enumerate([3, 5, 16, 7]):
@@ -733,7 +774,8 @@ def test_check_op_infers_each_ops_output_shape(op):
                       output_quant=c["build_args"].get("output_quant"),
                       input_range=c["input_range"], runner=LITERT)
     assert result.expected[0].shape == c["shape"]
-    output = decode(result.model).subgraphs[0].tensors[-1]
+    graph = decode(result.model).subgraphs[0]
+    output = graph.tensors[graph.outputs[0]]  # the first output (NMS: then a count)
     assert tuple(output.shape) == c["shape"]
 
 
@@ -869,3 +911,87 @@ def _small_cnn_numpy(model, x):
         y = {0: y, 1: np.maximum(y, 0), 3: np.clip(y, 0, 6)}[act]
         values[op.outputs[0]] = y
     return values[graph.outputs[0]]
+
+
+def test_custom_op_is_written_with_its_code_and_flexbuffer_options():
+    from flatbuffers import flexbuffers
+    opts = dict(max_detections=2, max_classes_per_detection=1, use_regular_nms=True,
+                nms_score_threshold=0.25, nms_iou_threshold=0.5, num_classes=1, y_scale=10.0,
+                x_scale=10.0, h_scale=5.0, w_scale=5.0)
+    anchors = np.array([[0.2, 0.2, 0.2, 0.2], [0.7, 0.7, 0.2, 0.2]], F32)
+    model_bytes = build_op_model("TFLite_Detection_PostProcess",
+                                 [((1, 2, 4), F32), ((1, 2, 2), F32)], [anchors], opts,
+                                 output_dtypes=[F32] * 4,
+                                 output_shapes=[[1, 2, 4], [1, 2], [1, 2], [1]])
+    model = decode(model_bytes)
+    (opcode,) = model.operatorCodes
+    assert (opcode.builtinCode, opcode.customCode) == (32, b"TFLite_Detection_PostProcess")
+    (operator,) = model.subgraphs[0].operators
+    decoded = flexbuffers.Loads(bytes(operator.customOptions))
+    assert decoded == opts
+    # LiteRT runs it: zero encodings decode to the anchors' boxes; background class skipped.
+    scores = np.array([[[0.0, 0.9], [0.0, 0.1]]], F32)
+    boxes, classes, out_scores, count = run_model(
+        LITERT, model_bytes, [np.zeros((1, 2, 4), F32), scores])
+    assert count[0] == 1 and classes[0, 0] == 0 and out_scores[0, 0] == pytest.approx(0.9)
+    np.testing.assert_allclose(boxes[0, 0], [0.1, 0.1, 0.3, 0.3], rtol=1e-6)
+# --- control flow (CONTROL_FLOW_OPS: ops whose options name subgraphs) --------------------------
+
+def _add_one_subgraph(main, name, dtype, shape, build):
+    sb = ModelBuilder(name=name)
+    x = sb.add_input(f"{name}_x", dtype, shape)
+    sb.mark_output(build(sb, x))
+    return main.add_subgraph(sb)
+
+
+def _subgraph_op(sb, op, inputs, dtype, shape):
+    out = sb.add_tensor(f"t{len(sb.tensors)}", dtype, shape)
+    sb.add_op(op, inputs, [out])
+    return out
+
+
+def test_while_with_subgraphs_runs_in_litert_and_decodes():
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [3])
+    cond = _add_one_subgraph(mb, "cond", F32, [3], lambda sb, v: _subgraph_op(
+        sb, "LESS", [_subgraph_op(sb, "SUM", [v, sb.add_constant("axis", np.array([0], I32))],
+                                  F32, []), sb.add_constant("limit", np.array(20.0, F32))],
+        np.bool_, []))
+    body = _add_one_subgraph(mb, "body", F32, [3], lambda sb, v: _subgraph_op(
+        sb, "MUL", [v, sb.add_constant("two", np.array(2.0, F32))], F32, [3]))
+    out = mb.add_tensor("out", F32, [3])
+    mb.add_op("WHILE", [x], [out], dict(cond_subgraph_index=cond, body_subgraph_index=body))
+    mb.mark_output(out)
+    model = mb.build()
+    value = np.array([1.0, 0.5, 0.25], F32)
+    expected = value.copy()
+    while expected.sum() < 20:
+        expected = expected * 2
+    np.testing.assert_array_equal(run_model(LITERT, model, [value])[0], expected)
+    decoded = decode(model)
+    assert [s.name for s in decoded.subgraphs] == [b"main", b"cond", b"body"]
+    (operator,) = decoded.subgraphs[0].operators
+    assert operator.builtinOptionsType == 93
+    assert (operator.builtinOptions.condSubgraphIndex,
+            operator.builtinOptions.bodySubgraphIndex) == (1, 2)
+    # Each subgraph's constants landed in buffers of their own.
+    two = decoded.subgraphs[2].tensors[1]
+    assert np.frombuffer(bytes(decoded.buffers[two.buffer].data), F32)[0] == 2.0
+
+
+@pytest.mark.parametrize("cond", [True, False])
+def test_if_with_subgraphs_runs_in_litert(cond):
+    mb = ModelBuilder()
+    flag = mb.add_input("flag", np.bool_, [])
+    x = mb.add_input("x", F32, [2])
+    then_index = _add_one_subgraph(mb, "then", F32, [2],
+                                   lambda sb, v: _subgraph_op(sb, "NEG", [v], F32, [2]))
+    else_index = _add_one_subgraph(mb, "else", F32, [2],
+                                   lambda sb, v: _subgraph_op(sb, "ABS", [v], F32, [2]))
+    out = mb.add_tensor("out", F32, [2])
+    mb.add_op("IF", [flag, x], [out],
+              dict(then_subgraph_index=then_index, else_subgraph_index=else_index))
+    mb.mark_output(out)
+    value = np.array([-1.5, 2.0], F32)
+    got = run_model(LITERT, mb.build(), [np.array(cond), value])[0]
+    np.testing.assert_array_equal(got, -value if cond else np.abs(value))

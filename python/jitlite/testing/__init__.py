@@ -18,10 +18,12 @@ from .check_op import (
     run_both,
     run_model,
 )
+from .images import read_gray_png
 from .model_builder import OPS, ModelBuilder
 
 __all__ = [
     "FLOAT_ATOL_FACTOR", "FLOAT_ATOL_MIN", "CheckResult", "ModelBuilder", "OPS",
     "assert_outputs_match", "build_op_model", "check_op", "float_tolerance",
-    "jitlite_interpreter", "litert_interpreter", "random_inputs", "run_both", "run_model",
+    "jitlite_interpreter", "litert_interpreter", "random_inputs", "read_gray_png", "run_both",
+    "run_model",
 ]

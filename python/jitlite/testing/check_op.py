@@ -199,7 +199,7 @@ def _split_constant(constant):
 
 
 def build_op_model(op, inputs, constants=(), options=None, *, output_shapes=None,
-                   output_dtypes=None, output_quant=None):
+                   output_dtypes=None, output_quant=None, intermediates=()):
     """Builds a model holding one `op` and returns its bytes.
 
     `inputs` entries are runtime inputs given as (shape, dtype) or (shape, dtype, tensor_args)
@@ -211,6 +211,7 @@ def build_op_model(op, inputs, constants=(), options=None, *, output_shapes=None
     Output shapes default to [] (LiteRT recomputes them; check_op rebuilds with the real ones).
     Output dtypes default to the first input's dtype; output quantization (add_tensor keywords)
     defaults to the first input's when the output has its dtype.
+    `intermediates` ((dtype, tensor_args) pairs) become the operator's intermediate tensors.
     """
     mb = ModelBuilder(description=f"one-op {op} test model")
     operands = []
@@ -236,7 +237,9 @@ def build_op_model(op, inputs, constants=(), options=None, *, output_shapes=None
     for i, (shape, dtype) in enumerate(zip(shapes, dtypes)):
         quant = _output_quant(output_quant, first, dtype)
         outputs.append(mb.add_tensor(f"output{i}", dtype, shape, **quant))
-    mb.add_op(op, operands, outputs, options)
+    extra = [mb.add_tensor(f"intermediate{i}", dtype, [0], **args)
+             for i, (dtype, args) in enumerate(intermediates)]
+    mb.add_op(op, operands, outputs, options, intermediates=extra)
     mb.mark_output(*outputs)
     return mb.build()
 
@@ -298,7 +301,7 @@ def _random_array(rng, shape, dtype, value_range):
 
 def check_op(op, inputs, constants=(), options=None, *, output_dtype=None, output_quant=None,
              output_shape=None, input_range=None, seed=0, rtol_of_range=None, runner=None,
-             reference=None):
+             reference=None, intermediates=()):
     """Checks one op in jitlite (or `runner`) against LiteRT (or `reference`).
 
     See build_op_model for `inputs`/`constants`/`output_*` and random_inputs for `input_range`
@@ -309,7 +312,8 @@ def check_op(op, inputs, constants=(), options=None, *, output_dtype=None, outpu
     """
     reference = reference or litert_interpreter()
     build = dict(op=op, inputs=inputs, constants=constants, options=options,
-                 output_dtypes=output_dtype, output_quant=output_quant)
+                 output_dtypes=output_dtype, output_quant=output_quant,
+                 intermediates=intermediates)
     shapes = None if output_shape is None else _as_shape_list(output_shape)
     model = build_op_model(**build, output_shapes=shapes)
     values = random_inputs(model, seed, input_range, reference)

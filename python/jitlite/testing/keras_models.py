@@ -32,6 +32,12 @@ def _builders():
         "small_cnn": _small_cnn,
         "transformer_encoder": _transformer_encoder,
         "lstm_classifier": _lstm_classifier,
+        "gru_classifier": _gru_classifier,
+        "unet": _unet,
+        "dynamic_batch_cnn": _dynamic_batch_cnn,
+        "lstm_while": lambda: _recurrent_while(tf.keras.layers.LSTM),
+        "gru_while": lambda: _recurrent_while(tf.keras.layers.GRU),
+        "stacked_rnn_while": _stacked_rnn_while,
     }
 
 
@@ -60,6 +66,74 @@ def _lstm_classifier(seq=32, features=40, units=128, classes=10):
         layers.LSTM(units, return_sequences=True, unroll=True),
         layers.LSTM(units, unroll=True),
         layers.Dense(classes, activation="softmax"),
+    ])
+
+
+def _gru_classifier(seq=16, features=20, units=48, classes=5):
+    """Two GRU layers (unrolled, as the LSTM classifier) and a softmax classifier."""
+    import tensorflow as tf
+
+    layers = tf.keras.layers
+    return tf.keras.Sequential([
+        tf.keras.Input((seq, features), batch_size=1),
+        layers.GRU(units, return_sequences=True, unroll=True),
+        layers.GRU(units, unroll=True),
+        layers.Dense(classes, activation="softmax"),
+    ])
+
+
+def _unet(size=64, channels=3, classes=4):
+    """A two-level U-Net-like segmenter: strided and pooled down-sampling, Conv2DTranspose and
+    UpSampling2D up-sampling, skip connections through Concatenate, per-pixel softmax."""
+    import tensorflow as tf
+
+    layers = tf.keras.layers
+    inputs = tf.keras.Input((size, size, channels), batch_size=1)
+    d1 = layers.Conv2D(16, 3, padding="same", activation="relu")(inputs)
+    d2 = layers.Conv2D(32, 3, padding="same", activation="relu")(layers.MaxPooling2D()(d1))
+    bottom = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu")(d2)
+    u2 = layers.Conv2DTranspose(32, 3, strides=2, padding="same", activation="relu")(bottom)
+    u2 = layers.Conv2D(32, 3, padding="same", activation="relu")(layers.Concatenate()([u2, d2]))
+    u1 = layers.UpSampling2D(interpolation="bilinear")(u2)
+    u1 = layers.Conv2D(16, 3, padding="same", activation="relu")(layers.Concatenate()([u1, d1]))
+    outputs = layers.Conv2D(classes, 1, activation="softmax")(u1)
+    return tf.keras.Model(inputs, outputs)
+
+
+def _dynamic_batch_cnn(size=32, channels=3, classes=10):
+    """A CNN whose batch dimension is left dynamic (shape_signature -1): the converter emits the
+    SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE idiom for the Flatten."""
+    import tensorflow as tf
+
+    layers = tf.keras.layers
+    return tf.keras.Sequential([
+        tf.keras.Input((size, size, channels)),
+        layers.Conv2D(8, 3, strides=2, padding="same", activation="relu"),
+        layers.Conv2D(16, 3, strides=2, padding="same", activation="relu"),
+        layers.Flatten(),
+        layers.Dense(classes),
+    ])
+
+
+def _recurrent_while(layer, seq=16, features=8, units=16):
+    """One recurrent layer, not unrolled: the converter makes it a WHILE whose condition and body
+    (the cell: FULLY_CONNECTED, GATHER of the time step, SPLIT, gates) are subgraphs 1 and 2."""
+    import tensorflow as tf
+
+    return tf.keras.Sequential([tf.keras.Input((seq, features), batch_size=1), layer(units)])
+
+
+def _stacked_rnn_while(seq=16, features=8, units=16):
+    """LSTM (return_sequences: its body writes each step into a TensorList with value-dependent
+    slices), GRU and a bidirectional SimpleRNN, not unrolled: three WHILE loops."""
+    import tensorflow as tf
+
+    layers = tf.keras.layers
+    return tf.keras.Sequential([
+        tf.keras.Input((seq, features), batch_size=1),
+        layers.LSTM(units, return_sequences=True),
+        layers.GRU(units, return_sequences=True),
+        layers.Bidirectional(layers.SimpleRNN(units // 2)),
     ])
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import flatbuffers
 import numpy as np
+from flatbuffers import flexbuffers
 
 SCHEMA_VERSION = 3
 FILE_IDENTIFIER = b"TFL3"
@@ -186,6 +187,7 @@ OPS = {
         ("merge_outputs", BOOL, False), ("time_major", BOOL, True),
         ("asymmetric_quantize_inputs", BOOL, False)]),
     "RNN": (24, 7, [_ACT, ("asymmetric_quantize_inputs", BOOL, False)]),
+    "SVDF": (27, 6, [("rank", I32, 0), _ACT, ("asymmetric_quantize_inputs", BOOL, False)]),
     "UNIDIRECTIONAL_SEQUENCE_RNN": (35, 31, [("time_major", BOOL, False), _ACT,
                                              ("asymmetric_quantize_inputs", BOOL, False)]),
     # Index ops (gather/scatter, one-hot, segments) and sequence builders.
@@ -199,6 +201,8 @@ OPS = {
     "RANK": (110, 86, []),
     "DYNAMIC_UPDATE_SLICE": (151, 117, []),
     "TOPK_V2": (48, 34, []),
+    "NON_MAX_SUPPRESSION_V4": (120, 95, []),
+    "NON_MAX_SUPPRESSION_V5": (121, 96, []),
     "SEGMENT_SUM": (125, 100, []),
     "UNSORTED_SEGMENT_SUM": (155, 121, []),
     "UNSORTED_SEGMENT_MAX": (154, 119, []),
@@ -208,6 +212,25 @@ OPS = {
     "WHERE": (109, 85, []),
     "UNIQUE": (103, 80, [("idx_out_type", TTYPE, 2)]),
 }
+
+# Custom ops (operator code CUSTOM, 32, with the name as custom_code): option name -> Python type.
+# Options are written as a flexbuffer map (custom_options); only the given ones are written, so
+# the runtime's defaults apply to the rest.
+CUSTOM_CODE = 32
+CUSTOM_OPS = {
+    "TFLite_Detection_PostProcess": {
+        "max_detections": int, "max_classes_per_detection": int, "detections_per_class": int,
+        "use_regular_nms": bool, "nms_score_threshold": float, "nms_iou_threshold": float,
+        "num_classes": int, "y_scale": float, "x_scale": float, "h_scale": float,
+        "w_scale": float},
+}
+# Control flow: ops whose options name other subgraphs of the model (ModelBuilder.add_subgraph).
+# Kept apart from OPS, whose entries each build as a one-op model.
+CONTROL_FLOW_OPS = {
+    "IF": (118, 92, [("then_subgraph_index", I32, 0), ("else_subgraph_index", I32, 0)]),
+    "WHILE": (119, 93, [("cond_subgraph_index", I32, 0), ("body_subgraph_index", I32, 0)]),
+}
+_ALL_OPS = {**OPS, **CONTROL_FLOW_OPS}
 
 # Operator versions other than 1: LiteRT registers some ops from a later version only.
 OP_VERSIONS = {"BROADCAST_TO": 2}
@@ -246,18 +269,29 @@ class _Operator:
     inputs: list
     outputs: list
     options: dict = field(default_factory=dict)
+    intermediates: list = field(default_factory=list)
 
 
 class ModelBuilder:
-    """Collects one subgraph and serializes it as a .tflite model."""
+    """Collects one subgraph and serializes it as a .tflite model (the main subgraph, followed
+    by any added with add_subgraph)."""
 
-    def __init__(self, description="jitlite test model"):
+    def __init__(self, description="jitlite test model", name="main"):
         self.description = description
+        self.name = name
         self.tensors = []
         self.operators = []
         self.inputs = []
         self.outputs = []
         self.buffers = [b""]  # buffer 0 is the empty sentinel every TFLite model has
+        self.subgraphs = []  # further ModelBuilders, subgraphs 1, 2, ...
+
+    def add_subgraph(self, builder):
+        """Appends another builder's subgraph (its tensors, operators and constants) to this
+        model and returns its subgraph index, for WHILE/IF options. Its own added subgraphs are
+        not carried over: add every subgraph to the main builder."""
+        self.subgraphs.append(builder)
+        return len(self.subgraphs)
 
     # --- tensors -------------------------------------------------------------------------------
 
@@ -308,17 +342,24 @@ class ModelBuilder:
 
     # --- operators -----------------------------------------------------------------------------
 
-    def add_op(self, op, inputs, outputs, options=None):
-        """Adds an operator; `inputs` may hold -1 (or None) for an omitted optional input."""
-        if op not in OPS:
-            raise ValueError(f"unknown op {op!r}; the builder supports: {', '.join(sorted(OPS))}")
+    def add_op(self, op, inputs, outputs, options=None, intermediates=()):
+        """Adds an operator; `inputs` may hold -1 (or None) for an omitted optional input.
+
+        `intermediates` are tensor indices for the operator's intermediates list (tensors that
+        only carry quantization parameters, e.g. the integer LSTM's gate and hidden scales).
+        """
+        if op not in _ALL_OPS and op not in CUSTOM_OPS:
+            raise ValueError(f"unknown op {op!r}; the builder supports: "
+                             f"{', '.join(sorted(_ALL_OPS) + sorted(CUSTOM_OPS))}")
         options = dict(options or {})
-        known = {name for name, _, _ in OPS[op][2]}
+        known = (set(CUSTOM_OPS[op]) if op in CUSTOM_OPS
+                 else {name for name, _, _ in _ALL_OPS[op][2]})
         unknown = set(options) - known
         if unknown:
             raise ValueError(f"{op} has no option(s) {sorted(unknown)}; known: {sorted(known)}")
         inputs = [-1 if i is None else int(i) for i in inputs]
-        self.operators.append(_Operator(op, inputs, [int(o) for o in outputs], options))
+        self.operators.append(_Operator(op, inputs, [int(o) for o in outputs], options,
+                                        [int(t) for t in intermediates]))
         return len(self.operators) - 1
 
     # --- serialization -------------------------------------------------------------------------
@@ -338,9 +379,13 @@ class _Serializer:
 
     def serialize(self):
         b = self.b
-        buffers = self._vector_of_tables([self._buffer(data) for data in self.m.buffers])
-        subgraph = self._subgraph()
-        subgraphs = self._vector_of_tables([subgraph])
+        # Each added subgraph's constants follow the previous ones (their sentinel dropped).
+        graphs, all_buffers = [(self.m, 0)], list(self.m.buffers)
+        for sub in self.m.subgraphs:
+            graphs.append((sub, len(all_buffers) - 1))
+            all_buffers.extend(sub.buffers[1:])
+        buffers = self._vector_of_tables([self._buffer(data) for data in all_buffers])
+        subgraphs = self._vector_of_tables([self._subgraph(g, shift) for g, shift in graphs])
         operator_codes = self._vector_of_tables([self._operator_code(op) for op in self.opcodes])
         description = b.CreateString(self.m.description)
         b.StartObject(5)
@@ -378,8 +423,15 @@ class _Serializer:
         return b.EndObject()
 
     def _operator_code(self, op):
-        code = OPS[op][0]
         b = self.b
+        if op in CUSTOM_OPS:
+            name = b.CreateString(op)
+            b.StartObject(4)
+            b.PrependInt8Slot(0, CUSTOM_CODE, 0)
+            b.PrependUOffsetTRelativeSlot(1, name, 0)
+            b.PrependInt32Slot(3, CUSTOM_CODE, 0)
+            return b.EndObject()
+        code = _ALL_OPS[op][0]
         b.StartObject(4)
         # Old readers only know the i8 field; codes >= 127 use the 127 placeholder there.
         b.PrependInt8Slot(0, min(code, 127), 0)
@@ -387,13 +439,13 @@ class _Serializer:
         b.PrependInt32Slot(3, code, 0)
         return b.EndObject()
 
-    def _subgraph(self):
+    def _subgraph(self, graph, buffer_shift):
         b = self.b
-        tensors = self._vector_of_tables([self._tensor(t) for t in self.m.tensors])
-        operators = self._vector_of_tables([self._operator(op) for op in self.m.operators])
-        inputs = self._numeric_vector(self.m.inputs, np.int32)
-        outputs = self._numeric_vector(self.m.outputs, np.int32)
-        name = b.CreateString("main")
+        tensors = self._vector_of_tables([self._tensor(t, buffer_shift) for t in graph.tensors])
+        operators = self._vector_of_tables([self._operator(op) for op in graph.operators])
+        inputs = self._numeric_vector(graph.inputs, np.int32)
+        outputs = self._numeric_vector(graph.outputs, np.int32)
+        name = b.CreateString(graph.name)
         b.StartObject(5)
         b.PrependUOffsetTRelativeSlot(0, tensors, 0)
         b.PrependUOffsetTRelativeSlot(1, inputs, 0)
@@ -402,7 +454,7 @@ class _Serializer:
         b.PrependUOffsetTRelativeSlot(4, name, 0)
         return b.EndObject()
 
-    def _tensor(self, t):
+    def _tensor(self, t, buffer_shift=0):
         b = self.b
         shape = self._numeric_vector(t.shape, np.int32)
         signature = (None if t.shape_signature is None
@@ -412,7 +464,7 @@ class _Serializer:
         b.StartObject(9)
         b.PrependUOffsetTRelativeSlot(0, shape, 0)
         b.PrependInt8Slot(1, TENSOR_TYPES[t.dtype], 0)
-        b.PrependUint32Slot(2, t.buffer, 0)
+        b.PrependUint32Slot(2, t.buffer + buffer_shift if t.buffer else 0, 0)
         b.PrependUOffsetTRelativeSlot(3, name, 0)
         if quant is not None:
             b.PrependUOffsetTRelativeSlot(4, quant, 0)
@@ -438,19 +490,39 @@ class _Serializer:
             self.opcodes.append(op.op)
         inputs = self._numeric_vector(op.inputs, np.int32)
         outputs = self._numeric_vector(op.outputs, np.int32)
+        if op.op in CUSTOM_OPS:
+            return self._custom_operator(op, inputs, outputs)
         options_type, options = self._options(op)
-        b.StartObject(5)
+        intermediates = (self._numeric_vector(op.intermediates, np.int32)
+                         if op.intermediates else None)
+        b.StartObject(9 if intermediates is not None else 5)
         b.PrependUint32Slot(0, self.opcodes.index(op.op), 0)
         b.PrependUOffsetTRelativeSlot(1, inputs, 0)
         b.PrependUOffsetTRelativeSlot(2, outputs, 0)
         if options is not None:
             b.PrependUint8Slot(3, options_type, 0)  # union type tag
             b.PrependUOffsetTRelativeSlot(4, options, 0)
+        if intermediates is not None:
+            b.PrependUOffsetTRelativeSlot(8, intermediates, 0)  # Operator.intermediates
+        return b.EndObject()
+
+    def _custom_operator(self, op, inputs, outputs):
+        """A CUSTOM operator: its options are a flexbuffer map (format 0, FLEXBUFFERS)."""
+        b = self.b
+        types = CUSTOM_OPS[op.op]
+        values = {name: types[name](value) for name, value in op.options.items()}
+        options = b.CreateByteVector(bytes(flexbuffers.Dumps(values))) if values else None
+        b.StartObject(6)
+        b.PrependUint32Slot(0, self.opcodes.index(op.op), 0)
+        b.PrependUOffsetTRelativeSlot(1, inputs, 0)
+        b.PrependUOffsetTRelativeSlot(2, outputs, 0)
+        if options is not None:
+            b.PrependUOffsetTRelativeSlot(5, options, 0)
         return b.EndObject()
 
     def _options(self, op):
         """Writes the op's builtin options table; returns (options type id, offset or None)."""
-        _, options_type, fields = OPS[op.op]
+        _, options_type, fields = _ALL_OPS[op.op]
         if options_type == 0:
             return 0, None
         values = [self._option_value(op, name, default) for name, _, default in fields]

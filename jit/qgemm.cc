@@ -1,0 +1,197 @@
+// The int8 VNNI GEMM microkernel (see jit/qgemm.h).
+#include "jit/qgemm.h"
+
+#include <algorithm>
+#include <cstring>
+#include <tuple>
+#include <vector>
+
+#include "jit/gemm.h"
+#include "llvm/IR/IntrinsicsX86.h"
+
+namespace jitlite::jit {
+namespace {
+
+using llvm::Value;
+
+// Accumulators of one tile: rows x panels <= 24 of the 32 zmm registers,
+// leaving room for the panels' weight vectors and the broadcast.
+constexpr int64_t kMaxTilePanels = 4;
+constexpr int64_t kMaxTileAccumulators = 24;
+// Multiply-adds below which a GEMM runs on one thread (as jit/gemm.cc).
+constexpr int64_t kMinParallelMacs = 1 << 21;
+
+int64_t PanelCount(int64_t n) { return (n + kInt8PanelWidth - 1) / kInt8PanelWidth; }
+
+// Rows per tile: as many as the widest panel group leaves accumulators for.
+int64_t TileRows(const Int8GemmShape& s) {
+  int64_t panels = std::min(PanelCount(s.n), kMaxTilePanels);
+  return std::max<int64_t>(1, std::min(kMaxTileAccumulators / panels, s.m));
+}
+
+class Int8GemmEmitter {
+ public:
+  Int8GemmEmitter(KernelEmitter& e, Value* b_packed, const Int8GemmShape& s,
+                  const Int8TileStoreFn& store)
+      : e_(e), b_(e.b()), b_packed_(b_packed), s_(s), store_(store), depth_(Int8GemmDepth(s.k)),
+        quads_(depth_ / 4), tile_rows_(TileRows(s)),
+        vec_(llvm::FixedVectorType::get(b_.getInt32Ty(), 16)) {}
+
+  // Each gathered tile of A rows meets every panel of B.
+  void Emit(const Int8GatherFn& gather) {
+    for (int64_t i = 0; i < kMaxTileAccumulators; ++i) acc_.push_back(e_.Alloca(vec_, "acc"));
+    c_tile_ = e_.Alloca(llvm::ArrayType::get(vec_, kMaxTileAccumulators), "c_tile");
+    c_tile_->setAlignment(llvm::Align(64));
+    llvm::AllocaInst* a_tile =
+        e_.Alloca(llvm::ArrayType::get(b_.getInt8Ty(), tile_rows_ * depth_), "a_tile");
+    a_tile->setAlignment(llvm::Align(64));
+    DeclareParallelTiles();
+    ForEachRowTile([&](Value* row0, int64_t rows) {
+      gather(a_tile, row0, rows);
+      ForEachPanelGroup([&](Value* panel0, int64_t panels, int64_t last_cols) {
+        EmitTile(a_tile, row0, rows, panel0, panels, last_cols);
+      });
+    });
+  }
+
+ private:
+  // Threads split the row tiles: this call runs tiles [tiles_begin_, tiles_end_).
+  void DeclareParallelTiles() {
+    int64_t tiles = (s_.m + tile_rows_ - 1) / tile_rows_;
+    if (tiles < 2 || s_.m * s_.n * s_.k < kMinParallelMacs) {
+      tiles_begin_ = e_.I64(0);
+      tiles_end_ = e_.I64(tiles);
+      return;
+    }
+    std::tie(tiles_begin_, tiles_end_) = e_.ParallelRange(tiles);
+  }
+
+  // body(row0, rows): full tiles in a loop, then the short last one if this
+  // call owns it.
+  void ForEachRowTile(const std::function<void(Value*, int64_t)>& body) {
+    int64_t full_tiles = s_.m / tile_rows_;
+    Value* full_end = e_.Min(tiles_end_, e_.I64(full_tiles));
+    e_.For(tiles_begin_, full_end, 1, [&](Value* t) {
+      body(b_.CreateMul(t, e_.I64(tile_rows_)), tile_rows_);
+    }, "tile");
+    if (s_.m % tile_rows_ > 0) {
+      e_.If(b_.CreateICmpSGT(tiles_end_, e_.I64(full_tiles)),
+            [&] { body(e_.I64(full_tiles * tile_rows_), s_.m % tile_rows_); });
+    }
+  }
+
+  // body(first panel, panels, valid columns of the group's last panel):
+  // groups of kMaxTilePanels whole panels in a loop, then the rest (which
+  // holds the partial panel, if any).
+  void ForEachPanelGroup(const std::function<void(Value*, int64_t, int64_t)>& body) {
+    int64_t full_panels = s_.n / kInt8PanelWidth;
+    int64_t groups = full_panels / kMaxTilePanels;
+    if (groups > 0) {
+      e_.For(0, groups, 1, [&](Value* g) {
+        body(b_.CreateMul(g, e_.I64(kMaxTilePanels)), kMaxTilePanels, kInt8PanelWidth);
+      }, "panels");
+    }
+    int64_t rest = PanelCount(s_.n) - groups * kMaxTilePanels;
+    if (rest == 0) return;
+    int64_t last_cols = s_.n % kInt8PanelWidth == 0 ? kInt8PanelWidth : s_.n % kInt8PanelWidth;
+    body(e_.I64(groups * kMaxTilePanels), rest, last_cols);
+  }
+
+  // acc + dot products of a's and w's byte quads, lane by lane.
+  Value* DotQuads(Value* acc, Value* a, Value* w) {
+    return b_.CreateIntrinsic(vec_, llvm::Intrinsic::x86_avx512_vpdpbusd_512, {acc, a, w});
+  }
+
+  // C[row0 .. row0+rows, panels panel0 ..] in registers, then stored.
+  void EmitTile(Value* a_tile, Value* row0, int64_t rows, Value* panel0, int64_t panels,
+                int64_t last_cols) {
+    Value* zero = llvm::ConstantAggregateZero::get(vec_);
+    auto acc = [&](int64_t r, int64_t p) { return acc_[r * panels + p]; };
+    for (int64_t i = 0; i < rows * panels; ++i) b_.CreateStore(zero, acc_[i]);
+    Value* group = b_.CreateInBoundsGEP(b_.getInt8Ty(), b_packed_,
+                                        b_.CreateMul(panel0, e_.I64(quads_ * 64)));
+    // The body is already unrolled over rows and panels.
+    e_.ForWithHints(e_.I64(0), e_.I64(quads_), kNoUnroll, [&](Value* q) {
+      std::vector<Value*> w;
+      for (int64_t p = 0; p < panels; ++p) {
+        Value* off = b_.CreateAdd(b_.CreateMul(q, e_.I64(64)), e_.I64(p * quads_ * 64));
+        w.push_back(b_.CreateAlignedLoad(vec_, b_.CreateInBoundsGEP(b_.getInt8Ty(), group, off),
+                                         llvm::Align(64)));
+      }
+      for (int64_t r = 0; r < rows; ++r) {
+        Value* off = b_.CreateAdd(b_.CreateMul(q, e_.I64(4)), e_.I64(r * depth_));
+        Value* quad = b_.CreateAlignedLoad(
+            b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), a_tile, off), llvm::Align(4));
+        Value* a = b_.CreateVectorSplat(16, quad);
+        for (int64_t p = 0; p < panels; ++p) {
+          b_.CreateStore(DotQuads(b_.CreateLoad(vec_, acc(r, p)), a, w[p]), acc(r, p));
+        }
+      }
+    }, "k");
+    // Through the stack to one copy of the store (the requantizing epilogue
+    // is long): unrolled per accumulator it would dominate the code.
+    for (int64_t i = 0; i < rows * panels; ++i) {
+      b_.CreateAlignedStore(b_.CreateLoad(vec_, acc_[i]),
+                            b_.CreateConstInBoundsGEP2_64(c_tile_->getAllocatedType(), c_tile_, 0, i),
+                            llvm::Align(64));
+    }
+    Value* col0 = b_.CreateMul(panel0, e_.I64(kInt8PanelWidth));
+    const bool partial = last_cols < kInt8PanelWidth;
+    e_.ForWithHints(e_.I64(0), e_.I64(rows), kNoUnroll, [&](Value* r) {
+      e_.ForWithHints(e_.I64(0), e_.I64(panels), kNoUnroll, [&](Value* p) {
+        Value* i = b_.CreateAdd(b_.CreateMul(r, e_.I64(panels)), p);
+        Value* v = b_.CreateAlignedLoad(
+            vec_, b_.CreateInBoundsGEP(c_tile_->getAllocatedType(), c_tile_, {e_.I64(0), i}),
+            llvm::Align(64));
+        Value* col = b_.CreateAdd(col0, b_.CreateMul(p, e_.I64(kInt8PanelWidth)));
+        store_(b_.CreateAdd(row0, r), col, v, partial ? ColumnMask(col) : nullptr);
+      }, "p");
+    }, "r");
+  }
+
+  // The lanes of the panel starting at column col that are below n.
+  Value* ColumnMask(Value* col) {
+    std::vector<llvm::Constant*> lanes;
+    for (int64_t c = 0; c < kInt8PanelWidth; ++c) lanes.push_back(b_.getInt64(c));
+    Value* left = b_.CreateVectorSplat(kInt8PanelWidth, b_.CreateSub(e_.I64(s_.n), col));
+    return b_.CreateICmpSLT(llvm::ConstantVector::get(lanes), left);
+  }
+
+  KernelEmitter& e_;
+  llvm::IRBuilder<>& b_;
+  Value* b_packed_;
+  const Int8GemmShape& s_;
+  const Int8TileStoreFn& store_;
+  int64_t depth_, quads_;
+  int64_t tile_rows_;
+  llvm::FixedVectorType* vec_;
+  std::vector<llvm::AllocaInst*> acc_;
+  llvm::AllocaInst* c_tile_ = nullptr;
+  Value* tiles_begin_ = nullptr;
+  Value* tiles_end_ = nullptr;
+};
+
+}  // namespace
+
+int64_t Int8GemmDepth(int64_t k) { return (k + 3) / 4 * 4; }
+
+size_t PackedInt8GemmBytes(int64_t n, int64_t k) {
+  return static_cast<size_t>(PanelCount(n) * Int8GemmDepth(k) * kInt8PanelWidth);
+}
+
+void PackInt8GemmWeightsTransposed(const int8_t* w, int64_t n, int64_t k, int8_t* out) {
+  const int64_t quads = Int8GemmDepth(k) / 4;
+  std::memset(out, 0, PackedInt8GemmBytes(n, k));
+  for (int64_t col = 0; col < n; ++col) {
+    int8_t* panel = out + col / kInt8PanelWidth * quads * 64 + col % kInt8PanelWidth * 4;
+    for (int64_t kk = 0; kk < k; ++kk) panel[kk / 4 * 64 + kk % 4] = w[col * k + kk];
+  }
+}
+
+void EmitInt8Gemm(KernelEmitter& e, const Int8GatherFn& gather, Value* b_packed,
+                  const Int8GemmShape& shape, const Int8TileStoreFn& store) {
+  UseWideVectors(*e.b().GetInsertBlock()->getParent());
+  Int8GemmEmitter(e, b_packed, shape, store).Emit(gather);
+}
+
+}  // namespace jitlite::jit

@@ -1,0 +1,58 @@
+// int8 GEMM, C[m, n] = A[m, k] * B[k, n] in exact i32 arithmetic, as
+// explicit AVX-512 VNNI IR: the core of the quantized CONV_2D and
+// FULLY_CONNECTED kernels on targets with avx512vnni (TargetTraits).
+// vpdpbusd multiplies unsigned by signed bytes, 4 products per i32 lane, so
+//  - A is unsigned: the caller gathers each tile of A rows as u8 (an int8
+//    activation x becomes x ^ 0x80 = x + 128; the caller corrects for the
+//    offset, e.g. by folding -128 * column sums of B into its bias);
+//  - B (the int8 weights) is packed once at allocate time into panels of 16
+//    columns with k in quads: panel p, quad q is one 64-byte vector whose
+//    lane c holds B[4q .. 4q+3, 16p + c] (zero past k and n);
+//  - a tile of rows x up to 4 panels lives in at most 24 vector
+//    accumulators (6 rows x 4 panels, up to 24 rows x 1 panel for narrow
+//    outputs); each step broadcasts 4 bytes of A per row and does one
+//    vpdpbusd per row and panel;
+//  - the gathered A tile serves every panel group; threads split the row
+//    tiles.
+// The accumulators go through a stack tile to one loop calling the
+// caller's store (the requantizing epilogue, too long to unroll per
+// accumulator). Shapes are compile-time constants.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "jit/emitters.h"
+
+namespace jitlite::jit {
+
+constexpr int64_t kInt8PanelWidth = 16;
+// The largest k the kernel takes: a tile of A rows lives on the stack.
+constexpr int64_t kMaxInt8GemmK = 8192;
+
+// k rounded up to whole quads: the row stride of a gathered A tile.
+int64_t Int8GemmDepth(int64_t k);
+// Bytes of B packed for the kernel.
+size_t PackedInt8GemmBytes(int64_t n, int64_t k);
+// Packs B given transposed, as w[n][k] row-major (FULLY_CONNECTED weights
+// [units, input], an OHWI filter [cout, kh * kw * cin]).
+void PackInt8GemmWeightsTransposed(const int8_t* w, int64_t n, int64_t k, int8_t* out);
+
+struct Int8GemmShape {
+  int64_t m = 0, n = 0, k = 0;
+};
+
+// Fills rows [row0, row0 + rows) of A, as u8, into `tile`: row r at byte
+// r * Int8GemmDepth(k), every byte of it (those past k meet zero weights).
+using Int8GatherFn = std::function<void(llvm::Value* tile, llvm::Value* row0, int64_t rows)>;
+// Receives acc = <16 x i32>, C[row, col0 .. col0 + 15] (row, col0: i64);
+// mask (null = all 16) marks the columns below n.
+using Int8TileStoreFn = std::function<void(llvm::Value* row, llvm::Value* col0, llvm::Value* acc,
+                                           llvm::Value* mask)>;
+
+// Emits the whole GEMM (needs e.target().avx512_vnni): b_packed points to
+// the packed panels.
+void EmitInt8Gemm(KernelEmitter& e, const Int8GatherFn& gather, llvm::Value* b_packed,
+                  const Int8GemmShape& shape, const Int8TileStoreFn& store);
+
+}  // namespace jitlite::jit

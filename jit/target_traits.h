@@ -1,0 +1,12 @@
+// What kernels may assume of the target machine beyond its vector width:
+// instructions without a generic IR form, which a kernel emits as target
+// intrinsics only where the JIT's target has them.
+#pragma once
+
+namespace jitlite::jit {
+
+struct TargetTraits {
+  bool avx512_vnni = false;  // vpdpbusd: u8 x s8 dot products of 4 into i32
+};
+
+}  // namespace jitlite::jit

@@ -1,0 +1,173 @@
+// Shape inference of the subgraphs WHILE and IF run (see lib/control_flow.h).
+#include "lib/control_flow.h"
+
+#include <string>
+
+#include "lib/shaped_graph.h"
+#include "lib/tensor_list_rewrite.h"
+#include "schema/tflite_generated.h"
+
+namespace jitlite {
+namespace {
+
+std::string SubgraphLabel(const char* role, int subgraph) {
+  return std::string(role) + " (subgraph " + std::to_string(subgraph) + ")";
+}
+
+std::string TensorName(const ShapedGraph& g, int t) {
+  return "tensor " + std::to_string(t) + " '" + g.subgraph->tensors[t].name + "'";
+}
+
+// Infers subgraph `index` with its inputs given the shapes of `args` in `g`;
+// their dtypes must match the subgraph's declared input types.
+StatusOr<std::unique_ptr<ShapedGraph>> InferSubgraph(const ShapedGraph& g, const std::vector<int>& args,
+                                                     int index, const char* role) {
+  const Subgraph& sg = (*g.model_subgraphs)[index];
+  const std::string label = SubgraphLabel(role, index);
+  if (sg.inputs.size() != args.size()) {
+    return InvalidArgument(label + " has " + std::to_string(sg.inputs.size()) +
+                           " inputs, but the node passes " + std::to_string(args.size()));
+  }
+  std::vector<std::pair<int, Shape>> shapes;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const ops::TensorState& arg = g.tensors[args[i]];
+    const Tensor& input = sg.tensors[sg.inputs[i]];
+    if (input.dtype != arg.dtype) {
+      return InvalidArgument(label + " input " + std::to_string(i) + " '" + input.name + "' is " +
+                             DTypeName(input.dtype) + ", but the node passes " +
+                             TensorName(g, args[i]) + " of type " + DTypeName(arg.dtype));
+    }
+    shapes.emplace_back(sg.inputs[i], arg.shape);
+  }
+  // Loop bodies may write TensorLists with value-dependent slices; their static form.
+  std::unique_ptr<Subgraph> rewritten = RewriteTensorListWrites(sg);
+  auto child = InferShapes(rewritten ? *rewritten : sg, shapes, {}, nullptr, g.model_subgraphs,
+                           g.depth + 1);
+  if (!child.ok()) return child.status().Annotate(label);
+  child.value()->owned_subgraph = std::move(rewritten);
+  return child;
+}
+
+Status CheckCondition(const ShapedGraph& cond, int index) {
+  const std::string label = SubgraphLabel("WHILE condition", index);
+  if (cond.subgraph->outputs.size() != 1) {
+    return InvalidArgument(label + " has " + std::to_string(cond.subgraph->outputs.size()) +
+                           " outputs; it must have one BOOL output");
+  }
+  const ops::TensorState& out = cond.tensors[cond.subgraph->outputs[0]];
+  if (out.dtype != DType::kBool || out.num_elements() != 1) {
+    return InvalidArgument(label + " output is " + DTypeName(out.dtype) + " " +
+                           ShapeToString(out.shape) + "; it must be a single BOOL");
+  }
+  return Status::Ok();
+}
+
+// The body's outputs are the next values of the loop variables: same count,
+// dtypes and shapes (a shape that changes would need TFLite's dynamic path).
+Status CheckBody(const Node& node, const ShapedGraph& g, const ShapedGraph& body, int index) {
+  const std::string label = SubgraphLabel("WHILE body", index);
+  const auto& outs = body.subgraph->outputs;
+  if (outs.size() != node.inputs.size()) {
+    return InvalidArgument(label + " has " + std::to_string(outs.size()) + " outputs, but the " +
+                           "loop has " + std::to_string(node.inputs.size()) + " variables");
+  }
+  for (size_t i = 0; i < outs.size(); ++i) {
+    const ops::TensorState& next = body.tensors[outs[i]];
+    const ops::TensorState& var = g.tensors[node.inputs[i]];
+    if (next.dtype != var.dtype) {
+      return InvalidArgument(label + " output " + std::to_string(i) + " (" + TensorName(body, outs[i]) +
+                             ") is " + DTypeName(next.dtype) + ", but loop variable " +
+                             std::to_string(i) + " is " + DTypeName(var.dtype));
+    }
+    if (next.shape != var.shape) {
+      return Unimplemented(label + " output " + std::to_string(i) + " (" + TensorName(body, outs[i]) +
+                           ") has shape " + ShapeToString(next.shape) + ", but loop variable " +
+                           std::to_string(i) + " (" + TensorName(g, node.inputs[i]) + ") has shape " +
+                           ShapeToString(var.shape) +
+                           "; jitlite compiles loops whose variables keep their shapes");
+    }
+  }
+  return Status::Ok();
+}
+
+// IF's outputs take the then-branch's dtypes and shapes; the else-branch
+// must produce the same, as one compiled program serves both.
+Status SetIfOutputs(const Node& node, ShapedGraph& g, const ShapedGraph& then_g,
+                    const ShapedGraph& else_g, const std::vector<int>& indices) {
+  const auto& t_outs = then_g.subgraph->outputs;
+  const auto& e_outs = else_g.subgraph->outputs;
+  if (t_outs.size() != node.outputs.size() || e_outs.size() != node.outputs.size()) {
+    return InvalidArgument("IF has " + std::to_string(node.outputs.size()) + " outputs, but its " +
+                           "branches have " + std::to_string(t_outs.size()) + " and " +
+                           std::to_string(e_outs.size()));
+  }
+  for (size_t i = 0; i < t_outs.size(); ++i) {
+    const ops::TensorState& a = then_g.tensors[t_outs[i]];
+    const ops::TensorState& b = else_g.tensors[e_outs[i]];
+    if (a.dtype != b.dtype || a.shape != b.shape) {
+      return Unimplemented("IF output " + std::to_string(i) + ": " +
+                           SubgraphLabel("then-branch", indices[0]) + " gives " + DTypeName(a.dtype) +
+                           " " + ShapeToString(a.shape) + ", " +
+                           SubgraphLabel("else-branch", indices[1]) + " gives " + DTypeName(b.dtype) +
+                           " " + ShapeToString(b.shape) +
+                           "; jitlite compiles IF when both branches agree");
+    }
+    ops::TensorState& out = g.tensors[node.outputs[i]];
+    out.dtype = a.dtype;
+    out.shape = a.shape;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsControlFlow(const Node& node) {
+  return node.builtin_code == kWhileCode || node.builtin_code == kIfCode;
+}
+
+std::vector<int> ControlFlowSubgraphs(const Node& node) {
+  if (node.builtin_code == kWhileCode) {
+    const auto* o = node.op->builtin_options_as_WhileOptions();
+    return {o->cond_subgraph_index(), o->body_subgraph_index()};
+  }
+  if (node.builtin_code == kIfCode) {
+    const auto* o = node.op->builtin_options_as_IfOptions();
+    return {o->then_subgraph_index(), o->else_subgraph_index()};
+  }
+  return {};
+}
+
+std::vector<int> ControlFlowArguments(const Node& node) {
+  if (node.builtin_code == kIfCode) return {node.inputs.begin() + 1, node.inputs.end()};
+  return node.inputs;
+}
+
+Status InferControlFlow(const Node& node, ShapedGraph& g) {
+  if (g.model_subgraphs == nullptr) {
+    return Internal("control flow needs the model's subgraphs for shape inference");
+  }
+  if (g.depth >= kMaxControlFlowDepth) {
+    return Unimplemented("control flow nested more than " + std::to_string(kMaxControlFlowDepth) +
+                         " subgraphs deep (does a subgraph run itself?)");
+  }
+  const std::vector<int> indices = ControlFlowSubgraphs(node);
+  const std::vector<int> args = ControlFlowArguments(node);
+  const bool is_while = node.builtin_code == kWhileCode;
+  std::vector<std::unique_ptr<ShapedGraph>> children;
+  for (size_t k = 0; k < indices.size(); ++k) {
+    const char* role = is_while ? (k == 0 ? "WHILE condition" : "WHILE body")
+                                : (k == 0 ? "IF then-branch" : "IF else-branch");
+    JITLITE_ASSIGN_OR_RETURN(auto child, InferSubgraph(g, args, indices[k], role));
+    children.push_back(std::move(child));
+  }
+  if (is_while) {
+    JITLITE_RETURN_IF_ERROR(CheckCondition(*children[0], indices[0]));
+    JITLITE_RETURN_IF_ERROR(CheckBody(node, g, *children[1], indices[1]));
+  } else {
+    JITLITE_RETURN_IF_ERROR(SetIfOutputs(node, g, *children[0], *children[1], indices));
+  }
+  g.children[node.index] = std::move(children);
+  return Status::Ok();
+}
+
+}  // namespace jitlite

@@ -1,0 +1,38 @@
+// Control flow (WHILE, IF): the subgraphs a node runs, shape-inferred at the
+// shapes of the node's inputs, with the checks that make the node compilable
+// as straight-line code around those subgraphs' kernels: a WHILE body keeps
+// every loop variable's dtype and shape (TFLite would go dynamic when it does
+// not), a condition yields one BOOL, IF branches agree on their outputs.
+#pragma once
+
+#include <vector>
+
+#include "jitlite/status.h"
+#include "lib/graph.h"
+
+namespace jitlite {
+
+struct ShapedGraph;
+
+constexpr int kIfCode = 118;
+constexpr int kWhileCode = 119;
+// Subgraphs running subgraphs deeper than this are refused (a subgraph that
+// runs itself would never finish compiling).
+constexpr int kMaxControlFlowDepth = 16;
+
+bool IsControlFlow(const Node& node);
+
+// The subgraphs `node` runs: WHILE {cond, body}, IF {then, else}. The model
+// importer checked that they exist.
+std::vector<int> ControlFlowSubgraphs(const Node& node);
+
+// The node inputs a subgraph receives: all of WHILE's (the loop variables),
+// IF's after the condition.
+std::vector<int> ControlFlowArguments(const Node& node);
+
+// Shape-infers the subgraphs of control-flow node `node` of `g` (stored in
+// g.children) and sets the node's outputs (IF: the branches' outputs; WHILE:
+// checks the body kept its loop variables).
+Status InferControlFlow(const Node& node, ShapedGraph& g);
+
+}  // namespace jitlite
