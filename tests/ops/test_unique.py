@@ -1,7 +1,8 @@
 """UNIQUE against LiteRT: every input dtype LiteRT takes, INT32 and INT64 indices, all values
 equal and all distinct, an empty vector, 50k elements, -0.0 against 0.0, UNIQUE feeding ADD with a different
 count on consecutive invokes of one interpreter (compiled once per count, then cached), two
-data-dependent ops in one graph (UNIQUE -> NOT_EQUAL -> WHERE), and the rejected cases."""
+data-dependent ops in one graph (UNIQUE -> NOT_EQUAL -> WHERE, and WHERE -> GATHER_ND -> UNIQUE,
+whose packed hash table then belongs to a later segment), and the rejected cases."""
 
 import numpy as np
 import pytest
@@ -108,6 +109,33 @@ def test_two_data_dependent_ops_in_one_graph():
     sets.append([np.arange(n, dtype=I32)])
     counts = check_invokes(_unique_where_model(n), sets)
     assert counts[3] == counts[2]  # the first input set again: every segment from the cache
+
+
+def _where_unique_model(n):
+    """UNIQUE of the values of x that are not 0 (picked by WHERE and GATHER_ND)."""
+    mb = ModelBuilder()
+    x = mb.add_input("x", I32, [n])
+    zero = mb.add_constant("zero", np.array(0, I32))
+    nonzero = mb.add_tensor("nonzero", np.bool_, [n])
+    coords = mb.add_tensor("coords", I64, [-1, 1])
+    picked = mb.add_tensor("picked", I32, [-1])
+    y = mb.add_tensor("y", I32, [-1])
+    idx = mb.add_tensor("idx", I32, [-1])
+    mb.add_op("NOT_EQUAL", [x, zero], [nonzero])
+    mb.add_op("WHERE", [nonzero], [coords])
+    mb.add_op("GATHER_ND", [x, coords], [picked])
+    mb.add_op("UNIQUE", [picked], [y, idx])
+    mb.mark_output(y, idx)
+    return mb.build()
+
+
+def test_unique_in_the_segment_after_where():
+    n = 12
+    sets = [[values(n, I32, seed, distinct)] for seed, distinct in
+            [(3, 4), (4, 6), (5, 2), (3, 4)]]
+    sets.append([np.zeros(n, I32)])
+    counts = check_invokes(_where_unique_model(n), sets)
+    assert counts[3] == counts[2]
 
 
 def test_rejected():
