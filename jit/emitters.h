@@ -126,6 +126,9 @@ class KernelEmitter : public ElementEmitter {
   llvm::Value* OutputPtr(int i) const { return output_ptrs_.at(i); }
   // Buffer k that the op made in OpDef::PackConstants (64-byte aligned).
   llvm::Value* PackedPtr(int k) const { return packed_ptrs_.at(k); }
+  // Ops with output_shape_from_data: int64[num_outputs], where the kernel
+  // stores each output's actual leading dim (it follows the packed buffers).
+  llvm::Value* DataDimsPtr() const { return packed_ptrs_.back(); }
 
   // The kernel's working memory (OpDef::ScratchBytes; 64-byte aligned, in
   // the arena, contents undefined at entry), or null when it asked for none.

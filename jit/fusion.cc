@@ -49,7 +49,7 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
   FusionGroup current;
   int current_tail = -1;  // tensor the current group's last node produced
   for (const Node& node : sg.nodes) {
-    if (g.node_folded[node.index]) continue;
+    if (g.node_folded[node.index] || !g.in_segment(node.index)) continue;
     ops::OpKind kind = KindOf(node);
     if (kind == ops::OpKind::kAlias) {
       int in = node.inputs[0];

@@ -44,9 +44,16 @@ struct ShapeSet {
   std::vector<GraphMemory> memory;  // per program graph
   size_t arena_size = 0;
   int table_size = 0;
-  jit::CompiledCode code;
+  jit::CompiledCode code;  // no entry when the segment has no kernels
 
   const jit::FusionPlan& fusion() const { return program[0].fusion; }
+  // A graph with data-dependent ops is compiled in segments (see
+  // lib/shaped_graph.h); a set is the program of one segment. When
+  // graph->data_node >= 0, the segments that follow this one, by the output
+  // dims that node wrote; a following segment keeps the dims it was compiled
+  // for.
+  std::map<std::vector<int64_t>, std::unique_ptr<ShapeSet>> next;
+  std::vector<int64_t> dims;
 };
 
 struct Interpreter::Impl {
@@ -64,8 +71,21 @@ struct Interpreter::Impl {
   // says which values it was compiled for.
   std::vector<int> value_inputs;
   AlignedBuffer arena;
-  std::vector<void*> table;  // tensor pointers (and packed buffers), by slot
+  // Slots of the current set: tensor pointers (those of later segments too,
+  // see BindLaterSegment), then packed buffers, scratch and subgraph slots.
+  std::vector<void*> table;
   std::vector<void*> kernel_args;  // table entries in the entry's argument order
+  // The segments after `current` that the last invoke ran, in order, each
+  // with its own arena; rebound from the first whose dims changed.
+  struct BoundSegment {
+    ShapeSet* set = nullptr;
+    AlignedBuffer arena;
+    std::vector<void*> table;  // see BindLaterSegment
+    std::vector<void*> kernel_args;
+    int first_kernel = 0;  // index of its first kernel in stats.kernels
+  };
+  std::vector<BoundSegment> segments;
+  int kernel_base = 0;  // stats.kernels index of the running segment's kernel 0
   bool invokable = false;
   JitStats stats;
   bool profiling = false;
@@ -110,7 +130,7 @@ struct Interpreter::Impl {
   static void KernelDone(void* ctx, int32_t kernel) {
     auto* im = static_cast<Impl*>(ctx);
     auto now = std::chrono::steady_clock::now();
-    KernelStats& k = im->stats.kernels[kernel];
+    KernelStats& k = im->stats.kernels[im->kernel_base + kernel];
     k.total_ms += std::chrono::duration<double, std::milli>(now - im->kernel_start).count();
     k.invocations++;
     im->kernel_start = now;
@@ -143,13 +163,34 @@ struct Interpreter::Impl {
     std::vector<std::pair<int, Shape>> shapes(resized.begin(), resized.end());
     JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes, set->pinned, value_requests,
                                                      &model->graph().subgraphs));
-    AddProgramGraph(*set, *set->graph, 0);
+    JITLITE_RETURN_IF_ERROR(PlanAndCompile(*set, start));
+    return set;
+  }
+
+  // The segment after `prev` for the dims its data-dependent node wrote.
+  StatusOr<std::unique_ptr<ShapeSet>> BuildNextSegment(const ShapeSet& prev,
+                                                       std::vector<int64_t> dims,
+                                                       std::vector<int>* value_requests) {
+    auto start = std::chrono::steady_clock::now();
+    auto set = std::make_unique<ShapeSet>();
+    set->dims = std::move(dims);
+    JITLITE_ASSIGN_OR_RETURN(set->graph, InferNextSegment(*prev.graph, value_requests));
+    JITLITE_RETURN_IF_ERROR(PlanAndCompile(*set, start));
+    return set;
+  }
+
+  // The program of set.graph (the segment and the subgraphs its WHILE/IF
+  // nodes run), planned and compiled.
+  Status PlanAndCompile(ShapeSet& set, std::chrono::steady_clock::time_point start) {
+    AddProgramGraph(set, *set.graph, 0);
+    // A segment with no kernels (nothing after a final WHERE) has no entry.
+    if (set.fusion().groups.empty() && set.graph->begin_node > 0) return Status::Ok();
     double prepare_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     JITLITE_RETURN_IF_ERROR(EnsureCompiler());
-    JITLITE_ASSIGN_OR_RETURN(set->code, compiler->Compile(set->program));
-    set->code.phases.prepare_ms = prepare_ms;
-    return set;
+    JITLITE_ASSIGN_OR_RETURN(set.code, compiler->Compile(set.program));
+    set.code.phases.prepare_ms = prepare_ms;
+    return Status::Ok();
   }
 
   // Plans fusion and memory of `g` (subgraph `subgraph_index` of the model)
@@ -205,6 +246,13 @@ struct Interpreter::Impl {
     };
     for (int t : sg.inputs) whole_run(t);
     for (int t : sg.outputs) whole_run(t);
+    // What later segments read stays until they have run.
+    for (size_t t = 0; t < n; ++t) {
+      if (g.producer[t] < 0 || !g.in_segment(g.producer[t])) continue;
+      for (int c : g.consumers[t]) {
+        if (c >= g.end_node) whole_run(static_cast<int>(t));
+      }
+    }
     // preserve_all_tensors: every intermediate stays readable after invoke, so
     // none may share bytes with a later tensor (as LiteRT's option disables
     // its arena reuse).
@@ -221,6 +269,7 @@ struct Interpreter::Impl {
     for (size_t t = 0; t < n; ++t) {
       if (plan.buffer_root[t] != static_cast<int>(t) || !plan.materialized[t]) continue;
       if (g.tensors[t].is_constant() && !g.tensors[t].value_pinned) continue;
+      if (g.from_earlier[t]) continue;
       size_t bytes = static_cast<size_t>(g.tensors[t].num_elements()) * DTypeSize(g.tensors[t].dtype);
       // Never written: live for the whole run so it keeps its zeros.
       bool never_written = first[t] > last_step;
@@ -251,24 +300,49 @@ struct Interpreter::Impl {
   }
 
   void BindArena() {
-    const ShapeSet& set = *current;
-    arena = AlignedBuffer(set.arena_size);
-    std::memset(arena.data(), 0, set.arena_size);
-    table.assign(set.table_size, nullptr);
-    for (size_t p = 0; p < set.program.size(); ++p) BindGraph(set.program[p], set.memory[p]);
-    kernel_args.clear();
-    for (int slot : set.code.kernel_args) kernel_args.push_back(table[slot]);
+    table.assign(current->table_size, nullptr);
+    BindSet(*current, arena, table, kernel_args);
     FillVariables();
   }
 
-  // Table entries of one program graph's tensors and packed buffers.
-  void BindGraph(const jit::ProgramGraph& pg, const GraphMemory& memory) {
+  // Points `slots` (set.table_size entries; those of tensors that earlier
+  // segments own already set) at `set`'s buffers, with a fresh `buffer` for
+  // its arena, and resolves its kernel arguments.
+  void BindSet(const ShapeSet& set, AlignedBuffer& buffer, std::vector<void*>& slots,
+               std::vector<void*>& args) {
+    buffer = AlignedBuffer(set.arena_size);
+    std::memset(buffer.data(), 0, set.arena_size);
+    for (size_t p = 0; p < set.program.size(); ++p) {
+      BindGraph(set.program[p], set.memory[p], buffer.data(), slots.data());
+    }
+    args.clear();
+    for (int slot : set.code.kernel_args) args.push_back(slots[slot]);
+  }
+
+  // A segment after the first has a table of its own (its packed, scratch
+  // and subgraph slots); its tensor slots take the earlier segments' buffers
+  // from `table`, and `table` takes the buffers of the tensors it writes
+  // (null for those of later segments).
+  void BindLaterSegment(BoundSegment& s) {
+    const ShapedGraph& g = *s.set->graph;
+    s.table.assign(s.set->table_size, nullptr);
+    for (size_t t = 0; t < g.tensors.size(); ++t) {
+      if (g.from_earlier[t]) s.table[t] = table[t];
+    }
+    BindSet(*s.set, s.arena, s.table, s.kernel_args);
+    for (size_t t = 0; t < g.tensors.size(); ++t) {
+      if (!g.from_earlier[t]) table[t] = s.table[t];
+    }
+  }
+
+  // Table entries of one program graph's tensors, packed buffers and scratch.
+  void BindGraph(const jit::ProgramGraph& pg, const GraphMemory& memory, uint8_t* arena_data,
+                 void** table_data) {
     const ShapedGraph& g = *pg.graph;
-    void** slots = table.data() + pg.slot_base;
+    void** slots = table_data + pg.slot_base;
+    uint8_t* base = arena_data + memory.arena_base;
     for (size_t n = 0; n < g.scratch_slot.size(); ++n) {
-      if (g.scratch_slot[n] >= 0) {
-        slots[g.scratch_slot[n]] = arena.data() + memory.arena_base + memory.scratch_offset[n];
-      }
+      if (g.scratch_slot[n] >= 0) slots[g.scratch_slot[n]] = base + memory.scratch_offset[n];
     }
     for (size_t n = 0; n < g.packed.size(); ++n) {
       for (size_t k = 0; k < g.packed[n].size(); ++k) {
@@ -277,12 +351,147 @@ struct Interpreter::Impl {
     }
     for (size_t t = 0; t < g.tensors.size(); ++t) {
       int r = pg.fusion.buffer_root[t];
-      if (g.tensors[r].is_constant() && !g.tensors[r].value_pinned) {
+      if (g.from_earlier[r]) {
+        slots[t] = slots[r];  // an earlier segment's tensor, or an alias of one
+      } else if (g.tensors[r].is_constant() && !g.tensors[r].value_pinned) {
         slots[t] = const_cast<uint8_t*>(g.tensors[r].const_data);
       } else if (memory.arena_offset[r] >= 0) {
-        slots[t] = arena.data() + memory.arena_base + memory.arena_offset[r];
+        slots[t] = base + memory.arena_offset[r];
       }
     }
+  }
+
+  // The dims a data-dependent kernel wrote fit its upper-bound buffers.
+  Status CheckDataDims(const ShapedGraph& g) const {
+    const Node& node = main().nodes[g.data_node];
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      const int64_t dim = g.DataDims()[i];
+      const Shape& bound = g.tensors[node.outputs[i]].shape;
+      if (dim < 0 || (!bound.empty() && dim > bound[0])) {
+        return Internal("node " + std::to_string(node.index) + " " + node.op_name + " wrote dim " +
+                        std::to_string(dim) + " for output " + std::to_string(i) +
+                        " of at most " + ShapeToString(bound));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // After `prev` (whose data-dependent node has run) comes segments[k]: kept
+  // when compiled for the dims just written, else compiled or taken from
+  // prev's cache and bound, dropping the segments after it. Leaves `more`
+  // non-empty when compiling it needs the values of graph inputs that are
+  // not pinned yet.
+  Status BindNextSegment(ShapeSet& prev, size_t k, std::vector<int>& more) {
+    const ShapedGraph& g = *prev.graph;
+    const Node& node = main().nodes[g.data_node];
+    const int64_t* dims = g.DataDims();
+    const size_t count = node.outputs.size();
+    if (k < segments.size() && std::equal(dims, dims + count, segments[k].set->dims.begin())) {
+      return Status::Ok();  // the common case: no allocation
+    }
+    JITLITE_RETURN_IF_ERROR(CheckDataDims(g));
+    segments.resize(k);
+    std::vector<int64_t> key(dims, dims + count);
+    auto it = prev.next.find(key);
+    if (it != prev.next.end()) {
+      stats.cache_hits++;
+    } else {
+      std::vector<int> requests;
+      auto built = BuildNextSegment(prev, key, &requests);
+      for (int t : requests) {
+        if (std::find(value_inputs.begin(), value_inputs.end(), t) == value_inputs.end()) {
+          more.push_back(t);
+        }
+      }
+      if (!built.ok() && !more.empty()) return Status::Ok();
+      if (!built.ok()) {
+        // Found at invoke, like the errors of TFLite's deferred Prepare.
+        return FailedPrecondition("compiling the graph after node " + std::to_string(node.index) +
+                                  " " + node.op_name + " for its output sizes: " +
+                                  built.status().message());
+      }
+      std::unique_ptr<ShapeSet> set = std::move(built).value();
+      if (set->code.entry != nullptr) RecordCompilation(*set);
+      it = prev.next.emplace(std::move(key), std::move(set)).first;
+    }
+    BoundSegment& bound = segments.emplace_back();
+    bound.set = it->second.get();
+    BindLaterSegment(bound);
+    AppendKernelStats(bound);
+    return Status::Ok();
+  }
+
+  // Runs the bound shape set and the segments after its data-dependent
+  // nodes, each for the dims the one before wrote (see BindNextSegment for
+  // `more`).
+  Status RunSegments(const jl_runtime& runtime, std::vector<int>& more) {
+    JITLITE_RETURN_IF_ERROR(RunSegment(*current, kernel_args, 0, runtime));
+    ShapeSet* prev = current;
+    for (size_t k = 0; prev->graph->data_node >= 0; ++k) {
+      JITLITE_RETURN_IF_ERROR(BindNextSegment(*prev, k, more));
+      if (!more.empty()) return Status::Ok();
+      BoundSegment& s = segments[k];
+      JITLITE_RETURN_IF_ERROR(RunSegment(*s.set, s.kernel_args, s.first_kernel, runtime));
+      prev = s.set;
+    }
+    return Status::Ok();
+  }
+
+  // Runs one segment's entry; a kernel's runtime error fails the invoke.
+  Status RunSegment(const ShapeSet& set, const std::vector<void*>& args, int first_kernel,
+                    const jl_runtime& runtime) {
+    if (set.code.entry == nullptr) return Status::Ok();
+    kernel_base = first_kernel;
+    jl_frame frame{args.data(), 0, 0, &runtime};
+    set.code.entry(&frame);
+    if (invoke_error.empty()) return Status::Ok();
+    std::string message = std::move(invoke_error);
+    invoke_error.clear();
+    return InvalidData(message);
+  }
+
+  // stats.kernels: the kernels of the bound segments, in run order.
+  void ResetKernelStats() {
+    stats.kernels = current->code.kernels;
+    stats.unique_kernels = current->code.unique_kernels;
+  }
+
+  // After binding `s`, the last of `segments`: its kernels replace those of
+  // the segments it displaced; earlier ones keep their profile.
+  void AppendKernelStats(BoundSegment& s) {
+    size_t first = current->code.kernels.size();
+    int unique = current->code.unique_kernels;
+    for (size_t i = 0; i + 1 < segments.size(); ++i) {
+      first += segments[i].set->code.kernels.size();
+      unique += segments[i].set->code.unique_kernels;
+    }
+    s.first_kernel = static_cast<int>(first);
+    stats.kernels.resize(first);
+    stats.kernels.insert(stats.kernels.end(), s.set->code.kernels.begin(), s.set->code.kernels.end());
+    stats.unique_kernels = unique + s.set->code.unique_kernels;
+  }
+
+  // The graph of the last bound segment: every tensor's shape as far as the
+  // last invoke got.
+  const ShapedGraph& LastGraph() const {
+    return segments.empty() ? *current->graph : *segments.back().set->graph;
+  }
+
+  // False for the outputs of a data-dependent node that has not run yet (and
+  // what follows it): their shapes come with the invoke.
+  bool ShapeKnown(int t) const {
+    if (current == nullptr) return true;
+    const ShapedGraph& g = LastGraph();
+    return g.data_node < 0 || g.producer[t] < g.data_node;
+  }
+
+  // The bound segment whose nodes write tensor t (the first for inputs).
+  const ShapeSet& OwnerOf(int t) const {
+    int p = current->graph->producer[t];
+    for (const BoundSegment& s : segments) {
+      if (s.set->graph->in_segment(p)) return *s.set;
+    }
+    return *current;
   }
 
   // Variables start at zero in the quantized domain (their zero point), in
@@ -362,8 +571,8 @@ struct Interpreter::Impl {
   // Makes `set` the one invoke runs, with a fresh arena.
   void Activate(ShapeSet* set) {
     current = set;
-    stats.kernels = current->code.kernels;
-    stats.unique_kernels = current->code.unique_kernels;
+    segments.clear();
+    ResetKernelStats();
     BindArena();
   }
 
@@ -426,7 +635,7 @@ struct Interpreter::Impl {
   Shape CurrentShape(int t) const {
     auto it = resized.find(t);
     if (it != resized.end()) return it->second;
-    if (current) return current->graph->tensors[t].shape;
+    if (current && ShapeKnown(t)) return LastGraph().tensors[t].shape;
     return main().tensors[t].shape;
   }
 };
@@ -532,7 +741,7 @@ StatusOr<TensorInfo> Interpreter::tensor_info(int tensor_index, int subgraph) co
   info.dtype = t.dtype;
   // After allocate, the type ops gave their outputs (TFLite's arithmetic
   // kernels retype a mis-declared output to their input type).
-  if (subgraph == 0 && impl_->current) info.dtype = impl_->current->graph->tensors[tensor_index].dtype;
+  if (subgraph == 0 && impl_->current) info.dtype = impl_->LastGraph().tensors[tensor_index].dtype;
   info.shape = subgraph == 0 ? impl_->CurrentShape(tensor_index) : t.shape;
   // Without a signature in the model, TFLite reports the current dims.
   info.shape_signature = t.has_shape_signature ? t.shape_signature : info.shape;
@@ -640,18 +849,19 @@ Status Interpreter::AllocateTensors() {
 Status Interpreter::Invoke() {
   Impl& im = *impl_;
   if (!im.invokable) return FailedPrecondition("Invoke called on model that is not ready.");
-  if (!im.value_inputs.empty()) JITLITE_RETURN_IF_ERROR(im.SelectForValues());
   jl_runtime runtime{im.profiling ? &Impl::KernelDone : nullptr, &im,
                      im.pool ? &Impl::ParallelFor : nullptr, &Impl::ReportError};
-  jl_frame frame{im.kernel_args.data(), 0, 0, &runtime};
-  if (im.profiling) im.kernel_start = std::chrono::steady_clock::now();
-  im.current->code.entry(&frame);
-  if (!im.invoke_error.empty()) {
-    std::string message = std::move(im.invoke_error);
-    im.invoke_error.clear();
-    return InvalidData(message);
+  for (;;) {
+    if (!im.value_inputs.empty()) JITLITE_RETURN_IF_ERROR(im.SelectForValues());
+    if (im.profiling) im.kernel_start = std::chrono::steady_clock::now();
+    std::vector<int> more;
+    JITLITE_RETURN_IF_ERROR(im.RunSegments(runtime, more));
+    if (more.empty()) return Status::Ok();
+    // A node after a data-dependent one needs values computed from graph
+    // inputs (e.g. TILE multiples from WHERE's coordinates): compile from the
+    // first segment on per those values too, then run again.
+    im.value_inputs.insert(im.value_inputs.end(), more.begin(), more.end());
   }
-  return Status::Ok();
 }
 
 void Interpreter::SetKernelProfiling(bool enabled) { impl_->profiling = enabled; }
@@ -671,6 +881,7 @@ bool Interpreter::invokable() const { return impl_->invokable; }
 void* Interpreter::tensor_data(int tensor_index) {
   Impl& im = *impl_;
   if (!im.invokable || tensor_index < 0 || tensor_index >= num_tensors()) return nullptr;
+  if (!im.ShapeKnown(tensor_index)) return nullptr;
   return im.table[tensor_index];
 }
 
@@ -685,10 +896,11 @@ size_t Interpreter::tensor_bytes(int tensor_index) const {
     return im.InputBytes(tensor_index);  // a graph input before the first invoke
   }
   if (!im.current || tensor_index < 0 ||
-      tensor_index >= static_cast<int>(im.current->graph->tensors.size())) {
+      tensor_index >= static_cast<int>(im.current->graph->tensors.size()) ||
+      !im.ShapeKnown(tensor_index)) {
     return 0;
   }
-  const auto& t = im.current->graph->tensors[tensor_index];
+  const auto& t = im.LastGraph().tensors[tensor_index];
   return static_cast<size_t>(t.num_elements()) * DTypeSize(t.dtype);
 }
 
@@ -696,12 +908,18 @@ std::string Interpreter::tensor_data_unavailable_reason(int tensor_index) const 
   const Impl& im = *impl_;
   if (tensor_index < 0 || tensor_index >= num_tensors()) return "invalid tensor index";
   if (!im.invokable) return "Tensor data is null. Run allocate_tensors() first";
+  if (!im.ShapeKnown(tensor_index)) {
+    const Node& node = im.main().nodes[im.LastGraph().data_node];
+    return "Tensor data is null: the shape of tensor " + std::to_string(tensor_index) +
+           " depends on the values node " + std::to_string(node.index) + " " + node.op_name +
+           " computes, so it exists after invoke";
+  }
   if (im.table[tensor_index] != nullptr) return "";
   if (im.current == nullptr) {
     return "Tensor data is null: the model's shapes depend on input values, so tensor " +
            std::to_string(tensor_index) + " exists after the first invoke";
   }
-  const std::string& k = im.current->fusion().fused_into[tensor_index];
+  const std::string& k = im.OwnerOf(tensor_index).fusion().fused_into[tensor_index];
   if (!k.empty()) {
     return "Tensor data is null: tensor " + std::to_string(tensor_index) +
            " was fused into kernel " + k +

@@ -3,6 +3,7 @@
 // already topologically sorted in a .tflite subgraph), then constant folding.
 #include "lib/shaped_graph.h"
 
+#include <cstring>
 #include <string>
 
 #include "jit/constant_fold.h"
@@ -43,6 +44,10 @@ void IndexConsumers(const Subgraph& sg, ShapedGraph& g) {
   }
   for (int t : sg.inputs) g.is_graph_input[t] = true;
   for (int t : sg.outputs) g.is_graph_output[t] = true;
+  g.producer.assign(sg.tensors.size(), -1);
+  for (const Node& node : sg.nodes) {
+    for (int t : node.outputs) g.producer[t] = node.index;
+  }
 }
 
 // A node may not write a tensor it reads: TFLite rejects such a model at
@@ -121,6 +126,12 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
     return Status::Ok();
   }
   JITLITE_RETURN_IF_ERROR(def->PackConstants(ctx, g.packed[node.index]).Annotate(NodeLabel(node)));
+  if (def->output_shape_from_data()) {
+    // The cell the kernel writes the actual output dims to (DataDims).
+    AlignedBuffer dims(sizeof(int64_t) * node.outputs.size());
+    std::memset(dims.data(), 0, dims.size());
+    g.packed[node.index].push_back(std::move(dims));
+  }
   g.packed_first_slot[node.index] = static_cast<int>(g.tensors.size()) + g.num_packed_slots;
   g.num_packed_slots += static_cast<int>(g.packed[node.index].size());
   return Status::Ok();
@@ -156,14 +167,36 @@ std::vector<int> GraphInputsBehindRequests(const ShapedGraph& g) {
   return found;
 }
 
+// A data-dependent node ends a segment; what follows is compiled per the
+// dims it writes. Variables would need one buffer across segments that are
+// bound and rebound separately, and a WHILE/IF subgraph is compiled whole
+// into its node's loop or branch, so both are refused for now.
+Status CheckSegmentable(const Node& node, const ShapedGraph& g) {
+  if (g.depth > 0) {
+    return Unimplemented(NodeLabel(node) +
+                         ": its output size depends on data, and jitlite does not compile such "
+                         "ops inside a WHILE/IF subgraph yet");
+  }
+  for (const Tensor& t : g.subgraph->tensors) {
+    if (t.is_variable) {
+      return Unimplemented(NodeLabel(node) +
+                           ": its output size depends on data, and jitlite does not compile such "
+                           "ops in a graph with variable tensors yet");
+    }
+  }
+  return Status::Ok();
+}
+
 // Kernels that asked for working memory get a table slot after the packed
-// buffers; the interpreter points it into the arena.
+// buffers; the interpreter points it into the arena. Only the segment's
+// nodes: later ones are not shaped yet.
 void AssignScratchSlots(ShapedGraph& g) {
   const Subgraph& sg = *g.subgraph;
   g.scratch_bytes.assign(sg.nodes.size(), 0);
   g.scratch_slot.assign(sg.nodes.size(), -1);
-  for (const Node& node : sg.nodes) {
-    if (g.node_folded[node.index]) continue;
+  for (int n = g.begin_node; n < g.end_node; ++n) {
+    const Node& node = sg.nodes[n];
+    if (g.node_folded[n]) continue;
     ops::NodeContext ctx(node, g.tensors);
     int64_t bytes = ops::FindOp(node)->ScratchBytes(ctx);
     if (bytes <= 0) continue;
@@ -171,6 +204,32 @@ void AssignScratchSlots(ShapedGraph& g) {
     g.scratch_slot[node.index] =
         static_cast<int>(g.tensors.size()) + g.num_packed_slots + g.num_scratch_slots++;
   }
+}
+
+// Prepares nodes from `begin` up to and including the first data-dependent
+// one (or to the end), setting g's segment range, then gives the segment's
+// kernels their scratch slots.
+Status PrepareSegment(ShapedGraph& g, int begin, std::vector<int>* value_requests) {
+  const Subgraph& sg = *g.subgraph;
+  g.begin_node = begin;
+  g.end_node = static_cast<int>(sg.nodes.size());
+  g.data_node = -1;
+  for (int n = begin; n < g.end_node; ++n) {
+    const Node& node = sg.nodes[n];
+    Status s = PrepareNode(node, g);
+    if (!s.ok()) {
+      if (value_requests != nullptr) *value_requests = GraphInputsBehindRequests(g);
+      return s;
+    }
+    if (ops::FindOp(node)->output_shape_from_data() && !g.node_folded[n]) {
+      JITLITE_RETURN_IF_ERROR(CheckSegmentable(node, g));
+      g.end_node = n + 1;
+      g.data_node = n;
+      break;
+    }
+  }
+  AssignScratchSlots(g);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -198,13 +257,39 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
   g->node_folded.assign(subgraph.nodes.size(), false);
   g->packed.resize(subgraph.nodes.size());
   g->packed_first_slot.assign(subgraph.nodes.size(), -1);
-  for (const Node& node : subgraph.nodes) {
-    Status s = PrepareNode(node, *g);
-    if (s.ok()) continue;
-    if (value_requests != nullptr) *value_requests = GraphInputsBehindRequests(*g);
-    return s;
+  g->from_earlier.assign(subgraph.tensors.size(), false);
+  JITLITE_RETURN_IF_ERROR(PrepareSegment(*g, 0, value_requests));
+  return g;
+}
+
+StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev,
+                                                        std::vector<int>* value_requests) {
+  const Subgraph& sg = *prev.subgraph;
+  auto g = std::make_unique<ShapedGraph>();
+  g->subgraph = &sg;
+  g->model_subgraphs = prev.model_subgraphs;
+  g->depth = prev.depth;
+  g->tensors = prev.tensors;
+  g->node_folded = prev.node_folded;
+  g->consumers = prev.consumers;
+  g->is_graph_input = prev.is_graph_input;
+  g->is_graph_output = prev.is_graph_output;
+  g->producer = prev.producer;
+  // Packed buffers (and scratch) are numbered per segment, after the tensors.
+  g->packed.resize(sg.nodes.size());
+  g->packed_first_slot.assign(sg.nodes.size(), -1);
+  g->from_earlier = prev.from_earlier;
+  for (int t : sg.inputs) g->from_earlier[t] = true;
+  for (int n = prev.begin_node; n < prev.end_node; ++n) {
+    for (int t : sg.nodes[n].outputs) g->from_earlier[t] = true;
   }
-  AssignScratchSlots(*g);
+  const Node& data_node = sg.nodes[prev.data_node];
+  const int64_t* dims = prev.DataDims();
+  for (size_t i = 0; i < data_node.outputs.size(); ++i) {
+    Shape& shape = g->tensors[data_node.outputs[i]].shape;
+    if (!shape.empty()) shape[0] = static_cast<int32_t>(dims[i]);
+  }
+  JITLITE_RETURN_IF_ERROR(PrepareSegment(*g, prev.end_node, value_requests));
   return g;
 }
 

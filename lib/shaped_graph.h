@@ -20,6 +20,7 @@ struct ShapedGraph {
   std::vector<bool> node_folded;                // node computed at allocate time
   std::vector<std::unique_ptr<std::vector<uint8_t>>> folded_data;  // owned bytes
   std::vector<std::vector<int>> consumers;      // tensor -> consuming nodes
+  std::vector<int> producer;                    // tensor -> the node writing it, or -1
   std::vector<bool> is_graph_input, is_graph_output;
   // Buffers each node packed from its constants (OpDef::PackConstants). In
   // the tensor table they follow the tensors: node n's buffer k is at slot
@@ -40,12 +41,35 @@ struct ShapedGraph {
   std::map<int, std::vector<std::unique_ptr<ShapedGraph>>> children;
   // When `subgraph` is a rewritten copy of the model's (lib/tensor_list_rewrite.h), it.
   std::unique_ptr<Subgraph> owned_subgraph;
+
+  // Segments. A node whose output sizes depend on data (WHERE, UNIQUE) ends
+  // the graph compiled with it: this graph holds nodes [begin_node, end_node)
+  // and, when data_node >= 0, that node's outputs have upper-bound shapes and
+  // its kernel writes their actual leading dims to DataDims(). The next
+  // segment (InferNextSegment) is compiled for those dims. Packed buffers,
+  // scratch and control-flow children are the segment's own (its nodes'),
+  // numbered after the tensors in its own table; tensor slots mean the same
+  // tensor in every segment. Inside a WHILE/IF subgraph such nodes are
+  // refused (one segment per graph run by control flow).
+  int begin_node = 0;
+  int end_node = 0;
+  int data_node = -1;
+  // Tensors whose buffers an earlier segment owns (graph inputs and what its
+  // nodes wrote): this segment reads their pointers from the earlier ones.
+  std::vector<bool> from_earlier;
+
+  bool in_segment(int node) const { return node >= begin_node && node < end_node; }
+  // The actual leading dim of each output of data_node, after it ran.
+  const int64_t* DataDims() const {
+    return reinterpret_cast<const int64_t*>(packed[data_node].back().data());
+  }
 };
 
 // Builds the tensor states from the model and `input_shapes` (one shape per
 // tensor index that was resized; others keep the model's shape), then runs
-// every node's Prepare in order and folds constant nodes. Errors are prefixed
-// with "node N OP_NAME".
+// every node's Prepare in order and folds constant nodes, up to and including
+// the first node whose output sizes depend on data (see the segment fields).
+// Errors are prefixed with "node N OP_NAME".
 //
 // `pinned_values`: graph inputs whose current bytes are compiled in (their
 // TensorStates become constants with value_pinned set). When a node fails
@@ -61,6 +85,15 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
     const std::map<int, std::vector<uint8_t>>& pinned_values = {},
     std::vector<int>* value_requests = nullptr,
     const std::vector<Subgraph>* model_subgraphs = nullptr, int depth = 0);
+
+// The segment after `prev` (prev.data_node >= 0, which has run): that node's
+// outputs take the dims it wrote, and shape inference goes on from the next
+// node up to the next data-dependent node or the end. Constants and folded
+// data stay owned by `prev`, which must outlive the result. value_requests as
+// for InferShapes (the graph inputs behind values a node of this segment
+// needs at compile time).
+StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev,
+                                                        std::vector<int>* value_requests = nullptr);
 
 // The graph inputs whose values may be compiled in are small (shapes, sizes,
 // paddings): at most this many elements.

@@ -66,6 +66,14 @@ class OpDef {
   // output type is retyped rather than refused.
   virtual bool retypes_output() const { return false; }
 
+  // True for ops whose output sizes depend on the input values (WHERE,
+  // UNIQUE; TFLite makes such outputs dynamic tensors). Prepare gives each
+  // output an upper-bound shape; the kernel fills a prefix of each buffer and
+  // writes every output's actual leading dim to KernelEmitter::DataDimsPtr().
+  // The graph is compiled in segments around such a node: what follows it is
+  // compiled for the dims it wrote (lib/shaped_graph.h, lib/interpreter.cc).
+  virtual bool output_shape_from_data() const { return false; }
+
   // Constant folding at allocate time (e.g. DEQUANTIZE of a float16
   // constant): if CanFold, Fold writes output 0's bytes once and the node
   // emits no code.

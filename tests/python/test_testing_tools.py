@@ -505,6 +505,12 @@ OP_CASES = {
                                   lambda x: np.stack([x[0] * x[3], x[1] * x[2]]),
                                   constants=[np.array([0, 1, 1, 0], np.int32),
                                              np.array(2, np.int32)]),
+    # Output sizes that depend on the values (constant inputs keep the expected shape fixed).
+    "WHERE": case([np.array([[True, False, True], [False, False, True]])], (3, 2),
+                  lambda: np.array([[0, 0], [0, 2], [1, 2]]), output_dtypes=np.int64),
+    # Distinct values, so both outputs have the checked shape; idx_out_type 4 is INT64.
+    "UNIQUE": case([np.array([3, 1, 2], np.int32)], (3,), lambda: np.array([3, 1, 2]),
+                   options=dict(idx_out_type=4), output_dtypes=[np.int32, np.int64]),
 }
 
 

@@ -149,7 +149,9 @@ class Interpreter {
   // Infers shapes, fuses, plans memory and compiles (or reuses compiled code
   // for input shapes seen before). A no-op when nothing changed.
   Status AllocateTensors();
-  // One call into native code. Fails if AllocateTensors is needed.
+  // One call into native code. Fails if AllocateTensors is needed. A graph
+  // with data-dependent output sizes (WHERE, UNIQUE) runs one compiled
+  // segment after another, compiling a segment for new sizes the first time.
   Status Invoke();
   // Zero-fills variable tensors (quantized ones with their zero point).
   Status ResetVariableTensors();
@@ -157,7 +159,9 @@ class Interpreter {
 
   // --- data ---
   // Null before AllocateTensors, after a resize, for tensors fused away
-  // (unless preserve_all_tensors) and for tensors of other subgraphs.
+  // (unless preserve_all_tensors), for tensors of other subgraphs, and for
+  // outputs of a data-dependent op (and what follows it) before an invoke
+  // has sized them.
   void* tensor_data(int tensor_index);
   const void* tensor_data(int tensor_index) const;
   size_t tensor_bytes(int tensor_index) const;

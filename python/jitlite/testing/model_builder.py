@@ -208,6 +208,9 @@ OPS = {
     "UNSORTED_SEGMENT_MAX": (154, 119, []),
     "UNSORTED_SEGMENT_MIN": (157, 120, []),
     "UNSORTED_SEGMENT_PROD": (153, 118, []),
+    # Ops whose output sizes depend on the input values.
+    "WHERE": (109, 85, []),
+    "UNIQUE": (103, 80, [("idx_out_type", TTYPE, 2)]),
 }
 
 # Custom ops (operator code CUSTOM, 32, with the name as custom_code): option name -> Python type.
