@@ -135,6 +135,19 @@ Value* ElementEmitter::Const(DType dtype, double v) {
   return Splat(llvm::ConstantInt::get(t, static_cast<uint64_t>(static_cast<int64_t>(v)), true));
 }
 
+Value* ElementEmitter::Coordinate(const Shape& shape, int axis) {
+  if (lanes_ != 0 || axis < 0 || axis >= static_cast<int>(shape.size())) return nullptr;
+  if (shape[axis] == 1) return b_.getInt64(0);
+  if (linear_ != nullptr) {
+    int64_t inner = 1;
+    for (size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
+    if (inner == 0) return b_.getInt64(0);  // an empty tensor: the loop never runs
+    return b_.CreateURem(b_.CreateUDiv(linear_, b_.getInt64(inner)), b_.getInt64(shape[axis]));
+  }
+  if (index_.size() < shape.size()) return nullptr;
+  return index_[index_.size() - shape.size() + axis];
+}
+
 Value* ElementEmitter::Max(Value* a, Value* bv) {
   if (a->getType()->isFPOrFPVectorTy()) {
     return b_.CreateSelect(b_.CreateFCmpOGT(a, bv), a, bv);

@@ -62,6 +62,18 @@ class ElementEmitter {
   llvm::Value* Const(DType dtype, double v);  // typed constant
   unsigned lanes() const { return lanes_; }
 
+  // Where the element being computed is, for ops whose expression depends on
+  // it (per-channel QUANTIZE): the loop's output multi-index, or its flat
+  // offset when every tensor of the loop has the output's element count.
+  void set_position(std::span<llvm::Value* const> index, llvm::Value* linear) {
+    index_.assign(index.begin(), index.end());
+    linear_ = linear;
+  }
+  // The current element's coordinate (i64) along dimension `axis` of a
+  // tensor of `shape` (right-aligned against the loop's index); null when
+  // the position is not known (constant folding, vector epilogues).
+  llvm::Value* Coordinate(const Shape& shape, int axis);
+
   // Float math (f32 scalars).
   llvm::Value* Exp(llvm::Value* x);
   llvm::Value* Tanh(llvm::Value* x);
@@ -92,6 +104,8 @@ class ElementEmitter {
 
   llvm::IRBuilder<>& b_;
   unsigned lanes_ = 0;
+  std::vector<llvm::Value*> index_;
+  llvm::Value* linear_ = nullptr;
 };
 
 // A kernel op's view of its function: typed buffer pointers, loops, loads,

@@ -103,6 +103,7 @@ class GroupLowering {
   Status EmitChain(size_t first, std::map<int, Value*>& values, std::span<Value* const> index,
                    Value* linear) {
     ElementEmitter ee(b_);
+    ee.set_position(index, linear);
     for (size_t k = first; k < group_.nodes.size(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
       std::vector<Value*> operands;

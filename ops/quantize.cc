@@ -7,13 +7,17 @@
 // neighbouring loops and kernel epilogues. A per-channel (per-axis) output of
 // a FLOAT32 input, which LiteRT also quantizes (its PerChannelQuantize, the
 // same rounding per channel), is folded at allocate time for a constant input;
-// for a runtime input it is not supported yet (the element's channel is not
-// known to an elementwise op).
+// for a runtime input the element's channel comes from the loop's position
+// (ElementEmitter::Coordinate) and indexes the scales and zero points, small
+// tables emitted as module constants.
 #include <algorithm>
 #include <climits>
 #include <cmath>
 #include <string>
+#include <vector>
 
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "ops/util/elementwise.h"
 #include "ops/util/quantization.h"
 
@@ -50,11 +54,41 @@ Status CheckPerChannelOutput(const TensorState& in, const TensorState& out) {
                            " per-channel scales along dimension " + std::to_string(dim) +
                            ", which does not match input 0's shape " + ShapeToString(in.shape));
   }
-  if (!in.is_constant()) {
-    return Unimplemented("per-channel QUANTIZE output of a runtime (non-constant) input is not "
-                         "supported yet; only constant inputs are folded");
-  }
   return Status::Ok();
+}
+
+// A private constant array in the module being built, for per-channel tables.
+template <typename T>
+llvm::Value* EmitTable(llvm::IRBuilder<>& b, const std::vector<T>& values, const char* name) {
+  llvm::Module& module = *b.GetInsertBlock()->getModule();
+  llvm::Constant* init = llvm::ConstantDataArray::get(b.getContext(), llvm::ArrayRef<T>(values));
+  return new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
+                                  llvm::GlobalValue::PrivateLinkage, init, name);
+}
+
+// Per-channel: zp[c] + round(x / scale[c]), as Fold computes it, with c the
+// element's coordinate along the quantized dimension. Null when the position
+// is unknown (then nothing is emitted and the caller reports it).
+llvm::Value* EmitPerChannelQuantize(jit::ElementEmitter& e, const TensorState& out,
+                                    llvm::Value* x) {
+  const QuantizationInfo& q = *out.quant;
+  llvm::Value* channel = e.Coordinate(out.shape, q.quantized_dimension);
+  if (channel == nullptr) return nullptr;
+  llvm::IRBuilder<>& b = e.b();
+  const std::vector<int32_t> zero_points(q.zero_points.begin(), q.zero_points.end());
+  llvm::Value* scale = b.CreateLoad(
+      b.getFloatTy(), b.CreateInBoundsGEP(b.getFloatTy(), EmitTable(b, q.scales, "pc_scales"), channel));
+  llvm::Value* zero_point = b.CreateLoad(
+      b.getInt32Ty(),
+      b.CreateInBoundsGEP(b.getInt32Ty(), EmitTable(b, zero_points, "pc_zero_points"), channel));
+  llvm::Value* rounded = b.CreateUnaryIntrinsic(llvm::Intrinsic::round, b.CreateFDiv(x, scale));
+  // Out of int32 range (or NaN): INT32_MIN, x86's conversion result that
+  // LiteRT gets; the zero point is then added with int32 wrap-around.
+  llvm::Value* fits = b.CreateAnd(b.CreateFCmpOGE(rounded, e.F32(-2147483648.0f)),
+                                  b.CreateFCmpOLT(rounded, e.F32(2147483648.0f)));
+  llvm::Value* safe = b.CreateSelect(fits, rounded, e.F32(0.0f));
+  llvm::Value* whole = b.CreateSelect(fits, b.CreateFPToSI(safe, b.getInt32Ty()), e.I32(INT32_MIN));
+  return b.CreateAdd(whole, zero_point);
 }
 
 // Writes stored value v of `dtype` at element i of a byte buffer.
@@ -134,7 +168,10 @@ class QuantizeOp : public OpDef {
     const TensorState& out = ctx.output(0);
     llvm::IRBuilder<>& b = e.b();
     llvm::Value* q;
-    if (in.dtype == DType::kFloat32) {
+    if (IsPerChannel(out)) {
+      q = EmitPerChannelQuantize(e, out, v[0]);
+      if (q == nullptr) return nullptr;
+    } else if (in.dtype == DType::kFloat32) {
       llvm::Value* scaled = b.CreateFDiv(v[0], e.F32(Scale(out)));
       llvm::Value* rounded = b.CreateUnaryIntrinsic(llvm::Intrinsic::round, scaled);
       // Bounded before the conversion so it is never poison; NaN ends at the
