@@ -2,9 +2,10 @@
 variables vs LiteRT; a value of another shape than the variable's is refused."""
 
 import numpy as np
+import pytest
 
-from resource_variable_cases import (F32, accumulator_model, assign, check_invokes, handle, read,
-                                     rejected)
+from resource_variable_cases import (F32, accumulator_model, assign, check_invokes, handle,
+                                     init_subgraph, read, rejected)
 from jitlite.testing import ModelBuilder
 
 
@@ -34,3 +35,17 @@ def test_assign_of_another_shape_is_refused():
     assign(mb, h, y)
     mb.mark_output(read(mb, h, F32, [2]))
     rejected(mb.build(), match="keeps a resource variable's dtype and shape fixed")
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.bool_, np.int64])
+def test_previous_value_of_other_dtypes(dtype):
+    mb = ModelBuilder()
+    x = mb.add_input("x", dtype, [2, 2])
+    index = init_subgraph(mb, {"v": np.array([[1, 0], [0, 1]], dtype)})
+    mb.add_op("CALL_ONCE", [], [], dict(init_subgraph_index=index))
+    h = handle(mb, "v", "v")
+    old = read(mb, h, dtype, [2, 2])
+    assign(mb, h, x)
+    mb.mark_output(old)
+    values = [np.array([[3, 0], [1, 5]]), np.array([[0, 1], [1, 1]]), np.array([[7, -2], [0, 0]])]
+    check_invokes(mb.build(), [[v.astype(dtype)] for v in values], reset_after=(1,))

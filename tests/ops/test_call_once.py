@@ -5,7 +5,7 @@ import numpy as np
 
 from op_testing import check_model_file
 from resource_variable_cases import (F32, accumulator_model, assign, check_invokes, handle,
-                                     rejected)
+                                     init_subgraph, read, rejected)
 from jitlite.testing import ModelBuilder
 
 
@@ -35,3 +35,16 @@ def test_init_subgraph_that_computes_is_refused():
 
 def test_call_once_mul_model():
     check_model_file("api/call_once_mul.bin")
+
+
+def test_init_of_a_variable_main_never_uses():
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [2])
+    index = init_subgraph(mb, {"used": np.array([3.0, -1.0], F32), "unused": np.ones(4, F32)})
+    mb.add_op("CALL_ONCE", [], [], dict(init_subgraph_index=index))
+    h = handle(mb, "used", "used")
+    old = read(mb, h, F32, [2])
+    assign(mb, h, x)
+    mb.mark_output(old)
+    check_invokes(mb.build(), [[np.array([1.0, 2.0], F32)], [np.array([5.0, 6.0], F32)]],
+                  reset_after=(0,))

@@ -29,3 +29,22 @@ def test_handle_as_model_output_is_refused():
     assign(mb, h, x)
     mb.mark_output(h)
     rejected(mb.build(), match="resource handle is a model output")
+
+
+def test_variable_inside_a_branch_subgraph_is_refused():
+    mb = ModelBuilder()
+    flag = mb.add_input("flag", np.bool_, [])
+    x = mb.add_input("x", F32, [2])
+    branches = []
+    for name in ("then", "else"):
+        sb = ModelBuilder(name=name)
+        v = sb.add_input(f"{name}_x", F32, [2])
+        h = handle(sb, name, "v")
+        assign(sb, h, v)
+        sb.mark_output(read(sb, h, F32, [2]))
+        branches.append(mb.add_subgraph(sb))
+    out = mb.add_tensor("out", F32, [2])
+    mb.add_op("IF", [flag, x], [out],
+              dict(then_subgraph_index=branches[0], else_subgraph_index=branches[1]))
+    mb.mark_output(out)
+    rejected(mb.build(), match="resource variables are supported in the main subgraph only")
