@@ -28,6 +28,11 @@ struct Tensor {
   QuantizationInfo quantization;
   SparsityInfo sparsity;
   bool is_variable = false;
+  // A resource variable made a variable tensor (lib/resource_variables.h):
+  // starts from initial_value (zeros when null) and keeps its value through
+  // reset_all_variables, as LiteRT's resource variables do.
+  bool is_resource_variable = false;
+  const uint8_t* initial_value = nullptr;
   // Constant data inside the model bytes; null when the tensor is not a
   // constant (its buffer is empty). data_size is in bytes.
   const uint8_t* data = nullptr;

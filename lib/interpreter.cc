@@ -496,13 +496,29 @@ struct Interpreter::Impl {
 
   // Variables start at zero in the quantized domain (their zero point), in
   // every subgraph.
-  void FillVariables() {
+  // A resource variable's value before the first invoke: what the CALL_ONCE
+  // init subgraph assigns, else zeros.
+  static void SetResourceVariable(const Tensor& t, const ops::TensorState& ts, void* data) {
+    size_t bytes = static_cast<size_t>(ts.num_elements()) * DTypeSize(ts.dtype);
+    if (t.initial_value != nullptr) {
+      std::memcpy(data, t.initial_value, bytes);
+    } else {
+      std::memset(data, 0, bytes);
+    }
+  }
+
+  // reset_all_variables keeps resource variables (lib/resource_variables.h).
+  void FillVariables(bool keep_resource_variables = false) {
     for (const jit::ProgramGraph& pg : current->program) {
       const ShapedGraph& g = *pg.graph;
       const Subgraph& sg = *g.subgraph;
       for (size_t t = 0; t < g.tensors.size(); ++t) {
         void* data = table[pg.slot_base + t];
         if (!sg.tensors[t].is_variable || data == nullptr) continue;
+        if (sg.tensors[t].is_resource_variable) {
+          if (!keep_resource_variables) SetResourceVariable(sg.tensors[t], g.tensors[t], data);
+          continue;
+        }
         const auto& q = sg.tensors[t].quantization;
         int64_t zp = q.zero_points.empty() ? 0 : q.zero_points[0];
         size_t count = static_cast<size_t>(g.tensors[t].num_elements());
@@ -872,7 +888,7 @@ Status Interpreter::ResetVariableTensors() {
   if (!im.invokable) {
     return FailedPrecondition("ResetVariableTensors: call AllocateTensors first");
   }
-  im.FillVariables();
+  im.FillVariables(/*keep_resource_variables=*/true);
   return Status::Ok();
 }
 

@@ -27,6 +27,7 @@
 
 #include "flatbuffers/flatbuffers.h"
 #include "lib/composite.h"
+#include "lib/resource_variables.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite {
@@ -853,6 +854,15 @@ Status Model::Import() {
       status = main.status().Annotate("subgraph 0");
     } else if (inlined) {
       graph_.inlined_main = std::move(main).value();
+      graph_.has_composites = true;
+    }
+  }
+  if (status.ok() && !graph_.subgraphs.empty()) {
+    auto lowered = LowerResourceVariables(graph_);
+    if (!lowered.ok()) {
+      status = lowered.status().Annotate("subgraph 0");
+    } else if (*lowered != nullptr) {
+      graph_.inlined_main = std::move(**lowered);
       graph_.has_composites = true;
     }
   }

@@ -14,6 +14,7 @@ FLOAT_MODELS = [
     "api/2_subgraphs.bin",
     "api/2_subgraphs_dont_delegate_name.bin",
     "api/add.bin",
+    "api/call_once_mul.bin",
     "api/conv_huge_im2col.bin",
     "api/empty_model.bin",
     "api/multi_add.bin",
@@ -105,6 +106,29 @@ def test_shared_model_matches_litert(relative):
     inputs = random_inputs(model, seed=1)
     actual, expected = run_both(model, inputs)
     assert_outputs_match(actual, expected, context=relative)
+
+
+def test_call_once_mul_keeps_its_variable_across_invokes_and_resets():
+    """CALL_ONCE initializes a resource variable on the first invoke; each invoke multiplies by
+    the previous invoke's input; reset_all_variables keeps the variable, as LiteRT."""
+    from ai_edge_litert.interpreter import Interpreter as LiteRT, OpResolverType
+    from jitlite import Interpreter
+
+    model = _model_bytes("api/call_once_mul.bin")
+    outputs = []
+    for interpreter in (Interpreter(model_content=model),
+                        LiteRT(model_content=model,
+                               experimental_op_resolver_type=OpResolverType.BUILTIN_REF)):
+        interpreter.allocate_tensors()
+        seen = []
+        for step, x in enumerate([2.0, 3.0, -5.0, 7.0]):
+            interpreter.set_tensor(0, np.array(x, np.float32))
+            interpreter.invoke()
+            seen.append(float(interpreter.get_tensor(interpreter.get_output_details()[0]["index"])))
+            if step == 1:
+                interpreter.reset_all_variables()
+        outputs.append(seen)
+    assert outputs[0] == outputs[1]
 
 
 def test_composite_shows_the_model_graph():

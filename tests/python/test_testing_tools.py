@@ -995,3 +995,34 @@ def test_if_with_subgraphs_runs_in_litert(cond):
     value = np.array([-1.5, 2.0], F32)
     got = run_model(LITERT, mb.build(), [np.array(cond), value])[0]
     np.testing.assert_array_equal(got, -value if cond else np.abs(value))
+
+
+def test_resource_variable_ops_write_string_options_and_run_in_litert():
+    from ai_edge_litert.interpreter import Interpreter as LiteRT
+
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [2])
+    sb = ModelBuilder(name="init")
+    init_handle = sb.add_tensor("init_handle", np.object_, [])
+    sb.add_op("VAR_HANDLE", [], [init_handle], dict(container="c", shared_name="v"))
+    sb.add_op("ASSIGN_VARIABLE", [init_handle, sb.add_constant("one", np.ones(2, F32))], [])
+    mb.add_op("CALL_ONCE", [], [], dict(init_subgraph_index=mb.add_subgraph(sb)))
+    h = mb.add_tensor("handle", np.object_, [])
+    mb.add_op("VAR_HANDLE", [], [h], dict(container="c", shared_name="v"))
+    old = mb.add_tensor("old", F32, [2])
+    mb.add_op("READ_VARIABLE", [h], [old])
+    mb.add_op("ASSIGN_VARIABLE", [h, x], [])
+    mb.mark_output(old)
+    model = mb.build()
+    decoded = decode(model)
+    options = decoded.subgraphs[0].operators[1].builtinOptions
+    assert (options.container, options.sharedName) == (b"c", b"v")
+    assert decoded.subgraphs[0].tensors[h].type == 13  # RESOURCE
+    interpreter = LiteRT(model_content=model)
+    interpreter.allocate_tensors()
+    got = []
+    for value in ([2.0, 3.0], [4.0, 5.0]):
+        interpreter.set_tensor(0, np.array(value, F32))
+        interpreter.invoke()
+        got.append(interpreter.get_tensor(old).tolist())
+    assert got == [[1.0, 1.0], [2.0, 3.0]]

@@ -34,6 +34,7 @@ TENSOR_TYPES = {
     np.dtype(np.bool_): 6,
     np.dtype(np.int16): 7,
     np.dtype(np.int8): 9,
+    np.dtype(np.object_): 13,  # RESOURCE: a VAR_HANDLE's handle
 }
 
 PADDING = {"SAME": 0, "VALID": 1}
@@ -43,9 +44,9 @@ MIRROR_PAD_MODE = {"REFLECT": 0, "SYMMETRIC": 1}
 LSTM_KERNEL_TYPE = {"FULL": 0, "BASIC": 1}
 
 # Option field kinds: how a Python value is encoded into a table slot.
-PAD, ACT, WFMT, I32, BOOL, F32, I32_LIST, TTYPE, MPMODE, LKTYPE = (
+PAD, ACT, WFMT, I32, BOOL, F32, I32_LIST, TTYPE, MPMODE, LKTYPE, STR = (
     "padding", "activation", "weights_format", "int32", "bool", "float32", "int32[]", "tensor_type",
-    "mirror_pad_mode", "lstm_kernel_type")
+    "mirror_pad_mode", "lstm_kernel_type", "string")
 
 # Shared field lists (name, kind, schema default). Fields are listed in field-id order, so the
 # position in the list is the field id. The default must be the schema's: a value equal to it is
@@ -229,6 +230,11 @@ CUSTOM_OPS = {
 CONTROL_FLOW_OPS = {
     "IF": (118, 92, [("then_subgraph_index", I32, 0), ("else_subgraph_index", I32, 0)]),
     "WHILE": (119, 93, [("cond_subgraph_index", I32, 0), ("body_subgraph_index", I32, 0)]),
+    # Resource variables: stateful across invokes, so built as graphs, not one-op models.
+    "CALL_ONCE": (129, 103, [("init_subgraph_index", I32, 0)]),
+    "VAR_HANDLE": (142, 111, [("container", STR, None), ("shared_name", STR, None)]),
+    "READ_VARIABLE": (143, 112, []),
+    "ASSIGN_VARIABLE": (144, 113, []),
 }
 _ALL_OPS = {**OPS, **CONTROL_FLOW_OPS}
 
@@ -527,15 +533,15 @@ class _Serializer:
             return 0, None
         values = [self._option_value(op, name, default) for name, _, default in fields]
         # Vectors must be finished before the table that refers to them is started.
-        vectors = {i: self._numeric_vector(v, np.int32)
+        vectors = {i: (self.b.CreateString(v) if kind == STR else self._numeric_vector(v, np.int32))
                    for i, ((_, kind, _), v) in enumerate(zip(fields, values))
-                   if kind == I32_LIST and v is not None}
+                   if kind in (I32_LIST, STR) and v is not None}
         b = self.b
         b.StartObject(len(fields))
         for slot, ((name, kind, default), value) in enumerate(zip(fields, values)):
             if slot in vectors:
                 b.PrependUOffsetTRelativeSlot(slot, vectors[slot], 0)
-            elif kind != I32_LIST:
+            elif kind not in (I32_LIST, STR):
                 self._prepend_scalar(slot, kind, value, default, f"{op.op}.{name}")
         return options_type, b.EndObject()
 
