@@ -70,14 +70,8 @@ class L2NormalizationOp : public OpDef {
  private:
   // The output parameters TFLite's kernel requires.
   static Status CheckQuantizedOutput(const NodeContext& ctx) {
-    const TensorState& in = ctx.input(0);
+    JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
     const TensorState& out = ctx.output(0);
-    if (out.dtype != in.dtype) {
-      return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) +
-                             " but input 0 has " + DTypeName(in.dtype));
-    }
-    JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
-    JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(out, "output"));
     const int32_t zero_point = out.dtype == DType::kUInt8 ? 128 : 0;
     if (Scale(out) != 1.0f / 128 || ZeroPoint(out) != zero_point) {
       return InvalidArgument("output has scale " + std::to_string(Scale(out)) +

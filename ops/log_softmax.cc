@@ -60,21 +60,15 @@ StatusOr<QuantizedLogSoftmaxParams> QuantizedParams(const TensorState& in) {
 
 // The output parameters TFLite's kernel requires.
 Status CheckQuantizedOutput(const NodeContext& ctx) {
-  const TensorState& in = ctx.input(0);
+  JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
   const TensorState& out = ctx.output(0);
-  if (out.dtype != in.dtype) {
-    return InvalidArgument(std::string("output has type ") + DTypeName(out.dtype) +
-                           " but input 0 has " + DTypeName(in.dtype));
-  }
-  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(in, "input 0"));
-  JITLITE_RETURN_IF_ERROR(ExpectPerTensorQuantization(out, "output"));
   const int32_t zero_point = DTypeRange(out.dtype).hi;
   if (Scale(out) != 16.0f / 256 || ZeroPoint(out) != zero_point) {
     return InvalidArgument("output has scale " + std::to_string(Scale(out)) + " and zero point " +
                            std::to_string(ZeroPoint(out)) + "; quantized LOG_SOFTMAX needs 16/256 "
                            "and " + std::to_string(zero_point));
   }
-  return QuantizedParams(in).status();
+  return QuantizedParams(ctx.input(0)).status();
 }
 
 class LogSoftmaxOp : public OpDef {
