@@ -84,16 +84,16 @@ class Inliner {
 
 }  // namespace
 
-StatusOr<Subgraph> InlineComposites(const Graph& graph, int index, bool* inlined) {
+StatusOr<std::unique_ptr<Subgraph>> InlineComposites(const Graph& graph, int index) {
   const Subgraph& sg = graph.subgraphs[index];
-  *inlined = false;
-  for (const Node& node : sg.nodes) *inlined |= node.builtin_code == kStablehloComposite;
-  if (!*inlined) return sg;
-  Subgraph out = sg;
-  out.nodes.clear();
+  bool has_composite = false;
+  for (const Node& node : sg.nodes) has_composite |= node.builtin_code == kStablehloComposite;
+  if (!has_composite) return std::unique_ptr<Subgraph>();
+  auto out = std::make_unique<Subgraph>(sg);
+  out->nodes.clear();
   std::vector<int> identity(sg.tensors.size());
   for (size_t t = 0; t < identity.size(); ++t) identity[t] = static_cast<int>(t);
-  JITLITE_RETURN_IF_ERROR(Inliner(graph, out).Append(index, identity, 0));
+  JITLITE_RETURN_IF_ERROR(Inliner(graph, *out).Append(index, identity, 0));
   return out;
 }
 

@@ -4,15 +4,16 @@
 // inferred, fused and compiled with their neighbours like any other node.
 #pragma once
 
+#include <memory>
+
 #include "jitlite/status.h"
 #include "lib/graph.h"
 
 namespace jitlite {
 
 // Subgraph `index` with every composite replaced by its decomposition (nested
-// ones too). The model's tensors keep their indices; tensors internal to a
-// decomposition are appended after them. Sets `*inlined` to false (and
-// returns a plain copy) when the subgraph has no composite.
-StatusOr<Subgraph> InlineComposites(const Graph& graph, int index, bool* inlined);
+// ones too), or null when it has none. The model's tensors keep their
+// indices; tensors internal to a decomposition are appended after them.
+StatusOr<std::unique_ptr<Subgraph>> InlineComposites(const Graph& graph, int index);
 
 }  // namespace jitlite

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,13 +67,14 @@ struct Graph {
   std::vector<Subgraph> subgraphs;
   std::vector<SignatureInfo> signatures;
   std::string description;
-  // Subgraph 0 as compiled: with its STABLEHLO_COMPOSITE nodes replaced by
-  // their decompositions (lib/composite.h). The API shows subgraphs[0].
-  Subgraph inlined_main;
-  bool has_composites = false;
+  // Subgraph 0 as compiled, when import rewrote it (composites inlined,
+  // lib/composite.h; resource variables made static,
+  // lib/resource_variables.h); null when the model's own is compiled. The
+  // API always shows subgraphs[0].
+  std::unique_ptr<Subgraph> rewritten_main;
 
   const Subgraph& executable_main() const {
-    return has_composites ? inlined_main : subgraphs[0];
+    return rewritten_main ? *rewritten_main : subgraphs[0];
   }
 };
 

@@ -842,29 +842,28 @@ Model::~Model() {
   std::free(owned_);
 }
 
+namespace {
+
+// Import-time rewrites of subgraph 0 into graph.rewritten_main, each on the
+// result of the one before: composites inlined, then resource variables
+// made static.
+Status RewriteMainForCompiling(Graph& graph) {
+  JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<Subgraph> inlined, InlineComposites(graph, 0));
+  if (inlined) graph.rewritten_main = std::move(inlined);
+  JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<Subgraph> lowered, LowerResourceVariables(graph));
+  if (lowered) graph.rewritten_main = std::move(lowered);
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status Model::Import() {
   JITLITE_RETURN_IF_ERROR(VerifyFlatbuffer(bytes_, size_));
   const tflite::Model* model = tflite::GetModel(bytes_);
   graph_ = Graph();
   Status status = Importer(model, bytes_, size_, &graph_).Run();
   if (status.ok() && !graph_.subgraphs.empty()) {
-    bool inlined = false;
-    auto main = InlineComposites(graph_, 0, &inlined);
-    if (!main.ok()) {
-      status = main.status().Annotate("subgraph 0");
-    } else if (inlined) {
-      graph_.inlined_main = std::move(main).value();
-      graph_.has_composites = true;
-    }
-  }
-  if (status.ok() && !graph_.subgraphs.empty()) {
-    auto lowered = LowerResourceVariables(graph_);
-    if (!lowered.ok()) {
-      status = lowered.status().Annotate("subgraph 0");
-    } else if (*lowered != nullptr) {
-      graph_.inlined_main = std::move(**lowered);
-      graph_.has_composites = true;
-    }
+    status = RewriteMainForCompiling(graph_).Annotate("subgraph 0");
   }
   if (!status.ok()) graph_ = Graph();
   return status;
