@@ -295,6 +295,7 @@ def _random_array(rng, shape, dtype, value_range):
     if value_range is None:
         info = np.iinfo(dtype)
         value_range = (info.min, info.max) if info.bits <= 16 else DEFAULT_WIDE_INT_RANGE
+        value_range = (max(value_range[0], info.min), value_range[1])  # unsigned: from 0
     low, high = value_range
     return rng.integers(low, high, shape, dtype=dtype, endpoint=True)
 

@@ -28,12 +28,15 @@ FILE_IDENTIFIER = b"TFL3"
 TENSOR_TYPES = {
     np.dtype(np.float32): 0,
     np.dtype(np.float16): 1,
+    np.dtype(np.float64): 10,
     np.dtype(np.int32): 2,
     np.dtype(np.uint8): 3,
     np.dtype(np.int64): 4,
     np.dtype(np.bool_): 6,
     np.dtype(np.int16): 7,
     np.dtype(np.int8): 9,
+    np.dtype(np.uint32): 15,
+    np.dtype(np.uint16): 16,
     np.dtype(np.object_): 13,  # RESOURCE: a VAR_HANDLE's handle
 }
 
@@ -154,6 +157,8 @@ OPS = {
     "FLOOR_MOD": (95, 72, []),
     "POW": (78, 56, []),
     "ATAN2": (156, 122, []),
+    "BITWISE_XOR": (160, 125, []),
+    "RIGHT_SHIFT": (161, 126, []),
     # Data movement.
     "TRANSPOSE": (39, 26, []),
     "SLICE": (65, 48, []),
