@@ -159,6 +159,8 @@ OPS = {
     "ATAN2": (156, 122, []),
     "BITWISE_XOR": (160, 125, []),
     "RIGHT_SHIFT": (161, 126, []),
+    "FAKE_QUANT": (80, 58, [("min", F32, 0.0), ("max", F32, 0.0), ("num_bits", I32, 0),
+                            ("narrow_range", BOOL, False)]),
     # Data movement.
     "TRANSPOSE": (39, 26, []),
     "SLICE": (65, 48, []),
