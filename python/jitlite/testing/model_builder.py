@@ -35,6 +35,7 @@ TENSOR_TYPES = {
     np.dtype(np.bool_): 6,
     np.dtype(np.int16): 7,
     np.dtype(np.int8): 9,
+    np.dtype(np.uint64): 12,
     np.dtype(np.uint32): 15,
     np.dtype(np.uint16): 16,
     np.dtype(np.object_): 13,  # RESOURCE: a VAR_HANDLE's handle
@@ -47,9 +48,10 @@ MIRROR_PAD_MODE = {"REFLECT": 0, "SYMMETRIC": 1}
 LSTM_KERNEL_TYPE = {"FULL": 0, "BASIC": 1}
 
 # Option field kinds: how a Python value is encoded into a table slot.
-PAD, ACT, WFMT, I32, BOOL, F32, I32_LIST, TTYPE, MPMODE, LKTYPE, STR = (
+PAD, ACT, WFMT, I32, BOOL, F32, I32_LIST, TTYPE, MPMODE, LKTYPE, STR, F32_LIST = (
     "padding", "activation", "weights_format", "int32", "bool", "float32", "int32[]", "tensor_type",
-    "mirror_pad_mode", "lstm_kernel_type", "string")
+    "mirror_pad_mode", "lstm_kernel_type", "string", "float32[]")
+_VECTOR_KINDS = {I32_LIST: np.int32, F32_LIST: np.float32}
 
 # Shared field lists (name, kind, schema default). Fields are listed in field-id order, so the
 # position in the list is the field id. The default must be the schema's: a value equal to it is
@@ -159,6 +161,15 @@ OPS = {
     "ATAN2": (156, 122, []),
     "BITWISE_XOR": (160, 125, []),
     "RIGHT_SHIFT": (161, 126, []),
+    "BUCKETIZE": (147, 115, [("boundaries", F32_LIST, None)]),
+    "BITCAST": (159, 124, []),
+    "BROADCAST_ARGS": (145, 0, []),
+    "STABLEHLO_ADD": (163, 0, []),
+    "STABLEHLO_MULTIPLY": (165, 0, []),
+    "STABLEHLO_MAXIMUM": (166, 0, []),
+    "STABLEHLO_MINIMUM": (181, 0, []),
+    "STABLEHLO_AND": (176, 0, []),
+    "STABLEHLO_SHIFT_LEFT": (207, 0, []),
     "FAKE_QUANT": (80, 58, [("min", F32, 0.0), ("max", F32, 0.0), ("num_bits", I32, 0),
                             ("narrow_range", BOOL, False)]),
     # Data movement.
@@ -540,15 +551,16 @@ class _Serializer:
             return 0, None
         values = [self._option_value(op, name, default) for name, _, default in fields]
         # Vectors must be finished before the table that refers to them is started.
-        vectors = {i: (self.b.CreateString(v) if kind == STR else self._numeric_vector(v, np.int32))
+        vectors = {i: (self.b.CreateString(v) if kind == STR
+                       else self._numeric_vector(v, _VECTOR_KINDS[kind]))
                    for i, ((_, kind, _), v) in enumerate(zip(fields, values))
-                   if kind in (I32_LIST, STR) and v is not None}
+                   if (kind in _VECTOR_KINDS or kind == STR) and v is not None}
         b = self.b
         b.StartObject(len(fields))
         for slot, ((name, kind, default), value) in enumerate(zip(fields, values)):
             if slot in vectors:
                 b.PrependUOffsetTRelativeSlot(slot, vectors[slot], 0)
-            elif kind not in (I32_LIST, STR):
+            elif kind not in _VECTOR_KINDS and kind != STR:
                 self._prepend_scalar(slot, kind, value, default, f"{op.op}.{name}")
         return options_type, b.EndObject()
 
