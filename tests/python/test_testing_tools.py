@@ -200,6 +200,15 @@ def svdf_ref(x, wf, wt, bias, rank):
     return filtered.reshape(x.shape[0], -1, rank).sum(axis=-1) + bias
 
 
+def fake_quant_ref(x, lo, hi, num_bits):
+    """TFLite's FakeQuant: the range nudged so that 0 is on the grid, then quantize-dequantize."""
+    qmax = F32(2 ** num_bits - 1)
+    scale = (F32(hi) - F32(lo)) / qmax
+    zero_point = np.clip(np.round(-F32(lo) / scale), 0, qmax)
+    nudged_lo, nudged_hi = -zero_point * scale, (qmax - zero_point) * scale
+    return np.round((np.clip(x, nudged_lo, nudged_hi) - nudged_lo) / scale) * scale + nudged_lo
+
+
 # --- one case per op: build arguments, input values, expected shape, numpy reference -----------
 
 W_CONV = rand((4, 3, 3, 3), seed=2)
@@ -378,6 +387,25 @@ OP_CASES = {
                       input_range=[(-50, 50), (-7, -1)]),
     "POW": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.power, input_range=[(0.1, 3), (-2, 2)]),
     "ATAN2": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.arctan2),
+    "BITWISE_XOR": case([((2, 3), I32), ((3,), I32)], (2, 3), np.bitwise_xor),
+    "RIGHT_SHIFT": case([((2, 3), I32), ((3,), I32)], (2, 3), np.right_shift,
+                        input_range=[(-1000, 1000), (0, 5)]),
+    "FAKE_QUANT": case([((2, 3), F32)], (2, 3), lambda x: fake_quant_ref(x, -1.0, 1.0, 8),
+                       options=dict(min=-1.0, max=1.0, num_bits=8), input_range=(-1.5, 1.5)),
+    "BUCKETIZE": case([((2, 3), F32)], (2, 3),
+                      lambda x: np.searchsorted([-1.0, 0.0, 2.0], x, side="right"),
+                      options=dict(boundaries=[-1.0, 0.0, 2.0]), input_range=(-3, 3),
+                      output_dtypes=I32),
+    "BITCAST": case([((2, 3), F32)], (2, 3), lambda x: x.view(np.int32), output_dtypes=I32),
+    "BROADCAST_ARGS": case([np.array([2, 1, 3], np.int32), np.array([4, 1], np.int32)], (3,),
+                           lambda: np.array([2, 4, 3])),
+    "STABLEHLO_ADD": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.add),
+    "STABLEHLO_MULTIPLY": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.multiply),
+    "STABLEHLO_MAXIMUM": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.maximum),
+    "STABLEHLO_MINIMUM": case([((2, 3), F32), ((2, 3), F32)], (2, 3), np.minimum),
+    "STABLEHLO_AND": case([((2, 3), I32), ((2, 3), I32)], (2, 3), np.bitwise_and),
+    "STABLEHLO_SHIFT_LEFT": case([((2, 3), I32), ((2, 3), I32)], (2, 3), np.left_shift,
+                                 input_range=[(-1000, 1000), (0, 5)]),
     # Data movement (multi-output ops with one output: the checks here read one output).
     "TRANSPOSE": case([((2, 3, 4), F32)], (4, 2, 3), lambda x: x.transpose(2, 0, 1),
                       constants=[np.array([2, 0, 1], np.int32)]),
