@@ -126,10 +126,12 @@ Status StringTensors::CheckNode(const Node& node) const {
   if (!uses_strings) return Status::Ok();
   const StringUse* use = FindStringUse(node.builtin_code);
   auto type_of = [&](int t) { return DTypeName(graph_.tensors[t].dtype); };
+  auto wanted = [&](size_t i) {
+    return use != nullptr && Contains(use->string_inputs, static_cast<int>(i));
+  };
   for (size_t i = 0; i < node.inputs.size(); ++i) {
     const int t = node.inputs[i];
-    const bool want = use != nullptr && Contains(use->string_inputs, static_cast<int>(i));
-    if (is_str(t) && !want) {
+    if (is_str(t) && !wanted(i)) {
       std::string why = use != nullptr ? "TFLite's " + node.op_name + " takes none there"
                         : node.op_name == "WHILE" || node.op_name == "IF"
                             ? "jitlite does not carry STRING tensors into control flow"
@@ -137,7 +139,10 @@ Status StringTensors::CheckNode(const Node& node) const {
       return InvalidArgument("input " + std::to_string(i) + " has type STRING: " + why +
                              " (STRING tensors work with " + SupportedList() + ")");
     }
-    if (want && t >= 0 && !is_str(t)) {
+  }
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    const int t = node.inputs[i];
+    if (wanted(i) && t >= 0 && !is_str(t)) {
       return InvalidArgument("input " + std::to_string(i) + " has type " + type_of(t) +
                              " but the STRING inputs need it to be STRING too");
     }
@@ -150,6 +155,12 @@ Status StringTensors::CheckNode(const Node& node) const {
                              ", which TFLite's " + node.op_name + " does not give for STRING " +
                              "inputs (STRING tensors work with " + SupportedList() + ")");
     }
+  }
+  // TFLite's string GATHER takes 1-D params only (tflite/kernels/gather.cc).
+  const Tensor& data = graph_.tensors[node.inputs[0]];
+  if (node.builtin_code == 36 && data.shape.size() != 1) {
+    return InvalidArgument("STRING params (input 0) have shape " + ShapeToString(data.shape) +
+                           "; TFLite's GATHER takes STRING params of rank 1 only");
   }
   return Status::Ok();
 }

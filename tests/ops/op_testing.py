@@ -277,7 +277,7 @@ def random_strings(shape, seed=0, vocabulary=None):
 
 def _is_strings(value):
     value = np.asarray(value)
-    return value.dtype.kind in "SU" or (value.dtype.kind == "O" and value.size > 0)
+    return value.dtype.kind in "SUO"
 
 
 def assert_same_strings(actual, expected, context=""):

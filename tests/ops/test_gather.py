@@ -140,19 +140,28 @@ def test_requantizing_copy_is_unimplemented():
 
 # --- STRING params (run as interned ids: lib/string_tensors.h) ---------------------------------
 
-@pytest.mark.parametrize("params_shape, index_shape, axis, batch_dims", [
-    ((10,), (3,), 0, 0),
-    ((10,), (), 0, 0),
-    ((4, 3), (2, 2), 0, 0),
-    ((4, 3), (5,), 1, 0),
-    ((2, 5, 3), (2, 4), 1, 1),
-    ((3, 2, 4), (2,), -1, 0),
-])
+@pytest.mark.parametrize("params_len, index_shape, axis", [
+    (10, (3,), 0), (10, (), 0), (4, (2, 2), 0), (5, (2, 3, 2), -1), (1, (4,), 0), (3, (0,), 0)])
 @pytest.mark.parametrize("index_dtype", [I32, I64])
-def test_strings(params_shape, index_shape, axis, batch_dims, index_dtype):
-    params = random_strings(params_shape, seed=len(params_shape))
-    index = indices(index_shape, params_shape[axis], index_dtype, seed=5)
-    check_strings(OP, [params, index], options=dict(axis=axis, batch_dims=batch_dims))
+def test_strings(params_len, index_shape, axis, index_dtype):
+    params = random_strings((params_len,), seed=params_len)
+    index = indices(index_shape, params_len, index_dtype, seed=5)
+    check_strings(OP, [params, index], options=dict(axis=axis))
+
+
+def test_strings_constant_indices():
+    check_strings(OP, [random_strings((7,), seed=9)], [np.array([[6, 0], [3, 3]], np.int32)])
+
+
+def test_strings_params_of_rank_2_are_refused_like_litert():
+    """TFLite's string GATHER takes 1-D params only (LiteRT fails its prepare)."""
+    values = [random_strings((4, 3)), np.array([1], I32)]
+    assert_string_rejected(OP, values, match=r"node 0 GATHER: STRING params \(input 0\) have "
+                                             r"shape \[4, 3\]; TFLite's GATHER takes STRING "
+                                             r"params of rank 1 only")
+    model = build_op_model(OP, [((4, 3), STR), ((1,), I32)], output_dtypes=STR)
+    with pytest.raises(RuntimeError, match="NumDimensions"):
+        run_model(REFERENCE_KERNELS, model, values)
 
 
 def test_strings_negative_index_fails_the_invoke_and_recovers():
