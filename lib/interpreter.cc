@@ -763,8 +763,11 @@ StatusOr<TensorInfo> Interpreter::tensor_info(int tensor_index, int subgraph) co
   info.name = t.name;
   info.dtype = t.dtype;
   // After allocate, the type ops gave their outputs (TFLite's arithmetic
-  // kernels retype a mis-declared output to their input type).
-  if (subgraph == 0 && impl_->current && t.dtype != DType::kString) info.dtype = impl_->LastGraph().tensors[tensor_index].dtype;
+  // kernels retype a mis-declared output to their input type). STRING
+  // tensors stay STRING (the compiled graph holds their ids as INT32).
+  if (subgraph == 0 && impl_->current && t.dtype != DType::kString) {
+    info.dtype = impl_->LastGraph().tensors[tensor_index].dtype;
+  }
   info.shape = subgraph == 0 ? impl_->CurrentShape(tensor_index) : t.shape;
   // Without a signature in the model, TFLite reports the current dims.
   info.shape_signature = t.has_shape_signature ? t.shape_signature : info.shape;
@@ -1002,7 +1005,9 @@ StatusOr<std::vector<std::string>> Interpreter::GetStringTensor(int tensor_index
   if (std::find(ins.begin(), ins.end(), tensor_index) != ins.end()) {
     return im.strings->InputValues(tensor_index, count);
   }
-  if (!im.invokable) return FailedPrecondition("Tensor data is null. Run allocate_tensors() first");
+  if (!im.invokable) {
+    return FailedPrecondition("Tensor data is null. Run allocate_tensors() first");
+  }
   const void* ids = im.ShapeKnown(tensor_index) ? im.table[tensor_index] : nullptr;
   if (ids == nullptr) {
     if (count == 0) return std::vector<std::string>();

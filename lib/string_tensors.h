@@ -42,7 +42,9 @@ class StringTensors {
   }
 
   // Graph input values, kept here until the next invoke interns them.
-  void SetInput(int tensor, std::vector<std::string> values) { inputs_[tensor] = std::move(values); }
+  void SetInput(int tensor, std::vector<std::string> values) {
+    inputs_[tensor] = std::move(values);
+  }
   // The values set for `tensor`, or `count` empty strings when none (or a
   // different count, after a resize) were set.
   std::vector<std::string> InputValues(int tensor, int64_t count) const;

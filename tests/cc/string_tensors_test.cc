@@ -29,7 +29,11 @@ TEST(StringTensors, GatherPicksTheIndexedStrings) {
   ASSERT_TRUE(interp->AllocateTensors().ok());
   const int params = interp->inputs()[0], indices = interp->inputs()[1];
   std::vector<std::string> words;
-  for (int i = 0; i < 10; ++i) words.push_back(std::string(i % 3, 'a' + i) + "\xc3\xa9" + std::string(1, '\0'));
+  for (int i = 0; i < 10; ++i) {
+    // Varied lengths, UTF-8 and a NUL byte: strings are bytes.
+    words.push_back(std::string(i % 3, static_cast<char>('a' + i)) + "\xc3\xa9" +
+                    std::string(1, '\0'));
+  }
   words[4] = "";
   ASSERT_TRUE(interp->SetStringTensor(params, words).ok());
   std::span<int64_t> at = interp->typed_tensor<int64_t>(indices);
