@@ -194,3 +194,24 @@ def test_unset_input_reads_as_empty_strings():
     interpreter.invoke()
     assert interpreter.get_tensor(0).tolist() == [b""] * 3
     assert interpreter.get_tensor(1).tolist() == [b""] * 3
+
+
+def test_strings_gathered_by_data_dependent_indices():
+    """WHERE's coordinates (a later compiled segment) pick strings; one interpreter per runtime
+    across invokes whose output sizes differ (none, some, all)."""
+    mb = ModelBuilder()
+    mask = mb.add_input("mask", np.bool_, [6])
+    words = mb.add_input("words", S, [6])
+    where = mb.add_tensor("where", np.int64, [-1, 1])
+    flat = mb.add_tensor("flat", np.int64, [-1])
+    picked = mb.add_tensor("picked", S, [-1])
+    mb.add_op("WHERE", [mask], [where])
+    mb.add_op("RESHAPE", [where, mb.add_constant("shape", np.array([-1], np.int32))], [flat])
+    mb.add_op("GATHER", [words, flat], [picked])
+    mb.mark_output(picked)
+    model = mb.build()
+    mine, theirs = Interpreter(model_content=model), litert(model_content=model)
+    for m in ([1, 0, 1, 1, 0, 0], [0] * 6, [1] * 6):
+        feeds = {0: np.array(m, bool),
+                 1: strings(b"a", b"", b"c\x00", "\u00e9".encode(), b"e", bytes(m[:2]))}
+        assert_same(run(mine, feeds), run(theirs, feeds))
