@@ -20,6 +20,7 @@
 #include "lib/control_flow.h"
 #include "lib/model.h"
 #include "lib/shaped_graph.h"
+#include "lib/string_tensors.h"
 #include "lib/thread_pool.h"
 
 namespace jitlite {
@@ -91,6 +92,9 @@ struct Interpreter::Impl {
   bool profiling = false;
   std::chrono::steady_clock::time_point kernel_start;
   std::unique_ptr<ThreadPool> pool;  // num_threads > 1
+  // The main graph's STRING tensors as interned ids (lib/string_tensors.h);
+  // null for models without them.
+  std::unique_ptr<StringTensors> strings;
 
   // jl_runtime::parallel_for: the range cut into one contiguous part per thread.
   struct Split {
@@ -138,7 +142,9 @@ struct Interpreter::Impl {
 
   // The subgraph compiled (composites inlined); the API's tensor and op
   // queries read model_main().
-  const Subgraph& main() const { return model->graph().executable_main(); }
+  const Subgraph& main() const {
+    return strings ? strings->graph() : model->graph().executable_main();
+  }
   const Subgraph& model_main() const { return model->graph().subgraphs[0]; }
 
   std::string ShapeKey() const {
@@ -698,6 +704,7 @@ StatusOr<std::unique_ptr<Interpreter::Impl>> MakeImpl(std::shared_ptr<const Mode
     return InvalidArgument("jitlite does not support these ops: " + list);
   }
   auto impl = std::make_unique<Interpreter::Impl>();
+  impl->strings = StringTensors::Create(model->graph().executable_main());
   impl->model = std::move(model);
   impl->options = options;
   if (options.num_threads > 1) impl->pool = std::make_unique<ThreadPool>(options.num_threads);
@@ -756,8 +763,11 @@ StatusOr<TensorInfo> Interpreter::tensor_info(int tensor_index, int subgraph) co
   info.name = t.name;
   info.dtype = t.dtype;
   // After allocate, the type ops gave their outputs (TFLite's arithmetic
-  // kernels retype a mis-declared output to their input type).
-  if (subgraph == 0 && impl_->current) info.dtype = impl_->LastGraph().tensors[tensor_index].dtype;
+  // kernels retype a mis-declared output to their input type). STRING
+  // tensors stay STRING (the compiled graph holds their ids as INT32).
+  if (subgraph == 0 && impl_->current && t.dtype != DType::kString) {
+    info.dtype = impl_->LastGraph().tensors[tensor_index].dtype;
+  }
   info.shape = subgraph == 0 ? impl_->CurrentShape(tensor_index) : t.shape;
   // Without a signature in the model, TFLite reports the current dims.
   info.shape_signature = t.has_shape_signature ? t.shape_signature : info.shape;
@@ -834,6 +844,7 @@ Status Interpreter::ResizeInputTensor(int tensor_index, const Shape& shape, bool
 Status Interpreter::AllocateTensors() {
   Impl& im = *impl_;
   if (im.invokable) return Status::Ok();
+  if (im.strings) JITLITE_RETURN_IF_ERROR(im.strings->op_error());
   if (!im.value_inputs.empty()) {  // compiled at invoke, for the values given
     im.BindInputsOnly();
     im.invokable = true;
@@ -867,6 +878,11 @@ Status Interpreter::Invoke() {
   if (!im.invokable) return FailedPrecondition("Invoke called on model that is not ready.");
   jl_runtime runtime{im.profiling ? &Impl::KernelDone : nullptr, &im,
                      im.pool ? &Impl::ParallelFor : nullptr, &Impl::ReportError};
+  if (im.strings) {
+    im.strings->InternInputs(im.main().inputs, [&](int t) {
+      return std::pair(im.table[t], NumElements(im.CurrentShape(t)));
+    });
+  }
   for (;;) {
     if (!im.value_inputs.empty()) JITLITE_RETURN_IF_ERROR(im.SelectForValues());
     if (im.profiling) im.kernel_start = std::chrono::steady_clock::now();
@@ -898,6 +914,7 @@ void* Interpreter::tensor_data(int tensor_index) {
   Impl& im = *impl_;
   if (!im.invokable || tensor_index < 0 || tensor_index >= num_tensors()) return nullptr;
   if (!im.ShapeKnown(tensor_index)) return nullptr;
+  if (im.strings && im.strings->is_string(tensor_index)) return nullptr;  // ids, not bytes
   return im.table[tensor_index];
 }
 
@@ -913,7 +930,7 @@ size_t Interpreter::tensor_bytes(int tensor_index) const {
   }
   if (!im.current || tensor_index < 0 ||
       tensor_index >= static_cast<int>(im.current->graph->tensors.size()) ||
-      !im.ShapeKnown(tensor_index)) {
+      !im.ShapeKnown(tensor_index) || (im.strings && im.strings->is_string(tensor_index))) {
     return 0;
   }
   const auto& t = im.LastGraph().tensors[tensor_index];
@@ -930,7 +947,11 @@ std::string Interpreter::tensor_data_unavailable_reason(int tensor_index) const 
            " depends on the values node " + std::to_string(node.index) + " " + node.op_name +
            " computes, so it exists after invoke";
   }
-  if (im.table[tensor_index] != nullptr) return "";
+  if (im.table[tensor_index] != nullptr) {
+    if (!im.strings || !im.strings->is_string(tensor_index)) return "";
+    return "tensor " + std::to_string(tensor_index) +
+           " is a STRING tensor: it has no raw buffer; use GetStringTensor / SetStringTensor";
+  }
   if (im.current == nullptr) {
     return "Tensor data is null: the model's shapes depend on input values, so tensor " +
            std::to_string(tensor_index) + " exists after the first invoke";
@@ -942,6 +963,58 @@ std::string Interpreter::tensor_data_unavailable_reason(int tensor_index) const 
            " and never stored (use experimental_preserve_all_tensors=True to keep it)";
   }
   return "Tensor data is null: tensor " + std::to_string(tensor_index) + " is not used by the model";
+}
+
+namespace {
+
+Status CheckStringTensor(const Interpreter& interp, int tensor_index) {
+  JITLITE_ASSIGN_OR_RETURN(TensorInfo info, interp.tensor_info(tensor_index));
+  if (info.dtype != DType::kString) {
+    return InvalidArgument("tensor " + std::to_string(tensor_index) + " '" + info.name +
+                           "' has type " + DTypeName(info.dtype) + ", not STRING");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Interpreter::SetStringTensor(int tensor_index, const std::vector<std::string>& values) {
+  Impl& im = *impl_;
+  JITLITE_RETURN_IF_ERROR(CheckStringTensor(*this, tensor_index));
+  const auto& ins = im.main().inputs;
+  if (std::find(ins.begin(), ins.end(), tensor_index) == ins.end()) {
+    return InvalidArgument("tensor " + std::to_string(tensor_index) +
+                           " is not a graph input; only inputs' strings can be set");
+  }
+  const int64_t count = NumElements(im.CurrentShape(tensor_index));
+  if (static_cast<int64_t>(values.size()) != count) {
+    return InvalidArgument("tensor " + std::to_string(tensor_index) + " has shape " +
+                           ShapeToString(im.CurrentShape(tensor_index)) + " (" +
+                           std::to_string(count) + " strings), got " +
+                           std::to_string(values.size()));
+  }
+  im.strings->SetInput(tensor_index, values);
+  return Status::Ok();
+}
+
+StatusOr<std::vector<std::string>> Interpreter::GetStringTensor(int tensor_index) const {
+  const Impl& im = *impl_;
+  JITLITE_RETURN_IF_ERROR(CheckStringTensor(*this, tensor_index));
+  const int64_t count = NumElements(im.CurrentShape(tensor_index));
+  const auto& ins = im.main().inputs;
+  if (std::find(ins.begin(), ins.end(), tensor_index) != ins.end()) {
+    return im.strings->InputValues(tensor_index, count);
+  }
+  if (!im.invokable) {
+    return FailedPrecondition("Tensor data is null. Run allocate_tensors() first");
+  }
+  const void* ids = im.ShapeKnown(tensor_index) ? im.table[tensor_index] : nullptr;
+  if (ids == nullptr) {
+    if (count == 0) return std::vector<std::string>();
+    // The numeric reasons (fused away, sized by a later invoke) apply to the ids.
+    return FailedPrecondition(tensor_data_unavailable_reason(tensor_index));
+  }
+  return im.strings->Lookup(static_cast<const int32_t*>(ids), count);
 }
 
 const JitStats& Interpreter::jit_stats() const { return impl_->stats; }

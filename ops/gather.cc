@@ -6,7 +6,8 @@
 //   out[p..., i..., q...] = params[p..., indices[p[:b]..., i...], q...]
 // axis counts from the end when negative (in [-rank, rank)), batch_dims
 // likewise over indices' rank; 0 <= batch_dims <= axis. Params: FLOAT32,
-// INT32, INT64, BOOL and INT8/UINT8/INT16 raw copies.
+// INT32, INT64, BOOL and INT8/UINT8/INT16 raw copies; STRING params of the
+// main graph arrive here as INT32 ids (lib/string_tensors.h).
 //
 // Out-of-range indices: constant ones are rejected here (InvalidArgument at
 // allocate); runtime ones fail the invoke, as in TFLite (the kernel clamps

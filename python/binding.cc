@@ -373,6 +373,25 @@ PYBIND11_MODULE(_jitlite, m) {
             return self.tensor_data_unavailable_reason(index);
           },
           py::arg("index"))
+      .def(
+          "set_string_tensor",
+          [](Interpreter& self, int index, const std::vector<py::bytes>& values) {
+            CheckTensorIndex(self, index);
+            std::vector<std::string> strings(values.begin(), values.end());
+            Check(self.SetStringTensor(index, strings));
+          },
+          py::arg("index"), py::arg("values"))
+      .def(
+          "get_string_tensor",
+          [](const Interpreter& self, int index) {
+            CheckTensorIndex(self, index);
+            py::list out;
+            for (const std::string& s : Unwrap(self.GetStringTensor(index))) {
+              out.append(py::bytes(s));
+            }
+            return out;
+          },
+          py::arg("index"))
       .def("jit_stats",
            [](const Interpreter& self) { return JitStatsDict(self.jit_stats()); })
       .def("set_kernel_profiling", &Interpreter::SetKernelProfiling, py::arg("enabled"))

@@ -21,6 +21,13 @@ bool SameQuantization(const QuantizationInfo* a, const QuantizationInfo* b) {
 }
 
 Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op) {
+  // Main-graph STRING tensors reach the ops as INT32 ids (lib/string_tensors.h);
+  // a STRING here is in a subgraph run by control flow.
+  if (ctx.input(data).dtype == DType::kString) {
+    return Unimplemented("input " + std::to_string(data) + " has type STRING: jitlite runs " +
+                         std::string(op) + " on STRING only in the main graph (subgraph 0), " +
+                         "not in subgraphs run by control flow");
+  }
   JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
       ctx, data, op,
       {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool, DType::kInt8, DType::kUInt8,

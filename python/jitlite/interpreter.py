@@ -120,18 +120,23 @@ def _check_num_threads(num_threads):
     return num_threads
 
 
-def _decode_strings(raw, shape):
-    """Unpacks TFLite's string buffer (count, count+1 offsets, bytes) into an
-    object array of bytes, which is what LiteRT's get_tensor returns."""
-    buffer = raw.tobytes()
-    if not buffer:
-        return np.empty(shape, dtype=object)
-    count = int(np.frombuffer(buffer, np.int32, 1)[0])
-    offsets = np.frombuffer(buffer, np.int32, count + 1, offset=4)
-    items = [buffer[offsets[i]:offsets[i + 1]] for i in range(count)]
+def _strings_array(items, shape):
+    """An object array of bytes, which is what LiteRT's get_tensor returns for
+    STRING tensors."""
     out = np.empty(len(items), dtype=object)
     out[:] = items
     return out.reshape(shape)
+
+
+def _string_bytes(value):
+    """One element of a STRING value: bytes as they are, str as UTF-8 (as
+    LiteRT encodes it)."""
+    if isinstance(value, bytes):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    raise ValueError(f"Cannot set tensor: STRING elements must be bytes or str, "
+                     f"got {type(value).__name__}")
 
 
 def _format_sparsity(sparsity):
@@ -417,10 +422,11 @@ class Interpreter:
         self._check_tensor_index(tensor_index)
         raw = self._interpreter.tensor_info(tensor_index)
         if raw["type_name"] == "STRING":
-            if not self._interpreter.has_tensor_data(tensor_index):
-                raise self._null_data_error(tensor_index)
-            data = self._interpreter.tensor_view(tensor_index, raw=True)
-            return _decode_strings(data, tuple(raw["shape"]))
+            try:
+                items = self._interpreter.get_string_tensor(tensor_index)
+            except RuntimeError as error:  # no data yet: the ValueError numeric reads raise
+                raise ValueError(str(error)) from None
+            return _strings_array(items, tuple(raw["shape"]))
         if raw["type_name"] in ("RESOURCE", "VARIANT"):
             raise ValueError(f"Cannot read a {raw['type_name']} tensor.")
         value = self._view(tensor_index).copy()
@@ -457,8 +463,8 @@ class Interpreter:
         self._check_tensor_index(tensor_index)
         raw = self._interpreter.tensor_info(tensor_index)
         if raw["type_name"] == "STRING":
-            raise ValueError("Cannot set tensor: jitlite cannot write STRING "
-                             "tensors yet.")
+            self._set_strings(tensor_index, raw, value)
+            return
         array = self._to_array(value)
         self._check_value_type(tensor_index, raw, array)
         self._check_value_shape(tensor_index, raw["shape"], array)
@@ -477,6 +483,22 @@ class Interpreter:
         if array.size:
             np.copyto(self._interpreter.tensor_view(tensor_index),
                       array.view(raw["dtype"]), casting="no")
+
+    def _set_strings(self, tensor_index, raw, value):
+        """set_tensor of a STRING tensor, with LiteRT's checks in its order."""
+        if not isinstance(value, np.ndarray):
+            raise ValueError("Passed in value type is not a numpy array, got type "
+                             f"{type(value).__name__}.")
+        if value.dtype.kind not in "SUO":
+            raise ValueError(
+                f"Cannot set tensor: Got value of type {_numpy_type_name(value.dtype)} "
+                f"but expected type STRING for input {tensor_index}, name: {raw['name']} ")
+        self._check_value_shape(tensor_index, raw["shape"], value)
+        if raw["is_constant"]:
+            raise ValueError(f"Cannot set tensor: tensor {tensor_index} "
+                             f"('{raw['name']}') is a constant of the model.")
+        items = [_string_bytes(v) for v in value.flat]
+        self._interpreter.set_string_tensor(tensor_index, items)
 
     @staticmethod
     def _to_array(value):

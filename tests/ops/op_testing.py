@@ -252,3 +252,68 @@ def check_threads(op, inputs, constants=(), options=None, *, threads=(2, 3), see
         for a, b in zip(multi, single):
             np.testing.assert_array_equal(a, b, err_msg=f"{op} with {n} threads")
 __all__.append("check_threads")
+
+
+# --- STRING tensors ----------------------------------------------------------------------------
+
+STR = np.bytes_  # the model builder's STRING dtype
+
+
+def random_strings(shape, seed=0, vocabulary=None):
+    """An object array of bytes (what LiteRT's get_tensor returns): random lengths 0-5 over
+    ASCII, UTF-8 and NUL bytes, or picks from `vocabulary` (repeats, for EQUAL)."""
+    rng = np.random.default_rng(seed)
+    count = int(np.prod(shape, dtype=np.int64))
+    if vocabulary is not None:
+        items = [vocabulary[i] for i in rng.integers(0, len(vocabulary), count)]
+    else:
+        alphabet = [b"a", b"Z", b"0", b" ", b"\x00", "\u00e9".encode(), "\u4e2d".encode(), b"\xff"]
+        items = [b"".join(alphabet[j] for j in rng.integers(0, len(alphabet), rng.integers(0, 6)))
+                 for _ in range(count)]
+    out = np.empty(count, dtype=object)
+    out[:] = items
+    return out.reshape(shape)
+
+
+def _is_strings(value):
+    value = np.asarray(value)
+    return value.dtype.kind in "SUO"
+
+
+def assert_same_strings(actual, expected, context=""):
+    """Outputs equal element by element (bytes compare exactly; BOOL/int outputs too)."""
+    assert len(actual) == len(expected), context
+    for k, (a, e) in enumerate(zip(actual, expected)):
+        assert a.shape == e.shape, f"{context} output {k}: shape {a.shape} != {e.shape}"
+        assert a.dtype == e.dtype, f"{context} output {k}: dtype {a.dtype} != {e.dtype}"
+        assert a.tolist() == e.tolist(), f"{context} output {k}:\n{a!r}\n!=\n{e!r}"
+
+
+def check_strings(op, values, constants=(), options=None, *, output_dtype=None):
+    """check_values for ops with STRING operands: object/bytes arrays become STRING inputs,
+    LiteRT's reference kernels are the reference, and outputs must match exactly."""
+    values = [np.asarray(v) for v in values]
+    specs = [(v.shape, STR if _is_strings(v) else v.dtype) for v in values]
+    output_dtype = STR if output_dtype is None else output_dtype
+    build = dict(op=op, inputs=specs, constants=constants, options=options,
+                 output_dtypes=output_dtype)
+    expected = run_model(REFERENCE_KERNELS, build_op_model(**build), values)
+    model = build_op_model(**build, output_shapes=[list(e.shape) for e in expected])
+    actual = run_model(jitlite_interpreter(), model, values)
+    assert_same_strings(actual, expected, context=f"{op} options={options or {}}")
+    return actual
+
+
+def assert_string_rejected(op, values, constants=(), options=None, *, match,
+                           output_dtype=None, error=RuntimeError):
+    """jitlite refuses the one-op model with STRING operands (at allocate_tensors)."""
+    values = [np.asarray(v) for v in values]
+    specs = [(v.shape, STR if _is_strings(v) else v.dtype) for v in values]
+    model = build_op_model(op, specs, constants, options,
+                           output_dtypes=STR if output_dtype is None else output_dtype)
+    with pytest.raises(error, match=match):
+        run_model(jitlite_interpreter(), model, values)
+
+
+__all__ += ["STR", "random_strings", "assert_same_strings", "check_strings",
+            "assert_string_rejected"]

@@ -5,6 +5,7 @@ and the models jitlite must refuse."""
 import numpy as np
 import pytest
 
+from op_testing import STR, check_strings, random_strings
 from op_testing import F32, I32, I64, assert_rejected, check_op, check_value_inputs, shape_id
 
 SHAPES = [(), (5,), (2, 3), (1, 4, 4, 3), (0, 2), (2, 1, 3, 1, 2, 1, 2)]
@@ -62,3 +63,10 @@ def test_rejects_requantization():
     assert_rejected("EXPAND_DIMS", [((2, 3), np.int8, dict(scale=0.5))],
                     constants=[np.array([0], I32)], output_quant=dict(scale=0.25),
                     match="quantization .* differs")
+
+
+# --- STRING tensors (run as interned ids: lib/string_tensors.h) -------------------------------
+
+@pytest.mark.parametrize("shape, axis", [((3,), 0), ((3,), -1), ((2, 3), 1), ((1,), 0)])
+def test_strings(shape, axis):
+    check_strings("EXPAND_DIMS", [random_strings(shape, seed=axis + 2)], [np.array(axis, np.int32)])

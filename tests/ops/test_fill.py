@@ -7,6 +7,7 @@ import pytest
 
 from jitlite.testing import assert_outputs_match, run_both
 from jitlite.testing.model_builder import ModelBuilder
+from op_testing import STR, check_strings, random_strings
 from op_testing import F32, I32, I64, assert_rejected, check_op, check_value_inputs
 
 OP = "FILL"
@@ -75,3 +76,15 @@ def test_runtime_dims_compile_per_value():
     value = np.array(1.5, F32)
     check_value_inputs(OP, [[np.array(d, I32), value] for d in ([2, 3], [4, 1], [2, 3])],
                        output_dtypes=F32)
+
+
+# --- STRING tensors (run as interned ids: lib/string_tensors.h) -------------------------------
+
+@pytest.mark.parametrize("dims", [[2, 3], [4], [0, 2]])
+@pytest.mark.parametrize("value", [b"hey", b"", "\u4e2d\x00".encode()])
+def test_strings_constant_value(dims, value):
+    """LiteRT's set_tensor stores a 0-d STRING as raw bytes (not TFLite's string format), so
+    its FILL reads garbage from a runtime value: the value is a constant here."""
+    constant = np.empty((), dtype=object)
+    constant[()] = value
+    check_strings(OP, [np.array(dims, np.int32)], [constant])

@@ -1,14 +1,16 @@
 """GATHER against LiteRT: params ranks 1-6, every axis (negative too), indices ranks 0-3,
 batch_dims (negative too), int32/int64/int16 indices, runtime and constant indices and params
 (folded), float32/int32/int64/bool and quantized raw copies, empty dims; runtime indices out of
-range fail the invoke with RuntimeError as in TFLite (and the next good invoke works); plus the
-rejected cases."""
+range fail the invoke with RuntimeError as in TFLite (and the next good invoke works); STRING
+params (bytes compared exactly with LiteRT's reference kernels); plus the rejected cases."""
 
 import numpy as np
 import pytest
 
 from jitlite.testing import build_op_model, jitlite_interpreter, litert_interpreter, run_model
-from op_testing import F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op, check_values
+from op_testing import (F32, I32, I64, REFERENCE_KERNELS, STR, TFLITE_KERNELS, assert_rejected,
+                        assert_same_strings, assert_string_rejected, check_op, check_strings,
+                        check_values, random_strings)
 
 OP = "GATHER"
 PARAMS = {1: (5,), 2: (4, 3), 3: (2, 5, 3), 4: (2, 3, 4, 2), 5: (2, 1, 3, 2, 3),
@@ -134,3 +136,62 @@ def test_requantizing_copy_is_unimplemented():
     assert_rejected(OP, [((4, 3), np.uint8, dict(scale=0.5, zero_point=3))],
                     [np.array([1], np.int32)], dict(axis=0), match="would need requantization",
                     output_shapes=[[1, 3]], output_quant=dict(scale=0.5, zero_point=4))
+
+
+# --- STRING params (run as interned ids: lib/string_tensors.h) ---------------------------------
+
+@pytest.mark.parametrize("params_len, index_shape, axis", [
+    (10, (3,), 0), (10, (), 0), (4, (2, 2), 0), (5, (2, 3, 2), -1), (1, (4,), 0), (3, (0,), 0)])
+@pytest.mark.parametrize("index_dtype", [I32, I64])
+def test_strings(params_len, index_shape, axis, index_dtype):
+    params = random_strings((params_len,), seed=params_len)
+    index = indices(index_shape, params_len, index_dtype, seed=5)
+    check_strings(OP, [params, index], options=dict(axis=axis))
+
+
+def test_strings_constant_indices():
+    check_strings(OP, [random_strings((7,), seed=9)], [np.array([[6, 0], [3, 3]], np.int32)])
+
+
+def test_strings_params_of_rank_2_are_refused_like_litert():
+    """TFLite's string GATHER takes 1-D params only (LiteRT fails its prepare)."""
+    values = [random_strings((4, 3)), np.array([1], I32)]
+    assert_string_rejected(OP, values, match=r"node 0 GATHER: STRING params \(input 0\) have "
+                                             r"shape \[4, 3\]; TFLite's GATHER takes STRING "
+                                             r"params of rank 1 only")
+    model = build_op_model(OP, [((4, 3), STR), ((1,), I32)], output_dtypes=STR)
+    with pytest.raises(RuntimeError, match="NumDimensions"):
+        run_model(REFERENCE_KERNELS, model, values)
+
+
+def test_strings_negative_index_fails_the_invoke_and_recovers():
+    """LiteRT's string GATHER refuses indices outside [0, n) at invoke; so does jitlite, and the
+    next invoke with good indices works."""
+    params = random_strings((6,))
+    model = build_op_model(OP, [((6,), STR), ((2,), I64)], output_dtypes=STR,
+                           output_shapes=[[2]])
+    for bad in (np.array([1, -1], I64), np.array([0, 6], I64)):
+        for interpreter in (REFERENCE_KERNELS, jitlite_interpreter()):
+            with pytest.raises(RuntimeError):
+                run_model(interpreter, model, [params, bad])
+    good = [params, np.array([5, 0], I64)]
+    assert_same_strings(run_model(jitlite_interpreter(), model, good),
+                        run_model(REFERENCE_KERNELS, model, good))
+
+
+def test_strings_indices_must_not_be_strings():
+    assert_string_rejected(OP, [np.array([1, 2], I32), random_strings((2,))],
+                           match=r"node 0 GATHER: input 1 has type STRING: TFLite's GATHER "
+                                 r"takes none there")
+
+
+def test_shared_gather_string_model():
+    """The corpus' ops/gather_string.tflite: a [10] STRING input gathered by INT64 indices."""
+    from op_testing import MODELS_DIR
+    path = MODELS_DIR / "ops" / "gather_string.tflite"
+    if not path.is_file():
+        pytest.skip(f"model corpus not available: {path} is missing")
+    model = path.read_bytes()
+    values = [random_strings((10,), seed=3), np.array([9, 0, 4], I64)]
+    assert_same_strings(run_model(jitlite_interpreter(), model, values),
+                        run_model(REFERENCE_KERNELS, model, values))

@@ -9,6 +9,7 @@ import pytest
 
 from invoke_error_testing import check_invoke_fails_like_litert
 from jitlite.testing import build_op_model
+from op_testing import STR, check_strings, random_strings
 from op_testing import F32, I32, I64, assert_rejected, check_op, check_values
 
 OP = "GATHER_ND"
@@ -80,3 +81,14 @@ def test_runtime_out_of_range_index_fails_invoke_like_litert(bad):
 ])
 def test_invalid(inputs, constants, match):
     assert_rejected(OP, inputs, constants, match=match, output_shapes=[[1]])
+
+
+# --- STRING tensors (run as interned ids: lib/string_tensors.h) -------------------------------
+
+@pytest.mark.parametrize("params_shape, index", [((5,), [[1], [4], [0]]),
+                                                 ((3, 4), [[2, 1], [0, 3]]),
+                                                 ((3, 4), [[1]]),
+                                                 ((2, 3, 2), [[[1, 2]], [[0, 0]]])])
+def test_strings(params_shape, index):
+    check_strings(OP, [random_strings(params_shape, seed=len(params_shape)),
+                       np.array(index, np.int32)])

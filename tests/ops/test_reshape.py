@@ -5,6 +5,7 @@ spelling), empty tensors, rank 8, every element type, and the models jitlite mus
 import numpy as np
 import pytest
 
+from op_testing import STR, check_strings, random_strings
 from op_testing import (F32, I32, I64, TFLITE_KERNELS, assert_rejected, check_op,
                         check_value_inputs, shape_id)
 
@@ -107,3 +108,30 @@ def test_runtime_shape_input_compiles_per_value():
     details = check_value_inputs("RESHAPE", [[x, np.array(s, I32)]
                                              for s in ([3, 2], [6, 1], [3, 2], [-1, 2])])
     assert details["compilations"] == 3 and details["cache_hits"] >= 1
+
+
+# --- STRING tensors (run as interned ids: lib/string_tensors.h) -------------------------------
+
+@pytest.mark.parametrize("shape, new_shape", [((1, 3), [3]), ((2, 3), [3, 2]), ((6,), [-1, 2]),
+                                              ((2, 2, 2), [8]), ((0, 3), [3, 0])])
+def test_strings(shape, new_shape):
+    check_strings("RESHAPE", [random_strings(shape, seed=len(new_shape))],
+                  [np.array(new_shape, np.int32)])
+
+
+def test_strings_new_shape_option():
+    check_strings("RESHAPE", [random_strings((2, 3))], options=dict(new_shape=[6]))
+
+
+def test_shared_string_input_model():
+    """The corpus' api/string_input_model.bin: RESHAPE of a [1, 3] STRING input."""
+    from op_testing import MODELS_DIR, REFERENCE_KERNELS, assert_same_strings
+    from jitlite.testing import jitlite_interpreter, run_model
+    path = MODELS_DIR / "api" / "string_input_model.bin"
+    if not path.is_file():
+        pytest.skip(f"model corpus not available: {path} is missing")
+    model = path.read_bytes()
+    for seed in (0, 1):
+        values = [random_strings((1, 3), seed=seed)]
+        assert_same_strings(run_model(jitlite_interpreter(), model, values),
+                            run_model(REFERENCE_KERNELS, model, values))

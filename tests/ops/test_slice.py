@@ -5,6 +5,7 @@ constant (folded) data; plus the rejected cases."""
 import numpy as np
 import pytest
 
+from op_testing import STR, check_strings, random_strings
 from op_testing import F32, I32, I64, assert_rejected, check_op, check_value_inputs
 
 OP = "SLICE"
@@ -74,3 +75,12 @@ def test_runtime_begin_and_size_compile_per_value():
     x = np.arange(12, dtype=np.float32).reshape(3, 4)
     check_value_inputs(OP, [[x, ints(b), ints(s)] for b, s in
                             (([1, 1], [1, 2]), ([0, 2], [3, -1]), ([1, 1], [1, 2]))])
+
+
+# --- STRING tensors (run as interned ids: lib/string_tensors.h) -------------------------------
+
+@pytest.mark.parametrize("shape, begin, size", [((6,), [1], [3]), ((3, 4), [1, 0], [2, -1]),
+                                                ((2, 3, 2), [0, 1, 1], [2, 2, 1])])
+def test_strings(shape, begin, size):
+    check_strings(OP, [random_strings(shape, seed=len(shape))],
+                  [np.array(begin, np.int32), np.array(size, np.int32)])

@@ -5,6 +5,7 @@ jitlite must refuse."""
 import numpy as np
 import pytest
 
+from op_testing import STR, check_strings, random_strings
 from op_testing import F32, I32, I64, assert_rejected, check_op, shape_id
 
 CASES = [  # (input shape, squeeze_dims or None)
@@ -56,3 +57,11 @@ def test_rejects_rank_9():
 
 def test_rejects_type_change():
     assert_rejected("SQUEEZE", [((1, 3), F32)], output_dtypes=I32, match="does not convert types")
+
+
+# --- STRING tensors (run as interned ids: lib/string_tensors.h) -------------------------------
+
+@pytest.mark.parametrize("shape, dims", [((1, 3), None), ((2, 1, 3, 1), [1]), ((1, 1), [-1])])
+def test_strings(shape, dims):
+    options = None if dims is None else dict(squeeze_dims=dims)
+    check_strings("SQUEEZE", [random_strings(shape)], options=options)

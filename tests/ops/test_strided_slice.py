@@ -8,6 +8,7 @@ import pytest
 from jitlite import Interpreter
 from jitlite.testing.check_op import (assert_outputs_match, build_op_model, check_op,
                                       litert_interpreter, run_model)
+from op_testing import STR, check_strings, random_strings
 from op_testing import check_quantized, check_value_inputs
 from seanet_golden import check_seanet, seanet_model_numbers
 
@@ -190,3 +191,12 @@ def test_quantized_raw_copy(dtype):
     q = dict(scale=0.5, zero_point=0 if dtype == np.int16 else -3 if dtype == np.int8 else 140)
     check_quantized("STRIDED_SLICE", [((4, 6, 5), dtype, q)],
                     [np.array(v, np.int32) for v in ([1, 0, 4], [4, 6, 0], [1, 2, -1])])
+
+
+# --- STRING tensors (run as interned ids: lib/string_tensors.h) -------------------------------
+
+@pytest.mark.parametrize("shape, begin, end, strides", [((6,), [1], [5], [2]),
+                                                        ((3, 4), [2, 0], [0, 4], [-1, 3])])
+def test_strings(shape, begin, end, strides):
+    check_strings("STRIDED_SLICE", [random_strings(shape, seed=len(shape))],
+                  [np.array(v, np.int32) for v in (begin, end, strides)])

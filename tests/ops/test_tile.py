@@ -6,6 +6,7 @@ model; plus the rejected cases."""
 import numpy as np
 import pytest
 
+from op_testing import STR, check_strings, random_strings
 from op_testing import (F32, I32, I64, assert_rejected, check_model_file, check_op,
                         check_value_inputs)
 
@@ -66,3 +67,11 @@ def test_runtime_multiples_compile_per_value():
 
 def test_real_model():
     check_model_file("ops/simple_tile_op.tflite", seed=1)
+
+
+# --- STRING tensors (run as interned ids: lib/string_tensors.h) -------------------------------
+
+@pytest.mark.parametrize("shape, multiples", [((3,), [2]), ((2, 3), [2, 1]), ((1, 2), [3, 2])])
+def test_strings(shape, multiples):
+    check_strings(OP, [random_strings(shape, seed=len(multiples))],
+                  [np.array(multiples, np.int32)])

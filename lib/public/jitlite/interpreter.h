@@ -179,6 +179,13 @@ class Interpreter {
   template <typename T>
   std::span<const T> output(int i) { return typed_tensor<T>(outputs().at(i)); }
 
+  // STRING tensors (no raw buffer: tensor_data() is null for them). Set a
+  // graph input's strings (one per element of its current shape, any bytes);
+  // they are used from the next Invoke. Get any STRING tensor's strings in
+  // row-major order (a graph input: the strings set, else empty ones).
+  Status SetStringTensor(int tensor_index, const std::vector<std::string>& values);
+  StatusOr<std::vector<std::string>> GetStringTensor(int tensor_index) const;
+
   const JitStats& jit_stats() const;
   // Times every kernel of each Invoke into jit_stats().kernels (a clock read
   // per kernel; off by default).

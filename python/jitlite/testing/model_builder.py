@@ -39,6 +39,7 @@ TENSOR_TYPES = {
     np.dtype(np.uint32): 15,
     np.dtype(np.uint16): 16,
     np.dtype(np.object_): 13,  # RESOURCE: a VAR_HANDLE's handle
+    np.dtype(np.bytes_): 5,  # STRING (any numpy bytes/str dtype normalizes to this)
 }
 
 PADDING = {"SAME": 0, "VALID": 1}
@@ -268,10 +269,21 @@ CONVENIENCE_DEFAULTS = {"stride_w": 1, "stride_h": 1, "stride_d": 1, "beta": 1.0
 def dtype_of(dtype):
     """Normalizes a numpy dtype-like and checks that the builder can write it."""
     dt = np.dtype(dtype)
+    if dt.kind in "SU":
+        return np.dtype(np.bytes_)
     if dt not in TENSOR_TYPES:
         raise ValueError(f"unsupported tensor dtype {dt}; supported: "
                          f"{', '.join(str(d) for d in TENSOR_TYPES)}")
     return dt
+
+
+def pack_strings(array):
+    """TFLite's STRING buffer: int32 count, int32 offsets[count + 1] (from the buffer start),
+    then the bytes; str elements are encoded as UTF-8."""
+    items = [v.encode() if isinstance(v, str) else bytes(v) for v in np.asarray(array).flat]
+    header = 4 * (len(items) + 2)
+    offsets = np.cumsum([header] + [len(v) for v in items]).astype("<i4")
+    return np.int32(len(items)).astype("<i4").tobytes() + offsets.tobytes() + b"".join(items)
 
 
 @dataclass
@@ -355,8 +367,13 @@ class ModelBuilder:
         array = np.asarray(value, dtype=dtype)
         shape = array.shape  # np.ascontiguousarray makes a scalar 1-D; keep rank 0
         array = np.ascontiguousarray(array)
-        index = self.add_tensor(name, array.dtype, shape, **tensor_args)
-        self.buffers.append(array.tobytes())
+        # Object arrays of bytes/str are STRING too (they keep trailing NUL bytes, 'S' does not).
+        is_string = array.dtype.kind in "SU" or (
+            array.dtype.kind == "O" and array.size > 0
+            and all(isinstance(v, (bytes, str)) for v in array.flat))
+        index = self.add_tensor(name, np.bytes_ if is_string else array.dtype, shape,
+                                **tensor_args)
+        self.buffers.append(pack_strings(array) if is_string else array.tobytes())
         self.tensors[index].buffer = len(self.buffers) - 1
         return index
 
