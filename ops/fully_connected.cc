@@ -8,7 +8,10 @@
 // UINT8, 16x8: ops/util/quantized_conv) and hybrid FLOAT32 x INT8 weights
 // (ops/util/hybrid, each input row quantized at run time, symmetric or with
 // asymmetric_quantize_inputs) with the DEFAULT weights format; SHUFFLED4x16INT8
-// weights are Unimplemented for now.
+// weights are Unimplemented for now. INT4 and INT2 filters (unpacked to int8
+// at allocate time) run the INT8 kernels, quantized and hybrid. A FLOAT32
+// input with a blockwise-quantized INT4 filter (one scale per block of
+// block_size inputs of a unit) takes EmitBlockwiseFc.
 //
 // Constant weights (the usual case) are packed at allocate time and run on
 // the fp32 GEMM microkernel (jit/gemm.h): rows = batch, k = input_size.
@@ -49,12 +52,63 @@ constexpr int64_t kRowBlock = 2;
 // Filter bytes kept hot in L1 while the rows stream past.
 constexpr int64_t kFilterTileBytes = 16 * 1024;
 
+// LiteRT's hybrid FULLY_CONNECTED also takes INT4 and INT2 filters.
+constexpr auto kHybridFilters = hybrid::SubByteFilters::kInt4AndInt2;
+
 struct FullyConnectedParams {
   int activation = 0;
   bool asymmetric = false;  // hybrid: asymmetric_quantize_inputs
   int64_t batch = 0, input_size = 0, units = 0;
+  int64_t block_size = 0;   // blockwise filter: inputs per scale; 0: none
   Shape out_shape;
 };
+
+// A FLOAT32 input with a blockwise-quantized filter (LiteRT's
+// EvalBlockwise4Bit; XNNPACK's qd8 x qb4w GEMM).
+bool IsBlockwise(const NodeContext& ctx) {
+  return ctx.num_inputs() >= 2 && ctx.has_input(0) && ctx.has_input(1) &&
+         ctx.input(0).dtype == DType::kFloat32 && ctx.input(1).quant->block_size > 0;
+}
+
+// The blockwise filter: INT4 [units, input_size], constant, one scale per
+// block (the import read them from the scales tensor), zero points 0, whole
+// blocks per unit; FLOAT32 bias and output.
+Status CheckBlockwise(const NodeContext& ctx, const FullyConnectedParams& p) {
+  const TensorState& filter = ctx.input(1);
+  const QuantizationInfo& q = *filter.quant;
+  if (filter.dtype != DType::kInt4) {
+    return Unimplemented(std::string("blockwise-quantized filter (input 1) has type ") +
+                         DTypeName(filter.dtype) + "; only INT4 is supported (as LiteRT)");
+  }
+  if (!filter.is_constant()) return Unimplemented("blockwise-quantized filter (input 1) is not a constant");
+  if (q.scales.empty()) {
+    return Unimplemented("the blockwise filter's scales (and zero points) must be constant "
+                         "FLOAT16/FLOAT32 (INT32/INT64) tensors");
+  }
+  if (p.input_size % p.block_size != 0 || p.input_size % 2 != 0) {
+    return InvalidArgument("blockwise filter rows of " + std::to_string(p.input_size) +
+                           " inputs are not whole blocks of " + std::to_string(p.block_size) +
+                           " (or are odd)");
+  }
+  const int64_t blocks = p.units * (p.input_size / p.block_size);
+  if (static_cast<int64_t>(q.scales.size()) != blocks) {
+    return InvalidArgument("blockwise filter " + ShapeToString(filter.shape) + " in blocks of " +
+                           std::to_string(p.block_size) + " needs " + std::to_string(blocks) +
+                           " scales; the scales tensor has " + std::to_string(q.scales.size()));
+  }
+  for (int64_t zp : q.zero_points) {
+    if (zp != 0) return Unimplemented("blockwise filter with nonzero zero points");
+  }
+  if (ctx.output(0).dtype != DType::kFloat32) {
+    return InvalidArgument(std::string("output has type ") + DTypeName(ctx.output(0).dtype) +
+                           "; a blockwise FULLY_CONNECTED outputs FLOAT32");
+  }
+  if (ctx.has_input(2) && ctx.input(2).dtype != DType::kFloat32) {
+    return InvalidArgument(std::string("bias (input 2) has type ") +
+                           DTypeName(ctx.input(2).dtype) + "; needs FLOAT32");
+  }
+  return Status::Ok();
+}
 
 // TFLite's FULLY_CONNECTED accepts only these fused activations (it rejects
 // TANH and SIGN_BIT at prepare time).
@@ -92,8 +146,9 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   bool keep_num_dims = false;
   JITLITE_RETURN_IF_ERROR(ReadOptions(ctx, p, keep_num_dims));
   const bool quantized = qconv::IsQuantized(ctx, qconv::Form::kFullyConnected);
-  const bool is_hybrid = hybrid::IsHybrid(ctx);
-  if (quantized || is_hybrid) {
+  const bool blockwise = IsBlockwise(ctx);
+  const bool is_hybrid = !blockwise && hybrid::IsHybrid(ctx, kHybridFilters);
+  if (quantized || is_hybrid || blockwise) {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
     JITLITE_RETURN_IF_ERROR(conv_window::ExpectOneOutput(ctx));
   } else {
@@ -126,6 +181,10 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   }
   if (is_hybrid) {
     JITLITE_RETURN_IF_ERROR(hybrid::CheckTypes(ctx, "FULLY_CONNECTED", p.units, 0));
+  }
+  if (blockwise) {
+    p.block_size = filter.quant->block_size;
+    JITLITE_RETURN_IF_ERROR(CheckBlockwise(ctx, p));
   }
   if (keep_num_dims) {
     if (in.dim(in.rank() - 1) != p.input_size) {
@@ -322,6 +381,54 @@ void EmitHybridFc(jit::KernelEmitter& e, const NodeContext& ctx, const FullyConn
   }, "row");
 }
 
+// The blockwise kernel: per row, quantize the input row asymmetrically to
+// int8 (LiteRT's BatchQuantizeFloats, as XNNPACK's qd8), then per unit and
+// block an i32 dot product of (q - zp) with the INT4 weights (unpacked to
+// int8), scaled by the block's scale (packed buffer 0) and summed in float;
+// out = act(bias + sum * row_scale). LiteRT subtracts zp * sum(scale * sum w)
+// after the blocks instead; the sums agree up to float rounding.
+void EmitBlockwiseFc(jit::KernelEmitter& e, const NodeContext& ctx,
+                     const FullyConnectedParams& p) {
+  llvm::IRBuilder<>& b = e.b();
+  const int64_t blocks = p.input_size / p.block_size;
+  hybrid::RowQuantizer row(e, p.input_size, 1, /*asymmetric=*/true);
+  llvm::AllocaInst* acc = e.Alloca(b.getInt32Ty(), "acc");
+  llvm::AllocaInst* sum = e.Alloca(b.getFloatTy(), "sum");
+  e.For(0, p.batch, 1, [&](Value* r) {
+    row.Quantize(Mul(e, r, p.input_size));
+    e.For(0, p.units, 1, [&](Value* u) {
+      b.CreateStore(e.F32(0.0f), sum);
+      Value* f_row = Mul(e, u, p.input_size);
+      e.For(0, blocks, 1, [&](Value* blk) {
+        b.CreateStore(e.I32(0), acc);
+        Value* k0 = Mul(e, blk, p.block_size);
+        e.For(0, p.block_size, 1, [&](Value* k) {
+          Value* in_k = Add(e, k0, k);
+          Value* w = b.CreateSExt(e.LoadInput(1, Add(e, f_row, in_k)), b.getInt32Ty());
+          Value* term = b.CreateMul(w, row.LoadCentered(in_k));
+          b.CreateStore(b.CreateAdd(b.CreateLoad(b.getInt32Ty(), acc), term), acc);
+        }, "k");
+        Value* scale = hybrid::FilterScale(e, 0, Add(e, Mul(e, u, blocks), blk));
+        Value* block = b.CreateFMul(b.CreateSIToFP(b.CreateLoad(b.getInt32Ty(), acc),
+                                                   b.getFloatTy()), scale);
+        b.CreateStore(b.CreateFAdd(b.CreateLoad(b.getFloatTy(), sum), block), sum);
+      }, "block");
+      Value* v = b.CreateFMul(b.CreateLoad(b.getFloatTy(), sum), row.scale());
+      if (ctx.has_input(2)) v = b.CreateFAdd(v, e.LoadInput(2, u));
+      e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation),
+                    FcOutputIndex(e, p.out_shape, r, u));
+    }, "u");
+  }, "row");
+}
+
+// Buffer 0 of the blockwise kernel: the block scales, f32[units * blocks].
+void PackBlockScales(const NodeContext& ctx, std::vector<AlignedBuffer>& out) {
+  const std::vector<float>& scales = ctx.input(1).quant->scales;
+  AlignedBuffer buffer(scales.size() * sizeof(float));
+  std::copy(scales.begin(), scales.end(), buffer.as<float>());
+  out.push_back(std::move(buffer));
+}
+
 class FullyConnectedOp : public OpDef {
  public:
   std::string_view name() const override { return "FULLY_CONNECTED"; }
@@ -339,7 +446,11 @@ class FullyConnectedOp : public OpDef {
     if (qconv::IsQuantized(ctx, qconv::Form::kFullyConnected)) {
       return qconv::Pack(ctx, qconv::Form::kFullyConnected, p.units, out);
     }
-    if (hybrid::IsHybrid(ctx)) {
+    if (p.block_size > 0) {
+      PackBlockScales(ctx, out);
+      return Status::Ok();
+    }
+    if (hybrid::IsHybrid(ctx, kHybridFilters)) {
       hybrid::PackFilterScales(ctx, p.units, out);
       return Status::Ok();
     }
@@ -356,7 +467,11 @@ class FullyConnectedOp : public OpDef {
       if (p.batch > 0) EmitQuantizedFc(e, ctx, p);
       return Status::Ok();
     }
-    if (hybrid::IsHybrid(ctx)) {
+    if (p.block_size > 0) {
+      if (p.batch > 0) EmitBlockwiseFc(e, ctx, p);
+      return Status::Ok();
+    }
+    if (hybrid::IsHybrid(ctx, kHybridFilters)) {
       if (p.batch > 0) EmitHybridFc(e, ctx, p);
       return Status::Ok();
     }
