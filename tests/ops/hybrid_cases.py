@@ -1,6 +1,7 @@
 """Hybrid (dynamic-range quantized) cases shared by the FULLY_CONNECTED, CONV_2D,
 DEPTHWISE_CONV_2D and BATCH_MATMUL tests: float32 activations with INT8 constant weights
-(per-tensor or per-channel scales), each input row quantized at run time.
+(per-tensor or per-channel scales; INT4/INT2 packed ones where LiteRT takes them), each input row
+quantized at run time.
 
 jitlite must match TFLite's own hybrid kernels -- LiteRT's reference kernels (BUILTIN_REF) and
 its optimized kernels without delegates -- within check_op's float tolerance
@@ -34,6 +35,13 @@ def int8_weights(shape, channel_axis, per_channel, seed=1, distinct=True):
     scales = list(rng.uniform(0.002, 0.03, channels)) if distinct else [0.01] * channels
     return (values, dict(scale=scales, zero_point=[0] * channels,
                          quantized_dimension=channel_axis))
+
+
+def sub_byte_weights(shape, channel_axis, filter_type, per_channel, seed=1, distinct=True):
+    """int8_weights narrowed to INT4 ([-8, 7]) or INT2 ([-2, 1]) and stored packed."""
+    values, quant = int8_weights(shape, channel_axis, per_channel, seed, distinct)
+    bits = {"INT4": 4, "INT2": 2}[filter_type]
+    return ((values >> (8 - bits)).astype(I8), dict(quant, tensor_type=filter_type))
 
 
 def hybrid_inputs(shape, seed=0, zero_rows=(), row_size=None):

@@ -7,7 +7,7 @@ from jitlite import Interpreter
 from jitlite.testing import ModelBuilder, assert_outputs_match, check_op, random_inputs, run_both
 from jitlite.testing.check_op import build_op_model
 from op_testing import check_quantized
-from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights
+from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights, sub_byte_weights
 from quantized_conv_cases import check_quantized_conv
 
 F32 = np.float32
@@ -255,3 +255,46 @@ def test_hybrid_default_resolver(asymmetric):
     check_hybrid("FULLY_CONNECTED", hybrid_inputs((4, 40)),
                  [int8_weights((12, 40), 0, True), rand((12,), seed=2)],
                  dict(asymmetric_quantize_inputs=asymmetric), default_resolver=True)
+
+
+# INT4 / INT2 filters: packed constants (two / four per byte, an odd element count leaves a
+# partial last byte), unpacked at allocate time, then the INT8 kernels; bit-exact with
+# BUILTIN_REF for int8 and int16 activations.
+@pytest.mark.parametrize("filter_type", ["INT4", "INT2"])
+@pytest.mark.parametrize("scheme", ["int8", "int16"])
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+@pytest.mark.parametrize("input_shape, units, options", [
+    ((3, 7), 5, {}),                                          # 35 elements: odd
+    ((7, 13), 37, dict(fused_activation_function="RELU")),    # VNNI GEMM tile edges
+    ((2, 3, 20), 9, dict(keep_num_dims=True, fused_activation_function="RELU6")),
+    ((2, 320), 33, {}),
+], ids=str)
+def test_sub_byte_filter(filter_type, scheme, per_channel, input_shape, units, options):
+    check_quantized_conv("FULLY_CONNECTED", input_shape, (units, input_shape[-1]), 0, scheme,
+                         per_channel, options=options, filter_type=filter_type)
+
+
+def test_sub_byte_filter_without_bias():
+    check_quantized_conv("FULLY_CONNECTED", (3, 11), (5, 11), 0, "int8", bias=False,
+                         filter_type="INT4")
+
+
+def test_int4_filter_zero_point_is_rejected():
+    # LiteRT refuses a per-tensor INT4 filter with a zero point ("Unsupported filter
+    # quantization zero-point value"); so does jitlite.
+    w = (np.zeros((4, 6), np.int8), dict(tensor_type="INT4", scale=0.05, zero_point=2))
+    with pytest.raises(RuntimeError, match="INT4 filter needs filter zero point 0"):
+        allocate([((2, 6), np.int8, dict(scale=0.1, zero_point=0))], [w, None],
+                 output_dtype=np.int8)
+
+
+@pytest.mark.parametrize("filter_type", ["INT4", "INT2"])
+@pytest.mark.parametrize("asymmetric", [False, True], ids=["symmetric", "asymmetric"])
+@pytest.mark.parametrize("per_channel", [False, True], ids=["per_tensor", "per_channel"])
+@pytest.mark.parametrize("batch, units, input_size", [(1, 1, 1), (3, 5, 7), (4, 33, 17)])
+def test_hybrid_sub_byte_filter(filter_type, batch, units, input_size, per_channel, asymmetric):
+    x = hybrid_inputs((batch, input_size), zero_rows=[1] if batch > 1 else [])
+    check_hybrid("FULLY_CONNECTED", x,
+                 [sub_byte_weights((units, input_size), 0, filter_type, per_channel),
+                  rand((units,), seed=2)],
+                 dict(asymmetric_quantize_inputs=asymmetric))
