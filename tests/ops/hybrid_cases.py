@@ -54,12 +54,14 @@ def hybrid_inputs(shape, seed=0, zero_rows=(), row_size=None):
     return flat.reshape(shape)
 
 
-def check_hybrid(op, x, constants, options=None, *, default_resolver=False):
+def check_hybrid(op, x, constants, options=None, *, default_resolver=False,
+                 optimized_kernels=True):
     """Runs a one-op hybrid model on input x in jitlite and LiteRT and compares.
 
-    Asserts jitlite == BUILTIN_REF and == TFLite's optimized kernels (float tolerance), and with
-    default_resolver=True the default resolver (XNNPACK) within XNNPACK_RTOL_OF_RANGE (used on
-    unclamped outputs: a clamped range would make that relative bound meaningless).
+    Asserts jitlite == BUILTIN_REF and (unless optimized_kernels=False) == TFLite's optimized
+    kernels (float tolerance), and with default_resolver=True the default resolver (XNNPACK)
+    within XNNPACK_RTOL_OF_RANGE (used on unclamped outputs: a clamped range would make that
+    relative bound meaningless).
     """
     build = dict(op=op, inputs=[(x.shape, F32)], constants=constants, options=options)
     reference = run_model(REFERENCE_KERNELS, build_op_model(**build), [x])
@@ -69,8 +71,9 @@ def check_hybrid(op, x, constants, options=None, *, default_resolver=False):
     actual = run_model(jitlite_interpreter(), model, [x])
     context = f"{op} hybrid options={options or {}}"
     assert_outputs_match(actual, expected, context=context + " vs BUILTIN_REF")
-    optimized = run_model(TFLITE_KERNELS, model, [x])
-    assert_outputs_match(actual, optimized, context=context + " vs TFLite optimized kernels")
+    if optimized_kernels:
+        optimized = run_model(TFLITE_KERNELS, model, [x])
+        assert_outputs_match(actual, optimized, context=context + " vs TFLite optimized kernels")
     if default_resolver:
         default = run_model(litert_interpreter(), model, [x])
         assert_outputs_match(actual, default, rtol_of_range=XNNPACK_RTOL_OF_RANGE,
