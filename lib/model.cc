@@ -619,10 +619,8 @@ class Importer {
     const int64_t count = NumElements(scales->shape);
     QuantizationInfo info;
     info.block_size = b->block_size();
-    if (ReadBlockScales(*scales, &info.scales) &&
-        ReadBlockZeroPoints(zero_points, count, &info.zero_points)) {
-      info.quantized_dimension = 0;
-    } else {
+    if (!ReadBlockScales(*scales, &info.scales) ||
+        !ReadBlockZeroPoints(zero_points, count, &info.zero_points)) {
       info.scales.clear();
       info.zero_points.clear();
     }

@@ -39,7 +39,8 @@ std::unique_ptr<std::vector<uint8_t>> UnpackSubByte(const Tensor& t, int bits) {
   for (int64_t i = 0; i < n; ++i) {
     const int shift = bits * static_cast<int>(i % per_byte);
     // Move the field to the top of the byte, then shift back arithmetically.
-    const auto top = static_cast<int8_t>(static_cast<uint8_t>(t.data[i / per_byte] << (8 - bits - shift)));
+    const uint8_t byte = t.data[i / per_byte];
+    const auto top = static_cast<int8_t>(static_cast<uint8_t>(byte << (8 - bits - shift)));
     (*out)[i] = static_cast<uint8_t>(static_cast<int8_t>(top >> (8 - bits)));
   }
   if (out->empty()) out->reserve(1);  // non-null: still a constant
