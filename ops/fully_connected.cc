@@ -26,6 +26,7 @@
 // vectorizes that reduction. A row's output multi-index (for the epilogue)
 // comes from splitting the flattened row over the leading output dimensions.
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -175,6 +176,10 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   }
   p.batch = in.num_elements() / p.input_size;
   JITLITE_RETURN_IF_ERROR(conv_window::CheckBias(ctx, p.units));
+  if (quantized && filter.quant->block_size > 0) {
+    return Unimplemented(std::string("a blockwise-quantized filter (input 1) with a ") +
+                         DTypeName(in.dtype) + " input; only FLOAT32 inputs take one");
+  }
   if (quantized) {
     JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kFullyConnected,
                                               "FULLY_CONNECTED", p.units));
@@ -381,52 +386,98 @@ void EmitHybridFc(jit::KernelEmitter& e, const NodeContext& ctx, const FullyConn
   }, "row");
 }
 
+// Units the blockwise kernel computes together, one per vector lane.
+constexpr int64_t kBlockwiseLanes = 16;
+
 // The blockwise kernel: per row, quantize the input row asymmetrically to
-// int8 (LiteRT's BatchQuantizeFloats, as XNNPACK's qd8), then per unit and
-// block an i32 dot product of (q - zp) with the INT4 weights (unpacked to
-// int8), scaled by the block's scale (packed buffer 0) and summed in float;
-// out = act(bias + sum * row_scale). LiteRT subtracts zp * sum(scale * sum w)
-// after the blocks instead; the sums agree up to float rounding.
+// int8 (LiteRT's BatchQuantizeFloats, as XNNPACK's qd8); then per tile of
+// kBlockwiseLanes units and per block, an i32 dot product of (q - zp) with
+// the INT4 weights (unpacked to int8), one unit per lane, scaled by the
+// block's scales and summed in float; out = act(bias + sum * row_scale).
+// LiteRT subtracts zp * sum(scale * sum w) after the blocks instead; the
+// results agree up to float rounding. Lanes past the last unit hold zero
+// weights and scales and are not stored.
 void EmitBlockwiseFc(jit::KernelEmitter& e, const NodeContext& ctx,
                      const FullyConnectedParams& p) {
   llvm::IRBuilder<>& b = e.b();
   const int64_t blocks = p.input_size / p.block_size;
+  const int64_t tiles = (p.units + kBlockwiseLanes - 1) / kBlockwiseLanes;
+  const auto lanes = static_cast<unsigned>(kBlockwiseLanes);
+  auto* acc_type = llvm::FixedVectorType::get(b.getInt32Ty(), lanes);
+  auto* sum_type = llvm::FixedVectorType::get(b.getFloatTy(), lanes);
+  auto* weights_type = llvm::FixedVectorType::get(b.getInt8Ty(), lanes);
   hybrid::RowQuantizer row(e, p.input_size, 1, /*asymmetric=*/true);
-  llvm::AllocaInst* acc = e.Alloca(b.getInt32Ty(), "acc");
-  llvm::AllocaInst* sum = e.Alloca(b.getFloatTy(), "sum");
+  llvm::AllocaInst* acc = e.Alloca(acc_type, "acc");
+  llvm::AllocaInst* sum = e.Alloca(sum_type, "sum");
+  llvm::AllocaInst* results = e.Alloca(llvm::ArrayType::get(b.getFloatTy(), lanes), "results");
   e.For(0, p.batch, 1, [&](Value* r) {
     row.Quantize(Mul(e, r, p.input_size));
-    e.For(0, p.units, 1, [&](Value* u) {
-      b.CreateStore(e.F32(0.0f), sum);
-      Value* f_row = Mul(e, u, p.input_size);
+    e.For(0, tiles, 1, [&](Value* t) {
+      b.CreateStore(llvm::Constant::getNullValue(sum_type), sum);
       e.For(0, blocks, 1, [&](Value* blk) {
-        b.CreateStore(e.I32(0), acc);
+        b.CreateStore(llvm::Constant::getNullValue(acc_type), acc);
         Value* k0 = Mul(e, blk, p.block_size);
         e.For(0, p.block_size, 1, [&](Value* k) {
           Value* in_k = Add(e, k0, k);
-          Value* w = b.CreateSExt(e.LoadInput(1, Add(e, f_row, in_k)), b.getInt32Ty());
-          Value* term = b.CreateMul(w, row.LoadCentered(in_k));
-          b.CreateStore(b.CreateAdd(b.CreateLoad(b.getInt32Ty(), acc), term), acc);
+          Value* offset = Mul(e, Add(e, Mul(e, t, p.input_size), in_k), kBlockwiseLanes);
+          Value* w = b.CreateAlignedLoad(
+              weights_type, b.CreateInBoundsGEP(b.getInt8Ty(), e.PackedPtr(1), offset),
+              llvm::Align(kBlockwiseLanes));
+          Value* term = b.CreateMul(b.CreateSExt(w, acc_type),
+                                    b.CreateVectorSplat(lanes, row.LoadCentered(in_k)));
+          b.CreateStore(b.CreateAdd(b.CreateLoad(acc_type, acc), term), acc);
         }, "k");
-        Value* scale = hybrid::FilterScale(e, 0, Add(e, Mul(e, u, blocks), blk));
-        Value* block = b.CreateFMul(b.CreateSIToFP(b.CreateLoad(b.getInt32Ty(), acc),
-                                                   b.getFloatTy()), scale);
-        b.CreateStore(b.CreateFAdd(b.CreateLoad(b.getFloatTy(), sum), block), sum);
+        Value* scale_offset = Mul(e, Add(e, Mul(e, t, blocks), blk), kBlockwiseLanes);
+        Value* scales = b.CreateAlignedLoad(
+            sum_type, b.CreateInBoundsGEP(b.getFloatTy(), e.PackedPtr(0), scale_offset),
+            llvm::Align(4 * kBlockwiseLanes));
+        Value* block = b.CreateFMul(b.CreateSIToFP(b.CreateLoad(acc_type, acc), sum_type), scales);
+        b.CreateStore(b.CreateFAdd(b.CreateLoad(sum_type, sum), block), sum);
       }, "block");
-      Value* v = b.CreateFMul(b.CreateLoad(b.getFloatTy(), sum), row.scale());
-      if (ctx.has_input(2)) v = b.CreateFAdd(v, e.LoadInput(2, u));
-      e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation),
-                    FcOutputIndex(e, p.out_shape, r, u));
-    }, "u");
+      Value* scaled = b.CreateFMul(b.CreateLoad(sum_type, sum),
+                                   b.CreateVectorSplat(lanes, row.scale()));
+      b.CreateStore(scaled, results);
+      Value* u0 = Mul(e, t, kBlockwiseLanes);
+      Value* count = e.Min(e.I64(kBlockwiseLanes), b.CreateSub(e.I64(p.units), u0));
+      e.For(e.I64(0), count, 1, [&](Value* j) {
+        Value* u = Add(e, u0, j);
+        Value* v = b.CreateLoad(b.getFloatTy(),
+                                b.CreateInBoundsGEP(b.getFloatTy(), results, j));
+        if (ctx.has_input(2)) v = b.CreateFAdd(v, e.LoadInput(2, u));
+        e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation),
+                      FcOutputIndex(e, p.out_shape, r, u));
+      }, "lane");
+    }, "tile");
   }, "row");
 }
 
-// Buffer 0 of the blockwise kernel: the block scales, f32[units * blocks].
-void PackBlockScales(const NodeContext& ctx, std::vector<AlignedBuffer>& out) {
+// The blockwise kernel's buffers, by tiles of kBlockwiseLanes units (zeros
+// past the last unit): 0 the block scales, f32[tile][block][lane]; 1 the
+// weights, i8[tile][input][lane], so each input's weights for a tile are one
+// vector.
+void PackBlockwise(const NodeContext& ctx, const FullyConnectedParams& p,
+                   std::vector<AlignedBuffer>& out) {
+  const int64_t blocks = p.input_size / p.block_size;
+  const int64_t tiles = (p.units + kBlockwiseLanes - 1) / kBlockwiseLanes;
   const std::vector<float>& scales = ctx.input(1).quant->scales;
-  AlignedBuffer buffer(scales.size() * sizeof(float));
-  std::copy(scales.begin(), scales.end(), buffer.as<float>());
-  out.push_back(std::move(buffer));
+  const int8_t* w = ctx.input(1).const_as<int8_t>();
+  AlignedBuffer packed_scales(tiles * blocks * kBlockwiseLanes * sizeof(float));
+  AlignedBuffer packed_weights(tiles * p.input_size * kBlockwiseLanes);
+  std::memset(packed_scales.data(), 0, packed_scales.size());
+  std::memset(packed_weights.data(), 0, packed_weights.size());
+  for (int64_t u = 0; u < p.units; ++u) {
+    const int64_t t = u / kBlockwiseLanes, lane = u % kBlockwiseLanes;
+    for (int64_t blk = 0; blk < blocks; ++blk) {
+      packed_scales.as<float>()[(t * blocks + blk) * kBlockwiseLanes + lane] =
+          scales[u * blocks + blk];
+    }
+    for (int64_t k = 0; k < p.input_size; ++k) {
+      packed_weights.as<int8_t>()[(t * p.input_size + k) * kBlockwiseLanes + lane] =
+          w[u * p.input_size + k];
+    }
+  }
+  out.push_back(std::move(packed_scales));
+  out.push_back(std::move(packed_weights));
 }
 
 class FullyConnectedOp : public OpDef {
@@ -447,7 +498,7 @@ class FullyConnectedOp : public OpDef {
       return qconv::Pack(ctx, qconv::Form::kFullyConnected, p.units, out);
     }
     if (p.block_size > 0) {
-      PackBlockScales(ctx, out);
+      PackBlockwise(ctx, p, out);
       return Status::Ok();
     }
     if (hybrid::IsHybrid(ctx, kHybridFilters)) {

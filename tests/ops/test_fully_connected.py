@@ -386,3 +386,17 @@ def test_hybrid_int4_filter_large(batch, units, input_size, asymmetric):
                  [sub_byte_weights((units, input_size), 0, "INT4", True), rand((units,), seed=2)],
                  dict(asymmetric_quantize_inputs=asymmetric), default_resolver=True,
                  optimized_kernels=False)
+
+
+def test_blockwise_filter_with_int8_input_is_unimplemented():
+    mb = ModelBuilder()
+    x = mb.add_input("x", np.int8, [1, 32], scale=0.1, zero_point=0)
+    scales = mb.add_constant("scales", np.full((4, 2), 0.01, np.float16))
+    w = mb.add_constant("w", np.ones((4, 32), np.int8), tensor_type="INT4")
+    mb.set_blockwise_quantization(w, scales, 16)
+    y = mb.add_tensor("y", np.int8, [1, 4], scale=0.2, zero_point=0)
+    mb.add_op("FULLY_CONNECTED", [x, w], [y])
+    mb.mark_output(y)
+    with pytest.raises(RuntimeError, match="blockwise-quantized filter \\(input 1\\) with a INT8 "
+                                           "input; only FLOAT32 inputs take one"):
+        run_model(jitlite_interpreter(), mb.build(), [np.zeros((1, 32), np.int8)])
