@@ -27,6 +27,7 @@
 
 #include "flatbuffers/flatbuffers.h"
 #include "lib/composite.h"
+#include "lib/float16.h"
 #include "lib/resource_variables.h"
 #include "schema/tflite_generated.h"
 
@@ -559,6 +560,10 @@ class Importer {
                                               "inputs", &out->inputs));
     JITLITE_RETURN_IF_ERROR(ReadTensorIndices(fb->outputs(), num_tensors,
                                               false, "outputs", &out->outputs));
+    for (int i = 0; i < num_tensors; ++i) {
+      Status status = ResolveBlockwiseQuantization(tensors->Get(i), &out->tensors[i], *out);
+      if (!status.ok()) return status.Annotate(TensorLabel(i, out->tensors[i].name));
+    }
     const auto* ops = fb->operators();
     const int num_ops = ops ? static_cast<int>(ops->size()) : 0;
     out->nodes.resize(num_ops);
@@ -592,6 +597,70 @@ class Importer {
     JITLITE_RETURN_IF_ERROR(ImportSparsity(
         fb->sparsity(), static_cast<int>(out->shape.size()), &out->sparsity));
     return ResolveConstantData(fb, out);
+  }
+
+  // Blockwise quantization keeps its scales (and zero points) in other
+  // tensors of the subgraph. Once every tensor is imported, a constant
+  // FLOAT16/FLOAT32 scales tensor (and INT32/INT64 zero points, zeros when
+  // absent) become the tensor's scales/zero_points, one per block in the
+  // scales tensor's order, with block_size set. Anything else leaves the
+  // scales empty: the op using the tensor refuses it then.
+  static Status ResolveBlockwiseQuantization(const tflite::Tensor* fb, Tensor* out,
+                                             const Subgraph& sg) {
+    const tflite::QuantizationParameters* q = fb->quantization();
+    const auto* b = q ? q->details_as_BlockwiseQuantization() : nullptr;
+    if (b == nullptr) return Status::Ok();
+    if (b->block_size() <= 0) {
+      return InvalidArgument("blockwise quantization has block size " +
+                             std::to_string(b->block_size()));
+    }
+    const Tensor* scales = &sg.tensors[b->scales()];
+    const Tensor* zero_points = b->zero_points() >= 0 ? &sg.tensors[b->zero_points()] : nullptr;
+    const int64_t count = NumElements(scales->shape);
+    QuantizationInfo info;
+    info.block_size = b->block_size();
+    if (!ReadBlockScales(*scales, &info.scales) ||
+        !ReadBlockZeroPoints(zero_points, count, &info.zero_points)) {
+      info.scales.clear();
+      info.zero_points.clear();
+    }
+    out->quantization = std::move(info);
+    return Status::Ok();
+  }
+
+  static bool ReadBlockScales(const Tensor& t, std::vector<float>* out) {
+    const int64_t n = NumElements(t.shape);
+    if (!t.is_constant() || n <= 0) return false;
+    out->resize(n);
+    if (t.dtype == DType::kFloat16) {
+      for (int64_t i = 0; i < n; ++i) {
+        uint16_t h;
+        std::memcpy(&h, t.data + 2 * i, sizeof h);
+        (*out)[i] = HalfToFloat(h);
+      }
+      return true;
+    }
+    if (t.dtype != DType::kFloat32) return false;
+    std::memcpy(out->data(), t.data, n * sizeof(float));
+    return true;
+  }
+
+  static bool ReadBlockZeroPoints(const Tensor* t, int64_t count, std::vector<int64_t>* out) {
+    out->assign(count, 0);
+    if (t == nullptr) return true;
+    if (!t->is_constant() || NumElements(t->shape) != count) return false;
+    for (int64_t i = 0; i < count; ++i) {
+      if (t->dtype == DType::kInt32) {
+        int32_t v;
+        std::memcpy(&v, t->data + 4 * i, sizeof v);
+        (*out)[i] = v;
+      } else if (t->dtype == DType::kInt64) {
+        std::memcpy(&(*out)[i], t->data + 8 * i, sizeof(int64_t));
+      } else {
+        return false;
+      }
+    }
+    return true;
   }
 
   static Status ReadShapeSignature(const tflite::Tensor* fb, Tensor* out) {

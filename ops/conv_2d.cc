@@ -5,8 +5,8 @@
 // convolution: when the input depth is a multiple of the filter depth fc,
 // groups = cin / fc and output channel oc reads input channels of group
 // g = oc / (cout / groups), as TFLite does. Float32 here; the quantized
-// types (INT8, UINT8, 16x8) take ops/util/quantized_conv, FLOAT32 input with
-// an INT8 filter (hybrid) EmitHybridConv below.
+// types (INT8, UINT8, 16x8; INT4 filters too) take ops/util/quantized_conv,
+// FLOAT32 input with an INT8 or INT4 filter (hybrid) EmitHybridConv below.
 //
 // Loop nest: n, oh, ow, [group], block of output channels; for each block a
 // few accumulators run over the valid taps kh (runtime range, padding is
@@ -37,6 +37,9 @@ using conv_window::Axis;
 using conv_window::Mul;
 using llvm::Value;
 
+// LiteRT's hybrid CONV_2D also takes INT4 filters (not INT2).
+constexpr auto kHybridFilters = hybrid::SubByteFilters::kInt4;
+
 struct ConvParams {
   Axis h{"height", 'h'};
   Axis w{"width", 'w'};
@@ -53,7 +56,7 @@ StatusOr<ConvParams> ResolveParams(const NodeContext& ctx) {
     JITLITE_RETURN_IF_ERROR(conv_window::CheckWindowShapes(ctx));
     JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kConv2D, "CONV_2D",
                                               ctx.input(1).dim(0)));
-  } else if (hybrid::IsHybrid(ctx)) {
+  } else if (hybrid::IsHybrid(ctx, kHybridFilters)) {
     JITLITE_RETURN_IF_ERROR(conv_window::CheckWindowShapes(ctx));
     JITLITE_RETURN_IF_ERROR(hybrid::CheckTypes(ctx, "CONV_2D", ctx.input(1).dim(0), 0));
   } else {
@@ -83,7 +86,7 @@ StatusOr<ConvParams> ResolveParams(const NodeContext& ctx) {
   }
   p.group_cout = p.cout / p.groups;
   JITLITE_RETURN_IF_ERROR(conv_window::CheckBias(ctx, p.cout));
-  if (p.groups != 1 && hybrid::IsHybrid(ctx) && !hybrid::HasDistinctScales(filter)) {
+  if (p.groups != 1 && hybrid::IsHybrid(ctx, kHybridFilters) && !hybrid::HasDistinctScales(filter)) {
     // TFLite sends grouped hybrid convolutions to its per-channel kernel,
     // which needs one scale per output channel.
     return Unimplemented("grouped hybrid CONV_2D (" + std::to_string(p.groups) +
@@ -405,7 +408,7 @@ class Conv2DOp : public OpDef {
     if (qconv::IsQuantized(ctx, qconv::Form::kConv2D)) {
       return qconv::Pack(ctx, qconv::Form::kConv2D, p.cout, out);
     }
-    if (hybrid::IsHybrid(ctx)) {
+    if (hybrid::IsHybrid(ctx, kHybridFilters)) {
       hybrid::PackFilterScales(ctx, p.cout, out);
       return Status::Ok();
     }
@@ -427,7 +430,7 @@ class Conv2DOp : public OpDef {
       });
       return Status::Ok();
     }
-    if (hybrid::IsHybrid(ctx)) {
+    if (hybrid::IsHybrid(ctx, kHybridFilters)) {
       EmitHybridConv(e, ctx, p);
       return Status::Ok();
     }

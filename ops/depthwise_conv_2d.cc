@@ -4,7 +4,7 @@
 //     in[n, oh*sh - pad_top + kh*dh, ow*sw - pad_left + kw*dw, oc / M] * filter[0, kh, kw, oc])
 // NHWC input, filter [1, KH, KW, cin*M] (constant or runtime, read through
 // its pointer), optional bias (absent = zero). Float32 here; the quantized
-// types (INT8, UINT8, 16x8) take ops/util/quantized_conv (M from the shapes
+// types (INT8, UINT8, 16x8; INT4 filters too) take ops/util/quantized_conv (M from the shapes
 // there too), FLOAT32 input with an INT8 filter (hybrid) EmitHybridDepthwise.
 //
 // M comes from the shapes (filter depth / input depth), as TFLite's float

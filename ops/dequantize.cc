@@ -1,7 +1,8 @@
 // DEQUANTIZE: FLOAT16 -> FLOAT32 (the float16-weight models' constants), and
-// INT8 / UINT8 / INT16 -> FLOAT32 as (x - zero_point) * scale with the input's
-// quantization. A constant input (the usual case: weights) is folded once at
-// allocate time, per-tensor or per-channel (INT8 only, as in TFLite). A
+// INT8 / UINT8 / INT16 / INT4 / INT2 -> FLOAT32 as (x - zero_point) * scale
+// with the input's quantization. A constant input (the usual case: weights)
+// is folded once at allocate time, per-tensor or per-channel (INT8, INT4 and
+// INT2 only, as in TFLite). A
 // runtime input is an elementwise op (FLOAT16 loads already widen to float;
 // integers use the per-tensor scale and zero point as compile-time
 // constants); per-channel parameters on a runtime input are not supported yet.
@@ -9,43 +10,27 @@
 #include <cstring>
 #include <string>
 
+#include "lib/float16.h"
 #include "ops/util/elementwise.h"
 
 namespace jitlite::ops {
 namespace {
 
-bool IsInteger(DType t) {
-  return t == DType::kInt8 || t == DType::kUInt8 || t == DType::kInt16;
+// INT4 / INT2 constants arrive unpacked to one int8 byte per element
+// (lib/shaped_graph), so they read like INT8.
+bool IsSignedByte(DType t) {
+  return t == DType::kInt8 || t == DType::kInt4 || t == DType::kInt2;
 }
 
-// IEEE binary16 bits -> float (exact: every half is a float).
-float HalfToFloat(uint16_t h) {
-  const bool negative = (h & 0x8000u) != 0;
-  const uint32_t exponent = (h >> 10) & 0x1fu;
-  const uint32_t mantissa = h & 0x3ffu;
-  uint32_t bits;
-  if (exponent == 0) {  // zero or subnormal: mantissa * 2^-24
-    float f = std::ldexp(static_cast<float>(mantissa), -24);
-    return negative ? -f : f;
-  }
-  if (exponent == 0x1f) {
-    bits = 0x7f800000u | (mantissa << 13);  // inf / NaN (payload kept)
-  } else {
-    bits = ((exponent + 112) << 23) | (mantissa << 13);  // rebias 15 -> 127
-  }
-  if (negative) bits |= 0x80000000u;
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
+bool IsInteger(DType t) {
+  return IsSignedByte(t) || t == DType::kUInt8 || t == DType::kInt16;
 }
 
 // The integer element at `i` of a constant input, widened.
 int32_t IntegerAt(const TensorState& t, int64_t i) {
-  switch (t.dtype) {
-    case DType::kInt8: return t.const_as<int8_t>()[i];
-    case DType::kUInt8: return t.const_as<uint8_t>()[i];
-    default: return t.const_as<int16_t>()[i];
-  }
+  if (IsSignedByte(t.dtype)) return t.const_as<int8_t>()[i];
+  if (t.dtype == DType::kUInt8) return t.const_as<uint8_t>()[i];
+  return t.const_as<int16_t>()[i];
 }
 
 Status CheckQuantization(const NodeContext& ctx) {
@@ -61,10 +46,10 @@ Status CheckQuantization(const NodeContext& ctx) {
   }
   if (q->block_size != 0) return Unimplemented("blockwise-quantized input 0");
   if (q->scales.size() == 1) return Status::Ok();
-  if (in.dtype != DType::kInt8) {
+  if (!IsSignedByte(in.dtype)) {
     return InvalidArgument(std::string("input 0 has type ") + DTypeName(in.dtype) +
                            " with per-channel quantization; TFLite's per-channel DEQUANTIZE "
-                           "takes INT8 only");
+                           "takes INT8, INT4 and INT2 only");
   }
   const int dim = q->quantized_dimension;
   if (dim < 0 || dim >= in.rank() || in.dim(dim) != static_cast<int64_t>(q->scales.size())) {
@@ -90,7 +75,8 @@ class DequantizeOp : public OpDef {
     DType in = ctx.input(0).dtype;
     if (in != DType::kFloat16 && !IsInteger(in)) {
       return Unimplemented(std::string("input 0 has type ") + DTypeName(in) +
-                           "; DEQUANTIZE supports FLOAT16, INT8, UINT8 and INT16 inputs");
+                           "; DEQUANTIZE supports FLOAT16, INT8, UINT8, INT16, INT4 and INT2 "
+                           "inputs");
     }
     if (IsInteger(in)) JITLITE_RETURN_IF_ERROR(CheckQuantization(ctx));
     if (ctx.output(0).dtype != DType::kFloat32) {

@@ -8,7 +8,10 @@
 // UINT8, 16x8: ops/util/quantized_conv) and hybrid FLOAT32 x INT8 weights
 // (ops/util/hybrid, each input row quantized at run time, symmetric or with
 // asymmetric_quantize_inputs) with the DEFAULT weights format; SHUFFLED4x16INT8
-// weights are Unimplemented for now.
+// weights are Unimplemented for now. INT4 and INT2 filters (unpacked to int8
+// at allocate time) run the INT8 kernels, quantized and hybrid. A FLOAT32
+// input with a blockwise-quantized INT4 filter (one scale per block of
+// block_size inputs of a unit) takes EmitBlockwiseFc.
 //
 // Constant weights (the usual case) are packed at allocate time and run on
 // the fp32 GEMM microkernel (jit/gemm.h): rows = batch, k = input_size.
@@ -23,6 +26,7 @@
 // vectorizes that reduction. A row's output multi-index (for the epilogue)
 // comes from splitting the flattened row over the leading output dimensions.
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -49,12 +53,63 @@ constexpr int64_t kRowBlock = 2;
 // Filter bytes kept hot in L1 while the rows stream past.
 constexpr int64_t kFilterTileBytes = 16 * 1024;
 
+// LiteRT's hybrid FULLY_CONNECTED also takes INT4 and INT2 filters.
+constexpr auto kHybridFilters = hybrid::SubByteFilters::kInt4AndInt2;
+
 struct FullyConnectedParams {
   int activation = 0;
   bool asymmetric = false;  // hybrid: asymmetric_quantize_inputs
   int64_t batch = 0, input_size = 0, units = 0;
+  int64_t block_size = 0;   // blockwise filter: inputs per scale; 0: none
   Shape out_shape;
 };
+
+// A FLOAT32 input with a blockwise-quantized filter (LiteRT's
+// EvalBlockwise4Bit; XNNPACK's qd8 x qb4w GEMM).
+bool IsBlockwise(const NodeContext& ctx) {
+  return ctx.num_inputs() >= 2 && ctx.has_input(0) && ctx.has_input(1) &&
+         ctx.input(0).dtype == DType::kFloat32 && ctx.input(1).quant->block_size > 0;
+}
+
+// The blockwise filter: INT4 [units, input_size], constant, one scale per
+// block (the import read them from the scales tensor), zero points 0, whole
+// blocks per unit; FLOAT32 bias and output.
+Status CheckBlockwise(const NodeContext& ctx, const FullyConnectedParams& p) {
+  const TensorState& filter = ctx.input(1);
+  const QuantizationInfo& q = *filter.quant;
+  if (filter.dtype != DType::kInt4) {
+    return Unimplemented(std::string("blockwise-quantized filter (input 1) has type ") +
+                         DTypeName(filter.dtype) + "; only INT4 is supported (as LiteRT)");
+  }
+  if (!filter.is_constant()) return Unimplemented("blockwise-quantized filter (input 1) is not a constant");
+  if (q.scales.empty()) {
+    return Unimplemented("the blockwise filter's scales (and zero points) must be constant "
+                         "FLOAT16/FLOAT32 (INT32/INT64) tensors");
+  }
+  if (p.input_size % p.block_size != 0 || p.input_size % 2 != 0) {
+    return InvalidArgument("blockwise filter rows of " + std::to_string(p.input_size) +
+                           " inputs are not whole blocks of " + std::to_string(p.block_size) +
+                           " (or are odd)");
+  }
+  const int64_t blocks = p.units * (p.input_size / p.block_size);
+  if (static_cast<int64_t>(q.scales.size()) != blocks) {
+    return InvalidArgument("blockwise filter " + ShapeToString(filter.shape) + " in blocks of " +
+                           std::to_string(p.block_size) + " needs " + std::to_string(blocks) +
+                           " scales; the scales tensor has " + std::to_string(q.scales.size()));
+  }
+  for (int64_t zp : q.zero_points) {
+    if (zp != 0) return Unimplemented("blockwise filter with nonzero zero points");
+  }
+  if (ctx.output(0).dtype != DType::kFloat32) {
+    return InvalidArgument(std::string("output has type ") + DTypeName(ctx.output(0).dtype) +
+                           "; a blockwise FULLY_CONNECTED outputs FLOAT32");
+  }
+  if (ctx.has_input(2) && ctx.input(2).dtype != DType::kFloat32) {
+    return InvalidArgument(std::string("bias (input 2) has type ") +
+                           DTypeName(ctx.input(2).dtype) + "; needs FLOAT32");
+  }
+  return Status::Ok();
+}
 
 // TFLite's FULLY_CONNECTED accepts only these fused activations (it rejects
 // TANH and SIGN_BIT at prepare time).
@@ -92,8 +147,9 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   bool keep_num_dims = false;
   JITLITE_RETURN_IF_ERROR(ReadOptions(ctx, p, keep_num_dims));
   const bool quantized = qconv::IsQuantized(ctx, qconv::Form::kFullyConnected);
-  const bool is_hybrid = hybrid::IsHybrid(ctx);
-  if (quantized || is_hybrid) {
+  const bool blockwise = IsBlockwise(ctx);
+  const bool is_hybrid = !blockwise && hybrid::IsHybrid(ctx, kHybridFilters);
+  if (quantized || is_hybrid || blockwise) {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
     JITLITE_RETURN_IF_ERROR(conv_window::ExpectOneOutput(ctx));
   } else {
@@ -120,12 +176,20 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   }
   p.batch = in.num_elements() / p.input_size;
   JITLITE_RETURN_IF_ERROR(conv_window::CheckBias(ctx, p.units));
+  if (quantized && filter.quant->block_size > 0) {
+    return Unimplemented(std::string("a blockwise-quantized filter (input 1) with a ") +
+                         DTypeName(in.dtype) + " input; only FLOAT32 inputs take one");
+  }
   if (quantized) {
     JITLITE_RETURN_IF_ERROR(qconv::CheckTypes(ctx, qconv::Form::kFullyConnected,
                                               "FULLY_CONNECTED", p.units));
   }
   if (is_hybrid) {
     JITLITE_RETURN_IF_ERROR(hybrid::CheckTypes(ctx, "FULLY_CONNECTED", p.units, 0));
+  }
+  if (blockwise) {
+    p.block_size = filter.quant->block_size;
+    JITLITE_RETURN_IF_ERROR(CheckBlockwise(ctx, p));
   }
   if (keep_num_dims) {
     if (in.dim(in.rank() - 1) != p.input_size) {
@@ -322,6 +386,100 @@ void EmitHybridFc(jit::KernelEmitter& e, const NodeContext& ctx, const FullyConn
   }, "row");
 }
 
+// Units the blockwise kernel computes together, one per vector lane.
+constexpr int64_t kBlockwiseLanes = 16;
+
+// The blockwise kernel: per row, quantize the input row asymmetrically to
+// int8 (LiteRT's BatchQuantizeFloats, as XNNPACK's qd8); then per tile of
+// kBlockwiseLanes units and per block, an i32 dot product of (q - zp) with
+// the INT4 weights (unpacked to int8), one unit per lane, scaled by the
+// block's scales and summed in float; out = act(bias + sum * row_scale).
+// LiteRT subtracts zp * sum(scale * sum w) after the blocks instead; the
+// results agree up to float rounding. Lanes past the last unit hold zero
+// weights and scales and are not stored.
+void EmitBlockwiseFc(jit::KernelEmitter& e, const NodeContext& ctx,
+                     const FullyConnectedParams& p) {
+  llvm::IRBuilder<>& b = e.b();
+  const int64_t blocks = p.input_size / p.block_size;
+  const int64_t tiles = (p.units + kBlockwiseLanes - 1) / kBlockwiseLanes;
+  const auto lanes = static_cast<unsigned>(kBlockwiseLanes);
+  auto* acc_type = llvm::FixedVectorType::get(b.getInt32Ty(), lanes);
+  auto* sum_type = llvm::FixedVectorType::get(b.getFloatTy(), lanes);
+  auto* weights_type = llvm::FixedVectorType::get(b.getInt8Ty(), lanes);
+  hybrid::RowQuantizer row(e, p.input_size, 1, /*asymmetric=*/true);
+  llvm::AllocaInst* acc = e.Alloca(acc_type, "acc");
+  llvm::AllocaInst* sum = e.Alloca(sum_type, "sum");
+  llvm::AllocaInst* results = e.Alloca(llvm::ArrayType::get(b.getFloatTy(), lanes), "results");
+  e.For(0, p.batch, 1, [&](Value* r) {
+    row.Quantize(Mul(e, r, p.input_size));
+    e.For(0, tiles, 1, [&](Value* t) {
+      b.CreateStore(llvm::Constant::getNullValue(sum_type), sum);
+      e.For(0, blocks, 1, [&](Value* blk) {
+        b.CreateStore(llvm::Constant::getNullValue(acc_type), acc);
+        Value* k0 = Mul(e, blk, p.block_size);
+        e.For(0, p.block_size, 1, [&](Value* k) {
+          Value* in_k = Add(e, k0, k);
+          Value* offset = Mul(e, Add(e, Mul(e, t, p.input_size), in_k), kBlockwiseLanes);
+          Value* w = b.CreateAlignedLoad(
+              weights_type, b.CreateInBoundsGEP(b.getInt8Ty(), e.PackedPtr(1), offset),
+              llvm::Align(kBlockwiseLanes));
+          Value* term = b.CreateMul(b.CreateSExt(w, acc_type),
+                                    b.CreateVectorSplat(lanes, row.LoadCentered(in_k)));
+          b.CreateStore(b.CreateAdd(b.CreateLoad(acc_type, acc), term), acc);
+        }, "k");
+        Value* scale_offset = Mul(e, Add(e, Mul(e, t, blocks), blk), kBlockwiseLanes);
+        Value* scales = b.CreateAlignedLoad(
+            sum_type, b.CreateInBoundsGEP(b.getFloatTy(), e.PackedPtr(0), scale_offset),
+            llvm::Align(4 * kBlockwiseLanes));
+        Value* block = b.CreateFMul(b.CreateSIToFP(b.CreateLoad(acc_type, acc), sum_type), scales);
+        b.CreateStore(b.CreateFAdd(b.CreateLoad(sum_type, sum), block), sum);
+      }, "block");
+      Value* scaled = b.CreateFMul(b.CreateLoad(sum_type, sum),
+                                   b.CreateVectorSplat(lanes, row.scale()));
+      b.CreateStore(scaled, results);
+      Value* u0 = Mul(e, t, kBlockwiseLanes);
+      Value* count = e.Min(e.I64(kBlockwiseLanes), b.CreateSub(e.I64(p.units), u0));
+      e.For(e.I64(0), count, 1, [&](Value* j) {
+        Value* u = Add(e, u0, j);
+        Value* v = b.CreateLoad(b.getFloatTy(),
+                                b.CreateInBoundsGEP(b.getFloatTy(), results, j));
+        if (ctx.has_input(2)) v = b.CreateFAdd(v, e.LoadInput(2, u));
+        e.StoreOutput(conv_window::ApplyActivation(e, v, p.activation),
+                      FcOutputIndex(e, p.out_shape, r, u));
+      }, "lane");
+    }, "tile");
+  }, "row");
+}
+
+// The blockwise kernel's buffers, by tiles of kBlockwiseLanes units (zeros
+// past the last unit): 0 the block scales, f32[tile][block][lane]; 1 the
+// weights, i8[tile][input][lane], so each input's weights for a tile are one
+// vector.
+void PackBlockwise(const NodeContext& ctx, const FullyConnectedParams& p,
+                   std::vector<AlignedBuffer>& out) {
+  const int64_t blocks = p.input_size / p.block_size;
+  const int64_t tiles = (p.units + kBlockwiseLanes - 1) / kBlockwiseLanes;
+  const std::vector<float>& scales = ctx.input(1).quant->scales;
+  const int8_t* w = ctx.input(1).const_as<int8_t>();
+  AlignedBuffer packed_scales(tiles * blocks * kBlockwiseLanes * sizeof(float));
+  AlignedBuffer packed_weights(tiles * p.input_size * kBlockwiseLanes);
+  std::memset(packed_scales.data(), 0, packed_scales.size());
+  std::memset(packed_weights.data(), 0, packed_weights.size());
+  for (int64_t u = 0; u < p.units; ++u) {
+    const int64_t t = u / kBlockwiseLanes, lane = u % kBlockwiseLanes;
+    for (int64_t blk = 0; blk < blocks; ++blk) {
+      packed_scales.as<float>()[(t * blocks + blk) * kBlockwiseLanes + lane] =
+          scales[u * blocks + blk];
+    }
+    for (int64_t k = 0; k < p.input_size; ++k) {
+      packed_weights.as<int8_t>()[(t * p.input_size + k) * kBlockwiseLanes + lane] =
+          w[u * p.input_size + k];
+    }
+  }
+  out.push_back(std::move(packed_scales));
+  out.push_back(std::move(packed_weights));
+}
+
 class FullyConnectedOp : public OpDef {
  public:
   std::string_view name() const override { return "FULLY_CONNECTED"; }
@@ -339,7 +497,11 @@ class FullyConnectedOp : public OpDef {
     if (qconv::IsQuantized(ctx, qconv::Form::kFullyConnected)) {
       return qconv::Pack(ctx, qconv::Form::kFullyConnected, p.units, out);
     }
-    if (hybrid::IsHybrid(ctx)) {
+    if (p.block_size > 0) {
+      PackBlockwise(ctx, p, out);
+      return Status::Ok();
+    }
+    if (hybrid::IsHybrid(ctx, kHybridFilters)) {
       hybrid::PackFilterScales(ctx, p.units, out);
       return Status::Ok();
     }
@@ -356,7 +518,11 @@ class FullyConnectedOp : public OpDef {
       if (p.batch > 0) EmitQuantizedFc(e, ctx, p);
       return Status::Ok();
     }
-    if (hybrid::IsHybrid(ctx)) {
+    if (p.block_size > 0) {
+      if (p.batch > 0) EmitBlockwiseFc(e, ctx, p);
+      return Status::Ok();
+    }
+    if (hybrid::IsHybrid(ctx, kHybridFilters)) {
       if (p.batch > 0) EmitHybridFc(e, ctx, p);
       return Status::Ok();
     }

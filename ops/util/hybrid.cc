@@ -21,20 +21,30 @@ Value* Round(llvm::IRBuilder<>& b, Value* x) {
 
 }  // namespace
 
-bool IsHybrid(const NodeContext& ctx) {
-  return ctx.num_inputs() >= 2 && ctx.has_input(0) && ctx.has_input(1) &&
-         ctx.input(0).dtype == DType::kFloat32 && ctx.input(1).dtype == DType::kInt8;
+bool IsHybrid(const NodeContext& ctx, SubByteFilters also) {
+  if (ctx.num_inputs() < 2 || !ctx.has_input(0) || !ctx.has_input(1) ||
+      ctx.input(0).dtype != DType::kFloat32) {
+    return false;
+  }
+  switch (ctx.input(1).dtype) {
+    case DType::kInt8: return true;
+    case DType::kInt4: return also != SubByteFilters::kNone;
+    case DType::kInt2: return also == SubByteFilters::kInt4AndInt2;
+    default: return false;
+  }
 }
 
 Status CheckTypes(const NodeContext& ctx, const char* op, int64_t cout, int channel_axis) {
   const TensorState& filter = ctx.input(1);
   if (ctx.output(0).dtype != DType::kFloat32) {
     return InvalidArgument(std::string("output has type ") + DTypeName(ctx.output(0).dtype) +
-                           "; a hybrid " + op + " (FLOAT32 input, INT8 filter) outputs FLOAT32");
+                           "; a hybrid " + op + " (FLOAT32 input, " + DTypeName(filter.dtype) +
+                           " filter) outputs FLOAT32");
   }
   if (!HasQuantization(filter)) {
-    return InvalidArgument(std::string("filter (input 1) has type INT8 but no quantization "
-                                       "parameters; a hybrid ") + op + " needs its scales");
+    return InvalidArgument(std::string("filter (input 1) has type ") + DTypeName(filter.dtype) +
+                           " but no quantization parameters; a hybrid " + op +
+                           " needs its scales");
   }
   const size_t scales = filter.quant->scales.size();
   if (scales != 1 && (filter.quant->quantized_dimension != channel_axis ||

@@ -33,11 +33,17 @@ namespace jitlite::ops::hybrid {
 // Largest quantized row kept in a stack buffer.
 constexpr int64_t kMaxScratchBytes = 64 * 1024;
 
-// True for a FLOAT32 input 0 with an INT8 input 1 (the filter / rhs).
-bool IsHybrid(const NodeContext& ctx);
+// The packed filter types an op's hybrid kernel also takes, as LiteRT's
+// does: INT4/INT2 constants are unpacked to int8 bytes at allocate time
+// (lib/shaped_graph), so the INT8 kernels run them unchanged.
+enum class SubByteFilters { kNone, kInt4, kInt4AndInt2 };
 
-// Checks the dtypes of a hybrid node: FLOAT32 output, an INT8 filter (input
-// 1) with quantization parameters, either one scale or `cout` scales along
+// True for a FLOAT32 input 0 with an INT8 input 1 (the filter / rhs), or an
+// input 1 of the sub-byte types `also` allows.
+bool IsHybrid(const NodeContext& ctx, SubByteFilters also = SubByteFilters::kNone);
+
+// Checks the dtypes of a hybrid node: FLOAT32 output, a filter (input 1)
+// with quantization parameters, either one scale or `cout` scales along
 // `channel_axis`, and a FLOAT32 bias (input 2) if there is one. `op` names the
 // op in messages.
 Status CheckTypes(const NodeContext& ctx, const char* op, int64_t cout, int channel_axis);

@@ -49,20 +49,48 @@ double EffectiveScale(const NodeContext& ctx, Form form, int64_t c) {
          static_cast<double>(Scale(ctx.output(0)));
 }
 
+// INT4 (and, for FULLY_CONNECTED, INT2) filters are unpacked to int8 bytes
+// at allocate time (lib/shaped_graph), so the INT8 kernels run them; these
+// are the combinations LiteRT's kernels accept. (Its 16x8 DEPTHWISE_CONV_2D
+// accepts an INT4 filter but reads the packed bytes as int8, giving results
+// unlike the same values as INT8; that one is refused.)
+bool IsSubByteFilter(Form form, DType in, DType filter) {
+  if (filter == DType::kInt4) {
+    return form != Form::kTransposeConv && !(form == Form::kDepthwise && in == DType::kInt16);
+  }
+  return filter == DType::kInt2 && form == Form::kFullyConnected;
+}
+
+Status CheckFilterType(const NodeContext& ctx, Form form, const char* op) {
+  const DType in = ctx.input(InputOperand(form)).dtype;
+  const DType filter = ctx.input(1).dtype;
+  const DType want = in == DType::kUInt8 ? DType::kUInt8 : DType::kInt8;
+  if (filter == want || (want == DType::kInt8 && IsSubByteFilter(form, in, filter))) {
+    return Status::Ok();
+  }
+  const char* also = want == DType::kUInt8 ? ""
+                     : IsSubByteFilter(form, in, DType::kInt2) ? " (or INT4/INT2)"
+                     : IsSubByteFilter(form, in, DType::kInt4) ? " (or INT4)"
+                                                               : "";
+  return InvalidArgument(std::string(op) + " with a " + DTypeName(in) + " input needs a " +
+                         DTypeName(want) + also + " filter (input 1); got " + DTypeName(filter));
+}
+
 Status CheckFilter(const NodeContext& ctx, Form form, const char* op, int64_t cout) {
   const TensorState& in = ctx.input(InputOperand(form));
   const TensorState& filter = ctx.input(1);
-  const DType want = in.dtype == DType::kUInt8 ? DType::kUInt8 : DType::kInt8;
-  if (filter.dtype != want) {
-    return (filter.dtype == DType::kInt4 ? Unimplemented : InvalidArgument)(
-        std::string(op) + " with a " + DTypeName(in.dtype) + " input needs a " +
-        DTypeName(want) + " filter (input 1); got " + DTypeName(filter.dtype));
-  }
+  JITLITE_RETURN_IF_ERROR(CheckFilterType(ctx, form, op));
   if (!HasQuantization(filter)) {
     return InvalidArgument("filter (input 1) has type " + std::string(DTypeName(filter.dtype)) +
                            " but no quantization parameters");
   }
   const size_t scales = filter.quant->scales.size();
+  if (filter.dtype != DType::kInt8 && filter.dtype != DType::kUInt8 &&
+      UsesFilterZeroPoint(ctx, form) && ZeroPoint(filter) != 0) {
+    return InvalidArgument(std::string(op) + " with a " + DTypeName(filter.dtype) +
+                           " filter needs filter zero point 0 (as LiteRT); got " +
+                           std::to_string(ZeroPoint(filter)));
+  }
   if (scales == 1) return Status::Ok();
   if (in.dtype == DType::kUInt8) {
     return InvalidArgument(std::string(op) + " with UINT8 tensors takes a per-tensor filter; "
@@ -124,7 +152,9 @@ bool FitsInt8Gemm(const NodeContext& ctx, Form form) {
   if (form != Form::kConv2D && form != Form::kFullyConnected) return false;
   const TensorState& in = ctx.input(0);
   const TensorState& filter = ctx.input(1);
-  if (in.dtype != DType::kInt8 || filter.dtype != DType::kInt8 || !filter.is_constant()) {
+  const bool int8_bytes =
+      filter.dtype == DType::kInt8 || IsSubByteFilter(form, in.dtype, filter.dtype);
+  if (in.dtype != DType::kInt8 || !int8_bytes || !filter.is_constant()) {
     return false;
   }
   if (UsesFilterZeroPoint(ctx, form) && ZeroPoint(filter) != 0) return false;

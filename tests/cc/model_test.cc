@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "flatbuffers/flatbuffers.h"
+#include "lib/float16.h"
 #include "lib/graph.h"
 #include "lib/model.h"
 #include "schema/tflite_generated.h"
@@ -288,6 +290,24 @@ TEST(ModelCorpus, Int4ConstantsArePacked) {
   EXPECT_EQ(w.dtype, DType::kInt4);
   EXPECT_EQ(w.shape, (Shape{1024, 1024}));
   EXPECT_EQ(w.data_size, 1024u * 1024u / 2);
+}
+
+TEST(ModelCorpus, BlockwiseScalesComeFromTheirTensor) {
+  SKIP_WITHOUT_MODELS();
+  auto model = LoadOrDie("ops/qwen_fc_blockwise_quantized.tflite");
+  ASSERT_TRUE(model);
+  const Subgraph& sg = model->graph().subgraphs[0];
+  const QuantizationInfo& q = sg.tensors[1].quantization;
+  EXPECT_EQ(q.block_size, 32);
+  // One scale per block of 32 inputs of each of the 1024 units: the FLOAT16 tensor 3.
+  ASSERT_EQ(q.scales.size(), 1024u * 32u);
+  EXPECT_EQ(q.zero_points, std::vector<int64_t>(q.scales.size(), 0));
+  const Tensor& scales = sg.tensors[3];
+  ASSERT_EQ(scales.dtype, DType::kFloat16);
+  uint16_t first;
+  std::memcpy(&first, scales.data, sizeof first);
+  EXPECT_EQ(q.scales[0], HalfToFloat(first));
+  for (float s : q.scales) EXPECT_TRUE(s > 0.0f && std::isfinite(s));
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Hybrid (dynamic-range quantized) cases shared by the FULLY_CONNECTED, CONV_2D,
 DEPTHWISE_CONV_2D and BATCH_MATMUL tests: float32 activations with INT8 constant weights
-(per-tensor or per-channel scales), each input row quantized at run time.
+(per-tensor or per-channel scales; INT4/INT2 packed ones where LiteRT takes them), each input row
+quantized at run time.
 
 jitlite must match TFLite's own hybrid kernels -- LiteRT's reference kernels (BUILTIN_REF) and
 its optimized kernels without delegates -- within check_op's float tolerance
@@ -36,6 +37,13 @@ def int8_weights(shape, channel_axis, per_channel, seed=1, distinct=True):
                          quantized_dimension=channel_axis))
 
 
+def sub_byte_weights(shape, channel_axis, filter_type, per_channel, seed=1, distinct=True):
+    """int8_weights narrowed to INT4 ([-8, 7]) or INT2 ([-2, 1]) and stored packed."""
+    values, quant = int8_weights(shape, channel_axis, per_channel, seed, distinct)
+    bits = {"INT4": 4, "INT2": 2}[filter_type]
+    return ((values >> (8 - bits)).astype(I8), dict(quant, tensor_type=filter_type))
+
+
 def hybrid_inputs(shape, seed=0, zero_rows=(), row_size=None):
     """Random float32 input; the rows listed in zero_rows (rows of row_size elements, default
     the last dimension) are all zeros (TFLite's zero-range rule: scale 1, q = 0)."""
@@ -46,12 +54,14 @@ def hybrid_inputs(shape, seed=0, zero_rows=(), row_size=None):
     return flat.reshape(shape)
 
 
-def check_hybrid(op, x, constants, options=None, *, default_resolver=False):
+def check_hybrid(op, x, constants, options=None, *, default_resolver=False,
+                 optimized_kernels=True):
     """Runs a one-op hybrid model on input x in jitlite and LiteRT and compares.
 
-    Asserts jitlite == BUILTIN_REF and == TFLite's optimized kernels (float tolerance), and with
-    default_resolver=True the default resolver (XNNPACK) within XNNPACK_RTOL_OF_RANGE (used on
-    unclamped outputs: a clamped range would make that relative bound meaningless).
+    Asserts jitlite == BUILTIN_REF and (unless optimized_kernels=False) == TFLite's optimized
+    kernels (float tolerance), and with default_resolver=True the default resolver (XNNPACK)
+    within XNNPACK_RTOL_OF_RANGE (used on unclamped outputs: a clamped range would make that
+    relative bound meaningless).
     """
     build = dict(op=op, inputs=[(x.shape, F32)], constants=constants, options=options)
     reference = run_model(REFERENCE_KERNELS, build_op_model(**build), [x])
@@ -61,8 +71,9 @@ def check_hybrid(op, x, constants, options=None, *, default_resolver=False):
     actual = run_model(jitlite_interpreter(), model, [x])
     context = f"{op} hybrid options={options or {}}"
     assert_outputs_match(actual, expected, context=context + " vs BUILTIN_REF")
-    optimized = run_model(TFLITE_KERNELS, model, [x])
-    assert_outputs_match(actual, optimized, context=context + " vs TFLite optimized kernels")
+    if optimized_kernels:
+        optimized = run_model(TFLITE_KERNELS, model, [x])
+        assert_outputs_match(actual, optimized, context=context + " vs TFLite optimized kernels")
     if default_resolver:
         default = run_model(litert_interpreter(), model, [x])
         assert_outputs_match(actual, default, rtol_of_range=XNNPACK_RTOL_OF_RANGE,

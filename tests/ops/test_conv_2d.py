@@ -8,7 +8,7 @@ import pytest
 from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_against_variant, check_op,
                         check_quantized, rand, REFERENCE_KERNELS)
 from jitlite.testing import ModelBuilder, assert_outputs_match, random_inputs, run_both
-from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights
+from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights, sub_byte_weights
 from quantized_conv_cases import check_quantized_conv, quantized_bias, quantized_filter
 
 INPUT = ((1, 9, 9, 3), F32)
@@ -303,3 +303,39 @@ def test_hybrid_default_resolver(filters):
     check_hybrid("CONV_2D", hybrid_inputs((2, 8, 8, 4), seed=5),
                  [int8_weights((6, 3, 3, 4), 0, **HYBRID_FILTERS[filters]), rand((6,), 2)],
                  dict(padding="SAME", stride_h=1, stride_w=1), default_resolver=True)
+
+
+# INT4 filters (packed constants, unpacked at allocate time) on the INT8 and 16x8 kernels,
+# bit-exact with BUILTIN_REF; 4 * 3 * 3 * 3 = 108 and 5 * 3 * 3 * 7 = 315 elements (odd).
+@pytest.mark.parametrize("scheme", ["int8", "int16"])
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+@pytest.mark.parametrize("input_shape, filter_shape, options", [
+    ((1, 5, 5, 3), (4, 3, 3, 3), dict(padding="SAME")),
+    ((2, 7, 6, 7), (5, 3, 3, 7), dict(padding="VALID", stride_h=2, fused_activation_function="RELU")),
+    ((1, 6, 5, 13), (37, 1, 1, 13), dict(padding="VALID")),      # VNNI GEMM tile edges
+    ((1, 6, 6, 8), (6, 3, 3, 4), dict(padding="SAME", fused_activation_function="RELU6")),
+], ids=str)
+def test_int4_filter(scheme, per_channel, input_shape, filter_shape, options):
+    check_quantized_conv("CONV_2D", input_shape, filter_shape, 0, scheme, per_channel,
+                         options=options, filter_type="INT4")
+
+
+def test_int2_filter_is_rejected():
+    # LiteRT's CONV_2D takes INT8 or INT4 filters only.
+    weights = (np.zeros((4, 3, 3, 3), np.int8), dict(tensor_type="INT2", scale=0.1))
+    assert_rejected("CONV_2D", [((1, 5, 5, 3), np.int8, dict(scale=0.1))],
+                    constants=[weights, (np.zeros(4, I32), dict(scale=0.01))],
+                    match="needs a INT8 \\(or INT4\\) filter \\(input 1\\); got INT2",
+                    litert_rejects=True)
+
+
+@pytest.mark.parametrize("filters", HYBRID_FILTERS)
+@pytest.mark.parametrize("input_shape, filter_shape, options", [
+    ((1, 5, 5, 3), (4, 3, 3, 3), dict(padding="SAME")),
+    ((2, 7, 6, 5), (7, 3, 2, 5), dict(padding="VALID", stride_h=2)),
+], ids=str)
+def test_hybrid_int4_filter(input_shape, filter_shape, options, filters):
+    x = hybrid_inputs(input_shape, zero_rows=[1] if input_shape[0] > 1 else [],
+                      row_size=int(np.prod(input_shape[1:])))
+    check_hybrid("CONV_2D", x, [sub_byte_weights(filter_shape, 0, "INT4", **HYBRID_FILTERS[filters]),
+                                rand((filter_shape[0],), 2)], dict(options, stride_w=1))

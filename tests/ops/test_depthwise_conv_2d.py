@@ -221,6 +221,41 @@ def test_quantized_int8_channel_blocks(input_shape, kernel, options, per_channel
                          "int8", per_channel, options=options)
 
 
+# INT4 filters (packed constants, unpacked at allocate time) on the INT8 kernels, bit-exact with
+# BUILTIN_REF; 1 * 3 * 3 * 5 = 45 and 1 * 5 * 5 * 33 = 825 elements (odd).
+@pytest.mark.parametrize("input_shape, filter_shape, options", [
+    ((1, 7, 6, 5), (1, 3, 3, 5), dict(padding="SAME")),
+    ((2, 7, 6, 3), (1, 3, 2, 6), dict(padding="VALID", stride_h=2, stride_w=1)),
+    ((1, 8, 8, 16), (1, 3, 3, 16), dict(padding="SAME", stride_h=2, stride_w=2,
+                                        fused_activation_function="RELU6")),
+    ((1, 5, 6, 33), (1, 5, 5, 33), dict(padding="SAME", fused_activation_function="RELU")),
+], ids=str)
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+def test_int4_filter(input_shape, filter_shape, options, per_channel):
+    options = dict(options, depth_multiplier=filter_shape[3] // input_shape[3])
+    check_quantized_conv("DEPTHWISE_CONV_2D", input_shape, filter_shape, 3, "int8", per_channel,
+                         options=options, filter_type="INT4")
+
+
+def test_int4_filter_with_int16_input_is_rejected():
+    # LiteRT's 16x8 kernel accepts an INT4 filter but reads its packed bytes as int8 (its
+    # results differ from the same values stored as INT8), so jitlite refuses the pairing.
+    weights = (np.ones((1, 3, 3, 2), np.int8),
+               dict(tensor_type="INT4", scale=[0.1, 0.2], zero_point=[0, 0], quantized_dimension=3))
+    assert_rejected("DEPTHWISE_CONV_2D", [((1, 5, 5, 2), np.int16, dict(scale=0.001))],
+                    constants=[weights, (np.zeros(2, np.int64), dict(scale=0.0001))],
+                    options=dict(depth_multiplier=1),
+                    match="with a INT16 input needs a INT8 filter \\(input 1\\); got INT4")
+
+
+def test_hybrid_int4_filter_is_rejected():
+    # LiteRT: "Type FLOAT32 with filter type INT4 not currently supported".
+    weights = (np.ones((1, 3, 3, 2), np.int8), dict(tensor_type="INT4", scale=0.1))
+    assert_rejected("DEPTHWISE_CONV_2D", [((1, 5, 5, 2), F32)],
+                    constants=[weights, np.zeros(2, F32)], options=dict(depth_multiplier=1),
+                    match="FLOAT32 input and a INT4 filter", litert_rejects=True)
+
+
 def test_quantized_rejects_uint8_per_channel():
     assert_rejected("DEPTHWISE_CONV_2D", [((1, 5, 5, 2), np.uint8, dict(scale=0.1))],
                     constants=[(np.ones((1, 3, 3, 2), np.uint8),

@@ -1,6 +1,7 @@
 """DEQUANTIZE against LiteRT: FLOAT16 constants (folded, incl. inf/NaN/subnormals) and runtime
 FLOAT16 inputs (elementwise), INT8/UINT8/INT16 per-tensor (runtime and folded), per-channel
-constants (folded), a folded float16 weight feeding CONV_2D; plus the errors jitlite reports."""
+constants (folded), INT4/INT2 packed constants (folded), a folded float16 weight feeding CONV_2D;
+plus the errors jitlite reports."""
 
 import numpy as np
 import pytest
@@ -61,13 +62,41 @@ def test_integer_per_tensor_folded(dtype, quant):
 
 @pytest.mark.parametrize("axis", [0, 1, 3])
 def test_per_channel_constant_folded(axis):
-    dtype = np.int8  # TFLite's per-channel DEQUANTIZE takes INT8 only
+    dtype = np.int8  # TFLite's per-channel DEQUANTIZE takes INT8 (INT4/INT2 below) only
     shape = (3, 2, 2, 4)
     channels = shape[axis]
     value = np.random.default_rng(axis).integers(-100, 100, shape).astype(dtype)
     zp = np.arange(channels) - 1
     quant = dict(scale=np.linspace(0.01, 0.2, channels), zero_point=zp, quantized_dimension=axis)
     check_op("DEQUANTIZE", inputs=[(value, quant)], reference=BUILTIN)
+
+
+# INT4 / INT2 constants: packed in the model (two / four per byte; odd counts leave a partial
+# last byte), unpacked at allocate time, folded; bit-exact with LiteRT's reference kernels.
+REFERENCE = litert_interpreter("BUILTIN_REF")
+SUB_BYTE_RANGES = {"INT4": (-8, 7), "INT2": (-2, 1)}
+
+
+@pytest.mark.parametrize("tensor_type", ["INT4", "INT2"])
+@pytest.mark.parametrize("shape", [(1,), (7,), (3, 5), (2, 3, 3, 2)], ids=str)
+@pytest.mark.parametrize("scale, zero_point", [(0.25, 0), (0.07, -3), (1.5, 1)])
+def test_sub_byte_per_tensor_folded(tensor_type, shape, scale, zero_point):
+    low, high = SUB_BYTE_RANGES[tensor_type]
+    value = np.random.default_rng(len(shape)).integers(low, high, shape, endpoint=True)
+    quant = dict(tensor_type=tensor_type, scale=scale, zero_point=zero_point)
+    check_op("DEQUANTIZE", inputs=[(value.astype(np.int8), quant)], reference=REFERENCE)
+
+
+@pytest.mark.parametrize("tensor_type", ["INT4", "INT2"])
+@pytest.mark.parametrize("axis", [0, 1, 3])
+def test_sub_byte_per_channel_folded(tensor_type, axis):
+    low, high = SUB_BYTE_RANGES[tensor_type]
+    shape = (3, 5, 1, 3)
+    channels = shape[axis]
+    value = np.random.default_rng(axis).integers(low, high, shape, endpoint=True)
+    quant = dict(tensor_type=tensor_type, scale=np.linspace(0.01, 0.2, channels),
+                 zero_point=np.arange(channels) - 1, quantized_dimension=axis)
+    check_op("DEQUANTIZE", inputs=[(value.astype(np.int8), quant)], reference=REFERENCE)
 
 
 def test_float16_weights_feed_conv():

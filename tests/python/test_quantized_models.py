@@ -276,3 +276,61 @@ def test_lstm_states_carry_across_invokes_as_reference(relative_path):
             runtime.invoke()
             outputs.append([runtime.get_tensor(d["index"]) for d in runtime.get_output_details()])
         assert_outputs_match(outputs[1], outputs[0], context=f"{relative_path} invoke {k}")
+
+
+# ops/qwen_fc_blockwise_quantized.tflite: FULLY_CONNECTED, float input [1, 1, 1024], INT4 weights
+# [1024, 1024] quantized blockwise (blocks of 32 inputs, FLOAT16 scales [1024, 32]). LiteRT's
+# reference kernels have no blockwise path (they return zeros), so the references are:
+#  - TFLite's optimized kernel (EvalBlockwise4Bit: each input row quantized asymmetrically to
+#    int8, i32 block sums times the FLOAT16 scales): the scheme jitlite computes, so within the
+#    ordinary float tolerance (1e-5 of the output range; the sums only round differently);
+#  - the default resolver (XNNPACK's qd8 x qb4w GEMM): the same activation quantization, but it
+#    rounds the block scales to bfloat16 (8 significant bits, relative error up to 2^-9 ~ 0.2%
+#    per scale), which moved outputs by up to 0.27% of the range on these inputs (simulating
+#    bf16 scales in numpy reproduces XNNPACK to 2e-8). Allowed: 1% of the range.
+#  - the float product of the input with the dequantized weights, as a sanity bound on both:
+#    int8 activation rounding costs well under 1% of the range.
+BLOCKWISE_MODEL = "ops/qwen_fc_blockwise_quantized.tflite"
+XNNPACK_BF16_SCALES_RTOL = 1e-2
+
+
+def _dequantized_blockwise_weights(model):
+    """The model's INT4 weights times their block scales (float32 [1024, 1024])."""
+    schema = pytest.importorskip("ai_edge_litert.schema_py_generated")
+    root = schema.Model.GetRootAsModel(model, 0)
+    tensors = root.Subgraphs(0)
+
+    def data(index):
+        return root.Buffers(tensors.Tensors(index).Buffer()).DataAsNumpy()
+    packed = data(1).view(np.int8)
+    low = (packed << 4).astype(np.int8) >> 4
+    weights = np.stack([low, packed >> 4], axis=-1).reshape(1024, 1024).astype(np.float32)
+    scales = data(3).view(np.float16).reshape(1024, 32).astype(np.float32)
+    return weights * np.repeat(scales, 32, axis=1)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_blockwise_int4_fully_connected(seed):
+    model = _model_bytes(BLOCKWISE_MODEL)
+    values = random_inputs(model, seed, interpreter_cls=jitlite_interpreter())
+    actual = run_model(jitlite_interpreter(), model, values)
+    tflite = run_model(litert_interpreter("BUILTIN_WITHOUT_DEFAULT_DELEGATES"), model, values)
+    assert_outputs_match(actual, tflite, context=f"vs TFLite EvalBlockwise4Bit seed={seed}")
+    xnnpack = run_model(litert_interpreter(), model, values)
+    assert_outputs_match(actual, xnnpack, rtol_of_range=XNNPACK_BF16_SCALES_RTOL,
+                         context=f"vs default resolver (XNNPACK) seed={seed}")
+    exact = (values[0].reshape(1, 1024) @ _dequantized_blockwise_weights(model).T).reshape(1, 1, 1024)
+    assert_outputs_match(actual, [exact.astype(np.float32)], rtol_of_range=1e-2,
+                         context=f"vs float weights seed={seed}")
+
+
+def test_blockwise_quantized_add_is_refused():
+    # ops/blockwise_quantized.tflite: ADD of an INT8 input and a non-constant INT8 tensor with
+    # blockwise details (FLOAT32 scales, INT32 zero points) and no per-tensor scale. LiteRT
+    # aborts the process in allocate_tensors, so there is nothing to compare with; jitlite
+    # refuses it with a message naming the tensor.
+    model = _model_bytes("ops/blockwise_quantized.tflite")
+    interpreter = jitlite_interpreter()(model_content=model)
+    with pytest.raises(RuntimeError, match="node 0 ADD: input 1 \\(tensor 2 'quantized_tensor'\\) "
+                                           "has blockwise quantization"):
+        interpreter.allocate_tensors()

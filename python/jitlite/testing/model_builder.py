@@ -42,6 +42,11 @@ TENSOR_TYPES = {
     np.dtype(np.bytes_): 5,  # STRING (any numpy bytes/str dtype normalizes to this)
 }
 
+# Sub-byte constant types (add_constant's tensor_type): values given as int8, written packed
+# as TFLite stores them, lowest bits first (INT4: element 2i in the low nibble of byte i, 2i+1
+# in the high one; INT2: element 4i + j in bits 2j..2j+1), the last byte zero-padded.
+SUB_BYTE_TYPES = {"INT4": (17, 4), "INT2": (19, 2)}
+
 PADDING = {"SAME": 0, "VALID": 1}
 ACTIVATION = {"NONE": 0, "RELU": 1, "RELU_N1_TO_1": 2, "RELU6": 3, "TANH": 4, "SIGN_BIT": 5}
 WEIGHTS_FORMAT = {"DEFAULT": 0, "SHUFFLED4x16INT8": 1}
@@ -266,6 +271,19 @@ OP_VERSIONS = {"BROADCAST_TO": 2}
 CONVENIENCE_DEFAULTS = {"stride_w": 1, "stride_h": 1, "stride_d": 1, "beta": 1.0}
 
 
+def pack_sub_byte(values, bits):
+    """Signed integers -> TFLite's packed bytes of `bits`-bit elements, lowest bits first."""
+    flat = np.asarray(values).reshape(-1).astype(np.int64)
+    low, high = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    if flat.size and (flat.min() < low or flat.max() > high):
+        raise ValueError(f"values must lie in [{low}, {high}] for {bits}-bit elements")
+    per_byte = 8 // bits
+    padded = np.zeros(-(-flat.size // per_byte) * per_byte, np.int64)
+    padded[:flat.size] = flat & ((1 << bits) - 1)
+    groups = padded.reshape(-1, per_byte) << (bits * np.arange(per_byte))
+    return groups.sum(axis=1).astype(np.uint8).tobytes()
+
+
 def dtype_of(dtype):
     """Normalizes a numpy dtype-like and checks that the builder can write it."""
     dt = np.dtype(dtype)
@@ -297,6 +315,9 @@ class _Tensor:
     zero_point: list = None
     quantized_dimension: int = 0
     is_variable: bool = False
+    type_code: int = None  # overrides TENSOR_TYPES[dtype] (sub-byte constants)
+    block_size: int = 0  # blockwise quantization (BlockwiseQuantization details) when > 0
+    block_scales: int = -1  # the scales tensor of blockwise quantization
 
 
 @dataclass
@@ -362,11 +383,17 @@ class ModelBuilder:
         self.inputs.append(index)
         return index
 
-    def add_constant(self, name, value, dtype=None, **tensor_args):
-        """Adds a tensor whose data is stored in its own buffer and returns its index."""
+    def add_constant(self, name, value, dtype=None, *, tensor_type=None, **tensor_args):
+        """Adds a tensor whose data is stored in its own buffer and returns its index.
+
+        tensor_type "INT4" or "INT2" (SUB_BYTE_TYPES) writes integer `value`s, which must fit
+        the type's range, packed into a tensor of that type.
+        """
         array = np.asarray(value, dtype=dtype)
         shape = array.shape  # np.ascontiguousarray makes a scalar 1-D; keep rank 0
         array = np.ascontiguousarray(array)
+        if tensor_type is not None:
+            return self._add_sub_byte_constant(name, array, tensor_type, tensor_args)
         # Object arrays of bytes/str are STRING too (they keep trailing NUL bytes, 'S' does not).
         is_string = array.dtype.kind in "SU" or (
             array.dtype.kind == "O" and array.size > 0
@@ -376,6 +403,22 @@ class ModelBuilder:
         self.buffers.append(pack_strings(array) if is_string else array.tobytes())
         self.tensors[index].buffer = len(self.buffers) - 1
         return index
+
+    def _add_sub_byte_constant(self, name, array, tensor_type, tensor_args):
+        if tensor_type not in SUB_BYTE_TYPES:
+            raise ValueError(f"tensor_type {tensor_type!r} is not one of {sorted(SUB_BYTE_TYPES)}")
+        code, bits = SUB_BYTE_TYPES[tensor_type]
+        index = self.add_tensor(name, np.int8, array.shape, **tensor_args)
+        self.tensors[index].type_code = code
+        self.buffers.append(pack_sub_byte(array, bits))
+        self.tensors[index].buffer = len(self.buffers) - 1
+        return index
+
+    def set_blockwise_quantization(self, tensor, scales, block_size):
+        """Gives `tensor` BlockwiseQuantization details: per-block scales in tensor `scales`
+        (zero points none), blocks of `block_size` along the last dimension."""
+        self.tensors[tensor].block_size = int(block_size)
+        self.tensors[tensor].block_scales = int(scales)
 
     def mark_output(self, *indices):
         """Appends tensors to the subgraph outputs."""
@@ -501,10 +544,11 @@ class _Serializer:
         signature = (None if t.shape_signature is None
                      else self._numeric_vector(t.shape_signature, np.int32))
         name = b.CreateString(t.name)
-        quant = self._quantization(t) if t.scale is not None else None
+        quant = (self._quantization(t) if t.scale is not None or t.block_size else None)
+        type_code = TENSOR_TYPES[t.dtype] if t.type_code is None else t.type_code
         b.StartObject(9)
         b.PrependUOffsetTRelativeSlot(0, shape, 0)
-        b.PrependInt8Slot(1, TENSOR_TYPES[t.dtype], 0)
+        b.PrependInt8Slot(1, type_code, 0)
         b.PrependUint32Slot(2, t.buffer + buffer_shift if t.buffer else 0, 0)
         b.PrependUOffsetTRelativeSlot(3, name, 0)
         if quant is not None:
@@ -517,12 +561,29 @@ class _Serializer:
 
     def _quantization(self, t):
         b = self.b
-        scale = self._numeric_vector(t.scale, np.float32)
-        zero_point = self._numeric_vector(t.zero_point, np.int64)
+        details = self._blockwise_details(t) if t.block_size else None
+        scale = zero_point = None
+        if t.scale is not None:
+            scale = self._numeric_vector(t.scale, np.float32)
+            zero_point = self._numeric_vector(t.zero_point, np.int64)
         b.StartObject(7)
-        b.PrependUOffsetTRelativeSlot(2, scale, 0)
-        b.PrependUOffsetTRelativeSlot(3, zero_point, 0)
+        if scale is not None:
+            b.PrependUOffsetTRelativeSlot(2, scale, 0)
+            b.PrependUOffsetTRelativeSlot(3, zero_point, 0)
+        if details is not None:
+            b.PrependUint8Slot(4, 2, 0)  # QuantizationDetails: BlockwiseQuantization
+            b.PrependUOffsetTRelativeSlot(5, details, 0)
         b.PrependInt32Slot(6, t.quantized_dimension, 0)
+        return b.EndObject()
+
+    def _blockwise_details(self, t):
+        """BlockwiseQuantization {0 scales (tensor index), 1 zero_points (-1: none),
+        2 block_size}."""
+        b = self.b
+        b.StartObject(3)
+        b.PrependInt32Slot(0, t.block_scales, 0)
+        b.PrependInt32Slot(1, -1, 0)
+        b.PrependInt32Slot(2, t.block_size, 0)
         return b.EndObject()
 
     def _operator(self, op):
