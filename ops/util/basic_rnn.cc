@@ -85,8 +85,8 @@ struct HybridRows {
   hybrid::RowQuantizer x, h;
 };
 
-// W x and R h for unit u: float dot products, or for the hybrid cell the i32
-// ones scaled by row scale * weight scale.
+// Where a step row's input and state start and, for the hybrid cell, each
+// product's row scale * weight scale.
 struct RowProducts {
   Value* x_off;
   Value* h_off;
@@ -94,6 +94,8 @@ struct RowProducts {
   Value* h_scale = nullptr;
 };
 
+// bias + W x + R h for unit u: float dot products, or for the hybrid cell the
+// i32 ones scaled (rows: the quantized rows; null for the float cell).
 Value* EmitUnit(jit::KernelEmitter& e, const Cell& s, HybridRows* rows, const RowProducts& p,
                 Value* u) {
   llvm::IRBuilder<>& ir = e.b();

@@ -70,9 +70,9 @@ class CellChecker {
     return CheckFloatTypes();
   }
 
-  // Float input with input-to-output weights that are neither FLOAT32 nor
-  // INT8 (hybrid) are refused by their type; other operands must then all be
-  // FLOAT32.
+  // The float cell: input-to-output weights of another type than FLOAT32
+  // (INT8 ones pick the hybrid cell) are Unimplemented; the other operands
+  // must be FLOAT32 too.
   Status CheckFloatTypes() {
     const int w_out = kInputToGate + kOutputGate;
     DType w_type = ctx_.input(ops_.at(w_out)).dtype;
