@@ -9,7 +9,10 @@
 // or with merge_outputs one output holding both along the features (forward
 // first). An auxiliary input without auxiliary weights is the backward
 // cell's input (TFLite's stacking without cross links); auxiliary weights
-// (cross links) are Unimplemented, as are hybrid and integer variants.
+// (cross links) are Unimplemented, as is the integer variant. FLOAT32 input
+// with INT8 forward input-to-output weights (input 4) runs TFLite's hybrid
+// kernel in both cells (ops/util/lstm_cell.h), asymmetric_quantize_inputs
+// choosing how the rows are quantized.
 //
 // Differs from TFLite in one case: batch-major merged outputs with batch > 1,
 // where TFLite offsets the state rows by the merged output width and so reads
@@ -47,6 +50,7 @@ BidiOptions ReadOptions(const NodeContext& ctx) {
     o.cell.proj_clip = opts->proj_clip();
     o.merge = opts->merge_outputs();
     o.time_major = opts->time_major();
+    o.cell.asymmetric = opts->asymmetric_quantize_inputs();
   }
   return o;
 }
@@ -91,6 +95,8 @@ Status CheckInputs(const NodeContext& ctx, const BidiOptions& o) {
 StatusOr<BidirectionalLstm> Resolve(const NodeContext& ctx) {
   BidiOptions o = ReadOptions(ctx);
   JITLITE_RETURN_IF_ERROR(CheckInputs(ctx, o));
+  // TFLite picks the kernel of both cells from the forward weights.
+  o.cell.hybrid = lstm::IsHybrid(ctx);
   const TensorState& in = ctx.input(0);
   BidirectionalLstm s;
   s.merge = o.merge;

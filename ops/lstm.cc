@@ -2,12 +2,13 @@
 // per invoke (see ops/util/lstm_cell.h for the 20 or 24 inputs and the math)
 // on an input [batch, input]; output [batch, output]. The output and cell
 // states are variable tensors that carry over from one invoke to the next.
-// Options: fused_activation_function, cell_clip, proj_clip, kernel_type;
-// asymmetric_quantize_inputs only concerns hybrid kernels and is ignored.
+// Options: fused_activation_function, cell_clip, proj_clip, kernel_type,
+// asymmetric_quantize_inputs (hybrid only).
 // An int8 input with the operator's 5 intermediates selects TFLite's
-// integer 8x8_16 kernel (ops/util/lstm_integer.h); its 8x8_8 form (12
-// intermediates), the BASIC kernel type (5 inputs) and hybrid LSTMs (int8
-// weights) are Unimplemented.
+// integer 8x8_16 kernel (ops/util/lstm_integer.h); a float input with INT8
+// input-to-output weights its hybrid kernel (ops/util/lstm_cell.h). The
+// integer 8x8_8 form (12 intermediates) and the BASIC kernel type (5
+// inputs) are Unimplemented.
 #include "jit/emitters.h"
 #include "ops/op.h"
 #include "ops/util/lstm_cell.h"
@@ -35,6 +36,7 @@ StatusOr<StepLstm> Resolve(const NodeContext& ctx) {
     options.activation = static_cast<int>(opts->fused_activation_function());
     options.cell_clip = opts->cell_clip();
     options.proj_clip = opts->proj_clip();
+    options.asymmetric = opts->asymmetric_quantize_inputs();
     if (opts->kernel_type() == tflite::LSTMKernelType::BASIC) {
       return Unimplemented("LSTM with kernel_type BASIC is not supported yet (only FULL)");
     }
@@ -45,6 +47,7 @@ StatusOr<StepLstm> Resolve(const NodeContext& ctx) {
   }
   JITLITE_RETURN_IF_ERROR(lstm::CheckFullKernelArity(ctx));
   options.integer = IsInteger(ctx);
+  options.hybrid = lstm::IsHybrid(ctx);
   if (options.integer && ctx.num_intermediates() == 12) {
     return Unimplemented("LSTM's integer 8x8_8 form (12 intermediates) is not supported yet "
                          "(the 8x8_16 form, 5 intermediates, is)");

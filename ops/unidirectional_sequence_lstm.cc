@@ -3,13 +3,15 @@
 // input [batch, time, input] ([time, batch, input] with time_major); output
 // [batch, time, output] (resp. [time, batch, output]). The output and cell
 // states are variable tensors that carry over from one invoke to the next.
-// Options: fused_activation_function, cell_clip, proj_clip, time_major;
-// asymmetric_quantize_inputs only concerns hybrid kernels and is ignored.
+// Options: fused_activation_function, cell_clip, proj_clip, time_major,
+// asymmetric_quantize_inputs (hybrid only).
 // An int8 input selects TFLite's integer kernel (ops/util/lstm_integer.h:
 // int8 output and output state, int16 cell state, the operator's 5
 // intermediates carrying the gate and hidden scales); it ignores the
-// activation option (always tanh), as TFLite's does. Hybrid LSTMs (float
-// input, int8 weights) and diagonal recurrent weights are Unimplemented.
+// activation option (always tanh), as TFLite's does. A float input with
+// INT8 input-to-output weights selects the hybrid kernel (lstm_cell.h:
+// INT8 per-tensor weights, float states, rows quantized at run time).
+// Diagonal recurrent weights are Unimplemented.
 #include "jit/emitters.h"
 #include "ops/op.h"
 #include "ops/util/lstm_cell.h"
@@ -39,6 +41,7 @@ StatusOr<SequenceLstm> Resolve(const NodeContext& ctx) {
     options.cell_clip = opts->cell_clip();
     options.proj_clip = opts->proj_clip();
     time_major = opts->time_major();
+    options.asymmetric = opts->asymmetric_quantize_inputs();
     if (opts->diagonal_recurrent_tensors()) {
       return Unimplemented("UNIDIRECTIONAL_SEQUENCE_LSTM with diagonal_recurrent_tensors is "
                            "not supported yet");
@@ -46,6 +49,7 @@ StatusOr<SequenceLstm> Resolve(const NodeContext& ctx) {
   }
   JITLITE_RETURN_IF_ERROR(lstm::CheckFullKernelArity(ctx));
   options.integer = IsInteger(ctx);
+  options.hybrid = lstm::IsHybrid(ctx);
   if (!options.integer) JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, 0, "input"));
   const TensorState& in = ctx.input(0);
   if (in.rank() != 3) {

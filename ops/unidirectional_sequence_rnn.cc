@@ -3,9 +3,9 @@
 // output[t] = h_t, with input [batch, time, input] ([time, batch, input] with
 // time_major) and output [batch, time, units] (resp. [time, batch, units]).
 // The hidden state (input 4) is a variable tensor that carries over from one
-// invoke to the next. Options: time_major, fused_activation_function;
-// asymmetric_quantize_inputs only concerns hybrid kernels and is ignored.
-// Hybrid (int8 weights) RNNs are Unimplemented.
+// invoke to the next. Options: time_major, fused_activation_function,
+// asymmetric_quantize_inputs (hybrid only). INT8 weights with a FLOAT32 input
+// run TFLite's hybrid kernel (ops/util/basic_rnn.h).
 #include "jit/emitters.h"
 #include "ops/op.h"
 #include "ops/util/basic_rnn.h"
@@ -18,7 +18,8 @@ StatusOr<rnn::Cell> Resolve(const NodeContext& ctx) {
   const auto* opts = ctx.op()->builtin_options_as_SequenceRNNOptions();
   bool time_major = opts && opts->time_major();
   int activation = opts ? static_cast<int>(opts->fused_activation_function()) : 0;
-  return rnn::ResolveCell(ctx, /*has_time_axis=*/true, time_major, activation);
+  bool asymmetric = opts && opts->asymmetric_quantize_inputs();
+  return rnn::ResolveCell(ctx, /*has_time_axis=*/true, time_major, activation, asymmetric);
 }
 
 }  // namespace

@@ -2,6 +2,12 @@
 // UNIDIRECTIONAL_SEQUENCE_RNN: h = act(bias + W x + R h), output = h.
 // Inputs: 0 input, 1 W [units, input], 2 R [units, units], 3 bias [units],
 // 4 the hidden state [batch, units] (a variable tensor, updated in place).
+// Hybrid (TFLite's RnnBatchStep with INT8 weights: FLOAT32 input, bias and
+// state, INT8 W and R with one scale each): per step row the input row and
+// the state row are quantized at run time (ops/util/hybrid.h; symmetric, or
+// asymmetric with asymmetric_quantize_inputs) and
+//   h = act(bias + dot_x * (s_x * s_W) + dot_h * (s_h * s_R))
+// with i32 dot products.
 #pragma once
 
 #include <cstdint>
@@ -18,13 +24,16 @@ struct Cell {
   recurrent::Sequence seq;
   int64_t input = 0, units = 0;
   int activation = 0;  // ActivationFunctionType
+  bool hybrid = false, asymmetric = false;
+  float input_scale = 0.0f, recurrent_scale = 0.0f;  // hybrid: of W and R
 };
 
 // Checks the five inputs and one output as TFLite's Prepare does; the input
 // is [batch, time, input] (time_major: [time, batch, input]) or, without a
-// time axis, [batch, input].
+// time axis, [batch, input]. A FLOAT32 input with INT8 input weights is
+// the hybrid cell (`asymmetric`: its asymmetric_quantize_inputs option).
 StatusOr<Cell> ResolveCell(const NodeContext& ctx, bool has_time_axis, bool time_major,
-                           int activation);
+                           int activation, bool asymmetric);
 
 // Output 0's shape: the input's with the units as its last dimension.
 Shape OutputShape(const NodeContext& ctx, const Cell& cell);

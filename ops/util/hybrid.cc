@@ -97,8 +97,9 @@ Value* EmitOutput(jit::KernelEmitter& e, Value* acc, Value* row_scale, Value* fi
   return bias != nullptr ? b.CreateFAdd(v, bias) : v;
 }
 
-RowQuantizer::RowQuantizer(jit::KernelEmitter& e, int64_t size, int64_t stride, bool asymmetric)
-    : e_(e), size_(size), stride_(stride), asymmetric_(asymmetric) {
+RowQuantizer::RowQuantizer(jit::KernelEmitter& e, int64_t size, int64_t stride, bool asymmetric,
+                           Value* source)
+    : e_(e), size_(size), stride_(stride), asymmetric_(asymmetric), source_(source) {
   if (size <= kMaxScratchBytes) {
     scratch_ = e.Alloca(llvm::ArrayType::get(e.b().getInt8Ty(), size), "qrow");
     scratch_->setAlignment(llvm::Align(64));
@@ -106,7 +107,9 @@ RowQuantizer::RowQuantizer(jit::KernelEmitter& e, int64_t size, int64_t stride, 
 }
 
 Value* RowQuantizer::LoadRow(Value* index) {
-  return e_.LoadInput(0, Add(e_, base_, Mul(e_, index, stride_)));
+  Value* offset = Add(e_, base_, Mul(e_, index, stride_));
+  if (source_ != nullptr) return jit::LoadElement(e_.b(), DType::kFloat32, source_, offset);
+  return e_.LoadInput(0, offset);
 }
 
 void RowQuantizer::Quantize(Value* base) {
@@ -203,6 +206,29 @@ Value* RowQuantizer::LoadCentered(Value* index) {
     q = QuantizeValue(LoadRow(index));
   }
   return asymmetric_ ? b.CreateSub(q, zero_point_) : q;
+}
+
+std::vector<Value*> EmitRowDots(jit::KernelEmitter& e, std::span<Value* const> weights, Value* row,
+                                RowQuantizer& q, int64_t len) {
+  llvm::IRBuilder<>& b = e.b();
+  llvm::Type* i32 = b.getInt32Ty();
+  std::vector<llvm::AllocaInst*> acc;
+  for (size_t w = 0; w < weights.size(); ++w) {
+    acc.push_back(e.Alloca(i32, "idot"));
+    b.CreateStore(e.I32(0), acc.back());
+  }
+  Value* w_row = Mul(e, row, len);
+  e.For(0, len, 1, [&](Value* k) {
+    Value* x = q.LoadCentered(k);
+    for (size_t w = 0; w < weights.size(); ++w) {
+      Value* wk = jit::LoadElement(b, DType::kInt8, weights[w], Add(e, w_row, k));
+      Value* prod = b.CreateMul(b.CreateSExt(wk, i32), x);
+      b.CreateStore(b.CreateAdd(b.CreateLoad(i32, acc[w]), prod), acc[w]);
+    }
+  }, "k");
+  std::vector<Value*> sums;
+  for (llvm::AllocaInst* a : acc) sums.push_back(b.CreateLoad(i32, a));
+  return sums;
 }
 
 }  // namespace jitlite::ops::hybrid

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "jit/emitters.h"
@@ -68,13 +69,16 @@ enum class ScaleOrder { kAccTimesCombined, kFilterThenRow };
 llvm::Value* EmitOutput(jit::KernelEmitter& e, llvm::Value* acc, llvm::Value* row_scale,
                         llvm::Value* filter_scale, ScaleOrder order, llvm::Value* bias);
 
-// Quantizes rows of input 0 (float32): `size` elements `stride` apart.
+// Quantizes float32 rows of `size` elements `stride` apart, read from input 0
+// or, when `source` is given, from that f32 pointer (another input, such as a
+// recurrent state, or a stack row; it must dominate every Quantize call).
 class RowQuantizer {
  public:
-  RowQuantizer(jit::KernelEmitter& e, int64_t size, int64_t stride, bool asymmetric);
+  RowQuantizer(jit::KernelEmitter& e, int64_t size, int64_t stride, bool asymmetric,
+               llvm::Value* source = nullptr);
 
   // Emits the range reduction and the scale and zero point of the row
-  // starting at element `base` (i64) of input 0, and its quantization into
+  // starting at element `base` (i64) of the source, and its quantization into
   // the scratch buffer when there is one. The values below are valid in the
   // code emitted after this call inside the same loop body.
   void Quantize(llvm::Value* base);
@@ -94,11 +98,20 @@ class RowQuantizer {
   jit::KernelEmitter& e_;
   int64_t size_, stride_;
   bool asymmetric_;
+  llvm::Value* source_;                // f32 pointer, or null: input 0
   llvm::AllocaInst* scratch_ = nullptr;  // i8[size], or null: quantize at each load
   llvm::Value* base_ = nullptr;
   llvm::Value* scale_ = nullptr;
   llvm::Value* inverse_ = nullptr;     // f32 multiplier from x to the q grid
   llvm::Value* zero_point_ = nullptr;  // i32
 };
+
+// For each INT8 weight matrix (row-major, `len` columns): the i32 dot product
+// of its row `row` with the row `q` last quantized, q - zero_point (exact, so
+// TFLite's dot(w, q) - zp * rowsum(w) gives the same), in one loop over the
+// columns so every quantized element feeds each of them. The recurrent ops'
+// gate and projection products.
+std::vector<llvm::Value*> EmitRowDots(jit::KernelEmitter& e, std::span<llvm::Value* const> weights,
+                                      llvm::Value* row, RowQuantizer& q, int64_t len);
 
 }  // namespace jitlite::ops::hybrid

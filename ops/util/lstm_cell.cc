@@ -8,8 +8,12 @@
 // output state and output 0 (through a projection when there is one).
 #include "ops/util/lstm_cell.h"
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "ops/util/hybrid.h"
+#include "ops/util/quantization.h"
 
 namespace jitlite::ops::lstm {
 namespace {
@@ -38,7 +42,7 @@ class CellChecker {
 
   Status Run() {
     JITLITE_RETURN_IF_ERROR(CheckPresent());
-    JITLITE_RETURN_IF_ERROR(c_.options.integer ? CheckIntegerTypes() : CheckFloatTypes());
+    JITLITE_RETURN_IF_ERROR(CheckTypes());
     JITLITE_RETURN_IF_ERROR(CheckSizes());
     JITLITE_RETURN_IF_ERROR(CheckGates());
     JITLITE_RETURN_IF_ERROR(CheckPeepholes());
@@ -60,10 +64,69 @@ class CellChecker {
     return Status::Ok();
   }
 
+  Status CheckTypes() {
+    if (c_.options.integer) return CheckIntegerTypes();
+    if (c_.options.hybrid) return CheckHybridTypes();
+    return CheckFloatTypes();
+  }
+
+  // The float cell: input-to-output weights of another type than FLOAT32
+  // (INT8 ones pick the hybrid cell) are Unimplemented; the other operands
+  // must be FLOAT32 too.
   Status CheckFloatTypes() {
-    for (int k = 1; k <= 17; ++k) {
-      if (Has(k)) JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx_, ops_.at(k), "LSTM operand"));
+    const int w_out = kInputToGate + kOutputGate;
+    DType w_type = ctx_.input(ops_.at(w_out)).dtype;
+    if (w_type != DType::kFloat32) {
+      return Unimplemented("input-to-output weights (input " + Index(w_out) + ") have type " +
+                           DTypeName(w_type) + " with a FLOAT32 input: not supported (FLOAT32 "
+                           "weights run the float LSTM, INT8 weights the hybrid one)");
     }
+    for (int k = 1; k <= 17; ++k) {
+      if (!Has(k)) continue;
+      DType got = ctx_.input(ops_.at(k)).dtype;
+      if (got != DType::kFloat32) {
+        return InvalidArgument("LSTM operand (input " + Index(k) + ") has type " +
+                               DTypeName(got) + ", but the input-to-output weights are FLOAT32: "
+                               "the float LSTM takes FLOAT32 operands (the hybrid one, INT8 "
+                               "weights throughout)");
+      }
+    }
+    return Status::Ok();
+  }
+
+  static bool IsHybridWeight(int k) { return k <= 11 || k == kProjectionWeights; }
+
+  // TFLite's hybrid kernel reads every weight tensor (peephole and projection
+  // too) as INT8 with its one scale, the biases as FLOAT32.
+  Status CheckHybridTypes() {
+    for (int k = 1; k <= 17; ++k) {
+      if (!Has(k)) continue;
+      const TensorState& t = ctx_.input(ops_.at(k));
+      const bool weights = IsHybridWeight(k);
+      DType want = weights ? DType::kInt8 : DType::kFloat32;
+      if (t.dtype != want) {
+        return InvalidArgument("LSTM operand (input " + Index(k) + ") has type " +
+                               DTypeName(t.dtype) + "; the hybrid LSTM (FLOAT32 input, INT8 "
+                               "input-to-output weights) needs INT8 weights (peephole and "
+                               "projection included) and FLOAT32 biases");
+      }
+      if (weights) JITLITE_RETURN_IF_ERROR(ReadHybridScale(k, t));
+    }
+    return Status::Ok();
+  }
+
+  Status ReadHybridScale(int k, const TensorState& t) {
+    if (!HasQuantization(t)) {
+      return InvalidArgument("INT8 LSTM weights (input " + Index(k) + ") have no quantization "
+                             "parameters; the hybrid LSTM needs their scale");
+    }
+    if (t.quant->scales.size() != 1) {
+      return InvalidArgument("INT8 LSTM weights (input " + Index(k) + ") have " +
+                             std::to_string(t.quant->scales.size()) +
+                             " scales; TFLite's hybrid LSTM reads one scale per weight tensor "
+                             "(it takes per-channel scales as 0)");
+    }
+    c_.weight_scale[k] = t.quant->scales[0];
     return Status::Ok();
   }
 
@@ -222,6 +285,7 @@ class LstmEmitter {
       if (HasGate(g)) pre_[g] = recurrent::ScratchF32(e_, c_.cell, kGateNames[g]);
     }
     if (c_.projection) hidden_ = recurrent::ScratchF32(e_, c_.cell, "hidden");
+    if (Hybrid()) MakeQuantizers();
     recurrent::EmitSteps(e_, seq_, [&](Value* t, Value* b0, int64_t rows) { Step(t, b0, rows); },
                          ops_.reverse);
   }
@@ -229,6 +293,17 @@ class LstmEmitter {
  private:
   bool HasGate(int g) const { return g != kInputGate || !c_.cifg; }
   bool QuirkyNone() const { return c_.options.activation == 0; }
+  bool Hybrid() const { return c_.options.hybrid; }
+
+  // The rows the hybrid kernel quantizes: input, output state, hidden.
+  void MakeQuantizers() {
+    const bool asym = c_.options.asymmetric;
+    x_rows_ = std::make_unique<hybrid::RowQuantizer>(e_, c_.input, 1, asym, InputPtr());
+    h_rows_ = std::make_unique<hybrid::RowQuantizer>(e_, c_.output, 1, asym, HiddenPtr());
+    if (c_.projection) {
+      p_rows_ = std::make_unique<hybrid::RowQuantizer>(e_, c_.cell, 1, asym, hidden_);
+    }
+  }
   // Pointers of a cell tensor (1-17), the sequence input and the states.
   Value* Ptr(int cell_tensor) const { return e_.InputPtr(ops_.at(cell_tensor)); }
   Value* InputPtr() const { return e_.InputPtr(ops_.input); }
@@ -238,9 +313,10 @@ class LstmEmitter {
   Value* Load(Value* base, Value* offset) { return LoadF32(e_, base, offset); }
 
   void Step(Value* t, Value* b0, int64_t rows) {
-    // Only NONE needs TFLite's "input all zero" test (see the header).
+    // Only the float kernel with NONE needs TFLite's "input all zero" test
+    // (see the header).
     Value* all_zero = nullptr;
-    if (QuirkyNone()) {
+    if (QuirkyNone() && !Hybrid()) {
       all_zero = AllZero(MulI(e_, seq_.Row(e_, b0, t), c_.input), rows * c_.input);
     }
     if (rows == 1) {
@@ -267,7 +343,11 @@ class LstmEmitter {
     Value* x_off = MulI(e_, seq_.Row(e_, b, t), c_.input);
     Value* h_off = MulI(e_, b, c_.output);
     Value* c_off = MulI(e_, b, c_.cell);
-    GatePreActivations(x_off, h_off, c_off);
+    if (Hybrid()) {
+      HybridGatePreActivations(x_off, h_off, c_off);
+    } else {
+      GatePreActivations(x_off, h_off, c_off);
+    }
     if (c_.layer_norm) {
       for (int g : {kInputGate, kForgetGate, kCellGate}) {
         if (HasGate(g)) LayerNorm(g);
@@ -298,13 +378,58 @@ class LstmEmitter {
         Value* v = dx[k];
         if (!c_.layer_norm) v = b_.CreateFAdd(Load(Ptr(kGateBias + g), j), v);
         v = b_.CreateFAdd(v, dh[k]);
-        if (c_.peephole && g != kCellGate && g != kOutputGate) {
-          Value* cell = Load(CellPtr(), AddI(e_, c_off, j));
-          v = b_.CreateFAdd(v, b_.CreateFMul(Load(Ptr(Peephole(g)), j), cell));
-        }
-        StoreF32(e_, v, pre_[g], j);
+        StoreF32(e_, AddPeephole(v, g, c_off, j), pre_[g], j);
       }
     }, "cell");
+  }
+
+  // The same for the hybrid kernel: i32 dot products with the quantized
+  // input and output-state rows, each scaled by row scale * weight scale
+  // onto the bias, in TFLite's order.
+  void HybridGatePreActivations(Value* x_off, Value* h_off, Value* c_off) {
+    x_rows_->Quantize(x_off);
+    h_rows_->Quantize(h_off);
+    std::vector<int> gates;
+    std::vector<Value*> wx, wh, sx, sh;
+    for (int g = 0; g < 4; ++g) {
+      if (!HasGate(g)) continue;
+      gates.push_back(g);
+      wx.push_back(Ptr(kInputToGate + g));
+      wh.push_back(Ptr(kRecurrentToGate + g));
+      sx.push_back(b_.CreateFMul(x_rows_->scale(), WeightScale(kInputToGate + g)));
+      sh.push_back(b_.CreateFMul(h_rows_->scale(), WeightScale(kRecurrentToGate + g)));
+    }
+    e_.For(0, c_.cell, 1, [&](Value* j) {
+      std::vector<Value*> dx = hybrid::EmitRowDots(e_, wx, j, *x_rows_, c_.input);
+      std::vector<Value*> dh = hybrid::EmitRowDots(e_, wh, j, *h_rows_, c_.output);
+      for (size_t k = 0; k < gates.size(); ++k) {
+        int g = gates[k];
+        Value* v = Scaled(dx[k], sx[k]);
+        if (!c_.layer_norm) v = b_.CreateFAdd(Load(Ptr(kGateBias + g), j), v);
+        v = b_.CreateFAdd(v, Scaled(dh[k], sh[k]));
+        StoreF32(e_, AddPeephole(v, g, c_off, j), pre_[g], j);
+      }
+    }, "cell");
+  }
+
+  Value* WeightScale(int cell_tensor) { return e_.F32(c_.weight_scale[cell_tensor]); }
+  // float(acc) * scale, as TFLite's hybrid MatrixBatchVectorMultiplyAccumulate.
+  Value* Scaled(Value* acc, Value* scale) {
+    return b_.CreateFMul(b_.CreateSIToFP(acc, b_.getFloatTy()), scale);
+  }
+
+  // Peephole weight j of a gate: float, or INT8 dequantized (w * scale).
+  Value* PeepholeWeight(int gate, Value* j) {
+    if (!Hybrid()) return Load(Ptr(Peephole(gate)), j);
+    Value* w = jit::LoadElement(b_, DType::kInt8, Ptr(Peephole(gate)), j);
+    return b_.CreateFMul(b_.CreateSIToFP(w, b_.getFloatTy()), WeightScale(Peephole(gate)));
+  }
+
+  // v + peephole .* the old cell state, for the input and forget gates.
+  Value* AddPeephole(Value* v, int g, Value* c_off, Value* j) {
+    if (!c_.peephole || g == kCellGate || g == kOutputGate) return v;
+    Value* cell = Load(CellPtr(), AddI(e_, c_off, j));
+    return b_.CreateFAdd(v, b_.CreateFMul(PeepholeWeight(g, j), cell));
   }
 
   // pre[g] = coeff .* (pre[g] - mean) / sqrt(variance + 1e-8) + bias, as
@@ -335,7 +460,11 @@ class LstmEmitter {
     }, "ln_apply");
   }
 
+  // The hybrid kernel sums in TFLite's order: its quantization of the next
+  // step's output state turns float differences into whole steps now and then
+  // (see the header), so it keeps them as small as it can.
   Value* ReassociatingAdd(Value* acc, Value* x) {
+    if (Hybrid()) return b_.CreateFAdd(acc, x);
     llvm::IRBuilder<>::FastMathFlagGuard guard(b_);
     llvm::FastMathFlags fmf;
     fmf.setAllowReassoc();
@@ -347,6 +476,7 @@ class LstmEmitter {
   // 0 with layer norm, when the step's input is all zero).
   Value* CellGate(Value* pre, Value* j, Value* all_zero) {
     if (!QuirkyNone()) return e_.Activation(pre, c_.options.activation);
+    if (all_zero == nullptr) return pre;  // hybrid: in place
     Value* skipped = c_.layer_norm ? e_.F32(0.0f) : Load(Ptr(kGateBias + kCellGate), j);
     return b_.CreateSelect(all_zero, skipped, pre);
   }
@@ -371,7 +501,7 @@ class LstmEmitter {
       if (QuirkyNone()) StoreF32(e_, g, pre_[kCellGate], j);
       if (c_.peephole) {
         Value* o = b_.CreateFAdd(Load(pre_[kOutputGate], j),
-                                 b_.CreateFMul(Load(Ptr(Peephole(kOutputGate)), j), cell));
+                                 b_.CreateFMul(PeepholeWeight(kOutputGate, j), cell));
         StoreF32(e_, o, pre_[kOutputGate], j);
       }
     }, "update");
@@ -393,9 +523,26 @@ class LstmEmitter {
       }
     }, "hidden");
     if (!c_.projection) return;
+    if (Hybrid()) {
+      HybridProjection(b, t, h_off);
+      return;
+    }
     Value* weights[] = {Ptr(kProjectionWeights)};
     e_.For(0, c_.output, 1, [&](Value* m) {
       Value* v = recurrent::EmitRowDots(e_, weights, m, hidden_, e_.I64(0), c_.cell)[0];
+      if (c_.projection_bias) v = b_.CreateFAdd(Load(Ptr(kProjectionBias), m), v);
+      StoreHidden(Clip(v, c_.options.proj_clip), b, t, h_off, m);
+    }, "project");
+  }
+
+  // h = clip(proj_bias + dot * (s_hidden * s_Wp)) over the quantized hidden
+  // row (TFLite's CalculateLstmOutputHybrid).
+  void HybridProjection(Value* b, Value* t, Value* h_off) {
+    p_rows_->Quantize(e_.I64(0));
+    Value* scale = b_.CreateFMul(p_rows_->scale(), WeightScale(kProjectionWeights));
+    Value* weights[] = {Ptr(kProjectionWeights)};
+    e_.For(0, c_.output, 1, [&](Value* m) {
+      Value* v = Scaled(hybrid::EmitRowDots(e_, weights, m, *p_rows_, c_.cell)[0], scale);
       if (c_.projection_bias) v = b_.CreateFAdd(Load(Ptr(kProjectionBias), m), v);
       StoreHidden(Clip(v, c_.options.proj_clip), b, t, h_off, m);
     }, "project");
@@ -414,9 +561,17 @@ class LstmEmitter {
   const recurrent::Sequence& seq_;
   Value* pre_[4] = {nullptr, nullptr, nullptr, nullptr};
   Value* hidden_ = nullptr;
+  std::unique_ptr<hybrid::RowQuantizer> x_rows_, h_rows_, p_rows_;  // hybrid only
 };
 
 }  // namespace
+
+bool IsHybrid(const NodeContext& ctx, const Operands& operands) {
+  const int w_out = operands.at(kInputToGate + kOutputGate);
+  return ctx.num_inputs() > w_out && ctx.has_input(operands.input) && ctx.has_input(w_out) &&
+         ctx.input(operands.input).dtype == DType::kFloat32 &&
+         ctx.input(w_out).dtype == DType::kInt8;
+}
 
 Status CheckFullKernelArity(const NodeContext& ctx) {
   if (ctx.num_inputs() != 20 && ctx.num_inputs() != 24) {

@@ -20,6 +20,21 @@
 // With fused_activation_function NONE, TFLite's vector activation leaves its
 // destination untouched, so h = o .* g, and g is the bias (0 with layer
 // norm) for a step whose input rows are all zero; jitlite reproduces that.
+//
+// Hybrid (TFLite's EvalHybrid: float32 input, states, biases and layer-norm
+// coefficients; INT8 weights, peephole and projection included, one scale
+// each): per step row, the input row and the output-state row are quantized
+// at run time (ops/util/hybrid.h, asymmetric_quantize_inputs chooses how) and
+//   gate_x = bias + dot_x * (s_x * s_Wx) + dot_h * (s_h * s_Wh)
+//            (+ (peephole * s_P) .* c)
+// with i32 dot products; the projection quantizes the hidden row the same way,
+// h = clip(proj_bias + dot * (s_hidden * s_Wp)). The rest runs in float as
+// above, except that the cell gate's activation works in place, so NONE
+// leaves g = gate_g (no zero-input case) and h = o .* g.
+// jitlite's sigmoid and tanh differ from TFLite's libm calls by about an ulp,
+// so a state value that lands within that distance of a rounding boundary of
+// the next step's quantization can round the other way: the state then
+// differs by one quantization step (about 1e-4 of the output range after).
 #pragma once
 
 #include <cstdint>
@@ -53,6 +68,10 @@ struct Options {
   // TFLite's integer kernel (int8 input): the operand types it requires
   // instead of float32 (see ops/util/lstm_integer.h).
   bool integer = false;
+  // TFLite's hybrid kernel (float32 input, INT8 weights; see above), and its
+  // asymmetric_quantize_inputs option.
+  bool hybrid = false;
+  bool asymmetric = false;
 };
 
 // Where one cell's tensors are among the node's inputs and where its output
@@ -75,9 +94,15 @@ struct Cell {
   int64_t input = 0, cell = 0, output = 0;  // feature sizes
   bool cifg = false, peephole = false, layer_norm = false;
   bool projection = false, projection_bias = false;
+  // Hybrid: the scale of each INT8 cell tensor (weights 1-11 and 16).
+  float weight_scale[kProjectionWeights + 1] = {};
   Options options;
   Operands operands;
 };
+
+// True when a cell runs TFLite's hybrid kernel: a FLOAT32 input with INT8
+// input-to-output weights (the tensor TFLite's kernels switch on).
+bool IsHybrid(const NodeContext& ctx, const Operands& operands = {});
 
 // The 20 or 24 inputs (input 0 present) and one output of the full kernel.
 Status CheckFullKernelArity(const NodeContext& ctx);

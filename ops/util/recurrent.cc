@@ -11,8 +11,7 @@ Status CheckFloat(const NodeContext& ctx, int i, const std::string& what) {
   std::string name = DTypeName(t);
   if (t == DType::kInt8 || t == DType::kUInt8 || t == DType::kInt16) {
     return Unimplemented(what + " (input " + std::to_string(i) + ") has type " + name +
-                         ": hybrid and integer variants are not supported yet (supported: "
-                         "FLOAT32)");
+                         ": this variant is not supported yet (expected FLOAT32 here)");
   }
   return InvalidArgument(what + " (input " + std::to_string(i) + ") has type " + name +
                          "; expected FLOAT32");

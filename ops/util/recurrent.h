@@ -23,8 +23,9 @@ namespace jitlite::ops::recurrent {
 // larger layers are Unimplemented rather than risking the thread's stack.
 constexpr int64_t kMaxScratchFloats = 64 * 1024;
 
-// Input i must be float32. INT8/UINT8/INT16 (TFLite's hybrid and integer
-// variants) are Unimplemented naming the type; other types InvalidArgument.
+// Input i must be float32. INT8/UINT8/INT16 (variants of TFLite's kernels
+// not handled where this is called) are Unimplemented naming the type; other
+// types InvalidArgument.
 Status CheckFloat(const NodeContext& ctx, int i, const std::string& what);
 // Input i (if present) must have exactly `shape`.
 Status CheckShape(const NodeContext& ctx, int i, const std::string& what, const Shape& shape);

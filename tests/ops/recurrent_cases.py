@@ -1,7 +1,7 @@
 """Shared pieces of the recurrent op tests (LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM, SVDF,
 UNIDIRECTIONAL_SEQUENCE_RNN): operand lists in TFLite's input order, with the states as
 variable tensors, and a multi-invoke comparison with LiteRT (the states carry over from one
-invoke to the next, which one-invoke check_op cannot see)."""
+invoke to the next, which one-invoke check_op cannot see); their hybrid forms (INT8 weights)."""
 
 import numpy as np
 
@@ -75,12 +75,13 @@ def run_invokes(interpreter_cls, model, invokes, reset_before=()):
 
 
 def check_invokes(op, operands, invokes, options=None, reset_before=(), model=None,
-                  outputs=1):
+                  outputs=1, reference=None):
     """Compares jitlite with LiteRT over consecutive invokes of one model (states carry over).
 
     `model` (bytes) replaces the one-op model built from op/operands/options with `outputs`
-    float32 outputs. Returns the LiteRT outputs per invoke."""
-    reference = litert_interpreter()
+    float32 outputs; `reference` (default: LiteRT's default resolver) is the interpreter class
+    compared with. Returns the LiteRT outputs per invoke."""
+    reference = reference or litert_interpreter()
     if model is None:
         build = dict(options=options, output_dtypes=[F32] * outputs)
         probe = build_op_model(op, operands, **build)
@@ -97,6 +98,49 @@ def random_invokes(shape, count, seed=0):
     """`count` single-input invokes with values uniform in [-2, 2)."""
     rng = np.random.default_rng(seed)
     return [[rng.uniform(-2, 2, shape).astype(F32)] for _ in range(count)]
+
+
+# --- hybrid (dynamic-range) kernels: float activations and states, INT8 weights ------------
+
+# The weight inputs of each op's cell that the converter quantizes (LSTM: the gate, peephole
+# and projection weights; the bidirectional LSTM's second cell sits 17 inputs further).
+LSTM_WEIGHTS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16)
+BIDI_LSTM_WEIGHTS = LSTM_WEIGHTS + tuple(k + 17 for k in LSTM_WEIGHTS)
+RNN_WEIGHTS = (1, 2)
+
+
+def int8_per_tensor(w):
+    """A float constant as the converter's dynamic-range quantization writes it: INT8,
+    symmetric, one scale (max|w| / 127)."""
+    scale = float(np.abs(w).max() / 127) or 1.0
+    return (np.round(w / scale).astype(np.int8), dict(scale=scale, zero_point=0))
+
+
+def hybrid_operands(operands, keys):
+    """The operand list with the float constants at `keys` (where present) made INT8."""
+    ops = list(operands)
+    for k in keys:
+        if isinstance(ops[k], np.ndarray):
+            ops[k] = int8_per_tensor(ops[k])
+    return ops
+
+
+def check_hybrid_invokes(op, operands, invokes, options, reset_before=(), outputs=1):
+    """check_invokes for a hybrid model against both LiteRT's reference kernels (BUILTIN_REF)
+    and its default resolver (which has no XNNPACK path for these ops: TFLite's own hybrid
+    kernels run). Returns the reference kernels' outputs per invoke."""
+    expected = check_invokes(op, operands, invokes, options, reset_before, outputs=outputs,
+                             reference=litert_interpreter("BUILTIN_REF"))
+    check_invokes(op, operands, invokes, options, reset_before, outputs=outputs)
+    return expected
+
+
+def zero_rows(invokes, rows):
+    """Sets the given (invoke, index...) entries of single-input invokes to zero: whole rows
+    (TFLite's zero-range rule: scale 1, q = 0) or whole time steps."""
+    for k, index in rows:
+        invokes[k][0][index] = 0
+    return invokes
 
 
 # --- integer LSTM (TFLite's 8x8_16 kernel) ---------------------------------------------------

@@ -1,13 +1,16 @@
 """BIDIRECTIONAL_SEQUENCE_LSTM (float32) against LiteRT: forward and backward cells (peephole,
 projection, CIFG), separate and merged outputs, both layouts, batch > 1, activations, the states
 across invokes, and the auxiliary input as the backward cell's input. Float tolerance:
-check_op's."""
+check_op's. The hybrid kernel (INT8 weights in both cells) over the same variants and layouts,
+both asymmetric_quantize_inputs values, zero rows and steps, against TFLite's hybrid kernels."""
 
 import numpy as np
 import pytest
 
 from op_testing import ACTIVATIONS, F32, assert_rejected, check_op
-from recurrent_cases import check_invokes, lstm_operands, random_invokes, state, weights
+from recurrent_cases import (BIDI_LSTM_WEIGHTS, LSTM_WEIGHTS, check_hybrid_invokes,
+                             check_invokes, hybrid_operands, lstm_operands, random_invokes, state,
+                             weights, zero_rows)
 
 OP = "BIDIRECTIONAL_SEQUENCE_LSTM"
 
@@ -109,8 +112,50 @@ def test_output_count_must_match_merge_outputs():
                     match="expected 1 output", litert_rejects=True)
 
 
-def test_hybrid_weights_are_unimplemented():
+# --- hybrid kernel (float input and states, INT8 weights in both cells) ----------------------
+
+def hybrid_case(variant="plain", batch=3, time_major=True, aux=False, invokes=3, seed=1):
+    ops = hybrid_operands(operands(batch=batch, time_major=time_major, aux=aux,
+                                   **VARIANTS[variant]), BIDI_LSTM_WEIGHTS)
+    x = random_invokes(ops[0][0], invokes, seed=seed)
+    whole, row = ((1,), (2, 0)) if time_major else ((slice(None), 1), (0, 2))
+    zero_rows(x, [(0, whole), (invokes - 1, row)])
+    if aux:  # the backward cell's own input (input 39), the model's second input
+        for values, extra in zip(x, random_invokes(ops[0][0], invokes, seed + 50)):
+            values.append(extra[0])
+    return ops, x
+
+
+@pytest.mark.parametrize("asymmetric", [False, True])
+@pytest.mark.parametrize("merge", [False, True])
+@pytest.mark.parametrize("time_major", [True, False])
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_hybrid_cell_variants(variant, time_major, merge, asymmetric):
+    batch = 1 if merge and not time_major else 3
+    ops, x = hybrid_case(variant, batch, time_major)
+    check_hybrid_invokes(OP, ops, x, options(merge, time_major,
+                                             asymmetric_quantize_inputs=asymmetric),
+                         outputs=1 if merge else 2)
+
+
+@pytest.mark.parametrize("asymmetric", [False, True])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_hybrid_activations(activation, asymmetric):
+    ops, x = hybrid_case("cifg_peephole_projection")
+    check_hybrid_invokes(OP, ops, x, options(True, True, activation,
+                                             asymmetric_quantize_inputs=asymmetric))
+
+
+@pytest.mark.parametrize("asymmetric", [False, True])
+def test_hybrid_auxiliary_input_feeds_the_backward_cell(asymmetric):
+    ops, x = hybrid_case("peephole", aux=True)
+    check_hybrid_invokes(OP, ops, x, options(False, True, cell_clip=0.5,
+                                             asymmetric_quantize_inputs=asymmetric), outputs=2)
+
+
+def test_hybrid_float_backward_cell_is_rejected():
+    # TFLite picks the kernel from the forward weights; the backward cell must match.
     ops = operands()
-    ops[20] = (np.round(ops[20] * 100).astype(np.int8), dict(scale=0.01, zero_point=0))
+    ops = hybrid_operands(ops, LSTM_WEIGHTS)
     assert_rejected(OP, ops, options=options(False, True), output_dtypes=[F32, F32],
-                    match="INT8: hybrid")
+                    match=r"input 18\) has type FLOAT32; the hybrid LSTM")

@@ -1,14 +1,17 @@
 """LSTM (the single-step full kernel, float32) against LiteRT: cell variants, activations,
 clipping, batch > 1, and above all the states carried from one invoke (one time step) to the
 next and reset; plus the LSTM models of ../shared/models. Float tolerance: check_op's. The
-integer kernel (int8 input) runs the cell variants bit-exactly against the reference kernels."""
+integer kernel (int8 input) runs the cell variants bit-exactly against the reference kernels; the
+hybrid one (INT8 weights) the cell variants and activations over several steps, both
+asymmetric_quantize_inputs values, zero rows and steps, against TFLite's hybrid kernels."""
 
 import numpy as np
 import pytest
 
 from op_testing import ACTIVATIONS, F32, assert_rejected, check_model_file, check_op
-from recurrent_cases import (check_int_invokes, check_invokes, int_lstm_operands, lstm_operands,
-                             random_int8_invokes, random_invokes)
+from recurrent_cases import (LSTM_WEIGHTS, check_hybrid_invokes, check_int_invokes,
+                             check_invokes, hybrid_operands, int_lstm_operands, lstm_operands,
+                             random_int8_invokes, random_invokes, zero_rows)
 
 OP = "LSTM"
 
@@ -79,10 +82,38 @@ def test_rank_3_input_is_rejected():
     assert_rejected(OP, ops, match="expects rank 2")
 
 
-def test_hybrid_weights_are_unimplemented():
-    ops = operands()
-    ops[2] = (np.round(ops[2] * 100).astype(np.int8), dict(scale=0.01, zero_point=0))
-    assert_rejected(OP, ops, match="INT8: hybrid")
+# --- hybrid kernel (float input and states, INT8 weights) -----------------------------------
+
+def hybrid_case(variant, batch=3, invokes=4, seed=1):
+    """Hybrid operands and one-step invokes: one all-zero step (every row) and one zero row."""
+    ops = hybrid_operands(operands(batch=batch, **VARIANTS[variant]), LSTM_WEIGHTS)
+    x = random_invokes(ops[0][0], invokes, seed=seed)
+    return ops, zero_rows(x, [(1, slice(None)), (2, 0)])
+
+
+@pytest.mark.parametrize("asymmetric", [False, True])
+@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_hybrid_cell_variants(variant, batch, asymmetric):
+    ops, x = hybrid_case(variant, batch)
+    check_hybrid_invokes(OP, ops, x, dict(fused_activation_function="TANH", cell_clip=0.8,
+                                          asymmetric_quantize_inputs=asymmetric),
+                         reset_before=(3,))
+
+
+@pytest.mark.parametrize("asymmetric", [False, True])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_hybrid_activations(activation, asymmetric):
+    ops, x = hybrid_case("everything")
+    check_hybrid_invokes(OP, ops, x, dict(fused_activation_function=activation,
+                                          asymmetric_quantize_inputs=asymmetric))
+
+
+def test_hybrid_per_channel_weights_are_rejected():
+    # TFLite's hybrid LSTM reads one scale per tensor (per-channel ones count as 0).
+    ops = hybrid_operands(operands(), LSTM_WEIGHTS)
+    ops[2] = (ops[2][0], dict(scale=[0.01] * 6, zero_point=[0] * 6, quantized_dimension=0))
+    assert_rejected(OP, ops, match=r"input 2\) have 6 scales; TFLite's hybrid LSTM reads one")
 
 
 def test_input_count_is_checked():

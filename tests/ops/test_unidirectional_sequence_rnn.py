@@ -1,12 +1,15 @@
 """UNIDIRECTIONAL_SEQUENCE_RNN (float32) against LiteRT: h_t = act(b + W x_t + R h_{t-1}) over
 both layouts, batch > 1, every activation, odd and size-1 sizes, and the hidden state carried
-across invokes and reset. Float tolerance: check_op's."""
+across invokes and reset. Float tolerance: check_op's. The hybrid kernel (INT8 weights) over
+activations, layouts, sizes, both asymmetric_quantize_inputs values and zero rows and steps,
+against TFLite's hybrid kernels."""
 
 import numpy as np
 import pytest
 
 from op_testing import ACTIVATIONS, F32, assert_rejected, check_op
-from recurrent_cases import check_invokes, random_invokes, state, weights
+from recurrent_cases import (RNN_WEIGHTS, check_hybrid_invokes, check_invokes, hybrid_operands,
+                             random_invokes, state, weights, zero_rows)
 
 OP = "UNIDIRECTIONAL_SEQUENCE_RNN"
 
@@ -41,11 +44,41 @@ def test_state_carries_across_invokes_and_resets(time_major):
                   reset_before=(2,))
 
 
-def test_hybrid_weights_are_unimplemented():
-    ops = operands()
-    ops[1] = (np.round(ops[1] * 100).astype(np.int8), dict(scale=0.01, zero_point=0))
-    ops[2] = (np.round(ops[2] * 100).astype(np.int8), dict(scale=0.01, zero_point=0))
-    assert_rejected(OP, ops, match="INT8: hybrid")
+# --- hybrid kernel (float input and state, INT8 weights) -------------------------------------
+
+def hybrid_case(batch=3, time=4, n_input=5, units=6, time_major=False, invokes=3, seed=1):
+    """Hybrid operands and invokes with one zero step (all rows) and one zero row."""
+    ops = hybrid_operands(operands(batch, time, n_input, units, time_major), RNN_WEIGHTS)
+    x = random_invokes(ops[0][0], invokes, seed=seed)
+    t0, t1 = time // 2, time - 1
+    whole, row = ((t0,), (t1, 0)) if time_major else ((slice(None), t0), (0, t1))
+    return ops, zero_rows(x, [(0, whole), (invokes - 1, row)])
+
+
+@pytest.mark.parametrize("asymmetric", [False, True])
+@pytest.mark.parametrize("time_major", [False, True])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_hybrid_activations(activation, time_major, asymmetric):
+    ops, x = hybrid_case(time_major=time_major)
+    check_hybrid_invokes(OP, ops, x, dict(time_major=time_major, fused_activation_function=activation,
+                                          asymmetric_quantize_inputs=asymmetric),
+                         reset_before=(2,))
+
+
+@pytest.mark.parametrize("asymmetric", [False, True])
+@pytest.mark.parametrize("time_major", [False, True])
+@pytest.mark.parametrize("sizes", [(1, 1, 1, 1), (3, 5, 7, 3), (1, 16, 28, 20), (2, 3, 40, 33)],
+                         ids=lambda s: "x".join(map(str, s)))
+def test_hybrid_sizes(sizes, time_major, asymmetric):
+    ops, x = hybrid_case(*sizes, time_major=time_major, invokes=2)
+    check_hybrid_invokes(OP, ops, x, dict(time_major=time_major, fused_activation_function="TANH",
+                                          asymmetric_quantize_inputs=asymmetric))
+
+
+def test_hybrid_per_channel_weights_are_rejected():
+    ops = hybrid_operands(operands(), RNN_WEIGHTS)
+    ops[1] = (ops[1][0], dict(scale=[0.01] * 6, zero_point=[0] * 6, quantized_dimension=0))
+    assert_rejected(OP, ops, match=r"\(input 1\) has 6 scales; TFLite's hybrid RNN reads one")
 
 
 @pytest.mark.parametrize("change, match", [

@@ -265,6 +265,32 @@ def test_keras_dynamic_range_model_matches_litert():
                              context=f"default resolver seed {seed}")
 
 
+def test_keras_dynamic_range_lstm_matches_litert():
+    """lstm_classifier with dynamic-range quantization. TF 2.21's converter keeps Keras 3's
+    unrolled LSTM as separate ops: hybrid FULLY_CONNECTED (INT8 weights) for the gate products,
+    float LOGISTIC / TANH / MUL / ADD for the rest; no (hybrid) UNIDIRECTIONAL_SEQUENCE_LSTM.
+    jitlite matches TFLite's reference kernels and the default resolver at check_op's tolerance
+    (TFLite's optimized kernels are left out: over the 32 steps they drift from the reference
+    ones by about the tolerance, seen 1.1e-6 on outputs of range 0.109 with seed 1)."""
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite.testing import litert_interpreter, run_model
+    from jitlite.testing.keras_models import keras_model_path
+    from jitlite import Interpreter
+
+    model = keras_model_path("lstm_classifier", quantization="dynamic_range").read_bytes()
+    litert = litert_interpreter()(model_content=model)
+    ops = {op["op_name"] for op in litert._get_ops_details()}
+    assert "FULLY_CONNECTED" in ops
+    int8_weights = [t for t in litert.get_tensor_details() if t["dtype"] == np.int8]
+    assert len(int8_weights) >= 3, "the converter left the weights in float"
+    for seed in range(3):
+        inputs = random_inputs(model, seed=seed, input_range=(-1.0, 1.0))
+        actual = run_model(Interpreter, model, inputs)
+        for resolver in ("BUILTIN_REF", None):
+            expected = run_model(litert_interpreter(resolver), model, inputs)
+            assert_outputs_match(actual, expected, context=f"{resolver} seed {seed}")
+
+
 def test_runs_with_tensorflow_imported_first(tmp_path):
     """TensorFlow exports its own LLVM's symbols; jitlite's JIT must still use
     its own (a researcher's script imports tensorflow before swapping in
