@@ -34,7 +34,6 @@ def test_constant_input():
     check_op(OP, [np.arange(6, dtype=np.int32).reshape(2, 3)])
 
 
-
 @pytest.mark.parametrize("inputs, match, litert_rejects", [
     ([((), F32)], "rank", True),
     ([((2, 3), np.bool_)], "type BOOL", False),
