@@ -11,20 +11,24 @@ using recurrent::AddI;
 using recurrent::LoadF32;
 using recurrent::MulI;
 
-constexpr int kHiddenState = 4;
-
 Status CheckOperands(const NodeContext& ctx, const Cell& s) {
+  const Operands& o = s.operands;
   const int32_t units = static_cast<int32_t>(s.units);
-  JITLITE_RETURN_IF_ERROR(recurrent::CheckShape(ctx, 1, "input weights",
+  JITLITE_RETURN_IF_ERROR(recurrent::CheckShape(ctx, o.weights, "input weights",
                                                 {units, static_cast<int32_t>(s.input)}));
-  JITLITE_RETURN_IF_ERROR(recurrent::CheckShape(ctx, 2, "recurrent weights", {units, units}));
-  JITLITE_RETURN_IF_ERROR(recurrent::CheckShape(ctx, 3, "bias", {units}));
+  JITLITE_RETURN_IF_ERROR(recurrent::CheckShape(ctx, o.recurrent, "recurrent weights",
+                                                {units, units}));
+  JITLITE_RETURN_IF_ERROR(recurrent::CheckShape(ctx, o.bias, "bias", {units}));
+  if (o.aux_weights >= 0) {
+    JITLITE_RETURN_IF_ERROR(recurrent::CheckShape(ctx, o.aux_weights, "auxiliary input weights",
+                                                  {units, static_cast<int32_t>(s.aux)}));
+  }
   JITLITE_RETURN_IF_ERROR(
-      recurrent::CheckState(ctx, kHiddenState, "hidden state", s.seq.batch * s.units));
-  if (ctx.input(kHiddenState).rank() != 2) {
-    return InvalidArgument("hidden state (input 4) has shape " +
-                           ShapeToString(ctx.input(kHiddenState).shape) +
-                           "; expected [batch, units]");
+      recurrent::CheckState(ctx, o.state, "hidden state", s.seq.batch * s.units));
+  const Shape& state = ctx.input(o.state).shape;
+  if (state.size() != 2 || state[0] != s.seq.batch) {
+    return InvalidArgument("hidden state (input " + std::to_string(o.state) + ") has shape " +
+                           ShapeToString(state) + "; expected [batch, units]");
   }
   if (s.units > recurrent::kMaxScratchFloats) {
     return Unimplemented("RNN with " + std::to_string(s.units) +
@@ -33,26 +37,75 @@ Status CheckOperands(const NodeContext& ctx, const Cell& s) {
   return Status::Ok();
 }
 
-void EmitRow(jit::KernelEmitter& e, const Cell& s, Value* row, Value* b, Value* t) {
+// The unit's bias + W x (+ W_aux aux) + R h, in TFLite's order of the sums.
+Value* EmitUnit(jit::KernelEmitter& e, const Cell& s, Value* u, Value* step_row, Value* h_off) {
   llvm::IRBuilder<>& ir = e.b();
-  Value* x_off = MulI(e, s.seq.Row(e, b, t), s.input);
+  const Operands& o = s.operands;
+  Value* w[] = {e.InputPtr(o.weights)};
+  Value* r[] = {e.InputPtr(o.recurrent)};
+  Value* v = LoadF32(e, e.InputPtr(o.bias), u);
+  v = ir.CreateFAdd(v, recurrent::EmitRowDots(e, w, u, e.InputPtr(o.input),
+                                              MulI(e, step_row, s.input), s.input)[0]);
+  if (o.aux_weights >= 0) {
+    Value* a[] = {e.InputPtr(o.aux_weights)};
+    v = ir.CreateFAdd(v, recurrent::EmitRowDots(e, a, u, e.InputPtr(o.aux_input),
+                                                MulI(e, step_row, s.aux), s.aux)[0]);
+  }
+  Value* dh = recurrent::EmitRowDots(e, r, u, e.InputPtr(o.state), h_off, s.units)[0];
+  return ir.CreateFAdd(v, dh);
+}
+
+void EmitRow(jit::KernelEmitter& e, const Cell& s, Value* row, Value* b, Value* t) {
+  const Operands& o = s.operands;
+  Value* step_row = s.seq.Row(e, b, t);
   Value* h_off = MulI(e, b, s.units);
-  Value* w[] = {e.InputPtr(1)};
-  Value* r[] = {e.InputPtr(2)};
   e.For(0, s.units, 1, [&](Value* u) {
-    Value* dx = recurrent::EmitRowDots(e, w, u, e.InputPtr(0), x_off, s.input)[0];
-    Value* dh = recurrent::EmitRowDots(e, r, u, e.InputPtr(kHiddenState), h_off, s.units)[0];
-    Value* v = ir.CreateFAdd(ir.CreateFAdd(LoadF32(e, e.InputPtr(3), u), dx), dh);
+    Value* v = EmitUnit(e, s, u, step_row, h_off);
     recurrent::StoreF32(e, e.Activation(v, s.activation), row, u);
   }, "unit");
   e.For(0, s.units, 1, [&](Value* u) {
     Value* h = LoadF32(e, row, u);
-    recurrent::StoreF32(e, h, e.InputPtr(kHiddenState), AddI(e, h_off, u));
-    e.StoreOutput(h, s.seq.OutputIndex(b, t, u));
+    recurrent::StoreF32(e, h, e.InputPtr(o.state), AddI(e, h_off, u));
+    e.StoreOutput(h, s.seq.OutputIndex(b, t, AddI(e, u, e.I64(o.output_offset))), o.output);
   }, "store");
 }
 
 }  // namespace
+
+Status CheckActivation(int activation) {
+  if (activation < 0 || activation > 5) {
+    return InvalidArgument("fused_activation_function " + std::to_string(activation) +
+                           " is not a valid ActivationFunctionType (0..5)");
+  }
+  return Status::Ok();
+}
+
+StatusOr<Cell> ResolveCellOperands(const NodeContext& ctx, const recurrent::Sequence& seq,
+                                   int activation, const Operands& operands) {
+  const Operands& o = operands;
+  const int required[] = {o.weights, o.recurrent, o.bias};
+  for (int i : required) {
+    if (!ctx.has_input(i)) return InvalidArgument("input " + std::to_string(i) + " is missing");
+    JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, i, "RNN operand"));
+  }
+  if (ctx.input(o.weights).rank() != 2) {
+    return InvalidArgument("input weights (input " + std::to_string(o.weights) +
+                           ") have shape " + ShapeToString(ctx.input(o.weights).shape) +
+                           "; expected [units, input]");
+  }
+  Cell s;
+  s.activation = activation;
+  s.seq = seq;
+  s.operands = operands;
+  s.input = ctx.input(o.input).shape.back();
+  s.units = ctx.input(o.weights).dim(0);
+  if (o.aux_weights >= 0) {
+    JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, o.aux_weights, "auxiliary input weights"));
+    s.aux = ctx.input(o.aux_input).shape.back();
+  }
+  JITLITE_RETURN_IF_ERROR(CheckOperands(ctx, s));
+  return s;
+}
 
 StatusOr<Cell> ResolveCell(const NodeContext& ctx, bool has_time_axis, bool time_major,
                            int activation) {
@@ -60,13 +113,8 @@ StatusOr<Cell> ResolveCell(const NodeContext& ctx, bool has_time_axis, bool time
   if (ctx.num_outputs() != 1) {
     return InvalidArgument("expected 1 output, got " + std::to_string(ctx.num_outputs()));
   }
-  for (int i = 0; i < 4; ++i) {
-    JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, i, i == 0 ? "input" : "RNN operand"));
-  }
-  if (activation < 0 || activation > 5) {
-    return InvalidArgument("fused_activation_function " + std::to_string(activation) +
-                           " is not a valid ActivationFunctionType (0..5)");
-  }
+  JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, 0, "input"));
+  JITLITE_RETURN_IF_ERROR(CheckActivation(activation));
   const TensorState& in = ctx.input(0);
   int rank = has_time_axis ? 3 : 2;
   if (in.rank() != rank) {
@@ -76,21 +124,12 @@ StatusOr<Cell> ResolveCell(const NodeContext& ctx, bool has_time_axis, bool time
     return InvalidArgument("input 0 has shape " + ShapeToString(in.shape) + "; expected rank " +
                            std::to_string(rank) + " " + layout);
   }
-  if (ctx.input(1).rank() != 2) {
-    return InvalidArgument("input weights (input 1) have shape " +
-                           ShapeToString(ctx.input(1).shape) + "; expected [units, input]");
-  }
-  Cell s;
-  s.activation = activation;
-  s.seq = recurrent::Sequence::Of(in.shape, time_major, has_time_axis);
-  s.input = in.dim(rank - 1);
-  s.units = ctx.input(1).dim(0);
-  JITLITE_RETURN_IF_ERROR(CheckOperands(ctx, s));
-  return s;
+  return ResolveCellOperands(ctx, recurrent::Sequence::Of(in.shape, time_major, has_time_axis),
+                             activation, Operands{});
 }
 
 Shape OutputShape(const NodeContext& ctx, const Cell& cell) {
-  Shape out = ctx.input(0).shape;
+  Shape out = ctx.input(cell.operands.input).shape;
   out.back() = static_cast<int32_t>(cell.units);
   return out;
 }
@@ -99,7 +138,7 @@ void EmitRnn(jit::KernelEmitter& e, const Cell& cell) {
   Value* row = recurrent::ScratchF32(e, cell.units, "hidden");
   recurrent::EmitSteps(e, cell.seq, [&](Value* t, Value* b0, int64_t rows) {
     e.For(0, rows, 1, [&](Value* i) { EmitRow(e, cell, row, AddI(e, b0, i), t); }, "row");
-  });
+  }, cell.operands.reverse);
 }
 
 Status RnnOpDef::Prepare(NodeContext& ctx) const {
