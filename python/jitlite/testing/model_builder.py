@@ -166,6 +166,8 @@ OPS = {
     "REVERSE_SEQUENCE": (112, 87, [("seq_dim", I32, 0), ("batch_dim", I32, 0)]),
     "MATRIX_DIAG": (113, 88, []),
     "MATRIX_SET_DIAG": (115, 90, []),
+    # DilateOptions (an empty BuiltinOptions2 table) is omitted: the kernel reads no options.
+    "DILATE": (203, 0, []),
     "BROADCAST_TO": (130, 104, []),
     "PADV2": (60, 43, []),
     "MIRROR_PAD": (100, 77, [("mode", MPMODE, "REFLECT")]),
