@@ -56,6 +56,9 @@ _ADD_SUB = [_ACT, ("pot_scale_int16", BOOL, True)]
 _POOL = [("padding", PAD, "SAME"), ("stride_w", I32, 0), ("stride_h", I32, 0),
          ("filter_width", I32, 0), ("filter_height", I32, 0), _ACT]
 _LSTM_CLIPS = [_ACT, ("cell_clip", F32, 0.0), ("proj_clip", F32, 0.0)]
+_CONV_3D = [("padding", PAD, "SAME"), ("stride_d", I32, 0), ("stride_w", I32, 0),
+            ("stride_h", I32, 0), _ACT, ("dilation_d_factor", I32, 1),
+            ("dilation_w_factor", I32, 1), ("dilation_h_factor", I32, 1)]
 
 # op name -> (BuiltinOperator code, BuiltinOptions type id, option fields).
 # Options type 0 means the operator carries no options table at all.
@@ -104,9 +107,8 @@ OPS = {
                                ("quantized_bias_type", TTYPE, 0)]),
     "TRANSPOSE_CONV": (67, 49, [("padding", PAD, "SAME"), ("stride_w", I32, 0),
                                 ("stride_h", I32, 0), _ACT, ("quantized_bias_type", TTYPE, 0)]),
-    "CONV_3D": (132, 106, [("padding", PAD, "SAME"), ("stride_d", I32, 0), ("stride_w", I32, 0),
-                           ("stride_h", I32, 0), _ACT, ("dilation_d_factor", I32, 1),
-                           ("dilation_w_factor", I32, 1), ("dilation_h_factor", I32, 1)]),
+    "CONV_3D": (132, 106, _CONV_3D),
+    "CONV_3D_TRANSPOSE": (141, 106, _CONV_3D),
     "AVERAGE_POOL_2D": (1, 5, _POOL),
     "MAX_POOL_2D": (17, 5, _POOL),
     "L2_POOL_2D": (12, 5, _POOL),
