@@ -216,11 +216,46 @@ W_DW = rand((1, 3, 3, 6), seed=3)
 W_FC = rand((4, 5), seed=4)
 W_TC = rand((2, 3, 3, 3), seed=7)
 W_3D = rand((2, 2, 1, 3, 2), seed=8)
+W_3D_T = rand((2, 2, 1, 3, 2), seed=9)  # [D, H, W, O, I]
 B4, B6 = rand((4,), seed=5), rand((6,), seed=6)
 PADDINGS = np.array([[0, 0], [1, 2], [2, 1], [0, 0]], np.int32)
 
 
 NMS_BOXES = np.array([[0, 0, 1, 1], [2, 2, 3, 3], [0, 2, 1, 3], [2, 0, 3, 1]], F32)
+
+
+def reverse_sequence_ref(x, lengths):
+    """seq_dim 1, batch_dim 0: the first lengths[b] entries of row b reversed."""
+    out = x.copy()
+    for b, n in enumerate(lengths):
+        out[b, :n] = x[b, :n][::-1]
+    return out
+
+
+def set_diag_ref(x, diag):
+    out = x.copy()
+    for i, v in enumerate(diag):
+        out[i, i] = v
+    return out
+
+
+def dilate_ref(x, factors, pad):
+    shape = [(d - 1) * f + 1 for d, f in zip(x.shape, factors)]
+    out = np.full(shape, pad, x.dtype)
+    out[tuple(slice(None, None, f) for f in factors)] = x
+    return out
+
+
+def conv3d_transpose_valid_ref(x, w):
+    """VALID, stride 1: filter [D, H, W, O, I]; every input element scatters its window."""
+    kd, kh, kw, cout = w.shape[:4]
+    n, d, h, wd = x.shape[:4]
+    out = np.zeros((n, d + kd - 1, h + kh - 1, wd + kw - 1, cout))
+    for a in range(kd):
+        for c in range(kh):
+            for e in range(kw):
+                out[:, a:a + d, c:c + h, e:e + wd, :] += x.astype(np.float64) @ w[a, c, e].T
+    return out
 
 
 def case(inputs, expected_shape, reference, constants=(), options=None, input_range=None,
@@ -485,6 +520,28 @@ OP_CASES = {
                       constants=[np.array([[2, 1], [0, 3]], np.int32)]),
     "EMBEDDING_LOOKUP": case([np.array([2, 0, 2], np.int32), ((3, 4), F32)], (3, 4),
                              lambda t: t[[2, 0, 2]], output_dtypes=F32),
+    "SPARSE_TO_DENSE": case([np.array([[0, 1], [2, 0]], np.int32), np.array([3, 2], np.int32),
+                             ((2,), F32), np.array(0.5, F32)], (3, 2),
+                            lambda v: np.array([[0.5, v[0]], [0.5, 0.5], [v[1], 0.5]]),
+                            output_dtypes=F32),
+    "REVERSE_SEQUENCE": case([((3, 4), F32)], (3, 4),
+                             lambda x: reverse_sequence_ref(x, [2, 4, 0]),
+                             constants=[np.array([2, 4, 0], np.int32)],
+                             options=dict(seq_dim=1, batch_dim=0)),
+    "MATRIX_DIAG": case([((2, 3), F32)], (2, 3, 3), lambda x: np.stack([np.diag(r) for r in x])),
+    "MATRIX_SET_DIAG": case([((2, 3), F32), ((2,), F32)], (2, 3), set_diag_ref),
+    "DILATE": case([((2, 3), F32), np.array([2, 3], np.int32), np.array(0.5, F32)], (3, 7),
+                   lambda x: dilate_ref(x, (2, 3), 0.5)),
+    "CONV_3D_TRANSPOSE": case([np.array([1, 5, 4, 6, 3], np.int32), W_3D_T, ((1, 4, 3, 6, 2), F32)],
+                              (1, 5, 4, 6, 3), lambda x: conv3d_transpose_valid_ref(x, W_3D_T),
+                              options=dict(padding="VALID"), output_dtypes=F32),
+    "BIDIRECTIONAL_SEQUENCE_RNN": case(
+        [((3, 1, 4), F32), W_RNN, R_RNN, B_RNN, ((1, 3), F32, dict(is_variable=True)),
+         W_RNN, R_RNN, B_RNN, ((1, 3), F32, dict(is_variable=True)), None, None, None],
+        (3, 1, 6),
+        lambda x: np.concatenate([rnn_ref(x, W_RNN, R_RNN, B_RNN),
+                                  rnn_ref(x[::-1], W_RNN, R_RNN, B_RNN)[::-1]], axis=-1),
+        options=dict(time_major=True, merge_outputs=True, fused_activation_function="RELU")),
     "SCATTER_ND": case([np.array([[2], [0], [2]], np.int32), ((3, 2), F32),
                         np.array([4, 2], np.int32)], (4, 2),
                        lambda u: np.stack([u[1], 0 * u[0], u[0] + u[2], 0 * u[0]]),

@@ -67,6 +67,9 @@ _ADD_SUB = [_ACT, ("pot_scale_int16", BOOL, True)]
 _POOL = [("padding", PAD, "SAME"), ("stride_w", I32, 0), ("stride_h", I32, 0),
          ("filter_width", I32, 0), ("filter_height", I32, 0), _ACT]
 _LSTM_CLIPS = [_ACT, ("cell_clip", F32, 0.0), ("proj_clip", F32, 0.0)]
+_CONV_3D = [("padding", PAD, "SAME"), ("stride_d", I32, 0), ("stride_w", I32, 0),
+            ("stride_h", I32, 0), _ACT, ("dilation_d_factor", I32, 1),
+            ("dilation_w_factor", I32, 1), ("dilation_h_factor", I32, 1)]
 
 # op name -> (BuiltinOperator code, BuiltinOptions type id, option fields).
 # Options type 0 means the operator carries no options table at all.
@@ -115,9 +118,8 @@ OPS = {
                                ("quantized_bias_type", TTYPE, 0)]),
     "TRANSPOSE_CONV": (67, 49, [("padding", PAD, "SAME"), ("stride_w", I32, 0),
                                 ("stride_h", I32, 0), _ACT, ("quantized_bias_type", TTYPE, 0)]),
-    "CONV_3D": (132, 106, [("padding", PAD, "SAME"), ("stride_d", I32, 0), ("stride_w", I32, 0),
-                           ("stride_h", I32, 0), _ACT, ("dilation_d_factor", I32, 1),
-                           ("dilation_w_factor", I32, 1), ("dilation_h_factor", I32, 1)]),
+    "CONV_3D": (132, 106, _CONV_3D),
+    "CONV_3D_TRANSPOSE": (141, 106, _CONV_3D),
     "AVERAGE_POOL_2D": (1, 5, _POOL),
     "MAX_POOL_2D": (17, 5, _POOL),
     "L2_POOL_2D": (12, 5, _POOL),
@@ -187,6 +189,11 @@ OPS = {
     "UNPACK": (88, 64, [("num", I32, 0), ("axis", I32, 0)]),
     "TILE": (69, 51, []),
     "REVERSE_V2": (105, 81, []),
+    "REVERSE_SEQUENCE": (112, 87, [("seq_dim", I32, 0), ("batch_dim", I32, 0)]),
+    "MATRIX_DIAG": (113, 88, []),
+    "MATRIX_SET_DIAG": (115, 90, []),
+    # DilateOptions (an empty BuiltinOptions2 table) is omitted: the kernel reads no options.
+    "DILATE": (203, 0, []),
     "BROADCAST_TO": (130, 104, []),
     "PADV2": (60, 43, []),
     "MIRROR_PAD": (100, 77, [("mode", MPMODE, "REFLECT")]),
@@ -215,10 +222,14 @@ OPS = {
     "SVDF": (27, 6, [("rank", I32, 0), _ACT, ("asymmetric_quantize_inputs", BOOL, False)]),
     "UNIDIRECTIONAL_SEQUENCE_RNN": (35, 31, [("time_major", BOOL, False), _ACT,
                                              ("asymmetric_quantize_inputs", BOOL, False)]),
+    "BIDIRECTIONAL_SEQUENCE_RNN": (46, 70, [("time_major", BOOL, False), _ACT,
+                                            ("merge_outputs", BOOL, False),
+                                            ("asymmetric_quantize_inputs", BOOL, False)]),
     # Index ops (gather/scatter, one-hot, segments) and sequence builders.
     "GATHER_ND": (107, 83, []),
     "EMBEDDING_LOOKUP": (7, 0, []),
     "SCATTER_ND": (122, 97, []),
+    "SPARSE_TO_DENSE": (68, 50, [("validate_indices", BOOL, False)]),
     "ONE_HOT": (85, 61, [("axis", I32, 0)]),
     "RANGE": (96, 73, []),
     "CUMSUM": (128, 102, [("exclusive", BOOL, False), ("reverse", BOOL, False)]),
