@@ -26,7 +26,8 @@ class AddOp : public OpDef {
       JITLITE_RETURN_IF_ERROR(PrepareQuantizedArithmetic(ctx, "ADD", Activation(ctx), 6));
       return UsesPotInt16Path(ctx, PotScaleInt16(ctx)).status();
     }
-    return PrepareArithmetic(ctx, "ADD", {DType::kFloat32, DType::kInt32, DType::kInt64},
+    return PrepareArithmetic(ctx, "ADD",
+                             {DType::kFloat32, DType::kFloat16, DType::kInt32, DType::kInt64},
                              Activation(ctx));
   }
 

@@ -67,14 +67,14 @@ class Atan2Op : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
     JITLITE_RETURN_IF_ERROR(
-        CheckElementwiseDType(ctx, 0, "ATAN2", {DType::kFloat32},
-                              {DType::kFloat64, DType::kFloat16}));
+        CheckElementwiseDType(ctx, 0, "ATAN2", {DType::kFloat32, DType::kFloat16},
+                              {DType::kFloat64}));
     if (ctx.input(0).shape != ctx.input(1).shape) {
       return InvalidArgument("input shapes differ: " + ShapeToString(ctx.input(0).shape) +
                              " and " + ShapeToString(ctx.input(1).shape) +
                              " (TFLite's ATAN2 does not broadcast)");
     }
-    return PrepareBinary(ctx, {DType::kFloat32}, ctx.input(0).rank());
+    return PrepareBinary(ctx, {DType::kFloat32, DType::kFloat16}, ctx.input(0).rank());
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,

@@ -23,7 +23,8 @@ class MulOp : public OpDef {
     if (IsQuantizedDType(ctx.input(0).dtype)) {
       return PrepareQuantizedArithmetic(ctx, "MUL", Activation(ctx), 6);
     }
-    return PrepareArithmetic(ctx, "MUL", {DType::kFloat32, DType::kInt32, DType::kInt64},
+    return PrepareArithmetic(ctx, "MUL",
+                             {DType::kFloat32, DType::kFloat16, DType::kInt32, DType::kInt64},
                              Activation(ctx));
   }
 

@@ -20,12 +20,20 @@ bool SameQuantization(const QuantizationInfo* a, const QuantizationInfo* b) {
   return a->scales == b->scales && a->zero_points == b->zero_points;
 }
 
-Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op) {
-  JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-      ctx, data, op,
-      {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool, DType::kInt8, DType::kUInt8,
-       DType::kInt16},
-      {DType::kFloat16, DType::kBFloat16}));
+Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op, bool half_floats) {
+  if (half_floats) {
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
+        ctx, data, op,
+        {DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kInt32, DType::kInt64,
+         DType::kBool, DType::kInt8, DType::kUInt8, DType::kInt16},
+        {}));
+  } else {
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
+        ctx, data, op,
+        {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool, DType::kInt8,
+         DType::kUInt8, DType::kInt16},
+        {}));
+  }
   for (int i = 0; i < ctx.num_outputs(); ++i) {
     JITLITE_RETURN_IF_ERROR(CheckCopyOutput(ctx, data, i, op));
   }

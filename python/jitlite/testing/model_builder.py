@@ -21,6 +21,11 @@ import flatbuffers
 import numpy as np
 from flatbuffers import flexbuffers
 
+try:  # numpy has no bfloat16; ml_dtypes (a TensorFlow dependency) provides LiteRT's.
+    from ml_dtypes import bfloat16
+except ImportError:
+    bfloat16 = None
+
 SCHEMA_VERSION = 3
 FILE_IDENTIFIER = b"TFL3"
 
@@ -36,6 +41,8 @@ TENSOR_TYPES = {
     np.dtype(np.int8): 9,
     np.dtype(np.object_): 13,  # RESOURCE: a VAR_HANDLE's handle
 }
+if bfloat16 is not None:
+    TENSOR_TYPES[np.dtype(bfloat16)] = 18
 
 PADDING = {"SAME": 0, "VALID": 1}
 ACTIVATION = {"NONE": 0, "RELU": 1, "RELU_N1_TO_1": 2, "RELU6": 3, "TANH": 4, "SIGN_BIT": 5}
