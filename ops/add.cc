@@ -38,7 +38,11 @@ class AddOp : public OpDef {
                                  /*subtract=*/false);
     }
     llvm::Value* sum = IsFloat(v[0]) ? e.b().CreateFAdd(v[0], v[1]) : e.b().CreateAdd(v[0], v[1]);
-    return ApplyFusedActivation(e, sum, Activation(ctx));
+    llvm::Value* out = ApplyFusedActivation(e, sum, Activation(ctx));
+    if (ctx.output(0).dtype != DType::kFloat16) return out;
+    // TFLite clamps half results to the finite half range even without an
+    // activation (CalculateActivationRange of its half type): no infinities.
+    return ClampAbove(e, ClampBelow(e, out, ConstLike(out, -65504.0)), ConstLike(out, 65504.0));
   }
 
  private:

@@ -20,9 +20,6 @@
 namespace jitlite::ops {
 namespace {
 
-constexpr std::initializer_list<DType> kTypes = {DType::kFloat32, DType::kFloat16, DType::kInt8,
-                                                 DType::kUInt8, DType::kInt16};
-
 class GeluOp : public OpDef {
  public:
   std::string_view name() const override { return "GELU"; }
@@ -32,15 +29,16 @@ class GeluOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "GELU", kTypes, {}));
-    if (IsQuantizedDType(ctx.input(0).dtype)) {
+        ctx, 0, "GELU", {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16},
+        {DType::kFloat16}));
+    if (ctx.input(0).dtype != DType::kFloat32) {
       JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
     }
     if (ctx.input(0).dtype == DType::kInt16 &&
         (ZeroPoint(ctx.input(0)) != 0 || ZeroPoint(ctx.output(0)) != 0)) {
       return InvalidArgument("INT16 GELU needs zero points 0 (symmetric quantization)");
     }
-    return PrepareUnary(ctx, kTypes);
+    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
@@ -54,7 +52,7 @@ class GeluOp : public OpDef {
                                             b.CreateSExt(v[0], b.getInt32Ty()));
       return b.CreateTrunc(r, b.getInt16Ty());
     }
-    if (IsQuantizedDType(ctx.input(0).dtype)) {
+    if (ctx.input(0).dtype != DType::kFloat32) {
       const ByteTable table = BuildQuantizedTable(
           ctx.input(0), ctx.output(0), Approximate(ctx) ? &TableApproximate : &TableExact);
       return EmitByteTableLookup(e.b(), table, v[0], "gelu_table");
