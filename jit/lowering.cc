@@ -260,7 +260,8 @@ class GroupLowering {
     Status chain_status;
     auto store = [&](int output, Value* value, std::span<Value* const> index) {
       std::map<int, Value*> values;
-      values[anchor.outputs.at(output)] = value;
+      const int t = anchor.outputs.at(output);
+      values[t] = RoundToStorage(b_, g_.tensors[t].dtype, value);  // as stored before the epilogue
       if (output == 0 && chain_status.ok()) chain_status = EmitChain(1, values, index, nullptr);
       StoreOutputs(values, index, nullptr);
     };

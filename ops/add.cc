@@ -4,7 +4,8 @@
 // CalculateActivationRange (ops/util/elementwise_helpers.h): TANH and
 // SIGN_BIT are not applied by TFLite's ADD either. INT8/UINT8/INT16
 // (symmetric; the power-of-two shift path under pot_scale_int16): TFLite's
-// integer rescaling (ops/util/quantized_elementwise.h). Float16 comes later.
+// integer rescaling (ops/util/quantized_elementwise.h). FLOAT16 computes in
+// float32 (exact: one rounding of a sum of halves), clamped to +-65504.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 #include "ops/util/quantized_elementwise.h"

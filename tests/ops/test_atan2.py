@@ -67,12 +67,6 @@ def test_rejects_mixed_dtypes():
                     litert_rejects=True)
 
 
-def test_bfloat16_is_rejected_like_tflite():
-    # FLOAT16 runs (test_half_float.py); TFLite's reference ATAN2 refuses BFLOAT16.
-    from ml_dtypes import bfloat16
-    assert_rejected("ATAN2", [((3,), bfloat16), ((3,), bfloat16)],
-                    match="TFLite's ATAN2 does not accept", litert_rejects=True)
-
 
 # --- real model --------------------------------------------------------------------------------
 

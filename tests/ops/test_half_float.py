@@ -134,9 +134,10 @@ def test_gelu_float16_is_not_supported_yet():
                          match="GELU on FLOAT16 is not supported by jitlite yet")
 
 
-def test_atan2_float16():
-    check_half("ATAN2", [((3, 4), F16), ((3, 4), F16)], ulps=1, input_range=(-5, 5))
-    x = half_values(F16)
+@both(HALF_TYPES)
+def test_atan2(dtype):
+    check_half("ATAN2", [((3, 4), dtype), ((3, 4), dtype)], ulps=1, input_range=(-5, 5))
+    x = half_values(dtype)
     a, b = np.meshgrid(x, x)
     check_half_values("ATAN2", [a, b], ulps=1)
 
@@ -311,3 +312,26 @@ def test_python_api_dtypes_mirror_litert(dtype):
     assert results[0][0] == results[1][0] and results[0][1] == results[1][1]
     assert results[1][2].dtype == np.dtype(dtype)
     np.testing.assert_array_equal(results[1][2].astype(F32), results[0][2].astype(F32))
+
+
+def test_fused_half_kernel_epilogue_rounds_the_kernel_result():
+    # SOFTMAX (a kernel) -> MUL in float16: the softmax value handed to the fused MUL must be
+    # the float16 LiteRT stores, not the float32 the kernel computed. 2 ULPs: SOFTMAX's 1-ULP
+    # bound carried through one product (a relative error of 2^-11 can span two ULPs of it).
+    mb = ModelBuilder()
+    x = mb.add_input("x", F16, [4, 33])
+    k = mb.add_input("k", F16, [33])
+    s = mb.add_tensor("s", F16, [4, 33])
+    y = mb.add_tensor("y", F16, [4, 33])
+    mb.add_op("SOFTMAX", [x], [s], dict(beta=1.0))
+    mb.add_op("MUL", [s, k], [y])
+    mb.mark_output(y)
+    model = mb.build()
+    rng = np.random.default_rng(5)
+    values = [rng.uniform(-4, 4, (4, 33)).astype(F16), rng.uniform(100, 3000, 33).astype(F16)]
+    interpreter = jitlite_interpreter()(model_content=model)
+    interpreter.allocate_tensors()
+    kernels = interpreter.get_jit_details()["kernels"]
+    assert [k["op_indices"] for k in kernels] == [[0, 1]], kernels
+    assert_half_outputs_match(run_model(jitlite_interpreter(), model, values),
+                              run_model(REFERENCE_KERNELS, model, values), 2, "softmax -> mul")
