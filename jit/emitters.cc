@@ -6,6 +6,7 @@
 
 #include <utility>
 
+#include "jit/half_float.h"
 #include "llvm/IR/Intrinsics.h"
 
 namespace jitlite::jit {
@@ -19,15 +20,51 @@ llvm::Type* StorageType(llvm::LLVMContext& c, DType dtype) {
     case DType::kFloat64: return llvm::Type::getDoubleTy(c);
     case DType::kInt64: case DType::kUInt64: return llvm::Type::getInt64Ty(c);
     case DType::kInt32: case DType::kUInt32: return llvm::Type::getInt32Ty(c);
-    case DType::kInt16: case DType::kUInt16: return llvm::Type::getInt16Ty(c);
+    // BFLOAT16 is kept as its bits: LoadElement/StoreElement convert it with
+    // integer ops, which every x86 target has (bfloat casts may be libcalls).
+    case DType::kInt16: case DType::kUInt16: case DType::kBFloat16:
+      return llvm::Type::getInt16Ty(c);
     default: return llvm::Type::getInt8Ty(c);
   }
 }
 
+bool IsHalfFloat(DType dtype) { return dtype == DType::kFloat16 || dtype == DType::kBFloat16; }
+
 llvm::Type* ElementType(llvm::LLVMContext& c, DType dtype) {
   if (dtype == DType::kBool) return llvm::Type::getInt1Ty(c);
-  if (dtype == DType::kFloat16) return llvm::Type::getFloatTy(c);
+  if (IsHalfFloat(dtype)) return llvm::Type::getFloatTy(c);
   return StorageType(c, dtype);
+}
+
+namespace {
+
+// bfloat16 is the top half of a float32: widening is exact.
+Value* BFloat16BitsToFloat(llvm::IRBuilder<>& b, Value* bits) {
+  Value* wide = b.CreateShl(b.CreateZExt(bits, b.getInt32Ty()), 16);
+  return b.CreateBitCast(wide, b.getFloatTy());
+}
+
+// Rounds to nearest even like Eigen/ml_dtypes' float -> bfloat16 (which
+// TFLite's kernels use); NaN stays a quiet NaN of the same sign.
+Value* FloatToBFloat16Bits(llvm::IRBuilder<>& b, Value* value) {
+  Value* bits = b.CreateBitCast(value, b.getInt32Ty());
+  Value* lsb = b.CreateAnd(b.CreateLShr(bits, 16), b.getInt32(1));
+  Value* rounded = b.CreateAdd(bits, b.CreateAdd(b.getInt32(0x7FFF), lsb));
+  Value* quiet_nan = b.CreateOr(b.CreateLShr(bits, 16), b.getInt32(0x40));
+  Value* is_nan = b.CreateFCmpUNO(value, value);
+  Value* top = b.CreateSelect(is_nan, quiet_nan, b.CreateLShr(rounded, 16));
+  return b.CreateTrunc(top, b.getInt16Ty());
+}
+
+}  // namespace
+
+Value* RoundToStorage(llvm::IRBuilder<>& b, DType dtype, Value* value) {
+  if (!value->getType()->isFloatTy()) return value;
+  if (dtype == DType::kFloat16) {
+    return b.CreateFPExt(b.CreateFPTrunc(value, b.getHalfTy()), b.getFloatTy());
+  }
+  if (dtype == DType::kBFloat16) return BFloat16BitsToFloat(b, FloatToBFloat16Bits(b, value));
+  return value;
 }
 
 Value* LoadElement(llvm::IRBuilder<>& b, DType dtype, Value* base, Value* offset) {
@@ -35,6 +72,7 @@ Value* LoadElement(llvm::IRBuilder<>& b, DType dtype, Value* base, Value* offset
   Value* v = b.CreateLoad(st, b.CreateInBoundsGEP(st, base, offset));
   if (dtype == DType::kBool) return b.CreateICmpNE(v, llvm::ConstantInt::get(st, 0));
   if (dtype == DType::kFloat16) return b.CreateFPExt(v, b.getFloatTy());
+  if (dtype == DType::kBFloat16) return BFloat16BitsToFloat(b, v);
   return v;
 }
 
@@ -42,6 +80,7 @@ void StoreElement(llvm::IRBuilder<>& b, DType dtype, Value* value, Value* base, 
   llvm::Type* st = StorageType(b.getContext(), dtype);
   if (dtype == DType::kBool) value = b.CreateZExt(value, st);
   if (dtype == DType::kFloat16) value = b.CreateFPTrunc(value, st);
+  if (dtype == DType::kBFloat16) value = FloatToBFloat16Bits(b, value);
   b.CreateStore(value, b.CreateInBoundsGEP(st, base, offset));
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "jit/emitters.h"
+#include "jit/half_float.h"
 #include "lib/kernel_abi.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
@@ -124,7 +125,7 @@ class GroupLowering {
         return Internal("node " + std::to_string(node.index) + " " + node.op_name +
                         ": no elementwise expression");
       }
-      values[node.outputs[0]] = v;
+      values[node.outputs[0]] = RoundToStorage(b_, g_.tensors[node.outputs[0]].dtype, v);
     }
     return Status::Ok();
   }
@@ -259,7 +260,8 @@ class GroupLowering {
     Status chain_status;
     auto store = [&](int output, Value* value, std::span<Value* const> index) {
       std::map<int, Value*> values;
-      values[anchor.outputs.at(output)] = value;
+      const int t = anchor.outputs.at(output);
+      values[t] = RoundToStorage(b_, g_.tensors[t].dtype, value);  // as stored before the epilogue
       if (output == 0 && chain_status.ok()) chain_status = EmitChain(1, values, index, nullptr);
       StoreOutputs(values, index, nullptr);
     };

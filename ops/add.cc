@@ -4,7 +4,8 @@
 // CalculateActivationRange (ops/util/elementwise_helpers.h): TANH and
 // SIGN_BIT are not applied by TFLite's ADD either. INT8/UINT8/INT16
 // (symmetric; the power-of-two shift path under pot_scale_int16): TFLite's
-// integer rescaling (ops/util/quantized_elementwise.h). Float16 comes later.
+// integer rescaling (ops/util/quantized_elementwise.h). FLOAT16 computes in
+// float32 (exact: one rounding of a sum of halves), clamped to +-65504.
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 #include "ops/util/quantized_elementwise.h"
@@ -26,7 +27,8 @@ class AddOp : public OpDef {
       JITLITE_RETURN_IF_ERROR(PrepareQuantizedArithmetic(ctx, "ADD", Activation(ctx), 6));
       return UsesPotInt16Path(ctx, PotScaleInt16(ctx)).status();
     }
-    return PrepareArithmetic(ctx, "ADD", {DType::kFloat32, DType::kInt32, DType::kInt64},
+    return PrepareArithmetic(ctx, "ADD",
+                             {DType::kFloat32, DType::kFloat16, DType::kInt32, DType::kInt64},
                              Activation(ctx));
   }
 
@@ -37,7 +39,11 @@ class AddOp : public OpDef {
                                  /*subtract=*/false);
     }
     llvm::Value* sum = IsFloat(v[0]) ? e.b().CreateFAdd(v[0], v[1]) : e.b().CreateAdd(v[0], v[1]);
-    return ApplyFusedActivation(e, sum, Activation(ctx));
+    llvm::Value* out = ApplyFusedActivation(e, sum, Activation(ctx));
+    if (ctx.output(0).dtype != DType::kFloat16) return out;
+    // TFLite clamps half results to the finite half range even without an
+    // activation (CalculateActivationRange of its half type): no infinities.
+    return ClampAbove(e, ClampBelow(e, out, ConstLike(out, -65504.0)), ConstLike(out, 65504.0));
   }
 
  private:

@@ -1,5 +1,6 @@
 // ATAN2: out = atan2(y, x) (input 0 is y, input 1 is x), the angle of (x, y)
-// in [-pi, pi]. FLOAT32; FLOAT64 and FLOAT16 come later. TFLite's ATAN2 does
+// in [-pi, pi]. FLOAT32, and FLOAT16/BFLOAT16 computed in float32; FLOAT64
+// comes later. TFLite's ATAN2 does
 // not broadcast (it walks both inputs by the flat index of y, after checking
 // only that the ranks agree), so the shapes must be equal here.
 // Computed inline in float (no libm call): atan of min(|x|,|y|) / max(|x|,|y|)
@@ -67,14 +68,15 @@ class Atan2Op : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
     JITLITE_RETURN_IF_ERROR(
-        CheckElementwiseDType(ctx, 0, "ATAN2", {DType::kFloat32},
-                              {DType::kFloat64, DType::kFloat16}));
+        CheckElementwiseDType(ctx, 0, "ATAN2", {DType::kFloat32, DType::kFloat16, DType::kBFloat16},
+                              {DType::kFloat64}));
     if (ctx.input(0).shape != ctx.input(1).shape) {
       return InvalidArgument("input shapes differ: " + ShapeToString(ctx.input(0).shape) +
                              " and " + ShapeToString(ctx.input(1).shape) +
                              " (TFLite's ATAN2 does not broadcast)");
     }
-    return PrepareBinary(ctx, {DType::kFloat32}, ctx.input(0).rank());
+    return PrepareBinary(ctx, {DType::kFloat32, DType::kFloat16, DType::kBFloat16},
+                         ctx.input(0).rank());
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,

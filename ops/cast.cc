@@ -7,7 +7,9 @@
 //  - integer -> integer wraps (two's complement truncation or extension;
 //    UINT8 extends with zeros);
 //  - to BOOL: x != 0 (NaN is true, -0 false); from BOOL: 0 or 1.
-// Other types TFLite casts (FLOAT16, UINT16, UINT32, FLOAT64, ...) come later.
+// FLOAT16 and BFLOAT16 to and from FLOAT32 (round to nearest even). Other
+// types TFLite casts (halves to integers, UINT16, UINT32, FLOAT64, ...) come
+// later.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -29,6 +31,14 @@ bool IsSupported(DType t) {
     default:
       return false;
   }
+}
+
+// FLOAT16/BFLOAT16 <-> FLOAT32: elements are float32 in registers, so the
+// loop's load and store do the conversion.
+bool IsHalfFloatCast(DType from, DType to) {
+  auto half = [](DType t) { return t == DType::kFloat16 || t == DType::kBFloat16; };
+  return (half(from) && (to == DType::kFloat32 || to == from)) ||
+         (half(to) && from == DType::kFloat32);
 }
 
 // One element of a constant as a double (floats) or an int64 (integers).
@@ -95,17 +105,21 @@ class CastOp : public OpDef {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     DType from = ctx.input(0).dtype;
     DType to = ctx.output(0).dtype;
-    if (!IsSupported(from) || !IsSupported(to)) {
+    if (!(IsSupported(from) && IsSupported(to)) && !IsHalfFloatCast(from, to)) {
       return Unimplemented(std::string("CAST from ") + DTypeName(from) + " to " + DTypeName(to) +
                            " is not supported by jitlite yet; supported types: FLOAT32, INT32, "
-                           "INT64, INT16, INT8, UINT8, BOOL");
+                           "INT64, INT16, INT8, UINT8, BOOL; FLOAT16 and BFLOAT16 to and from "
+                           "FLOAT32");
     }
     ctx.SetOutput(0, to, ctx.input(0).shape);
     return Status::Ok();
   }
 
+  // Half casts are not folded (the scalar folder reads and writes only the
+  // other types); they run as code.
   bool CanFold(const NodeContext& ctx) const override {
-    return ctx.input(0).is_constant() && ctx.input(0).num_elements() <= kMaxFoldedElements;
+    return !IsHalfFloatCast(ctx.input(0).dtype, ctx.output(0).dtype) &&
+           ctx.input(0).is_constant() && ctx.input(0).num_elements() <= kMaxFoldedElements;
   }
 
   Status Fold(const NodeContext& ctx, std::vector<uint8_t>& out) const override {
@@ -128,7 +142,7 @@ class CastOp : public OpDef {
     llvm::IRBuilder<>& b = e.b();
     llvm::Value* x = v[0];
     llvm::Type* out_type = jit::ElementType(e.context(), to);
-    if (from == to) return x;
+    if (from == to || IsHalfFloatCast(from, to)) return x;  // load/store convert halves
     if (to == DType::kBool) {
       return IsFloat(x) ? b.CreateFCmpUNE(x, llvm::ConstantFP::get(x->getType(), 0.0))
                         : b.CreateICmpNE(x, llvm::ConstantInt::get(x->getType(), 0));

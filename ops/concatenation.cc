@@ -131,9 +131,9 @@ StatusOr<ConcatParams> CheckedParams(const NodeContext& ctx) {
   }
   JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
       ctx, 0, "CONCATENATION",
-      {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool, DType::kInt8, DType::kUInt8,
-       DType::kInt16},
-      {DType::kFloat16, DType::kBFloat16}));
+      {DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kInt32, DType::kInt64,
+       DType::kBool, DType::kInt8, DType::kUInt8, DType::kInt16},
+      {}));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 1, kMaxRank));
   ConcatParams p = RawParams(ctx);
   JITLITE_ASSIGN_OR_RETURN(p.axis, NormalizeAxis(p.axis, ctx.input(0).rank()));

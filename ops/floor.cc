@@ -8,6 +8,9 @@
 namespace jitlite::ops {
 namespace {
 
+constexpr std::initializer_list<DType> kTypes = {DType::kFloat32, DType::kFloat16,
+                                                 DType::kBFloat16};
+
 class FloorOp : public OpDef {
  public:
   std::string_view name() const override { return "FLOOR"; }
@@ -17,8 +20,8 @@ class FloorOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     JITLITE_RETURN_IF_ERROR(
-        CheckElementwiseDType(ctx, 0, "FLOOR", {DType::kFloat32}, {DType::kFloat16}));
-    return PrepareUnary(ctx, {DType::kFloat32});
+        CheckElementwiseDType(ctx, 0, "FLOOR", kTypes, {}));
+    return PrepareUnary(ctx, kTypes);
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,

@@ -43,7 +43,7 @@ struct FlatView {
 
 StatusOr<GatherParams> CheckedParams(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "GATHER"));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "GATHER", /*half_floats=*/true));
   const TensorState& params = ctx.input(0);
   const TensorState& indices = ctx.input(1);
   if (indices.dtype != DType::kInt32 && indices.dtype != DType::kInt64 &&

@@ -15,6 +15,11 @@
 namespace jitlite::ops {
 namespace {
 
+// FLOAT16 and BFLOAT16 compute in float32 (TFLite's kernel widens each
+// element too), rounded once on store.
+constexpr std::initializer_list<DType> kTypes = {DType::kFloat32, DType::kFloat16,
+                                                 DType::kBFloat16, DType::kInt8, DType::kUInt8};
+
 class LogisticOp : public OpDef {
  public:
   std::string_view name() const override { return "LOGISTIC"; }
@@ -24,22 +29,20 @@ class LogisticOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     if (ctx.input(0).dtype == DType::kInt16) return PrepareInt16Sigmoid(ctx, name(), false);
-    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "LOGISTIC",
-                                                  {DType::kFloat32, DType::kInt8, DType::kUInt8},
-                                                  {DType::kFloat16}));
-    if (ctx.input(0).dtype != DType::kFloat32) {
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "LOGISTIC", kTypes, {}));
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
       JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
       if (Scale(ctx.output(0)) != 1.0f / 256) {
         return InvalidArgument("output scale is " + std::to_string(Scale(ctx.output(0))) +
                                "; TFLite's 8-bit LOGISTIC needs 1/256");
       }
     }
-    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8});
+    return PrepareUnary(ctx, kTypes);
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
-    if (ctx.input(0).dtype == DType::kFloat32) return e.Logistic(v[0]);
+    if (IsFloat(v[0])) return e.Logistic(v[0]);
     if (ctx.input(0).dtype == DType::kInt16) return EmitInt16Logistic(e, ctx, v[0]);
     const ByteTable table = BuildQuantizedTable(ctx.input(0), ctx.output(0), &Transform);
     return EmitByteTableLookup(e.b(), table, v[0], "logistic_table");

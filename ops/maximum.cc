@@ -13,8 +13,9 @@ namespace {
 
 // Quantized values compare raw (TFLite requantizes nothing: inputs and
 // output are meant to share their parameters).
-constexpr std::initializer_list<DType> kTypes = {DType::kFloat32, DType::kInt32, DType::kInt64,
-                                                 DType::kInt8,    DType::kUInt8, DType::kInt16};
+constexpr std::initializer_list<DType> kTypes = {
+    DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kInt32,
+    DType::kInt64,   DType::kInt8,    DType::kUInt8,    DType::kInt16};
 
 class MaximumOp : public OpDef {
  public:
@@ -27,7 +28,7 @@ class MaximumOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "MAXIMUM", kTypes, {DType::kFloat16}));
+        ctx, 0, "MAXIMUM", kTypes, {}));
     return PrepareBinary(ctx, kTypes, 8);
   }
 

@@ -23,7 +23,8 @@ class MulOp : public OpDef {
     if (IsQuantizedDType(ctx.input(0).dtype)) {
       return PrepareQuantizedArithmetic(ctx, "MUL", Activation(ctx), 6);
     }
-    return PrepareArithmetic(ctx, "MUL", {DType::kFloat32, DType::kInt32, DType::kInt64},
+    return PrepareArithmetic(ctx, "MUL",
+                             {DType::kFloat32, DType::kFloat16, DType::kInt32, DType::kInt64},
                              Activation(ctx));
   }
 
@@ -33,7 +34,11 @@ class MulOp : public OpDef {
       return EmitQuantizedMul(e, ctx, v[0], v[1], Activation(ctx));
     }
     llvm::Value* product = IsFloat(v[0]) ? e.b().CreateFMul(v[0], v[1]) : e.b().CreateMul(v[0], v[1]);
-    return ApplyFusedActivation(e, product, Activation(ctx));
+    llvm::Value* out = ApplyFusedActivation(e, product, Activation(ctx));
+    if (ctx.output(0).dtype != DType::kFloat16) return out;
+    // TFLite clamps half results to the finite half range even without an
+    // activation (CalculateActivationRange of its half type): no infinities.
+    return ClampAbove(e, ClampBelow(e, out, ConstLike(out, -65504.0)), ConstLike(out, 65504.0));
   }
 
  private:

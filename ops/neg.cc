@@ -8,8 +8,9 @@
 namespace jitlite::ops {
 namespace {
 
-constexpr std::initializer_list<DType> kSupported = {DType::kFloat32, DType::kInt32, DType::kInt64,
-                                                     DType::kInt8, DType::kInt16};
+constexpr std::initializer_list<DType> kSupported = {
+    DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kInt32,
+    DType::kInt64,   DType::kInt8,    DType::kInt16};
 
 class NegOp : public OpDef {
  public:
@@ -19,7 +20,7 @@ class NegOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
-    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "NEG", kSupported, {DType::kFloat16}));
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "NEG", kSupported, {}));
     return PrepareUnary(ctx, kSupported);
   }
 

@@ -30,7 +30,7 @@ StatusOr<PadParams> CheckedParams(const NodeContext& ctx) {
   if (ctx.has_input(2)) {
     return Unimplemented("input 2 (constant_values) is not supported yet; PAD pads with zeros");
   }
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "PAD"));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "PAD", /*half_floats=*/true));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 0, kMaxRank));
   JITLITE_RETURN_IF_ERROR(CheckPadValueQuantization(ctx));
   return ReadPaddings(ctx);

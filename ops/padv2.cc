@@ -23,7 +23,7 @@ constexpr int kMaxRank = 5;
 
 StatusOr<PadParams> CheckedParams(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 3));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "PADV2"));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "PADV2", /*half_floats=*/true));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 0, kMaxRank));
   if (ctx.has_input(2)) {
     const TensorState& value = ctx.input(2);

@@ -36,10 +36,10 @@ class ResizeNearestNeighborOp : public ResizeOp {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
         ctx, 0, "RESIZE_NEAREST_NEIGHBOR",
-        {DType::kFloat32, DType::kInt32, DType::kBool, DType::kInt8, DType::kUInt8,
-         DType::kInt16},
-        {DType::kFloat16}));
-    JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "RESIZE_NEAREST_NEIGHBOR"));
+        {DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kInt32, DType::kBool,
+         DType::kInt8, DType::kUInt8, DType::kInt16},
+        {}));
+    JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "RESIZE_NEAREST_NEIGHBOR", /*half_floats=*/true));
     const auto* opts = ctx.op()->builtin_options_as_ResizeNearestNeighborOptions();
     const bool align_corners = opts && opts->align_corners();
     const bool half_pixel_centers = opts && opts->half_pixel_centers();

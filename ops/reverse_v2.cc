@@ -17,7 +17,7 @@ namespace {
 
 StatusOr<std::vector<bool>> CheckedReversed(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "REVERSE_V2"));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "REVERSE_V2", /*half_floats=*/true));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 0, 8));
   const int rank = ctx.input(0).rank();
   const TensorState& t = ctx.input(1);

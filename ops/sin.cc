@@ -18,8 +18,8 @@ class SinOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     JITLITE_RETURN_IF_ERROR(
-        CheckElementwiseDType(ctx, 0, "SIN", {DType::kFloat32}, {DType::kFloat16}));
-    return PrepareUnary(ctx, {DType::kFloat32});
+        CheckElementwiseDType(ctx, 0, "SIN", {DType::kFloat32, DType::kFloat16}, {}));
+    return PrepareUnary(ctx, {DType::kFloat32, DType::kFloat16});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,

@@ -144,14 +144,10 @@ class SoftmaxOp : public OpDef {
     if (IsQuantizedDType(t)) {
       JITLITE_RETURN_IF_ERROR(CheckQuantizedTypes(ctx));
       out = ctx.output(0).dtype;
-    } else if (t != DType::kFloat32) {
-      // TFLite's SOFTMAX also takes FLOAT16.
-      if (t != DType::kFloat16) {
-        return InvalidArgument(std::string("SOFTMAX of ") + DTypeName(t) +
-                               ", which TFLite does not accept (supported: FLOAT32, INT8, UINT8)");
-      }
-      return Unimplemented(std::string("SOFTMAX of ") + DTypeName(t) +
-                           " is not supported yet (supported: FLOAT32, INT8, UINT8)");
+    } else if (t != DType::kFloat32 && t != DType::kFloat16) {
+      return InvalidArgument(std::string("SOFTMAX of ") + DTypeName(t) +
+                             ", which TFLite does not accept (supported: FLOAT32, FLOAT16, INT8, "
+                             "UINT8, INT16)");
     }
     if (ctx.input(0).rank() < 1) {
       return InvalidArgument("input 0 is a scalar; SOFTMAX needs rank >= 1");

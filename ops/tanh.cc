@@ -14,6 +14,10 @@
 namespace jitlite::ops {
 namespace {
 
+// FLOAT16 and BFLOAT16 compute in float32, rounded once on store.
+constexpr std::initializer_list<DType> kTypes = {DType::kFloat32, DType::kFloat16,
+                                                 DType::kBFloat16, DType::kInt8, DType::kUInt8};
+
 class TanhOp : public OpDef {
  public:
   std::string_view name() const override { return "TANH"; }
@@ -23,16 +27,14 @@ class TanhOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     if (ctx.input(0).dtype == DType::kInt16) return PrepareInt16Sigmoid(ctx, name(), true);
-    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "TANH",
-                                                  {DType::kFloat32, DType::kInt8, DType::kUInt8},
-                                                  {DType::kFloat16}));
-    if (ctx.input(0).dtype != DType::kFloat32) JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
-    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8});
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "TANH", kTypes, {}));
+    if (IsQuantizedDType(ctx.input(0).dtype)) JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
+    return PrepareUnary(ctx, kTypes);
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
-    if (ctx.input(0).dtype == DType::kFloat32) return e.Tanh(v[0]);
+    if (IsFloat(v[0])) return e.Tanh(v[0]);
     if (ctx.input(0).dtype == DType::kInt16) return EmitInt16Tanh(e, ctx, v[0]);
     const ByteTable table = BuildQuantizedTable(ctx.input(0), ctx.output(0), &Transform);
     return EmitByteTableLookup(e.b(), table, v[0], "tanh_table");

@@ -22,9 +22,10 @@ StatusOr<int> CheckedAxis(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
   JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
       ctx, 0, "UNPACK",
-      {DType::kFloat32, DType::kInt32, DType::kBool, DType::kInt8, DType::kUInt8, DType::kInt16},
+      {DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kInt32, DType::kBool,
+       DType::kInt8, DType::kUInt8, DType::kInt16},
       {}));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "UNPACK"));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "UNPACK", /*half_floats=*/true));
   if (ctx.input(0).num_elements() == 0) {
     return InvalidArgument("input 0 " + ShapeToString(ctx.input(0).shape) +
                            " is empty; TFLite's UNPACK requires at least one element");

@@ -42,14 +42,22 @@ llvm::Value* Rescaled(jit::ElementEmitter& e, llvm::Value* q, const TensorState&
 
 Status ComparisonOp::Prepare(NodeContext& ctx) const {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-  // INT16 is a plain integer comparison in TFLite (no rescaling).
-  std::initializer_list<DType> numeric = {DType::kFloat32, DType::kInt32, DType::kInt64,
-                                          DType::kInt16, DType::kInt8,  DType::kUInt8};
-  std::initializer_list<DType> with_bool = {DType::kFloat32, DType::kInt32, DType::kInt64,
-                                            DType::kInt16,   DType::kInt8,  DType::kUInt8,
-                                            DType::kBool};
-  std::initializer_list<DType> supported = allows_bool_ ? with_bool : numeric;
-  JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, name_, supported, {DType::kFloat16}));
+  // INT16 is a plain integer comparison in TFLite (no rescaling). Halves
+  // compare exactly once widened; TFLite's kernels take BFLOAT16 only in
+  // GREATER and LESS.
+  std::initializer_list<DType> numeric = {DType::kFloat32, DType::kFloat16, DType::kInt32,
+                                          DType::kInt64,   DType::kInt16,   DType::kInt8,
+                                          DType::kUInt8};
+  std::initializer_list<DType> with_bfloat16 = {DType::kFloat32, DType::kFloat16, DType::kBFloat16,
+                                                DType::kInt32,   DType::kInt64,   DType::kInt16,
+                                                DType::kInt8,    DType::kUInt8};
+  std::initializer_list<DType> with_bool = {DType::kFloat32, DType::kFloat16, DType::kInt32,
+                                            DType::kInt64,   DType::kInt16,   DType::kInt8,
+                                            DType::kUInt8,   DType::kBool};
+  const bool takes_bfloat16 = name_ == "GREATER" || name_ == "LESS";
+  std::initializer_list<DType> supported =
+      allows_bool_ ? with_bool : (takes_bfloat16 ? with_bfloat16 : numeric);
+  JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, name_, supported, {}));
   const DType out = DType::kBool;
   JITLITE_RETURN_IF_ERROR(PrepareBinary(ctx, supported, 8, &out));
   if (IsRescaledType(ctx.input(0).dtype)) return CheckRescaledInputs(ctx, name_);

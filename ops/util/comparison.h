@@ -10,7 +10,6 @@
 //    times its own scale (a multiplier below 1, so scales must be < 1, as
 //    TFLite's Prepare requires), then compared as i32; inputs with different
 //    scales and zero points compare by real value.
-// FLOAT16 comes later.
 #pragma once
 
 #include <string_view>

@@ -20,7 +20,7 @@ bool SameQuantization(const QuantizationInfo* a, const QuantizationInfo* b) {
   return a->scales == b->scales && a->zero_points == b->zero_points;
 }
 
-Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op) {
+Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op, bool half_floats) {
   // Main-graph STRING tensors reach the ops as INT32 ids (lib/string_tensors.h);
   // a STRING here is in a subgraph run by control flow.
   if (ctx.input(data).dtype == DType::kString) {
@@ -28,11 +28,19 @@ Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op) {
                          std::string(op) + " on STRING only in the main graph (subgraph 0), " +
                          "not in subgraphs run by control flow");
   }
-  JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-      ctx, data, op,
-      {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool, DType::kInt8, DType::kUInt8,
-       DType::kInt16},
-      {DType::kFloat16, DType::kBFloat16}));
+  if (half_floats) {
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
+        ctx, data, op,
+        {DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kInt32, DType::kInt64,
+         DType::kBool, DType::kInt8, DType::kUInt8, DType::kInt16},
+        {}));
+  } else {
+    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
+        ctx, data, op,
+        {DType::kFloat32, DType::kInt32, DType::kInt64, DType::kBool, DType::kInt8,
+         DType::kUInt8, DType::kInt16},
+        {}));
+  }
   for (int i = 0; i < ctx.num_outputs(); ++i) {
     JITLITE_RETURN_IF_ERROR(CheckCopyOutput(ctx, data, i, op));
   }

@@ -1,7 +1,8 @@
 // Shared pieces of the data-movement ops (TRANSPOSE, SLICE, TILE, SPLIT,
 // UNPACK, REVERSE_V2, BROADCAST_TO, SPACE_TO_DEPTH, ...): elements are only
 // copied, never computed, so
-//  - the type rule is one function: FLOAT32, INT32, INT64, BOOL, plus
+//  - the type rule is one function: FLOAT32, INT32, INT64, BOOL (FLOAT16 and
+//    BFLOAT16 where TFLite's kernel moves them), plus
 //    INT8/UINT8/INT16 raw copies when input and output carry the same
 //    quantization (a copy cannot requantize);
 //  - most of these ops are an "affine copy": loops whose induction variables
@@ -27,8 +28,11 @@ bool SameQuantization(const QuantizationInfo* a, const QuantizationInfo* b);
 
 // Checks that input `data` has a type the copy ops move and that every
 // output has the same type (and, for 8/16-bit integers, the same
-// quantization). `op` names the op in messages.
-Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op);
+// quantization). `op` names the op in messages. FLOAT16 and BFLOAT16 are
+// moved only by the ops whose TFLite kernels take them (`half_floats`); the
+// others reject them as TFLite does.
+Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op,
+                      bool half_floats = false);
 // The same check for one output only (ops whose other outputs are not copies).
 Status CheckCopyOutput(const NodeContext& ctx, int data, int output, std::string_view op);
 

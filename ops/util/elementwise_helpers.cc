@@ -51,7 +51,7 @@ Status PrepareArithmetic(NodeContext& ctx, std::string_view op,
                          std::initializer_list<DType> supported, int activation) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
   JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-      ctx, 0, op, supported, {DType::kInt8, DType::kUInt8, DType::kInt16, DType::kFloat16}));
+      ctx, 0, op, supported, {DType::kInt8, DType::kUInt8, DType::kInt16}));
   JITLITE_RETURN_IF_ERROR(CheckFusedActivation(activation));
   return PrepareBinary(ctx, supported, 8);
 }

@@ -29,7 +29,7 @@ Status CheckElementwiseDType(const NodeContext& ctx, int i, std::string_view op,
 Status CheckFusedActivation(int activation);
 
 // Prepare of the arithmetic binary ops (ADD, SUB, MUL, DIV): two inputs of one
-// `supported` dtype (quantized and float16 ones: Unimplemented), a valid fused
+// `supported` dtype (quantized ones: Unimplemented), a valid fused
 // activation, numpy broadcasting up to rank 8 (LiteRT's limit).
 Status PrepareArithmetic(NodeContext& ctx, std::string_view op,
                          std::initializer_list<DType> supported, int activation);

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from jitlite.testing import assert_outputs_match, build_op_model, jitlite_interpreter, run_model
+from half_float_cases import check_half
 from op_testing import (BINARY_SHAPES, F32, I32, I64, REFERENCE_KERNELS, assert_rejected,
                         check_op, check_quantized, check_values, shape_id)
 
@@ -130,6 +131,7 @@ class ComparisonCases:
         assert_rejected(self.OP, [((3,), np.int8), ((3,), np.int8)], output_dtypes=B,
                         match="quantization")
 
-    def test_float16_is_not_supported_yet(self):
-        assert_rejected(self.OP, [((3,), np.float16), ((3,), np.float16)], output_dtypes=B,
-                        match="not supported by jitlite yet")
+    def test_float16(self):
+        # Against BUILTIN_REF, exact (halves compare exactly once widened); more in
+        # test_half_float.py.
+        check_half(self.OP, [((2, 3), np.float16), ((3,), np.float16)], output_dtype=B)

@@ -77,13 +77,12 @@ class SpaceBatchCases:
                         litert_rejects=True, output_shapes=[[1]])
 
     @pytest.mark.parametrize("dtype, tensor_args, output_quant, match, litert_rejects", [
-        (np.float16, {}, None, "not supported by jitlite yet", False),
         (np.int8, dict(scale=0.5, zero_point=1), dict(scale=0.25, zero_point=1),
          "quantized like input 0", True),
         (np.uint8, dict(scale=0.5, zero_point=1), dict(scale=0.5, zero_point=2),
          "quantized like input 0", True),
         (np.int16, dict(scale=0.5, zero_point=3), None, "needs zero point 0", True),
-    ], ids=["float16", "int8_scale", "uint8_zero_point", "int16_zero_point"])
+    ], ids=["int8_scale", "uint8_zero_point", "int16_zero_point"])
     def test_invalid_types(self, dtype, tensor_args, output_quant, match, litert_rejects):
         assert_rejected(self.OP, [(self.VALID_SHAPE, dtype, tensor_args)],
                         params([2, 2], [[0, 0], [0, 0]]), match=match, output_quant=output_quant,

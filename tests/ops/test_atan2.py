@@ -67,10 +67,6 @@ def test_rejects_mixed_dtypes():
                     litert_rejects=True)
 
 
-def test_float16_is_not_supported_yet():
-    assert_rejected("ATAN2", [((3,), np.float16), ((3,), np.float16)],
-                    match="not supported by jitlite yet")
-
 
 # --- real model --------------------------------------------------------------------------------
 

@@ -77,14 +77,15 @@ def test_constant_input():
 
 # --- must-fail ---------------------------------------------------------------------------------
 
-def test_float16_is_not_supported_yet():
-    assert_rejected("CAST", [((3,), np.float16)], output_dtypes=F32,
-                    match="CAST from FLOAT16 to FLOAT32 is not supported by jitlite yet")
+def test_float16_to_integer_is_not_supported_yet():
+    # FLOAT16/BFLOAT16 <-> FLOAT32 run (test_half_float.py); other half casts do not yet.
+    assert_rejected("CAST", [((3,), np.float16)], output_dtypes=np.int32,
+                    match="CAST from FLOAT16 to INT32 is not supported by jitlite yet")
 
 
-def test_float16_output_is_not_supported_yet():
-    assert_rejected("CAST", [((3,), F32)], output_dtypes=np.float16,
-                    match="CAST from FLOAT32 to FLOAT16 is not supported by jitlite yet")
+def test_int32_to_float16_is_not_supported_yet():
+    assert_rejected("CAST", [((3,), np.int32)], output_dtypes=np.float16,
+                    match="CAST from INT32 to FLOAT16 is not supported by jitlite yet")
 
 
 def test_rejects_two_inputs():

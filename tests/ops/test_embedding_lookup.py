@@ -56,7 +56,7 @@ def test_runtime_out_of_range_id_fails_invoke_like_litert(bad):
     ([np.array([[0]], np.int32)], [((4, 3), F32)], "1-D INT32", RuntimeError),
     ([np.array([0], np.int64)], [((4, 3), F32)], "1-D INT32", RuntimeError),
     ([np.array([0], np.int32)], [((4,), F32)], "rank >= 2", RuntimeError),
-    ([np.array([0], np.int32)], [((4, 3), I32)], "FLOAT32, INT8 or UINT8", RuntimeError),
+    ([np.array([0], np.int32)], [((4, 3), I32)], "FLOAT32, FLOAT16, BFLOAT16, INT8 or UINT8", RuntimeError),
     ([np.array([0], np.int32)], [((0, 3), F32)], "no rows", RuntimeError),
 ])
 def test_invalid(inputs, constants, match, error):

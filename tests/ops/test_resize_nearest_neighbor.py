@@ -47,7 +47,6 @@ def test_constant_input():
 
 @pytest.mark.parametrize("dtype, constants, match, litert_rejects", [
     (np.int64, [size(4, 4)], "does not accept", True),
-    (np.float16, [size(4, 4)], "not supported by jitlite yet", False),
     (F32, [size(-1, 4)], "new height -1 .* must be >= 0", True),
 ])
 def test_invalid(dtype, constants, match, litert_rejects):

@@ -19,15 +19,17 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .model_builder import ModelBuilder, dtype_of
+from .model_builder import ModelBuilder, bfloat16, dtype_of
 
 # The float tolerance, in one place: absolute error allowed = factor * max|reference output|,
 # never below FLOAT_ATOL_MIN. Scaling by the output's range keeps the rule meaningful for both
 # tiny and large outputs; ops whose math legitimately differs more pass `rtol_of_range=`.
 FLOAT_ATOL_FACTOR = 1e-5
 FLOAT_ATOL_MIN = 1e-6
-# float16 outputs carry only 11 significant bits, so 1e-5 of the range is below their resolution.
+# float16 outputs carry only 11 significant bits, so 1e-5 of the range is below their resolution;
+# bfloat16 ones carry 8.
 FLOAT16_ATOL_FACTOR = 1e-3
+BFLOAT16_ATOL_FACTOR = 8e-3
 
 DEFAULT_FLOAT_RANGE = (-2.0, 2.0)
 DEFAULT_WIDE_INT_RANGE = (-100, 100)  # int32/int64: small enough that ADD/MUL cannot overflow
@@ -114,7 +116,18 @@ def float_tolerance(expected, rtol_of_range=None):
 def _tolerance_factor(expected, rtol_of_range):
     if rtol_of_range is not None:
         return rtol_of_range
-    return FLOAT16_ATOL_FACTOR if expected.dtype == np.float16 else FLOAT_ATOL_FACTOR
+    if expected.dtype == np.float16:
+        return FLOAT16_ATOL_FACTOR
+    return BFLOAT16_ATOL_FACTOR if is_bfloat16(expected.dtype) else FLOAT_ATOL_FACTOR
+
+
+def is_bfloat16(dtype):
+    return bfloat16 is not None and np.dtype(dtype) == np.dtype(bfloat16)
+
+
+def is_float_dtype(dtype):
+    """numpy floats and ml_dtypes' bfloat16 (which numpy does not count as np.floating)."""
+    return np.issubdtype(dtype, np.floating) or is_bfloat16(dtype)
 
 
 def _value_range(expected):
@@ -140,7 +153,7 @@ def _assert_output_matches(actual, expected, rtol_of_range, what):
         raise AssertionError(f"{what}: shape {actual.shape}, reference {expected.shape}")
     if expected.size == 0:
         return
-    if np.issubdtype(expected.dtype, np.floating):
+    if is_float_dtype(expected.dtype):
         tolerance = float_tolerance(expected, rtol_of_range)
         diff = _float_diff(actual, expected)
         rule = (f"tolerance {tolerance:.3g} = max({_tolerance_factor(expected, rtol_of_range):g}"
@@ -289,7 +302,7 @@ def random_inputs(model_bytes, seed=0, input_range=None, interpreter_cls=None):
 def _random_array(rng, shape, dtype, value_range):
     if dtype == np.bool_:
         return rng.random(shape) < 0.5
-    if np.issubdtype(dtype, np.floating):
+    if is_float_dtype(dtype):
         low, high = value_range or DEFAULT_FLOAT_RANGE
         return rng.uniform(low, high, shape).astype(dtype)
     if value_range is None:

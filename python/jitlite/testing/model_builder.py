@@ -21,6 +21,11 @@ import flatbuffers
 import numpy as np
 from flatbuffers import flexbuffers
 
+try:  # numpy has no bfloat16; ml_dtypes (a TensorFlow dependency) provides LiteRT's.
+    from ml_dtypes import bfloat16
+except ImportError:
+    bfloat16 = None
+
 SCHEMA_VERSION = 3
 FILE_IDENTIFIER = b"TFL3"
 
@@ -41,6 +46,8 @@ TENSOR_TYPES = {
     np.dtype(np.object_): 13,  # RESOURCE: a VAR_HANDLE's handle
     np.dtype(np.bytes_): 5,  # STRING (any numpy bytes/str dtype normalizes to this)
 }
+if bfloat16 is not None:
+    TENSOR_TYPES[np.dtype(bfloat16)] = 18
 
 # Sub-byte constant types (add_constant's tensor_type): values given as int8, written packed
 # as TFLite stores them, lowest bits first (INT4: element 2i in the low nibble of byte i, 2i+1
