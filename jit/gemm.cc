@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "llvm/IR/Intrinsics.h"
+#include "llvm/TargetParser/Host.h"
 
 namespace jitlite::jit {
 namespace {
@@ -13,6 +14,9 @@ namespace {
 using llvm::Value;
 
 constexpr int64_t kMaxTileRows = 14;  // 14 accumulators + B + broadcasts fit 32 zmm
+// AVX2: 6 accumulators of two ymm each + B (2) + a broadcast fit 16 ymm; 14
+// rows there spill accumulators (Zen 3: transformer_encoder 1.3x slower).
+constexpr int64_t kMaxTileRowsAvx2 = 6;
 // Rows of A exactly a multiple of 4 KiB apart map to the same L1 sets: a
 // taller tile would evict its own rows.
 constexpr int64_t kAliasingTileRows = 8;
@@ -20,8 +24,18 @@ constexpr int64_t kAliasingTileRows = 8;
 // than that, waking another thread costs about as much as it saves).
 constexpr int64_t kMinParallelMacs = 1 << 21;
 
+// The JIT targets the host unless a CPU is chosen; an AVX2 CPU chosen on an
+// AVX-512 host then gets the taller tile, which costs speed only.
+// (TargetTraits is the better home for this, but lives in a header that
+// every op includes.)
+bool HostHasAvx512() {
+  static const bool has = llvm::sys::getHostCPUFeatures().lookup("avx512f");
+  return has;
+}
+
 int64_t TileRows(const GemmShape& s) {
-  int64_t rows = (s.a_row_stride * 4) % 4096 == 0 ? kAliasingTileRows : kMaxTileRows;
+  int64_t rows = HostHasAvx512() ? kMaxTileRows : kMaxTileRowsAvx2;
+  if ((s.a_row_stride * 4) % 4096 == 0) rows = std::min(rows, kAliasingTileRows);
   return std::max<int64_t>(1, std::min(rows, s.m));
 }
 
@@ -37,6 +51,32 @@ class GemmEmitter {
     AllocateTiles();
     DeclareParallelTiles();
     ForEachPanel([&](Value* panel, int64_t cols) { EmitPanel(panel, cols); });
+  }
+
+  // Per batch: its operands, then every panel of it; the parallel items are
+  // (batch, row tile) pairs, or whole batches.
+  void EmitBatched(int64_t batches, bool split_rows, const GemmOperandsFn& operands) {
+    AllocateTiles();
+    const int64_t tiles = TileCount();
+    const int64_t tiles_per_item = split_rows ? 1 : tiles;
+    const int64_t items = batches * tiles / tiles_per_item;
+    Value* begin = e_.I64(0);
+    Value* end = e_.I64(items);
+    if (items >= 2 && batches * s_.m * s_.n * s_.k >= kMinParallelMacs) {
+      std::tie(begin, end) = e_.ParallelRange(items);
+    }
+    Value* t_begin = b_.CreateMul(begin, e_.I64(tiles_per_item));
+    Value* t_end = b_.CreateMul(end, e_.I64(tiles_per_item));
+    Value* first = b_.CreateUDiv(t_begin, e_.I64(tiles));
+    Value* last = b_.CreateUDiv(b_.CreateAdd(t_end, e_.I64(tiles - 1)), e_.I64(tiles));
+    e_.For(first, last, 1, [&](Value* batch) {
+      Value* base = b_.CreateMul(batch, e_.I64(tiles));
+      tiles_begin_ = e_.Max(b_.CreateSub(t_begin, base), e_.I64(0));
+      tiles_end_ = e_.Min(b_.CreateSub(t_end, base), e_.I64(tiles));
+      std::tie(a_, b_packed_) = operands(batch);
+      row_base_ = b_.CreateMul(batch, e_.I64(s_.m));
+      ForEachPanel([&](Value* panel, int64_t cols) { EmitPanel(panel, cols); });
+    }, "batch");
   }
 
   // A gathered one row tile at a time, which then meets every B panel.
@@ -59,8 +99,10 @@ class GemmEmitter {
  private:
   // Threads split the row tiles: this call runs tiles [tiles_begin_, tiles_end_).
   // Small GEMMs stay on one thread: waking others costs more than they save.
+  int64_t TileCount() const { return s_.m / tile_rows_ + (s_.m % tile_rows_ > 0 ? 1 : 0); }
+
   void DeclareParallelTiles() {
-    int64_t tiles = s_.m / tile_rows_ + (s_.m % tile_rows_ > 0 ? 1 : 0);
+    int64_t tiles = TileCount();
     if (tiles < 2 || s_.m * s_.n * s_.k < kMinParallelMacs) {
       tiles_begin_ = e_.I64(0);
       tiles_end_ = e_.I64(tiles);
@@ -98,10 +140,26 @@ class GemmEmitter {
     if (last_cols > 0) body(e_.I64(full_panels), last_cols);
   }
 
+  // Packed: panel p's k x 16 block; in place: B's column 16p.
   Value* PanelPtr(Value* panel) {
+    int64_t panel_stride = s_.b_row_stride > 0 ? kGemmPanelWidth : s_.k * kGemmPanelWidth;
     return b_.CreateInBoundsGEP(b_.getFloatTy(), b_packed_,
-                                b_.CreateMul(panel, e_.I64(s_.k * kGemmPanelWidth)));
+                                b_.CreateMul(panel, e_.I64(panel_stride)));
   }
+
+  // B's 16 values at row kk of a panel (zero past n).
+  Value* LoadPanelRow(Value* bp, Value* kk, int64_t cols) {
+    if (s_.b_row_stride == 0) {
+      Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), bp,
+                                        b_.CreateMul(kk, e_.I64(kGemmPanelWidth)));
+      return b_.CreateAlignedLoad(vec_, ptr, llvm::Align(4));
+    }
+    Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), bp, b_.CreateMul(kk, e_.I64(s_.b_row_stride)));
+    return LoadColumns(ptr, cols < kGemmPanelWidth ? ColumnMask(cols) : nullptr);
+  }
+
+  // The flattened output row of tile row `row` (batched GEMMs stack batches).
+  Value* OutputRow(Value* row) { return row_base_ ? b_.CreateAdd(row_base_, row) : row; }
 
   // All row tiles of one panel of `cols` valid columns.
   void EmitPanel(Value* panel, int64_t cols) {
@@ -120,11 +178,10 @@ class GemmEmitter {
     Value* zero = llvm::ConstantAggregateZero::get(vec_);
     for (int64_t r = 0; r < rows; ++r) b_.CreateStore(zero, acc_[r]);
     e_.For(0, s_.k, 1, [&](Value* kk) {
-      Value* bv = b_.CreateAlignedLoad(
-          vec_, b_.CreateInBoundsGEP(b_.getFloatTy(), bp, b_.CreateMul(kk, e_.I64(kGemmPanelWidth))),
-          llvm::Align(4));
+      Value* bv = LoadPanelRow(bp, kk, cols);
+      Value* a_k = b_.CreateMul(kk, e_.I64(s_.a_k_stride));
       for (int64_t r = 0; r < rows; ++r) {
-        Value* off = b_.CreateAdd(kk, e_.I64(r * s_.a_row_stride));
+        Value* off = b_.CreateAdd(a_k, e_.I64(r * s_.a_row_stride));
         Value* av = b_.CreateLoad(b_.getFloatTy(), b_.CreateInBoundsGEP(b_.getFloatTy(), a_tile, off));
         Value* sum = b_.CreateIntrinsic(llvm::Intrinsic::fma, {vec_},
                                         {b_.CreateVectorSplat(16, av), bv,
@@ -141,7 +198,7 @@ class GemmEmitter {
       b_.CreateAlignedStore(b_.CreateLoad(vec_, acc_[r]), dst, llvm::Align(64));
     }
     e_.For(0, rows, 1, [&](Value* r) {
-      Value* row = b_.CreateAdd(row0, r);
+      Value* row = OutputRow(b_.CreateAdd(row0, r));
       Value* tile_row = b_.CreateMul(r, e_.I64(kGemmPanelWidth));
       e_.For(0, cols, 1, [&](Value* c) {
         Value* v = b_.CreateLoad(b_.getFloatTy(),
@@ -161,12 +218,12 @@ class GemmEmitter {
       Value* v = b_.CreateLoad(vec_, acc_[r]);
       if (bias != nullptr) v = b_.CreateFAdd(v, bias);
       if (direct_->finish) v = direct_->finish(v);
+      Value* row = OutputRow(b_.CreateAdd(row0, e_.I64(r)));
       if (direct_->out == nullptr) {
-        direct_->store_vector(b_.CreateAdd(row0, e_.I64(r)), col0, v, mask);
+        direct_->store_vector(row, col0, v, mask);
         continue;
       }
-      Value* offset = b_.CreateAdd(b_.CreateMul(b_.CreateAdd(row0, e_.I64(r)), e_.I64(direct_->ldc)),
-                                   col0);
+      Value* offset = b_.CreateAdd(b_.CreateMul(row, e_.I64(direct_->ldc)), col0);
       Value* dst = b_.CreateInBoundsGEP(b_.getFloatTy(), direct_->out, offset);
       if (mask != nullptr) {
         b_.CreateMaskedStore(v, dst, llvm::Align(4), mask);
@@ -202,6 +259,7 @@ class GemmEmitter {
   llvm::AllocaInst* tile_ = nullptr;
   Value* tiles_begin_ = nullptr;
   Value* tiles_end_ = nullptr;
+  Value* row_base_ = nullptr;  // batched: batch * m
 };
 
 }  // namespace
@@ -222,6 +280,51 @@ void PackGemmWeightsTransposed(const float* w, int64_t n, int64_t k, float* out)
       }
     }
   }
+}
+
+void PackGemmWeights(const float* w, int64_t n, int64_t k, float* out) {
+  int64_t panels = (n + kGemmPanelWidth - 1) / kGemmPanelWidth;
+  for (int64_t p = 0; p < panels; ++p) {
+    for (int64_t kk = 0; kk < k; ++kk) {
+      float* dst = out + (p * k + kk) * kGemmPanelWidth;
+      for (int64_t c = 0; c < kGemmPanelWidth; ++c) {
+        int64_t col = p * kGemmPanelWidth + c;
+        dst[c] = col < n ? w[kk * n + col] : 0.0f;
+      }
+    }
+  }
+}
+
+void EmitPackGemmPanels(KernelEmitter& e, Value* src, int64_t n, int64_t k, bool transposed,
+                        Value* dst) {
+  llvm::IRBuilder<>& b = e.b();
+  llvm::Type* f32 = b.getFloatTy();
+  int64_t panels = (n + kGemmPanelWidth - 1) / kGemmPanelWidth;
+  // Panel p, its first `cols` columns from src, the rest zero.
+  auto copy = [&](Value* p, int64_t cols) {
+    e.For(0, k, 1, [&](Value* kk) {
+      Value* row = b.CreateMul(b.CreateAdd(b.CreateMul(p, e.I64(k)), kk), e.I64(kGemmPanelWidth));
+      for (int64_t c = 0; c < kGemmPanelWidth; ++c) {
+        Value* v = e.F32(0.0f);
+        if (c < cols) {
+          Value* col = b.CreateAdd(b.CreateMul(p, e.I64(kGemmPanelWidth)), e.I64(c));
+          Value* off = transposed ? b.CreateAdd(b.CreateMul(col, e.I64(k)), kk)
+                                  : b.CreateAdd(b.CreateMul(kk, e.I64(n)), col);
+          v = b.CreateLoad(f32, b.CreateInBoundsGEP(f32, src, off));
+        }
+        b.CreateStore(v, b.CreateInBoundsGEP(f32, dst, b.CreateAdd(row, e.I64(c))));
+      }
+    }, "pack_k");
+  };
+  e.For(0, n / kGemmPanelWidth, 1, [&](Value* p) { copy(p, kGemmPanelWidth); }, "pack_panel");
+  if (n % kGemmPanelWidth > 0) copy(e.I64(panels - 1), n % kGemmPanelWidth);
+}
+
+void EmitBatchedGemm(KernelEmitter& e, int64_t batches, bool split_rows,
+                     const GemmOperandsFn& operands, const GemmShape& shape,
+                     const GemmStoreFn& store, const GemmDirectStore* direct) {
+  UseWideVectors(*e.b().GetInsertBlock()->getParent());
+  GemmEmitter(e, nullptr, nullptr, shape, store, direct).EmitBatched(batches, split_rows, operands);
 }
 
 void EmitGemm(KernelEmitter& e, Value* a, Value* b_packed, const GemmShape& shape,

@@ -1,12 +1,14 @@
 // fp32 GEMM, C[m, n] = A[m, k] * B[k, n], as explicit vector IR: the kernel
-// behind 1x1 convolutions and FULLY_CONNECTED. LLVM's loop vectorizer gets a
+// behind 1x1 convolutions, FULLY_CONNECTED and BATCH_MATMUL. LLVM's loop vectorizer gets a
 // small fraction of the FMA peak on such loops; a register-blocked
 // microkernel gets most of it:
 //  - B (the weights) is packed once at allocate time into panels of 16
 //    columns: panel p holds, for each kk < k, the 16 values B[kk, 16p .. 16p+15]
 //    (zero past n), so the inner loop reads one aligned <16 x float> per kk;
-//  - a tile of up to 14 rows x 16 columns lives in 14 vector accumulators;
-//    each step broadcasts one A value per row and does 14 FMAs;
+//    (or, for a B computed at run time, B is read in place, row by row);
+//  - a tile of up to 14 rows x 16 columns lives in 14 vector accumulators
+//    (6 on AVX2, where each takes two of the 16 registers); each step
+//    broadcasts one A value per row and does one FMA per row;
 //  - the tile goes through a small stack buffer to the caller's per-element
 //    store, where bias, activation and fused epilogue ops run (LLVM
 //    vectorizes that short loop; it is O(m*n) next to the O(m*n*k) core).
@@ -15,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 #include "jit/emitters.h"
 
@@ -27,10 +30,16 @@ size_t PackedGemmBytes(int64_t n, int64_t k);
 // Packs B given transposed, as w[n][k] row-major (FULLY_CONNECTED weights
 // [units, input], a 1x1 OHWI filter [cout, cin]).
 void PackGemmWeightsTransposed(const float* w, int64_t n, int64_t k, float* out);
+// Packs B given as w[k][n] row-major.
+void PackGemmWeights(const float* w, int64_t n, int64_t k, float* out);
 
 struct GemmShape {
   int64_t m = 0, n = 0, k = 0;
-  int64_t a_row_stride = 0;  // elements between rows of A (>= k)
+  int64_t a_row_stride = 0;  // elements between rows of A (>= k, or 1 for A^T)
+  int64_t a_k_stride = 1;    // elements between A[r, kk] and A[r, kk + 1]
+  // 0: B is packed panels; else B is read in place as a row-major [k, n]
+  // matrix whose rows are b_row_stride elements apart.
+  int64_t b_row_stride = 0;
 };
 
 // Receives every valid element of C (row and col are i64, value is float).
@@ -65,6 +74,21 @@ constexpr int64_t kMaxGatheredGemmK = 1024;
 void EmitGatheredGemm(KernelEmitter& e, const GemmGatherFn& gather, llvm::Value* b_packed,
                       const GemmShape& shape, const GemmStoreFn& store,
                       const GemmDirectStore* direct = nullptr);
+
+// C_i = A_i * B_i for i < batches; operands(i) gives A_i and B_i (packed or
+// in place, as shape.b_row_stride says). Stores see the flattened row
+// i * m + row (a row-major [batches, m, n] output has ldc n). Threads split
+// batches x row tiles, or whole batches when `split_rows` is false (when
+// operands() writes per-batch scratch, e.g. packs B).
+using GemmOperandsFn = std::function<std::pair<llvm::Value*, llvm::Value*>(llvm::Value* batch)>;
+void EmitBatchedGemm(KernelEmitter& e, int64_t batches, bool split_rows,
+                     const GemmOperandsFn& operands, const GemmShape& shape,
+                     const GemmStoreFn& store, const GemmDirectStore* direct = nullptr);
+
+// Run-time packing of B into panels at dst (PackedGemmBytes(n, k)): src is
+// w[k][n] row-major, or w[n][k] when `transposed`.
+void EmitPackGemmPanels(KernelEmitter& e, llvm::Value* src, int64_t n, int64_t k, bool transposed,
+                        llvm::Value* dst);
 
 // Marks a function as using 512-bit vectors (where the target has them), so
 // the backend does not split the microkernel's vectors in halves.

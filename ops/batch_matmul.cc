@@ -10,16 +10,23 @@
 // there); INT16 x INT16 -> INT16, all zero points 0, an i64 sum and the int64
 // MultiplyByQuantizedMultiplier.
 //
-// A loop nest over the output elements with an inner dot product over k
-// (reassociating float sum, so it can vectorize; integer sums vectorize as
-// they are); the hybrid kernel quantizes each x row once, then takes its i32
-// dot products with every column of y.
+// FLOAT32 runs each batch on the fp32 GEMM microkernel (jit/gemm.h), A = x
+// read in place (adj_x: by its columns), B = y packed at allocate when
+// constant, read in place when computed and not adj_y, else packed per
+// invoke into scratch (adj_y rows are y's columns: a strided read per FMA
+// step would waste the microkernel). Threads split batches x row tiles.
+// Empty shapes (and k = 0) take the loop nest, which writes the zeros.
+//
+// Quantized: a loop nest over the output elements with an inner dot product
+// over k (integer sums vectorize as they are); the hybrid kernel quantizes
+// each x row once, then takes its i32 dot products with every column of y.
 #include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "jit/emitters.h"
+#include "jit/gemm.h"
 #include "ops/op.h"
 #include "ops/util/hybrid.h"
 #include "ops/util/last_axis_rows.h"
@@ -116,6 +123,116 @@ Value* OperandOffset(jit::KernelEmitter& e, const Shape& shape, const Shape& out
   return e.LinearOffset(shape, idx);
 }
 
+// The float GEMM's dimensions, read from the prepared shapes.
+struct FloatGemm {
+  Adjoints adj;
+  int64_t m = 0, n = 0, k = 0;
+  int64_t batches = 0;    // output batch elements
+  int64_t y_batches = 0;  // y's own batch elements (constant y: packed each)
+
+  bool y_constant = false;
+  // adj_y with a computed y: packed per invoke into scratch.
+  bool packs_at_run_time() const { return adj.y && !y_constant; }
+  int64_t panel_floats() const {
+    return static_cast<int64_t>(jit::PackedGemmBytes(n, k) / sizeof(float));
+  }
+};
+
+int64_t BatchElements(const Shape& shape) {
+  int64_t count = 1;
+  for (size_t d = 0; d + 2 < shape.size(); ++d) count *= shape[d];
+  return count;
+}
+
+// Float32 with a non-empty GEMM: the microkernel path (else the loop nest).
+bool UsesFloatGemm(const NodeContext& ctx, FloatGemm* gemm = nullptr) {
+  if (ctx.input(0).dtype != DType::kFloat32 || ctx.input(1).dtype != DType::kFloat32) return false;
+  FloatGemm g;
+  g.adj = ReadAdjoints(ctx);
+  const Shape& x = ctx.input(0).shape;
+  const Shape& out = ctx.output(0).shape;
+  g.m = out[out.size() - 2];
+  g.n = out.back();
+  g.k = g.adj.x ? x[x.size() - 2] : x.back();
+  g.batches = BatchElements(out);
+  g.y_batches = BatchElements(ctx.input(1).shape);
+  g.y_constant = ctx.input(1).is_constant();
+  if (gemm) *gemm = g;
+  return g.m > 0 && g.n > 0 && g.k > 0 && g.batches > 0;
+}
+
+// Flattened batch index of an operand of shape `shape` (batch dims
+// broadcast against the output's) for the flattened output batch `batch`.
+Value* OperandBatch(jit::KernelEmitter& e, const Shape& shape, const Shape& out, Value* batch) {
+  llvm::IRBuilder<>& b = e.b();
+  const int r = static_cast<int>(shape.size()) - 2;
+  const int out_r = static_cast<int>(out.size()) - 2;
+  Value* result = e.I64(0);
+  int64_t stride = 1;
+  for (int d = out_r - 1; d >= 0; --d) {
+    Value* idx = d == 0 ? batch : b.CreateURem(batch, e.I64(out[d]));
+    if (d > 0) batch = b.CreateUDiv(batch, e.I64(out[d]));
+    int od = d - (out_r - r);
+    if (od < 0) continue;
+    if (shape[od] != 1) result = b.CreateAdd(result, b.CreateMul(idx, e.I64(stride)));
+    stride *= shape[od];
+  }
+  return result;
+}
+
+// The output multi-index of flattened row `row` (over all but the last
+// dim), column `col`.
+std::vector<Value*> RowIndex(jit::KernelEmitter& e, const Shape& out, Value* row, Value* col) {
+  std::vector<Value*> index(out.size());
+  for (size_t d = out.size() - 1; d-- > 0;) {
+    index[d] = d == 0 ? row : e.b().CreateURem(row, e.I64(out[d]));
+    if (d > 0) row = e.b().CreateUDiv(row, e.I64(out[d]));
+  }
+  index.back() = col;
+  return index;
+}
+
+Value* FloatOffset(jit::KernelEmitter& e, Value* base, Value* elements) {
+  return e.b().CreateInBoundsGEP(e.b().getFloatTy(), base, elements);
+}
+
+void EmitFloatGemm(jit::KernelEmitter& e, const NodeContext& ctx, const FloatGemm& g) {
+  const Shape& x = ctx.input(0).shape;
+  const Shape& y = ctx.input(1).shape;
+  const Shape& out = ctx.output(0).shape;
+  llvm::IRBuilder<>& b = e.b();
+  jit::GemmShape shape{g.m, g.n, g.k, g.adj.x ? 1 : g.k, g.adj.x ? g.m : 1, 0};
+  const bool in_place = !g.y_constant && !g.adj.y;
+  if (in_place) shape.b_row_stride = g.n;
+  auto operands = [&](Value* batch) -> std::pair<Value*, Value*> {
+    Value* a = FloatOffset(e, e.InputPtr(0),
+                           b.CreateMul(OperandBatch(e, x, out, batch), e.I64(g.m * g.k)));
+    Value* y_batch = OperandBatch(e, y, out, batch);
+    if (g.y_constant) {
+      return {a, FloatOffset(e, e.PackedPtr(0), b.CreateMul(y_batch, e.I64(g.panel_floats())))};
+    }
+    Value* y_matrix = FloatOffset(e, e.InputPtr(1), b.CreateMul(y_batch, e.I64(g.k * g.n)));
+    if (in_place) return {a, y_matrix};
+    // One scratch slot per output batch: the threads own whole batches.
+    Value* packed = FloatOffset(e, e.ScratchPtr(), b.CreateMul(batch, e.I64(g.panel_floats())));
+    jit::EmitPackGemmPanels(e, y_matrix, g.n, g.k, /*transposed=*/true, packed);
+    return {a, packed};
+  };
+  jit::GemmDirectStore direct{e.OutputPtr(0), g.n, nullptr, {}, {}};
+  if (!e.stores_directly()) {
+    direct.out = nullptr;
+    direct.store_vector = [&](Value* row, Value* col0, Value* v, Value* mask) {
+      e.StoreOutputVector(v, RowIndex(e, out, row, col0), mask);
+    };
+  }
+  bool vector_epilogue = e.stores_directly() || e.has_vector_epilogue();
+  jit::EmitBatchedGemm(e, g.batches, !g.packs_at_run_time(), operands, shape,
+                       [&](Value* row, Value* col, Value* v) {
+                         e.StoreOutput(v, RowIndex(e, out, row, col));
+                       },
+                       vector_epilogue ? &direct : nullptr);
+}
+
 class BatchMatMulOp : public OpDef {
  public:
   std::string_view name() const override { return "BATCH_MATMUL"; }
@@ -154,9 +271,31 @@ class BatchMatMulOp : public OpDef {
   }
 
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
-    if (!hybrid::IsHybrid(ctx)) return Status::Ok();
-    hybrid::PackFilterScales(ctx, ctx.output(0).shape.back(), out);
+    if (hybrid::IsHybrid(ctx)) {
+      hybrid::PackFilterScales(ctx, ctx.output(0).shape.back(), out);
+      return Status::Ok();
+    }
+    FloatGemm g;
+    if (!UsesFloatGemm(ctx, &g) || !g.y_constant) return Status::Ok();
+    // Every batch of y, packed one after another.
+    out.emplace_back(static_cast<size_t>(g.y_batches * g.panel_floats()) * sizeof(float));
+    const float* y = ctx.input(1).const_as<float>();
+    for (int64_t i = 0; i < g.y_batches; ++i) {
+      const float* matrix = y + i * g.k * g.n;
+      float* panels = out.back().as<float>() + i * g.panel_floats();
+      if (g.adj.y) {
+        jit::PackGemmWeightsTransposed(matrix, g.n, g.k, panels);
+      } else {
+        jit::PackGemmWeights(matrix, g.n, g.k, panels);
+      }
+    }
     return Status::Ok();
+  }
+
+  int64_t ScratchBytes(const NodeContext& ctx) const override {
+    FloatGemm g;
+    if (!UsesFloatGemm(ctx, &g) || !g.packs_at_run_time()) return 0;
+    return g.batches * g.panel_floats() * static_cast<int64_t>(sizeof(float));
   }
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
@@ -166,6 +305,11 @@ class BatchMatMulOp : public OpDef {
     }
     if (IsQuantized(ctx)) {
       EmitQuantized(e, ctx);
+      return Status::Ok();
+    }
+    FloatGemm g;
+    if (UsesFloatGemm(ctx, &g)) {
+      EmitFloatGemm(e, ctx, g);
       return Status::Ok();
     }
     llvm::IRBuilder<>& b = e.b();

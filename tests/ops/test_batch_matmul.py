@@ -5,8 +5,10 @@ jitlite must refuse."""
 import numpy as np
 import pytest
 
+from jitlite.testing import ModelBuilder, assert_outputs_match, random_inputs, run_both
 from op_testing import (F32, I32, REFERENCE_KERNELS, TFLITE_KERNELS, assert_rejected,
-                        check_model_file, check_op, check_quantized, rand, shape_id)
+                        check_model_file, check_op, check_quantized, check_threads, rand,
+                        shape_id)
 from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights
 
 SHAPES = [((2, 3), (3, 4)), ((1, 1), (1, 1)), ((5, 7), (7, 1)), ((2, 3, 4), (2, 4, 5)),
@@ -34,6 +36,65 @@ def test_constant_rhs(shapes, adj_y):
     x, y = shapes
     y = transpose_last(y) if adj_y else y
     check_op("BATCH_MATMUL", [(x, F32)], constants=[rand(y)], options=dict(adj_y=adj_y))
+
+
+# The GEMM microkernel path: row tiles (6 or 14 rows) and 16-column panels with remainders,
+# k = 1, broadcast batches, A read by columns (adj_x), B in place / packed at allocate / packed
+# per invoke (adj_y).
+GEMM_SHAPES = [((3, 33, 17), (3, 17, 35)), ((2, 1, 20, 1), (3, 1, 31)), ((16, 16), (16, 16)),
+               ((2, 15, 64), (1, 64, 47)), ((1, 2, 7, 9), (3, 1, 9, 18))]
+
+
+@pytest.mark.parametrize("adj_y", [False, True])
+@pytest.mark.parametrize("adj_x", [False, True])
+@pytest.mark.parametrize("shapes", GEMM_SHAPES, ids=shape_id)
+def test_gemm_shapes(shapes, adj_x, adj_y):
+    x, y = shapes
+    x = transpose_last(x) if adj_x else x
+    y = transpose_last(y) if adj_y else y
+    options = dict(adj_x=adj_x, adj_y=adj_y)
+    check_op("BATCH_MATMUL", [(x, F32), (y, F32)], options=options)
+    check_op("BATCH_MATMUL", [(x, F32)], constants=[rand(y)], options=options)
+
+
+@pytest.mark.parametrize("shapes", [((2, 0, 3), (2, 3, 4)), ((2, 3, 0), (2, 0, 4)),
+                                    ((0, 3, 2), (1, 2, 4)), ((2, 3), (3, 0))], ids=shape_id)
+def test_empty_dims(shapes):
+    check_op("BATCH_MATMUL", [(shapes[0], F32), (shapes[1], F32)], reference=TFLITE_KERNELS)
+
+
+@pytest.mark.parametrize("adj_y", [False, True])
+@pytest.mark.parametrize("constant", [False, True], ids=["computed", "constant"])
+def test_threads(constant, adj_y):
+    # 4 x 96 x 80 x 96 multiply-adds: enough to split over batches and row tiles.
+    y = (4, 96, 80) if adj_y else (4, 80, 96)
+    if constant:
+        check_threads("BATCH_MATMUL", [((4, 96, 80), F32)], constants=[rand(y)],
+                      options=dict(adj_y=adj_y))
+    else:
+        check_threads("BATCH_MATMUL", [((4, 96, 80), F32), (y, F32)], options=dict(adj_y=adj_y))
+
+
+@pytest.mark.parametrize("epilogue", ["ADD", "TANH"], ids=["vector", "scalar"])
+@pytest.mark.parametrize("adj_y", [False, True])
+def test_fused_epilogue(epilogue, adj_y):
+    # A following ADD (vector epilogue) or TANH (per element) runs in the GEMM's stores; the
+    # ADD operand broadcasts along the leading batch dim, so a wrong output index shows.
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [2, 3, 21, 9])
+    y = mb.add_input("y", F32, [2, 3, 18, 9] if adj_y else [2, 3, 9, 18])
+    prod = mb.add_tensor("prod", F32, [2, 3, 21, 18])
+    mb.add_op("BATCH_MATMUL", [x, y], [prod], dict(adj_y=adj_y))
+    z = mb.add_tensor("z", F32, [2, 3, 21, 18])
+    if epilogue == "ADD":
+        c = mb.add_constant("c", rand((2, 1, 1, 18), seed=3))
+        mb.add_op("ADD", [prod, c], [z], dict(fused_activation_function="RELU"))
+    else:
+        mb.add_op("TANH", [prod], [z])
+    mb.mark_output(z)
+    model = mb.build()
+    actual, expected = run_both(model, random_inputs(model))
+    assert_outputs_match(actual, expected)
 
 
 def test_empty_output():
