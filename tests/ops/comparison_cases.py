@@ -11,8 +11,10 @@ import pytest
 
 from jitlite.testing import assert_outputs_match, build_op_model, jitlite_interpreter, run_model
 from half_float_cases import check_half
-from op_testing import (BINARY_SHAPES, F32, I32, I64, REFERENCE_KERNELS, assert_rejected,
-                        check_op, check_quantized, check_values, shape_id)
+from jitlite.testing.model_builder import ModelBuilder
+from op_testing import (BINARY_SHAPES, F32, I32, I64, REFERENCE_KERNELS, STR, assert_rejected,
+                        assert_same_strings, assert_string_rejected, check_op, check_quantized,
+                        check_strings, check_values, random_strings, shape_id)
 
 I16 = np.int16
 B = np.bool_
@@ -135,3 +137,41 @@ class ComparisonCases:
         # Against BUILTIN_REF, exact (halves compare exactly once widened); more in
         # test_half_float.py.
         check_half(self.OP, [((2, 3), np.float16), ((3,), np.float16)], output_dtype=B)
+
+
+# Strings of interest to byte-wise equality: empty, a prefix, an embedded NUL, UTF-8, a non-UTF-8 byte.
+STRING_VOCABULARY = [b"", b"a", b"ab", b"a\x00", "\u00e9".encode(), b"\xff"]
+
+
+class StringComparisonCases:
+    """EQUAL / NOT_EQUAL on STRING tensors (run as interned ids: lib/string_tensors.h). The op's
+    test file subclasses this as Test<Op>Strings and sets OP."""
+    OP = None
+
+    @pytest.mark.parametrize("shape_a, shape_b", [((6,), (6,)), ((2, 3), (3,)), ((2, 1), (1, 4)),
+                                                  ((1,), (5,))])
+    def test_strings(self, shape_a, shape_b):
+        a = random_strings(shape_a, seed=1, vocabulary=STRING_VOCABULARY)
+        b = random_strings(shape_b, seed=2, vocabulary=STRING_VOCABULARY)
+        check_strings(self.OP, [a, b], output_dtype=B)
+
+    def test_strings_feed_numeric_ops(self):
+        """The BOOL result of comparing strings is a normal tensor: here CAST to INT32 and summed."""
+        mb = ModelBuilder()
+        a, b = mb.add_input("a", STR, [8]), mb.add_input("b", STR, [8])
+        eq = mb.add_tensor("eq", B, [8])
+        as_int = mb.add_tensor("as_int", I32, [8])
+        total = mb.add_tensor("total", I32, [])
+        mb.add_op(self.OP, [a, b], [eq])
+        mb.add_op("CAST", [eq], [as_int])
+        mb.add_op("SUM", [as_int, mb.add_constant("axis", np.array([0], I32))], [total])
+        mb.mark_output(total)
+        model = mb.build()
+        values = [random_strings((8,), seed=s, vocabulary=STRING_VOCABULARY[:3]) for s in (3, 4)]
+        assert_same_strings(run_model(jitlite_interpreter(), model, values),
+                            run_model(REFERENCE_KERNELS, model, values))
+
+    def test_string_against_number_is_refused(self):
+        assert_string_rejected(self.OP, [random_strings((2,)), np.array([1, 2], I32)],
+                               output_dtype=B,
+                               match="input 1 has type INT32 but the STRING inputs need it")
