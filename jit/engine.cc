@@ -49,6 +49,7 @@ llvm::Expected<std::unique_ptr<JitEngine>> JitEngine::Create(const std::string& 
   engine->cpu_ = jtmb->getCPU();
   engine->features_ = jtmb->getFeatures().getString();
   // From the subtarget: a named CPU implies its features without listing them.
+  engine->traits_.avx512f = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512f");
   engine->traits_.avx512_vnni = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512vnni");
   engine->triple_ = jtmb->getTargetTriple();
   engine->data_layout_ = (*tm)->createDataLayout();

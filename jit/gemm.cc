@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "llvm/IR/Intrinsics.h"
-#include "llvm/TargetParser/Host.h"
 
 namespace jitlite::jit {
 namespace {
@@ -24,17 +23,9 @@ constexpr int64_t kAliasingTileRows = 8;
 // than that, waking another thread costs about as much as it saves).
 constexpr int64_t kMinParallelMacs = 1 << 21;
 
-// The JIT targets the host unless a CPU is chosen; an AVX2 CPU chosen on an
-// AVX-512 host then gets the taller tile, which costs speed only.
-// (TargetTraits is the better home for this, but lives in a header that
-// every op includes.)
-bool HostHasAvx512() {
-  static const bool has = llvm::sys::getHostCPUFeatures().lookup("avx512f");
-  return has;
-}
-
-int64_t TileRows(const GemmShape& s) {
-  int64_t rows = HostHasAvx512() ? kMaxTileRows : kMaxTileRowsAvx2;
+// The JIT target's (host or chosen CPU) register file sets the tile height.
+int64_t TileRows(const TargetTraits& target, const GemmShape& s) {
+  int64_t rows = target.avx512f ? kMaxTileRows : kMaxTileRowsAvx2;
   if ((s.a_row_stride * 4) % 4096 == 0) rows = std::min(rows, kAliasingTileRows);
   return std::max<int64_t>(1, std::min(rows, s.m));
 }
@@ -44,7 +35,8 @@ class GemmEmitter {
   GemmEmitter(KernelEmitter& e, Value* a, Value* b_packed, const GemmShape& s,
               const GemmStoreFn& store, const GemmDirectStore* direct)
       : e_(e), b_(e.b()), a_(a), b_packed_(b_packed), s_(s), store_(store), direct_(direct),
-        tile_rows_(TileRows(s)), vec_(llvm::FixedVectorType::get(b_.getFloatTy(), 16)) {}
+        tile_rows_(TileRows(e.target(), s)),
+        vec_(llvm::FixedVectorType::get(b_.getFloatTy(), 16)) {}
 
   // A read in place: each B panel stays in cache while the row tiles stream.
   void Emit() {

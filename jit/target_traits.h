@@ -6,6 +6,7 @@
 namespace jitlite::jit {
 
 struct TargetTraits {
+  bool avx512f = false;  // 32 vector registers of 16 floats (else AVX2's 16 of 8)
   bool avx512_vnni = false;  // vpdpbusd: u8 x s8 dot products of 4 into i32
 };
 
