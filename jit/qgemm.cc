@@ -10,7 +10,7 @@
 
 #include "jit/gemm.h"
 #include "llvm/IR/IntrinsicsX86.h"
-#include "llvm/TargetParser/Host.h"
+#include "llvm/IR/Module.h"
 
 namespace jitlite::jit {
 namespace {
@@ -286,13 +286,11 @@ void EmitInt8Gemm(KernelEmitter& e, const Int8GatherFn& gather, Value* b_packed,
   Int8GemmEmitter(e, b_packed, shape, store, avx2).Emit(gather);
 }
 
-bool Int8GemmSupported(const KernelEmitter& e) {
+bool Int8GemmSupported(KernelEmitter& e) {
   if (e.target().avx512_vnni) return true;
-  // The JIT targets the host unless a CPU is chosen (see jit/gemm.cc):
-  // TargetTraits has no avx2 field yet, a header every op includes.
-  if (const char* v = std::getenv("JITLITE_INT8_GEMM_AVX2"); v && std::string(v) == "0") return false;
-  static const bool host_avx2 = llvm::sys::getHostCPUFeatures().lookup("avx2");
-  return host_avx2;
+  const char* avx2_kernel = std::getenv("JITLITE_INT8_GEMM_AVX2");
+  if (avx2_kernel && std::string(avx2_kernel) == "0") return false;
+  return e.b().GetInsertBlock()->getModule()->getModuleFlag(kAvx2ModuleFlag) != nullptr;
 }
 
 }  // namespace jitlite::jit
