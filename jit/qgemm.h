@@ -1,6 +1,7 @@
 // int8 GEMM, C[m, n] = A[m, k] * B[k, n] in exact i32 arithmetic, as
 // explicit AVX-512 VNNI IR: the core of the quantized CONV_2D and
-// FULLY_CONNECTED kernels on targets with avx512vnni (TargetTraits).
+// FULLY_CONNECTED kernels on targets with avx512vnni (TargetTraits); an AVX2
+// variant (vpmaddwd) runs on targets without it.
 // vpdpbusd multiplies unsigned by signed bytes, 4 products per i32 lane, so
 //  - A is unsigned: the caller gathers each tile of A rows as u8 (an int8
 //    activation x becomes x ^ 0x80 = x + 128; the caller corrects for the
@@ -50,7 +51,14 @@ using Int8GatherFn = std::function<void(llvm::Value* tile, llvm::Value* row0, in
 using Int8TileStoreFn = std::function<void(llvm::Value* row, llvm::Value* col0, llvm::Value* acc,
                                            llvm::Value* mask)>;
 
-// Emits the whole GEMM (needs e.target().avx512_vnni): b_packed points to
+// Whether EmitInt8Gemm can run on the JIT's target: with avx512vnni
+// (vpdpbusd), else with avx2 (vpmaddwd of values widened to i16, on
+// the same packing). JITLITE_INT8_GEMM_AVX2=0 turns the AVX2 kernel off.
+bool Int8GemmSupported(KernelEmitter& e);
+// The module flag the compiler sets on modules for a target with AVX2.
+inline constexpr const char* kAvx2ModuleFlag = "jitlite.target.avx2";
+
+// Emits the whole GEMM (needs Int8GemmSupported(e)): b_packed points to
 // the packed panels.
 void EmitInt8Gemm(KernelEmitter& e, const Int8GatherFn& gather, llvm::Value* b_packed,
                   const Int8GemmShape& shape, const Int8TileStoreFn& store);

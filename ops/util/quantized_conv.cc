@@ -229,7 +229,7 @@ class Emitter {
       } else {
         EmitDepthwise();
       }
-    } else if (e_.target().avx512_vnni && FitsInt8Gemm(ctx_, g_.form)) {
+    } else if (jit::Int8GemmSupported(e_) && FitsInt8Gemm(ctx_, g_.form)) {
       EmitInt8Gemm();
     } else {
       EmitConv();

@@ -186,6 +186,17 @@ def test_quantized_int8_tile_edges(input_shape, units, per_channel):
                          per_channel, options=dict(fused_activation_function="RELU"))
 
 
+# The largest products, x = 127 (the GEMM's u8 255) times weights of -128 or 127 in equal
+# pairs: an adjacent pair sums past i16 (pmaddubsw would saturate), the AVX2 kernel must not.
+@pytest.mark.parametrize("x", [-128, 127])
+def test_quantized_int8_extreme_products(x):
+    signs = np.random.default_rng(3).integers(0, 2, (19, 12)).repeat(2, axis=1)
+    weights = np.where(signs == 1, 127, -128).astype(np.int8)
+    check_quantized("FULLY_CONNECTED", [((3, 24), np.int8, dict(scale=0.01, zero_point=0))],
+                    [(weights, dict(scale=0.01, zero_point=0)), None],
+                    output_quant=dict(scale=0.3, zero_point=0), input_range=(x, x))
+
+
 def test_quantized_without_bias():
     check_quantized_conv("FULLY_CONNECTED", (3, 12), (4, 12), 0, "int16", bias=False)
 

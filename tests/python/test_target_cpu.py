@@ -8,6 +8,7 @@ import pytest
 
 from shared_models import MODELS_DIR
 from jitlite.testing import assert_outputs_match, random_inputs, run_model
+from jitlite.testing.check_op import litert_interpreter
 
 TARGETS = ["x86-64-v3", "x86-64"]  # AVX2 + FMA, no AVX-512; SSE2 only
 
@@ -45,6 +46,23 @@ def test_mobilenet_v2_on_lower_target(target):
     from jitlite.testing.keras_models import keras_model_path
 
     _check(keras_model_path("mobilenet_v2").read_bytes(), target, rtol_of_range=1e-4)
+
+
+# The int8 GEMM takes its AVX2 (vpmaddwd) kernel on x86-64-v3 and the loop nests on x86-64
+# (no AVX2: the AVX2 intrinsic must not be emitted there); both bit-exact with the reference.
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("relative", ["micro/hello_world_int8.tflite",
+                                      "micro/micro_speech_quantized.tflite"])
+def test_int8_model_on_lower_target(target, relative):
+    from jitlite import Interpreter
+
+    model = _model(relative)
+    inputs = random_inputs(model, seed=5)
+    runner = functools.partial(Interpreter, experimental_target_cpu=target)
+    actual = run_model(runner, model, inputs)
+    expected = run_model(litert_interpreter("BUILTIN_REF"), model, inputs)
+    for got, want in zip(actual, expected):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_unknown_target_cpu_is_a_clear_error():
