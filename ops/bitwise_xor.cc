@@ -2,7 +2,7 @@
 // TFLite's kernel takes; the bits are the same for signed and unsigned), numpy
 // broadcasting up to rank 8. No options.
 #include "ops/util/elementwise.h"
-#include "ops/util/elementwise_helpers.h"
+#include "ops/util/integer_binary.h"
 
 namespace jitlite::ops {
 namespace {
@@ -15,11 +15,7 @@ class BitwiseXorOp : public OpDef {
   bool retypes_output() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
-    const std::initializer_list<DType> kTypes = {DType::kInt8,  DType::kUInt8,  DType::kInt16,
-                                                 DType::kUInt16, DType::kInt32, DType::kUInt32};
-    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "BITWISE_XOR", kTypes, {}));
-    return PrepareBinary(ctx, kTypes, 8);
+    return PrepareIntegerBinary(ctx, "BITWISE_XOR");
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,

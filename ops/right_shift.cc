@@ -5,7 +5,7 @@
 // or more by bits - 1 (so a negative signed a gives -1, anything else 0).
 #include "llvm/IR/Intrinsics.h"
 #include "ops/util/elementwise.h"
-#include "ops/util/elementwise_helpers.h"
+#include "ops/util/integer_binary.h"
 
 namespace jitlite::ops {
 namespace {
@@ -22,11 +22,7 @@ class RightShiftOp : public OpDef {
   bool retypes_output() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
-    const std::initializer_list<DType> kTypes = {DType::kInt8,  DType::kUInt8,  DType::kInt16,
-                                                 DType::kUInt16, DType::kInt32, DType::kUInt32};
-    JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-    JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(ctx, 0, "RIGHT_SHIFT", kTypes, {}));
-    return PrepareBinary(ctx, kTypes, 8);
+    return PrepareIntegerBinary(ctx, "RIGHT_SHIFT");
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
