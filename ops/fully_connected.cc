@@ -111,6 +111,42 @@ Status CheckBlockwise(const NodeContext& ctx, const FullyConnectedParams& p) {
   return Status::Ok();
 }
 
+// A sparse filter is densified at import (lib/constant_decoding.h), so the
+// dense kernels run it; accepted are the cases LiteRT computes. FLOAT32 in
+// any sparse format (its reference kernel densifies too; the optimized one
+// takes random and 1x4-block sparsity). INT8 x INT8 only as LiteRT's
+// kernel takes it: 1x16 blocks (dim_metadata DENSE, SPARSE_CSR, DENSE of 16)
+// and symmetric weights. LiteRT reads the other types' sparse filters as if
+// they were dense, so they are refused.
+Status CheckSparseFilter(const NodeContext& ctx, bool quantized) {
+  const TensorState& filter = ctx.input(1);
+  if (!filter.is_sparse()) return Status::Ok();
+  const DType in = ctx.input(0).dtype;
+  if (!quantized && in == DType::kFloat32 && filter.dtype == DType::kFloat32) return Status::Ok();
+  if (!quantized || in != DType::kInt8 || filter.dtype != DType::kInt8 ||
+      ctx.output(0).dtype != DType::kInt8) {
+    return Unimplemented(std::string("a sparse ") + DTypeName(filter.dtype) + " filter with a " +
+                         DTypeName(in) + " input and " + DTypeName(ctx.output(0).dtype) +
+                         " output; sparse filters run with FLOAT32 or INT8 x INT8 -> INT8 only");
+  }
+  const SparsityInfo& sp = *filter.sparsity;
+  const auto& dims = sp.dim_metadata;
+  const bool block_1x16 = sp.traversal_order == std::vector<int32_t>{0, 1, 2} &&
+                          sp.block_map == std::vector<int32_t>{1} && dims.size() == 3 && dims[0].format == 0 && dims[1].format == 1 &&
+                          dims[2].format == 0 && dims[2].dense_size == 16;
+  if (!block_1x16) {
+    return Unimplemented("a sparse INT8 filter that is not 1x16 block-sparse (traversal_order [0, 1, 2], "
+                         "block_map [1], dim_metadata DENSE, SPARSE_CSR, DENSE of 16), the only INT8 sparse format LiteRT runs");
+  }
+  for (int64_t zp : filter.quant->zero_points) {
+    if (zp != 0) {
+      return Unimplemented("a sparse INT8 filter with a nonzero zero point; LiteRT's sparse "
+                           "kernel takes symmetric weights only");
+    }
+  }
+  return Status::Ok();
+}
+
 // TFLite's FULLY_CONNECTED accepts only these fused activations (it rejects
 // TANH and SIGN_BIT at prepare time).
 Status CheckFullyConnectedActivation(int activation) {
@@ -187,6 +223,7 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   if (is_hybrid) {
     JITLITE_RETURN_IF_ERROR(hybrid::CheckTypes(ctx, "FULLY_CONNECTED", p.units, 0));
   }
+  JITLITE_RETURN_IF_ERROR(CheckSparseFilter(ctx, quantized));
   if (blockwise) {
     p.block_size = filter.quant->block_size;
     JITLITE_RETURN_IF_ERROR(CheckBlockwise(ctx, p));
