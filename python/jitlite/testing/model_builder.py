@@ -695,6 +695,9 @@ class _Serializer:
 
     def _index_vector(self, values, dtype):
         """Int32Vector / Uint16Vector / Uint8Vector {0 values}."""
+        info = np.iinfo(dtype)
+        if len(values) and (min(values) < info.min or max(values) > info.max):
+            raise ValueError(f"sparse index {max(values)} does not fit {np.dtype(dtype)}")
         vec = self._numeric_vector(values, dtype)
         self.b.StartObject(1)
         self.b.PrependUOffsetTRelativeSlot(0, vec, 0)
