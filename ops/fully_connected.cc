@@ -9,9 +9,10 @@
 // (ops/util/hybrid, each input row quantized at run time, symmetric or with
 // asymmetric_quantize_inputs) with the DEFAULT weights format; SHUFFLED4x16INT8
 // weights are Unimplemented for now. INT4 and INT2 filters (unpacked to int8
-// at allocate time) run the INT8 kernels, quantized and hybrid. A FLOAT32
+// once at import) run the INT8 kernels, quantized and hybrid. A FLOAT32
 // input with a blockwise-quantized INT4 filter (one scale per block of
-// block_size inputs of a unit) takes EmitBlockwiseFc.
+// block_size inputs of a unit) takes EmitBlockwiseFc. Sparse filters are
+// densified at import and run the dense kernels (CheckSparseFilter).
 //
 // Constant weights (the usual case) are packed at allocate time and run on
 // the fp32 GEMM microkernel (jit/gemm.h): rows = batch, k = input_size.
