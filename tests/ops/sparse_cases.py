@@ -46,7 +46,8 @@ def fully_connected_model(weights, fmt, *, batch=3, index_dtype=np.int32, bias=T
     """One FULLY_CONNECTED with `weights` [units, input_size] stored sparse in format `fmt`.
 
     quant = dict(input=(scale, zp), filter=(scales, zps), output=(scale, zp)) for quantized
-    models (the bias is then INT32 with scale input_scale * filter_scale).
+    models (the bias is then INT32 with scale input_scale * filter_scale); dict(filter=...)
+    alone for hybrid ones (FLOAT32 input, output and bias).
     """
     units, depth = weights.shape
     values, sparsity = sparsify(weights, index_dtype=index_dtype, **sparse_args(fmt))
@@ -58,7 +59,7 @@ def fully_connected_model(weights, fmt, *, batch=3, index_dtype=np.int32, bias=T
     x = mb.add_input("x", input_dtype, [batch, depth], **kw("input"))
     w = mb.add_sparse_constant("weights", values, sparsity, [units, depth], **kw("filter"))
     b = -1
-    if bias and quant:
+    if bias and "input" in q:
         scales = np.atleast_1d(q["filter"][0]) * q["input"][0]
         b = mb.add_constant("bias", np.arange(units, dtype=np.int32) * 7 - 20,
                             scale=list(np.broadcast_to(scales, units)), zero_point=0)

@@ -109,9 +109,28 @@ def test_int8_asymmetric_sparse_filter_is_refused_as_in_litert():
     rejected(model, inputs_for(model, 3, 32, np.int8), "nonzero zero point", True)
 
 
-def test_hybrid_sparse_filter_is_refused():
-    # LiteRT's sparse hybrid kernel (FLOAT32 input, INT8 filter) is not mirrored yet.
-    weights = pruned((8, 32), np.int8, density=0.4, block=16, low=-127, high=127)
-    quant = dict(filter=(0.02, 0))
-    model = fully_connected_model(weights, "block1x16", quant=quant, bias=False)
-    rejected(model, inputs_for(model, 3, 32), "sparse INT8 filter with a FLOAT32 input", False)
+@pytest.mark.parametrize("asymmetric", [False, True])
+@pytest.mark.parametrize("per_channel", [False, True])
+def test_hybrid_block1x16(asymmetric, per_channel):
+    # FLOAT32 input, INT8 1x16-block filter: LiteRT's sparse hybrid kernel.
+    weights = pruned((12, 48), np.int8, density=0.4, block=16, low=-127, high=127)
+    scales = np.linspace(0.01, 0.03, 12) if per_channel else 0.02
+    model = fully_connected_model(weights, "block1x16", quant=dict(filter=(scales, 0)),
+                                  options=dict(asymmetric_quantize_inputs=asymmetric))
+    for reference in (TFLITE_KERNELS, REFERENCE_KERNELS):
+        check(model, inputs_for(model, 3, 48), reference)
+
+
+def test_hybrid_random_sparsity_is_refused():
+    weights = pruned((8, 32), np.int8, density=0.4, low=-127, high=127)
+    model = fully_connected_model(weights, "random", quant=dict(filter=(0.02, 0)), bias=False)
+    rejected(model, inputs_for(model, 3, 32), "not 1x16 block-sparse", False)
+
+
+def test_uint8_sparse_filter_is_refused():
+    # LiteRT's uint8 kernels read a sparse filter's stored values as if dense.
+    weights = pruned((8, 32), np.uint8, density=0.4, block=16, low=1, high=255)
+    quant = dict(input=(0.05, 128), filter=(0.02, 128), output=(0.3, 128))
+    model = fully_connected_model(weights, "block1x16", input_dtype=np.uint8, quant=quant)
+    inputs = [np.random.default_rng(0).integers(0, 256, (3, 32)).astype(np.uint8)]
+    rejected(model, inputs, "LiteRT reads the others as dense", False)
