@@ -200,6 +200,14 @@ class SparseWalk {
     }
     const SparseDimension& dm = sp_.dim_metadata[level];
     const int64_t stride = layout_.level_stride[level];
+    if (dm.format == kDense && stride == 1 && level + 1 == layout_.level_size.size()) {
+      // A contiguous innermost run (a row, a 1xN block): one copy.
+      const int64_t n = layout_.level_size[level];
+      std::memcpy(dense_ + offset * element_size_, values_ + next_value_ * element_size_,
+                  n * element_size_);
+      next_value_ += n;
+      return;
+    }
     if (dm.format == kDense) {
       const int64_t n = layout_.level_size[level];
       for (int64_t i = 0; i < n; ++i) Visit(level + 1, position * n + i, offset + i * stride);
