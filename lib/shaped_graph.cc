@@ -70,10 +70,9 @@ Status CheckSparseOperands(const Node& node, const Subgraph& sg) {
       return Unimplemented(label + "; only a FULLY_CONNECTED filter (input 1) or a DENSIFY "
                            "input may be a sparse tensor");
     }
-    if (!tensor.is_constant() || tensor.decoded_data == nullptr) {
-      return Unimplemented(label + (tensor.is_constant() ? " " + std::string(DTypeName(tensor.dtype)) +
-                                                               ", which jitlite cannot densify"
-                                                         : " but not a constant"));
+    if (!tensor.is_constant()) return Unimplemented(label + " but not a constant");
+    if (tensor.decoded_data == nullptr) {  // lib/constant_decoding left it: a sub-byte type
+      return Unimplemented(label + " " + DTypeName(tensor.dtype) + ", which jitlite cannot densify");
     }
   }
   return Status::Ok();

@@ -155,3 +155,20 @@ def test_keras_pruned_model_converted_with_sparsity():
     x = [rng.uniform(-1, 1, (1, 64)).astype(np.float32)]
     assert_outputs_match(run_model(Interpreter, tflite_model, x),
                          run_model(TFLITE_KERNELS, tflite_model, x))
+
+
+def test_sparse_int4_filter_is_refused():
+    # LiteRT's kernels refuse sparse INT4 filters too; jitlite does not densify sub-byte types.
+    weights = pruned((8, 32), np.int8, density=0.4, block=16, low=-7, high=7)
+    values, sp = sparsify(weights, **sparse_args("block1x16"))
+    mb = ModelBuilder()
+    x = mb.add_input("x", np.float32, [2, 32])
+    w = mb.add_sparse_constant("weights", values, sp, [8, 32], scale=0.1, zero_point=0)
+    mb.tensors[w].type_code = 17  # INT4
+    y = mb.add_tensor("y", np.float32, [2, 8])
+    mb.add_op("FULLY_CONNECTED", [x, w, -1], [y])
+    mb.mark_output(y)
+    interpreter = Interpreter(model_content=mb.build())
+    with pytest.raises(RuntimeError, match="'weights'.* is sparse INT4, which jitlite cannot "
+                                           "densify"):
+        interpreter.allocate_tensors()

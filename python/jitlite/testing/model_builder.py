@@ -152,7 +152,6 @@ OPS = {
     "CONCATENATION": (2, 10, [("axis", I32, 0), _ACT]),
     "PAD": (34, 22, []),
     "DEQUANTIZE": (6, 38, []),
-    "DENSIFY": (124, 99, []),
     "QUANTIZE": (114, 89, []),
     "SHAPE": (77, 55, [("out_type", TTYPE, 0)]),
     "STRIDED_SLICE": (45, 32, [("begin_mask", I32, 0), ("end_mask", I32, 0),
@@ -279,7 +278,10 @@ CONTROL_FLOW_OPS = {
     "READ_VARIABLE": (143, 112, []),
     "ASSIGN_VARIABLE": (144, 113, []),
 }
-_ALL_OPS = {**OPS, **CONTROL_FLOW_OPS}
+# Ops whose input must be a sparse constant (ModelBuilder.add_sparse_constant), which a
+# one-op model of OPS cannot give.
+SPARSE_INPUT_OPS = {"DENSIFY": (124, 99, [])}
+_ALL_OPS = {**OPS, **CONTROL_FLOW_OPS, **SPARSE_INPUT_OPS}
 
 # Operator versions other than 1: LiteRT registers some ops from a later version only.
 OP_VERSIONS = {"BROADCAST_TO": 2}
