@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "jitlite/dtype.h"
+#include "lib/aligned_buffer.h"
 #include "jitlite/interpreter.h"
 
 namespace tflite {
@@ -38,8 +39,16 @@ struct Tensor {
   // constant (its buffer is empty). data_size is in bytes.
   const uint8_t* data = nullptr;
   size_t data_size = 0;
+  // The constant as kernels read it when that differs from data: INT4/INT2
+  // unpacked to one byte per element, sparse tensors densified (bytes owned
+  // by Graph::owned_constants; lib/constant_decoding.h). Null otherwise.
+  const uint8_t* decoded_data = nullptr;
+  size_t decoded_size = 0;
 
   bool is_constant() const { return data != nullptr; }
+  bool is_sparse() const { return !sparsity.traversal_order.empty(); }
+  const uint8_t* kernel_data() const { return decoded_data ? decoded_data : data; }
+  size_t kernel_bytes() const { return decoded_data ? decoded_size : data_size; }
 };
 
 struct Node {
@@ -72,6 +81,8 @@ struct Graph {
   // lib/resource_variables.h); null when the model's own is compiled. The
   // API always shows subgraphs[0].
   std::unique_ptr<Subgraph> rewritten_main;
+  // Decoded constants (Tensor::decoded_data points here), made once at import.
+  std::vector<AlignedBuffer> owned_constants;
 
   const Subgraph& executable_main() const {
     return rewritten_main ? *rewritten_main : subgraphs[0];

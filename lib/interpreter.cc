@@ -929,6 +929,11 @@ bool Interpreter::invoke_is_brief() const {
 void* Interpreter::tensor_data(int tensor_index) {
   Impl& im = *impl_;
   if (!im.invokable || tensor_index < 0 || tensor_index >= num_tensors()) return nullptr;
+  // As in LiteRT, a sparse constant's buffer holds its stored (compressed)
+  // values; kernels read the copy densified at import.
+  if (const Tensor& t = im.model_main().tensors[tensor_index]; t.is_sparse() && t.is_constant()) {
+    return const_cast<uint8_t*>(t.data);
+  }
   if (!im.ShapeKnown(tensor_index)) return nullptr;
   if (im.strings && im.strings->is_string(tensor_index)) return nullptr;  // ids, not bytes
   return im.table[tensor_index];
@@ -940,6 +945,10 @@ const void* Interpreter::tensor_data(int tensor_index) const {
 
 size_t Interpreter::tensor_bytes(int tensor_index) const {
   const Impl& im = *impl_;
+  if (im.invokable && tensor_index >= 0 && tensor_index < num_tensors()) {
+    const Tensor& t = im.model_main().tensors[tensor_index];
+    if (t.is_sparse() && t.is_constant()) return t.data_size;  // stored values, as tensor_data
+  }
   if (!im.current && im.invokable && tensor_index >= 0 && tensor_index < num_tensors() &&
       im.table[tensor_index] != nullptr) {
     return im.InputBytes(tensor_index);  // a graph input before the first invoke

@@ -27,6 +27,7 @@
 
 #include "flatbuffers/flatbuffers.h"
 #include "lib/composite.h"
+#include "lib/constant_decoding.h"
 #include "lib/float16.h"
 #include "lib/resource_variables.h"
 #include "schema/tflite_generated.h"
@@ -461,6 +462,7 @@ class Importer {
     graph_->subgraphs.resize(subgraphs->size());
     for (uint32_t i = 0; i < subgraphs->size(); ++i) {
       Status status = ImportSubgraph(subgraphs->Get(i), &graph_->subgraphs[i]);
+      if (status.ok()) status = DecodeConstants(graph_->subgraphs[i], *graph_);
       if (!status.ok()) return status.Annotate("subgraph " + std::to_string(i));
     }
     graph_->description = Quoted(model_->description());

@@ -17,36 +17,6 @@ std::string NodeLabel(const Node& node) {
   return "node " + std::to_string(node.index) + " " + node.op_name;
 }
 
-// Bits per element of the sub-byte types the model stores packed; 0 for
-// the others.
-int PackedBits(DType dtype) {
-  switch (dtype) {
-    case DType::kInt4: return 4;
-    case DType::kInt2: return 2;
-    default: return 0;
-  }
-}
-
-// TFLite packs INT4 (INT2) constants two (four) to a byte, lowest bits
-// first: element i is bits [bits * (i % per_byte), ...) of byte i / per_byte.
-// The import checked the data covers every element. Each is sign-extended
-// to one int8 byte, the layout every kernel reads (DTypeSize counts them as
-// 1), so the int8 kernels run on them unchanged.
-std::unique_ptr<std::vector<uint8_t>> UnpackSubByte(const Tensor& t, int bits) {
-  const int64_t n = NumElements(t.shape);
-  const int per_byte = 8 / bits;
-  auto out = std::make_unique<std::vector<uint8_t>>(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    const int shift = bits * static_cast<int>(i % per_byte);
-    // Move the field to the top of the byte, then shift back arithmetically.
-    const uint8_t byte = t.data[i / per_byte];
-    const auto top = static_cast<int8_t>(static_cast<uint8_t>(byte << (8 - bits - shift)));
-    (*out)[i] = static_cast<uint8_t>(static_cast<int8_t>(top >> (8 - bits)));
-  }
-  if (out->empty()) out->reserve(1);  // non-null: still a constant
-  return out;
-}
-
 void InitTensorStates(const Subgraph& sg, ShapedGraph& g) {
   g.tensors.resize(sg.tensors.size());
   for (size_t i = 0; i < sg.tensors.size(); ++i) {
@@ -56,14 +26,11 @@ void InitTensorStates(const Subgraph& sg, ShapedGraph& g) {
     s.shape = t.shape;
     s.quant = &t.quantization;
     s.is_variable = t.is_variable;
+    s.sparsity = t.is_sparse() ? &t.sparsity : nullptr;
     if (!t.is_constant() || t.is_variable) continue;
-    s.const_data = t.data;
-    s.const_bytes = t.data_size;
-    if (const int bits = PackedBits(t.dtype); bits > 0 && t.sparsity.traversal_order.empty()) {
-      g.folded_data.push_back(UnpackSubByte(t, bits));
-      s.const_data = g.folded_data.back()->data();
-      s.const_bytes = g.folded_data.back()->size();
-    }
+    // INT4/INT2 and sparse constants were decoded once at import.
+    s.const_data = t.kernel_data();
+    s.const_bytes = t.kernel_bytes();
   }
 }
 
@@ -81,6 +48,32 @@ Status CheckBlockwiseOperands(const Node& node, const Subgraph& sg) {
                          "') has blockwise quantization (block size " +
                          std::to_string(sg.tensors[t].quantization.block_size) +
                          "), which only a FULLY_CONNECTED filter (input 1) may have");
+  }
+  return Status::Ok();
+}
+
+// Sparse constants are densified at import, but LiteRT reads them as sparse
+// in two places only: FULLY_CONNECTED's filter and DENSIFY's input. Any other
+// op would read the compressed values as dense in LiteRT, so it is refused.
+Status CheckSparseOperands(const Node& node, const Subgraph& sg) {
+  constexpr int kFullyConnected = 9;
+  constexpr int kDensify = 124;
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    const int t = node.inputs[i];
+    if (t < 0 || !sg.tensors[t].is_sparse()) continue;
+    const Tensor& tensor = sg.tensors[t];
+    const std::string label = NodeLabel(node) + ": input " + std::to_string(i) + " (tensor " +
+                              std::to_string(t) + " '" + tensor.name + "') is sparse";
+    const bool allowed = (node.builtin_code == kFullyConnected && i == 1) ||
+                         (node.builtin_code == kDensify && i == 0);
+    if (!allowed) {
+      return Unimplemented(label + "; only a FULLY_CONNECTED filter (input 1) or a DENSIFY "
+                           "input may be a sparse tensor");
+    }
+    if (!tensor.is_constant()) return Unimplemented(label + " but not a constant");
+    if (tensor.decoded_data == nullptr) {  // lib/constant_decoding left it: a sub-byte type
+      return Unimplemented(label + " " + DTypeName(tensor.dtype) + ", which jitlite cannot densify");
+    }
   }
   return Status::Ok();
 }
@@ -128,6 +121,7 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
   }
   JITLITE_RETURN_IF_ERROR(CheckNotInPlace(node));
   JITLITE_RETURN_IF_ERROR(CheckBlockwiseOperands(node, *g.subgraph));
+  JITLITE_RETURN_IF_ERROR(CheckSparseOperands(node, *g.subgraph));
   ops::NodeContext ctx(node, g.tensors);
   JITLITE_RETURN_IF_ERROR(def->Prepare(ctx).Annotate(NodeLabel(node)));
   if (def->kind() == ops::OpKind::kControlFlow) {

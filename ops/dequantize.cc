@@ -17,7 +17,7 @@ namespace jitlite::ops {
 namespace {
 
 // INT4 / INT2 constants arrive unpacked to one int8 byte per element
-// (lib/shaped_graph), so they read like INT8.
+// (lib/constant_decoding), so they read like INT8.
 bool IsSignedByte(DType t) {
   return t == DType::kInt8 || t == DType::kInt4 || t == DType::kInt2;
 }

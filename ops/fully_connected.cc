@@ -9,9 +9,10 @@
 // (ops/util/hybrid, each input row quantized at run time, symmetric or with
 // asymmetric_quantize_inputs) with the DEFAULT weights format; SHUFFLED4x16INT8
 // weights are Unimplemented for now. INT4 and INT2 filters (unpacked to int8
-// at allocate time) run the INT8 kernels, quantized and hybrid. A FLOAT32
+// once at import) run the INT8 kernels, quantized and hybrid. A FLOAT32
 // input with a blockwise-quantized INT4 filter (one scale per block of
-// block_size inputs of a unit) takes EmitBlockwiseFc.
+// block_size inputs of a unit) takes EmitBlockwiseFc. Sparse filters are
+// densified at import and run the dense kernels (CheckSparseFilter).
 //
 // Constant weights (the usual case) are packed at allocate time and run on
 // the fp32 GEMM microkernel (jit/gemm.h): rows = batch, k = input_size.
@@ -111,6 +112,46 @@ Status CheckBlockwise(const NodeContext& ctx, const FullyConnectedParams& p) {
   return Status::Ok();
 }
 
+// A sparse filter is densified at import (lib/constant_decoding.h), so the
+// dense kernels run it; accepted are the cases LiteRT computes. FLOAT32 in
+// any sparse format (its reference kernel densifies too; the optimized one
+// takes random and 1x4-block sparsity). INT8 filters, quantized (INT8 in and
+// out) or hybrid (FLOAT32 in), only as LiteRT's sparse kernels take them:
+// 1x16 blocks and symmetric weights. LiteRT reads the other types' sparse
+// filters as if they were dense, so they are refused.
+bool IsBlock1x16(const SparsityInfo& sp) {
+  const auto& dims = sp.dim_metadata;
+  return sp.traversal_order == std::vector<int32_t>{0, 1, 2} &&
+         sp.block_map == std::vector<int32_t>{1} && dims.size() == 3 && dims[0].format == 0 &&
+         dims[1].format == 1 && dims[2].format == 0 && dims[2].dense_size == 16;
+}
+
+Status CheckSparseFilter(const NodeContext& ctx, bool quantized, bool is_hybrid) {
+  const TensorState& filter = ctx.input(1);
+  if (!filter.is_sparse()) return Status::Ok();
+  const DType in = ctx.input(0).dtype;
+  if (!quantized && !is_hybrid && in == DType::kFloat32) return Status::Ok();
+  const bool int8_quantized = quantized && in == DType::kInt8 && ctx.output(0).dtype == DType::kInt8;
+  if (filter.dtype != DType::kInt8 || !(int8_quantized || is_hybrid)) {
+    return Unimplemented(std::string("a sparse ") + DTypeName(filter.dtype) + " filter with a " +
+                         DTypeName(in) + " input and " + DTypeName(ctx.output(0).dtype) +
+                         " output; sparse filters run as FLOAT32, INT8 x INT8 -> INT8 or hybrid "
+                         "FLOAT32 x INT8 only (LiteRT reads the others as dense)");
+  }
+  if (!IsBlock1x16(*filter.sparsity)) {
+    return Unimplemented("a sparse INT8 filter that is not 1x16 block-sparse (traversal_order "
+                         "[0, 1, 2], block_map [1], dim_metadata DENSE, SPARSE_CSR, DENSE of 16), "
+                         "the only INT8 sparse format LiteRT runs");
+  }
+  for (int64_t zp : filter.quant->zero_points) {
+    if (zp != 0) {
+      return Unimplemented("a sparse INT8 filter with a nonzero zero point; LiteRT's sparse "
+                           "kernels take symmetric weights only");
+    }
+  }
+  return Status::Ok();
+}
+
 // TFLite's FULLY_CONNECTED accepts only these fused activations (it rejects
 // TANH and SIGN_BIT at prepare time).
 Status CheckFullyConnectedActivation(int activation) {
@@ -187,6 +228,7 @@ StatusOr<FullyConnectedParams> ResolveParams(const NodeContext& ctx) {
   if (is_hybrid) {
     JITLITE_RETURN_IF_ERROR(hybrid::CheckTypes(ctx, "FULLY_CONNECTED", p.units, 0));
   }
+  JITLITE_RETURN_IF_ERROR(CheckSparseFilter(ctx, quantized, is_hybrid));
   if (blockwise) {
     p.block_size = filter.quant->block_size;
     JITLITE_RETURN_IF_ERROR(CheckBlockwise(ctx, p));

@@ -22,6 +22,9 @@ struct TensorState {
   // A variable tensor (LSTM/RNN state): a persistent buffer that kernels may
   // update in place; zeroed at allocate and reset_all_variables.
   bool is_variable = false;
+  // A sparse constant of the model (densified at import: const_data holds the
+  // dense values). Only FULLY_CONNECTED's filter and DENSIFY's input may be.
+  const SparsityInfo* sparsity = nullptr;
   // Set by RequireConstant when an op needs this tensor's values at compile
   // time (a shape, paddings, ...) and it is not a constant: if it is a graph
   // input, the interpreter compiles per value instead (see lib/interpreter).
@@ -31,6 +34,7 @@ struct TensorState {
   bool value_pinned = false;
 
   bool is_constant() const { return const_data != nullptr; }
+  bool is_sparse() const { return sparsity != nullptr; }
   int rank() const { return static_cast<int>(shape.size()); }
   int64_t num_elements() const { return NumElements(shape); }
   int32_t dim(int i) const { return shape.at(i); }

@@ -245,6 +245,12 @@ py::array TensorView(py::object self, int index, bool raw) {
                           DTypeName(info.dtype) + " has no numeric view");
   }
   py::dtype dtype = py::dtype::from_args(NumpyType(info.dtype));
+  // A sparse constant shows its stored values, 1-D, as LiteRT's get_tensor.
+  if (info.is_constant && !info.sparsity.traversal_order.empty()) {
+    py::array values(dtype, {static_cast<py::ssize_t>(bytes / dtype.itemsize())}, data, self);
+    values.attr("setflags")(py::arg("write") = false);
+    return values;
+  }
   const size_t elements = ElementCount(info.shape);
   if (elements * static_cast<size_t>(dtype.itemsize()) != bytes) {
     throw std::runtime_error(

@@ -35,8 +35,8 @@ namespace jitlite::ops::hybrid {
 constexpr int64_t kMaxScratchBytes = 64 * 1024;
 
 // The packed filter types an op's hybrid kernel also takes, as LiteRT's
-// does: INT4/INT2 constants are unpacked to int8 bytes at allocate time
-// (lib/shaped_graph), so the INT8 kernels run them unchanged.
+// does: INT4/INT2 constants are unpacked to int8 bytes once at import
+// (lib/constant_decoding), so the INT8 kernels run them unchanged.
 enum class SubByteFilters { kNone, kInt4, kInt4AndInt2 };
 
 // True for a FLOAT32 input 0 with an INT8 input 1 (the filter / rhs), or an

@@ -50,7 +50,7 @@ double EffectiveScale(const NodeContext& ctx, Form form, int64_t c) {
 }
 
 // INT4 (and, for FULLY_CONNECTED, INT2) filters are unpacked to int8 bytes
-// at allocate time (lib/shaped_graph), so the INT8 kernels run them; these
+// once at import (lib/constant_decoding), so the INT8 kernels run them; these
 // are the combinations LiteRT's kernels accept. (Its 16x8 DEPTHWISE_CONV_2D
 // accepts an INT4 filter but reads the packed bytes as int8, giving results
 // unlike the same values as INT8; that one is refused.)

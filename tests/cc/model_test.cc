@@ -271,6 +271,12 @@ TEST(ModelCorpus, CustomOpsSparsityAndSubgraphs) {
             (std::vector<int32_t>{0, 2, 3}));
   EXPECT_EQ(t.sparsity.dim_metadata[1].array_indices,
             (std::vector<int32_t>{0, 1, 1}));
+  // Densified once at import: 2x2 blocks (0,0), (0,1) and (1,1) of a 4x4.
+  ASSERT_EQ(t.dtype, DType::kInt8);
+  ASSERT_NE(t.decoded_data, nullptr);
+  ASSERT_EQ(t.decoded_size, 16u);
+  const std::vector<int8_t> dense(t.decoded_data, t.decoded_data + 16);
+  EXPECT_EQ(dense, (std::vector<int8_t>{1, 0, 2, 3, 0, 4, 0, 0, 0, 0, 5, 0, 0, 0, 0, 6}));
 
   auto loop = LoadOrDie("api/multi_subgraphs_while.bin");
   ASSERT_TRUE(loop);
@@ -290,6 +296,13 @@ TEST(ModelCorpus, Int4ConstantsArePacked) {
   EXPECT_EQ(w.dtype, DType::kInt4);
   EXPECT_EQ(w.shape, (Shape{1024, 1024}));
   EXPECT_EQ(w.data_size, 1024u * 1024u / 2);
+  // Unpacked once at import, one sign-extended byte per element.
+  ASSERT_NE(w.decoded_data, nullptr);
+  ASSERT_EQ(w.decoded_size, 1024u * 1024u);
+  for (size_t i = 0; i < 64; ++i) {
+    const int nibble = (w.data[i / 2] >> (4 * (i % 2))) & 15;
+    EXPECT_EQ(static_cast<int8_t>(w.decoded_data[i]), nibble >= 8 ? nibble - 16 : nibble);
+  }
 }
 
 TEST(ModelCorpus, BlockwiseScalesComeFromTheirTensor) {

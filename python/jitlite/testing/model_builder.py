@@ -278,7 +278,10 @@ CONTROL_FLOW_OPS = {
     "READ_VARIABLE": (143, 112, []),
     "ASSIGN_VARIABLE": (144, 113, []),
 }
-_ALL_OPS = {**OPS, **CONTROL_FLOW_OPS}
+# Ops whose input must be a sparse constant (ModelBuilder.add_sparse_constant), which a
+# one-op model of OPS cannot give.
+SPARSE_INPUT_OPS = {"DENSIFY": (124, 99, [])}
+_ALL_OPS = {**OPS, **CONTROL_FLOW_OPS, **SPARSE_INPUT_OPS}
 
 # Operator versions other than 1: LiteRT registers some ops from a later version only.
 OP_VERSIONS = {"BROADCAST_TO": 2}
@@ -323,6 +326,74 @@ def pack_strings(array):
 
 
 @dataclass
+class SparseLevel:
+    """One DimensionMetadata: DENSE of `dense_size`, or SPARSE_CSR with its segments and
+    indices, written as Int32Vector / Uint16Vector / Uint8Vector per `index_dtype`."""
+    dense_size: int = 0
+    segments: list = None  # None: DENSE
+    indices: list = None
+    index_dtype: object = np.int32
+
+
+@dataclass
+class Sparsity:
+    """A tensor's SparsityParameters, as written into the model."""
+    traversal_order: list
+    block_map: list
+    levels: list  # SparseLevel per traversal position
+
+
+_INDEX_VECTORS = {np.dtype(np.int32): 1, np.dtype(np.uint16): 2, np.dtype(np.uint8): 3}
+
+
+def sparsify(dense, traversal_order, formats, block_map=(), block_sizes=(), index_dtype=np.int32):
+    """Encodes a dense array as TFLite stores a sparse tensor: returns (values, Sparsity).
+
+    `block_map[k]` is the original dimension block k splits, in blocks of `block_sizes[k]`;
+    the tensor is walked over its rank + len(block_map) expanded dimensions (original
+    dimensions counted in blocks, then the positions inside each block) in `traversal_order`;
+    `formats[l]` ("DENSE" or "CSR") is the storage of traversal level l. A CSR level keeps the
+    positions whose sub-tensor has a nonzero, as TFLite's converter does.
+    """
+    dense = np.asarray(dense)
+    rank = dense.ndim
+    split_shape, expanded_axes = [], []  # the dense array reshaped with each block split off
+    block_of = {d: k for k, d in enumerate(block_map)}
+    for d in range(rank):
+        if d in block_of:
+            b = block_sizes[block_of[d]]
+            split_shape += [dense.shape[d] // b, b]
+        else:
+            split_shape.append(dense.shape[d])
+    axis, outer, inner = 0, [], {}
+    for d in range(rank):
+        outer.append(axis)
+        axis += 1
+        if d in block_of:
+            inner[block_of[d]] = axis
+            axis += 1
+    expanded = outer + [inner[k] for k in range(len(block_map))]
+    walked = dense.reshape(split_shape).transpose([expanded[t] for t in traversal_order])
+    positions, levels = [walked], []
+    for level, fmt in enumerate(formats):
+        size = walked.shape[level]
+        if fmt == "DENSE":
+            positions = [p[i] for p in positions for i in range(size)]
+            levels.append(SparseLevel(dense_size=size))
+            continue
+        segments, indices, kept = [0], [], []
+        for p in positions:
+            nonzero = [i for i in range(size) if np.any(p[i] != 0)]
+            indices += nonzero
+            kept += [p[i] for i in nonzero]
+            segments.append(len(indices))
+        positions = kept
+        levels.append(SparseLevel(segments=segments, indices=indices, index_dtype=index_dtype))
+    values = np.array(positions, dtype=dense.dtype).reshape(-1)
+    return values, Sparsity(list(traversal_order), list(block_map), levels)
+
+
+@dataclass
 class _Tensor:
     name: str
     dtype: np.dtype
@@ -336,6 +407,7 @@ class _Tensor:
     type_code: int = None  # overrides TENSOR_TYPES[dtype] (sub-byte constants)
     block_size: int = 0  # blockwise quantization (BlockwiseQuantization details) when > 0
     block_scales: int = -1  # the scales tensor of blockwise quantization
+    sparsity: "Sparsity" = None  # SparsityParameters of a sparse constant
 
 
 @dataclass
@@ -430,6 +502,16 @@ class ModelBuilder:
         self.tensors[index].type_code = code
         self.buffers.append(pack_sub_byte(array, bits))
         self.tensors[index].buffer = len(self.buffers) - 1
+        return index
+
+    def add_sparse_constant(self, name, values, sparsity, shape, **tensor_args):
+        """Adds a sparse constant: the stored `values` (1-D, their dtype is the tensor's) of a
+        tensor of dense `shape`, with `sparsity` (a Sparsity, e.g. from sparsify())."""
+        values = np.ascontiguousarray(np.asarray(values).reshape(-1))
+        index = self.add_tensor(name, values.dtype, shape, **tensor_args)
+        self.buffers.append(values.tobytes())
+        self.tensors[index].buffer = len(self.buffers) - 1
+        self.tensors[index].sparsity = sparsity
         return index
 
     def set_blockwise_quantization(self, tensor, scales, block_size):
@@ -564,6 +646,7 @@ class _Serializer:
         name = b.CreateString(t.name)
         quant = (self._quantization(t) if t.scale is not None or t.block_size else None)
         type_code = TENSOR_TYPES[t.dtype] if t.type_code is None else t.type_code
+        sparsity = self._sparsity(t.sparsity) if t.sparsity is not None else None
         b.StartObject(9)
         b.PrependUOffsetTRelativeSlot(0, shape, 0)
         b.PrependInt8Slot(1, type_code, 0)
@@ -572,10 +655,55 @@ class _Serializer:
         if quant is not None:
             b.PrependUOffsetTRelativeSlot(4, quant, 0)
         b.PrependBoolSlot(5, t.is_variable, False)
+        if sparsity is not None:
+            b.PrependUOffsetTRelativeSlot(6, sparsity, 0)
         if signature is not None:
             b.PrependUOffsetTRelativeSlot(7, signature, 0)
         b.PrependBoolSlot(8, True, False)  # has_rank: our shapes are always known, even scalars
         return b.EndObject()
+
+    def _sparsity(self, sp):
+        """SparsityParameters {0 traversal_order, 1 block_map, 2 dim_metadata}."""
+        b = self.b
+        levels = self._vector_of_tables([self._dimension_metadata(m) for m in sp.levels])
+        order = self._numeric_vector(sp.traversal_order, np.int32)
+        # Omitted when empty, as the converter writes unblocked tensors.
+        block_map = self._numeric_vector(sp.block_map, np.int32) if sp.block_map else None
+        b.StartObject(3)
+        b.PrependUOffsetTRelativeSlot(0, order, 0)
+        if block_map is not None:
+            b.PrependUOffsetTRelativeSlot(1, block_map, 0)
+        b.PrependUOffsetTRelativeSlot(2, levels, 0)
+        return b.EndObject()
+
+    def _dimension_metadata(self, level):
+        """DimensionMetadata {0 format, 1 dense_size, 2/3 array_segments (union type, table),
+        4/5 array_indices}."""
+        b = self.b
+        vectors = None
+        if level.segments is not None:
+            kind = _INDEX_VECTORS[np.dtype(level.index_dtype)]
+            vectors = [self._index_vector(v, level.index_dtype) for v in (level.segments,
+                                                                          level.indices)]
+        b.StartObject(6)
+        b.PrependInt8Slot(0, 0 if vectors is None else 1, 0)
+        b.PrependInt32Slot(1, level.dense_size, 0)
+        if vectors is not None:
+            b.PrependUint8Slot(2, kind, 0)
+            b.PrependUOffsetTRelativeSlot(3, vectors[0], 0)
+            b.PrependUint8Slot(4, kind, 0)
+            b.PrependUOffsetTRelativeSlot(5, vectors[1], 0)
+        return b.EndObject()
+
+    def _index_vector(self, values, dtype):
+        """Int32Vector / Uint16Vector / Uint8Vector {0 values}."""
+        info = np.iinfo(dtype)
+        if len(values) and (min(values) < info.min or max(values) > info.max):
+            raise ValueError(f"sparse index {max(values)} does not fit {np.dtype(dtype)}")
+        vec = self._numeric_vector(values, dtype)
+        self.b.StartObject(1)
+        self.b.PrependUOffsetTRelativeSlot(0, vec, 0)
+        return self.b.EndObject()
 
     def _quantization(self, t):
         b = self.b
