@@ -802,7 +802,7 @@ def test_builder_rejects_mistakes():
     with pytest.raises(ValueError, match="stride"):
         mb.add_op("CONV_2D", [], [], dict(strides=2))
     with pytest.raises(ValueError, match="unsupported tensor dtype"):
-        mb.add_tensor("s", np.complex64, [1])
+        mb.add_tensor("s", np.complex128, [1])
     mb.add_op("CONV_2D", [], [], dict(padding="FULL"))
     with pytest.raises(ValueError, match="FULL"):
         mb.build()
