@@ -20,12 +20,64 @@ llvm::Value* JoinComplex(llvm::IRBuilder<>& b, llvm::Value* real, llvm::Value* i
   return b.CreateBitCast(pair, b.getInt64Ty());
 }
 
+namespace {
+
+llvm::Value* IsInf(llvm::IRBuilder<>& b, llvm::Value* v) {
+  return b.CreateFCmpOEQ(b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, v),
+                         llvm::ConstantFP::getInfinity(v->getType()));
+}
+
+llvm::Value* IsNan(llvm::IRBuilder<>& b, llvm::Value* v) { return b.CreateFCmpUNO(v, v); }
+
+llvm::Value* CopySign(llvm::IRBuilder<>& b, float magnitude, llvm::Value* sign) {
+  return b.CreateBinaryIntrinsic(llvm::Intrinsic::copysign,
+                                 llvm::ConstantFP::get(sign->getType(), magnitude), sign);
+}
+
+// An infinite part becomes +-1, a finite one +-0 (C11 Annex G "box").
+llvm::Value* Box(llvm::IRBuilder<>& b, llvm::Value* v) {
+  return b.CreateSelect(IsInf(b, v), CopySign(b, 1.0f, v), CopySign(b, 0.0f, v));
+}
+
+// NaN becomes +-0 when `when`, else v.
+llvm::Value* NanToZeroIf(llvm::IRBuilder<>& b, llvm::Value* when, llvm::Value* v) {
+  return b.CreateSelect(b.CreateAnd(when, IsNan(b, v)), CopySign(b, 0.0f, v), v);
+}
+
+ComplexParts NaiveMul(llvm::IRBuilder<>& b, const ComplexParts& p, const ComplexParts& q) {
+  return {b.CreateFSub(b.CreateFMul(p.real, q.real), b.CreateFMul(p.imag, q.imag)),
+          b.CreateFAdd(b.CreateFMul(p.real, q.imag), b.CreateFMul(p.imag, q.real))};
+}
+
+}  // namespace
+
 llvm::Value* EmitComplexMul(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value* y) {
-  const ComplexParts p = SplitComplex(b, x);
-  const ComplexParts q = SplitComplex(b, y);
-  llvm::Value* real = b.CreateFSub(b.CreateFMul(p.real, q.real), b.CreateFMul(p.imag, q.imag));
-  llvm::Value* imag = b.CreateFAdd(b.CreateFMul(p.real, q.imag), b.CreateFMul(p.imag, q.real));
-  return JoinComplex(b, real, imag);
+  ComplexParts p = SplitComplex(b, x);
+  ComplexParts q = SplitComplex(b, y);
+  const ComplexParts naive = NaiveMul(b, p, q);
+  // Annex G (libgcc's __mulsc3): a NaN + NaNi product with an infinite
+  // operand or an overflowed partial product is recomputed as infinity.
+  llvm::Value* p_inf = b.CreateOr(IsInf(b, p.real), IsInf(b, p.imag));
+  llvm::Value* q_inf = b.CreateOr(IsInf(b, q.real), IsInf(b, q.imag));
+  llvm::Value* overflow =
+      b.CreateOr(b.CreateOr(IsInf(b, b.CreateFMul(p.real, q.real)),
+                            IsInf(b, b.CreateFMul(p.imag, q.imag))),
+                 b.CreateOr(IsInf(b, b.CreateFMul(p.real, q.imag)),
+                            IsInf(b, b.CreateFMul(p.imag, q.real))));
+  overflow = b.CreateAnd(overflow, b.CreateNot(b.CreateOr(p_inf, q_inf)));
+  llvm::Value* zero_p_nans = b.CreateOr(q_inf, overflow);
+  llvm::Value* zero_q_nans = b.CreateOr(p_inf, overflow);
+  p = {b.CreateSelect(p_inf, Box(b, p.real), NanToZeroIf(b, zero_p_nans, p.real)),
+       b.CreateSelect(p_inf, Box(b, p.imag), NanToZeroIf(b, zero_p_nans, p.imag))};
+  q = {b.CreateSelect(q_inf, Box(b, q.real), NanToZeroIf(b, zero_q_nans, q.real)),
+       b.CreateSelect(q_inf, Box(b, q.imag), NanToZeroIf(b, zero_q_nans, q.imag))};
+  const ComplexParts again = NaiveMul(b, p, q);
+  llvm::Value* inf = llvm::ConstantFP::getInfinity(b.getFloatTy());
+  llvm::Value* recompute =
+      b.CreateAnd(b.CreateAnd(IsNan(b, naive.real), IsNan(b, naive.imag)),
+                  b.CreateOr(b.CreateOr(p_inf, q_inf), overflow));
+  return JoinComplex(b, b.CreateSelect(recompute, b.CreateFMul(inf, again.real), naive.real),
+                     b.CreateSelect(recompute, b.CreateFMul(inf, again.imag), naive.imag));
 }
 
 llvm::Value* EmitComplexAbs(llvm::IRBuilder<>& b, llvm::Value* x) {

@@ -19,8 +19,8 @@ ComplexParts SplitComplex(llvm::IRBuilder<>& b, llvm::Value* packed);
 llvm::Value* JoinComplex(llvm::IRBuilder<>& b, llvm::Value* real, llvm::Value* imag);
 
 // (a + bi)(c + di) = (ac - bd) + (ad + bc)i, each product rounded to float
-// (no FMA), as TFLite's std::complex<float> multiplication computes finite
-// values.
+// (no FMA), as TFLite's std::complex<float> multiplication does; a NaN
+// result from infinite operands is recovered as C11 Annex G specifies.
 llvm::Value* EmitComplexMul(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value* y);
 
 // |a + bi| as hypotf: the sum of squares in double, one rounding to float;
