@@ -3,10 +3,11 @@
 // each slice is cropped or zero-padded to fft_length, and the output is
 // COMPLEX64 [..., fft_h, fft_w / 2 + 1] (the non-negative column
 // frequencies). Computed in double like TFLite's kernel, rounded to float
-// once: a radix-2 FFT over each row (bit-reversed on load), then over each
-// kept column, in a double-complex scratch slice. Twiddle factors are tables
-// packed at allocate time. fft_w = 1 is refused: TFLite's fft2d gives no
-// meaningful result for it.
+// once: a radix-2 FFT over each row (bit-reversed on load), then over the
+// kept columns (all at once, so the inner loops are contiguous), in a
+// double-complex scratch slice. Twiddle factors are tables packed at
+// allocate time. fft_w = 1 is refused: TFLite's fft2d gives no meaningful
+// result for it.
 #include <cmath>
 #include <numbers>
 
@@ -104,25 +105,31 @@ class FftEmitter {
     return b_.CreateLShr(reversed, e_.I64(64 - log2n));
   }
 
-  // In-place bit-reversal permutation of n elements at first + i * stride.
-  void Permute(Value* first, int64_t stride, int64_t n) {
+  // The FFTs run over n "points" at first + i * stride, each point a run of
+  // `runs` contiguous elements transformed independently (the column pass
+  // does every kept column at once, so its inner loops are contiguous).
+
+  // In-place bit-reversal permutation of the points.
+  void Permute(Value* first, int64_t stride, int64_t n, int64_t runs) {
     const int log2n = Log2(n);
     e_.For(0, n, 1, [&](Value* i) {
       Value* j = BitReversed(i, log2n);
       e_.If(b_.CreateICmpULT(i, j), [&] {
         Value* at_i = b_.CreateAdd(first, b_.CreateMul(i, e_.I64(stride)));
         Value* at_j = b_.CreateAdd(first, b_.CreateMul(j, e_.I64(stride)));
-        ComplexD vi = LoadWork(at_i);
-        ComplexD vj = LoadWork(at_j);
-        StoreWork(at_i, vj);
-        StoreWork(at_j, vi);
+        e_.For(0, runs, 1, [&](Value* c) {
+          ComplexD vi = LoadWork(b_.CreateAdd(at_i, c));
+          ComplexD vj = LoadWork(b_.CreateAdd(at_j, c));
+          StoreWork(b_.CreateAdd(at_i, c), vj);
+          StoreWork(b_.CreateAdd(at_j, c), vi);
+        }, "run");
       });
     }, "rev");
   }
 
-  // Radix-2 butterflies over n bit-reversed elements at first + i * stride;
-  // `twiddles` holds w_k for this n.
-  void Butterflies(Value* first, int64_t stride, int64_t n, Value* twiddles) {
+  // Radix-2 butterflies over n bit-reversed points; `twiddles` holds w_k
+  // for this n.
+  void Butterflies(Value* first, int64_t stride, int64_t n, int64_t runs, Value* twiddles) {
     for (int64_t half = 1; half < n; half *= 2) {
       const int64_t twiddle_step = n / (2 * half);
       e_.For(0, n / (2 * half), 1, [&](Value* group) {
@@ -131,12 +138,16 @@ class FftEmitter {
           Value* at0 = b_.CreateAdd(first, b_.CreateMul(i0, e_.I64(stride)));
           Value* at1 = b_.CreateAdd(at0, e_.I64(half * stride));
           ComplexD w = Load(twiddles, b_.CreateMul(k, e_.I64(twiddle_step)));
-          ComplexD x0 = LoadWork(at0);
-          ComplexD x1 = LoadWork(at1);
-          ComplexD t{b_.CreateFSub(b_.CreateFMul(w.re, x1.re), b_.CreateFMul(w.im, x1.im)),
-                     b_.CreateFAdd(b_.CreateFMul(w.re, x1.im), b_.CreateFMul(w.im, x1.re))};
-          StoreWork(at0, {b_.CreateFAdd(x0.re, t.re), b_.CreateFAdd(x0.im, t.im)});
-          StoreWork(at1, {b_.CreateFSub(x0.re, t.re), b_.CreateFSub(x0.im, t.im)});
+          e_.For(0, runs, 1, [&](Value* c) {
+            Value* p0 = b_.CreateAdd(at0, c);
+            Value* p1 = b_.CreateAdd(at1, c);
+            ComplexD x0 = LoadWork(p0);
+            ComplexD x1 = LoadWork(p1);
+            ComplexD t{b_.CreateFSub(b_.CreateFMul(w.re, x1.re), b_.CreateFMul(w.im, x1.im)),
+                       b_.CreateFAdd(b_.CreateFMul(w.re, x1.im), b_.CreateFMul(w.im, x1.re))};
+            StoreWork(p0, {b_.CreateFAdd(x0.re, t.re), b_.CreateFAdd(x0.im, t.im)});
+            StoreWork(p1, {b_.CreateFSub(x0.re, t.re), b_.CreateFSub(x0.im, t.im)});
+          }, "run");
         }, "k");
       }, "group");
     }
@@ -233,13 +244,11 @@ class Rfft2dOp : public OpDef {
         Value* x = b.CreateFPExt(e.LoadInput(0, b.CreateAdd(in_row, c)), b.getDoubleTy());
         f.StoreWork(b.CreateAdd(row, f.BitReversed(c, log2w)), {x, zero});
       }, "col");
-      f.Butterflies(row, 1, fft.width, e.PackedPtr(0));
+      f.Butterflies(row, 1, fft.width, 1, e.PackedPtr(0));
     }, "row");
-    // Column pass over the kept columns.
-    e.For(0, fft.kept_width(), 1, [&](Value* c) {
-      f.Permute(c, fft.width, fft.height);
-      f.Butterflies(c, fft.width, fft.height, e.PackedPtr(1));
-    }, "col");
+    // Column pass: all kept columns at once, rows as the points.
+    f.Permute(e.I64(0), fft.width, fft.height, fft.kept_width());
+    f.Butterflies(e.I64(0), fft.width, fft.height, fft.kept_width(), e.PackedPtr(1));
     std::vector<Value*> out_index(lead_index.begin(), lead_index.end());
     out_index.resize(lead_index.size() + 2);
     e.For(0, fft.height, 1, [&](Value* r) {
