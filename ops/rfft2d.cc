@@ -1,5 +1,6 @@
 // RFFT2D: the 2-D FFT of the real FLOAT32 input's last two dims [..., H, W]
-// for fft_length (constant INT32 [2], powers of two as TFLite's fft2d needs):
+// for fft_length (INT32 [2], powers of two as TFLite's fft2d needs; a graph
+// input is read at allocate time like other shape-giving inputs):
 // each slice is cropped or zero-padded to fft_length, and the output is
 // COMPLEX64 [..., fft_h, fft_w / 2 + 1] (the non-negative column
 // frequencies). Computed in double like TFLite's kernel, rounded to float
