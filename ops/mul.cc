@@ -3,8 +3,8 @@
 // TFLite's kernels. The fused activation from MulOptions follows TFLite's
 // CalculateActivationRange (ops/util/elementwise_helpers.h). INT8/UINT8/INT16
 // (symmetric): TFLite's integer rescaling (ops/util/quantized_elementwise.h),
-// bit-exact with its reference kernels. COMPLEX64 (no activation, rank <= 6
-// like TFLite's BroadcastMul6DSlow): ops/util/complex.h. Float16 comes later.
+// bit-exact with its reference kernels. COMPLEX64 (no activation, as TFLite;
+// broadcasting as for float): ops/util/complex.h. Float16 comes later.
 #include "ops/util/complex.h"
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
@@ -51,7 +51,7 @@ class MulOp : public OpDef {
       return InvalidArgument("fused_activation_function " + std::to_string(Activation(ctx)) +
                              ": TFLite allows no activation for COMPLEX64 input");
     }
-    return PrepareBinary(ctx, {DType::kComplex64}, 6);
+    return PrepareBinary(ctx, {DType::kComplex64}, 8);
   }
 
   static int Activation(const NodeContext& ctx) {

@@ -26,8 +26,7 @@ def test_real_model(path):
 
 # --- COMPLEX64: (ac - bd) + (ad + bc)i, bit-exact with TFLite's std::complex<float> ---------------
 
-@pytest.mark.parametrize("shapes", [s for s in BINARY_SHAPES if len(max(s, key=len)) <= 6],
-                         ids=shape_id)
+@pytest.mark.parametrize("shapes", BINARY_SHAPES, ids=shape_id)
 def test_complex64_broadcasting(shapes):
     check_op("MUL", [(shapes[0], C64), (shapes[1], C64)], input_range=(-50, 50))
 
@@ -63,5 +62,6 @@ def test_complex64_rejects_mixed_types():
     assert_rejected("MUL", [((3,), C64), ((3,), np.float32)], match="input types differ")
 
 
-def test_complex64_rejects_rank_7():
-    assert_rejected("MUL", [((1, 1, 1, 1, 1, 1, 2), C64), ((2,), C64)], match="exceeds 6")
+def test_complex64_rejects_rank_9():
+    # jitlite's limit for every MUL (LiteRT collapses size-1 dims and runs this one).
+    assert_rejected("MUL", [((1, 1, 1, 1, 1, 1, 1, 1, 2), C64), ((2,), C64)], match="exceeds 8")
