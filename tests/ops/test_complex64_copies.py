@@ -45,12 +45,6 @@ def test_reinterpreting_ops(op, dtype):
     check_op(op, [((2, 3), C64)], options=options, output_dtype=dtype, rtol_of_range=0.0)
 
 
-def test_cast_from_complex64_is_not_supported_yet():
-    # LiteRT casts COMPLEX64 to real types by taking the real part; jitlite does not yet.
-    assert_rejected("CAST", [((3,), C64)], output_dtypes=np.float32,
-                    match="CAST from COMPLEX64 to FLOAT32 is not supported by jitlite yet")
-
-
 REFUSED = [  # ops LiteRT refuses on COMPLEX64 (Prepare or Eval)
     ("GATHER", [((4, 3), C64), np.array([1, 0], I32)], dict(axis=0)),
     ("CONCATENATION", [((2, 3), C64), ((2, 3), C64)], dict(axis=0)),
