@@ -19,7 +19,10 @@ llvm::Type* StorageType(llvm::LLVMContext& c, DType dtype) {
     case DType::kFloat32: return llvm::Type::getFloatTy(c);
     case DType::kFloat16: return llvm::Type::getHalfTy(c);
     case DType::kFloat64: return llvm::Type::getDoubleTy(c);
-    case DType::kInt64: case DType::kUInt64: return llvm::Type::getInt64Ty(c);
+    // COMPLEX64 (real, imag float pair) moves as one 64-bit integer; the
+    // complex ops bitcast it to <2 x float> (ops/util/complex.h).
+    case DType::kInt64: case DType::kUInt64: case DType::kComplex64:
+      return llvm::Type::getInt64Ty(c);
     case DType::kInt32: case DType::kUInt32: return llvm::Type::getInt32Ty(c);
     // BFLOAT16 is kept as its bits: LoadElement/StoreElement convert it with
     // integer ops, which every x86 target has (bfloat casts may be libcalls).

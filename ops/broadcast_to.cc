@@ -19,7 +19,8 @@ constexpr int kMaxRank = 8;
 
 StatusOr<Shape> CheckedShape(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "BROADCAST_TO", /*half_floats=*/true));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "BROADCAST_TO", /*half_floats=*/true,
+                                         /*complex64=*/true));
   const TensorState& t = ctx.input(1);
   const Shape& in = ctx.input(0).shape;
   if (t.rank() != 1) {

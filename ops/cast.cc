@@ -7,7 +7,9 @@
 //  - integer -> integer wraps (two's complement truncation or extension;
 //    UINT8 extends with zeros);
 //  - to BOOL: x != 0 (NaN is true, -0 false); from BOOL: 0 or 1.
-// FLOAT16 and BFLOAT16 to and from FLOAT32 (round to nearest even). Other
+// FLOAT16 and BFLOAT16 to and from FLOAT32 (round to nearest even).
+// COMPLEX64 to any of the first seven casts its real part (as LiteRT; so
+// 0 + 1i is false); to COMPLEX64 gives (x as FLOAT32) + 0i. Other
 // types TFLite casts (halves to integers, UINT16, UINT32, FLOAT64, ...) come
 // later.
 #include <algorithm>
@@ -17,6 +19,7 @@
 #include <string>
 
 #include "llvm/IR/Intrinsics.h"
+#include "ops/util/complex.h"
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 
@@ -35,6 +38,11 @@ bool IsSupported(DType t) {
 
 // FLOAT16/BFLOAT16 <-> FLOAT32: elements are float32 in registers, so the
 // loop's load and store do the conversion.
+bool IsComplexCast(DType from, DType to) {
+  return (from == DType::kComplex64 && (to == from || IsSupported(to))) ||
+         (to == DType::kComplex64 && IsSupported(from));
+}
+
 bool IsHalfFloatCast(DType from, DType to) {
   auto half = [](DType t) { return t == DType::kFloat16 || t == DType::kBFloat16; };
   return (half(from) && (to == DType::kFloat32 || to == from)) ||
@@ -105,20 +113,22 @@ class CastOp : public OpDef {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     DType from = ctx.input(0).dtype;
     DType to = ctx.output(0).dtype;
-    if (!(IsSupported(from) && IsSupported(to)) && !IsHalfFloatCast(from, to)) {
+    if (!(IsSupported(from) && IsSupported(to)) && !IsHalfFloatCast(from, to) &&
+        !IsComplexCast(from, to)) {
       return Unimplemented(std::string("CAST from ") + DTypeName(from) + " to " + DTypeName(to) +
                            " is not supported by jitlite yet; supported types: FLOAT32, INT32, "
                            "INT64, INT16, INT8, UINT8, BOOL; FLOAT16 and BFLOAT16 to and from "
-                           "FLOAT32");
+                           "FLOAT32; COMPLEX64 to and from those seven");
     }
     ctx.SetOutput(0, to, ctx.input(0).shape);
     return Status::Ok();
   }
 
-  // Half casts are not folded (the scalar folder reads and writes only the
-  // other types); they run as code.
+  // Half and complex casts are not folded (the scalar folder reads and
+  // writes only the other types); they run as code.
   bool CanFold(const NodeContext& ctx) const override {
     return !IsHalfFloatCast(ctx.input(0).dtype, ctx.output(0).dtype) &&
+           !IsComplexCast(ctx.input(0).dtype, ctx.output(0).dtype) &&
            ctx.input(0).is_constant() && ctx.input(0).num_elements() <= kMaxFoldedElements;
   }
 
@@ -137,10 +147,21 @@ class CastOp : public OpDef {
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
                            std::span<llvm::Value* const> v) const override {
-    DType from = ctx.input(0).dtype;
-    DType to = ctx.output(0).dtype;
+    const DType from = ctx.input(0).dtype;
+    const DType to = ctx.output(0).dtype;
+    if (from == DType::kComplex64 && to != from) {
+      return EmitCast(e, SplitComplex(e.b(), v[0]).real, DType::kFloat32, to);
+    }
+    if (to == DType::kComplex64 && to != from) {
+      return JoinComplex(e.b(), EmitCast(e, v[0], from, DType::kFloat32),
+                         llvm::ConstantFP::get(e.b().getFloatTy(), 0.0));
+    }
+    return EmitCast(e, v[0], from, to);
+  }
+
+ private:
+  static llvm::Value* EmitCast(jit::ElementEmitter& e, llvm::Value* x, DType from, DType to) {
     llvm::IRBuilder<>& b = e.b();
-    llvm::Value* x = v[0];
     llvm::Type* out_type = jit::ElementType(e.context(), to);
     if (from == to || IsHalfFloatCast(from, to)) return x;  // load/store convert halves
     if (to == DType::kBool) {
@@ -156,7 +177,6 @@ class CastOp : public OpDef {
     return FloatToInt(e, x, to, out_type);
   }
 
- private:
   // Truncation toward zero, saturating at the target's range (the .sat
   // intrinsics); those map NaN to 0 where LiteRT gives the maximum.
   static llvm::Value* FloatToInt(jit::ElementEmitter& e, llvm::Value* x, DType to,

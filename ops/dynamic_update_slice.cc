@@ -21,7 +21,8 @@ using llvm::Value;
 
 Status Check(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(3, 3));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "DYNAMIC_UPDATE_SLICE", /*half_floats=*/true));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "DYNAMIC_UPDATE_SLICE", /*half_floats=*/true,
+                                         /*complex64=*/true));
   const TensorState& operand = ctx.input(0);
   const TensorState& update = ctx.input(1);
   const TensorState& start = ctx.input(2);

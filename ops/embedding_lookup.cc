@@ -36,12 +36,14 @@ Status Check(const NodeContext& ctx) {
   }
   const bool float_table = table.dtype == DType::kFloat32 || table.dtype == DType::kFloat16 ||
                            table.dtype == DType::kBFloat16;
-  if (!float_table && !quantized) {
+  // COMPLEX64 rows are copied like float ones (LiteRT accepts them too).
+  if (!float_table && !quantized && table.dtype != DType::kComplex64) {
     return InvalidArgument(std::string("table (input 1) has type ") + DTypeName(table.dtype) +
                            "; TFLite's EMBEDDING_LOOKUP takes FLOAT32, FLOAT16, BFLOAT16, INT8 "
                            "or UINT8");
   }
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 1, "EMBEDDING_LOOKUP", /*half_floats=*/true));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 1, "EMBEDDING_LOOKUP", /*half_floats=*/true,
+                                         /*complex64=*/true));
   if (table.dim(0) == 0 && ids.dim(0) > 0) {
     return InvalidArgument("the table has no rows, so every id is out of range");
   }

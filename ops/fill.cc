@@ -19,7 +19,8 @@ constexpr int kMaxRank = 8;
 
 StatusOr<Shape> CheckedShape(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 1, "FILL", /*half_floats=*/true));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 1, "FILL", /*half_floats=*/true,
+                                         /*complex64=*/true));
   const TensorState& dims = ctx.input(0);
   const TensorState& value = ctx.input(1);
   if (value.rank() != 0) {

@@ -36,9 +36,10 @@ StatusOr<PadParams> CheckedParams(const NodeContext& ctx, bool* symmetric) {
   JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
       ctx, 0, "MIRROR_PAD",
       {DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kInt32, DType::kInt64,
-       DType::kInt8, DType::kUInt8, DType::kInt16},
+       DType::kInt8, DType::kUInt8, DType::kInt16, DType::kComplex64},
       {}));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "MIRROR_PAD", /*half_floats=*/true));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "MIRROR_PAD", /*half_floats=*/true,
+                                         /*complex64=*/true));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 1, 8));
   const auto* opts = ctx.op()->builtin_options_as_MirrorPadOptions();
   const int mode = opts ? static_cast<int>(opts->mode()) : 0;

@@ -3,7 +3,9 @@
 // TFLite's kernels. The fused activation from MulOptions follows TFLite's
 // CalculateActivationRange (ops/util/elementwise_helpers.h). INT8/UINT8/INT16
 // (symmetric): TFLite's integer rescaling (ops/util/quantized_elementwise.h),
-// bit-exact with its reference kernels. Float16 comes later.
+// bit-exact with its reference kernels. COMPLEX64 (no activation, as TFLite;
+// broadcasting as for float): ops/util/complex.h. Float16 comes later.
+#include "ops/util/complex.h"
 #include "ops/util/elementwise.h"
 #include "ops/util/elementwise_helpers.h"
 #include "ops/util/quantized_elementwise.h"
@@ -23,6 +25,7 @@ class MulOp : public OpDef {
     if (IsQuantizedDType(ctx.input(0).dtype)) {
       return PrepareQuantizedArithmetic(ctx, "MUL", Activation(ctx), 6);
     }
+    if (ctx.input(0).dtype == DType::kComplex64) return PrepareComplex(ctx);
     return PrepareArithmetic(ctx, "MUL",
                              {DType::kFloat32, DType::kFloat16, DType::kInt32, DType::kInt64},
                              Activation(ctx));
@@ -33,6 +36,7 @@ class MulOp : public OpDef {
     if (IsQuantizedDType(ctx.input(0).dtype)) {
       return EmitQuantizedMul(e, ctx, v[0], v[1], Activation(ctx));
     }
+    if (ctx.input(0).dtype == DType::kComplex64) return EmitComplexMul(e.b(), v[0], v[1]);
     llvm::Value* product = IsFloat(v[0]) ? e.b().CreateFMul(v[0], v[1]) : e.b().CreateMul(v[0], v[1]);
     llvm::Value* out = ApplyFusedActivation(e, product, Activation(ctx));
     if (ctx.output(0).dtype != DType::kFloat16) return out;
@@ -42,6 +46,14 @@ class MulOp : public OpDef {
   }
 
  private:
+  static Status PrepareComplex(NodeContext& ctx) {
+    if (Activation(ctx) != 0) {
+      return InvalidArgument("fused_activation_function " + std::to_string(Activation(ctx)) +
+                             ": TFLite allows no activation for COMPLEX64 input");
+    }
+    return PrepareBinary(ctx, {DType::kComplex64}, 8);
+  }
+
   static int Activation(const NodeContext& ctx) {
     const auto* opts = ctx.op()->builtin_options_as_MulOptions();
     return opts ? static_cast<int>(opts->fused_activation_function()) : 0;

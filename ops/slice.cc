@@ -36,7 +36,8 @@ StatusOr<std::vector<int64_t>> ReadBoundVector(const NodeContext& ctx, int i,
 
 StatusOr<SliceBounds> CheckedBounds(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(3, 3));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "SLICE", /*half_floats=*/true));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "SLICE", /*half_floats=*/true,
+                                         /*complex64=*/true));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 0, kMaxRank));
   SliceBounds s;
   JITLITE_ASSIGN_OR_RETURN(s.begin, ReadBoundVector(ctx, 1, "begin (input 1)"));

@@ -268,7 +268,8 @@ class StridedSliceOp : public OpDef {
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(4, 4));
-    JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "STRIDED_SLICE", /*half_floats=*/true));
+    JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "STRIDED_SLICE", /*half_floats=*/true,
+                                         /*complex64=*/true));
     DType dtype = ctx.input(0).dtype;
     JITLITE_ASSIGN_OR_RETURN(SlicePlan plan, PlanSlice(ctx));
     ctx.SetOutput(0, dtype, plan.out_shape);

@@ -18,7 +18,8 @@ namespace {
 
 StatusOr<std::vector<int64_t>> CheckedMultiples(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "TILE", /*half_floats=*/true));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "TILE", /*half_floats=*/true,
+                                         /*complex64=*/true));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 1, 8));
   const TensorState& t = ctx.input(1);
   const Shape& in = ctx.input(0).shape;

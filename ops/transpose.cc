@@ -54,7 +54,8 @@ StatusOr<std::vector<int>> ReadPerm(const NodeContext& ctx) {
 
 StatusOr<std::vector<int>> CheckedPerm(const NodeContext& ctx) {
   JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(2, 2));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "TRANSPOSE", /*half_floats=*/true));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, "TRANSPOSE", /*half_floats=*/true,
+                                         /*complex64=*/true));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 0, kMaxRank));
   return ReadPerm(ctx);
 }

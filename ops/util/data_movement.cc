@@ -20,7 +20,8 @@ bool SameQuantization(const QuantizationInfo* a, const QuantizationInfo* b) {
   return a->scales == b->scales && a->zero_points == b->zero_points;
 }
 
-Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op, bool half_floats) {
+Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op, bool half_floats,
+                      bool complex64) {
   // Main-graph STRING tensors reach the ops as INT32 ids (lib/string_tensors.h);
   // a STRING here is in a subgraph run by control flow.
   if (ctx.input(data).dtype == DType::kString) {
@@ -28,7 +29,12 @@ Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op, boo
                          std::string(op) + " on STRING only in the main graph (subgraph 0), " +
                          "not in subgraphs run by control flow");
   }
-  if (half_floats) {
+  if (ctx.input(data).dtype == DType::kComplex64) {
+    if (!complex64) {
+      return InvalidArgument("input " + std::to_string(data) + " has type COMPLEX64, which " +
+                             "TFLite's " + std::string(op) + " does not accept");
+    }
+  } else if (half_floats) {
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
         ctx, data, op,
         {DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kInt32, DType::kInt64,

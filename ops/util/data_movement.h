@@ -30,9 +30,10 @@ bool SameQuantization(const QuantizationInfo* a, const QuantizationInfo* b);
 // output has the same type (and, for 8/16-bit integers, the same
 // quantization). `op` names the op in messages. FLOAT16 and BFLOAT16 are
 // moved only by the ops whose TFLite kernels take them (`half_floats`); the
-// others reject them as TFLite does.
+// others reject them as TFLite does. COMPLEX64 likewise (`complex64`: moved
+// as one 64-bit element).
 Status CheckCopyTypes(const NodeContext& ctx, int data, std::string_view op,
-                      bool half_floats = false);
+                      bool half_floats = false, bool complex64 = false);
 // The same check for one output only (ops whose other outputs are not copies).
 Status CheckCopyOutput(const NodeContext& ctx, int data, int output, std::string_view op);
 

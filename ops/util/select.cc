@@ -17,7 +17,7 @@ Status CheckSelectInputs(const NodeContext& ctx, std::string_view op) {
   JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
       ctx, 1, op,
       {DType::kBool, DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kUInt8,
-       DType::kInt8, DType::kInt16, DType::kInt32, DType::kInt64},
+       DType::kInt8, DType::kInt16, DType::kInt32, DType::kInt64, DType::kComplex64},
       {}));
   if (ctx.input(2).dtype != ctx.input(1).dtype) {
     return InvalidArgument(std::string("x and y types differ: ") +

@@ -64,10 +64,10 @@ StatusOr<SpaceBatchParams> ReadSpaceBatchParams(const NodeContext& ctx, std::str
   JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
       ctx, 0, op,
       {DType::kFloat32, DType::kFloat16, DType::kBFloat16, DType::kInt32, DType::kInt64,
-       DType::kBool, DType::kInt8, DType::kUInt8, DType::kInt16},
+       DType::kBool, DType::kInt8, DType::kUInt8, DType::kInt16, DType::kComplex64},
       {}));
   JITLITE_RETURN_IF_ERROR(CheckQuantization(ctx, op));
-  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, op, /*half_floats=*/true));
+  JITLITE_RETURN_IF_ERROR(CheckCopyTypes(ctx, 0, op, /*half_floats=*/true, /*complex64=*/true));
   JITLITE_RETURN_IF_ERROR(ctx.ExpectRank(0, 3, 4));
   const int32_t m = ctx.input(0).rank() - 2;
   SpaceBatchParams p;

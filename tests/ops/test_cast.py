@@ -1,7 +1,7 @@
 """CAST against LiteRT: every pair of FLOAT32, INT32, INT64, INT16, INT8, UINT8 and BOOL, over
 scalars to rank 8 and empty tensors; float -> integer truncation and saturation (NaN, infinities,
-values past each target's range), integer wrap-around, what counts as true, and the types
-jitlite does not cast yet."""
+values past each target's range), integer wrap-around, what counts as true, COMPLEX64 to and
+from each of them, and the types jitlite does not cast yet."""
 
 import numpy as np
 import pytest
@@ -91,3 +91,27 @@ def test_int32_to_float16_is_not_supported_yet():
 def test_rejects_two_inputs():
     assert_rejected("CAST", [((3,), F32), ((3,), F32)], output_dtypes=I32,
                     match="expected 1 inputs, got 2")
+
+
+# --- COMPLEX64: the real part out (0 + 1i is false), (x as float) + 0i in --------------------------
+
+C64 = np.complex64
+COMPLEX_SPECIALS = np.array([1.7 - 2j, -3.9 + 1j, 0 + 1j, -0.0 - 5j, 1e10 + 5j, -1e10 + 0j,
+                             300.5 + 0j, -129.5 + 0j, 2.5e9 + 0j, 0.5 + 0j], C64)
+
+
+@pytest.mark.parametrize("to", TYPES + [C64], ids=dtype_id)
+def test_from_complex64(to):
+    values = COMPLEX_SPECIALS.copy()
+    values[0] = complex(np.nan, 1.0)  # NaN real part: the target's maximum (True for BOOL)
+    check_values("CAST", [values], output_dtype=to)
+
+
+@pytest.mark.parametrize("shape", [(), (0, 3), (2, 3, 4)], ids=shape_id)
+def test_from_complex64_shapes(shape):
+    check_op("CAST", [(shape, C64)], output_dtype=I32, input_range=(-100, 100))
+
+
+@pytest.mark.parametrize("source", TYPES, ids=dtype_id)
+def test_to_complex64(source):
+    check_op("CAST", [((3, 5), source)], output_dtype=C64, input_range=value_range(source))

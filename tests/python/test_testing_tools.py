@@ -551,6 +551,11 @@ OP_CASES = {
                     options=dict(axis=-1), input_range=(-1, 4), output_dtypes=F32),
     "RANGE": case([np.array(1, np.int32), np.array(10, np.int32), np.array(3, np.int32)], (3,),
                   lambda: np.arange(1, 10, 3)),
+    "REAL": case([((2, 3), np.complex64)], (2, 3), np.real, output_dtypes=F32),
+    "IMAG": case([((2, 3), np.complex64)], (2, 3), np.imag, output_dtypes=F32),
+    "COMPLEX_ABS": case([((2, 3), np.complex64)], (2, 3), np.abs, output_dtypes=F32),
+    "RFFT2D": case([((3, 4, 6), F32)], (3, 4, 5), lambda x: np.fft.rfft2(x, s=(4, 8)),
+                   constants=[np.array([4, 8], np.int32)], output_dtypes=np.complex64),
     "CUMSUM": case([((2, 3), F32)], (2, 3),
                    lambda x: np.cumsum(x[:, ::-1], axis=1)[:, ::-1] - x,
                    constants=[np.array(1, np.int32)], options=dict(exclusive=True, reverse=True)),
@@ -802,7 +807,7 @@ def test_builder_rejects_mistakes():
     with pytest.raises(ValueError, match="stride"):
         mb.add_op("CONV_2D", [], [], dict(strides=2))
     with pytest.raises(ValueError, match="unsupported tensor dtype"):
-        mb.add_tensor("s", np.complex64, [1])
+        mb.add_tensor("s", np.complex128, [1])
     mb.add_op("CONV_2D", [], [], dict(padding="FULL"))
     with pytest.raises(ValueError, match="FULL"):
         mb.build()

@@ -153,6 +153,9 @@ def _assert_output_matches(actual, expected, rtol_of_range, what):
         raise AssertionError(f"{what}: shape {actual.shape}, reference {expected.shape}")
     if expected.size == 0:
         return
+    if np.iscomplexobj(expected):
+        # Real and imaginary parts as one float array: one tolerance over both.
+        actual, expected = _real_imag_pairs(actual), _real_imag_pairs(expected)
     if is_float_dtype(expected.dtype):
         tolerance = float_tolerance(expected, rtol_of_range)
         diff = _float_diff(actual, expected)
@@ -165,6 +168,11 @@ def _assert_output_matches(actual, expected, rtol_of_range, what):
     bad = diff > tolerance
     if bad.any():
         raise AssertionError(_mismatch_message(actual, expected, diff, bad, rule, what))
+
+
+def _real_imag_pairs(values):
+    """complex [..] -> float [.., 2] (real, imag)."""
+    return np.stack([values.real, values.imag], axis=-1)
 
 
 def _float_diff(actual, expected):
@@ -305,6 +313,9 @@ def _random_array(rng, shape, dtype, value_range):
     if is_float_dtype(dtype):
         low, high = value_range or DEFAULT_FLOAT_RANGE
         return rng.uniform(low, high, shape).astype(dtype)
+    if np.issubdtype(dtype, np.complexfloating):  # real and imaginary parts in the float range
+        low, high = value_range or DEFAULT_FLOAT_RANGE
+        return (rng.uniform(low, high, shape) + 1j * rng.uniform(low, high, shape)).astype(dtype)
     if value_range is None:
         info = np.iinfo(dtype)
         value_range = (info.min, info.max) if info.bits <= 16 else DEFAULT_WIDE_INT_RANGE

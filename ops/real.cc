@@ -1,0 +1,29 @@
+// REAL: the real part of a COMPLEX64 tensor, as FLOAT32 (TFLite's
+// complex_support.cc). COMPLEX128 (-> FLOAT64) is not supported yet.
+#include "ops/util/complex.h"
+
+namespace jitlite::ops {
+namespace {
+
+class RealOp : public OpDef {
+ public:
+  std::string_view name() const override { return "REAL"; }
+  std::vector<int> builtin_codes() const override { return {134}; }
+  OpKind kind() const override { return OpKind::kElementwise; }
+
+  Status Prepare(NodeContext& ctx) const override { return PrepareComplexToFloat(ctx, "REAL"); }
+
+  llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
+                           std::span<llvm::Value* const> v) const override {
+    return SplitComplex(e.b(), v[0]).real;
+  }
+};
+
+}  // namespace
+
+const OpDef& real_op() {
+  static const RealOp op;
+  return op;
+}
+
+}  // namespace jitlite::ops
