@@ -479,6 +479,15 @@ def test_integer_bad_operands_are_rejected(change, match):
                     intermediates=inter)
 
 
+def test_integer_eight_bit_gate_form_is_rejected_like_tflite():
+    # TFLite's sequence kernel has only the 8x8_16 form (its Prepare wants 5 intermediates).
+    ops, inter, quant = int_operands()
+    inter = inter + [(np.int8, dict(scale=1 / 128, zero_point=0))] * 7
+    assert_rejected(OP, ops, match=r"needs the operator.s 5 intermediate tensors .*, got 12",
+                    output_dtypes=[np.int8], output_quant=quant, intermediates=inter,
+                    litert_rejects=True)
+
+
 def test_integer_peephole_with_projection_to_more_outputs_is_unimplemented():
     ops, inter, quant = int_operands(peephole=True, projection=True, n_output=9)
     assert_rejected(OP, ops, match="peephole rows with the output size, past the cell state",
