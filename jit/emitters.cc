@@ -384,22 +384,44 @@ Value* ElementEmitter::Cos(Value* x) {
   return SinOfReduced(*this, r, b_.CreateAdd(q, I32(1)));
 }
 
-Value* ElementEmitter::Erf(Value* x) {
-  llvm::IRBuilder<>& b = b_;
-  Value* a = b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x);
-  // |x| < 1: x * P(x^2), error < 1.2e-7.
-  Value* small = b.CreateFMul(
+// erfc(a) * exp(a^2) for 1 <= a <= 4 (a clamped into that range), times
+// exp(-a^2): erfc(a) with relative accuracy, the tail both Erf and Erfc use.
+static Value* ErfcTail(ElementEmitter& e, Value* a) {
+  llvm::IRBuilder<>& b = e.b();
+  Value* ac = e.Clamp(a, e.F32(1.0f), e.F32(4.0f));
+  Value* q = Horner(b, b.CreateFDiv(e.F32(1.0f), ac),
+                    {-0.007106619f, 0.016843013f, 0.048705414f, -0.27146092f, 0.5181747f,
+                     -0.48105913f, 0.04451758f, 0.5586769f, 0.00029262615f});
+  return b.CreateFMul(e.Exp(b.CreateFNeg(b.CreateFMul(ac, ac))), q);
+}
+
+// |x| < 1: x * P(x^2), error < 1.2e-7.
+static Value* ErfSmall(ElementEmitter& e, Value* x) {
+  llvm::IRBuilder<>& b = e.b();
+  return b.CreateFMul(
       Horner(b, b.CreateFMul(x, x),
              {-0.0005654106f, 0.0049232775f, -0.026716385f, 0.112803645f, -0.3761235f, 1.1283791f}),
       x);
-  // 1 <= |x| <= 4: 1 - exp(-x^2) * Q(1/|x|) (Q fits erfc(a) * exp(a^2)), error
-  // < 7e-8. Beyond 4, erf rounds to +-1 in float, which the clamp gives.
-  Value* ac = Clamp(a, F32(1.0f), F32(4.0f));
-  Value* q = Horner(b, b.CreateFDiv(F32(1.0f), ac),
-                    {-0.007106619f, 0.016843013f, 0.048705414f, -0.27146092f, 0.5181747f,
-                     -0.48105913f, 0.04451758f, 0.5586769f, 0.00029262615f});
-  Value* tail = b.CreateFMul(Exp(b.CreateFNeg(b.CreateFMul(ac, ac))), q);
-  Value* big = b.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, b.CreateFSub(F32(1.0f), tail), x);
+}
+
+Value* ElementEmitter::Erf(Value* x) {
+  llvm::IRBuilder<>& b = b_;
+  Value* a = b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x);
+  // 1 <= |x| <= 4: 1 - erfc(|x|), error < 7e-8. Beyond 4, erf rounds to +-1
+  // in float, which the clamp in the tail gives.
+  Value* big = b.CreateBinaryIntrinsic(llvm::Intrinsic::copysign,
+                                       b.CreateFSub(F32(1.0f), ErfcTail(*this, a)), x);
+  Value* result = b.CreateSelect(b.CreateFCmpOLT(a, F32(1.0f)), ErfSmall(*this, x), big);
+  return b.CreateSelect(b.CreateFCmpUNO(x, x), x, result);
+}
+
+Value* ElementEmitter::Erfc(Value* x) {
+  llvm::IRBuilder<>& b = b_;
+  Value* a = b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x);
+  Value* tail = ErfcTail(*this, a);
+  tail = b.CreateSelect(b.CreateFCmpOGT(a, F32(4.0f)), F32(0.0f), tail);
+  Value* big = b.CreateSelect(b.CreateFCmpOLT(x, F32(0.0f)), b.CreateFSub(F32(2.0f), tail), tail);
+  Value* small = b.CreateFSub(F32(1.0f), ErfSmall(*this, x));
   Value* result = b.CreateSelect(b.CreateFCmpOLT(a, F32(1.0f)), small, big);
   return b.CreateSelect(b.CreateFCmpUNO(x, x), x, result);
 }

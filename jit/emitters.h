@@ -91,6 +91,9 @@ class ElementEmitter {
   llvm::Value* Cos(llvm::Value* x);
   // Error function, absolute error ~1e-7; NaN stays NaN.
   llvm::Value* Erf(llvm::Value* x);
+  // 1 - erf(x) without the cancellation for large x: relative error ~1e-7 for
+  // x <= 4, 0 beyond 4 (where erfc < 1.6e-8); NaN stays NaN.
+  llvm::Value* Erfc(llvm::Value* x);
   // max/min that work for float and integer values (signed ints).
   llvm::Value* Max(llvm::Value* a, llvm::Value* b);
   llvm::Value* Min(llvm::Value* a, llvm::Value* b);

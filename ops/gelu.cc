@@ -8,7 +8,11 @@
 // built in float at compile time from the same two formulas in TFLite's own
 // float steps (std::erfc / std::tanh). INT16 (zero points 0): TFLite's
 // 513-entry table built in float from the same functions, read with 7-bit
-// linear interpolation. Float16 comes later.
+// linear interpolation. FLOAT16: TFLite's kernel evaluates the formula on
+// Eigen::half, so every operation rounds to half; jitlite rounds after the
+// same operations in the same order (EmitHalfSteps), which matches LiteRT's
+// built-in kernels (BUILTIN_REF and the optimized resolver) on every float16
+// input. XNNPACK, the default resolver, computes in float32 and differs.
 #include <cmath>
 
 #include "ops/util/elementwise.h"
@@ -29,16 +33,17 @@ class GeluOp : public OpDef {
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
     JITLITE_RETURN_IF_ERROR(CheckElementwiseDType(
-        ctx, 0, "GELU", {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16},
-        {DType::kFloat16}));
-    if (ctx.input(0).dtype != DType::kFloat32) {
+        ctx, 0, "GELU",
+        {DType::kFloat32, DType::kFloat16, DType::kInt8, DType::kUInt8, DType::kInt16}, {}));
+    if (IsQuantizedDType(ctx.input(0).dtype)) {
       JITLITE_RETURN_IF_ERROR(ExpectSameTypePerTensorQuantized(ctx));
     }
     if (ctx.input(0).dtype == DType::kInt16 &&
         (ZeroPoint(ctx.input(0)) != 0 || ZeroPoint(ctx.output(0)) != 0)) {
       return InvalidArgument("INT16 GELU needs zero points 0 (symmetric quantization)");
     }
-    return PrepareUnary(ctx, {DType::kFloat32, DType::kInt8, DType::kUInt8, DType::kInt16});
+    return PrepareUnary(ctx, {DType::kFloat32, DType::kFloat16, DType::kInt8, DType::kUInt8,
+                              DType::kInt16});
   }
 
   llvm::Value* EmitElement(jit::ElementEmitter& e, const NodeContext& ctx,
@@ -52,6 +57,7 @@ class GeluOp : public OpDef {
                                             b.CreateSExt(v[0], b.getInt32Ty()));
       return b.CreateTrunc(r, b.getInt16Ty());
     }
+    if (ctx.input(0).dtype == DType::kFloat16) return EmitHalfSteps(e, v[0], Approximate(ctx));
     if (ctx.input(0).dtype != DType::kFloat32) {
       const ByteTable table = BuildQuantizedTable(
           ctx.input(0), ctx.output(0), Approximate(ctx) ? &TableApproximate : &TableExact);
@@ -72,6 +78,34 @@ class GeluOp : public OpDef {
   }
 
  private:
+  // TFLite's Eigen::half evaluation: each product, sum, erfc and tanh rounded
+  // to half (the constants too), in the expression's order
+  //   exact:       (0.5 * x) * erfc(x * -sqrt(1/2))
+  //   approximate: (0.5 * x) * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * (x * x * x))))
+  // The caller's store rounds the final product.
+  static llvm::Value* EmitHalfSteps(jit::ElementEmitter& e, llvm::Value* x, bool approximate) {
+    llvm::IRBuilder<>& b = e.b();
+    auto half = [&](llvm::Value* v) {  // round to float16 and widen back (scalar or vector)
+      llvm::Type* h = b.getHalfTy();
+      if (auto* vt = llvm::dyn_cast<llvm::VectorType>(v->getType())) {
+        h = llvm::VectorType::get(h, vt->getElementCount());
+      }
+      return b.CreateFPExt(b.CreateFPTrunc(v, h), v->getType());
+    };
+    auto constant = [&](double c) { return half(e.F32(static_cast<float>(c))); };
+    llvm::Value* half_x = half(b.CreateFMul(constant(0.5), x));
+    llvm::Value* gate;
+    if (approximate) {
+      llvm::Value* cube = half(b.CreateFMul(half(b.CreateFMul(x, x)), x));
+      llvm::Value* inner = half(b.CreateFAdd(x, half(b.CreateFMul(constant(0.044715), cube))));
+      llvm::Value* t = half(e.Tanh(half(b.CreateFMul(constant(0.79788456080286535588), inner))));
+      gate = half(b.CreateFAdd(constant(1.0), t));
+    } else {
+      gate = half(e.Erfc(half(b.CreateFMul(x, constant(-0.70710678118654752440)))));
+    }
+    return b.CreateFMul(half_x, gate);
+  }
+
   // TFLite's float functions for the 8-bit table (erfc keeps the exact form
   // accurate for very negative x).
   static float TableExact(float x) {

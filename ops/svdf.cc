@@ -79,6 +79,12 @@ Status ExpectType(const NodeContext& ctx, int i, DType want, const char* variant
 StatusOr<Variant> PickVariant(const NodeContext& ctx) {
   DType in = ctx.input(kInput).dtype;
   DType wf = ctx.input(kWeightsFeature).dtype;
+  if (in == DType::kFloat32) {
+    JITLITE_RETURN_IF_ERROR(
+        recurrent::RefuseUInt8HybridWeights(ctx, kWeightsFeature, "weights_feature", "SVDF"));
+    JITLITE_RETURN_IF_ERROR(
+        recurrent::RefuseUInt8HybridWeights(ctx, kWeightsTime, "weights_time", "SVDF"));
+  }
   if (in == DType::kFloat32 && wf == DType::kFloat32) return Variant::kFloat;
   if (in == DType::kFloat32 && wf == DType::kInt8) return Variant::kHybrid;
   if (in == DType::kInt8 && wf == DType::kInt8) return Variant::kInteger;

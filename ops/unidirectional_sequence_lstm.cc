@@ -11,7 +11,9 @@
 // activation option (always tanh), as TFLite's does. A float input with
 // INT8 input-to-output weights selects the hybrid kernel (lstm_cell.h:
 // INT8 per-tensor weights, float states, rows quantized at run time).
-// Diagonal recurrent weights are Unimplemented.
+// Rank-1 recurrent weights [cell] are diagonal (float and hybrid, where they
+// stay FLOAT32), as in TFLite's kernel, which goes by the tensors' rank (the
+// diagonal_recurrent_tensors option is not read).
 #include "jit/emitters.h"
 #include "ops/op.h"
 #include "ops/util/lstm_cell.h"
@@ -42,14 +44,11 @@ StatusOr<SequenceLstm> Resolve(const NodeContext& ctx) {
     options.proj_clip = opts->proj_clip();
     time_major = opts->time_major();
     options.asymmetric = opts->asymmetric_quantize_inputs();
-    if (opts->diagonal_recurrent_tensors()) {
-      return Unimplemented("UNIDIRECTIONAL_SEQUENCE_LSTM with diagonal_recurrent_tensors is "
-                           "not supported yet");
-    }
   }
   JITLITE_RETURN_IF_ERROR(lstm::CheckFullKernelArity(ctx));
   options.integer = IsInteger(ctx);
   options.hybrid = lstm::IsHybrid(ctx);
+  options.diagonal_recurrent = !options.integer;
   if (!options.integer) JITLITE_RETURN_IF_ERROR(recurrent::CheckFloat(ctx, 0, "input"));
   const TensorState& in = ctx.input(0);
   if (in.rank() != 3) {

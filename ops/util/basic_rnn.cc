@@ -70,6 +70,9 @@ Status CheckTypes(const NodeContext& ctx, Cell& s) {
   for (int i : {o.weights, o.recurrent, o.bias}) {
     if (!ctx.has_input(i)) return InvalidArgument("input " + std::to_string(i) + " is missing");
   }
+  for (int i : {o.weights, o.recurrent, o.aux_weights}) {
+    JITLITE_RETURN_IF_ERROR(recurrent::RefuseUInt8HybridWeights(ctx, i, "RNN weights", "RNN"));
+  }
   s.hybrid = ctx.input(o.weights).dtype == DType::kInt8;
   if (s.hybrid) {
     JITLITE_RETURN_IF_ERROR(CheckHybridWeights(ctx, o.weights, "input weights", s.input_scale));

@@ -66,6 +66,13 @@ class CellChecker {
 
   Status CheckTypes() {
     if (c_.options.integer) return CheckIntegerTypes();
+    if (ctx_.input(ops_.input).dtype == DType::kFloat32) {
+      for (int k = 1; k <= 17; ++k) {
+        if (!IsHybridWeight(k) || !Has(k)) continue;
+        JITLITE_RETURN_IF_ERROR(recurrent::RefuseUInt8HybridWeights(
+            ctx_, ops_.at(k), "LSTM weights", "LSTM"));
+      }
+    }
     if (c_.options.hybrid) return CheckHybridTypes();
     return CheckFloatTypes();
   }
@@ -94,6 +101,12 @@ class CellChecker {
     return Status::Ok();
   }
 
+  // Recurrent weights read as a diagonal: rank 1 where the op allows it.
+  bool IsDiagonal(int k) const {
+    return c_.options.diagonal_recurrent && k >= kRecurrentToGate && k < kRecurrentToGate + 4 &&
+           Has(k) && ctx_.input(ops_.at(k)).rank() == 1;
+  }
+
   static bool IsHybridWeight(int k) { return k <= 11 || k == kProjectionWeights; }
 
   // TFLite's hybrid kernel reads every weight tensor (peephole and projection
@@ -102,6 +115,13 @@ class CellChecker {
     for (int k = 1; k <= 17; ++k) {
       if (!Has(k)) continue;
       const TensorState& t = ctx_.input(ops_.at(k));
+      if (IsDiagonal(k)) {
+        if (t.dtype == DType::kFloat32) continue;
+        return Unimplemented("diagonal recurrent weights (input " + Index(k) + ") have type " +
+                             DTypeName(t.dtype) + ": TFLite's hybrid LSTM reads diagonal "
+                             "recurrent weights as FLOAT32 whatever their type (LiteRT's "
+                             "result is not the model's), so jitlite takes FLOAT32 ones only");
+      }
       const bool weights = IsHybridWeight(k);
       DType want = weights ? DType::kInt8 : DType::kFloat32;
       if (t.dtype != want) {
@@ -151,7 +171,8 @@ class CellChecker {
   Status CheckSizes() {
     const TensorState& w_out = ctx_.input(ops_.at(kInputToGate + kOutputGate));
     const TensorState& r_out = ctx_.input(ops_.at(kRecurrentToGate + kOutputGate));
-    if (w_out.rank() != 2 || r_out.rank() != 2) {
+    const bool r_diagonal = IsDiagonal(kRecurrentToGate + kOutputGate);
+    if (w_out.rank() != 2 || (r_out.rank() != 2 && !r_diagonal)) {
       return InvalidArgument("input-to-output and recurrent-to-output weights (inputs " +
                              Index(kInputToGate + kOutputGate) + " and " +
                              Index(kRecurrentToGate + kOutputGate) +
@@ -159,7 +180,7 @@ class CellChecker {
                              " and " + ShapeToString(r_out.shape));
     }
     c_.cell = w_out.dim(0);
-    c_.output = r_out.dim(1);
+    c_.output = r_diagonal ? r_out.dim(0) : r_out.dim(1);
     if (c_.cell < 1 || c_.output < 1) {
       return InvalidArgument("the LSTM needs at least one cell and one output, got weights " +
                              ShapeToString(w_out.shape) + " and " + ShapeToString(r_out.shape));
@@ -174,8 +195,19 @@ class CellChecker {
     for (int g = 0; g < 4; ++g) {
       JITLITE_RETURN_IF_ERROR(Shape(kInputToGate + g, GateWhat("input", g),
                                     {n, static_cast<int32_t>(c_.input)}));
-      JITLITE_RETURN_IF_ERROR(Shape(kRecurrentToGate + g, GateWhat("recurrent", g),
-                                    {n, static_cast<int32_t>(c_.output)}));
+      c_.diagonal[g] = IsDiagonal(kRecurrentToGate + g);
+      if (c_.diagonal[g]) {
+        JITLITE_RETURN_IF_ERROR(Shape(kRecurrentToGate + g, GateWhat("recurrent", g), {n}));
+        if (c_.output != c_.cell) {
+          return InvalidArgument("diagonal recurrent weights (input " +
+                                 Index(kRecurrentToGate + g) + ") need an output size equal to "
+                                 "the number of cells (" + std::to_string(c_.cell) + "), got " +
+                                 std::to_string(c_.output));
+        }
+      } else {
+        JITLITE_RETURN_IF_ERROR(Shape(kRecurrentToGate + g, GateWhat("recurrent", g),
+                                      {n, static_cast<int32_t>(c_.output)}));
+      }
       JITLITE_RETURN_IF_ERROR(Shape(kGateBias + g, std::string(kGateNames[g]) + " gate bias", {n}));
     }
     c_.cifg = !Has(kInputToGate + kInputGate);
@@ -367,17 +399,18 @@ class LstmEmitter {
       if (!HasGate(g)) continue;
       gates.push_back(g);
       wx.push_back(Ptr(kInputToGate + g));
-      wh.push_back(Ptr(kRecurrentToGate + g));
+      if (!c_.diagonal[g]) wh.push_back(Ptr(kRecurrentToGate + g));
     }
     e_.For(0, c_.cell, 1, [&](Value* j) {
       std::vector<Value*> dx = recurrent::EmitRowDots(e_, wx, j, InputPtr(), x_off, c_.input);
-      std::vector<Value*> dh =
-          recurrent::EmitRowDots(e_, wh, j, HiddenPtr(), h_off, c_.output);
+      std::vector<Value*> dh;
+      if (!wh.empty()) dh = recurrent::EmitRowDots(e_, wh, j, HiddenPtr(), h_off, c_.output);
+      size_t full = 0;
       for (size_t k = 0; k < gates.size(); ++k) {
         int g = gates[k];
         Value* v = dx[k];
         if (!c_.layer_norm) v = b_.CreateFAdd(Load(Ptr(kGateBias + g), j), v);
-        v = b_.CreateFAdd(v, dh[k]);
+        v = b_.CreateFAdd(v, c_.diagonal[g] ? DiagonalTerm(g, h_off, j) : dh[full++]);
         StoreF32(e_, AddPeephole(v, g, c_off, j), pre_[g], j);
       }
     }, "cell");
@@ -395,21 +428,34 @@ class LstmEmitter {
       if (!HasGate(g)) continue;
       gates.push_back(g);
       wx.push_back(Ptr(kInputToGate + g));
-      wh.push_back(Ptr(kRecurrentToGate + g));
       sx.push_back(b_.CreateFMul(x_rows_->scale(), WeightScale(kInputToGate + g)));
+      if (c_.diagonal[g]) continue;
+      wh.push_back(Ptr(kRecurrentToGate + g));
       sh.push_back(b_.CreateFMul(h_rows_->scale(), WeightScale(kRecurrentToGate + g)));
     }
     e_.For(0, c_.cell, 1, [&](Value* j) {
       std::vector<Value*> dx = hybrid::EmitRowDots(e_, wx, j, *x_rows_, c_.input);
-      std::vector<Value*> dh = hybrid::EmitRowDots(e_, wh, j, *h_rows_, c_.output);
+      std::vector<Value*> dh;
+      if (!wh.empty()) dh = hybrid::EmitRowDots(e_, wh, j, *h_rows_, c_.output);
+      size_t full = 0;
       for (size_t k = 0; k < gates.size(); ++k) {
         int g = gates[k];
         Value* v = Scaled(dx[k], sx[k]);
         if (!c_.layer_norm) v = b_.CreateFAdd(Load(Ptr(kGateBias + g), j), v);
-        v = b_.CreateFAdd(v, Scaled(dh[k], sh[k]));
+        if (c_.diagonal[g]) {
+          v = b_.CreateFAdd(v, DiagonalTerm(g, h_off, j));
+        } else {
+          v = b_.CreateFAdd(v, Scaled(dh[full], sh[full]));
+          ++full;
+        }
         StoreF32(e_, AddPeephole(v, g, c_off, j), pre_[g], j);
       }
     }, "cell");
+  }
+
+  // w[j] * h[j] of a gate's diagonal (FLOAT32) recurrent weights.
+  Value* DiagonalTerm(int g, Value* h_off, Value* j) {
+    return b_.CreateFMul(Load(Ptr(kRecurrentToGate + g), j), Load(HiddenPtr(), AddI(e_, h_off, j)));
   }
 
   Value* WeightScale(int cell_tensor) { return e_.F32(c_.weight_scale[cell_tensor]); }

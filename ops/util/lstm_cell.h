@@ -27,7 +27,8 @@
 // at run time (ops/util/hybrid.h, asymmetric_quantize_inputs chooses how) and
 //   gate_x = bias + dot_x * (s_x * s_Wx) + dot_h * (s_h * s_Wh)
 //            (+ (peephole * s_P) .* c)
-// with i32 dot products; the projection quantizes the hidden row the same way,
+// with i32 dot products (a diagonal recurrent term stays float: w .* h, as
+// TFLite reads diagonal weights as FLOAT32); the projection quantizes the hidden row the same way,
 // h = clip(proj_bias + dot * (s_hidden * s_Wp)). The rest runs in float as
 // above, except that the cell gate's activation works in place, so NONE
 // leaves g = gate_g (no zero-input case) and h = o .* g.
@@ -72,6 +73,9 @@ struct Options {
   // asymmetric_quantize_inputs option.
   bool hybrid = false;
   bool asymmetric = false;
+  // Rank-1 recurrent-to-gate weights [cell] are diagonal (gate += w .* h):
+  // TFLite's sequence kernel (float and hybrid) takes them, its LSTM does not.
+  bool diagonal_recurrent = false;
 };
 
 // Where one cell's tensors are among the node's inputs and where its output
@@ -94,6 +98,7 @@ struct Cell {
   int64_t input = 0, cell = 0, output = 0;  // feature sizes
   bool cifg = false, peephole = false, layer_norm = false;
   bool projection = false, projection_bias = false;
+  bool diagonal[4] = {};  // per gate: diagonal recurrent weights (FLOAT32 even when hybrid)
   // Hybrid: the scale of each INT8 cell tensor (weights 1-11 and 16).
   float weight_scale[kProjectionWeights + 1] = {};
   Options options;

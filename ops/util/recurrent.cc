@@ -17,6 +17,15 @@ Status CheckFloat(const NodeContext& ctx, int i, const std::string& what) {
                          "; expected FLOAT32");
 }
 
+Status RefuseUInt8HybridWeights(const NodeContext& ctx, int i, const std::string& what,
+                                const std::string& op) {
+  if (i < 0 || !ctx.has_input(i) || ctx.input(i).dtype != DType::kUInt8) return Status::Ok();
+  return Unimplemented(what + " (input " + std::to_string(i) + ") has type UINT8: TFLite's hybrid " +
+                       op + " reads UINT8 weights as INT8 bytes and ignores their zero point, "
+                       "so LiteRT's result is not the model's; jitlite refuses them (INT8 "
+                       "weights run the hybrid kernel)");
+}
+
 Status CheckShape(const NodeContext& ctx, int i, const std::string& what, const Shape& shape) {
   if (!ctx.has_input(i) || ctx.input(i).shape == shape) return Status::Ok();
   return InvalidArgument(what + " (input " + std::to_string(i) + ") has shape " +

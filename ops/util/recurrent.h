@@ -27,6 +27,12 @@ constexpr int64_t kMaxScratchFloats = 64 * 1024;
 // not handled where this is called) are Unimplemented naming the type; other
 // types InvalidArgument.
 Status CheckFloat(const NodeContext& ctx, int i, const std::string& what);
+// Refuses UINT8 weights (input i, if present) of a hybrid cell (FLOAT32
+// input): TFLite's hybrid kernels (LSTM, RNN and SVDF alike) accept them but
+// read their bytes as INT8 and ignore the zero point, so LiteRT's result is
+// not the model's. `op` names the kernel in the message.
+Status RefuseUInt8HybridWeights(const NodeContext& ctx, int i, const std::string& what,
+                                const std::string& op);
 // Input i (if present) must have exactly `shape`.
 Status CheckShape(const NodeContext& ctx, int i, const std::string& what, const Shape& shape);
 // Input i is a variable tensor of `dtype` (float32 unless an integer kernel

@@ -4,6 +4,7 @@ variable tensors, and a multi-invoke comparison with LiteRT (the states carry ov
 invoke to the next, which one-invoke check_op cannot see); their hybrid forms (INT8 weights)."""
 
 import numpy as np
+import pytest
 
 from jitlite.testing import assert_outputs_match, build_op_model, jitlite_interpreter
 from jitlite.testing import litert_interpreter, run_model
@@ -226,3 +227,41 @@ def random_int8_invokes(shape, count, seed=0):
     """`count` single-input invokes with int8 values over the whole range."""
     rng = np.random.default_rng(seed)
     return [[rng.integers(-128, 128, shape).astype(np.int8)] for _ in range(count)]
+
+
+# --- UINT8 hybrid weights: refused -----------------------------------------------------------
+
+UINT8_REFUSAL = "has type UINT8: TFLite's hybrid .* reads UINT8 weights as INT8 bytes"
+
+
+def uint8_hybrid_weights(operands, keys, reinterpret=False):
+    """The INT8 hybrid operand list with the weights at `keys` stored as UINT8 of the same real
+    values (q + 128, zero point 128); with reinterpret=True, instead INT8 tensors holding those
+    UINT8 bytes with the original scale: what TFLite's hybrid kernels compute with."""
+    ops = list(operands)
+    for k in keys:
+        if not (isinstance(ops[k], tuple) and isinstance(ops[k][0], np.ndarray)):
+            continue
+        q, quant = ops[k]
+        u = (q.astype(np.int16) + 128).astype(np.uint8)
+        ops[k] = (u.view(np.int8), quant) if reinterpret else (
+            u, dict(scale=quant["scale"], zero_point=128))
+    return ops
+
+
+def check_uint8_weights_refused(op, operands, keys, invokes, options=None, outputs=1):
+    """jitlite refuses a hybrid model whose weights are UINT8 (naming the type), and LiteRT
+    shows why: its result on that model is the one of the INT8 model holding the same bytes
+    (zero point ignored), not the one of the INT8 model with the same real weights."""
+    build = dict(options=options, output_dtypes=[F32] * outputs)
+    uint8_model = build_op_model(op, uint8_hybrid_weights(operands, keys), **build)
+    with pytest.raises(RuntimeError, match=UINT8_REFUSAL):
+        run_model(jitlite_interpreter(), uint8_model, invokes[0])
+    reference = litert_interpreter("BUILTIN_REF")
+    got = run_model(reference, uint8_model, invokes[0])
+    same_bytes = run_model(reference, build_op_model(
+        op, uint8_hybrid_weights(operands, keys, reinterpret=True), **build), invokes[0])
+    same_values = run_model(reference, build_op_model(op, operands, **build), invokes[0])
+    for g, b, v in zip(got, same_bytes, same_values):
+        np.testing.assert_array_equal(g, b)
+        assert np.abs(g - v).max() > 1e-3, "LiteRT now reads UINT8 weights right: support them"

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from op_testing import ACTIVATIONS, F32, assert_rejected, check_op
+from recurrent_cases import check_uint8_weights_refused
 from recurrent_cases import (BIDI_LSTM_WEIGHTS, LSTM_WEIGHTS, check_hybrid_invokes,
                              check_invokes, hybrid_operands, lstm_operands, random_invokes, state,
                              weights, zero_rows)
@@ -159,3 +160,18 @@ def test_hybrid_float_backward_cell_is_rejected():
     ops = hybrid_operands(ops, LSTM_WEIGHTS)
     assert_rejected(OP, ops, options=options(False, True), output_dtypes=[F32, F32],
                     match=r"input 18\) has type FLOAT32; the hybrid LSTM")
+
+
+def test_hybrid_uint8_weights_are_refused():
+    # LiteRT runs them but reads the bytes as INT8 (zero point 128 ignored).
+    ops, x = hybrid_case()
+    check_uint8_weights_refused(OP, ops, BIDI_LSTM_WEIGHTS, x, options(False, True), outputs=2)
+
+
+def test_diagonal_recurrent_weights_are_rejected_like_tflite():
+    # Unlike UNIDIRECTIONAL_SEQUENCE_LSTM, TFLite's bidirectional kernel requires matrices.
+    ops = operands()
+    for k in (5, 6, 7, 8, 22, 23, 24, 25):
+        ops[k] = weights((6,), k)
+    assert_rejected(OP, ops, options=options(False, True), match="must be matrices",
+                    litert_rejects=True, output_dtypes=[F32, F32])

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from op_testing import ACTIVATIONS, F32, assert_rejected, check_op
+from recurrent_cases import check_uint8_weights_refused
 from recurrent_cases import (check_hybrid_invokes, check_invokes, hybrid_operands,
                              int8_per_tensor, random_invokes, state, weights, zero_rows)
 
@@ -231,3 +232,9 @@ def test_wrong_output_count_and_rank_are_rejected():
     ops = operands()
     ops[0] = ((2, 5), F32)
     assert_rejected(OP, ops, options=opts(), match="expected rank 3", output_dtypes=[F32, F32])
+
+
+def test_hybrid_uint8_weights_are_refused():
+    # LiteRT runs them but reads the bytes as INT8 (zero point 128 ignored).
+    ops, x = hybrid_case(aux=5, aux_weights=True)
+    check_uint8_weights_refused(OP, ops, BIDI_RNN_WEIGHTS, x, hybrid_opts(), outputs=2)

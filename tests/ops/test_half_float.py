@@ -6,7 +6,8 @@ half chain (rounded between ops as LiteRT stores each result), the ops BUILTIN_R
 half (jitlite refuses them too) and the Python API's half dtypes.
 
 Tolerances (ULPs of the half type, see half_float_cases.py): 0 wherever float32 math then one
-rounding equals LiteRT's (all ops here but the transcendental ones); SOFTMAX float16 1 ULP
+rounding equals LiteRT's (all ops here but the transcendental ones), and GELU, whose half-step
+evaluation jitlite repeats (exact on every float16 input, both forms); SOFTMAX float16 1 ULP
 (jitlite's polynomial exp differs from libm by a float32 ulp or two, which can flip one half
 rounding); the other transcendental ones (LOGISTIC, TANH, SIN, COS, ATAN2) 1 ULP as well, though
 they measure 0 on these inputs (LOGISTIC/TANH/SIN/COS on every float16 value).
@@ -18,8 +19,8 @@ import pytest
 from half_float_cases import (BF16, F16, HALF_TYPES, assert_half_outputs_match,
                               assert_half_rejected, check_half, check_half_values, half_id,
                               half_values)
-from jitlite.testing import ModelBuilder, jitlite_interpreter, run_model
-from op_testing import ACTIVATIONS, REFERENCE_KERNELS
+from jitlite.testing import ModelBuilder, build_op_model, jitlite_interpreter, run_model
+from op_testing import ACTIVATIONS, REFERENCE_KERNELS, TFLITE_KERNELS
 
 I32 = np.int32
 F32 = np.float32
@@ -127,11 +128,43 @@ def test_unary_every_float16_value():
             check_half_values(op, [every], ulps=ulps)
 
 
-def test_gelu_float16_is_not_supported_yet():
-    # BUILTIN_REF computes GELU in half arithmetic (1 + erf(x) cancels in half: up to thousands
-    # of ULPs from the float32 result near zero); jitlite does not emulate that yet.
-    assert_half_rejected("GELU", [((3,), F16)], litert_rejects=False,
-                         match="GELU on FLOAT16 is not supported by jitlite yet")
+@pytest.mark.parametrize("approximate", [False, True])
+def test_gelu_float16_every_value(approximate):
+    # TFLite evaluates GELU on Eigen::half, rounding after every operation (1 + erf cancels in
+    # half: thousands of ULPs from a float32 evaluation near zero); jitlite rounds after the same
+    # operations. Exact on all 65536 inputs, against BUILTIN_REF and the optimized kernels
+    # (XNNPACK, the default resolver, computes in float32 and is not compared).
+    every = np.arange(1 << 16, dtype=np.uint16).view(F16)
+    options = dict(approximate=approximate)
+    check_half_values("GELU", [every], options=options, ulps=0)
+    build = dict(op="GELU", inputs=[(every.shape, F16)], options=options,
+                 output_shapes=[list(every.shape)])
+    assert_half_outputs_match(run_model(jitlite_interpreter(), build_op_model(**build), [every]),
+                              run_model(TFLITE_KERNELS, build_op_model(**build), [every]), 0,
+                              "GELU vs TFLite's optimized kernels")
+
+
+@pytest.mark.parametrize("approximate", [False, True])
+def test_gelu_float16_fused_chain(approximate):
+    # ADD -> GELU -> MUL fuse into one loop; GELU's half steps must survive the fusion.
+    mb = ModelBuilder()
+    a = mb.add_input("a", F16, [4, 50])
+    b = mb.add_input("b", F16, [50])
+    s = mb.add_tensor("s", F16, [4, 50])
+    g = mb.add_tensor("g", F16, [4, 50])
+    y = mb.add_tensor("y", F16, [4, 50])
+    mb.add_op("ADD", [a, b], [s])
+    mb.add_op("GELU", [s], [g], dict(approximate=approximate))
+    mb.add_op("MUL", [g, b], [y])
+    mb.mark_output(y)
+    model = mb.build()
+    rng = np.random.default_rng(8)
+    values = [rng.uniform(-5, 5, (4, 50)).astype(F16), rng.uniform(-3, 3, 50).astype(F16)]
+    interpreter = jitlite_interpreter()(model_content=model)
+    interpreter.allocate_tensors()
+    assert [k["op_indices"] for k in interpreter.get_jit_details()["kernels"]] == [[0, 1, 2]]
+    assert_half_outputs_match(run_model(jitlite_interpreter(), model, values),
+                              run_model(REFERENCE_KERNELS, model, values), 0, "add -> gelu -> mul")
 
 
 @both(HALF_TYPES)

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from op_testing import ACTIVATIONS, F32, assert_rejected, check_model_file, check_op
+from recurrent_cases import check_uint8_weights_refused
 from recurrent_cases import (LSTM_WEIGHTS, check_hybrid_invokes, check_int_invokes,
                              check_invokes, hybrid_operands, int_lstm_operands, lstm_operands,
-                             random_int8_invokes, random_invokes, zero_rows)
+                             random_int8_invokes, random_invokes, weights, zero_rows)
 
 OP = "LSTM"
 
@@ -153,3 +154,17 @@ def test_integer_eight_bit_gate_form_is_unimplemented():
     intermediates = intermediates + [intermediates[-1]] * 7
     assert_rejected(OP, ops, match="8x8_8 form", output_dtypes=[np.int8], output_quant=quant,
                     intermediates=intermediates)
+
+
+def test_hybrid_uint8_weights_are_refused():
+    # LiteRT runs them but reads the bytes as INT8 (zero point 128 ignored).
+    ops, x = hybrid_case("peephole")
+    check_uint8_weights_refused(OP, ops, LSTM_WEIGHTS, x, dict(fused_activation_function="TANH"))
+
+
+def test_diagonal_recurrent_weights_are_rejected_like_tflite():
+    # TFLite's LSTM (unlike UNIDIRECTIONAL_SEQUENCE_LSTM) requires matrices.
+    ops = operands()
+    for k in (5, 6, 7, 8):
+        ops[k] = weights((6,), k)
+    assert_rejected(OP, ops, match="must be matrices", litert_rejects=True)

@@ -10,6 +10,7 @@ import pytest
 
 from op_testing import ACTIVATIONS, F32, REFERENCE_KERNELS, assert_rejected, check_op
 from op_testing import check_quantized, check_threads
+from recurrent_cases import check_uint8_weights_refused
 from recurrent_cases import VARIABLE, run_invokes, state, weights
 
 from jitlite.testing import assert_outputs_match, build_op_model, jitlite_interpreter
@@ -228,3 +229,10 @@ def test_unsupported_dtype_pair_is_rejected():
     ops[1] = int_constant((6, 5), I16, 1, 100, 0.01)
     assert_rejected(OP, ops, options=dict(rank=2),
                     match="weights_feature INT16; supported: FLOAT32 x FLOAT32")
+
+
+def test_hybrid_uint8_weights_are_refused():
+    # LiteRT runs them but reads the bytes as INT8 (zero point 128 ignored).
+    ops = hybrid_operands()
+    x = [np.random.default_rng(4).uniform(-2, 2, ops[0][0]).astype(F32)]
+    check_uint8_weights_refused(OP, ops, (1, 2), [x], dict(rank=2))

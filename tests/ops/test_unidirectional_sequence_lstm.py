@@ -2,7 +2,7 @@
 projection, CIFG, layer norm; both layouts, batch > 1, clipping, every activation, states
 carried across invokes and reset; check_op's tolerance, 1e-5 of the output's range) and the
 integer kernel (int8 input, int16 cell state; the same variants, bit-exact against the reference
-kernels), the hybrid kernel (float input and states, INT8 weights: the same variants, both
+kernels), diagonal (rank-1) recurrent weights (float and hybrid), the hybrid kernel (float input and states, INT8 weights: the same variants, both
 asymmetric_quantize_inputs values, zero rows and steps, against TFLite's hybrid kernels at
 check_op's tolerance), and the real models of ../shared/models."""
 
@@ -13,6 +13,7 @@ from jitlite.testing import (assert_outputs_match, build_op_model, jitlite_inter
                              litert_interpreter, read_gray_png)
 from op_testing import (ACTIVATIONS, F32, MODELS_DIR, assert_rejected, check_model_file,
                         check_op)
+from recurrent_cases import UINT8_REFUSAL, check_uint8_weights_refused
 from recurrent_cases import (LSTM_WEIGHTS, check_hybrid_invokes, check_int_invokes,
                              check_invokes, hybrid_operands, int8_per_tensor, int_lstm_operands,
                              lstm_operands, random_int8_invokes, random_invokes, run_invokes,
@@ -276,7 +277,7 @@ def test_float_lstm_with_int8_weight_is_rejected():
 def test_uint8_weights_are_unimplemented():
     ops = operands()
     ops[4] = (np.full((6, 5), 128, np.uint8), dict(scale=0.01, zero_point=128))
-    assert_rejected(OP, ops, match="have type UINT8 with a FLOAT32 input: not supported")
+    assert_rejected(OP, ops, match=UINT8_REFUSAL)
 
 
 def test_integer_input_with_float_weights_is_rejected():
@@ -333,9 +334,69 @@ def test_negative_clip_is_rejected():
                     litert_rejects=True)
 
 
-def test_diagonal_recurrent_weights_are_unimplemented():
-    assert_rejected(OP, operands(), options=dict(diagonal_recurrent_tensors=True),
-                    match="diagonal_recurrent_tensors")
+# --- diagonal recurrent weights: rank-1 recurrent-to-gate weights, gate += w .* h ---------
+
+def diagonal(ops, gates=(0, 1, 2, 3), seed=70):
+    """The operands with the recurrent weights of `gates` made diagonal ([cell], FLOAT32)."""
+    ops = list(ops)
+    n_cell = ops[13].shape[0]
+    for g in gates:
+        if ops[5 + g] is not None:
+            ops[5 + g] = weights((n_cell,), seed + g)
+    return ops
+
+
+DIAGONAL_VARIANTS = ["plain", "peephole", "cifg", "layer_norm", "layer_norm_cifg_peephole"]
+
+
+@pytest.mark.parametrize("time_major", [False, True])
+@pytest.mark.parametrize("variant", DIAGONAL_VARIANTS)
+def test_diagonal_recurrent_weights(variant, time_major):
+    # TFLite's sequence kernel goes by each tensor's rank; the option is not read.
+    ops = diagonal(operands(batch=3, time_major=time_major, **VARIANTS[variant]))
+    invokes = random_invokes(ops[0][0], 3, seed=11)
+    for flag in (False, True):
+        check_invokes(OP, ops, invokes, dict(fused_activation_function="TANH", cell_clip=0.9,
+                                             time_major=time_major,
+                                             diagonal_recurrent_tensors=flag),
+                      reset_before=(2,))
+
+
+@pytest.mark.parametrize("gates", [(1,), (0, 3), (2, 3)], ids=str)
+def test_diagonal_recurrent_weights_mixed_with_matrices(gates):
+    ops = diagonal(operands(peephole=True), gates)
+    check_invokes(OP, ops, random_invokes(ops[0][0], 3, seed=12),
+                  dict(fused_activation_function="TANH"))
+
+
+def test_matrix_recurrent_weights_with_the_diagonal_option():
+    ops = operands()
+    check_invokes(OP, ops, random_invokes(ops[0][0], 2, seed=13),
+                  dict(fused_activation_function="TANH", diagonal_recurrent_tensors=True))
+
+
+@pytest.mark.parametrize("asymmetric", [False, True])
+@pytest.mark.parametrize("variant", ["plain", "peephole", "layer_norm"])
+def test_hybrid_diagonal_recurrent_weights(variant, asymmetric):
+    # INT8 input (and peephole) weights; TFLite reads diagonal recurrent weights as FLOAT32 and
+    # adds w .* h in float.
+    ops, x = hybrid_case(variant)
+    ops = diagonal(ops, (0, 1, 3))
+    check_hybrid_invokes(OP, ops, x, dict(fused_activation_function="TANH",
+                                          asymmetric_quantize_inputs=asymmetric))
+
+
+def test_hybrid_int8_diagonal_recurrent_weights_are_refused():
+    # LiteRT reads the INT8 bytes as floats (NaN or garbage).
+    ops, _ = hybrid_case()
+    ops = diagonal(ops, (1,))
+    ops[6] = int8_per_tensor(ops[6])
+    assert_rejected(OP, ops, match=r"diagonal recurrent weights \(input 6\) have type INT8")
+
+
+def test_diagonal_recurrent_weights_need_output_equal_to_cells():
+    ops = diagonal(operands(projection=True, n_output=3), (1,))
+    assert_rejected(OP, ops, match="need an output size equal to the number of cells")
 
 
 def test_rank_2_input_is_rejected():
@@ -418,6 +479,15 @@ def test_integer_bad_operands_are_rejected(change, match):
                     intermediates=inter)
 
 
+def test_integer_eight_bit_gate_form_is_rejected_like_tflite():
+    # TFLite's sequence kernel has only the 8x8_16 form (its Prepare wants 5 intermediates).
+    ops, inter, quant = int_operands()
+    inter = inter + [(np.int8, dict(scale=1 / 128, zero_point=0))] * 7
+    assert_rejected(OP, ops, match=r"needs the operator.s 5 intermediate tensors .*, got 12",
+                    output_dtypes=[np.int8], output_quant=quant, intermediates=inter,
+                    litert_rejects=True)
+
+
 def test_integer_peephole_with_projection_to_more_outputs_is_unimplemented():
     ops, inter, quant = int_operands(peephole=True, projection=True, n_output=9)
     assert_rejected(OP, ops, match="peephole rows with the output size, past the cell state",
@@ -462,3 +532,10 @@ def test_trained_lstm_classifies_mnist_samples_as_litert():
                              reset_before=tuple(range(len(invokes))))
     predicted = [int(np.argmax(e[0])) for e in expected]
     assert predicted == list(range(10))
+
+
+@pytest.mark.parametrize("variant", ["plain", "everything"])
+def test_hybrid_uint8_weights_are_refused(variant):
+    # LiteRT runs them but reads the bytes as INT8 (zero point 128 ignored).
+    ops, x = hybrid_case(variant)
+    check_uint8_weights_refused(OP, ops, LSTM_WEIGHTS, x, dict(fused_activation_function="TANH"))

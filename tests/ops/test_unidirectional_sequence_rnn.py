@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from op_testing import ACTIVATIONS, F32, assert_rejected, check_op
+from recurrent_cases import check_uint8_weights_refused
 from recurrent_cases import (RNN_WEIGHTS, check_hybrid_invokes, check_invokes, hybrid_operands,
                              random_invokes, state, weights, zero_rows)
 
@@ -97,3 +98,9 @@ def test_rank_2_input_is_rejected():
     ops = operands()
     ops[0] = ((2, 5), F32)
     assert_rejected(OP, ops, match="expected rank 3")
+
+
+def test_hybrid_uint8_weights_are_refused():
+    # LiteRT runs them but reads the bytes as INT8 (zero point 128 ignored).
+    ops, x = hybrid_case()
+    check_uint8_weights_refused(OP, ops, RNN_WEIGHTS, x, dict(fused_activation_function="TANH"))
