@@ -63,8 +63,21 @@ struct Subgraph {
   std::vector<int> outputs;
 };
 
+// A CALL_ONCE init subgraph that computes the values it assigns
+// (lib/resource_variables.h): its nodes without the variable ops, renumbered,
+// whose outputs are those values. Run once; output k becomes the initial
+// value of main tensor variables[k] (-1: a later assign replaced it).
+struct InitProgram {
+  std::string label;  // "node 0 CALL_ONCE init subgraph 1"
+  int subgraph_index = 0;
+  Subgraph subgraph;
+  std::vector<int> variables;
+};
+
 struct Graph {
   std::vector<Subgraph> subgraphs;
+  // In the order the CALL_ONCE nodes run them.
+  std::vector<InitProgram> init_programs;
   std::vector<SignatureInfo> signatures;
   std::string description;
   // Subgraph 0 as compiled, when import rewrote it (composites inlined,

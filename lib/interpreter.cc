@@ -187,8 +187,9 @@ struct Interpreter::Impl {
 
   // The program of set.graph (the segment and the subgraphs its WHILE/IF
   // nodes run), planned and compiled.
-  Status PlanAndCompile(ShapeSet& set, std::chrono::steady_clock::time_point start) {
-    AddProgramGraph(set, *set.graph, 0);
+  Status PlanAndCompile(ShapeSet& set, std::chrono::steady_clock::time_point start,
+                        int subgraph_index = 0) {
+    AddProgramGraph(set, *set.graph, subgraph_index);
     // A segment with no kernels (nothing after a final WHERE) has no entry.
     if (set.fusion().groups.empty() && set.graph->begin_node > 0) return Status::Ok();
     double prepare_ms =
@@ -196,6 +197,85 @@ struct Interpreter::Impl {
     JITLITE_RETURN_IF_ERROR(EnsureCompiler());
     JITLITE_ASSIGN_OR_RETURN(set.code, compiler->Compile(set.program));
     set.code.phases.prepare_ms = prepare_ms;
+    return Status::Ok();
+  }
+
+  // A program compiled and bound on its own, outside the shape sets: a
+  // CALL_ONCE init subgraph that computes, run once.
+  struct StandaloneProgram {
+    std::unique_ptr<ShapeSet> set;
+    AlignedBuffer arena;
+    std::vector<void*> table;
+    std::vector<void*> args;
+  };
+
+  StatusOr<std::unique_ptr<StandaloneProgram>> CompileStandalone(std::unique_ptr<ShapedGraph> graph,
+                                                                 int subgraph_index) {
+    auto start = std::chrono::steady_clock::now();
+    auto p = std::make_unique<StandaloneProgram>();
+    p->set = std::make_unique<ShapeSet>();
+    p->set->graph = std::move(graph);
+    JITLITE_RETURN_IF_ERROR(PlanAndCompile(*p->set, start, subgraph_index));
+    RecordCompilation(*p->set);
+    p->table.assign(p->set->table_size, nullptr);
+    BindSet(*p->set, p->arena, p->table, p->args);
+    return p;
+  }
+
+  // Runs it without kernel profiling (its kernels are not in stats.kernels).
+  Status RunStandalone(const StandaloneProgram& p) {
+    jl_runtime runtime{nullptr, this, pool ? &Impl::ParallelFor : nullptr, &Impl::ReportError};
+    return RunSegment(*p.set, p.args, 0, runtime);
+  }
+
+  // The values the CALL_ONCE init programs (lib/resource_variables.h)
+  // compute, by main tensor; computed once per interpreter, as LiteRT runs
+  // an init subgraph once.
+  std::map<int, std::vector<uint8_t>> init_values;
+  bool init_programs_ran = false;
+
+  Status RunInitPrograms() {
+    if (init_programs_ran) return Status::Ok();
+    const Graph& graph = model->graph();
+    for (const InitProgram& p : graph.init_programs) {
+      auto shaped = InferShapes(p.subgraph, {}, {}, nullptr, &graph.subgraphs);
+      if (!shaped.ok()) return shaped.status().Annotate(p.label);
+      const ShapedGraph& g = *shaped.value();
+      if (g.data_node >= 0) {
+        return Unimplemented(p.label + ": its " + p.subgraph.nodes[g.data_node].op_name +
+                             " has output sizes that depend on data; jitlite compiles an init "
+                             "subgraph as one program");
+      }
+      for (size_t k = 0; k < p.variables.size(); ++k) {
+        if (p.variables[k] < 0) continue;
+        const ops::TensorState& value = g.tensors[p.subgraph.outputs[k]];
+        const Tensor& variable = main().tensors[p.variables[k]];
+        if (value.dtype != variable.dtype || value.shape != variable.shape) {
+          return InvalidArgument(p.label + " computes " + DTypeName(value.dtype) + " " +
+                                 ShapeToString(value.shape) + " for " + variable.name +
+                                 ", which the model declares " + DTypeName(variable.dtype) + " " +
+                                 ShapeToString(variable.shape));
+        }
+      }
+      auto program = CompileStandalone(std::move(shaped).value(), p.subgraph_index);
+      if (!program.ok()) return program.status().Annotate(p.label);
+      JITLITE_RETURN_IF_ERROR(RunStandalone(*program.value()).Annotate(p.label));
+      const ShapedGraph& ran = *program.value()->set->graph;
+      for (size_t k = 0; k < p.variables.size(); ++k) {
+        if (p.variables[k] < 0) continue;
+        const int t = p.subgraph.outputs[k];
+        const auto* data = static_cast<const uint8_t*>(program.value()->table[t]);
+        const size_t bytes = static_cast<size_t>(ran.tensors[t].num_elements()) *
+                             DTypeSize(ran.tensors[t].dtype);
+        std::vector<uint8_t>& out = init_values[p.variables[k]];
+        if (data == nullptr) {
+          out.assign(bytes, 0);  // empty
+        } else {
+          out.assign(data, data + bytes);
+        }
+      }
+    }
+    init_programs_ran = true;
     return Status::Ok();
   }
 
@@ -503,10 +583,13 @@ struct Interpreter::Impl {
   // Variables start at zero in the quantized domain (their zero point), in
   // every subgraph.
   // A resource variable's value before the first invoke: what the CALL_ONCE
-  // init subgraph assigns, else zeros.
-  static void SetResourceVariable(const Tensor& t, const ops::TensorState& ts, void* data) {
+  // init subgraph assigns (a constant, or a value it computed), else zeros.
+  void SetResourceVariable(int index, const Tensor& t, const ops::TensorState& ts, void* data) const {
     size_t bytes = static_cast<size_t>(ts.num_elements()) * DTypeSize(ts.dtype);
-    if (t.initial_value != nullptr) {
+    auto computed = init_values.find(index);
+    if (computed != init_values.end() && computed->second.size() == bytes) {
+      std::memcpy(data, computed->second.data(), bytes);
+    } else if (t.initial_value != nullptr) {
       std::memcpy(data, t.initial_value, bytes);
     } else {
       std::memset(data, 0, bytes);
@@ -522,7 +605,9 @@ struct Interpreter::Impl {
         void* data = table[pg.slot_base + t];
         if (!sg.tensors[t].is_variable || data == nullptr) continue;
         if (sg.tensors[t].is_resource_variable) {
-          if (!keep_resource_variables) SetResourceVariable(sg.tensors[t], g.tensors[t], data);
+          if (!keep_resource_variables) {
+            SetResourceVariable(static_cast<int>(t), sg.tensors[t], g.tensors[t], data);
+          }
           continue;
         }
         const auto& q = sg.tensors[t].quantization;
@@ -845,6 +930,7 @@ Status Interpreter::AllocateTensors() {
   Impl& im = *impl_;
   if (im.invokable) return Status::Ok();
   if (im.strings) JITLITE_RETURN_IF_ERROR(im.strings->op_error());
+  JITLITE_RETURN_IF_ERROR(im.RunInitPrograms());
   if (!im.value_inputs.empty()) {  // compiled at invoke, for the values given
     im.BindInputsOnly();
     im.invokable = true;

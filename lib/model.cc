@@ -919,7 +919,10 @@ namespace {
 Status RewriteMainForCompiling(Graph& graph) {
   JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<Subgraph> inlined, InlineComposites(graph, 0));
   if (inlined) graph.rewritten_main = std::move(inlined);
-  JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<Subgraph> lowered, LowerResourceVariables(graph));
+  std::vector<InitProgram> init_programs;
+  JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<Subgraph> lowered,
+                           LowerResourceVariables(graph, &init_programs));
+  graph.init_programs = std::move(init_programs);
   if (lowered) graph.rewritten_main = std::move(lowered);
   return Status::Ok();
 }

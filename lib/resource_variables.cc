@@ -37,6 +37,8 @@ struct Variable {
   int tensor = -1;  // in the rewritten main subgraph
   const Tensor* like = nullptr;  // first value seen: dtype and shape
   const uint8_t* initial_value = nullptr;
+  int init_program = -1;  // computed initial value: output init_output of programs_[init_program]
+  int init_output = -1;
   bool written = false;  // initialized or assigned so far (in node order)
 };
 
@@ -44,7 +46,7 @@ class Lowering {
  public:
   explicit Lowering(const Graph& graph) : graph_(graph), main_(graph.executable_main()) {}
 
-  StatusOr<std::unique_ptr<Subgraph>> Run() {
+  StatusOr<std::unique_ptr<Subgraph>> Run(std::vector<InitProgram>* programs) {
     out_ = std::make_unique<Subgraph>(main_);
     out_->nodes.clear();
     for (const Node& node : main_.nodes) {
@@ -76,7 +78,9 @@ class Lowering {
     for (auto& [key, v] : variables_) {
       Tensor& t = out_->tensors[v.tensor];
       t.initial_value = v.initial_value;
+      if (v.init_program >= 0) programs_[v.init_program].variables[v.init_output] = v.tensor;
     }
+    *programs = std::move(programs_);
     return std::move(out_);
   }
 
@@ -89,8 +93,12 @@ class Lowering {
     return Status::Ok();
   }
 
-  // The init subgraph of a CALL_ONCE: VAR_HANDLEs and ASSIGN_VARIABLEs of
-  // constants only, so its one run amounts to the variables' initial values.
+  // The init subgraph of a CALL_ONCE. An ASSIGN_VARIABLE of a constant sets
+  // the variable's initial value; any other assigned value is computed by
+  // the subgraph's other nodes, which become an InitProgram (its outputs
+  // those values) that the interpreter runs once. A READ_VARIABLE sees what
+  // the subgraph assigned before it. The subgraph has no inputs, so its one
+  // run gives the same values whenever it happens.
   Status RunInit(const Node& node) {
     const auto* options = node.op == nullptr ? nullptr : node.op->builtin_options_as_CallOnceOptions();
     int index = options == nullptr ? -1 : options->init_subgraph_index();
@@ -101,31 +109,73 @@ class Lowering {
     const Subgraph& init = graph_.subgraphs[index];
     std::string where = NodeName(node) + " init subgraph " + std::to_string(index);
     if (!init.inputs.empty() || !init.outputs.empty()) {
-      return Unimplemented(where + " has inputs or outputs; jitlite runs init subgraphs that only "
-                           "assign constants to resource variables");
+      return Unimplemented(where + " has inputs or outputs; jitlite runs init subgraphs that "
+                           "assign resource variables and return nothing");
     }
+    InitProgram program;
+    program.label = where;
+    program.subgraph_index = index;
+    program.subgraph = init;
+    program.subgraph.nodes.clear();
     std::map<int, std::string> handles;
+    std::map<std::string, int> assigned;  // variable -> the tensor this subgraph gave it last
+    std::map<int, int> read_of;  // READ_VARIABLE output -> that tensor
+    auto resolve = [&](int t) {
+      auto it = read_of.find(t);
+      return it == read_of.end() ? t : it->second;
+    };
     for (const Node& n : init.nodes) {
+      const std::string at = where + " " + NodeName(n);
       if (n.builtin_code == kVarHandleCode) {
         JITLITE_RETURN_IF_ERROR(Handle(init, n, handles));
-        continue;
+      } else if (n.builtin_code == kReadVariableCode) {
+        if (n.inputs.size() != 1 || n.inputs[0] < 0 || !handles.count(n.inputs[0]) ||
+            n.outputs.size() != 1 || n.outputs[0] < 0) {
+          return InvalidArgument(at + " needs a VAR_HANDLE of this subgraph and one output");
+        }
+        auto it = assigned.find(handles[n.inputs[0]]);
+        if (it == assigned.end()) {
+          return Unimplemented(at + " reads variable '" + handles[n.inputs[0]] + "' before this "
+                               "init subgraph assigns it; jitlite's init subgraphs read only "
+                               "what they assigned");
+        }
+        read_of[n.outputs[0]] = it->second;
+      } else if (n.builtin_code == kAssignVariableCode) {
+        if (n.inputs.size() != 2 || n.inputs[0] < 0 || !handles.count(n.inputs[0]) || n.inputs[1] < 0) {
+          return InvalidArgument(at + " needs a VAR_HANDLE and a value");
+        }
+        const std::string& key = handles[n.inputs[0]];
+        const int value = resolve(n.inputs[1]);
+        const Tensor& tensor = init.tensors[value];
+        Variable* v = nullptr;
+        JITLITE_RETURN_IF_ERROR(Find(key, tensor, at, &v));
+        if (tensor.is_constant()) {
+          v->initial_value = tensor.data;
+          v->init_program = -1;
+        } else {
+          v->initial_value = nullptr;
+          v->init_program = static_cast<int>(programs_.size());
+          v->init_output = static_cast<int>(program.subgraph.outputs.size());
+          program.subgraph.outputs.push_back(value);
+        }
+        v->written = true;
+        assigned[key] = value;
+      } else {
+        Node copy = n;
+        for (int& t : copy.inputs) {
+          if (t >= 0 && handles.count(t)) {
+            return Unimplemented(at + " takes a resource handle; jitlite's resource handles feed "
+                                 "READ_VARIABLE and ASSIGN_VARIABLE only");
+          }
+          if (t >= 0) t = resolve(t);
+        }
+        copy.index = static_cast<int>(program.subgraph.nodes.size());
+        program.subgraph.nodes.push_back(std::move(copy));
       }
-      if (n.builtin_code != kAssignVariableCode) {
-        return Unimplemented(where + " has " + NodeName(n) + "; jitlite runs init subgraphs that only "
-                             "assign constants to resource variables (VAR_HANDLE, ASSIGN_VARIABLE)");
-      }
-      if (n.inputs.size() != 2 || n.inputs[0] < 0 || !handles.count(n.inputs[0])) {
-        return InvalidArgument(where + " " + NodeName(n) + " needs a VAR_HANDLE and a value");
-      }
-      const Tensor* value = n.inputs[1] < 0 ? nullptr : &init.tensors[n.inputs[1]];
-      if (value == nullptr || !value->is_constant()) {
-        return Unimplemented(where + " " + NodeName(n) + " assigns a computed value; jitlite's init "
-                             "subgraphs assign constants");
-      }
-      Variable* v = nullptr;
-      JITLITE_RETURN_IF_ERROR(Find(handles[n.inputs[0]], *value, where + " " + NodeName(n), &v));
-      v->initial_value = value->data;
-      v->written = true;
+    }
+    if (!program.subgraph.outputs.empty()) {
+      program.variables.assign(program.subgraph.outputs.size(), -1);
+      programs_.push_back(std::move(program));
     }
     return Status::Ok();
   }
@@ -190,15 +240,17 @@ class Lowering {
   std::unique_ptr<Subgraph> out_;
   std::map<int, std::string> handle_of_;  // main's handle tensors
   std::map<std::string, Variable> variables_;
+  std::vector<InitProgram> programs_;
 };
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Subgraph>> LowerResourceVariables(const Graph& graph) {
+StatusOr<std::unique_ptr<Subgraph>> LowerResourceVariables(const Graph& graph,
+                                                           std::vector<InitProgram>* init_programs) {
   if (graph.subgraphs.empty() || !UsesResourceVariables(graph.executable_main())) {
     return std::unique_ptr<Subgraph>();
   }
-  return Lowering(graph).Run();
+  return Lowering(graph).Run(init_programs);
 }
 
 }  // namespace jitlite
