@@ -1,6 +1,7 @@
 // Shape inference of the subgraphs WHILE and IF run (see lib/control_flow.h).
 #include "lib/control_flow.h"
 
+#include <functional>
 #include <string>
 
 #include "lib/shaped_graph.h"
@@ -18,34 +19,48 @@ std::string TensorName(const ShapedGraph& g, int t) {
   return "tensor " + std::to_string(t) + " '" + g.subgraph->tensors[t].name + "'";
 }
 
-// Infers subgraph `index` with its inputs given the shapes of `args` in `g`;
-// their dtypes must match the subgraph's declared input types.
-StatusOr<std::unique_ptr<ShapedGraph>> InferSubgraph(const ShapedGraph& g, const std::vector<int>& args,
-                                                     int index, const char* role) {
-  const Subgraph& sg = (*g.model_subgraphs)[index];
+// Infers subgraph `index` of `subgraphs` with its inputs at `shapes`; their
+// dtypes must match the subgraph's declared input types (`arg_name(i)`
+// names the value passed as input i in errors).
+StatusOr<std::unique_ptr<ShapedGraph>> InferSubgraphAt(
+    const std::vector<Subgraph>* subgraphs, int depth, const std::vector<DType>& dtypes,
+    const std::vector<Shape>& shapes, const std::function<std::string(size_t)>& arg_name,
+    int index, const char* role) {
+  const Subgraph& sg = (*subgraphs)[index];
   const std::string label = SubgraphLabel(role, index);
-  if (sg.inputs.size() != args.size()) {
+  if (sg.inputs.size() != dtypes.size()) {
     return InvalidArgument(label + " has " + std::to_string(sg.inputs.size()) +
-                           " inputs, but the node passes " + std::to_string(args.size()));
+                           " inputs, but the node passes " + std::to_string(dtypes.size()));
   }
-  std::vector<std::pair<int, Shape>> shapes;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const ops::TensorState& arg = g.tensors[args[i]];
+  std::vector<std::pair<int, Shape>> resized;
+  for (size_t i = 0; i < dtypes.size(); ++i) {
     const Tensor& input = sg.tensors[sg.inputs[i]];
-    if (input.dtype != arg.dtype) {
+    if (input.dtype != dtypes[i]) {
       return InvalidArgument(label + " input " + std::to_string(i) + " '" + input.name + "' is " +
-                             DTypeName(input.dtype) + ", but the node passes " +
-                             TensorName(g, args[i]) + " of type " + DTypeName(arg.dtype));
+                             DTypeName(input.dtype) + ", but the node passes " + arg_name(i) +
+                             " of type " + DTypeName(dtypes[i]));
     }
-    shapes.emplace_back(sg.inputs[i], arg.shape);
+    resized.emplace_back(sg.inputs[i], shapes[i]);
   }
   // Loop bodies may write TensorLists with value-dependent slices; their static form.
   std::unique_ptr<Subgraph> rewritten = RewriteTensorListWrites(sg);
-  auto child = InferShapes(rewritten ? *rewritten : sg, shapes, {}, nullptr, g.model_subgraphs,
-                           g.depth + 1);
+  auto child = InferShapes(rewritten ? *rewritten : sg, resized, {}, nullptr, subgraphs, depth);
   if (!child.ok()) return child.status().Annotate(label);
   child.value()->owned_subgraph = std::move(rewritten);
   return child;
+}
+
+// Infers subgraph `index` with its inputs given the shapes of `args` in `g`.
+StatusOr<std::unique_ptr<ShapedGraph>> InferSubgraph(const ShapedGraph& g, const std::vector<int>& args,
+                                                     int index, const char* role) {
+  std::vector<DType> dtypes;
+  std::vector<Shape> shapes;
+  for (int t : args) {
+    dtypes.push_back(g.tensors[t].dtype);
+    shapes.push_back(g.tensors[t].shape);
+  }
+  return InferSubgraphAt(g.model_subgraphs, g.depth + 1, dtypes, shapes,
+                         [&](size_t i) { return TensorName(g, args[i]); }, index, role);
 }
 
 Status CheckCondition(const ShapedGraph& cond, int index) {
@@ -62,29 +77,58 @@ Status CheckCondition(const ShapedGraph& cond, int index) {
   return Status::Ok();
 }
 
-// The body's outputs are the next values of the loop variables: same count,
-// dtypes and shapes (a shape that changes would need TFLite's dynamic path).
-Status CheckBody(const Node& node, const ShapedGraph& g, const ShapedGraph& body, int index) {
+// The body's outputs are the next values of the loop variables: same count
+// and dtypes (`dtypes`).
+Status CheckBodyTypes(const ShapedGraph& body, int index, const std::vector<DType>& dtypes) {
   const std::string label = SubgraphLabel("WHILE body", index);
   const auto& outs = body.subgraph->outputs;
-  if (outs.size() != node.inputs.size()) {
+  if (outs.size() != dtypes.size()) {
     return InvalidArgument(label + " has " + std::to_string(outs.size()) + " outputs, but the " +
-                           "loop has " + std::to_string(node.inputs.size()) + " variables");
+                           "loop has " + std::to_string(dtypes.size()) + " variables");
   }
   for (size_t i = 0; i < outs.size(); ++i) {
     const ops::TensorState& next = body.tensors[outs[i]];
-    const ops::TensorState& var = g.tensors[node.inputs[i]];
-    if (next.dtype != var.dtype) {
+    if (next.dtype != dtypes[i]) {
       return InvalidArgument(label + " output " + std::to_string(i) + " (" + TensorName(body, outs[i]) +
                              ") is " + DTypeName(next.dtype) + ", but loop variable " +
-                             std::to_string(i) + " is " + DTypeName(var.dtype));
+                             std::to_string(i) + " is " + DTypeName(dtypes[i]));
     }
-    if (next.shape != var.shape) {
-      return Unimplemented(label + " output " + std::to_string(i) + " (" + TensorName(body, outs[i]) +
-                           ") has shape " + ShapeToString(next.shape) + ", but loop variable " +
-                           std::to_string(i) + " (" + TensorName(g, node.inputs[i]) + ") has shape " +
-                           ShapeToString(var.shape) +
-                           "; jitlite compiles loops whose variables keep their shapes");
+  }
+  return Status::Ok();
+}
+
+// The first body output whose shape differs from its loop variable's, or -1.
+int ChangedShape(const Node& node, const ShapedGraph& g, const ShapedGraph& body) {
+  const auto& outs = body.subgraph->outputs;
+  for (size_t i = 0; i < outs.size(); ++i) {
+    if (body.tensors[outs[i]].shape != g.tensors[node.inputs[i]].shape) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// Loop variables that change shape are run by the interpreter, iteration by
+// iteration (ShapedGraph::host_loop); there each subgraph is compiled whole,
+// so its own variable tensors could not carry across iterations of changing
+// shapes, and a loop nested in a subgraph has no host to run it.
+Status CheckHostLoop(const Node& node, const ShapedGraph& g, const ShapedGraph& body, int index,
+                     int changed, const std::vector<int>& indices) {
+  const auto& outs = body.subgraph->outputs;
+  const std::string what = SubgraphLabel("WHILE body", index) + " output " + std::to_string(changed) +
+                           " (" + TensorName(body, outs[changed]) + ") has shape " +
+                           ShapeToString(body.tensors[outs[changed]].shape) + ", but loop variable " +
+                           std::to_string(changed) + " (" + TensorName(g, node.inputs[changed]) +
+                           ") has shape " + ShapeToString(g.tensors[node.inputs[changed]].shape);
+  if (g.depth > 0) {
+    return Unimplemented(what + "; jitlite runs loops whose variables change shape in the main "
+                         "graph only, not inside a WHILE/IF subgraph");
+  }
+  for (int sub : indices) {
+    for (const Tensor& t : (*g.model_subgraphs)[sub].tensors) {
+      if (t.is_variable) {
+        return Unimplemented(what + "; jitlite runs such a loop iteration by iteration, and "
+                             "subgraph " + std::to_string(sub) + " has variable tensor '" + t.name +
+                             "' whose state could not carry across shapes");
+      }
     }
   }
   return Status::Ok();
@@ -162,12 +206,39 @@ Status InferControlFlow(const Node& node, ShapedGraph& g) {
   }
   if (is_while) {
     JITLITE_RETURN_IF_ERROR(CheckCondition(*children[0], indices[0]));
-    JITLITE_RETURN_IF_ERROR(CheckBody(node, g, *children[1], indices[1]));
+    std::vector<DType> dtypes;
+    for (int t : node.inputs) dtypes.push_back(g.tensors[t].dtype);
+    JITLITE_RETURN_IF_ERROR(CheckBodyTypes(*children[1], indices[1], dtypes));
+    if (int changed = ChangedShape(node, g, *children[1]); changed >= 0) {
+      JITLITE_RETURN_IF_ERROR(CheckHostLoop(node, g, *children[1], indices[1], changed, indices));
+      g.host_loop_node = node.index;  // ends the segment before it; no children compiled
+      return Status::Ok();
+    }
   } else {
     JITLITE_RETURN_IF_ERROR(SetIfOutputs(node, g, *children[0], *children[1], indices));
   }
   g.children[node.index] = std::move(children);
   return Status::Ok();
+}
+
+}  // namespace jitlite
+
+namespace jitlite {
+
+StatusOr<std::unique_ptr<ShapedGraph>> InferLoopSubgraph(const std::vector<Subgraph>& subgraphs,
+                                                         const Node& node, bool body,
+                                                         const std::vector<DType>& dtypes,
+                                                         const std::vector<Shape>& shapes) {
+  const int index = ControlFlowSubgraphs(node)[body ? 1 : 0];
+  auto arg_name = [](size_t i) { return "loop variable " + std::to_string(i); };
+  JITLITE_ASSIGN_OR_RETURN(auto g, InferSubgraphAt(&subgraphs, 1, dtypes, shapes, arg_name, index,
+                                                   body ? "WHILE body" : "WHILE condition"));
+  if (body) {
+    JITLITE_RETURN_IF_ERROR(CheckBodyTypes(*g, index, dtypes));
+  } else {
+    JITLITE_RETURN_IF_ERROR(CheckCondition(*g, index));
+  }
+  return g;
 }
 
 }  // namespace jitlite

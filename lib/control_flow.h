@@ -1,8 +1,9 @@
 // Control flow (WHILE, IF): the subgraphs a node runs, shape-inferred at the
 // shapes of the node's inputs, with the checks that make the node compilable
 // as straight-line code around those subgraphs' kernels: a WHILE body keeps
-// every loop variable's dtype and shape (TFLite would go dynamic when it does
-// not), a condition yields one BOOL, IF branches agree on their outputs.
+// every loop variable's dtype and shape (else the loop runs on the host,
+// see InferLoopSubgraph), a condition yields one BOOL, IF branches agree on
+// their outputs.
 #pragma once
 
 #include <vector>
@@ -32,7 +33,17 @@ std::vector<int> ControlFlowArguments(const Node& node);
 
 // Shape-infers the subgraphs of control-flow node `node` of `g` (stored in
 // g.children) and sets the node's outputs (IF: the branches' outputs; WHILE:
-// checks the body kept its loop variables).
+// checks the body kept its loop variables). A main-graph WHILE whose body
+// changes a variable's shape gets no children: it sets g.host_loop_node, and
+// the interpreter runs it between segments (InferLoopSubgraph per shapes).
 Status InferControlFlow(const Node& node, ShapedGraph& g);
+
+// The condition (body = false) or body of WHILE `node` at loop-variable
+// `shapes` (with `dtypes`), as the interpreter runs a host loop: checked like
+// a compiled loop's (one BOOL; outputs of the variables' dtypes).
+StatusOr<std::unique_ptr<ShapedGraph>> InferLoopSubgraph(const std::vector<Subgraph>& subgraphs,
+                                                         const Node& node, bool body,
+                                                         const std::vector<DType>& dtypes,
+                                                         const std::vector<Shape>& shapes);
 
 }  // namespace jitlite

@@ -180,7 +180,9 @@ struct Interpreter::Impl {
     auto start = std::chrono::steady_clock::now();
     auto set = std::make_unique<ShapeSet>();
     set->dims = std::move(dims);
-    JITLITE_ASSIGN_OR_RETURN(set->graph, InferNextSegment(*prev.graph, value_requests));
+    const std::vector<Shape>* loop_shapes =
+        prev.graph->host_loop ? &host_loops[prev.graph->data_node].shapes : nullptr;
+    JITLITE_ASSIGN_OR_RETURN(set->graph, InferNextSegment(*prev.graph, value_requests, loop_shapes));
     JITLITE_RETURN_IF_ERROR(PlanAndCompile(*set, start));
     return set;
   }
@@ -201,7 +203,8 @@ struct Interpreter::Impl {
   }
 
   // A program compiled and bound on its own, outside the shape sets: a
-  // CALL_ONCE init subgraph that computes, run once.
+  // CALL_ONCE init subgraph that computes, run once, or the condition or
+  // body of a host loop at one set of loop-variable shapes.
   struct StandaloneProgram {
     std::unique_ptr<ShapeSet> set;
     AlignedBuffer arena;
@@ -226,6 +229,102 @@ struct Interpreter::Impl {
   Status RunStandalone(const StandaloneProgram& p) {
     jl_runtime runtime{nullptr, this, pool ? &Impl::ParallelFor : nullptr, &Impl::ReportError};
     return RunSegment(*p.set, p.args, 0, runtime);
+  }
+
+  // A WHILE whose loop variables change shape (ShapedGraph::host_loop): run
+  // here, iteration by iteration, each condition and body run a compiled
+  // program taken from a per-shapes cache; kept across invokes.
+  struct HostLoop {
+    std::map<std::vector<Shape>, std::unique_ptr<StandaloneProgram>> cond, body;
+    std::vector<DType> dtypes;
+    std::vector<Shape> shapes;  // the loop variables' current shapes
+    std::vector<std::vector<uint8_t>> values;  // and bytes
+    // The final values, which the next segment reads in place; `moved` when
+    // one was reallocated by this run (the next segment must be rebound).
+    std::vector<AlignedBuffer> outputs;
+    bool moved = false;
+    std::vector<int64_t> key;  // the final shapes, the next segment's cache key: rank, dims, ...
+  };
+  std::map<int, HostLoop> host_loops;  // by WHILE node index
+
+  // The loop's condition or body program for its current shapes.
+  StatusOr<StandaloneProgram*> LoopProgram(const Node& node, HostLoop& loop, bool body) {
+    auto& cache = body ? loop.body : loop.cond;
+    auto it = cache.find(loop.shapes);
+    if (it != cache.end()) return it->second.get();
+    JITLITE_ASSIGN_OR_RETURN(auto g, InferLoopSubgraph(model->graph().subgraphs, node, body,
+                                                       loop.dtypes, loop.shapes));
+    const int index = ControlFlowSubgraphs(node)[body ? 1 : 0];
+    JITLITE_ASSIGN_OR_RETURN(auto program, CompileStandalone(std::move(g), index));
+    return cache.emplace(loop.shapes, std::move(program)).first->second.get();
+  }
+
+  // Copies the loop variables into `p`'s inputs and runs it.
+  Status RunLoopProgram(const StandaloneProgram& p, const HostLoop& loop) {
+    const Subgraph& sg = *p.set->graph->subgraph;
+    for (size_t i = 0; i < sg.inputs.size(); ++i) {
+      void* slot = p.table[sg.inputs[i]];
+      if (slot != nullptr && !loop.values[i].empty()) {
+        std::memcpy(slot, loop.values[i].data(), loop.values[i].size());
+      }
+    }
+    return RunStandalone(p);
+  }
+
+  static size_t Bytes(const ops::TensorState& t) {
+    return static_cast<size_t>(t.num_elements()) * DTypeSize(t.dtype);
+  }
+
+  // Runs host loop g.data_node on the values segment `g` left in `table`,
+  // then points the table at its outputs.
+  Status RunHostLoop(const ShapedGraph& g) {
+    const Node& node = main().nodes[g.data_node];
+    HostLoop& loop = host_loops[node.index];
+    const size_t n = node.inputs.size();
+    loop.dtypes.resize(n);
+    loop.shapes.resize(n);
+    loop.values.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const ops::TensorState& t = g.tensors[node.inputs[i]];
+      const auto* data = static_cast<const uint8_t*>(table[node.inputs[i]]);
+      loop.dtypes[i] = t.dtype;
+      loop.shapes[i] = t.shape;
+      if (data == nullptr && Bytes(t) > 0) return Internal("loop variable " + std::to_string(i) + " has no buffer");
+      loop.values[i].assign(data, data + Bytes(t));
+    }
+    for (;;) {
+      JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* cond, LoopProgram(node, loop, false));
+      JITLITE_RETURN_IF_ERROR(RunLoopProgram(*cond, loop));
+      const void* go = cond->table[cond->set->graph->subgraph->outputs[0]];
+      if (go == nullptr || !*static_cast<const bool*>(go)) break;
+      JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* body, LoopProgram(node, loop, true));
+      JITLITE_RETURN_IF_ERROR(RunLoopProgram(*body, loop));
+      const ShapedGraph& bg = *body->set->graph;
+      for (size_t i = 0; i < n; ++i) {
+        const int t = bg.subgraph->outputs[i];
+        const auto* data = static_cast<const uint8_t*>(body->table[t]);
+        loop.shapes[i] = bg.tensors[t].shape;
+        if (data == nullptr && Bytes(bg.tensors[t]) > 0) {
+          return Internal("WHILE body output " + std::to_string(i) + " has no buffer");
+        }
+        loop.values[i].assign(data, data + Bytes(bg.tensors[t]));
+      }
+    }
+    loop.outputs.resize(n);
+    loop.moved = false;
+    loop.key.clear();
+    for (size_t i = 0; i < n; ++i) {
+      const size_t bytes = loop.values[i].size();
+      if (loop.outputs[i].data() == nullptr || loop.outputs[i].size() < bytes) {
+        loop.outputs[i] = AlignedBuffer(bytes);
+        loop.moved = true;
+      }
+      if (bytes > 0) std::memcpy(loop.outputs[i].data(), loop.values[i].data(), bytes);
+      table[node.outputs[i]] = loop.outputs[i].data();
+      loop.key.push_back(static_cast<int64_t>(loop.shapes[i].size()));
+      loop.key.insert(loop.key.end(), loop.shapes[i].begin(), loop.shapes[i].end());
+    }
+    return Status::Ok();
   }
 
   // The values the CALL_ONCE init programs (lib/resource_variables.h)
@@ -470,12 +569,15 @@ struct Interpreter::Impl {
   Status BindNextSegment(ShapeSet& prev, size_t k, std::vector<int>& more) {
     const ShapedGraph& g = *prev.graph;
     const Node& node = main().nodes[g.data_node];
-    const int64_t* dims = g.DataDims();
-    const size_t count = node.outputs.size();
-    if (k < segments.size() && std::equal(dims, dims + count, segments[k].set->dims.begin())) {
+    const HostLoop* loop = g.host_loop ? &host_loops[node.index] : nullptr;
+    const int64_t* dims = loop ? loop->key.data() : g.DataDims();
+    const size_t count = loop ? loop->key.size() : node.outputs.size();
+    if (k < segments.size() && (loop == nullptr || !loop->moved) &&
+        segments[k].set->dims.size() == count &&
+        std::equal(dims, dims + count, segments[k].set->dims.begin())) {
       return Status::Ok();  // the common case: no allocation
     }
-    JITLITE_RETURN_IF_ERROR(CheckDataDims(g));
+    if (loop == nullptr) JITLITE_RETURN_IF_ERROR(CheckDataDims(g));
     segments.resize(k);
     std::vector<int64_t> key(dims, dims + count);
     auto it = prev.next.find(key);
@@ -514,6 +616,11 @@ struct Interpreter::Impl {
     JITLITE_RETURN_IF_ERROR(RunSegment(*current, kernel_args, 0, runtime));
     ShapeSet* prev = current;
     for (size_t k = 0; prev->graph->data_node >= 0; ++k) {
+      if (prev->graph->host_loop) {
+        const Node& loop = main().nodes[prev->graph->data_node];
+        JITLITE_RETURN_IF_ERROR(RunHostLoop(*prev->graph).Annotate(
+            "node " + std::to_string(loop.index) + " " + loop.op_name));
+      }
       JITLITE_RETURN_IF_ERROR(BindNextSegment(*prev, k, more));
       if (!more.empty()) return Status::Ok();
       BoundSegment& s = segments[k];

@@ -274,6 +274,13 @@ Status PrepareSegment(ShapedGraph& g, int begin, std::vector<int>* value_request
       if (value_requests != nullptr) *value_requests = GraphInputsBehindRequests(g);
       return s;
     }
+    if (g.host_loop_node == n) {
+      JITLITE_RETURN_IF_ERROR(CheckSegmentable(node, g));
+      g.end_node = n;
+      g.data_node = n;
+      g.host_loop = true;
+      break;
+    }
     if (ops::FindOp(node)->output_shape_from_data() && !g.node_folded[n]) {
       JITLITE_RETURN_IF_ERROR(CheckSegmentable(node, g));
       g.end_node = n + 1;
@@ -316,7 +323,8 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
 }
 
 StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev,
-                                                        std::vector<int>* value_requests) {
+                                                        std::vector<int>* value_requests,
+                                                        const std::vector<Shape>* loop_shapes) {
   const Subgraph& sg = *prev.subgraph;
   auto g = std::make_unique<ShapedGraph>();
   g->subgraph = &sg;
@@ -337,6 +345,17 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev,
     for (int t : sg.nodes[n].outputs) g->from_earlier[t] = true;
   }
   const Node& data_node = sg.nodes[prev.data_node];
+  if (prev.host_loop) {
+    if (loop_shapes == nullptr || loop_shapes->size() != data_node.outputs.size()) {
+      return Internal(NodeLabel(data_node) + ": the loop's final shapes are missing");
+    }
+    for (size_t i = 0; i < data_node.outputs.size(); ++i) {
+      g->tensors[data_node.outputs[i]].shape = (*loop_shapes)[i];
+      g->from_earlier[data_node.outputs[i]] = true;  // the interpreter's buffers
+    }
+    JITLITE_RETURN_IF_ERROR(PrepareSegment(*g, prev.data_node + 1, value_requests));
+    return g;
+  }
   const int64_t* dims = prev.DataDims();
   for (size_t i = 0; i < data_node.outputs.size(); ++i) {
     Shape& shape = g->tensors[data_node.outputs[i]].shape;

@@ -8,6 +8,7 @@ from op_testing import check_model_file
 from resource_variable_cases import (F32, accumulator_model, assign, check_invokes, handle,
                                      init_subgraph, read, rejected)
 from jitlite.testing import ModelBuilder, jitlite_interpreter
+from tf_function_models import tf_function_model
 
 I32 = np.int32
 
@@ -170,3 +171,9 @@ def test_init_of_a_variable_main_never_uses():
     mb.mark_output(old)
     check_invokes(mb.build(), [[np.array([1.0, 2.0], F32)], [np.array([5.0, 6.0], F32)]],
                   reset_after=(0,))
+
+
+def test_converted_tf_variable_with_a_computed_initial_value():
+    """The converter folds tf.range(6) * 2 + 1 into the constant its CALL_ONCE init assigns."""
+    model = tf_function_model("variable_module")
+    check_invokes(model, [[np.arange(6, dtype=F32) * k] for k in (1.0, -0.5, 2.0)], reset_after=(1,))
