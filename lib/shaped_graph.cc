@@ -225,16 +225,16 @@ std::vector<int> GraphInputsBehindRequests(const ShapedGraph& g) {
 // bound and rebound separately, and a WHILE/IF subgraph is compiled whole
 // into its node's loop or branch, so both are refused for now.
 Status CheckSegmentable(const Node& node, const ShapedGraph& g) {
-  if (g.depth > 0) {
-    return Unimplemented(NodeLabel(node) +
-                         ": its output size depends on data, and jitlite does not compile such "
-                         "ops inside a WHILE/IF subgraph yet");
-  }
+  const std::string why = g.host_loop_node == node.index
+                              ? ": its loop variables change shape (it runs between compiled "
+                                "segments), and jitlite does not run such loops"
+                              : ": its output size depends on data, and jitlite does not compile "
+                                "such ops";
+  if (g.depth > 0) return Unimplemented(NodeLabel(node) + why + " inside a WHILE/IF subgraph yet");
   for (const Tensor& t : g.subgraph->tensors) {
     if (t.is_variable) {
-      return Unimplemented(NodeLabel(node) +
-                           ": its output size depends on data, and jitlite does not compile such "
-                           "ops in a graph with variable tensors yet");
+      return Unimplemented(NodeLabel(node) + why + " in a graph with variable tensors (tensor '" +
+                           t.name + "') yet");
     }
   }
   return Status::Ok();

@@ -144,3 +144,19 @@ def test_converted_tf_while_loop_with_a_growing_shape_invariant():
     x = np.array([[1.0, -2.0]], F32)
     compilations = check_invokes(model, [[np.array(n, I32), x] for n in (3, 0, 5, 3)])
     assert compilations[3] == compilations[2]
+
+
+def test_changing_loop_in_a_graph_with_variables_is_refused():
+    from resource_variable_cases import assign, handle, read
+    mb = ModelBuilder()
+    ins = [mb.add_input("i", I32, []), mb.add_input("n", I32, []), mb.add_input("x", F32, [1, 2])]
+    h = handle(mb, "v", "v")
+    assign(mb, h, ins[2])
+    seen = read(mb, h, F32, [1, 2])
+    outs = add_while(mb, mb, [ins[0], ins[1], seen], [COUNTER, LIMIT, ([1, 2], F32)], below_limit,
+                     doubling_body)
+    mb.mark_output(outs[2])
+    interpreter = jitlite_interpreter()(model_content=mb.build())
+    with pytest.raises(RuntimeError, match=r"node \d WHILE: its loop variables change shape .* in a "
+                       r"graph with variable tensors \(tensor 'resource variable /v'\)"):
+        interpreter.allocate_tensors()
