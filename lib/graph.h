@@ -85,9 +85,16 @@ struct Graph {
   // lib/resource_variables.h); null when the model's own is compiled. The
   // API always shows subgraphs[0].
   std::unique_ptr<Subgraph> rewritten_main;
+  // All subgraphs as compiled: `subgraphs` with the WHILE/IF subgraphs that
+  // import rewrote (resource variables passed by value) replaced; empty when
+  // none was. Its subgraph 0 is the model's; compile executable_main().
+  std::vector<Subgraph> rewritten_subgraphs;
 
   const Subgraph& executable_main() const {
     return rewritten_main ? *rewritten_main : subgraphs[0];
+  }
+  const std::vector<Subgraph>& executable_subgraphs() const {
+    return rewritten_subgraphs.empty() ? subgraphs : rewritten_subgraphs;
   }
 };
 

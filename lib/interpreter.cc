@@ -168,7 +168,7 @@ struct Interpreter::Impl {
     set->pinned = std::move(pinned);
     std::vector<std::pair<int, Shape>> shapes(resized.begin(), resized.end());
     JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes, set->pinned, value_requests,
-                                                     &model->graph().subgraphs));
+                                                     &model->graph().executable_subgraphs()));
     JITLITE_RETURN_IF_ERROR(PlanAndCompile(*set, start));
     return set;
   }
@@ -252,7 +252,7 @@ struct Interpreter::Impl {
     auto& cache = body ? loop.body : loop.cond;
     auto it = cache.find(loop.shapes);
     if (it != cache.end()) return it->second.get();
-    JITLITE_ASSIGN_OR_RETURN(auto g, InferLoopSubgraph(model->graph().subgraphs, node, body,
+    JITLITE_ASSIGN_OR_RETURN(auto g, InferLoopSubgraph(model->graph().executable_subgraphs(), node, body,
                                                        loop.dtypes, loop.shapes));
     const int index = ControlFlowSubgraphs(node)[body ? 1 : 0];
     JITLITE_ASSIGN_OR_RETURN(auto program, CompileStandalone(std::move(g), index));
@@ -337,7 +337,7 @@ struct Interpreter::Impl {
     if (init_programs_ran) return Status::Ok();
     const Graph& graph = model->graph();
     for (const InitProgram& p : graph.init_programs) {
-      auto shaped = InferShapes(p.subgraph, {}, {}, nullptr, &graph.subgraphs);
+      auto shaped = InferShapes(p.subgraph, {}, {}, nullptr, &graph.executable_subgraphs());
       if (!shaped.ok()) return shaped.status().Annotate(p.label);
       const ShapedGraph& g = *shaped.value();
       if (g.data_node >= 0) {
@@ -870,7 +870,7 @@ std::vector<std::string> UnsupportedBuiltinsReachable(const Graph& graph) {
     int index = stack.back();
     stack.pop_back();
     // Subgraph 0 as compiled: composites replaced by their decompositions.
-    const Subgraph& sg = index == 0 ? graph.executable_main() : graph.subgraphs[index];
+    const Subgraph& sg = index == 0 ? graph.executable_main() : graph.executable_subgraphs()[index];
     for (std::string& u : UnsupportedBuiltins(sg)) {
       out.push_back(index == 0 ? u : "subgraph " + std::to_string(index) + " " + u);
     }

@@ -40,7 +40,30 @@ def _variable_module(tf):
     return converter
 
 
-BUILDERS = {"growing_while_loop": _growing_while_loop, "variable_module": _variable_module}
+def _variable_in_loop(tf):
+    """v (ones) is updated n times in a tf.while_loop: v = v * 0.5 + x; returns v * 2. The
+    converter passes the variable's handle to the WHILE as a loop variable."""
+    class Decay(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.v = tf.Variable(tf.ones([3]))
+
+        @tf.function(input_signature=[tf.TensorSpec([], tf.int32), tf.TensorSpec([3], tf.float32)])
+        def __call__(self, n, x):
+            def body(i):
+                self.v.assign(self.v * 0.5 + x)
+                return (i + 1,)
+            tf.while_loop(lambda i: i < n, body, [tf.constant(0)])
+            return self.v.read_value() * 2.0
+    module = Decay()
+    converter = tf.lite.TFLiteConverter.from_concrete_functions(
+        [module.__call__.get_concrete_function()], module)
+    converter.experimental_enable_resource_variables = True
+    return converter
+
+
+BUILDERS = {"growing_while_loop": _growing_while_loop, "variable_module": _variable_module,
+            "variable_in_loop": _variable_in_loop}
 
 
 def tf_function_model(name):
