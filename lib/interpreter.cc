@@ -203,24 +203,35 @@ struct Interpreter::Impl {
   }
 
   // A program compiled and bound on its own, outside the shape sets: a
-  // CALL_ONCE init subgraph that computes, run once, or the condition or
-  // body of a host loop at one set of loop-variable shapes.
+  // CALL_ONCE init subgraph that computes, run once, or a subgraph of a
+  // host-run WHILE/IF at one set of argument shapes. A subgraph with a
+  // data-dependent node is a chain of them: `next` holds the segments after
+  // it by the dims that node wrote, each bound once, reading the tensors of
+  // the ones before it in place.
   struct StandaloneProgram {
     std::unique_ptr<ShapeSet> set;
     AlignedBuffer arena;
     std::vector<void*> table;
     std::vector<void*> args;
+    std::map<std::vector<int64_t>, std::unique_ptr<StandaloneProgram>> next;
+    std::vector<int64_t> dims;  // scratch for the lookup in `next`
   };
 
+  // `prev`: the segment before (its tensor pointers carry over), or null.
   StatusOr<std::unique_ptr<StandaloneProgram>> CompileStandalone(std::unique_ptr<ShapedGraph> graph,
-                                                                 int subgraph_index) {
+                                                                 int subgraph_index,
+                                                                 const StandaloneProgram* prev = nullptr) {
     auto start = std::chrono::steady_clock::now();
     auto p = std::make_unique<StandaloneProgram>();
     p->set = std::make_unique<ShapeSet>();
     p->set->graph = std::move(graph);
     JITLITE_RETURN_IF_ERROR(PlanAndCompile(*p->set, start, subgraph_index));
-    RecordCompilation(*p->set);
+    if (p->set->code.entry != nullptr) RecordCompilation(*p->set);
     p->table.assign(p->set->table_size, nullptr);
+    const ShapedGraph& g = *p->set->graph;
+    for (size_t t = 0; prev != nullptr && t < g.tensors.size(); ++t) {
+      if (g.from_earlier[t]) p->table[t] = prev->table[t];
+    }
     BindSet(*p->set, p->arena, p->table, p->args);
     return p;
   }
@@ -231,13 +242,51 @@ struct Interpreter::Impl {
     return RunSegment(*p.set, p.args, 0, runtime);
   }
 
-  // A WHILE whose loop variables change shape (ShapedGraph::host_loop): run
-  // here, iteration by iteration, each condition and body run a compiled
-  // program taken from a per-shapes cache; kept across invokes.
+  // Runs `first` and the segments after it; returns the last, whose table
+  // and graph give every tensor (and the outputs' shapes).
+  StatusOr<StandaloneProgram*> RunChain(StandaloneProgram& first, int subgraph_index) {
+    StandaloneProgram* p = &first;
+    JITLITE_RETURN_IF_ERROR(RunStandalone(*p));
+    while (p->set->graph->data_node >= 0) {
+      const ShapedGraph& g = *p->set->graph;
+      const Node& node = g.subgraph->nodes[g.data_node];
+      const int64_t* dims = g.DataDims();
+      p->dims.assign(dims, dims + node.outputs.size());
+      auto it = p->next.find(p->dims);
+      if (it == p->next.end()) {
+        for (size_t i = 0; i < node.outputs.size(); ++i) {
+          const Shape& bound = g.tensors[node.outputs[i]].shape;
+          if (dims[i] < 0 || (!bound.empty() && dims[i] > bound[0])) {
+            return Internal("node " + std::to_string(node.index) + " " + node.op_name +
+                            " wrote dim " + std::to_string(dims[i]) + " for output " +
+                            std::to_string(i) + " of at most " + ShapeToString(bound));
+          }
+        }
+        auto graph = InferNextSegment(g);
+        if (!graph.ok()) {
+          return graph.status().Annotate("compiling subgraph " + std::to_string(subgraph_index) +
+                                         " after node " + std::to_string(node.index) + " " +
+                                         node.op_name + " for its output sizes");
+        }
+        JITLITE_ASSIGN_OR_RETURN(auto program,
+                                 CompileStandalone(std::move(graph).value(), subgraph_index, p));
+        it = p->next.emplace(p->dims, std::move(program)).first;
+      }
+      p = it->second.get();
+      JITLITE_RETURN_IF_ERROR(RunStandalone(*p));
+    }
+    return p;
+  }
+
+  // A WHILE/IF the interpreter runs (ShapedGraph::host_loop), iteration by
+  // iteration for a WHILE: each subgraph run is a compiled program (chain)
+  // taken from a per-argument-shapes cache; kept across invokes.
   struct HostLoop {
-    std::map<std::vector<Shape>, std::unique_ptr<StandaloneProgram>> cond, body;
-    std::vector<DType> dtypes;
-    std::vector<Shape> shapes;  // the loop variables' current shapes
+    // WHILE: condition, body; IF: then, else.
+    std::map<std::vector<Shape>, std::unique_ptr<StandaloneProgram>> programs[2];
+    std::vector<DType> dtypes;  // of the arguments
+    std::vector<DType> output_dtypes;
+    std::vector<Shape> shapes;  // the arguments' (loop variables') current shapes
     std::vector<std::vector<uint8_t>> values;  // and bytes
     // The final values, which the next segment reads in place; `moved` when
     // one was reallocated by this run (the next segment must be rebound).
@@ -245,71 +294,89 @@ struct Interpreter::Impl {
     bool moved = false;
     std::vector<int64_t> key;  // the final shapes, the next segment's cache key: rank, dims, ...
   };
-  std::map<int, HostLoop> host_loops;  // by WHILE node index
-
-  // The loop's condition or body program for its current shapes.
-  StatusOr<StandaloneProgram*> LoopProgram(const Node& node, HostLoop& loop, bool body) {
-    auto& cache = body ? loop.body : loop.cond;
-    auto it = cache.find(loop.shapes);
-    if (it != cache.end()) return it->second.get();
-    JITLITE_ASSIGN_OR_RETURN(auto g, InferLoopSubgraph(model->graph().executable_subgraphs(), node, body,
-                                                       loop.dtypes, loop.shapes));
-    const int index = ControlFlowSubgraphs(node)[body ? 1 : 0];
-    JITLITE_ASSIGN_OR_RETURN(auto program, CompileStandalone(std::move(g), index));
-    return cache.emplace(loop.shapes, std::move(program)).first->second.get();
-  }
-
-  // Copies the loop variables into `p`'s inputs and runs it.
-  Status RunLoopProgram(const StandaloneProgram& p, const HostLoop& loop) {
-    const Subgraph& sg = *p.set->graph->subgraph;
-    for (size_t i = 0; i < sg.inputs.size(); ++i) {
-      void* slot = p.table[sg.inputs[i]];
-      if (slot != nullptr && !loop.values[i].empty()) {
-        std::memcpy(slot, loop.values[i].data(), loop.values[i].size());
-      }
-    }
-    return RunStandalone(p);
-  }
+  std::map<int, HostLoop> host_loops;  // by node index
 
   static size_t Bytes(const ops::TensorState& t) {
     return static_cast<size_t>(t.num_elements()) * DTypeSize(t.dtype);
   }
 
-  // Runs host loop g.data_node on the values segment `g` left in `table`,
-  // then points the table at its outputs.
+  // Runs subgraph k of `node` on loop.values (at loop.shapes), compiling it
+  // for those shapes the first time; returns the segment holding its outputs.
+  StatusOr<StandaloneProgram*> RunHostSubgraph(const Node& node, HostLoop& loop, int k) {
+    auto& cache = loop.programs[k];
+    auto it = cache.find(loop.shapes);
+    const int index = ControlFlowSubgraphs(node)[k];
+    if (it == cache.end()) {
+      JITLITE_ASSIGN_OR_RETURN(auto g, InferHostSubgraph(model->graph().executable_subgraphs(), node,
+                                                         k, loop.dtypes, loop.shapes));
+      JITLITE_ASSIGN_OR_RETURN(auto program, CompileStandalone(std::move(g), index));
+      it = cache.emplace(loop.shapes, std::move(program)).first;
+    }
+    StandaloneProgram& first = *it->second;
+    const Subgraph& sg = *first.set->graph->subgraph;
+    for (size_t i = 0; i < sg.inputs.size(); ++i) {
+      void* slot = first.table[sg.inputs[i]];
+      if (slot != nullptr && !loop.values[i].empty()) {
+        std::memcpy(slot, loop.values[i].data(), loop.values[i].size());
+      }
+    }
+    JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* last, RunChain(first, index));
+    // A WHILE body returns the loop variables; an IF branch the node's outputs.
+    const auto& dtypes = node.builtin_code == kIfCode ? loop.output_dtypes : loop.dtypes;
+    JITLITE_RETURN_IF_ERROR(CheckHostSubgraph(*last->set->graph, node, k, dtypes));
+    return last;
+  }
+
+  // The outputs of subgraph run `p` become loop.values / loop.shapes.
+  static Status TakeOutputs(const StandaloneProgram& p, HostLoop& loop) {
+    const ShapedGraph& g = *p.set->graph;
+    const auto& outs = g.subgraph->outputs;
+    loop.shapes.resize(outs.size());
+    loop.values.resize(outs.size());
+    for (size_t i = 0; i < outs.size(); ++i) {
+      const auto* data = static_cast<const uint8_t*>(p.table[outs[i]]);
+      const size_t bytes = Bytes(g.tensors[outs[i]]);
+      if (data == nullptr && bytes > 0) return Internal("subgraph output " + std::to_string(i) + " has no buffer");
+      loop.shapes[i] = g.tensors[outs[i]].shape;
+      loop.values[i].assign(data, data + bytes);
+    }
+    return Status::Ok();
+  }
+
+  // Runs host-run node g.data_node on the values segment `g` left in
+  // `table`, then points the table at its outputs.
   Status RunHostLoop(const ShapedGraph& g) {
     const Node& node = main().nodes[g.data_node];
     HostLoop& loop = host_loops[node.index];
-    const size_t n = node.inputs.size();
-    loop.dtypes.resize(n);
-    loop.shapes.resize(n);
-    loop.values.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-      const ops::TensorState& t = g.tensors[node.inputs[i]];
-      const auto* data = static_cast<const uint8_t*>(table[node.inputs[i]]);
+    const std::vector<int> args = ControlFlowArguments(node);
+    loop.dtypes.resize(args.size());
+    loop.shapes.resize(args.size());
+    loop.values.resize(args.size());
+    for (size_t i = 0; i < args.size(); ++i) {
+      const ops::TensorState& t = g.tensors[args[i]];
+      const auto* data = static_cast<const uint8_t*>(table[args[i]]);
       loop.dtypes[i] = t.dtype;
       loop.shapes[i] = t.shape;
-      if (data == nullptr && Bytes(t) > 0) return Internal("loop variable " + std::to_string(i) + " has no buffer");
+      if (data == nullptr && Bytes(t) > 0) return Internal("argument " + std::to_string(i) + " has no buffer");
       loop.values[i].assign(data, data + Bytes(t));
     }
-    for (;;) {
-      JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* cond, LoopProgram(node, loop, false));
-      JITLITE_RETURN_IF_ERROR(RunLoopProgram(*cond, loop));
-      const void* go = cond->table[cond->set->graph->subgraph->outputs[0]];
-      if (go == nullptr || !*static_cast<const bool*>(go)) break;
-      JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* body, LoopProgram(node, loop, true));
-      JITLITE_RETURN_IF_ERROR(RunLoopProgram(*body, loop));
-      const ShapedGraph& bg = *body->set->graph;
-      for (size_t i = 0; i < n; ++i) {
-        const int t = bg.subgraph->outputs[i];
-        const auto* data = static_cast<const uint8_t*>(body->table[t]);
-        loop.shapes[i] = bg.tensors[t].shape;
-        if (data == nullptr && Bytes(bg.tensors[t]) > 0) {
-          return Internal("WHILE body output " + std::to_string(i) + " has no buffer");
-        }
-        loop.values[i].assign(data, data + Bytes(bg.tensors[t]));
+    loop.output_dtypes.clear();
+    for (int t : node.outputs) loop.output_dtypes.push_back(g.tensors[t].dtype);
+    if (node.builtin_code == kIfCode) {
+      const void* flag = table[node.inputs[0]];
+      const int k = flag != nullptr && *static_cast<const bool*>(flag) ? 0 : 1;
+      JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* branch, RunHostSubgraph(node, loop, k));
+      JITLITE_RETURN_IF_ERROR(TakeOutputs(*branch, loop));
+    } else {
+      for (;;) {
+        JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* cond, RunHostSubgraph(node, loop, 0));
+        const void* go = cond->table[cond->set->graph->subgraph->outputs[0]];
+        if (go == nullptr || !*static_cast<const bool*>(go)) break;
+        JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* body, RunHostSubgraph(node, loop, 1));
+        JITLITE_RETURN_IF_ERROR(TakeOutputs(*body, loop));
       }
     }
+    const size_t n = node.outputs.size();
     loop.outputs.resize(n);
     loop.moved = false;
     loop.key.clear();

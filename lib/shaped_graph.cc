@@ -222,15 +222,14 @@ std::vector<int> GraphInputsBehindRequests(const ShapedGraph& g) {
 
 // A data-dependent node ends a segment; what follows is compiled per the
 // dims it writes. Variables would need one buffer across segments that are
-// bound and rebound separately, and a WHILE/IF subgraph is compiled whole
-// into its node's loop or branch, so both are refused for now.
+// bound and rebound separately, so they are refused for now. In a WHILE/IF
+// subgraph, InferControlFlow has its node run from the host (or refuses).
 Status CheckSegmentable(const Node& node, const ShapedGraph& g) {
   const std::string why = g.host_loop_node == node.index
                               ? ": its loop variables change shape (it runs between compiled "
                                 "segments), and jitlite does not run such loops"
                               : ": its output size depends on data, and jitlite does not compile "
                                 "such ops";
-  if (g.depth > 0) return Unimplemented(NodeLabel(node) + why + " inside a WHILE/IF subgraph yet");
   for (const Tensor& t : g.subgraph->tensors) {
     if (t.is_variable) {
       return Unimplemented(NodeLabel(node) + why + " in a graph with variable tensors (tensor '" +

@@ -134,8 +134,8 @@ def test_changing_shapes_in_a_nested_loop_are_refused():
     mb.mark_output(outs[2])
     interpreter = jitlite_interpreter()(model_content=mb.build())
     with pytest.raises(RuntimeError, match=r"WHILE body \(subgraph \d\) output 2 .* has shape "
-                       r"\[2, 2\], but loop variable 2 .* has shape \[1, 2\]; jitlite runs loops "
-                       r"whose variables change shape in the main graph only"):
+                       r"\[2, 2\], but loop variable 2 .* has shape \[1, 2\]; jitlite runs such a "
+                       r"WHILE/IF in the main graph only, not inside a WHILE/IF subgraph"):
         interpreter.allocate_tensors()
 
 

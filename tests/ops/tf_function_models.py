@@ -62,8 +62,20 @@ def _variable_in_loop(tf):
     return converter
 
 
+def _where_count_loop(tf):
+    """acc += the number of x > i (tf.shape(tf.where(...))[0]) for i in 0..n-1; x is [5]."""
+    @tf.function(input_signature=[tf.TensorSpec([], tf.int32), tf.TensorSpec([5], tf.float32)])
+    def count(n, x):
+        def body(i, acc):
+            rows = tf.where(x > tf.cast(i, tf.float32))
+            return i + 1, acc + tf.cast(tf.shape(rows)[0], tf.float32)
+        _, acc = tf.while_loop(lambda i, acc: i < n, body, [tf.constant(0), tf.constant(0.0)])
+        return acc
+    return tf.lite.TFLiteConverter.from_concrete_functions([count.get_concrete_function()])
+
+
 BUILDERS = {"growing_while_loop": _growing_while_loop, "variable_module": _variable_module,
-            "variable_in_loop": _variable_in_loop}
+            "variable_in_loop": _variable_in_loop, "where_count_loop": _where_count_loop}
 
 
 def tf_function_model(name):
