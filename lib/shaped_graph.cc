@@ -226,8 +226,9 @@ std::vector<int> GraphInputsBehindRequests(const ShapedGraph& g) {
 // subgraph, InferControlFlow has its node run from the host (or refuses).
 Status CheckSegmentable(const Node& node, const ShapedGraph& g) {
   const std::string why = g.host_loop_node == node.index
-                              ? ": its loop variables change shape (it runs between compiled "
-                                "segments), and jitlite does not run such loops"
+                              ? ": it runs from the host between compiled segments (its "
+                                "subgraphs change shapes or hold data-dependent ops), and "
+                                "jitlite does not run such a WHILE/IF"
                               : ": its output size depends on data, and jitlite does not compile "
                                 "such ops";
   for (const Tensor& t : g.subgraph->tensors) {

@@ -54,11 +54,12 @@ struct ShapedGraph {
   int begin_node = 0;
   int end_node = 0;
   int data_node = -1;
-  // A WHILE whose loop variables change shape (lib/control_flow.h) is a
-  // data_node too, but outside the segment (end_node == data_node): the
-  // interpreter runs it on the host after the segment, compiling its
-  // condition and body per loop-variable shapes, and the next segment is
-  // compiled for its outputs' final shapes (all dims).
+  // A WHILE/IF run from the host (lib/control_flow.h: a WHILE whose loop
+  // variables change shape, IF branches of different shapes, WHERE/UNIQUE
+  // in a subgraph) is a data_node too, but outside the segment (end_node ==
+  // data_node): the interpreter runs it after the segment, compiling its
+  // subgraphs per argument shapes, and the next segment is compiled for its
+  // outputs' final shapes (all dims).
   bool host_loop = false;
   int host_loop_node = -1;  // set by InferControlFlow while preparing it
   // Tensors whose buffers an earlier segment owns (graph inputs and what its
