@@ -4,6 +4,7 @@
 // loops stay call-free and vectorize.
 #include "jit/emitters.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "jit/half_float.h"
@@ -154,7 +155,11 @@ void EmitIf(llvm::IRBuilder<>& b, Value* cond, const std::function<void()>& then
 llvm::AllocaInst* EmitEntryAlloca(llvm::IRBuilder<>& b, llvm::Type* type, const char* name) {
   llvm::BasicBlock& entry = b.GetInsertBlock()->getParent()->getEntryBlock();
   llvm::IRBuilder<> tmp(&entry, entry.begin());
-  return tmp.CreateAlloca(type, nullptr, name);
+  llvm::AllocaInst* slot = tmp.CreateAlloca(type, nullptr, name);
+  // Kernels store whole vectors into scalar arrays (a <16 x float> into a
+  // [16 x float]) with the vector's ABI alignment; 64 bytes covers a zmm.
+  slot->setAlignment(std::max(slot->getAlign(), llvm::Align(64)));
+  return slot;
 }
 
 // ---- ElementEmitter ----

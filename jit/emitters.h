@@ -34,6 +34,7 @@ void EmitFor(llvm::IRBuilder<>& b, llvm::Value* begin, llvm::Value* end,
              const char* name, unsigned hints = kLoopDefault);
 void EmitIf(llvm::IRBuilder<>& b, llvm::Value* cond,
             const std::function<void()>& then_body);
+// An entry-block alloca, aligned to at least 64 bytes.
 llvm::AllocaInst* EmitEntryAlloca(llvm::IRBuilder<>& b, llvm::Type* type,
                                   const char* name);
 // Loads one element of `dtype` at base[offset] and converts it to its

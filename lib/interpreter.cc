@@ -45,6 +45,7 @@ struct ShapeSet {
   std::vector<GraphMemory> memory;  // per program graph
   size_t arena_size = 0;
   int table_size = 0;
+  bool brief = false;  // see Interpreter::invoke_is_brief
   jit::CompiledCode code;  // no entry when the segment has no kernels
 
   const jit::FusionPlan& fusion() const { return program[0].fusion; }
@@ -199,7 +200,16 @@ struct Interpreter::Impl {
     JITLITE_RETURN_IF_ERROR(EnsureCompiler());
     JITLITE_ASSIGN_OR_RETURN(set.code, compiler->Compile(set.program));
     set.code.phases.prepare_ms = prepare_ms;
+    set.brief = IsBrief(set);
     return Status::Ok();
+  }
+
+  static bool IsBrief(const ShapeSet& set) {
+    const ShapedGraph& g = *set.graph;
+    if (set.program.size() != 1 || g.data_node >= 0 || g.begin_node > 0) return false;
+    size_t bytes = set.arena_size;
+    for (const ops::TensorState& t : g.tensors) bytes += t.const_bytes;
+    return bytes <= Interpreter::kBriefInvokeBytes;
   }
 
   // A program compiled and bound on its own, outside the shape sets: a
@@ -1169,6 +1179,12 @@ Status Interpreter::ResetVariableTensors() {
 }
 
 bool Interpreter::invokable() const { return impl_->invokable; }
+
+bool Interpreter::invoke_is_brief() const {
+  const Impl& im = *impl_;
+  return im.invokable && im.current != nullptr && im.value_inputs.empty() && !im.strings &&
+         im.current->brief;
+}
 
 void* Interpreter::tensor_data(int tensor_index) {
   Impl& im = *impl_;

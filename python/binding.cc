@@ -320,6 +320,7 @@ PYBIND11_MODULE(_jitlite, m) {
       .def("signatures", &SignatureList)
       .def("has_variables", &Interpreter::has_variables)
       .def("invokable", &Interpreter::invokable)
+      .def("invoke_is_brief", &Interpreter::invoke_is_brief)
       // --- lifecycle ---
       .def(
           "resize_input_tensor",
@@ -340,7 +341,9 @@ PYBIND11_MODULE(_jitlite, m) {
       .def("invoke",
            [](Interpreter& self) {
              Status status;
-             {
+             if (self.invoke_is_brief()) {
+               status = self.Invoke();  // releasing the GIL would cost more
+             } else {
                py::gil_scoped_release release;
                status = self.Invoke();
              }

@@ -151,18 +151,16 @@ Value* EmitMultiplyByNonNegativeQuantizedMultiplier(llvm::IRBuilder<>& b, Value*
   llvm::Type* wide = Widened(b, x->getType());
   Value* zero = ConstOf(x, 0);
   Value* left = b.CreateSelect(b.CreateICmpSGT(shift, zero), shift, zero);
-  Value* right = b.CreateSExt(b.CreateSelect(b.CreateICmpSGT(shift, zero), zero, b.CreateNeg(shift)),
-                              wide);
+  Value* right = b.CreateSelect(b.CreateICmpSGT(shift, zero), zero, b.CreateNeg(shift));
   // x * 2^left wraps in int32, as TFLite's does.
   Value* scaled = b.CreateShl(x, left);
   Value* product = b.CreateMul(b.CreateSExt(scaled, wide), b.CreateSExt(multiplier, wide));
-  Value* high = b.CreateAShr(b.CreateAdd(product, ConstOf(product, int64_t{1} << 30)),
-                             ConstOf(product, 31));
-  // (2^right - [high < 0]) / 2: 2^(right-1) (- 1 for negatives), 0 for right = 0.
-  Value* negative = b.CreateZExt(b.CreateICmpSLT(high, ConstOf(high, 0)), wide);
-  Value* nudge = b.CreateLShr(b.CreateSub(b.CreateShl(ConstOf(high, 1), right), negative),
-                              ConstOf(high, 1));
-  return b.CreateTrunc(b.CreateAShr(b.CreateAdd(high, nudge), right), x->getType());
+  // |product| < 2^62, so the high half fits in 32 bits: the rounding shift
+  // runs on i32 lanes (half the vector operations of i64).
+  Value* high = b.CreateTrunc(
+      b.CreateAShr(b.CreateAdd(product, ConstOf(product, int64_t{1} << 30)), ConstOf(product, 31)),
+      x->getType());
+  return EmitRoundingDivideByPOT(b, high, right);
 }
 
 Value* EmitMultiplyByQuantizedMultiplier64(llvm::IRBuilder<>& b, Value* x_i64, Value* multiplier,

@@ -66,8 +66,7 @@ llvm::Value* EmitMultiplyByQuantizedMultiplier(llvm::IRBuilder<>& b, llvm::Value
 // in fewer operations, for the vector epilogues of the conv kernels: the
 // doubling high multiply is floor((x * M + 2^30) / 2^31), which equals the
 // nudge-then-truncate of the reference for every product (and saturates
-// only for M = INT32_MIN), and the rounding shift adds 2^(e-1), less one
-// for negative values, in 64 bits before shifting.
+// only for M = INT32_MIN); the rounding shift is the reference's, on i32.
 llvm::Value* EmitMultiplyByNonNegativeQuantizedMultiplier(llvm::IRBuilder<>& b, llvm::Value* x,
                                                           llvm::Value* multiplier,
                                                           llvm::Value* shift);

@@ -133,16 +133,21 @@ constexpr int64_t kMaxHeldTaps = 16;
 // An int8 activation x enters the GEMM as the u8 x ^ 0x80 = x + 128.
 constexpr int32_t kActivationOffset = 128;
 
-// The per-channel value(s) of a packed buffer (or of the bias) for channel
-// `index`: a scalar of `type`, or as many consecutive channels as `like`
-// (a vector) has lanes.
+// The per-channel value(s) of a packed buffer for channel `index`: a scalar
+// of `type`, or as many consecutive channels as `like` (a vector) has lanes.
+// Packed buffers never change, so the load is marked invariant: LLVM may
+// then hoist it, and the requantization constants computed from it, out of
+// the pixel loops despite the output stores in them.
 Value* LoadAt(llvm::IRBuilder<>& b, llvm::Type* type, Value* base, Value* index,
               Value* like = nullptr) {
   Value* ptr = b.CreateInBoundsGEP(type, base, index);
   auto* vec = like ? llvm::dyn_cast<llvm::FixedVectorType>(like->getType()) : nullptr;
-  if (vec == nullptr) return b.CreateLoad(type, ptr);
-  return b.CreateAlignedLoad(llvm::FixedVectorType::get(type, vec->getNumElements()), ptr,
-                             llvm::Align(type->getPrimitiveSizeInBits() / 8));
+  llvm::LoadInst* load =
+      vec == nullptr ? b.CreateLoad(type, ptr)
+                     : b.CreateAlignedLoad(llvm::FixedVectorType::get(type, vec->getNumElements()),
+                                           ptr, llvm::Align(type->getPrimitiveSizeInBits() / 8));
+  load->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(b.getContext(), {}));
+  return load;
 }
 
 // Whether the node takes the int8 GEMM (on a VNNI target): INT8 activations

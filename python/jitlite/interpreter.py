@@ -21,6 +21,8 @@ import numpy as np
 
 from jitlite._native import module as _jitlite
 
+_refcount = sys.getrefcount  # a global, not an attribute lookup, on invoke's path
+
 __all__ = [
     "Interpreter",
     "InterpreterWithCustomOps",
@@ -270,7 +272,7 @@ class Interpreter:
         # Every numpy view from tensor() has the native wrapper as its base,
         # so the wrapper's refcount is 2 (our attribute + getrefcount's
         # argument) exactly when no view is alive.
-        return sys.getrefcount(self._interpreter) == 2
+        return _refcount(self._interpreter) == 2
 
     def _ensure_safe(self):
         if not self._safe_to_run():
@@ -302,7 +304,7 @@ class Interpreter:
         """Runs the model once; the GIL is released while it runs."""
         # The hot path, kept to one check and one native call (the native
         # invoke raises RuntimeError(_NOT_READY_MESSAGE) itself).
-        if sys.getrefcount(self._interpreter) != 2:
+        if _refcount(self._interpreter) != 2:
             raise RuntimeError(_STALE_VIEW_MESSAGE)
         self._interpreter.invoke()
 

@@ -156,6 +156,13 @@ class Interpreter {
   // Zero-fills variable tensors (quantized ones with their zero point).
   Status ResetVariableTensors();
   bool invokable() const;
+  // Whether an Invoke of the allocated program is brief: one segment, no
+  // control flow, and at most kBriefInvokeBytes of activations and weights,
+  // so it runs in about a microsecond. Bindings use it to keep the
+  // interpreter lock for such calls, where releasing it costs more than the
+  // call itself.
+  bool invoke_is_brief() const;
+  static constexpr size_t kBriefInvokeBytes = 64 * 1024;
 
   // --- data ---
   // Null before AllocateTensors, after a resize, for tensors fused away
