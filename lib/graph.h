@@ -72,8 +72,21 @@ struct Subgraph {
   std::vector<int> outputs;
 };
 
+// A CALL_ONCE init subgraph that computes the values it assigns
+// (lib/resource_variables.h): its nodes without the variable ops, renumbered,
+// whose outputs are those values. Run once; output k becomes the initial
+// value of main tensor variables[k] (-1: a later assign replaced it).
+struct InitProgram {
+  std::string label;  // "node 0 CALL_ONCE init subgraph 1"
+  int subgraph_index = 0;
+  Subgraph subgraph;
+  std::vector<int> variables;
+};
+
 struct Graph {
   std::vector<Subgraph> subgraphs;
+  // In the order the CALL_ONCE nodes run them.
+  std::vector<InitProgram> init_programs;
   std::vector<SignatureInfo> signatures;
   std::string description;
   // Subgraph 0 as compiled, when import rewrote it (composites inlined,
@@ -83,9 +96,16 @@ struct Graph {
   std::unique_ptr<Subgraph> rewritten_main;
   // Decoded constants (Tensor::decoded_data points here), made once at import.
   std::vector<AlignedBuffer> owned_constants;
+  // All subgraphs as compiled: `subgraphs` with the WHILE/IF subgraphs that
+  // import rewrote (resource variables passed by value) replaced; empty when
+  // none was. Its subgraph 0 is the model's; compile executable_main().
+  std::vector<Subgraph> rewritten_subgraphs;
 
   const Subgraph& executable_main() const {
     return rewritten_main ? *rewritten_main : subgraphs[0];
+  }
+  const std::vector<Subgraph>& executable_subgraphs() const {
+    return rewritten_subgraphs.empty() ? subgraphs : rewritten_subgraphs;
   }
 };
 

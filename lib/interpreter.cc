@@ -169,7 +169,7 @@ struct Interpreter::Impl {
     set->pinned = std::move(pinned);
     std::vector<std::pair<int, Shape>> shapes(resized.begin(), resized.end());
     JITLITE_ASSIGN_OR_RETURN(set->graph, InferShapes(main(), shapes, set->pinned, value_requests,
-                                                     &model->graph().subgraphs));
+                                                     &model->graph().executable_subgraphs()));
     JITLITE_RETURN_IF_ERROR(PlanAndCompile(*set, start));
     return set;
   }
@@ -181,15 +181,18 @@ struct Interpreter::Impl {
     auto start = std::chrono::steady_clock::now();
     auto set = std::make_unique<ShapeSet>();
     set->dims = std::move(dims);
-    JITLITE_ASSIGN_OR_RETURN(set->graph, InferNextSegment(*prev.graph, value_requests));
+    const std::vector<Shape>* loop_shapes =
+        prev.graph->host_loop ? &host_loops[prev.graph->data_node].shapes : nullptr;
+    JITLITE_ASSIGN_OR_RETURN(set->graph, InferNextSegment(*prev.graph, value_requests, loop_shapes));
     JITLITE_RETURN_IF_ERROR(PlanAndCompile(*set, start));
     return set;
   }
 
   // The program of set.graph (the segment and the subgraphs its WHILE/IF
   // nodes run), planned and compiled.
-  Status PlanAndCompile(ShapeSet& set, std::chrono::steady_clock::time_point start) {
-    AddProgramGraph(set, *set.graph, 0);
+  Status PlanAndCompile(ShapeSet& set, std::chrono::steady_clock::time_point start,
+                        int subgraph_index = 0) {
+    AddProgramGraph(set, *set.graph, subgraph_index);
     // A segment with no kernels (nothing after a final WHERE) has no entry.
     if (set.fusion().groups.empty() && set.graph->begin_node > 0) return Status::Ok();
     double prepare_ms =
@@ -207,6 +210,249 @@ struct Interpreter::Impl {
     size_t bytes = set.arena_size;
     for (const ops::TensorState& t : g.tensors) bytes += t.const_bytes;
     return bytes <= Interpreter::kBriefInvokeBytes;
+  }
+
+  // A program compiled and bound on its own, outside the shape sets: a
+  // CALL_ONCE init subgraph that computes, run once, or a subgraph of a
+  // host-run WHILE/IF at one set of argument shapes. A subgraph with a
+  // data-dependent node is a chain of them: `next` holds the segments after
+  // it by the dims that node wrote, each bound once, reading the tensors of
+  // the ones before it in place.
+  struct StandaloneProgram {
+    std::unique_ptr<ShapeSet> set;
+    AlignedBuffer arena;
+    std::vector<void*> table;
+    std::vector<void*> args;
+    std::map<std::vector<int64_t>, std::unique_ptr<StandaloneProgram>> next;
+    std::vector<int64_t> dims;  // scratch for the lookup in `next`
+  };
+
+  // `prev`: the segment before (its tensor pointers carry over), or null.
+  StatusOr<std::unique_ptr<StandaloneProgram>> CompileStandalone(std::unique_ptr<ShapedGraph> graph,
+                                                                 int subgraph_index,
+                                                                 const StandaloneProgram* prev = nullptr) {
+    auto start = std::chrono::steady_clock::now();
+    auto p = std::make_unique<StandaloneProgram>();
+    p->set = std::make_unique<ShapeSet>();
+    p->set->graph = std::move(graph);
+    JITLITE_RETURN_IF_ERROR(PlanAndCompile(*p->set, start, subgraph_index));
+    if (p->set->code.entry != nullptr) RecordCompilation(*p->set);
+    p->table.assign(p->set->table_size, nullptr);
+    const ShapedGraph& g = *p->set->graph;
+    for (size_t t = 0; prev != nullptr && t < g.tensors.size(); ++t) {
+      if (g.from_earlier[t]) p->table[t] = prev->table[t];
+    }
+    BindSet(*p->set, p->arena, p->table, p->args);
+    return p;
+  }
+
+  // Runs it without kernel profiling (its kernels are not in stats.kernels).
+  Status RunStandalone(const StandaloneProgram& p) {
+    jl_runtime runtime{nullptr, this, pool ? &Impl::ParallelFor : nullptr, &Impl::ReportError};
+    return RunSegment(*p.set, p.args, 0, runtime);
+  }
+
+  // Runs `first` and the segments after it; returns the last, whose table
+  // and graph give every tensor (and the outputs' shapes).
+  StatusOr<StandaloneProgram*> RunChain(StandaloneProgram& first, int subgraph_index) {
+    StandaloneProgram* p = &first;
+    JITLITE_RETURN_IF_ERROR(RunStandalone(*p));
+    while (p->set->graph->data_node >= 0) {
+      const ShapedGraph& g = *p->set->graph;
+      const Node& node = g.subgraph->nodes[g.data_node];
+      const int64_t* dims = g.DataDims();
+      p->dims.assign(dims, dims + node.outputs.size());
+      auto it = p->next.find(p->dims);
+      if (it == p->next.end()) {
+        for (size_t i = 0; i < node.outputs.size(); ++i) {
+          const Shape& bound = g.tensors[node.outputs[i]].shape;
+          if (dims[i] < 0 || (!bound.empty() && dims[i] > bound[0])) {
+            return Internal("node " + std::to_string(node.index) + " " + node.op_name +
+                            " wrote dim " + std::to_string(dims[i]) + " for output " +
+                            std::to_string(i) + " of at most " + ShapeToString(bound));
+          }
+        }
+        auto graph = InferNextSegment(g);
+        if (!graph.ok()) {
+          return graph.status().Annotate("compiling subgraph " + std::to_string(subgraph_index) +
+                                         " after node " + std::to_string(node.index) + " " +
+                                         node.op_name + " for its output sizes");
+        }
+        JITLITE_ASSIGN_OR_RETURN(auto program,
+                                 CompileStandalone(std::move(graph).value(), subgraph_index, p));
+        it = p->next.emplace(p->dims, std::move(program)).first;
+      }
+      p = it->second.get();
+      JITLITE_RETURN_IF_ERROR(RunStandalone(*p));
+    }
+    return p;
+  }
+
+  // A WHILE/IF the interpreter runs (ShapedGraph::host_loop), iteration by
+  // iteration for a WHILE: each subgraph run is a compiled program (chain)
+  // taken from a per-argument-shapes cache; kept across invokes.
+  struct HostLoop {
+    // WHILE: condition, body; IF: then, else.
+    std::map<std::vector<Shape>, std::unique_ptr<StandaloneProgram>> programs[2];
+    std::vector<DType> dtypes;  // of the arguments
+    std::vector<DType> output_dtypes;
+    std::vector<Shape> shapes;  // the arguments' (loop variables') current shapes
+    std::vector<std::vector<uint8_t>> values;  // and bytes
+    // The final values, which the next segment reads in place; `moved` when
+    // one was reallocated by this run (the next segment must be rebound).
+    std::vector<AlignedBuffer> outputs;
+    bool moved = false;
+    std::vector<int64_t> key;  // the final shapes, the next segment's cache key: rank, dims, ...
+  };
+  std::map<int, HostLoop> host_loops;  // by node index
+
+  static size_t Bytes(const ops::TensorState& t) {
+    return static_cast<size_t>(t.num_elements()) * DTypeSize(t.dtype);
+  }
+
+  // Runs subgraph k of `node` on loop.values (at loop.shapes), compiling it
+  // for those shapes the first time; returns the segment holding its outputs.
+  StatusOr<StandaloneProgram*> RunHostSubgraph(const Node& node, HostLoop& loop, int k) {
+    auto& cache = loop.programs[k];
+    auto it = cache.find(loop.shapes);
+    const int index = ControlFlowSubgraphs(node)[k];
+    if (it == cache.end()) {
+      JITLITE_ASSIGN_OR_RETURN(auto g, InferHostSubgraph(model->graph().executable_subgraphs(), node,
+                                                         k, loop.dtypes, loop.shapes));
+      JITLITE_ASSIGN_OR_RETURN(auto program, CompileStandalone(std::move(g), index));
+      it = cache.emplace(loop.shapes, std::move(program)).first;
+    }
+    StandaloneProgram& first = *it->second;
+    const Subgraph& sg = *first.set->graph->subgraph;
+    for (size_t i = 0; i < sg.inputs.size(); ++i) {
+      void* slot = first.table[sg.inputs[i]];
+      if (slot != nullptr && !loop.values[i].empty()) {
+        std::memcpy(slot, loop.values[i].data(), loop.values[i].size());
+      }
+    }
+    JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* last, RunChain(first, index));
+    // A WHILE body returns the loop variables; an IF branch the node's outputs.
+    const auto& dtypes = node.builtin_code == kIfCode ? loop.output_dtypes : loop.dtypes;
+    JITLITE_RETURN_IF_ERROR(CheckHostSubgraph(*last->set->graph, node, k, dtypes));
+    return last;
+  }
+
+  // The outputs of subgraph run `p` become loop.values / loop.shapes.
+  static Status TakeOutputs(const StandaloneProgram& p, HostLoop& loop) {
+    const ShapedGraph& g = *p.set->graph;
+    const auto& outs = g.subgraph->outputs;
+    loop.shapes.resize(outs.size());
+    loop.values.resize(outs.size());
+    for (size_t i = 0; i < outs.size(); ++i) {
+      const auto* data = static_cast<const uint8_t*>(p.table[outs[i]]);
+      const size_t bytes = Bytes(g.tensors[outs[i]]);
+      if (data == nullptr && bytes > 0) return Internal("subgraph output " + std::to_string(i) + " has no buffer");
+      loop.shapes[i] = g.tensors[outs[i]].shape;
+      loop.values[i].assign(data, data + bytes);
+    }
+    return Status::Ok();
+  }
+
+  // Runs host-run node g.data_node on the values segment `g` left in
+  // `table`, then points the table at its outputs.
+  Status RunHostLoop(const ShapedGraph& g) {
+    const Node& node = main().nodes[g.data_node];
+    HostLoop& loop = host_loops[node.index];
+    const std::vector<int> args = ControlFlowArguments(node);
+    loop.dtypes.resize(args.size());
+    loop.shapes.resize(args.size());
+    loop.values.resize(args.size());
+    for (size_t i = 0; i < args.size(); ++i) {
+      const ops::TensorState& t = g.tensors[args[i]];
+      const auto* data = static_cast<const uint8_t*>(table[args[i]]);
+      loop.dtypes[i] = t.dtype;
+      loop.shapes[i] = t.shape;
+      if (data == nullptr && Bytes(t) > 0) return Internal("argument " + std::to_string(i) + " has no buffer");
+      loop.values[i].assign(data, data + Bytes(t));
+    }
+    loop.output_dtypes.clear();
+    for (int t : node.outputs) loop.output_dtypes.push_back(g.tensors[t].dtype);
+    if (node.builtin_code == kIfCode) {
+      const void* flag = table[node.inputs[0]];
+      const int k = flag != nullptr && *static_cast<const bool*>(flag) ? 0 : 1;
+      JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* branch, RunHostSubgraph(node, loop, k));
+      JITLITE_RETURN_IF_ERROR(TakeOutputs(*branch, loop));
+    } else {
+      for (;;) {
+        JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* cond, RunHostSubgraph(node, loop, 0));
+        const void* go = cond->table[cond->set->graph->subgraph->outputs[0]];
+        if (go == nullptr || !*static_cast<const bool*>(go)) break;
+        JITLITE_ASSIGN_OR_RETURN(StandaloneProgram* body, RunHostSubgraph(node, loop, 1));
+        JITLITE_RETURN_IF_ERROR(TakeOutputs(*body, loop));
+      }
+    }
+    const size_t n = node.outputs.size();
+    loop.outputs.resize(n);
+    loop.moved = false;
+    loop.key.clear();
+    for (size_t i = 0; i < n; ++i) {
+      const size_t bytes = loop.values[i].size();
+      if (loop.outputs[i].data() == nullptr || loop.outputs[i].size() < bytes) {
+        loop.outputs[i] = AlignedBuffer(bytes);
+        loop.moved = true;
+      }
+      if (bytes > 0) std::memcpy(loop.outputs[i].data(), loop.values[i].data(), bytes);
+      table[node.outputs[i]] = loop.outputs[i].data();
+      loop.key.push_back(static_cast<int64_t>(loop.shapes[i].size()));
+      loop.key.insert(loop.key.end(), loop.shapes[i].begin(), loop.shapes[i].end());
+    }
+    return Status::Ok();
+  }
+
+  // The values the CALL_ONCE init programs (lib/resource_variables.h)
+  // compute, by main tensor; computed once per interpreter, as LiteRT runs
+  // an init subgraph once.
+  std::map<int, std::vector<uint8_t>> init_values;
+  bool init_programs_ran = false;
+
+  Status RunInitPrograms() {
+    if (init_programs_ran) return Status::Ok();
+    const Graph& graph = model->graph();
+    for (const InitProgram& p : graph.init_programs) {
+      auto shaped = InferShapes(p.subgraph, {}, {}, nullptr, &graph.executable_subgraphs());
+      if (!shaped.ok()) return shaped.status().Annotate(p.label);
+      const ShapedGraph& g = *shaped.value();
+      if (g.data_node >= 0) {
+        return Unimplemented(p.label + ": its " + p.subgraph.nodes[g.data_node].op_name +
+                             " has output sizes that depend on data; jitlite compiles an init "
+                             "subgraph as one program");
+      }
+      for (size_t k = 0; k < p.variables.size(); ++k) {
+        if (p.variables[k] < 0) continue;
+        const ops::TensorState& value = g.tensors[p.subgraph.outputs[k]];
+        const Tensor& variable = main().tensors[p.variables[k]];
+        if (value.dtype != variable.dtype || value.shape != variable.shape) {
+          return InvalidArgument(p.label + " computes " + DTypeName(value.dtype) + " " +
+                                 ShapeToString(value.shape) + " for " + variable.name +
+                                 ", which the model declares " + DTypeName(variable.dtype) + " " +
+                                 ShapeToString(variable.shape));
+        }
+      }
+      auto program = CompileStandalone(std::move(shaped).value(), p.subgraph_index);
+      if (!program.ok()) return program.status().Annotate(p.label);
+      JITLITE_RETURN_IF_ERROR(RunStandalone(*program.value()).Annotate(p.label));
+      const ShapedGraph& ran = *program.value()->set->graph;
+      for (size_t k = 0; k < p.variables.size(); ++k) {
+        if (p.variables[k] < 0) continue;
+        const int t = p.subgraph.outputs[k];
+        const auto* data = static_cast<const uint8_t*>(program.value()->table[t]);
+        const size_t bytes = static_cast<size_t>(ran.tensors[t].num_elements()) *
+                             DTypeSize(ran.tensors[t].dtype);
+        std::vector<uint8_t>& out = init_values[p.variables[k]];
+        if (data == nullptr) {
+          out.assign(bytes, 0);  // empty
+        } else {
+          out.assign(data, data + bytes);
+        }
+      }
+    }
+    init_programs_ran = true;
+    return Status::Ok();
   }
 
   // Plans fusion and memory of `g` (subgraph `subgraph_index` of the model)
@@ -400,12 +646,15 @@ struct Interpreter::Impl {
   Status BindNextSegment(ShapeSet& prev, size_t k, std::vector<int>& more) {
     const ShapedGraph& g = *prev.graph;
     const Node& node = main().nodes[g.data_node];
-    const int64_t* dims = g.DataDims();
-    const size_t count = node.outputs.size();
-    if (k < segments.size() && std::equal(dims, dims + count, segments[k].set->dims.begin())) {
+    const HostLoop* loop = g.host_loop ? &host_loops[node.index] : nullptr;
+    const int64_t* dims = loop ? loop->key.data() : g.DataDims();
+    const size_t count = loop ? loop->key.size() : node.outputs.size();
+    if (k < segments.size() && (loop == nullptr || !loop->moved) &&
+        segments[k].set->dims.size() == count &&
+        std::equal(dims, dims + count, segments[k].set->dims.begin())) {
       return Status::Ok();  // the common case: no allocation
     }
-    JITLITE_RETURN_IF_ERROR(CheckDataDims(g));
+    if (loop == nullptr) JITLITE_RETURN_IF_ERROR(CheckDataDims(g));
     segments.resize(k);
     std::vector<int64_t> key(dims, dims + count);
     auto it = prev.next.find(key);
@@ -444,6 +693,11 @@ struct Interpreter::Impl {
     JITLITE_RETURN_IF_ERROR(RunSegment(*current, kernel_args, 0, runtime));
     ShapeSet* prev = current;
     for (size_t k = 0; prev->graph->data_node >= 0; ++k) {
+      if (prev->graph->host_loop) {
+        const Node& loop = main().nodes[prev->graph->data_node];
+        JITLITE_RETURN_IF_ERROR(RunHostLoop(*prev->graph).Annotate(
+            "node " + std::to_string(loop.index) + " " + loop.op_name));
+      }
       JITLITE_RETURN_IF_ERROR(BindNextSegment(*prev, k, more));
       if (!more.empty()) return Status::Ok();
       BoundSegment& s = segments[k];
@@ -513,10 +767,13 @@ struct Interpreter::Impl {
   // Variables start at zero in the quantized domain (their zero point), in
   // every subgraph.
   // A resource variable's value before the first invoke: what the CALL_ONCE
-  // init subgraph assigns, else zeros.
-  static void SetResourceVariable(const Tensor& t, const ops::TensorState& ts, void* data) {
+  // init subgraph assigns (a constant, or a value it computed), else zeros.
+  void SetResourceVariable(int index, const Tensor& t, const ops::TensorState& ts, void* data) const {
     size_t bytes = static_cast<size_t>(ts.num_elements()) * DTypeSize(ts.dtype);
-    if (t.initial_value != nullptr) {
+    auto computed = init_values.find(index);
+    if (computed != init_values.end() && computed->second.size() == bytes) {
+      std::memcpy(data, computed->second.data(), bytes);
+    } else if (t.initial_value != nullptr) {
       std::memcpy(data, t.initial_value, bytes);
     } else {
       std::memset(data, 0, bytes);
@@ -532,7 +789,9 @@ struct Interpreter::Impl {
         void* data = table[pg.slot_base + t];
         if (!sg.tensors[t].is_variable || data == nullptr) continue;
         if (sg.tensors[t].is_resource_variable) {
-          if (!keep_resource_variables) SetResourceVariable(sg.tensors[t], g.tensors[t], data);
+          if (!keep_resource_variables) {
+            SetResourceVariable(static_cast<int>(t), sg.tensors[t], g.tensors[t], data);
+          }
           continue;
         }
         const auto& q = sg.tensors[t].quantization;
@@ -688,7 +947,7 @@ std::vector<std::string> UnsupportedBuiltinsReachable(const Graph& graph) {
     int index = stack.back();
     stack.pop_back();
     // Subgraph 0 as compiled: composites replaced by their decompositions.
-    const Subgraph& sg = index == 0 ? graph.executable_main() : graph.subgraphs[index];
+    const Subgraph& sg = index == 0 ? graph.executable_main() : graph.executable_subgraphs()[index];
     for (std::string& u : UnsupportedBuiltins(sg)) {
       out.push_back(index == 0 ? u : "subgraph " + std::to_string(index) + " " + u);
     }
@@ -855,6 +1114,7 @@ Status Interpreter::AllocateTensors() {
   Impl& im = *impl_;
   if (im.invokable) return Status::Ok();
   if (im.strings) JITLITE_RETURN_IF_ERROR(im.strings->op_error());
+  JITLITE_RETURN_IF_ERROR(im.RunInitPrograms());
   if (!im.value_inputs.empty()) {  // compiled at invoke, for the values given
     im.BindInputsOnly();
     im.invokable = true;

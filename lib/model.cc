@@ -921,7 +921,15 @@ namespace {
 Status RewriteMainForCompiling(Graph& graph) {
   JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<Subgraph> inlined, InlineComposites(graph, 0));
   if (inlined) graph.rewritten_main = std::move(inlined);
-  JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<Subgraph> lowered, LowerResourceVariables(graph));
+  std::vector<InitProgram> init_programs;
+  std::map<int, Subgraph> rewritten;
+  JITLITE_ASSIGN_OR_RETURN(std::unique_ptr<Subgraph> lowered,
+                           LowerResourceVariables(graph, &init_programs, &rewritten));
+  graph.init_programs = std::move(init_programs);
+  if (!rewritten.empty()) {
+    graph.rewritten_subgraphs = graph.subgraphs;
+    for (auto& [index, sg] : rewritten) graph.rewritten_subgraphs[index] = std::move(sg);
+  }
   if (lowered) graph.rewritten_main = std::move(lowered);
   return Status::Ok();
 }

@@ -216,19 +216,19 @@ std::vector<int> GraphInputsBehindRequests(const ShapedGraph& g) {
 
 // A data-dependent node ends a segment; what follows is compiled per the
 // dims it writes. Variables would need one buffer across segments that are
-// bound and rebound separately, and a WHILE/IF subgraph is compiled whole
-// into its node's loop or branch, so both are refused for now.
+// bound and rebound separately, so they are refused for now. In a WHILE/IF
+// subgraph, InferControlFlow has its node run from the host (or refuses).
 Status CheckSegmentable(const Node& node, const ShapedGraph& g) {
-  if (g.depth > 0) {
-    return Unimplemented(NodeLabel(node) +
-                         ": its output size depends on data, and jitlite does not compile such "
-                         "ops inside a WHILE/IF subgraph yet");
-  }
+  const std::string why = g.host_loop_node == node.index
+                              ? ": it runs from the host between compiled segments (its "
+                                "subgraphs change shapes or hold data-dependent ops), and "
+                                "jitlite does not run such a WHILE/IF"
+                              : ": its output size depends on data, and jitlite does not compile "
+                                "such ops";
   for (const Tensor& t : g.subgraph->tensors) {
     if (t.is_variable) {
-      return Unimplemented(NodeLabel(node) +
-                           ": its output size depends on data, and jitlite does not compile such "
-                           "ops in a graph with variable tensors yet");
+      return Unimplemented(NodeLabel(node) + why + " in a graph with variable tensors (tensor '" +
+                           t.name + "') yet");
     }
   }
   return Status::Ok();
@@ -267,6 +267,13 @@ Status PrepareSegment(ShapedGraph& g, int begin, std::vector<int>* value_request
     if (!s.ok()) {
       if (value_requests != nullptr) *value_requests = GraphInputsBehindRequests(g);
       return s;
+    }
+    if (g.host_loop_node == n) {
+      JITLITE_RETURN_IF_ERROR(CheckSegmentable(node, g));
+      g.end_node = n;
+      g.data_node = n;
+      g.host_loop = true;
+      break;
     }
     if (ops::FindOp(node)->output_shape_from_data() && !g.node_folded[n]) {
       JITLITE_RETURN_IF_ERROR(CheckSegmentable(node, g));
@@ -310,7 +317,8 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
 }
 
 StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev,
-                                                        std::vector<int>* value_requests) {
+                                                        std::vector<int>* value_requests,
+                                                        const std::vector<Shape>* loop_shapes) {
   const Subgraph& sg = *prev.subgraph;
   auto g = std::make_unique<ShapedGraph>();
   g->subgraph = &sg;
@@ -331,6 +339,17 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev,
     for (int t : sg.nodes[n].outputs) g->from_earlier[t] = true;
   }
   const Node& data_node = sg.nodes[prev.data_node];
+  if (prev.host_loop) {
+    if (loop_shapes == nullptr || loop_shapes->size() != data_node.outputs.size()) {
+      return Internal(NodeLabel(data_node) + ": the loop's final shapes are missing");
+    }
+    for (size_t i = 0; i < data_node.outputs.size(); ++i) {
+      g->tensors[data_node.outputs[i]].shape = (*loop_shapes)[i];
+      g->from_earlier[data_node.outputs[i]] = true;  // the interpreter's buffers
+    }
+    JITLITE_RETURN_IF_ERROR(PrepareSegment(*g, prev.data_node + 1, value_requests));
+    return g;
+  }
   const int64_t* dims = prev.DataDims();
   for (size_t i = 0; i < data_node.outputs.size(); ++i) {
     Shape& shape = g->tensors[data_node.outputs[i]].shape;

@@ -54,6 +54,14 @@ struct ShapedGraph {
   int begin_node = 0;
   int end_node = 0;
   int data_node = -1;
+  // A WHILE/IF run from the host (lib/control_flow.h: a WHILE whose loop
+  // variables change shape, IF branches of different shapes, WHERE/UNIQUE
+  // in a subgraph) is a data_node too, but outside the segment (end_node ==
+  // data_node): the interpreter runs it after the segment, compiling its
+  // subgraphs per argument shapes, and the next segment is compiled for its
+  // outputs' final shapes (all dims).
+  bool host_loop = false;
+  int host_loop_node = -1;  // set by InferControlFlow while preparing it
   // Tensors whose buffers an earlier segment owns (graph inputs and what its
   // nodes wrote): this segment reads their pointers from the earlier ones.
   std::vector<bool> from_earlier;
@@ -92,8 +100,10 @@ StatusOr<std::unique_ptr<ShapedGraph>> InferShapes(
 // data stay owned by `prev`, which must outlive the result. value_requests as
 // for InferShapes (the graph inputs behind values a node of this segment
 // needs at compile time).
+// After a host loop, `loop_shapes` are its outputs' final shapes.
 StatusOr<std::unique_ptr<ShapedGraph>> InferNextSegment(const ShapedGraph& prev,
-                                                        std::vector<int>* value_requests = nullptr);
+                                                        std::vector<int>* value_requests = nullptr,
+                                                        const std::vector<Shape>* loop_shapes = nullptr);
 
 // The graph inputs whose values may be compiled in are small (shapes, sizes,
 // paddings): at most this many elements.

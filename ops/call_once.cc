@@ -1,6 +1,7 @@
 // CALL_ONCE (init_subgraph_index): runs the init subgraph on the first
-// invoke only. lib/resource_variables.cc folds an init subgraph that assigns
-// constants into the variables' initial values and drops the node, so this
+// invoke only. lib/resource_variables.cc turns the init subgraph into the
+// variables' initial values (constants it assigns, or an InitProgram the
+// interpreter runs once for values it computes) and drops the node, so this
 // Prepare runs only for forms it does not cover.
 #include "ops/op.h"
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from control_flow_cases import F32, I32, check_model, const, op, subgraph
+from data_dependent_testing import check_invokes
 from jitlite.testing import ModelBuilder, jitlite_interpreter, run_model
 
 
@@ -47,13 +48,22 @@ def test_branch_that_passes_an_input_through():
         check_model(model, [np.array(cond), x])
 
 
-def test_branches_must_agree_on_shapes():
+def test_branches_of_different_shapes_run_from_the_host():
+    """The output's shape is the branch taken's (the node runs between compiled segments)."""
     specs = [([2], F32)]
     model = if_model(lambda sb, x: [x],
                      lambda sb, x: [op(sb, "CONCATENATION", [x, x], [4], options=dict(axis=0))],
                      specs, [([2], F32)])
+    x = np.array([1.5, -2.0], F32)
+    check_invokes(model, [[np.array(c), x] for c in (True, False, False, True)])
+
+
+def test_branches_of_different_dtypes_are_refused():
+    specs = [([2], F32)]
+    model = if_model(lambda sb, x: [x], lambda sb, x: [op(sb, "CAST", [x], [2], I32)],
+                     specs, [([2], F32)])
     with pytest.raises(RuntimeError, match=r"IF output 0: .* gives FLOAT32 \[2\], .* gives "
-                                           r"FLOAT32 \[4\]"):
+                                           r"INT32 \[2\]; the branches must agree on dtypes"):
         run_model(jitlite_interpreter(), model, [np.array(True), np.zeros(2, F32)])
 
 
