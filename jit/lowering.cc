@@ -130,8 +130,9 @@ class GroupLowering {
     return Status::Ok();
   }
 
-  // The vector epilogue: like EmitChain for kernel groups, on `lanes` floats
-  // of output 0 at a time, contiguous along the last dimension.
+  // The vector epilogue: like EmitChain for kernel groups, on `lanes` values
+  // of output 0 at a time (floats or 8-bit quantized values), contiguous
+  // along the last dimension.
   Status EmitVectorChain(std::map<int, Value*>& values, std::span<Value* const> index,
                          Value* mask, unsigned lanes) {
     ElementEmitter ee(b_, lanes);
@@ -149,18 +150,21 @@ class GroupLowering {
     return Status::Ok();
   }
 
-  // Lanes of float tensor t at the broadcast index: a vector load when t
-  // varies along the last dimension, else one value for every lane.
+  // Lanes of tensor t (FLOAT32, INT8 or UINT8: stored as registers hold
+  // them) at the broadcast index: a vector load when t varies along the last
+  // dimension, else one value for every lane.
   Value* LoadVector(int t, std::span<Value* const> index, Value* mask, unsigned lanes) {
     const ops::TensorState& ts = g_.tensors[t];
     Value* off = BroadcastOffset(ts.shape, index);
     if (ts.shape.empty() || ts.shape.back() == 1) {
       return b_.CreateVectorSplat(lanes, LoadElement(b_, ts.dtype, BufferPtr(t), off));
     }
-    auto* vec = llvm::FixedVectorType::get(b_.getFloatTy(), lanes);
-    Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), BufferPtr(t), off);
-    if (mask == nullptr) return b_.CreateAlignedLoad(vec, ptr, llvm::Align(4));
-    return b_.CreateMaskedLoad(vec, ptr, llvm::Align(4), mask, llvm::ConstantAggregateZero::get(vec));
+    llvm::Type* element = StorageType(b_.getContext(), ts.dtype);
+    auto* vec = llvm::FixedVectorType::get(element, lanes);
+    Value* ptr = b_.CreateInBoundsGEP(element, BufferPtr(t), off);
+    const llvm::Align align(DTypeSize(ts.dtype));
+    if (mask == nullptr) return b_.CreateAlignedLoad(vec, ptr, align);
+    return b_.CreateMaskedLoad(vec, ptr, align, mask, llvm::ConstantAggregateZero::get(vec));
   }
 
   void StoreOutputVectors(const std::map<int, Value*>& values, std::span<Value* const> index,
@@ -168,29 +172,36 @@ class GroupLowering {
     for (int t : group_.outputs) {
       auto it = values.find(t);
       if (it == values.end()) continue;
-      Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), BufferPtr(t),
-                                        LinearOffsetOf(b_, g_.tensors[t].shape, index));
+      const ops::TensorState& ts = g_.tensors[t];
+      Value* ptr = b_.CreateInBoundsGEP(StorageType(b_.getContext(), ts.dtype), BufferPtr(t),
+                                        LinearOffsetOf(b_, ts.shape, index));
+      const llvm::Align align(DTypeSize(ts.dtype));
       if (mask == nullptr) {
-        b_.CreateAlignedStore(it->second, ptr, llvm::Align(4));
+        b_.CreateAlignedStore(it->second, ptr, align);
       } else {
-        b_.CreateMaskedStore(it->second, ptr, llvm::Align(4), mask);
+        b_.CreateMaskedStore(it->second, ptr, align, mask);
       }
     }
   }
 
-  // Whether the epilogue can run on float vectors: every fused op says it
-  // can, and every tensor it touches is float32.
+  // Whether the group's fused epilogue can run on vectors: every tensor of
+  // it has the anchor's output type, FLOAT32 (ops vectorizable()) or INT8 /
+  // UINT8 (ops vectorizable_quantized()).
   bool EpilogueVectorizable() const {
     if (group_.nodes.size() < 2) return false;
+    const DType lane = g_.tensors[sg().nodes[group_.nodes[0]].outputs[0]].dtype;
+    const bool quantized = lane == DType::kInt8 || lane == DType::kUInt8;
+    if (lane != DType::kFloat32 && !quantized) return false;
     for (size_t k = 0; k < group_.nodes.size(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
-      if (k > 0 && !def(node.index).vectorizable()) return false;
+      const ops::OpDef& op = def(node.index);
+      if (k > 0 && !(quantized ? op.vectorizable_quantized() : op.vectorizable())) return false;
       for (int t : node.outputs) {
-        if (g_.tensors[t].dtype != DType::kFloat32) return false;
+        if (g_.tensors[t].dtype != lane) return false;
       }
       if (k == 0) continue;
       for (int t : node.inputs) {
-        if (t >= 0 && g_.tensors[t].dtype != DType::kFloat32) return false;
+        if (t >= 0 && g_.tensors[t].dtype != lane) return false;
       }
     }
     return true;

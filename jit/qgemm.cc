@@ -131,19 +131,21 @@ class Int8GemmEmitter {
     }
     // The accumulators went through the stack to one copy of the store (the
     // requantizing epilogue is long): unrolled per accumulator it would
-    // dominate the code.
+    // dominate the code. Rows are the inner loop, so the per-column
+    // constants of the epilogue (invariant loads) are hoisted out of it.
     Value* col0 = b_.CreateMul(panel0, e_.I64(kInt8PanelWidth));
     const bool partial = last_cols < kInt8PanelWidth;
-    e_.ForWithHints(e_.I64(0), e_.I64(rows), kNoUnroll, [&](Value* r) {
-      e_.ForWithHints(e_.I64(0), e_.I64(panels), kNoUnroll, [&](Value* p) {
+    e_.ForWithHints(e_.I64(0), e_.I64(panels), kNoUnroll, [&](Value* p) {
+      Value* col = b_.CreateAdd(col0, b_.CreateMul(p, e_.I64(kInt8PanelWidth)));
+      Value* mask = partial ? ColumnMask(col) : nullptr;
+      e_.ForWithHints(e_.I64(0), e_.I64(rows), kNoUnroll, [&](Value* r) {
         Value* i = b_.CreateAdd(b_.CreateMul(r, e_.I64(panels)), p);
         Value* v = b_.CreateAlignedLoad(
             vec_, b_.CreateInBoundsGEP(c_tile_->getAllocatedType(), c_tile_, {e_.I64(0), i}),
             llvm::Align(64));
-        Value* col = b_.CreateAdd(col0, b_.CreateMul(p, e_.I64(kInt8PanelWidth)));
-        store_(b_.CreateAdd(row0, r), col, v, partial ? ColumnMask(col) : nullptr);
-      }, "p");
-    }, "r");
+        store_(b_.CreateAdd(row0, r), col, v, mask);
+      }, "r");
+    }, "p");
   }
 
   void AccumulateVnni(Value* a_tile, Value* group, int64_t rows, int64_t panels) {

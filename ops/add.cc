@@ -21,6 +21,7 @@ class AddOp : public OpDef {
   OpKind kind() const override { return OpKind::kElementwise; }
   bool retypes_output() const override { return true; }
   bool vectorizable() const override { return true; }
+  bool vectorizable_quantized() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     if (IsQuantizedDType(ctx.input(0).dtype)) {

@@ -20,6 +20,7 @@ class MulOp : public OpDef {
   std::vector<int> builtin_codes() const override { return {18}; }
   OpKind kind() const override { return OpKind::kElementwise; }
   bool vectorizable() const override { return true; }
+  bool vectorizable_quantized() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     if (IsQuantizedDType(ctx.input(0).dtype)) {

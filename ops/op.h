@@ -107,6 +107,10 @@ class OpDef {
   // (constants from the ElementEmitter, no scalar-only types or calls), so a
   // kernel's fused epilogue can run on whole vectors.
   virtual bool vectorizable() const { return false; }
+  // kElementwise: true when EmitElement also works on vectors of 8-bit
+  // quantized values (INT8/UINT8 storage lanes), for the int8 conv kernels'
+  // fused epilogues.
+  virtual bool vectorizable_quantized() const { return false; }
 
   // kKernel: emits the loop nest computing the op.
   virtual Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const {

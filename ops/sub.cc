@@ -19,6 +19,7 @@ class SubOp : public OpDef {
   OpKind kind() const override { return OpKind::kElementwise; }
   bool retypes_output() const override { return true; }
   bool vectorizable() const override { return true; }
+  bool vectorizable_quantized() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     if (IsQuantizedDType(ctx.input(0).dtype)) {

@@ -517,10 +517,17 @@ class Emitter {
       }
       return;
     }
-    // Fused ops after the conv: their (scalar) epilogue per channel.
+    auto [n, oh, ow] = PixelOf(row);
+    if (e_.has_vector_epilogue() && g_.form != Form::kFullyConnected) {
+      // Fused ops after the conv that take whole vectors (quantized ADD of
+      // a residual): the NHWC output index of channel col0.
+      std::array<Value*, 4> index{n, oh, ow, col0};
+      e_.StoreOutputVector(q, index, mask);
+      return;
+    }
+    // Other fused ops: their (scalar) epilogue per channel.
     if (lanes_ == nullptr) lanes_ = e_.Alloca(q->getType(), "lanes");
     b_.CreateStore(q, lanes_);
-    auto [n, oh, ow] = PixelOf(row);
     Value* end = e_.Min(e_.I64(kChannelVector), b_.CreateSub(e_.I64(g_.cout), col0));
     e_.For(e_.I64(0), end, 1, [&](Value* c) {
       Value* v = b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), lanes_, c));

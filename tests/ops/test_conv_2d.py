@@ -193,26 +193,44 @@ def test_quantized_int8_padding_at_extreme_zero_points(zero_point):
                     output_quant=dict(scale=0.3, zero_point=-7))
 
 
+# A quantized ADD / SUB / MUL after the conv (MobileNetV2's residuals) runs in the kernel's
+# epilogue on whole vectors of 16 channels after the requantization (masked past cout), its
+# other operand a same-shape tensor, a per-channel constant or a scalar.
+EPILOGUE_OPERANDS = {"residual": None, "per_channel": (21,), "scalar": (1,)}
+
+
 @pytest.mark.parametrize("stride", [1, 2])
-def test_quantized_int8_fused_add_epilogue(stride):
-    # A quantized ADD after the conv (MobileNetV2's residuals) runs in the kernel's epilogue,
-    # channel by channel after the vector requantization.
-    out = [1, -(-6 // stride), -(-5 // stride), 21]
+@pytest.mark.parametrize("op", ["ADD", "SUB", "MUL"])
+@pytest.mark.parametrize("operand", EPILOGUE_OPERANDS)
+@pytest.mark.parametrize("cout", [21, 32])
+def test_quantized_int8_fused_epilogue(stride, op, operand, cout):
+    out = [1, -(-6 // stride), -(-5 // stride), cout]
     mb = ModelBuilder()
     x = mb.add_input("x", np.int8, [1, 6, 5, 20], scale=0.04, zero_point=-3)
-    values, quant = quantized_filter((21, 1, 1, 20), 0, "int8", True)
+    values, quant = quantized_filter((cout, 1, 1, 20), 0, "int8", True)
     w = mb.add_constant("w", values, **quant)
-    bias_values, bias_quant = quantized_bias(21, "int8", 0.04, quant)
+    bias_values, bias_quant = quantized_bias(cout, "int8", 0.04, quant)
     bias = mb.add_constant("b", bias_values, **bias_quant)
     y = mb.add_tensor("y", np.int8, out, scale=0.09, zero_point=5)
     mb.add_op("CONV_2D", [x, w, bias], [y], dict(padding="VALID", stride_h=stride, stride_w=stride))
-    r = mb.add_input("r", np.int8, out, scale=0.07, zero_point=2)
+    shape = EPILOGUE_OPERANDS[operand]
+    if shape is None:
+        r = mb.add_input("r", np.int8, out, scale=0.07, zero_point=2)
+    else:
+        shape = (cout,) if shape == (21,) else shape
+        constant = np.random.default_rng(4).integers(-128, 128, shape).astype(np.int8)
+        r = mb.add_constant("r", constant, scale=0.07, zero_point=2)
     z = mb.add_tensor("z", np.int8, out, scale=0.1, zero_point=-1)
-    mb.add_op("ADD", [y, r], [z], dict(fused_activation_function="RELU"))
+    mb.add_op(op, [y, r], [z], dict(fused_activation_function="RELU"))
     mb.mark_output(z)
     model = mb.build()
     actual, expected = run_both(model, random_inputs(model), reference=REFERENCE_KERNELS)
     assert_outputs_match(actual, expected)
+    from jitlite import Interpreter
+    interpreter = Interpreter(model_content=model)
+    interpreter.allocate_tensors()
+    symbols = [k["symbol"] for k in interpreter.get_jit_details()["kernels"]]
+    assert symbols == [f"k0_conv_2d_{op.lower()}"]
 
 
 def test_quantized_rejects_float_output():

@@ -14,8 +14,8 @@ import pytest
 from jitlite.testing import ModelBuilder, assert_outputs_match, jitlite_interpreter, run_model
 from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights
 from quantized_conv_cases import check_quantized_conv
-from op_testing import (ACTIVATIONS, F32, I32, TFLITE_KERNELS, assert_rejected,
-                        check_against_variant, check_op, rand)
+from op_testing import (ACTIVATIONS, F32, I32, REFERENCE_KERNELS, TFLITE_KERNELS,
+                        assert_rejected, check_against_variant, check_op, rand)
 
 import jitlite
 
@@ -316,3 +316,31 @@ def test_hybrid_default_resolver():
                  [int8_weights((1, 3, 3, 12), 3, True), rand((12,), 2)],
                  dict(padding="SAME", stride_h=1, stride_w=1, depth_multiplier=2),
                  default_resolver=True)
+
+
+@pytest.mark.parametrize("channels", [16, 19])
+def test_quantized_int8_fused_add_epilogue(channels):
+    # INT8 DEPTHWISE_CONV_2D -> quantized ADD of a residual: one kernel, the ADD on whole
+    # vectors of 16 channels (masked past the channel count), bit-exact with the reference.
+    from quantized_conv_cases import quantized_bias, quantized_filter
+    mb = ModelBuilder()
+    x = mb.add_input("x", np.int8, [1, 7, 6, channels], scale=0.05, zero_point=4)
+    values, quant = quantized_filter((1, 3, 3, channels), 3, "int8", True)
+    w = mb.add_constant("w", values, **quant)
+    bias_values, bias_quant = quantized_bias(channels, "int8", 0.05, quant)
+    bias = mb.add_constant("b", bias_values, **bias_quant)
+    y = mb.add_tensor("y", np.int8, [1, 7, 6, channels], scale=0.08, zero_point=-6)
+    mb.add_op("DEPTHWISE_CONV_2D", [x, w, bias], [y], dict(padding="SAME", depth_multiplier=1))
+    r = mb.add_input("r", np.int8, [1, 7, 6, channels], scale=0.06, zero_point=3)
+    z = mb.add_tensor("z", np.int8, [1, 7, 6, channels], scale=0.1, zero_point=-2)
+    mb.add_op("ADD", [y, r], [z], dict(fused_activation_function="RELU6"))
+    mb.mark_output(z)
+    model = mb.build()
+    from jitlite.testing import random_inputs
+    values = random_inputs(model)
+    assert_outputs_match(run_model(jitlite_interpreter(), model, values),
+                         run_model(REFERENCE_KERNELS, model, values))
+    interpreter = jitlite.Interpreter(model_content=model)
+    interpreter.allocate_tensors()
+    assert [k["symbol"] for k in interpreter.get_jit_details()["kernels"]] == [
+        "k0_depthwise_conv_2d_add"]
