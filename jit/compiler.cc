@@ -12,7 +12,6 @@
 
 #include "jit/engine.h"
 #include "jit/lowering.h"
-#include "jit/qgemm.h"
 #include "jit/object_cache.h"
 #include "lib/control_flow.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
@@ -77,7 +76,6 @@ std::unique_ptr<Compiler::Job> Compiler::NewJob() const {
   job->module = std::make_unique<llvm::Module>("jitlite", *job->context);
   job->module->setDataLayout(engine_->data_layout());
   job->module->setTargetTriple(engine_->triple().str());
-  if (engine_->avx2()) job->module->addModuleFlag(llvm::Module::Max, kAvx2ModuleFlag, 1);
   return job;
 }
 
