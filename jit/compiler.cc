@@ -12,9 +12,9 @@
 
 #include "jit/engine.h"
 #include "jit/lowering.h"
-#include "jit/qgemm.h"
 #include "jit/object_cache.h"
 #include "lib/control_flow.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/xxhash.h"
 #include "llvm/IR/LLVMContext.h"
@@ -72,11 +72,10 @@ struct Compiler::Job {
 
 std::unique_ptr<Compiler::Job> Compiler::NewJob() const {
   auto job = std::make_unique<Job>();
-  // The same module name for every job: the IR text is the cache key.
+  // The same module name for every job: the IR is the cache key.
   job->module = std::make_unique<llvm::Module>("jitlite", *job->context);
   job->module->setDataLayout(engine_->data_layout());
   job->module->setTargetTriple(engine_->triple().str());
-  if (engine_->avx2()) job->module->addModuleFlag(llvm::Module::Max, kAvx2ModuleFlag, 1);
   return job;
 }
 
@@ -118,14 +117,16 @@ Status Compiler::CompileJobs(std::vector<Job*>& jobs) {
 
 
 // Everything that decides the machine code: the IR, the target, the LLVM
-// version, the optimization level and the kernel ABI.
+// version, the optimization level and the kernel ABI. The IR goes in as
+// bitcode, as faithful as its text but several times cheaper to write (the
+// text printer tracks columns of every character).
 uint64_t Compiler::CacheKey(const llvm::Module& module) const {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  module.print(os, nullptr);
-  os << "\n;cpu=" << engine_->cpu() << ";features=" << engine_->features()
+  llvm::SmallVector<char, 0> bytes;
+  llvm::raw_svector_ostream os(bytes);
+  llvm::WriteBitcodeToFile(module, os);
+  os << ";cpu=" << engine_->cpu() << ";features=" << engine_->features()
      << ";llvm=" LLVM_VERSION_STRING ";opt=" << opt_level_ << ";abi=" << JL_KERNEL_ABI_VERSION;
-  return llvm::xxh3_64bits(llvm::StringRef(text));
+  return llvm::xxh3_64bits(llvm::StringRef(bytes.data(), bytes.size()));
 }
 
 StatusOr<std::unique_ptr<Compiler>> Compiler::Create(const InterpreterOptions& options) {

@@ -51,7 +51,7 @@ llvm::Expected<std::unique_ptr<JitEngine>> JitEngine::Create(const std::string& 
   // From the subtarget: a named CPU implies its features without listing them.
   engine->traits_.avx512f = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512f");
   engine->traits_.avx512_vnni = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512vnni");
-  engine->avx2_ = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx2");
+  engine->traits_.avx2 = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx2");
   engine->triple_ = jtmb->getTargetTriple();
   engine->data_layout_ = (*tm)->createDataLayout();
   engine->jtmb_ = std::make_unique<llvm::orc::JITTargetMachineBuilder>(*jtmb);

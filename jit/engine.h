@@ -24,9 +24,6 @@ class JitEngine {
   const std::string& cpu() const { return cpu_; }
   const std::string& features() const { return features_; }
   const TargetTraits& traits() const { return traits_; }
-  // Whether the target has AVX2 (kept out of TargetTraits, which every op
-  // includes; the compiler marks the modules, see kAvx2ModuleFlag).
-  bool avx2() const { return avx2_; }
 
   // A target machine of its own for a compile thread (they are not shared).
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> CreateTargetMachine() const;
@@ -48,7 +45,6 @@ class JitEngine {
   std::string cpu_;
   std::string features_;
   TargetTraits traits_;
-  bool avx2_ = false;
 };
 
 }  // namespace jitlite::jit

@@ -292,7 +292,7 @@ bool Int8GemmSupported(KernelEmitter& e) {
   if (e.target().avx512_vnni) return true;
   const char* avx2_kernel = std::getenv("JITLITE_INT8_GEMM_AVX2");
   if (avx2_kernel && std::string(avx2_kernel) == "0") return false;
-  return e.b().GetInsertBlock()->getModule()->getModuleFlag(kAvx2ModuleFlag) != nullptr;
+  return e.target().avx2;
 }
 
 }  // namespace jitlite::jit

@@ -55,8 +55,6 @@ using Int8TileStoreFn = std::function<void(llvm::Value* row, llvm::Value* col0, 
 // (vpdpbusd), else with avx2 (vpmaddwd of values widened to i16, on
 // the same packing). JITLITE_INT8_GEMM_AVX2=0 turns the AVX2 kernel off.
 bool Int8GemmSupported(KernelEmitter& e);
-// The module flag the compiler sets on modules for a target with AVX2.
-inline constexpr const char* kAvx2ModuleFlag = "jitlite.target.avx2";
 
 // Emits the whole GEMM (needs Int8GemmSupported(e)): b_packed points to
 // the packed panels.

@@ -8,6 +8,7 @@ namespace jitlite::jit {
 struct TargetTraits {
   bool avx512f = false;  // 32 vector registers of 16 floats (else AVX2's 16 of 8)
   bool avx512_vnni = false;  // vpdpbusd: u8 x s8 dot products of 4 into i32
+  bool avx2 = false;  // vpmaddwd: i16 pair dot products into i32 (the int8 GEMM without VNNI)
 };
 
 }  // namespace jitlite::jit
