@@ -102,23 +102,28 @@ struct Interpreter::Impl {
     void (*kernel)(const jl_frame*);
     const jl_frame* frame;
     int64_t range;
-    int parts;
+    int chunks;
   };
-  static void RunPart(void* arg, int part) {
+  static void RunChunk(void* arg, int chunk) {
     const auto* s = static_cast<const Split*>(arg);
-    int64_t begin = s->range * part / s->parts;
-    int64_t end = s->range * (part + 1) / s->parts;
+    int64_t begin = s->range * chunk / s->chunks;
+    int64_t end = s->range * (chunk + 1) / s->chunks;
     if (begin >= end) return;
     jl_frame frame = *s->frame;
     frame.begin = begin;
     frame.end = end;
     s->kernel(&frame);
   }
+  // Chunks per thread: enough that whoever is running takes the share of a
+  // thread that is late or preempted, few enough to cost nothing.
+  static constexpr int kChunksPerThread = 4;
   static void ParallelFor(void* ctx, void (*kernel)(const jl_frame*), const jl_frame* frame,
                           int64_t range) {
     auto* im = static_cast<Impl*>(ctx);
-    Split split{kernel, frame, range, im->pool->size()};
-    im->pool->Run(&RunPart, &split);
+    const int chunks =
+        static_cast<int>(std::min<int64_t>(range, int64_t{kChunksPerThread} * im->pool->size()));
+    Split split{kernel, frame, range, chunks};
+    im->pool->Run(&RunChunk, &split, chunks);
   }
 
   // jl_runtime::report_error: keeps the first message of this invoke (kernels

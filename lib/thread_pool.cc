@@ -18,7 +18,7 @@ inline void Pause() {
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
-  for (int part = 1; part < threads; ++part) workers_.emplace_back([this, part] { Work(part); });
+  for (int t = 1; t < threads; ++t) workers_.emplace_back([this] { Work(); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -31,23 +31,26 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : workers_) t.join();
 }
 
-void ThreadPool::Run(Task task, void* arg) {
-  if (workers_.empty()) {
-    task(arg, 0);
+void ThreadPool::Run(Task task, void* arg, int chunks) {
+  if (workers_.empty() || chunks <= 1) {
+    for (int c = 0; c < chunks; ++c) task(arg, c);
     return;
   }
+  Job job{task, arg, chunks};
+  uint64_t generation;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    task_ = task;
-    arg_ = arg;
-    pending_.store(static_cast<int>(workers_.size()));
-    generation_.fetch_add(1);
+    job_ = job;
+    done_.store(0, std::memory_order_relaxed);
+    generation = generation_.load() + 1;
+    claim_.store(generation << 32, std::memory_order_release);
+    generation_.store(generation, std::memory_order_release);
   }
   wake_.notify_all();
-  task(arg, 0);
-  // Wait for the other parts; yield rather than spin hard, so that a worker
-  // the OS has not scheduled yet can run.
-  for (int i = 0; pending_.load(std::memory_order_acquire) != 0; ++i) {
+  RunChunks(generation, job);
+  // Chunks claimed by workers may still run; yield rather than spin hard, so
+  // that a worker the OS preempted can finish.
+  for (int i = 0; done_.load(std::memory_order_acquire) != chunks; ++i) {
     if (i < kSpins) {
       Pause();
     } else {
@@ -56,22 +59,31 @@ void ThreadPool::Run(Task task, void* arg) {
   }
 }
 
-void ThreadPool::Work(int part) {
+void ThreadPool::RunChunks(uint64_t generation, const Job& job) {
+  const uint64_t tag = generation & 0xffffffffu;
+  uint64_t claim = claim_.load(std::memory_order_acquire);
+  for (;;) {
+    if ((claim >> 32) != tag || static_cast<int>(claim & 0xffffffffu) >= job.chunks) return;
+    if (!claim_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel)) continue;
+    job.task(job.arg, static_cast<int>(claim & 0xffffffffu));
+    done_.fetch_add(1, std::memory_order_release);
+    claim = claim_.load(std::memory_order_acquire);
+  }
+}
+
+void ThreadPool::Work() {
   uint64_t seen = 0;
   for (;;) {
     for (int i = 0; i < kSpins && generation_.load(std::memory_order_acquire) == seen; ++i) Pause();
-    Task task;
-    void* arg;
+    Job job;
     {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait(lock, [&] { return generation_.load() != seen; });
       if (stop_) return;
       seen = generation_.load();
-      task = task_;
-      arg = arg_;
+      job = job_;
     }
-    task(arg, part);
-    pending_.fetch_sub(1, std::memory_order_release);
+    RunChunks(seen, job);
   }
 }
 

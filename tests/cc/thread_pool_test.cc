@@ -1,5 +1,5 @@
-// The interpreter's thread pool: every part of every job runs exactly once,
-// Run returns only after all parts are done, and the pool shuts down cleanly.
+// The interpreter's thread pool: every chunk of every job runs exactly once,
+// Run returns only after all chunks are done, and the pool shuts down cleanly.
 #include "lib/thread_pool.h"
 
 #include <atomic>
@@ -11,21 +11,23 @@ namespace jitlite {
 namespace {
 
 struct Counts {
-  std::vector<std::atomic<int>> per_part;
-  explicit Counts(int parts) : per_part(parts) {}
+  std::vector<std::atomic<int>> per_chunk;
+  explicit Counts(int chunks) : per_chunk(chunks) {}
 };
 
-void CountPart(void* arg, int part) { static_cast<Counts*>(arg)->per_part[part].fetch_add(1); }
+void CountPart(void* arg, int chunk) { static_cast<Counts*>(arg)->per_chunk[chunk].fetch_add(1); }
 
-TEST(ThreadPool, EveryPartRunsOncePerJob) {
+TEST(ThreadPool, EveryChunkRunsOncePerJob) {
   for (int threads : {1, 2, 3, 5}) {
     ThreadPool pool(threads);
     ASSERT_EQ(pool.size(), threads);
-    Counts counts(threads);
-    constexpr int kJobs = 2000;
-    for (int job = 0; job < kJobs; ++job) pool.Run(&CountPart, &counts);
-    for (int part = 0; part < threads; ++part) {
-      EXPECT_EQ(counts.per_part[part].load(), kJobs) << "threads " << threads << " part " << part;
+    for (int chunks : {1, threads, 4 * threads + 1}) {
+      Counts counts(chunks);
+      constexpr int kJobs = 2000;
+      for (int job = 0; job < kJobs; ++job) pool.Run(&CountPart, &counts, chunks);
+      for (int c = 0; c < chunks; ++c) {
+        EXPECT_EQ(counts.per_chunk[c].load(), kJobs) << "threads " << threads << " chunk " << c;
+      }
     }
   }
 }
@@ -40,12 +42,12 @@ void SlowPart(void* arg, int part) {
   static_cast<Slow*>(arg)->done.fetch_add(1);
 }
 
-TEST(ThreadPool, RunWaitsForTheSlowestPart) {
+TEST(ThreadPool, RunWaitsForTheSlowestChunk) {
   ThreadPool pool(3);
   for (int job = 1; job <= 20; ++job) {
     Slow slow;
-    pool.Run(&SlowPart, &slow);
-    EXPECT_EQ(slow.done.load(), 3);
+    pool.Run(&SlowPart, &slow, 6);
+    EXPECT_EQ(slow.done.load(), 6);
   }
 }
 
