@@ -180,29 +180,28 @@ class DepthwiseEmitter {
     int64_t rest = interior % group_pixels_;
     int64_t border = p_.w.out - interior;
     Taps all_columns{nullptr, e_.I64(0), e_.I64(p_.w.kernel)};
-    e_.For(0, p_.batch, 1, [&](Value* n) {
-      e_.For(0, p_.h.out, 1, [&](Value* oh) {
-        OutputRow row{n, oh, conv_window::EmitTaps(e_, p_.h, oh)};
-        row.in_offset = Add(e_, Mul(e_, n, p_.h.in * in_row_), Mul(e_, row.h.first, in_row_));
-        row.out_offset = Mul(e_, Add(e_, Mul(e_, n, p_.h.out), oh), p_.w.out * p_.cout);
-        if (groups > 0) {
-          e_.For(0, groups, 1, [&](Value* g) {
-            EmitGroup(row, Add(e_, e_.I64(w_begin), Mul(e_, g, group_pixels_)), group_pixels_,
-                      all_columns);
-          }, "group");
-        }
-        if (rest > 0) EmitGroup(row, e_.I64(w_begin + groups * group_pixels_), rest, all_columns);
-        if (border > 0) {
-          // Columns left and right of the interior, one at a time with their
-          // own tap ranges.
-          RolledFor(e_, e_.I64(0), e_.I64(border), [&](Value* i) {
-            Value* ow = b_.CreateSelect(b_.CreateICmpSLT(i, e_.I64(w_begin)), i,
-                                        Add(e_, i, e_.I64(interior)));
-            EmitGroup(row, ow, 1, conv_window::EmitTaps(e_, p_.w, ow));
-          }, "border");
-        }
-      }, "oh");
-    }, "n");
+    const int64_t macs = p_.batch * p_.h.out * p_.w.out * p_.cout * p_.h.kernel * p_.w.kernel;
+    conv_window::ForEachOutputRow(e_, p_.batch, p_.h.out, macs, [&](Value* n, Value* oh) {
+      OutputRow row{n, oh, conv_window::EmitTaps(e_, p_.h, oh)};
+      row.in_offset = Add(e_, Mul(e_, n, p_.h.in * in_row_), Mul(e_, row.h.first, in_row_));
+      row.out_offset = Mul(e_, Add(e_, Mul(e_, n, p_.h.out), oh), p_.w.out * p_.cout);
+      if (groups > 0) {
+        e_.For(0, groups, 1, [&](Value* g) {
+          EmitGroup(row, Add(e_, e_.I64(w_begin), Mul(e_, g, group_pixels_)), group_pixels_,
+                    all_columns);
+        }, "group");
+      }
+      if (rest > 0) EmitGroup(row, e_.I64(w_begin + groups * group_pixels_), rest, all_columns);
+      if (border > 0) {
+        // Columns left and right of the interior, one at a time with their
+        // own tap ranges.
+        RolledFor(e_, e_.I64(0), e_.I64(border), [&](Value* i) {
+          Value* ow = b_.CreateSelect(b_.CreateICmpSLT(i, e_.I64(w_begin)), i,
+                                      Add(e_, i, e_.I64(interior)));
+          EmitGroup(row, ow, 1, conv_window::EmitTaps(e_, p_.w, ow));
+        }, "border");
+      }
+    });
   }
 
  private:

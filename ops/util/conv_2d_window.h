@@ -241,24 +241,48 @@ struct OutputPixel {
   llvm::Value* input_offset = nullptr;
 };
 
+// Multiply-adds of a window op below which it runs on one thread (~5-10 us of
+// depthwise work; less than that, waking another thread costs about as much
+// as it saves).
+constexpr int64_t kMinParallelWindowMacs = 1 << 18;
+
+// Emits the loop over the output rows (n, oh) of a window op and calls body
+// once per row. With `macs` (the op's multiply-adds) worth it, the rows are the
+// kernel's parallel range, so threads take contiguous runs of rows.
+inline void ForEachOutputRow(jit::KernelEmitter& e, int64_t batch, int64_t h_out, int64_t macs,
+                             const std::function<void(llvm::Value* n, llvm::Value* oh)>& body) {
+  const int64_t rows = batch * h_out;
+  if (rows < 2 || macs < kMinParallelWindowMacs) {
+    e.For(0, batch, 1, [&](llvm::Value* n) {
+      e.For(0, h_out, 1, [&](llvm::Value* oh) { body(n, oh); }, "oh");
+    }, "n");
+    return;
+  }
+  auto [begin, end] = e.ParallelRange(rows);
+  e.For(begin, end, 1, [&](llvm::Value* r) {
+    llvm::IRBuilder<>& b = e.b();
+    body(b.CreateUDiv(r, e.I64(h_out)), b.CreateURem(r, e.I64(h_out)));
+  }, "row");
+}
+
 // Emits the loops n, oh, ow over the output of a window op on an NHWC input
-// with `channels` channels and calls body once per output pixel.
+// with `channels` channels and calls body once per output pixel; `macs` as
+// for ForEachOutputRow (0: one thread).
 inline void ForEachOutputPixel(jit::KernelEmitter& e, int64_t batch, const Axis& h,
                                const Axis& w, int64_t channels,
-                               const std::function<void(const OutputPixel&)>& body) {
+                               const std::function<void(const OutputPixel&)>& body,
+                               int64_t macs = 0) {
   int64_t row = w.in * channels;
   int64_t image = h.in * row;
-  e.For(0, batch, 1, [&](llvm::Value* n) {
-    e.For(0, h.out, 1, [&](llvm::Value* oh) {
-      Taps th = EmitTaps(e, h, oh);
-      e.For(0, w.out, 1, [&](llvm::Value* ow) {
-        Taps tw = EmitTaps(e, w, ow);
-        llvm::Value* offset =
-            Add(e, Add(e, Mul(e, n, image), Mul(e, th.first, row)), Mul(e, tw.first, channels));
-        body(OutputPixel{n, oh, ow, th, tw, offset});
-      }, "ow");
-    }, "oh");
-  }, "n");
+  ForEachOutputRow(e, batch, h.out, macs, [&](llvm::Value* n, llvm::Value* oh) {
+    Taps th = EmitTaps(e, h, oh);
+    e.For(0, w.out, 1, [&](llvm::Value* ow) {
+      Taps tw = EmitTaps(e, w, ow);
+      llvm::Value* offset =
+          Add(e, Add(e, Mul(e, n, image), Mul(e, th.first, row)), Mul(e, tw.first, channels));
+      body(OutputPixel{n, oh, ow, th, tw, offset});
+    }, "ow");
+  });
 }
 
 }  // namespace jitlite::ops::conv_window

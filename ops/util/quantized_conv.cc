@@ -346,7 +346,7 @@ class Emitter {
                                       [&](const conv_window::OutputPixel& px) {
         Value* row = Add(e_, Mul(e_, Add(e_, Mul(e_, px.n, g_.h.out), px.oh), g_.w.out), px.ow);
         EmitDepthwiseBlock(px, row, c0, mask, weights);
-      });
+      }, g_.batch * g_.h.out * g_.w.out * g_.cout * g_.h.kernel * g_.w.kernel);
     };
     if (full > 0) e_.For(0, full, kChannelVector, [&](Value* c0) { block(c0, nullptr); }, "cb");
     if (full < g_.cout) {

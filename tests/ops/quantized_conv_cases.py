@@ -48,7 +48,7 @@ def quantized_bias(channels, scheme, input_scale, filter_quant, seed=2):
 
 
 def check_quantized_conv(op, input_shape, filter_shape, channel_axis, scheme, per_channel=True,
-                         bias=True, options=None, seed=1, filter_type="INT8"):
+                         bias=True, options=None, seed=1, filter_type="INT8", runner=None):
     dtype, (s_in, zp_in), (s_out, zp_out) = SCHEMES[scheme]
     channels = filter_shape[channel_axis]
     weights = quantized_filter(filter_shape, channel_axis, scheme, per_channel, seed, filter_type)
@@ -56,4 +56,5 @@ def check_quantized_conv(op, input_shape, filter_shape, channel_axis, scheme, pe
                  if bias else None]
     return check_quantized(op, [(input_shape, dtype, dict(scale=s_in, zero_point=zp_in))],
                            constants, options, output_dtype=dtype,
-                           output_quant=dict(scale=s_out, zero_point=zp_out), seed=seed)
+                           output_quant=dict(scale=s_out, zero_point=zp_out), seed=seed,
+                           runner=runner)

@@ -344,3 +344,23 @@ def test_quantized_int8_fused_add_epilogue(channels):
     interpreter.allocate_tensors()
     assert [k["symbol"] for k in interpreter.get_jit_details()["kernels"]] == [
         "k0_depthwise_conv_2d_add"]
+
+
+def two_threads(**kwargs):
+    return jitlite.Interpreter(num_threads=2, **kwargs)
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_rows_split_across_threads(stride):
+    # Large enough (>= 2^18 multiply-adds) that the output rows are split over the 2 threads;
+    # 31 rows do not split evenly.
+    check_op("DEPTHWISE_CONV_2D", [((1, 31, 30, 64), F32)], constants=dw(64),
+             options=dict(padding="SAME", stride_h=stride, stride_w=stride, depth_multiplier=1,
+                          fused_activation_function="RELU6"),
+             runner=two_threads)
+
+
+def test_int8_rows_split_across_threads():
+    check_quantized_conv("DEPTHWISE_CONV_2D", (2, 31, 30, 64), (1, 3, 3, 64), 3, "int8",
+                         options=dict(padding="SAME", stride_h=1, stride_w=1,
+                                      depth_multiplier=1), runner=two_threads)
