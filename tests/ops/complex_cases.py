@@ -1,10 +1,12 @@
 """Shared pieces of the COMPLEX64 op tests (MUL, REAL, IMAG, COMPLEX_ABS, RFFT2D, copies)."""
 
 import numpy as np
+import pytest
 
 import jitlite
 from jitlite.testing import ModelBuilder, assert_outputs_match, build_op_model, random_inputs
 from jitlite.testing.check_op import jitlite_interpreter, litert_interpreter, run_model
+from op_testing import F32, UNARY_SHAPES, assert_rejected, check_op, shape_id
 
 C64 = np.complex64
 
@@ -66,3 +68,35 @@ def assert_chain_matches(model, one_kernel):
     values = random_inputs(model)
     assert_outputs_match(run_model(jitlite_interpreter(), model, values),
                          run_model(litert_interpreter(), model, values))
+
+
+class ComplexToFloatCases:
+    """REAL / IMAG / COMPLEX_ABS (COMPLEX64 -> FLOAT32, elementwise): shapes from scalars to rank 8
+    and empty ones, bit-exact special values, fusion after a complex MUL, and the refusals. The
+    op's test file subclasses this as Test<Op> and sets OP."""
+    OP = None
+
+    @pytest.mark.parametrize("shape", UNARY_SHAPES, ids=shape_id)
+    def test_shapes(self, shape):
+        check_op(self.OP, [(shape, C64)], output_dtype=F32, input_range=(-100, 100))
+
+    def test_special_values(self):
+        check_exact(self.OP, [special_grid()], F32)
+
+    def test_fuses_with_complex_mul(self):
+        y = (np.arange(6) - 2j * np.arange(6)).astype(C64).reshape(2, 3)
+        model = chain([("MUL", [y], C64, (2, 3)), (self.OP, [], F32, (2, 3))], ((2, 3), C64))
+        assert_chain_matches(model, one_kernel=True)
+
+    def test_rejects_float32(self):
+        assert_rejected(self.OP, [((3,), F32)], output_dtypes=F32,
+                        match=f"FLOAT32, which TFLite's {self.OP} does not accept",
+                        litert_rejects=True)
+
+    def test_rejects_float64(self):
+        assert_rejected(self.OP, [((3,), np.float64)], output_dtypes=F32,
+                        match=f"FLOAT64, which TFLite's {self.OP} does not accept")
+
+    def test_rejects_two_inputs(self):
+        assert_rejected(self.OP, [((3,), C64), ((3,), C64)], output_dtypes=F32,
+                        match="expected 1 inputs, got 2")

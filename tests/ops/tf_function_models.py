@@ -9,6 +9,14 @@ import pytest
 from jitlite.testing.keras_models import CACHE_DIR
 
 
+def _module_converter(tf, module):
+    """The converter of a tf.Module's __call__, with its resource variables kept."""
+    converter = tf.lite.TFLiteConverter.from_concrete_functions(
+        [module.__call__.get_concrete_function()], module)
+    converter.experimental_enable_resource_variables = True
+    return converter
+
+
 def _growing_while_loop(tf):
     """acc = x ([1, 2]); n times: acc = concat(acc, acc[-1:] * 2 + 1) (shape_invariants [None, 2])."""
     @tf.function(input_signature=[tf.TensorSpec([], tf.int32), tf.TensorSpec([1, 2], tf.float32)])
@@ -33,11 +41,7 @@ def _variable_module(tf):
         def __call__(self, x):
             self.v.assign_add(x)
             return self.v * x
-    module = Accumulator()
-    converter = tf.lite.TFLiteConverter.from_concrete_functions(
-        [module.__call__.get_concrete_function()], module)
-    converter.experimental_enable_resource_variables = True
-    return converter
+    return _module_converter(tf, Accumulator())
 
 
 def _variable_in_loop(tf):
@@ -55,11 +59,7 @@ def _variable_in_loop(tf):
                 return (i + 1,)
             tf.while_loop(lambda i: i < n, body, [tf.constant(0)])
             return self.v.read_value() * 2.0
-    module = Decay()
-    converter = tf.lite.TFLiteConverter.from_concrete_functions(
-        [module.__call__.get_concrete_function()], module)
-    converter.experimental_enable_resource_variables = True
-    return converter
+    return _module_converter(tf, Decay())
 
 
 def _where_count_loop(tf):
