@@ -14,6 +14,7 @@
 #include "jit/lowering.h"
 #include "jit/object_cache.h"
 #include "lib/control_flow.h"
+#include "ops/op.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/xxhash.h"
@@ -169,6 +170,17 @@ std::string GraphLabel(const ProgramGraph& pg) {
   return "subgraph " + std::to_string(pg.subgraph_index);
 }
 
+// 2 x the multiply-adds of the group's dot-product ops, for profiles.
+int64_t GroupFlops(const ShapedGraph& g, const FusionGroup& group) {
+  int64_t multiply_adds = 0;
+  for (int n : group.nodes) {
+    const Node& node = g.subgraph->nodes[n];
+    ops::NodeContext ctx(node, const_cast<std::vector<ops::TensorState>&>(g.tensors));
+    if (const ops::OpDef* def = ops::FindOp(node)) multiply_adds += def->MultiplyAdds(ctx);
+  }
+  return 2 * multiply_adds;
+}
+
 int Slot(const ProgramGraph& pg, int tensor) { return pg.slot_base + pg.fusion.buffer_root[tensor]; }
 
 // Whether anything reads graph input `tensor` (copying into it is wasted otherwise).
@@ -245,7 +257,9 @@ Status Compiler::LowerGraph(const std::vector<ProgramGraph>& program, int index,
     out.steps.push_back(step);
     out.kernel_symbols.push_back(job->symbol);
     std::string label = index == 0 ? group.symbol : GraphLabel(pg) + "/" + group.symbol;
-    out.code->kernels.push_back({label, group.nodes, group.note});
+    KernelStats stats{label, group.nodes, group.note};
+    stats.flops = GroupFlops(g, group);
+    out.code->kernels.push_back(std::move(stats));
     if (out.by_symbol.emplace(job->symbol, job.get()).second) out.jobs.push_back(std::move(job));
   }
   return Status::Ok();

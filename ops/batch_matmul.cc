@@ -270,6 +270,14 @@ class BatchMatMulOp : public OpDef {
     return Status::Ok();
   }
 
+  // A dot product over the contraction dim of x per output element.
+  int64_t MultiplyAdds(const NodeContext& ctx) const override {
+    const Shape& x = ctx.input(0).shape;
+    if (x.size() < 2) return 0;
+    int64_t k = ReadAdjoints(ctx).x ? x[x.size() - 2] : x.back();
+    return ctx.output(0).num_elements() * k;
+  }
+
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     if (hybrid::IsHybrid(ctx)) {
       hybrid::PackFilterScales(ctx, ctx.output(0).shape.back(), out);

@@ -403,6 +403,12 @@ class Conv2DOp : public OpDef {
     return Status::Ok();
   }
 
+  // Filter [cout, kh, kw, depth]: one window of kh*kw*depth per output.
+  int64_t MultiplyAdds(const NodeContext& ctx) const override {
+    const TensorState& filter = ctx.input(1);
+    return ctx.output(0).num_elements() * filter.dim(1) * filter.dim(2) * filter.dim(3);
+  }
+
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     JITLITE_ASSIGN_OR_RETURN(ConvParams p, ResolveParams(ctx));
     if (qconv::IsQuantized(ctx, qconv::Form::kConv2D)) {

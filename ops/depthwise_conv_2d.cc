@@ -457,6 +457,12 @@ class DepthwiseConv2DOp : public OpDef {
     return Status::Ok();
   }
 
+  // Filter [1, kh, kw, cout]: one kh*kw window per output.
+  int64_t MultiplyAdds(const NodeContext& ctx) const override {
+    const TensorState& filter = ctx.input(1);
+    return ctx.output(0).num_elements() * filter.dim(1) * filter.dim(2);
+  }
+
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     if (hybrid::IsHybrid(ctx)) {
       JITLITE_ASSIGN_OR_RETURN(DepthwiseParams p, ResolveParams(ctx));

@@ -534,6 +534,12 @@ class FullyConnectedOp : public OpDef {
     return Status::Ok();
   }
 
+  // Filter [units, input_size]: a dot product of input_size per output.
+  int64_t MultiplyAdds(const NodeContext& ctx) const override {
+    const TensorState& filter = ctx.input(1);
+    return filter.shape.size() == 2 ? ctx.output(0).num_elements() * filter.dim(1) : 0;
+  }
+
   Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
     JITLITE_ASSIGN_OR_RETURN(FullyConnectedParams p, ResolveParams(ctx));
     if (qconv::IsQuantized(ctx, qconv::Form::kFullyConnected)) {

@@ -116,6 +116,11 @@ class OpDef {
   virtual Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const {
     return Unimplemented("kernel emission");
   }
+
+  // The multiply-adds of one run at the current shapes, for the profile's
+  // GFLOP/s (KernelStats::flops). Only dot-product ops (convolutions,
+  // matrix products) count; others leave it 0.
+  virtual int64_t MultiplyAdds(const NodeContext& ctx) const { return 0; }
 };
 
 // All registered ops (generated).

@@ -181,6 +181,7 @@ py::dict JitStatsDict(const JitStats& stats) {
     d["symbol"] = k.symbol;
     d["op_indices"] = k.op_indices;
     d["note"] = k.note;
+    d["flops"] = k.flops;
     d["invocations"] = k.invocations;
     d["total_ms"] = k.total_ms;
     kernels.append(d);

@@ -640,3 +640,39 @@ def test_jit_details(jitlite_api, add_path):
     assert covered == [0, 1]  # every op of the model runs in exactly one kernel
     interpreter.allocate_tensors()  # nothing changed: neither a compile nor a lookup
     assert interpreter.get_jit_details()["compilations"] == 1
+
+
+def test_jit_details_count_conv_flops():
+    from jitlite import Interpreter
+    from jitlite.testing import ModelBuilder
+
+    mb = ModelBuilder(description="flops")
+    x = mb.add_input("x", np.float32, [1, 8, 8, 4])
+    w = mb.add_constant("w", np.ones((6, 3, 3, 4), np.float32))
+    conv = mb.add_tensor("conv", np.float32, [1, 4, 4, 6])
+    mb.add_op("CONV_2D", [x, w, mb.add_constant("b", np.zeros(6, np.float32))], [conv],
+              dict(padding="SAME", stride_w=2, stride_h=2))
+    dw = mb.add_constant("dw", np.ones((1, 3, 3, 6), np.float32))
+    out = mb.add_tensor("out", np.float32, [1, 4, 4, 6])
+    mb.add_op("DEPTHWISE_CONV_2D", [conv, dw, mb.add_constant("db", np.zeros(6, np.float32))],
+              [out], dict(padding="SAME", stride_w=1, stride_h=1, depth_multiplier=1))
+    mb.mark_output(out)
+    interpreter = Interpreter(model_content=mb.build())
+    interpreter.allocate_tensors()
+    flops = sum(k["flops"] for k in interpreter.get_jit_details()["kernels"])
+    # Output elements x window size, padded taps included (the usual convention).
+    assert flops == 2 * (4 * 4 * 6 * (3 * 3 * 4) + 4 * 4 * 6 * (3 * 3))
+
+
+def test_jit_details_count_flops(jitlite_api, model_file):
+    # hello_world is FC 1->16, 16->16, 16->1: 16 + 256 + 16 multiply-adds per
+    # row, two FLOPs each; the count follows the batch after a resize.
+    interpreter = jitlite_api.Interpreter(model_path=str(model_file(HELLO_WORLD)))
+    interpreter.allocate_tensors()
+    kernels = interpreter.get_jit_details()["kernels"]
+    assert all(isinstance(k["flops"], int) and k["flops"] >= 0 for k in kernels)
+    assert sum(k["flops"] for k in kernels) == 2 * (16 + 256 + 16)
+    interpreter.resize_tensor_input(interpreter.get_input_details()[0]["index"], [4, 1])
+    interpreter.allocate_tensors()
+    kernels = interpreter.get_jit_details()["kernels"]
+    assert sum(k["flops"] for k in kernels) == 4 * 2 * (16 + 256 + 16)

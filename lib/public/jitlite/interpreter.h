@@ -76,6 +76,10 @@ struct KernelStats {
   std::string symbol;         // e.g. "k3_conv_2d_add_relu"
   std::vector<int> op_indices;
   std::string note;           // fusion decisions, e.g. why a neighbour was not fused
+  // Floating-point (or integer) operations of one run: 2 x the multiply-adds
+  // of its convolutions and matrix products at the current shapes; 0 for a
+  // kernel without them. With total_ms / invocations it gives GFLOP/s.
+  int64_t flops = 0;
   // With kernel profiling on (Interpreter::SetKernelProfiling): invocations
   // timed since this shape set was allocated, and their total time.
   int64_t invocations = 0;
