@@ -12,7 +12,12 @@ namespace {
 
 using llvm::Value;
 
-constexpr int64_t kMaxTileRows = 14;  // 14 accumulators + B + broadcasts fit 32 zmm
+// AVX-512: a tile of up to 12 rows x 2 panels (32 columns) keeps 24
+// accumulators, 2 B vectors and a broadcast in the 32 zmm registers. Each k
+// step then loads 12 + 2 vectors for 24 FMAs, so the two load ports keep up
+// with the two FMA ports (14 x 1 panel needs 15 loads for 14 FMAs).
+constexpr int64_t kMaxTileRows = 12;
+constexpr int64_t kMaxTilePanels = 2;
 // AVX2: 6 accumulators of two ymm each + B (2) + a broadcast fit 16 ymm; 14
 // rows there spill accumulators (Zen 3: transformer_encoder 1.3x slower).
 constexpr int64_t kMaxTileRowsAvx2 = 6;
@@ -22,26 +27,46 @@ constexpr int64_t kAliasingTileRows = 8;
 // Multiply-adds below which a GEMM runs on one thread (~20 us of work: less
 // than that, waking another thread costs about as much as it saves).
 constexpr int64_t kMinParallelMacs = 1 << 21;
+// Packed B up to this size stays in L2 while row tiles sweep it.
+constexpr size_t kRowTileOuterMaxBBytes = 512 << 10;
 
-// The JIT target's (host or chosen CPU) register file sets the tile height.
+// The JIT target's (host or chosen CPU) register file sets the tile height;
+// rows are then spread evenly over the tiles (49 rows: 5 tiles of 10, not
+// 4 of 12 and one of 1).
 int64_t TileRows(const TargetTraits& target, const GemmShape& s) {
   int64_t rows = target.avx512f ? kMaxTileRows : kMaxTileRowsAvx2;
   if ((s.a_row_stride * 4) % 4096 == 0) rows = std::min(rows, kAliasingTileRows);
-  return std::max<int64_t>(1, std::min(rows, s.m));
+  int64_t m = std::max<int64_t>(1, s.m);
+  int64_t tiles = (m + rows - 1) / rows;
+  return (m + tiles - 1) / tiles;
 }
+
+int64_t TilePanels(const TargetTraits& target) { return target.avx512f ? kMaxTilePanels : 1; }
 
 class GemmEmitter {
  public:
   GemmEmitter(KernelEmitter& e, Value* a, Value* b_packed, const GemmShape& s,
               const GemmStoreFn& store, const GemmDirectStore* direct)
       : e_(e), b_(e.b()), a_(a), b_packed_(b_packed), s_(s), store_(store), direct_(direct),
-        tile_rows_(TileRows(e.target(), s)),
+        tile_rows_(TileRows(e.target(), s)), tile_panels_(TilePanels(e.target())),
         vec_(llvm::FixedVectorType::get(b_.getFloatTy(), 16)) {}
 
-  // A read in place: each B panel stays in cache while the row tiles stream.
+  // A read in place. A packed B that fits in L2 is swept once per row tile,
+  // so each A tile is read from memory once and C is written row by row;
+  // a bigger B is read once, panel by panel, while the row tiles stream.
   void Emit() {
     AllocateTiles();
     DeclareParallelTiles();
+    if (s_.b_row_stride == 0 && PackedGemmBytes(s_.n, s_.k) <= kRowTileOuterMaxBBytes) {
+      ForEachRowTile([&](Value* row0, int64_t rows) {
+        Value* a_tile = b_.CreateInBoundsGEP(b_.getFloatTy(), a_,
+                                             b_.CreateMul(row0, e_.I64(s_.a_row_stride)));
+        ForEachPanel([&](Value* panel, int64_t cols) {
+          EmitTile(a_tile, row0, rows, panel, cols);
+        });
+      });
+      return;
+    }
     ForEachPanel([&](Value* panel, int64_t cols) { EmitPanel(panel, cols); });
   }
 
@@ -79,10 +104,7 @@ class GemmEmitter {
     a_tile->setAlignment(llvm::Align(64));
     auto row_tile = [&](Value* row0, int64_t rows) {
       gather(a_tile, row0, rows);
-      ForEachPanel([&](Value* panel, int64_t cols) {
-        EmitTile(a_tile, row0, rows, PanelPtr(panel), b_.CreateMul(panel, e_.I64(kGemmPanelWidth)),
-                 cols);
-      });
+      ForEachPanel([&](Value* panel, int64_t cols) { EmitTile(a_tile, row0, rows, panel, cols); });
     };
     DeclareParallelTiles();
     ForEachRowTile(row_tile);
@@ -118,18 +140,31 @@ class GemmEmitter {
     }
   }
 
+  int64_t TileWidth() const { return tile_panels_ * kGemmPanelWidth; }
+
+  // Accumulator of tile row r, panel p of the tile.
+  llvm::AllocaInst* Acc(int64_t r, int64_t p) { return acc_[r * tile_panels_ + p]; }
+
   void AllocateTiles() {
-    for (int64_t r = 0; r < tile_rows_; ++r) acc_.push_back(e_.Alloca(vec_, "acc"));
-    tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), tile_rows_ * kGemmPanelWidth), "tile");
+    for (int64_t i = 0; i < tile_rows_ * tile_panels_; ++i) acc_.push_back(e_.Alloca(vec_, "acc"));
+    tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), tile_rows_ * TileWidth()), "tile");
     tile_->setAlignment(llvm::Align(64));
   }
 
-  // Full 16-column panels in a loop, then the partial one.
+  // body(first panel, cols) over column groups of up to tile_panels_ panels:
+  // full groups in a loop, then the partial one (cols < TileWidth()).
   void ForEachPanel(const std::function<void(Value*, int64_t)>& body) {
-    int64_t full_panels = s_.n / kGemmPanelWidth;
-    int64_t last_cols = s_.n % kGemmPanelWidth;
-    e_.For(0, full_panels, 1, [&](Value* p) { body(p, kGemmPanelWidth); }, "panel");
-    if (last_cols > 0) body(e_.I64(full_panels), last_cols);
+    int64_t full_groups = s_.n / TileWidth();
+    int64_t last_cols = s_.n % TileWidth();
+    e_.For(0, full_groups, 1, [&](Value* g) {
+      body(b_.CreateMul(g, e_.I64(tile_panels_)), TileWidth());
+    }, "panel");
+    if (last_cols > 0) body(e_.I64(full_groups * tile_panels_), last_cols);
+  }
+
+  // Valid columns of panel p of a tile with `cols` columns (0: none).
+  static int64_t PanelCols(int64_t cols, int64_t p) {
+    return std::clamp<int64_t>(cols - p * kGemmPanelWidth, 0, kGemmPanelWidth);
   }
 
   // Packed: panel p's k x 16 block; in place: B's column 16p.
@@ -153,45 +188,58 @@ class GemmEmitter {
   // The flattened output row of tile row `row` (batched GEMMs stack batches).
   Value* OutputRow(Value* row) { return row_base_ ? b_.CreateAdd(row_base_, row) : row; }
 
-  // All row tiles of one panel of `cols` valid columns.
+  // All row tiles of one column group of `cols` valid columns.
   void EmitPanel(Value* panel, int64_t cols) {
-    Value* bp = PanelPtr(panel);
-    Value* col0 = b_.CreateMul(panel, e_.I64(kGemmPanelWidth));
     ForEachRowTile([&](Value* row0, int64_t rows) {
       Value* a_tile = b_.CreateInBoundsGEP(b_.getFloatTy(), a_,
                                            b_.CreateMul(row0, e_.I64(s_.a_row_stride)));
-      EmitTile(a_tile, row0, rows, bp, col0, cols);
+      EmitTile(a_tile, row0, rows, panel, cols);
     });
   }
 
-  // C[row0 .. row0+rows, col0 .. col0+cols] in registers, then stored; a_tile
-  // points to A's row row0 (row stride a_row_stride).
-  void EmitTile(Value* a_tile, Value* row0, int64_t rows, Value* bp, Value* col0, int64_t cols) {
+  // C[row0 .. row0+rows, 16 panel .. 16 panel + cols] in registers, then
+  // stored; a_tile points to A's row row0 (row stride a_row_stride).
+  void EmitTile(Value* a_tile, Value* row0, int64_t rows, Value* panel, int64_t cols) {
+    const int64_t panels = (cols + kGemmPanelWidth - 1) / kGemmPanelWidth;
+    Value* col0 = b_.CreateMul(panel, e_.I64(kGemmPanelWidth));
+    std::vector<Value*> bp;
+    for (int64_t p = 0; p < panels; ++p) bp.push_back(PanelPtr(b_.CreateAdd(panel, e_.I64(p))));
     Value* zero = llvm::ConstantAggregateZero::get(vec_);
-    for (int64_t r = 0; r < rows; ++r) b_.CreateStore(zero, acc_[r]);
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t p = 0; p < panels; ++p) b_.CreateStore(zero, Acc(r, p));
+    }
     e_.For(0, s_.k, 1, [&](Value* kk) {
-      Value* bv = LoadPanelRow(bp, kk, cols);
+      std::vector<Value*> bv;
+      for (int64_t p = 0; p < panels; ++p) bv.push_back(LoadPanelRow(bp[p], kk, PanelCols(cols, p)));
       Value* a_k = b_.CreateMul(kk, e_.I64(s_.a_k_stride));
       for (int64_t r = 0; r < rows; ++r) {
         Value* off = b_.CreateAdd(a_k, e_.I64(r * s_.a_row_stride));
         Value* av = b_.CreateLoad(b_.getFloatTy(), b_.CreateInBoundsGEP(b_.getFloatTy(), a_tile, off));
-        Value* sum = b_.CreateIntrinsic(llvm::Intrinsic::fma, {vec_},
-                                        {b_.CreateVectorSplat(16, av), bv,
-                                         b_.CreateLoad(vec_, acc_[r])});
-        b_.CreateStore(sum, acc_[r]);
+        Value* splat = b_.CreateVectorSplat(16, av);
+        for (int64_t p = 0; p < panels; ++p) {
+          Value* sum = b_.CreateIntrinsic(llvm::Intrinsic::fma, {vec_},
+                                          {splat, bv[p], b_.CreateLoad(vec_, Acc(r, p))});
+          b_.CreateStore(sum, Acc(r, p));
+        }
       }
     }, "k");
     if (direct_ != nullptr) {
-      StoreTileDirectly(row0, rows, col0, cols);
+      for (int64_t p = 0; p < panels; ++p) {
+        StoreTileDirectly(row0, rows, b_.CreateAdd(col0, e_.I64(p * kGemmPanelWidth)),
+                          PanelCols(cols, p), p);
+      }
       return;
     }
     for (int64_t r = 0; r < rows; ++r) {
-      Value* dst = b_.CreateConstInBoundsGEP1_64(b_.getFloatTy(), tile_, r * kGemmPanelWidth);
-      b_.CreateAlignedStore(b_.CreateLoad(vec_, acc_[r]), dst, llvm::Align(64));
+      for (int64_t p = 0; p < panels; ++p) {
+        Value* dst = b_.CreateConstInBoundsGEP1_64(b_.getFloatTy(), tile_,
+                                                   r * TileWidth() + p * kGemmPanelWidth);
+        b_.CreateAlignedStore(b_.CreateLoad(vec_, Acc(r, p)), dst, llvm::Align(64));
+      }
     }
     e_.For(0, rows, 1, [&](Value* r) {
       Value* row = OutputRow(b_.CreateAdd(row0, r));
-      Value* tile_row = b_.CreateMul(r, e_.I64(kGemmPanelWidth));
+      Value* tile_row = b_.CreateMul(r, e_.I64(TileWidth()));
       e_.For(0, cols, 1, [&](Value* c) {
         Value* v = b_.CreateLoad(b_.getFloatTy(),
                                  b_.CreateInBoundsGEP(b_.getFloatTy(), tile_, b_.CreateAdd(tile_row, c)));
@@ -200,14 +248,15 @@ class GemmEmitter {
     }, "r");
   }
 
-  void StoreTileDirectly(Value* row0, int64_t rows, Value* col0, int64_t cols) {
+  // Panel p of the tile's accumulators, `cols` valid columns from col0.
+  void StoreTileDirectly(Value* row0, int64_t rows, Value* col0, int64_t cols, int64_t p) {
     Value* mask = cols < kGemmPanelWidth ? ColumnMask(cols) : nullptr;
     Value* bias = nullptr;
     if (direct_->bias != nullptr) {
       bias = LoadColumns(b_.CreateInBoundsGEP(b_.getFloatTy(), direct_->bias, col0), mask);
     }
     for (int64_t r = 0; r < rows; ++r) {
-      Value* v = b_.CreateLoad(vec_, acc_[r]);
+      Value* v = b_.CreateLoad(vec_, Acc(r, p));
       if (bias != nullptr) v = b_.CreateFAdd(v, bias);
       if (direct_->finish) v = direct_->finish(v);
       Value* row = OutputRow(b_.CreateAdd(row0, e_.I64(r)));
@@ -246,6 +295,7 @@ class GemmEmitter {
   const GemmStoreFn& store_;
   const GemmDirectStore* direct_;
   int64_t tile_rows_;
+  int64_t tile_panels_;  // 16-column panels per register tile
   llvm::FixedVectorType* vec_;
   std::vector<llvm::AllocaInst*> acc_;
   llvm::AllocaInst* tile_ = nullptr;

@@ -6,9 +6,12 @@
 //    columns: panel p holds, for each kk < k, the 16 values B[kk, 16p .. 16p+15]
 //    (zero past n), so the inner loop reads one aligned <16 x float> per kk;
 //    (or, for a B computed at run time, B is read in place, row by row);
-//  - a tile of up to 14 rows x 16 columns lives in 14 vector accumulators
-//    (6 on AVX2, where each takes two of the 16 registers); each step
-//    broadcasts one A value per row and does one FMA per row;
+//  - a tile of up to 12 rows x 32 columns (two panels) lives in 24 vector
+//    accumulators (6 rows x 16 columns on AVX2, where each takes two of the
+//    16 registers); each k step loads one B vector per panel and broadcasts
+//    one A value per row, which feeds one FMA per panel;
+//  - B that fits in L2 is swept once per row tile (A read once, C written
+//    row by row); a bigger B is read once, panel by panel, under the tiles;
 //  - the tile goes through a small stack buffer to the caller's per-element
 //    store, where bias, activation and fused epilogue ops run (LLVM
 //    vectorizes that short loop; it is O(m*n) next to the O(m*n*k) core).
