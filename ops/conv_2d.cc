@@ -252,36 +252,75 @@ std::array<Value*, 3> PixelOf(jit::KernelEmitter& e, const ConvParams& p, Value*
           b.CreateURem(rem, e.I64(p.w.out))};
 }
 
+// Copies `count` contiguous floats from src to dst: whole 16-float vectors,
+// then a masked one for the tail.
+void CopyFloats(jit::KernelEmitter& e, Value* src, Value* dst, int64_t count) {
+  llvm::IRBuilder<>& b = e.b();
+  auto* vec = llvm::FixedVectorType::get(b.getFloatTy(), 16);
+  auto at = [&](Value* base, Value* offset) {
+    return b.CreateInBoundsGEP(b.getFloatTy(), base, offset);
+  };
+  e.For(0, count / 16, 1, [&](Value* i) {
+    Value* offset = Mul(e, i, 16);
+    b.CreateAlignedStore(b.CreateAlignedLoad(vec, at(src, offset), llvm::Align(4)), at(dst, offset),
+                         llvm::Align(4));
+  }, "copy");
+  int64_t tail = count % 16;
+  if (tail == 0) return;
+  std::vector<llvm::Constant*> lanes;
+  for (int64_t l = 0; l < 16; ++l) lanes.push_back(b.getInt1(l < tail));
+  Value* mask = llvm::ConstantVector::get(lanes);
+  Value* offset = e.I64(count - tail);
+  Value* v = b.CreateMaskedLoad(vec, at(src, offset), llvm::Align(4), mask);
+  b.CreateMaskedStore(v, at(dst, offset), llvm::Align(4), mask);
+}
+
 // Copies the input windows of output pixels [row0, row0 + rows) into `tile`,
 // one row of k = (kh, kw, ic) values each; taps in the padding become zeros.
+// A filter row whose taps all lie inside the input (dilation 1) is
+// kernel_w * cin contiguous input floats, copied as vectors; rows touching
+// the padding go tap by tap.
 void GatherWindows(jit::KernelEmitter& e, const ConvParams& p, Value* tile, Value* row0,
                    int64_t rows) {
   llvm::IRBuilder<>& b = e.b();
   int64_t k = p.h.kernel * p.w.kernel * p.cin;
+  const int64_t span = p.w.dilation == 1 ? p.w.kernel * p.cin : 0;
   // Scalar copies: vectorizing across rows or taps only makes gathers.
   e.ForWithHints(0, rows, jit::kNoVectorize, [&](Value* r) {
     auto [n, oh, ow] = PixelOf(e, p, b.CreateAdd(row0, r));
     Value* ih0 = b.CreateSub(b.CreateMul(oh, e.I64(p.h.stride)), e.I64(p.h.pad_before));
     Value* iw0 = b.CreateSub(b.CreateMul(ow, e.I64(p.w.stride)), e.I64(p.w.pad_before));
     Value* dst_row = Mul(e, r, k);
+    Value* row_inside = b.CreateAnd(b.CreateICmpSGE(iw0, e.I64(0)),
+                                    b.CreateICmpSLE(iw0, e.I64(p.w.in - p.w.kernel)));
     e.ForWithHints(0, p.h.kernel, jit::kNoVectorize, [&](Value* kh) {
       Value* ih = Add(e, ih0, Mul(e, kh, p.h.dilation));
-      e.ForWithHints(0, p.w.kernel, jit::kNoVectorize, [&](Value* kw) {
-        Value* iw = Add(e, iw0, Mul(e, kw, p.w.dilation));
-        Value* inside = b.CreateAnd(
-            b.CreateAnd(b.CreateICmpSGE(ih, e.I64(0)), b.CreateICmpSLT(ih, e.I64(p.h.in))),
-            b.CreateAnd(b.CreateICmpSGE(iw, e.I64(0)), b.CreateICmpSLT(iw, e.I64(p.w.in))));
-        Value* dst = Add(e, dst_row, Mul(e, Add(e, Mul(e, kh, p.w.kernel), kw), p.cin));
-        // Outside the input: read pixel (0, 0) of the image instead and keep zeros.
-        Value* src = Mul(e, Add(e, Mul(e, Add(e, Mul(e, n, p.h.in), b.CreateSelect(inside, ih, e.I64(0))),
-                                        p.w.in),
-                                b.CreateSelect(inside, iw, e.I64(0))),
-                         p.cin);
-        e.For(0, p.cin, 1, [&](Value* ic) {
-          Value* v = b.CreateSelect(inside, e.LoadInput(0, Add(e, src, ic)), e.F32(0.0f));
-          b.CreateStore(v, b.CreateInBoundsGEP(b.getFloatTy(), tile, Add(e, dst, ic)));
-        }, "ic");
-      }, "kw");
+      Value* ih_inside = b.CreateAnd(b.CreateICmpSGE(ih, e.I64(0)), b.CreateICmpSLT(ih, e.I64(p.h.in)));
+      Value* whole_row = b.CreateAnd(ih_inside, row_inside);
+      if (span == 0) whole_row = b.getFalse();
+      e.If(whole_row, [&] {
+        Value* src = Mul(e, Add(e, Mul(e, Add(e, Mul(e, n, p.h.in), ih), p.w.in), iw0), p.cin);
+        Value* dst = Add(e, dst_row, Mul(e, kh, p.w.kernel * p.cin));
+        CopyFloats(e, b.CreateInBoundsGEP(b.getFloatTy(), e.InputPtr(0), src),
+                   b.CreateInBoundsGEP(b.getFloatTy(), tile, dst), span);
+      });
+      e.If(b.CreateNot(whole_row), [&] {
+        e.ForWithHints(0, p.w.kernel, jit::kNoVectorize, [&](Value* kw) {
+          Value* iw = Add(e, iw0, Mul(e, kw, p.w.dilation));
+          Value* inside = b.CreateAnd(ih_inside, b.CreateAnd(b.CreateICmpSGE(iw, e.I64(0)),
+                                                             b.CreateICmpSLT(iw, e.I64(p.w.in))));
+          Value* dst = Add(e, dst_row, Mul(e, Add(e, Mul(e, kh, p.w.kernel), kw), p.cin));
+          // Outside the input: read pixel (0, 0) of the image instead and keep zeros.
+          Value* src = Mul(e, Add(e, Mul(e, Add(e, Mul(e, n, p.h.in), b.CreateSelect(inside, ih, e.I64(0))),
+                                          p.w.in),
+                                  b.CreateSelect(inside, iw, e.I64(0))),
+                           p.cin);
+          e.For(0, p.cin, 1, [&](Value* ic) {
+            Value* v = b.CreateSelect(inside, e.LoadInput(0, Add(e, src, ic)), e.F32(0.0f));
+            b.CreateStore(v, b.CreateInBoundsGEP(b.getFloatTy(), tile, Add(e, dst, ic)));
+          }, "ic");
+        }, "kw");
+      });
     }, "kh");
   }, "r");
 }
