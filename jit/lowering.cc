@@ -8,10 +8,12 @@
 #include "jit/lowering.h"
 
 #include <map>
+#include <set>
 
 #include "jit/emitters.h"
 #include "jit/half_float.h"
 #include "lib/kernel_abi.h"
+#include "llvm/IR/IntrinsicsX86.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "ops/op.h"
@@ -30,6 +32,9 @@ llvm::StructType* FrameType(llvm::LLVMContext& c) {
 
 // Elements below which an elementwise loop runs on one thread.
 constexpr int64_t kMinParallelElements = 1 << 17;
+// Elements from which an 8-bit elementwise chain becomes a table lookup
+// (building the table runs the chain 256 times).
+constexpr int64_t kMinLookupTableElements = 1 << 12;
 
 // Per-function state: the tensor table and the loaded buffer pointers.
 class GroupLowering {
@@ -228,7 +233,113 @@ class GroupLowering {
     return true;
   }
 
+  // The one 8-bit tensor a group's elementwise chain reads, when every other
+  // operand is a one-element constant, every output is 8-bit with its
+  // element count and no op depends on the element's position (per-channel
+  // quantization): each output is then a function of that tensor's byte,
+  // 256 values. -1 when not (or too small to pay for the table).
+  int LookupTableInput() const {
+    const Node& last = sg().nodes[group_.nodes.back()];
+    const int64_t n = g_.tensors[last.outputs[0]].num_elements();
+    if (n < kMinLookupTableElements) return -1;
+    auto is_8bit = [&](int t) {
+      DType d = g_.tensors[t].dtype;
+      return d == DType::kInt8 || d == DType::kUInt8;
+    };
+    std::set<int> produced;
+    int input = -1;
+    for (int node : group_.nodes) {
+      for (int t : sg().nodes[node].inputs) {
+        if (t < 0 || produced.count(t)) continue;
+        const ops::TensorState& ts = g_.tensors[t];
+        if (ts.is_constant() && ts.num_elements() == 1) continue;
+        if (!is_8bit(t) || ts.num_elements() != n || (input >= 0 && input != t)) return -1;
+        input = t;
+      }
+      for (int t : sg().nodes[node].outputs) {
+        const ops::TensorState& ts = g_.tensors[t];
+        if (ts.quant && ts.quant->scales.size() > 1) return -1;
+        produced.insert(t);
+      }
+    }
+    for (int t : group_.outputs) {
+      if (!is_8bit(t) || g_.tensors[t].num_elements() != n) return -1;
+    }
+    return input;
+  }
+
+  // Runs the chain once per byte value into a 256-entry table per output,
+  // then maps every element through the tables: the same arithmetic as
+  // per element, so the same bits, at a table lookup per element.
+  Status EmitLookupTableGroup(int input) {
+    llvm::Type* i8 = b_.getInt8Ty();
+    auto* table_type = llvm::ArrayType::get(i8, 256);
+    std::vector<std::pair<int, llvm::AllocaInst*>> tables;
+    for (int t : group_.outputs) {
+      llvm::AllocaInst* table = EmitEntryAlloca(b_, table_type, "table");
+      table->setAlignment(llvm::Align(64));
+      tables.push_back({t, table});
+    }
+    Status status;
+    EmitFor(b_, b_.getInt64(0), b_.getInt64(256), 1, [&](Value* byte) {
+      std::map<int, Value*> values{{input, b_.CreateTrunc(byte, i8)}};
+      status = EmitChain(0, values, {}, b_.getInt64(0));  // constants: their one element
+      for (auto& [t, table] : tables) {
+        b_.CreateStore(values.at(t), b_.CreateInBoundsGEP(i8, table, byte));
+      }
+    }, "byte");
+    JITLITE_RETURN_IF_ERROR(status);
+    const int64_t n = g_.tensors[input].num_elements();
+    bool split = n >= kMinParallelElements;
+    if (split) parallel_range_ = n;
+    Value* begin = split ? begin_ : b_.getInt64(0);
+    Value* end = split ? end_ : b_.getInt64(n);
+    Value* vector_end = begin;
+    if (target_.avx512_vbmi) {
+      Value* blocks = b_.CreateUDiv(b_.CreateSub(end, begin), b_.getInt64(64));
+      vector_end = b_.CreateAdd(begin, b_.CreateMul(blocks, b_.getInt64(64)));
+      EmitFor(b_, b_.getInt64(0), blocks, 1, [&](Value* block) {
+        Value* i = b_.CreateAdd(begin, b_.CreateMul(block, b_.getInt64(64)));
+        LookUpVector(input, tables, i);
+      }, "block");
+    }
+    EmitFor(b_, vector_end, end, 1, [&](Value* i) {
+      Value* byte = b_.CreateZExt(LoadElement(b_, g_.tensors[input].dtype, BufferPtr(input), i),
+                                  b_.getInt64Ty());
+      for (auto& [t, table] : tables) {
+        Value* v = b_.CreateLoad(i8, b_.CreateInBoundsGEP(i8, table, byte));
+        b_.CreateStore(v, b_.CreateInBoundsGEP(i8, BufferPtr(t), i));
+      }
+    }, "i");
+    return Status::Ok();
+  }
+
+  // 64 elements from i through the tables with AVX-512 VBMI: vpermi2b looks
+  // 64 bytes up in 128 (the low 7 bits index two table quarters), and the
+  // index's top bit picks the upper or the lower half.
+  void LookUpVector(int input, const std::vector<std::pair<int, llvm::AllocaInst*>>& tables,
+                    Value* i) {
+    llvm::Type* i8 = b_.getInt8Ty();
+    auto* vec = llvm::FixedVectorType::get(i8, 64);
+    Value* idx = b_.CreateAlignedLoad(vec, b_.CreateInBoundsGEP(i8, BufferPtr(input), i), llvm::Align(1));
+    Value* upper = b_.CreateICmpSLT(idx, llvm::ConstantAggregateZero::get(vec));
+    for (auto& [t, table] : tables) {
+      Value* quarter[4];
+      for (int q = 0; q < 4; ++q) {
+        quarter[q] = b_.CreateAlignedLoad(vec, b_.CreateConstInBoundsGEP1_64(i8, table, q * 64),
+                                          llvm::Align(64));
+      }
+      Value* lo = b_.CreateIntrinsic(llvm::Intrinsic::x86_avx512_vpermi2var_qi_512, {},
+                                     {quarter[0], idx, quarter[1]});
+      Value* hi = b_.CreateIntrinsic(llvm::Intrinsic::x86_avx512_vpermi2var_qi_512, {},
+                                     {quarter[2], idx, quarter[3]});
+      b_.CreateAlignedStore(b_.CreateSelect(upper, hi, lo),
+                            b_.CreateInBoundsGEP(i8, BufferPtr(t), i), llvm::Align(1));
+    }
+  }
+
   Status EmitElementwiseGroup() {
+    if (int input = LookupTableInput(); input >= 0) return EmitLookupTableGroup(input);
     const Node& last = sg().nodes[group_.nodes.back()];
     const Shape out_shape = g_.tensors[last.outputs[0]].shape;
     Status status;
