@@ -20,7 +20,9 @@
 //
 // Per row: a max pass, an exp + sum pass, and a scaling pass that hands each
 // element to StoreOutput. Float rows up to kMaxStackRow keep their exps in a
-// stack buffer; longer rows, and quantized rows, recompute them.
+// stack buffer; longer rows recompute them. The 8-bit reference kernel's
+// exps take one of 256 values (one per diff): each invoke computes those
+// into scratch tables first, and the rows read them.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -174,15 +176,22 @@ class SoftmaxOp : public OpDef {
       return Status::Ok();
     }
     if (IsQuantizedDType(ctx.input(0).dtype)) {
-      const QuantizedSoftmaxParams p = QuantizedParams(ctx);
+      EmitQuantizedTables(e, QuantizedParams(ctx));
       EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
-               [&](const std::vector<Value*>& idx) { EmitQuantizedRow(e, ctx, shape, idx, p); });
+               [&](const std::vector<Value*>& idx) { EmitQuantizedRow(e, ctx, shape, idx); });
       return Status::Ok();
     }
     const float beta = Beta(ctx);
     EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
              [&](const std::vector<Value*>& idx) { EmitRow(e, shape, idx, beta); });
     return Status::Ok();
+  }
+
+  // The reference 8-bit kernel's exp tables (EmitQuantizedTables).
+  int64_t ScratchBytes(const NodeContext& ctx) const override {
+    const DType t = ctx.input(0).dtype;
+    if (t == DType::kInt16 || !IsQuantizedDType(t) || UsesExpTable(ctx)) return 0;
+    return 2 * kDiffs * static_cast<int64_t>(sizeof(int32_t));
   }
 
   // 8-bit inputs in the optimized kernel's regime: its float exp table.
@@ -291,9 +300,35 @@ class SoftmaxOp : public OpDef {
     }, "row");
   }
 
-  // One row of the reference fixed-point kernel (file comment).
+  // The reference kernel's exps depend only on d = max - x, in [0, 255]
+  // for 8-bit types: once per invoke, two tables of i32 in scratch hold
+  // exp(scaled -d) (0 integer bits) and its share of the sum (12 integer
+  // bits), both 0 for diffs below diff_min, which then count nothing and
+  // give the output's minimum.
+  static constexpr int64_t kDiffs = 256;
+  static constexpr int64_t kSumTable = kDiffs;  // the second table's first entry
+
+  static void EmitQuantizedTables(jit::KernelEmitter& e, const QuantizedSoftmaxParams& p) {
+    llvm::IRBuilder<>& b = e.b();
+    llvm::Type* i32 = b.getInt32Ty();
+    Value* tables = e.ScratchPtr();
+    e.For(0, kDiffs, 1, [&](Value* d) {
+      Value* diff = b.CreateNeg(b.CreateTrunc(d, i32));
+      Value* in_range = b.CreateICmpSGE(diff, e.I32(p.diff_min));
+      Value* scaled = EmitSaturatingRoundingDoublingHighMul(
+          b, b.CreateShl(diff, p.input.shift), e.I32(p.input.multiplier));
+      Value* ex = EmitExpOnNegativeValues(b, scaled, kScaledDiffIntegerBits);
+      Value* share = EmitRoundingDivideByPOT(b, ex, e.I32(kAccumulationIntegerBits));
+      b.CreateStore(b.CreateSelect(in_range, ex, e.I32(0)), b.CreateInBoundsGEP(i32, tables, d));
+      b.CreateStore(b.CreateSelect(in_range, share, e.I32(0)),
+                    b.CreateInBoundsGEP(i32, tables, b.CreateAdd(d, e.I64(kSumTable))));
+    }, "diff");
+  }
+
+  // One row of the reference fixed-point kernel (file comment), its exps
+  // read from the tables of EmitQuantizedTables.
   static void EmitQuantizedRow(jit::KernelEmitter& e, const NodeContext& ctx, const Shape& shape,
-                               std::vector<Value*> idx, const QuantizedSoftmaxParams& p) {
+                               std::vector<Value*> idx) {
     llvm::IRBuilder<>& b = e.b();
     const DType in_type = ctx.input(0).dtype;
     const DType out_type = ctx.output(0).dtype;
@@ -309,23 +344,17 @@ class SoftmaxOp : public OpDef {
 
     // Pass 1: row maximum, from the type's minimum as TFLite.
     Value* max = EmitIntRowMax(e, shape.back(), DTypeRange(in_type).lo, load);
-    // exp of the scaled diff (0 integer bits), and whether the diff counts.
-    auto exp_of = [&](Value* i, Value** in_range) {
-      Value* diff = b.CreateSub(load(i), max);
-      *in_range = b.CreateICmpSGE(diff, e.I32(p.diff_min));
-      Value* scaled = EmitSaturatingRoundingDoublingHighMul(
-          b, b.CreateShl(diff, p.input.shift), e.I32(p.input.multiplier));
-      return EmitExpOnNegativeValues(b, scaled, kScaledDiffIntegerBits);
+    auto table = [&](Value* i, int64_t first) {
+      Value* d = b.CreateZExt(b.CreateSub(max, load(i)), b.getInt64Ty());
+      return b.CreateLoad(i32, b.CreateInBoundsGEP(i32, e.ScratchPtr(),
+                                                  b.CreateAdd(d, e.I64(first))));
     };
 
     // Pass 2: the sum of exps with 12 integer bits.
     llvm::AllocaInst* sum_slot = e.Alloca(i32, "sum");
     b.CreateStore(e.I32(0), sum_slot);
     e.For(0, shape.back(), 1, [&](Value* i) {
-      Value* in_range;
-      Value* ex = EmitRoundingDivideByPOT(b, exp_of(i, &in_range), e.I32(kAccumulationIntegerBits));
-      Value* sum = b.CreateLoad(i32, sum_slot);
-      b.CreateStore(b.CreateSelect(in_range, b.CreateAdd(sum, ex), sum), sum_slot);
+      b.CreateStore(b.CreateAdd(b.CreateLoad(i32, sum_slot), table(i, kSumTable)), sum_slot);
     }, "exp");
     // Its reciprocal: the sum normalized to [1, 2) (TFLite's GetReciprocal).
     Value* sum = b.CreateLoad(i32, sum_slot);
@@ -335,13 +364,12 @@ class SoftmaxOp : public OpDef {
     Value* reciprocal = EmitOneOverOnePlusX(b, shifted_minus_one);
     Value* exponent = b.CreateAdd(bits_over_unit, e.I32(31 - out_bits));
 
-    // Pass 3: each probability in the output's bits, offset by its minimum.
+    // Pass 3: each probability in the output's bits, offset by its minimum
+    // (an exp of 0, a diff out of range, gives the minimum).
     e.For(0, shape.back(), 1, [&](Value* i) {
-      Value* in_range;
       Value* prob = EmitRoundingDivideByPOT(
-          b, EmitSaturatingRoundingDoublingHighMul(b, reciprocal, exp_of(i, &in_range)), exponent);
+          b, EmitSaturatingRoundingDoublingHighMul(b, reciprocal, table(i, 0)), exponent);
       Value* q = EmitClampInt(b, b.CreateAdd(prob, e.I32(out_range.lo)), out_range);
-      q = b.CreateSelect(in_range, q, e.I32(out_range.lo));
       idx[last] = i;
       e.StoreOutput(EmitNarrowQuantized(b, q, out_type), idx);
     }, "norm");
