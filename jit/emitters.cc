@@ -223,7 +223,7 @@ namespace {
 Value* Horner(llvm::IRBuilder<>& b, Value* x, std::initializer_list<float> coeffs_high_to_low) {
   Value* acc = nullptr;
   for (float c : coeffs_high_to_low) {
-    Value* cv = llvm::ConstantFP::get(b.getFloatTy(), c);
+    Value* cv = llvm::ConstantFP::get(x->getType(), c);
     acc = acc ? b.CreateFAdd(b.CreateFMul(acc, x), cv) : cv;
   }
   return acc;
@@ -249,16 +249,21 @@ Value* ElementEmitter::Exp(Value* x) {
   // 2^n as 2^hi * 2^lo with hi = floor(n / 2): both factors are normal floats
   // even when 2^n is not (n < -126, subnormal results), and er * 2^hi is
   // exact, so the result is rounded once.
-  Value* ni = b.CreateFPToSI(n, b.getInt32Ty());
-  Value* hi = b.CreateAShr(ni, 1);
+  // i32 of x's shape (x is a float or a vector of them).
+  llvm::Type* int_type = llvm::Type::getInt32Ty(context());
+  if (auto* v = llvm::dyn_cast<llvm::VectorType>(x->getType())) {
+    int_type = llvm::VectorType::get(int_type, v->getElementCount());
+  }
+  Value* ni = b.CreateFPToSI(n, int_type);
+  Value* hi = b.CreateAShr(ni, I32(1));
   Value* lo = b.CreateSub(ni, hi);
   auto pow2 = [&](Value* k) {
-    return b.CreateBitCast(b.CreateShl(b.CreateAdd(k, I32(127)), 23), b.getFloatTy());
+    return b.CreateBitCast(b.CreateShl(b.CreateAdd(k, I32(127)), I32(23)), x->getType());
   };
   Value* result = b.CreateFMul(b.CreateFMul(er, pow2(hi)), pow2(lo));
   // Outside the clamp range: overflow to +inf, underflow to 0; NaN stays NaN.
   result = b.CreateSelect(b.CreateFCmpOGT(x, F32(88.72283f)),
-                          llvm::ConstantFP::getInfinity(b.getFloatTy()), result);
+                          llvm::ConstantFP::getInfinity(x->getType()), result);
   result = b.CreateSelect(b.CreateFCmpOLT(x, F32(-103.97208f)), F32(0.0f), result);
   return b.CreateSelect(b.CreateFCmpUNO(x, x), x, result);
 }

@@ -75,7 +75,7 @@ class Int8GemmEmitter {
   // Threads split the row tiles: this call runs tiles [tiles_begin_, tiles_end_).
   void DeclareParallelTiles() {
     int64_t tiles = (s_.m + tile_rows_ - 1) / tile_rows_;
-    if (tiles < 2 || s_.m * s_.n * s_.k < kMinParallelMacs) {
+    if (!s_.split_rows || tiles < 2 || s_.m * s_.n * s_.k < kMinParallelMacs) {
       tiles_begin_ = e_.I64(0);
       tiles_end_ = e_.I64(tiles);
       return;

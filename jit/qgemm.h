@@ -41,6 +41,9 @@ void PackInt8GemmWeightsTransposed(const int8_t* w, int64_t n, int64_t k, int8_t
 
 struct Int8GemmShape {
   int64_t m = 0, n = 0, k = 0;
+  // False: this call runs every row tile (the caller splits its own work,
+  // e.g. BATCH_MATMUL's batches, across threads).
+  bool split_rows = true;
 };
 
 // Fills rows [row0, row0 + rows) of A, as u8, into `tile`: row r at byte

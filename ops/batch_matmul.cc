@@ -17,16 +17,24 @@
 // step would waste the microkernel). Threads split batches x row tiles.
 // Empty shapes (and k = 0) take the loop nest, which writes the zeros.
 //
-// Quantized: a loop nest over the output elements with an inner dot product
+// INT8 x INT8 (-> INT8 or INT32) runs each batch on the int8 GEMM
+// microkernel (jit/qgemm.h): y packed per invoke into scratch, x gathered as
+// u8 (x + 128), and the exact i32 sum of (x - zx) * (y - zy) recovered from
+// it by a per-column term, k * zx * zy - (128 + zx) * sum_k y, and a per-row
+// one, -zy * sum_k x (both computed beside the packing and the gather).
+// Threads split the batches. Other quantized kernels (INT16, and INT8 without
+// the GEMM): a loop nest over the output elements with an inner dot product
 // over k (integer sums vectorize as they are); the hybrid kernel quantizes
 // each x row once, then takes its i32 dot products with every column of y.
 #include <algorithm>
 #include <functional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "jit/emitters.h"
 #include "jit/gemm.h"
+#include "jit/qgemm.h"
 #include "ops/op.h"
 #include "ops/util/hybrid.h"
 #include "ops/util/last_axis_rows.h"
@@ -161,6 +169,36 @@ bool UsesFloatGemm(const NodeContext& ctx, FloatGemm* gemm = nullptr) {
   return g.m > 0 && g.n > 0 && g.k > 0 && g.batches > 0;
 }
 
+// The int8 GEMM's dimensions and the per-batch scratch slot it works in:
+// y's packed panels, the per-column term, then the per-row term (i32).
+struct Int8Gemm {
+  Adjoints adj;
+  int64_t m = 0, n = 0, k = 0;
+  int64_t batches = 0;
+
+  int64_t packed_bytes() const { return static_cast<int64_t>(jit::PackedInt8GemmBytes(n, k)); }
+  int64_t padded_n() const { return (n + jit::kInt8PanelWidth - 1) / jit::kInt8PanelWidth * jit::kInt8PanelWidth; }
+  int64_t column_terms_offset() const { return packed_bytes(); }
+  int64_t row_terms_offset() const { return column_terms_offset() + padded_n() * 4; }
+  int64_t slot_bytes() const { return (row_terms_offset() + m * 4 + 63) / 64 * 64; }
+};
+
+// INT8 x INT8 with a non-empty GEMM whose A tile fits the stack.
+bool UsesInt8Gemm(const NodeContext& ctx, Int8Gemm* gemm = nullptr) {
+  if (ctx.input(0).dtype != DType::kInt8 || ctx.input(1).dtype != DType::kInt8) return false;
+  if (hybrid::IsHybrid(ctx)) return false;
+  Int8Gemm g;
+  g.adj = ReadAdjoints(ctx);
+  const Shape& x = ctx.input(0).shape;
+  const Shape& out = ctx.output(0).shape;
+  g.m = out[out.size() - 2];
+  g.n = out.back();
+  g.k = g.adj.x ? x[x.size() - 2] : x.back();
+  g.batches = BatchElements(out);
+  if (gemm) *gemm = g;
+  return g.m > 0 && g.n > 0 && g.k > 0 && g.batches > 0 && g.k <= jit::kMaxInt8GemmK;
+}
+
 // Flattened batch index of an operand of shape `shape` (batch dims
 // broadcast against the output's) for the flattened output batch `batch`.
 Value* OperandBatch(jit::KernelEmitter& e, const Shape& shape, const Shape& out, Value* batch) {
@@ -233,6 +271,176 @@ void EmitFloatGemm(jit::KernelEmitter& e, const NodeContext& ctx, const FloatGem
                        vector_epilogue ? &direct : nullptr);
 }
 
+// INT8 BATCH_MATMUL on the int8 GEMM (file comment): per batch of this
+// call's share, pack y and its column terms, then the GEMM, whose gather
+// also leaves each row's term and whose store requantizes.
+class Int8GemmKernel {
+ public:
+  Int8GemmKernel(jit::KernelEmitter& e, const NodeContext& ctx, const Int8Gemm& g)
+      : e_(e), ctx_(ctx), g_(g), b_(e.b()), raw_(ctx.output(0).dtype == DType::kInt32),
+        zx_(raw_ ? 0 : ZeroPoint(ctx.input(0))), zy_(raw_ ? 0 : ZeroPoint(ctx.input(1))) {}
+
+  void Emit() {
+    Value* begin = e_.I64(0);
+    Value* end = e_.I64(g_.batches);
+    if (g_.batches > 1) std::tie(begin, end) = e_.ParallelRange(g_.batches);
+    e_.ForWithHints(begin, end, jit::kNoUnroll, [&](Value* batch) { EmitBatch(batch); }, "batch");
+  }
+
+ private:
+  static constexpr int32_t kActivationOffset = 128;  // x enters the GEMM as x ^ 0x80
+
+  Value* Bytes(Value* base, Value* offset) { return b_.CreateInBoundsGEP(b_.getInt8Ty(), base, offset); }
+  Value* Ints(Value* base, Value* offset) { return b_.CreateInBoundsGEP(b_.getInt32Ty(), base, offset); }
+  Value* Mul(Value* a, int64_t c) { return b_.CreateMul(a, e_.I64(c)); }
+  Value* Add(Value* a, Value* c) { return b_.CreateAdd(a, c); }
+
+  void EmitBatch(Value* batch) {
+    const Shape& x = ctx_.input(0).shape;
+    const Shape& y = ctx_.input(1).shape;
+    const Shape& out = ctx_.output(0).shape;
+    slot_ = Bytes(e_.ScratchPtr(), Mul(batch, g_.slot_bytes()));
+    column_terms_ = Bytes(slot_, e_.I64(g_.column_terms_offset()));
+    row_terms_ = Bytes(slot_, e_.I64(g_.row_terms_offset()));
+    x_base_ = Mul(OperandBatch(e_, x, out, batch), g_.m * g_.k);
+    y_base_ = Mul(OperandBatch(e_, y, out, batch), g_.k * g_.n);
+    out_row0_ = Mul(batch, g_.m);
+    PackY();
+    jit::Int8GemmShape shape{g_.m, g_.n, g_.k, /*split_rows=*/false};
+    jit::EmitInt8Gemm(
+        e_, [&](Value* tile, Value* row0, int64_t rows) { Gather(tile, row0, rows); }, slot_, shape,
+        [&](Value* row, Value* col0, Value* acc, Value* mask) { Store(row, col0, acc, mask); });
+  }
+
+  // Element (kk, col) of this batch's y, widened to i32 (sign kept).
+  Value* LoadY(Value* kk, Value* col) {
+    Value* off = g_.adj.y ? Add(Mul(col, g_.k), kk) : Add(Mul(kk, g_.n), col);
+    return b_.CreateSExt(e_.LoadInput(1, Add(y_base_, off)), b_.getInt32Ty());
+  }
+  // Element (row, kk) of this batch's x.
+  Value* LoadX(Value* row, Value* kk) {
+    Value* off = g_.adj.x ? Add(Mul(kk, g_.m), row) : Add(Mul(row, g_.k), kk);
+    return b_.CreateSExt(e_.LoadInput(0, Add(x_base_, off)), b_.getInt32Ty());
+  }
+
+  // y into the GEMM's panels (jit/qgemm.h: byte (kk, col) at panel col / 16,
+  // quad kk / 4, lane col % 16, byte kk % 4; zeros past k and n), and the
+  // column terms k * zx * zy - (128 + zx) * sum_k y[kk, col] (zero past n).
+  void PackY() {
+    const int64_t quads = jit::Int8GemmDepth(g_.k) / 4;
+    e_.For(0, g_.packed_bytes() / 4, 1, [&](Value* i) {
+      b_.CreateAlignedStore(e_.I32(0), Ints(slot_, i), llvm::Align(4));
+    }, "zero");
+    llvm::Type* i32 = b_.getInt32Ty();
+    llvm::AllocaInst* sum = e_.Alloca(i32, "col_sum");
+    const int32_t constant = static_cast<int32_t>(g_.k * zx_ * zy_);
+    const int32_t offset = kActivationOffset + zx_;
+    e_.For(0, g_.padded_n(), 1, [&](Value* col) {
+      b_.CreateStore(e_.I32(0), Ints(column_terms_, col));
+    }, "zero_terms");
+    e_.For(0, g_.n, 1, [&](Value* col) {
+      Value* panel = Bytes(slot_, Add(Mul(b_.CreateUDiv(col, e_.I64(jit::kInt8PanelWidth)), quads * 64),
+                                      Mul(b_.CreateURem(col, e_.I64(jit::kInt8PanelWidth)), 4)));
+      b_.CreateStore(e_.I32(0), sum);
+      e_.For(0, g_.k, 1, [&](Value* kk) {
+        Value* v = LoadY(kk, col);
+        Value* dst = Add(Mul(b_.CreateUDiv(kk, e_.I64(4)), 64), b_.CreateURem(kk, e_.I64(4)));
+        b_.CreateStore(b_.CreateTrunc(v, b_.getInt8Ty()), Bytes(panel, dst));
+        b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i32, sum), v), sum);
+      }, "k");
+      Value* term = b_.CreateSub(e_.I32(constant), b_.CreateMul(b_.CreateLoad(i32, sum), e_.I32(offset)));
+      b_.CreateStore(term, Ints(column_terms_, col));
+    }, "col");
+  }
+
+  // GEMM rows row0 .. row0 + rows of this batch's x, as u8, into the tile
+  // (zeros up to the quad-rounded depth), and their row terms -zy * sum_k x.
+  void Gather(Value* tile, Value* row0, int64_t rows) {
+    const int64_t depth = jit::Int8GemmDepth(g_.k);
+    llvm::Type* i32 = b_.getInt32Ty();
+    if (row_sum_ == nullptr) row_sum_ = e_.Alloca(i32, "row_sum");
+    e_.ForWithHints(0, rows, jit::kNoUnroll, [&](Value* r) {
+      Value* row = Add(row0, r);
+      Value* dst = Bytes(tile, Mul(r, depth));
+      b_.CreateStore(e_.I32(0), row_sum_);
+      e_.For(0, g_.k, 1, [&](Value* kk) {
+        Value* v = LoadX(row, kk);
+        b_.CreateStore(b_.CreateXor(b_.CreateTrunc(v, b_.getInt8Ty()), b_.getInt8(0x80)), Bytes(dst, kk));
+        b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i32, row_sum_), v), row_sum_);
+      }, "k");
+      for (int64_t t = g_.k; t < depth; ++t) b_.CreateStore(b_.getInt8(0), Bytes(dst, e_.I64(t)));
+      Value* term = b_.CreateMul(b_.CreateLoad(i32, row_sum_), e_.I32(-zy_));
+      b_.CreateStore(term, Ints(row_terms_, row));
+    }, "r");
+  }
+
+  // C[row, col0 .. col0 + 15] from the GEMM's acc: the exact sum, then
+  // TFLite's requantization (or the raw i32 for an INT32 output).
+  void Store(Value* row, Value* col0, Value* acc, Value* mask) {
+    auto* vec = llvm::cast<llvm::FixedVectorType>(acc->getType());
+    Value* columns = b_.CreateAlignedLoad(vec, Ints(column_terms_, col0), llvm::Align(4));
+    Value* row_term = b_.CreateLoad(b_.getInt32Ty(), Ints(row_terms_, row));
+    Value* sum = Add(Add(acc, columns), b_.CreateVectorSplat(vec->getNumElements(), row_term));
+    Value* q = raw_ ? sum : Requantize(sum);
+    StoreVector(Add(out_row0_, row), col0, q, mask);
+  }
+
+  Value* Requantize(Value* sum) {
+    const QuantizedMultiplier m = QuantizeMultiplier(
+        static_cast<double>(Scale(ctx_.input(0))) * static_cast<double>(Scale(ctx_.input(1))) /
+        static_cast<double>(Scale(ctx_.output(0))));
+    const unsigned lanes = jit::kInt8PanelWidth;
+    Value* scaled = EmitMultiplyByNonNegativeQuantizedMultiplier(
+        b_, sum, b_.CreateVectorSplat(lanes, e_.I32(m.multiplier)),
+        b_.CreateVectorSplat(lanes, e_.I32(m.shift)));
+    Value* q = Add(scaled, b_.CreateVectorSplat(lanes, e_.I32(ZeroPoint(ctx_.output(0)))));
+    return EmitNarrowQuantized(b_, EmitClampInt(b_, q, DTypeRange(DType::kInt8)), DType::kInt8);
+  }
+
+  // Output row `row` (flattened over all but the last dim), columns col0 ..:
+  // a vector store, the vector epilogue, or the scalar one per lane.
+  void StoreVector(Value* row, Value* col0, Value* q, Value* mask) {
+    const Shape& out = ctx_.output(0).shape;
+    if (e_.stores_directly()) {
+      llvm::Type* elem = llvm::cast<llvm::VectorType>(q->getType())->getElementType();
+      Value* dst = b_.CreateInBoundsGEP(elem, e_.OutputPtr(0), Add(Mul(row, g_.n), col0));
+      if (mask != nullptr) {
+        b_.CreateMaskedStore(q, dst, llvm::Align(1), mask);
+      } else {
+        b_.CreateAlignedStore(q, dst, llvm::Align(1));
+      }
+      return;
+    }
+    if (e_.has_vector_epilogue()) {
+      e_.StoreOutputVector(q, RowIndex(e_, out, row, col0), mask);
+      return;
+    }
+    if (lanes_ == nullptr) lanes_ = e_.Alloca(q->getType(), "lanes");
+    b_.CreateStore(q, lanes_);
+    llvm::Type* elem = llvm::cast<llvm::VectorType>(q->getType())->getElementType();
+    Value* end = e_.Min(e_.I64(jit::kInt8PanelWidth), b_.CreateSub(e_.I64(g_.n), col0));
+    e_.For(e_.I64(0), end, 1, [&](Value* c) {
+      Value* v = b_.CreateLoad(elem, b_.CreateInBoundsGEP(elem, lanes_, c));
+      e_.StoreOutput(v, RowIndex(e_, out, row, Add(col0, c)));
+    }, "c");
+  }
+
+  jit::KernelEmitter& e_;
+  const NodeContext& ctx_;
+  const Int8Gemm& g_;
+  llvm::IRBuilder<>& b_;
+  const bool raw_;
+  const int32_t zx_, zy_;
+  Value* slot_ = nullptr;
+  Value* column_terms_ = nullptr;
+  Value* row_terms_ = nullptr;
+  Value* x_base_ = nullptr;
+  Value* y_base_ = nullptr;
+  Value* out_row0_ = nullptr;
+  llvm::AllocaInst* row_sum_ = nullptr;
+  llvm::AllocaInst* lanes_ = nullptr;
+};
+
 class BatchMatMulOp : public OpDef {
  public:
   std::string_view name() const override { return "BATCH_MATMUL"; }
@@ -301,6 +509,8 @@ class BatchMatMulOp : public OpDef {
   }
 
   int64_t ScratchBytes(const NodeContext& ctx) const override {
+    Int8Gemm q;
+    if (UsesInt8Gemm(ctx, &q)) return q.batches * q.slot_bytes();
     FloatGemm g;
     if (!UsesFloatGemm(ctx, &g) || !g.packs_at_run_time()) return 0;
     return g.batches * g.panel_floats() * static_cast<int64_t>(sizeof(float));
@@ -309,6 +519,11 @@ class BatchMatMulOp : public OpDef {
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     if (hybrid::IsHybrid(ctx)) {
       EmitHybrid(e, ctx);
+      return Status::Ok();
+    }
+    Int8Gemm q;
+    if (UsesInt8Gemm(ctx, &q) && jit::Int8GemmSupported(e)) {
+      Int8GemmKernel(e, ctx, q).Emit();
       return Status::Ok();
     }
     if (IsQuantized(ctx)) {

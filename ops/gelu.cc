@@ -29,6 +29,9 @@ class GeluOp : public OpDef {
   std::string_view name() const override { return "GELU"; }
   std::vector<int> builtin_codes() const override { return {150}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  // The FLOAT32 forms (Erf / Tanh on the emitter's lanes) take vectors, so a
+  // GEMM's fused GELU runs on whole rows of columns.
+  bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));

@@ -20,15 +20,19 @@
 //
 // Per row: a max pass, an exp + sum pass, and a scaling pass that hands each
 // element to StoreOutput. Float rows up to kMaxStackRow keep their exps in a
-// stack buffer; longer rows, and quantized rows, recompute them.
+// stack buffer; longer rows recompute them. The 8-bit reference kernel's
+// exps take one of 256 values (one per diff): each invoke computes those
+// into scratch tables first, and the rows read them.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "jit/emitters.h"
+#include "jit/gemm.h"
 #include "ops/op.h"
 #include "ops/util/fixed_point.h"
 #include "ops/util/lookup_table.h"
@@ -41,6 +45,7 @@ namespace {
 using llvm::Value;
 
 constexpr int64_t kMaxStackRow = 4096;  // floats (16 KB of stack)
+constexpr int64_t kLanes = 16;          // floats per vector of the FLOAT32 rows
 
 float Beta(const NodeContext& ctx) {
   const auto* opts = ctx.op()->builtin_options_as_SoftmaxOptions();
@@ -174,15 +179,28 @@ class SoftmaxOp : public OpDef {
       return Status::Ok();
     }
     if (IsQuantizedDType(ctx.input(0).dtype)) {
-      const QuantizedSoftmaxParams p = QuantizedParams(ctx);
+      EmitQuantizedTables(e, QuantizedParams(ctx));
       EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
-               [&](const std::vector<Value*>& idx) { EmitQuantizedRow(e, ctx, shape, idx, p); });
+               [&](const std::vector<Value*>& idx) { EmitQuantizedRow(e, ctx, shape, idx); });
       return Status::Ok();
     }
     const float beta = Beta(ctx);
+    if (ctx.input(0).dtype == DType::kFloat32) {
+      jit::UseWideVectors(*e.b().GetInsertBlock()->getParent());
+      EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
+               [&](const std::vector<Value*>& idx) { EmitVectorRow(e, shape, idx, beta); });
+      return Status::Ok();
+    }
     EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
              [&](const std::vector<Value*>& idx) { EmitRow(e, shape, idx, beta); });
     return Status::Ok();
+  }
+
+  // The reference 8-bit kernel's exp tables (EmitQuantizedTables).
+  int64_t ScratchBytes(const NodeContext& ctx) const override {
+    const DType t = ctx.input(0).dtype;
+    if (t == DType::kInt16 || !IsQuantizedDType(t) || UsesExpTable(ctx)) return 0;
+    return 2 * kDiffs * static_cast<int64_t>(sizeof(int32_t));
   }
 
   // 8-bit inputs in the optimized kernel's regime: its float exp table.
@@ -291,9 +309,35 @@ class SoftmaxOp : public OpDef {
     }, "row");
   }
 
-  // One row of the reference fixed-point kernel (file comment).
+  // The reference kernel's exps depend only on d = max - x, in [0, 255]
+  // for 8-bit types: once per invoke, two tables of i32 in scratch hold
+  // exp(scaled -d) (0 integer bits) and its share of the sum (12 integer
+  // bits), both 0 for diffs below diff_min, which then count nothing and
+  // give the output's minimum.
+  static constexpr int64_t kDiffs = 256;
+  static constexpr int64_t kSumTable = kDiffs;  // the second table's first entry
+
+  static void EmitQuantizedTables(jit::KernelEmitter& e, const QuantizedSoftmaxParams& p) {
+    llvm::IRBuilder<>& b = e.b();
+    llvm::Type* i32 = b.getInt32Ty();
+    Value* tables = e.ScratchPtr();
+    e.For(0, kDiffs, 1, [&](Value* d) {
+      Value* diff = b.CreateNeg(b.CreateTrunc(d, i32));
+      Value* in_range = b.CreateICmpSGE(diff, e.I32(p.diff_min));
+      Value* scaled = EmitSaturatingRoundingDoublingHighMul(
+          b, b.CreateShl(diff, p.input.shift), e.I32(p.input.multiplier));
+      Value* ex = EmitExpOnNegativeValues(b, scaled, kScaledDiffIntegerBits);
+      Value* share = EmitRoundingDivideByPOT(b, ex, e.I32(kAccumulationIntegerBits));
+      b.CreateStore(b.CreateSelect(in_range, ex, e.I32(0)), b.CreateInBoundsGEP(i32, tables, d));
+      b.CreateStore(b.CreateSelect(in_range, share, e.I32(0)),
+                    b.CreateInBoundsGEP(i32, tables, b.CreateAdd(d, e.I64(kSumTable))));
+    }, "diff");
+  }
+
+  // One row of the reference fixed-point kernel (file comment), its exps
+  // read from the tables of EmitQuantizedTables.
   static void EmitQuantizedRow(jit::KernelEmitter& e, const NodeContext& ctx, const Shape& shape,
-                               std::vector<Value*> idx, const QuantizedSoftmaxParams& p) {
+                               std::vector<Value*> idx) {
     llvm::IRBuilder<>& b = e.b();
     const DType in_type = ctx.input(0).dtype;
     const DType out_type = ctx.output(0).dtype;
@@ -309,23 +353,17 @@ class SoftmaxOp : public OpDef {
 
     // Pass 1: row maximum, from the type's minimum as TFLite.
     Value* max = EmitIntRowMax(e, shape.back(), DTypeRange(in_type).lo, load);
-    // exp of the scaled diff (0 integer bits), and whether the diff counts.
-    auto exp_of = [&](Value* i, Value** in_range) {
-      Value* diff = b.CreateSub(load(i), max);
-      *in_range = b.CreateICmpSGE(diff, e.I32(p.diff_min));
-      Value* scaled = EmitSaturatingRoundingDoublingHighMul(
-          b, b.CreateShl(diff, p.input.shift), e.I32(p.input.multiplier));
-      return EmitExpOnNegativeValues(b, scaled, kScaledDiffIntegerBits);
+    auto table = [&](Value* i, int64_t first) {
+      Value* d = b.CreateZExt(b.CreateSub(max, load(i)), b.getInt64Ty());
+      return b.CreateLoad(i32, b.CreateInBoundsGEP(i32, e.ScratchPtr(),
+                                                  b.CreateAdd(d, e.I64(first))));
     };
 
     // Pass 2: the sum of exps with 12 integer bits.
     llvm::AllocaInst* sum_slot = e.Alloca(i32, "sum");
     b.CreateStore(e.I32(0), sum_slot);
     e.For(0, shape.back(), 1, [&](Value* i) {
-      Value* in_range;
-      Value* ex = EmitRoundingDivideByPOT(b, exp_of(i, &in_range), e.I32(kAccumulationIntegerBits));
-      Value* sum = b.CreateLoad(i32, sum_slot);
-      b.CreateStore(b.CreateSelect(in_range, b.CreateAdd(sum, ex), sum), sum_slot);
+      b.CreateStore(b.CreateAdd(b.CreateLoad(i32, sum_slot), table(i, kSumTable)), sum_slot);
     }, "exp");
     // Its reciprocal: the sum normalized to [1, 2) (TFLite's GetReciprocal).
     Value* sum = b.CreateLoad(i32, sum_slot);
@@ -335,13 +373,12 @@ class SoftmaxOp : public OpDef {
     Value* reciprocal = EmitOneOverOnePlusX(b, shifted_minus_one);
     Value* exponent = b.CreateAdd(bits_over_unit, e.I32(31 - out_bits));
 
-    // Pass 3: each probability in the output's bits, offset by its minimum.
+    // Pass 3: each probability in the output's bits, offset by its minimum
+    // (an exp of 0, a diff out of range, gives the minimum).
     e.For(0, shape.back(), 1, [&](Value* i) {
-      Value* in_range;
       Value* prob = EmitRoundingDivideByPOT(
-          b, EmitSaturatingRoundingDoublingHighMul(b, reciprocal, exp_of(i, &in_range)), exponent);
+          b, EmitSaturatingRoundingDoublingHighMul(b, reciprocal, table(i, 0)), exponent);
       Value* q = EmitClampInt(b, b.CreateAdd(prob, e.I32(out_range.lo)), out_range);
-      q = b.CreateSelect(in_range, q, e.I32(out_range.lo));
       idx[last] = i;
       e.StoreOutput(EmitNarrowQuantized(b, q, out_type), idx);
     }, "norm");
@@ -390,6 +427,121 @@ class SoftmaxOp : public OpDef {
       e.StoreOutput(EmitNarrowQuantized(b, EmitClampInt(b, q, DTypeRange(out_type)), out_type),
                     idx);
     }, "norm");
+  }
+
+  // FLOAT32 rows of whole <16 x float> vectors (the last one masked): the
+  // same three passes as EmitRow, explicitly vectorized (LLVM leaves the
+  // maxnum chain of EmitRow's max pass scalar). Lanes past n load -inf for
+  // the max and count 0 in the sum.
+  static void EmitVectorRow(jit::KernelEmitter& e, const Shape& shape, std::vector<Value*> idx,
+                            float beta) {
+    llvm::IRBuilder<>& b = e.b();
+    const int64_t n = shape.back();
+    const int64_t full = n / kLanes;
+    const int64_t tail = n % kLanes;
+    const int64_t vectors = full + (tail > 0 ? 1 : 0);
+    const size_t last = shape.size() - 1;
+    idx[last] = e.I64(0);
+    Value* base = e.LinearOffset(shape, idx);
+    llvm::Type* f32 = b.getFloatTy();
+    auto* vec = llvm::FixedVectorType::get(f32, kLanes);
+    jit::ElementEmitter math(b, kLanes);
+    std::vector<llvm::Constant*> lanes;
+    for (int64_t c = 0; c < kLanes; ++c) lanes.push_back(b.getInt1(c < tail));
+    Value* tail_mask = llvm::ConstantVector::get(lanes);
+    auto element = [&](Value* v) { return b.CreateAdd(base, b.CreateMul(v, e.I64(kLanes))); };
+    auto load = [&](Value* v, bool partial, float pass) -> Value* {
+      Value* ptr = b.CreateInBoundsGEP(f32, e.InputPtr(0), element(v));
+      if (!partial) return b.CreateAlignedLoad(vec, ptr, llvm::Align(4));
+      return b.CreateMaskedLoad(vec, ptr, llvm::Align(4), tail_mask, math.F32(pass));
+    };
+    const float lowest = -std::numeric_limits<float>::infinity();
+    // body(v, partial) for each vector of the row.
+    auto for_each_vector = [&](const std::function<void(Value*, bool)>& body, const char* name) {
+      if (full > 0) e.For(0, full, 1, [&](Value* v) { body(v, false); }, name);
+      if (tail > 0) body(e.I64(full), true);
+    };
+
+    // Pass 1: row maximum.
+    llvm::AllocaInst* max_slot = e.Alloca(vec, "max");
+    b.CreateStore(math.F32(lowest), max_slot);
+    for_each_vector([&](Value* v, bool partial) {
+      Value* x = load(v, partial, lowest);
+      b.CreateStore(b.CreateMaxNum(b.CreateLoad(vec, max_slot), x), max_slot);
+    }, "max");
+    Value* max = SplatMax(b, b.CreateLoad(vec, max_slot));
+    auto exp_of = [&](Value* v, bool partial) {
+      return math.Exp(b.CreateFMul(b.CreateFSub(load(v, partial, lowest), max), math.F32(beta)));
+    };
+
+    // Pass 2: exps (kept when the row fits the stack) and their sum.
+    llvm::AllocaInst* buf =
+        n <= kMaxStackRow ? e.Alloca(llvm::ArrayType::get(vec, vectors), "exps") : nullptr;
+    auto slot = [&](Value* v) { return b.CreateInBoundsGEP(vec, buf, v); };
+    llvm::AllocaInst* sum_slot = e.Alloca(vec, "sum");
+    b.CreateStore(math.F32(0.0f), sum_slot);
+    for_each_vector([&](Value* v, bool partial) {
+      Value* ex = exp_of(v, partial);
+      if (partial) ex = b.CreateSelect(tail_mask, ex, math.F32(0.0f));
+      if (buf) b.CreateAlignedStore(ex, slot(v), llvm::Align(64));
+      b.CreateStore(b.CreateFAdd(b.CreateLoad(vec, sum_slot), ex), sum_slot);
+    }, "exp");
+    llvm::IRBuilder<>::FastMathFlagGuard guard(b);
+    llvm::FastMathFlags f;
+    f.setAllowReassoc();  // a tree sum of the lanes; rounding-level difference
+    b.setFastMathFlags(f);
+    Value* sum = b.CreateFAddReduce(e.F32(0.0f), b.CreateLoad(vec, sum_slot));
+    b.clearFastMathFlags();
+    // TFLite multiplies by the sum's inverse rather than dividing each element.
+    Value* inv = b.CreateVectorSplat(kLanes, b.CreateFDiv(e.F32(1.0f), sum));
+
+    // Pass 3: normalize and store whole vectors (or hand them to the epilogue).
+    for_each_vector([&](Value* v, bool partial) {
+      Value* ex = buf ? b.CreateAlignedLoad(vec, slot(v), llvm::Align(64)) : exp_of(v, partial);
+      Value* prob = b.CreateFMul(ex, inv);
+      Value* mask = partial ? tail_mask : nullptr;
+      Value* col = b.CreateMul(v, e.I64(kLanes));
+      StoreRowVector(e, idx, prob, col, mask, partial ? tail : kLanes);
+    }, "norm");
+  }
+
+  // The largest lane of v (maxnum semantics) in every lane: a tree of
+  // whole-vector maxnums over lane rotations (the reduction intrinsic lowers
+  // to a serial scalar chain).
+  static Value* SplatMax(llvm::IRBuilder<>& b, Value* v) {
+    for (int64_t half = kLanes / 2; half >= 1; half /= 2) {
+      std::vector<int> rotate;
+      for (int64_t c = 0; c < kLanes; ++c) rotate.push_back(static_cast<int>((c + half) % kLanes));
+      v = b.CreateMaxNum(v, b.CreateShuffleVector(v, rotate));
+    }
+    return v;
+  }
+
+  // prob = elements col .. col + count - 1 of the row at idx (idx's last
+  // entry is replaced): a vector store, the vector epilogue, or per lane.
+  static void StoreRowVector(jit::KernelEmitter& e, std::vector<Value*>& idx, Value* prob,
+                             Value* col, Value* mask, int64_t count) {
+    llvm::IRBuilder<>& b = e.b();
+    const size_t last = idx.size() - 1;
+    idx[last] = col;
+    if (e.stores_directly()) {
+      Value* ptr = b.CreateInBoundsGEP(b.getFloatTy(), e.OutputPtr(0),
+                                       e.LinearOffset(e.node().output(0).shape, idx));
+      if (mask) {
+        b.CreateMaskedStore(prob, ptr, llvm::Align(4), mask);
+      } else {
+        b.CreateAlignedStore(prob, ptr, llvm::Align(4));
+      }
+      return;
+    }
+    if (e.has_vector_epilogue()) {
+      e.StoreOutputVector(prob, idx, mask);
+      return;
+    }
+    for (int64_t c = 0; c < count; ++c) {
+      idx[last] = b.CreateAdd(col, e.I64(c));
+      e.StoreOutput(b.CreateExtractElement(prob, c), idx);
+    }
   }
 
   static void EmitRow(jit::KernelEmitter& e, const Shape& shape, std::vector<Value*> idx,

@@ -237,6 +237,50 @@ def test_quantized_int8_to_int32():
              options=dict(adj_x=True), output_dtype=np.int32, reference=REFERENCE_KERNELS)
 
 
+# The int8 GEMM path: several row tiles and panel groups, partial panels, k not a multiple of 4,
+# zero points of either sign, broadcast batch dims.
+@pytest.mark.parametrize("adj_x, adj_y", [(False, False), (True, False), (False, True),
+                                          (True, True)])
+@pytest.mark.parametrize("shapes", [((4, 130, 64), (4, 64, 130)), ((2, 1, 31, 129), (3, 129, 77)),
+                                    ((1, 1), (1, 100))], ids=shape_id)
+def test_quantized_int8_gemm(shapes, adj_x, adj_y):
+    quant = [dict(scale=0.03, zero_point=-128), dict(scale=0.02, zero_point=127),
+             dict(scale=2.0, zero_point=-9)]
+    check_quantized("BATCH_MATMUL", quantized_inputs(shapes, np.int8, quant, adj_x, adj_y),
+                    options=dict(adj_x=adj_x, adj_y=adj_y), output_quant=quant[2])
+
+
+def test_quantized_int8_to_int32_gemm():
+    check_op("BATCH_MATMUL", quantized_inputs(((3, 37, 70), (70, 20)), np.int8, Q8),
+             output_dtype=np.int32, reference=REFERENCE_KERNELS)
+
+
+def test_quantized_int8_threads():
+    check_threads("BATCH_MATMUL", quantized_inputs(((6, 64, 72), (6, 72, 48)), np.int8, Q8),
+                  output_quant=Q8[2])
+
+
+@pytest.mark.parametrize("epilogue", ["MUL", "TANH"], ids=["vector", "scalar"])
+def test_quantized_int8_fused_epilogue(epilogue):
+    # As in attention: the scores times a constant scale (a quantized MUL fused into the
+    # GEMM's stores), or an op with a per-element epilogue.
+    mb = ModelBuilder()
+    x = mb.add_input("x", np.int8, [2, 40, 24], scale=0.05, zero_point=3)
+    y = mb.add_input("y", np.int8, [2, 24, 33], scale=0.04, zero_point=-2)
+    prod = mb.add_tensor("prod", np.int8, [2, 40, 33], scale=0.4, zero_point=5)
+    mb.add_op("BATCH_MATMUL", [x, y], [prod])
+    z = mb.add_tensor("z", np.int8, [2, 40, 33], scale=0.05, zero_point=-4)
+    if epilogue == "MUL":
+        c = mb.add_constant("c", np.array(100, np.int8), scale=0.001, zero_point=-128)
+        mb.add_op("MUL", [prod, c], [z])
+    else:
+        mb.add_op("TANH", [prod], [z])
+    mb.mark_output(z)
+    model = mb.build()
+    actual, expected = run_both(model, random_inputs(model), reference=REFERENCE_KERNELS)
+    assert_outputs_match(actual, expected)
+
+
 def test_quantized_empty_output():
     check_quantized("BATCH_MATMUL", quantized_inputs(((2, 0, 3), (2, 3, 4)), np.int8, Q8),
                     output_quant=Q8[2])

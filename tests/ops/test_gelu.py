@@ -62,20 +62,23 @@ def test_chain_is_one_kernel():
                       input_range=RANGE)
 
 
-def test_fused_into_fully_connected_epilogue():
+@pytest.mark.parametrize("options", FORMS, ids=FORM_IDS)
+def test_fused_into_fully_connected_epilogue(options):
+    # The GEMM hands GELU whole vectors of columns (37 units: two full panels and a partial
+    # one), inputs wide enough for every branch of erf / tanh.
     mb = ModelBuilder(description="FULLY_CONNECTED -> GELU")
-    x = mb.add_input("x", F32, [3, 16])
-    w, b = mb.add_constant("w", rand((8, 16), seed=1)), mb.add_constant("b", rand((8,), seed=2))
-    fc, out = mb.add_tensor("fc", F32, [3, 8]), mb.add_tensor("out", F32, [3, 8])
+    x = mb.add_input("x", F32, [5, 16])
+    w, b = mb.add_constant("w", rand((37, 16), seed=1)), mb.add_constant("b", rand((37,), seed=2))
+    fc, out = mb.add_tensor("fc", F32, [5, 37]), mb.add_tensor("out", F32, [5, 37])
     mb.add_op("FULLY_CONNECTED", [x, w, b], [fc])
-    mb.add_op("GELU", [fc], [out])
+    mb.add_op("GELU", [fc], [out], options)
     mb.mark_output(out)
     model = mb.build()
     interpreter = jitlite.Interpreter(model_content=model)
     interpreter.allocate_tensors()
     (kernel,) = interpreter.get_jit_details()["kernels"]
     assert kernel["op_indices"] == [0, 1]
-    values = [rand((3, 16), seed=3, low=-3, high=3)]
+    values = [rand((5, 16), seed=3, low=-3, high=3)]
     assert_outputs_match(run_model(jitlite_interpreter(), model, values),
                          run_model(TFLITE_KERNELS, model, values))
 

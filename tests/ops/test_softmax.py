@@ -45,6 +45,27 @@ def test_special_values():
     check_values("SOFTMAX", [rows], options=dict(beta=1.0), reference=TFLITE_KERNELS)
 
 
+@pytest.mark.parametrize("epilogue", ["MUL", "TANH"], ids=["vector", "scalar"])
+def test_fused_epilogue(epilogue):
+    # The vector rows hand whole vectors (the last one masked) to a following op fused into
+    # the kernel; the MUL operand varies along the row, so a wrong column shows.
+    from jitlite.testing import ModelBuilder, random_inputs, run_both
+    mb = ModelBuilder()
+    x = mb.add_input("x", F32, [3, 2, 41])
+    prob = mb.add_tensor("prob", F32, [3, 2, 41])
+    mb.add_op("SOFTMAX", [x], [prob], dict(beta=1.0))
+    z = mb.add_tensor("z", F32, [3, 2, 41])
+    if epilogue == "MUL":
+        c = mb.add_constant("c", np.linspace(-2, 3, 41).astype(F32))
+        mb.add_op("MUL", [prob, c], [z])
+    else:
+        mb.add_op("TANH", [prob], [z])
+    mb.mark_output(z)
+    model = mb.build()
+    actual, expected = run_both(model, random_inputs(model))
+    assert_outputs_match(actual, expected)
+
+
 # --- must-fail ---------------------------------------------------------------------------------
 
 def test_rejects_scalar():
