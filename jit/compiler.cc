@@ -67,6 +67,7 @@ struct Compiler::Job {
   uint64_t key = 0;
   std::unique_ptr<llvm::MemoryBuffer> object;
   bool from_cache = false;
+  bool is_entry = false;
   double optimize_ms = 0, codegen_ms = 0;
   Status status;
 };
@@ -80,9 +81,25 @@ std::unique_ptr<Compiler::Job> Compiler::NewJob() const {
   return job;
 }
 
+namespace {
+
+size_t InstructionCount(const llvm::Module& module) {
+  size_t count = 0;
+  for (const llvm::Function& f : module) count += f.getInstructionCount();
+  return count;
+}
+
+}  // namespace
+
 // Optimizes and emits the jobs that the disk cache did not have, on up to
-// one thread per core, each with its own target machine.
+// one thread per core, each with its own target machine. Largest first, so
+// that no thread is left with a long job (the entry) when the others finish.
 Status Compiler::CompileJobs(std::vector<Job*>& jobs) {
+  std::vector<std::pair<size_t, Job*>> by_size;
+  for (Job* job : jobs) by_size.emplace_back(InstructionCount(*job->module), job);
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t i = 0; i < jobs.size(); ++i) jobs[i] = by_size[i].second;
   std::atomic<size_t> next{0};
   auto work = [&] {
     auto tm = engine_->CreateTargetMachine();
@@ -93,7 +110,7 @@ Status Compiler::CompileJobs(std::vector<Job*>& jobs) {
         continue;
       }
       auto start = std::chrono::steady_clock::now();
-      JitEngine::Optimize(*job.module, opt_level_, **tm);
+      JitEngine::Optimize(*job.module, opt_level_, **tm, job.is_entry);
       job.optimize_ms = MillisecondsSince(start);
       MaybeDumpModule(*job.module, job.symbol);
       start = std::chrono::steady_clock::now();
@@ -126,7 +143,8 @@ uint64_t Compiler::CacheKey(const llvm::Module& module) const {
   llvm::raw_svector_ostream os(bytes);
   llvm::WriteBitcodeToFile(module, os);
   os << ";cpu=" << engine_->cpu() << ";features=" << engine_->features()
-     << ";llvm=" LLVM_VERSION_STRING ";opt=" << opt_level_ << ";abi=" << JL_KERNEL_ABI_VERSION;
+     << ";llvm=" LLVM_VERSION_STRING ";opt=" << opt_level_
+     << ";pipeline=" << JitEngine::kPipelineVersion << ";abi=" << JL_KERNEL_ABI_VERSION;
   return llvm::xxh3_64bits(llvm::StringRef(bytes.data(), bytes.size()));
 }
 
@@ -331,6 +349,7 @@ StatusOr<CompiledCode> Compiler::Compile(const std::vector<ProgramGraph>& progra
   const std::string entry_name = "jl_entry";
   JITLITE_RETURN_IF_ERROR(LowerEntry(*entry->module, lowered.kernel_symbols, lowered.arg_offsets,
                                      lowered.parallel_ranges, lowered.steps, entry_name));
+  entry->is_entry = true;
   entry->key = CacheKey(*entry->module);
   entry->symbol = "jl_entry_" + Hex(entry->key);
   jobs.push_back(std::move(entry));

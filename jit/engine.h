@@ -1,6 +1,6 @@
 // The ORC engine: an LLJIT for one target machine. Modules are optimized with
-// LLVM's default pipeline for that machine, then each is linked into its own
-// JITDylib (one per compiled shape set, so symbol names can repeat).
+// LLVM's default pipeline for that machine (or a short one, see Optimize),
+// then each is linked into its own JITDylib (one per compiled shape set, so symbol names can repeat).
 #pragma once
 
 #include <memory>
@@ -16,6 +16,9 @@ namespace jitlite::jit {
 
 class JitEngine {
  public:
+  // Part of the object cache key: bumped when Optimize picks passes differently.
+  static constexpr int kPipelineVersion = 2;
+
   // cpu: empty for the host CPU and its features, else an LLVM CPU name.
   static llvm::Expected<std::unique_ptr<JitEngine>> Create(const std::string& cpu);
 
@@ -27,8 +30,12 @@ class JitEngine {
 
   // A target machine of its own for a compile thread (they are not shared).
   llvm::Expected<std::unique_ptr<llvm::TargetMachine>> CreateTargetMachine() const;
-  // Runs the O<opt_level> pipeline tuned for the target on `module`.
-  static void Optimize(llvm::Module& module, int opt_level, llvm::TargetMachine& tm);
+  // Runs the O<opt_level> pipeline tuned for the target on `module`, or a
+  // short one (same code, a fraction of the time) on the entry and on
+  // modules whose loops are all explicit float vector code. Env
+  // JITLITE_FULL_PIPELINE=1 forces the full one (for A/B comparisons
+  // with JITLITE_CACHE_DIR=off: the cache key does not see it).
+  static void Optimize(llvm::Module& module, int opt_level, llvm::TargetMachine& tm, bool is_entry);
   // Machine code for an (optimized) module, as a relocatable object file.
   static llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> EmitObject(llvm::Module& module,
                                                                        llvm::TargetMachine& tm);

@@ -178,6 +178,25 @@ def test_keras_mobilenet_matches_litert(name):
     assert int(np.argmax(actual[0])) == int(np.argmax(expected[0]))
 
 
+@pytest.mark.parametrize("name", ["mobilenet_v2", "efficientnet_b0"])
+def test_short_pipeline_matches_full_pipeline_and_litert(name, monkeypatch):
+    """The fp32 GEMM and depthwise kernels and the entry take a short pass pipeline
+    (jit/engine.cc); JITLITE_FULL_PIPELINE=1 forces the default one. Both builds
+    of the code give the same outputs, and those match LiteRT."""
+    pytest.importorskip("tensorflow", reason="tensorflow-cpu converts the Keras models")
+    from jitlite.testing import jitlite_interpreter, run_model
+    from jitlite.testing.keras_models import keras_model_path
+
+    monkeypatch.setenv("JITLITE_CACHE_DIR", "off")
+    model = keras_model_path(name).read_bytes()
+    inputs = random_inputs(model, seed=4, input_range=(-1.0, 1.0))
+    short, expected = run_both(model, inputs)
+    monkeypatch.setenv("JITLITE_FULL_PIPELINE", "1")
+    full = run_model(jitlite_interpreter(), model, inputs)
+    assert_outputs_match(short, full, rtol_of_range=1e-5, context=f"{name} short vs full")
+    assert_outputs_match(short, expected, rtol_of_range=1e-4, context=name)
+
+
 # Families of the op set beyond the MobileNets: attention (BATCH_MATMUL, GELU, layer norm through
 # MEAN / SQUARED_DIFFERENCE / RSQRT), unrolled LSTM and GRU cells, and a U-Net (TRANSPOSE_CONV,
 # RESIZE_BILINEAR, CONCATENATION skips, per-pixel SOFTMAX).
