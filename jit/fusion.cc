@@ -26,6 +26,19 @@ std::string NoFuseReason(const ShapedGraph& g, int tensor, const Node& consumer)
   return "";
 }
 
+// Whether the kernel `consumer` computes `tensor`, output of the current
+// group (one kernel node, no epilogue), itself.
+bool FusesIntoConsumer(const ShapedGraph& g, const FusionGroup& current, int tensor,
+                       const Node& consumer) {
+  if (!current.kernel_anchor || current.nodes.size() != 1) return false;
+  if (consumer.inputs.empty() || consumer.inputs[0] != tensor) return false;
+  if (g.is_graph_output[tensor] || g.consumers[tensor].size() != 1) return false;
+  auto& tensors = const_cast<std::vector<ops::TensorState>&>(g.tensors);
+  ops::NodeContext producer(g.subgraph->nodes[current.nodes[0]], tensors);
+  ops::NodeContext ctx(consumer, tensors);
+  return ops::FindOp(consumer)->FusesProducer(producer, ctx);
+}
+
 void FinishGroup(const ShapedGraph& g, FusionGroup& group, std::vector<FusionGroup>& out) {
   if (group.nodes.empty()) return;
   const Subgraph& sg = *g.subgraph;
@@ -69,6 +82,14 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
         current.note += "not fused with node " + std::to_string(node.index) + " " +
                         node.op_name + ": " + reason + "; ";
       }
+    }
+    if (kind == ops::OpKind::kKernel && current_tail >= 0 && !preserve_all_tensors &&
+        node.outputs.size() == 1 && FusesIntoConsumer(g, current, current_tail, node)) {
+      plan.fused_into[current_tail] = "pending";
+      current.nodes.push_back(node.index);
+      current.anchor = 1;
+      current_tail = node.outputs[0];
+      continue;
     }
     FinishGroup(g, current, plan.groups);
     current.nodes = {node.index};
