@@ -228,6 +228,39 @@ void PackInt8Gemm(const NodeContext& ctx, Form form, int64_t cout,
   out.push_back(std::move(weights));
 }
 
+// EmitMultiplyByNonNegativeQuantizedMultiplier for a vector of i32 lanes
+// (an even number), with the 32x32->64 products of the doubling high
+// multiply done in place on the vector viewed as i64 pairs: even lanes
+// sign-extended within their i64, odd lanes shifted down (each one vpmuldq),
+// and the two rounded high halves blended back. Sign-extending the whole
+// vector to i64 instead costs LLVM's lowering a shuffle per half each way.
+Value* MultiplyByQuantizedMultiplierLanes(llvm::IRBuilder<>& b, Value* x, Value* multiplier,
+                                          Value* shift) {
+  auto* lanes = llvm::cast<llvm::FixedVectorType>(x->getType());
+  const unsigned n = lanes->getNumElements();
+  auto* pairs = llvm::FixedVectorType::get(b.getInt64Ty(), n / 2);
+  auto splat64 = [&](int64_t v) { return llvm::ConstantInt::get(pairs, v); };
+  Value* zero = llvm::ConstantInt::get(lanes, 0);
+  Value* left = b.CreateSelect(b.CreateICmpSGT(shift, zero), shift, zero);
+  Value* right = b.CreateSelect(b.CreateICmpSGT(shift, zero), zero, b.CreateNeg(shift));
+  // x * 2^left wraps in int32, as TFLite's does.
+  Value* scaled = b.CreateBitCast(b.CreateShl(x, left), pairs);
+  Value* m = b.CreateBitCast(multiplier, pairs);
+  auto low = [&](Value* v) { return b.CreateAShr(b.CreateShl(v, splat64(32)), splat64(32)); };
+  auto high = [&](Value* v) { return b.CreateAShr(v, splat64(32)); };
+  // |product| < 2^62: adding the rounding bit cannot overflow.
+  Value* round = splat64(int64_t{1} << 30);
+  Value* even = b.CreateAdd(b.CreateMul(low(scaled), low(m)), round);
+  Value* odd = b.CreateAdd(b.CreateMul(high(scaled), high(m)), round);
+  // Bits 31..62 of each product: the even lanes' to the low half of their
+  // i64, the odd lanes' to the high half.
+  Value* even_lanes = b.CreateBitCast(b.CreateLShr(even, splat64(31)), lanes);
+  Value* odd_lanes = b.CreateBitCast(b.CreateShl(odd, splat64(1)), lanes);
+  std::vector<int> blend;
+  for (unsigned i = 0; i < n; ++i) blend.push_back(i % 2 == 0 ? i : n + i);
+  return EmitRoundingDivideByPOT(b, b.CreateShuffleVector(even_lanes, odd_lanes, blend), right);
+}
+
 class Emitter {
  public:
   Emitter(jit::KernelEmitter& e, const NodeContext& ctx, const Geometry& g, const StoreFn& store)
@@ -411,15 +444,36 @@ class Emitter {
   }
 
   // Lane c of the result (as <16 x i32>) holds the i16 pair (a[c], b[c]).
+  // With VBMI the bytes are interleaved by one vpermb of the concatenated
+  // pair (LLVM's own lowering of the shuffle takes three shuffles).
   Value* InterleaveWiden(Value* a, Value* b) {
     std::vector<int> order;
     for (int c = 0; c < kChannelVector; ++c) {
       order.push_back(c);
       order.push_back(c + static_cast<int>(kChannelVector));
     }
-    Value* pairs = b_.CreateShuffleVector(a, b, order);
+    Value* pairs = nullptr;
+    if (e_.target().avx512_vbmi) {
+      std::vector<int> concat;
+      for (int i = 0; i < 2 * kChannelVector; ++i) concat.push_back(i);
+      std::vector<llvm::Constant*> index;
+      for (int i : order) index.push_back(b_.getInt8(static_cast<uint8_t>(i)));
+      pairs = b_.CreateIntrinsic(llvm::FixedVectorType::get(b_.getInt8Ty(), 2 * kChannelVector),
+                                 llvm::Intrinsic::x86_avx512_permvar_qi_256,
+                                 {b_.CreateShuffleVector(a, b, concat),
+                                  llvm::ConstantVector::get(index)});
+    } else {
+      pairs = b_.CreateShuffleVector(a, b, order);
+    }
     Value* wide = b_.CreateSExt(pairs, llvm::FixedVectorType::get(b_.getInt16Ty(), 2 * kChannelVector));
     return b_.CreateBitCast(wide, llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector));
+  }
+
+  // The input operand of a pair whose second filter row is absent (its
+  // weights are 0): a[c] sign-extended to i32 has a[c] as its low i16, and
+  // the high i16 multiplies a zero weight.
+  Value* WidenAlone(Value* a) {
+    return b_.CreateSExt(a, llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector));
   }
 
   // mask AND all lanes set to `on` (a scalar i1); null when both are "all".
@@ -529,7 +583,8 @@ class Emitter {
           return LoadBytes(e_.InputPtr(0), Add(e_, rows[kh].offset, x_column),
                            AndLanes(mask, valid), zp);
         };
-        Value* x = InterleaveWiden(row_bytes(2 * j), row_bytes(2 * j + 1));
+        Value* x = 2 * j + 1 < g_.h.kernel ? InterleaveWiden(row_bytes(2 * j), row_bytes(2 * j + 1))
+                                           : WidenAlone(row_bytes(2 * j));
         for (auto [i, kw] : taps) {
           acc[i] = b_.CreateIntrinsic(acc[i]->getType(), llvm::Intrinsic::x86_avx512_vpdpwssd_512,
                                       {acc[i], x, weights[j * g_.w.kernel + kw]});
@@ -800,7 +855,7 @@ Value* Requantizer::Requantize(Value* acc, Value* oc) {
     if (wide_) {
       q = EmitMultiplyByQuantizedMultiplier64(b, acc, multiplier, shift);
     } else if (acc->getType()->isVectorTy()) {
-      q = EmitMultiplyByNonNegativeQuantizedMultiplier(b, acc, multiplier, shift);
+      q = MultiplyByQuantizedMultiplierLanes(b, acc, multiplier, shift);
     } else {
       q = EmitMultiplyByQuantizedMultiplier(b, acc, multiplier, shift);
     }
