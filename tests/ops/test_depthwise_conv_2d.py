@@ -407,3 +407,27 @@ def test_quantized_int8_row_pairs_threads_and_zero_points(stride, zero_point):
                                     depth_multiplier=1, fused_activation_function="RELU6"),
                     output_dtype=np.int8, output_quant=dict(scale=0.1, zero_point=-4),
                     runner=two_threads)
+
+
+@pytest.mark.parametrize("op", ["DEPTHWISE_CONV_2D", "CONV_2D"])
+def test_quantized_int8_effective_scales_above_one(op):
+    # The vector requantization (depthwise row pairs, the int8 GEMM's epilogue) with channels
+    # whose effective scale (input scale x filter scale / output scale) is on both sides of 1,
+    # so some multipliers shift left: small filter values and inputs near the zero point so
+    # the outputs do not all saturate.
+    from op_testing import check_quantized
+    rng = np.random.default_rng(5)
+    channels = 20
+    shape = (1, 3, 3, channels) if op == "DEPTHWISE_CONV_2D" else (channels, 1, 1, channels)
+    axis = 3 if op == "DEPTHWISE_CONV_2D" else 0
+    scales = [float(s) for s in rng.uniform(0.2, 3.0, channels) * 0.01 / 0.04]
+    weights = (rng.integers(-3, 3, shape, dtype=np.int8, endpoint=True),
+               dict(scale=scales, zero_point=[0] * channels, quantized_dimension=axis))
+    bias = (rng.integers(-20, 20, channels).astype(np.int32),
+            dict(scale=[0.04 * s for s in scales], zero_point=[0] * channels))
+    options = dict(padding="SAME", stride_h=1, stride_w=1)
+    if op == "DEPTHWISE_CONV_2D":
+        options["depth_multiplier"] = 1
+    check_quantized(op, [((1, 9, 10, channels), np.int8, dict(scale=0.04, zero_point=6))],
+                    [weights, bias], options, output_dtype=np.int8,
+                    output_quant=dict(scale=0.01, zero_point=-3), input_range=(0, 12))
