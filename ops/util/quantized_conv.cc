@@ -444,27 +444,13 @@ class Emitter {
   }
 
   // Lane c of the result (as <16 x i32>) holds the i16 pair (a[c], b[c]).
-  // With VBMI the bytes are interleaved by one vpermb of the concatenated
-  // pair (LLVM's own lowering of the shuffle takes three shuffles).
   Value* InterleaveWiden(Value* a, Value* b) {
     std::vector<int> order;
     for (int c = 0; c < kChannelVector; ++c) {
       order.push_back(c);
       order.push_back(c + static_cast<int>(kChannelVector));
     }
-    Value* pairs = nullptr;
-    if (e_.target().avx512_vbmi) {
-      std::vector<int> concat;
-      for (int i = 0; i < 2 * kChannelVector; ++i) concat.push_back(i);
-      std::vector<llvm::Constant*> index;
-      for (int i : order) index.push_back(b_.getInt8(static_cast<uint8_t>(i)));
-      pairs = b_.CreateIntrinsic(llvm::FixedVectorType::get(b_.getInt8Ty(), 2 * kChannelVector),
-                                 llvm::Intrinsic::x86_avx512_permvar_qi_256,
-                                 {b_.CreateShuffleVector(a, b, concat),
-                                  llvm::ConstantVector::get(index)});
-    } else {
-      pairs = b_.CreateShuffleVector(a, b, order);
-    }
+    Value* pairs = b_.CreateShuffleVector(a, b, order);
     Value* wide = b_.CreateSExt(pairs, llvm::FixedVectorType::get(b_.getInt16Ty(), 2 * kChannelVector));
     return b_.CreateBitCast(wide, llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector));
   }
