@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <map>
 #include <string>
 
 #include "jit/gemm.h"
 #include "jit/qgemm.h"
+#include "llvm/IR/IntrinsicsX86.h"
 #include "ops/util/quantization.h"
 
 namespace jitlite::ops::qconv {
@@ -130,6 +132,11 @@ constexpr int kGemmWeightsBuffer = 4;
 // Depthwise windows of at most this many taps keep a channel block's
 // weights in registers (3x3 does; 5x5 would spill them).
 constexpr int64_t kMaxHeldTaps = 16;
+// Output pixels the VNNI depthwise kernel computes together at stride 1
+// (half at larger strides, whose groups read about twice the columns): 8
+// accumulators, a 3x3 filter's 6 weight pairs and the column being used fit
+// the 32 vector registers.
+constexpr int64_t kPairedGroupPixels = 8;
 // An int8 activation x enters the GEMM as the u8 x ^ 0x80 = x + 128.
 constexpr int32_t kActivationOffset = 128;
 
@@ -219,6 +226,39 @@ void PackInt8Gemm(const NodeContext& ctx, Form form, int64_t cout,
   jit::PackInt8GemmWeightsTransposed(w, cout, k, weights.as<int8_t>());
   out.push_back(std::move(bias));
   out.push_back(std::move(weights));
+}
+
+// EmitMultiplyByNonNegativeQuantizedMultiplier for a vector of i32 lanes
+// (an even number), with the 32x32->64 products of the doubling high
+// multiply done in place on the vector viewed as i64 pairs: even lanes
+// sign-extended within their i64, odd lanes shifted down (each one vpmuldq),
+// and the two rounded high halves blended back. Sign-extending the whole
+// vector to i64 instead costs LLVM's lowering a shuffle per half each way.
+Value* MultiplyByQuantizedMultiplierLanes(llvm::IRBuilder<>& b, Value* x, Value* multiplier,
+                                          Value* shift) {
+  auto* lanes = llvm::cast<llvm::FixedVectorType>(x->getType());
+  const unsigned n = lanes->getNumElements();
+  auto* pairs = llvm::FixedVectorType::get(b.getInt64Ty(), n / 2);
+  auto splat64 = [&](int64_t v) { return llvm::ConstantInt::get(pairs, v); };
+  Value* zero = llvm::ConstantInt::get(lanes, 0);
+  Value* left = b.CreateSelect(b.CreateICmpSGT(shift, zero), shift, zero);
+  Value* right = b.CreateSelect(b.CreateICmpSGT(shift, zero), zero, b.CreateNeg(shift));
+  // x * 2^left wraps in int32, as TFLite's does.
+  Value* scaled = b.CreateBitCast(b.CreateShl(x, left), pairs);
+  Value* m = b.CreateBitCast(multiplier, pairs);
+  auto low = [&](Value* v) { return b.CreateAShr(b.CreateShl(v, splat64(32)), splat64(32)); };
+  auto high = [&](Value* v) { return b.CreateAShr(v, splat64(32)); };
+  // |product| < 2^62: adding the rounding bit cannot overflow.
+  Value* round = splat64(int64_t{1} << 30);
+  Value* even = b.CreateAdd(b.CreateMul(low(scaled), low(m)), round);
+  Value* odd = b.CreateAdd(b.CreateMul(high(scaled), high(m)), round);
+  // Bits 31..62 of each product: the even lanes' to the low half of their
+  // i64, the odd lanes' to the high half.
+  Value* even_lanes = b.CreateBitCast(b.CreateLShr(even, splat64(31)), lanes);
+  Value* odd_lanes = b.CreateBitCast(b.CreateShl(odd, splat64(1)), lanes);
+  std::vector<int> blend;
+  for (unsigned i = 0; i < n; ++i) blend.push_back(i % 2 == 0 ? i : n + i);
+  return EmitRoundingDivideByPOT(b, b.CreateShuffleVector(even_lanes, odd_lanes, blend), right);
 }
 
 class Emitter {
@@ -334,8 +374,13 @@ class Emitter {
   void EmitVectorDepthwise() {
     jit::UseWideVectors(*b_.GetInsertBlock()->getParent());
     const int64_t full = g_.cout / kChannelVector * kChannelVector;
+    const bool paired = FitsPairedDepthwise();
     // Channel blocks outside the pixels: a block's weights stay in registers.
     auto block = [&](Value* c0, Value* mask) {
+      if (paired) {
+        EmitPairedDepthwiseBlock(c0, mask);
+        return;
+      }
       std::vector<Value*> weights;
       if (g_.h.kernel * g_.w.kernel <= kMaxHeldTaps) {
         for (int64_t t = 0; t < g_.h.kernel * g_.w.kernel; ++t) {
@@ -353,6 +398,188 @@ class Emitter {
       std::vector<llvm::Constant*> lanes;
       for (int64_t c = 0; c < kChannelVector; ++c) lanes.push_back(b_.getInt1(full + c < g_.cout));
       block(e_.I64(full), llvm::ConstantVector::get(lanes));
+    }
+  }
+
+  // The VNNI depthwise kernel: filter rows taken in pairs (2j, 2j + 1), so
+  // one vpdpwssd multiplies and adds two taps for 16 channels. An input
+  // "column" is the bytes of the pair's two input rows at one input column,
+  // interleaved per channel and widened to i16; it is built once and serves
+  // every pixel of a group of adjacent output pixels that reads it. Taps in
+  // the padding read the input zero point (masked loads), which the folded
+  // bias (buffer 3) cancels, so border pixels take the same code.
+  bool FitsPairedDepthwise() const {
+    return e_.target().avx512_vnni && FoldsDepthwiseZeroPoint(ctx_, g_.form);
+  }
+
+  int64_t RowPairs() const { return (g_.h.kernel + 1) / 2; }
+
+  // The weights of channel block c0 as vpdpwssd operands: for row pair j and
+  // column kw, lane c holds (w[2j][kw][c], w[2j + 1][kw][c]) as i16 (the
+  // second 0 past the last filter row).
+  std::vector<Value*> PairedWeights(Value* c0, Value* mask) {
+    std::vector<Value*> weights;
+    auto* bytes = llvm::FixedVectorType::get(b_.getInt8Ty(), kChannelVector);
+    Value* zero = llvm::ConstantAggregateZero::get(bytes);
+    for (int64_t j = 0; j < RowPairs(); ++j) {
+      for (int64_t kw = 0; kw < g_.w.kernel; ++kw) {
+        auto row = [&](int64_t kh) -> Value* {
+          if (kh >= g_.h.kernel) return zero;
+          Value* offset = Add(e_, e_.I64((kh * g_.w.kernel + kw) * g_.cout), c0);
+          return LoadBytes(e_.InputPtr(1), offset, mask, zero);
+        };
+        weights.push_back(InterleaveWiden(row(2 * j), row(2 * j + 1)));
+      }
+    }
+    return weights;
+  }
+
+  // 16 bytes at base[offset], lanes off in `mask` (null = all on) taken from
+  // `fill` and not read.
+  Value* LoadBytes(Value* base, Value* offset, Value* mask, Value* fill) {
+    auto* bytes = llvm::FixedVectorType::get(b_.getInt8Ty(), kChannelVector);
+    Value* ptr = b_.CreateGEP(b_.getInt8Ty(), base, offset);
+    if (mask == nullptr) return b_.CreateAlignedLoad(bytes, ptr, llvm::Align(1));
+    return b_.CreateMaskedLoad(bytes, ptr, llvm::Align(1), mask, fill);
+  }
+
+  // Lane c of the result (as <16 x i32>) holds the i16 pair (a[c], b[c]).
+  Value* InterleaveWiden(Value* a, Value* b) {
+    std::vector<int> order;
+    for (int c = 0; c < kChannelVector; ++c) {
+      order.push_back(c);
+      order.push_back(c + static_cast<int>(kChannelVector));
+    }
+    Value* pairs = b_.CreateShuffleVector(a, b, order);
+    Value* wide = b_.CreateSExt(pairs, llvm::FixedVectorType::get(b_.getInt16Ty(), 2 * kChannelVector));
+    return b_.CreateBitCast(wide, llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector));
+  }
+
+  // The input operand of a pair whose second filter row is absent (its
+  // weights are 0): a[c] sign-extended to i32 has a[c] as its low i16, and
+  // the high i16 multiplies a zero weight.
+  Value* WidenAlone(Value* a) {
+    return b_.CreateSExt(a, llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector));
+  }
+
+  // mask AND all lanes set to `on` (a scalar i1); null when both are "all".
+  Value* AndLanes(Value* mask, Value* on) {
+    if (on == nullptr) return mask;
+    Value* splat = b_.CreateVectorSplat(kChannelVector, on);
+    return mask == nullptr ? splat : b_.CreateAnd(mask, splat);
+  }
+
+  // Output columns [begin, end) whose window lies inside the input width.
+  std::pair<int64_t, int64_t> InteriorColumns() const {
+    const conv_window::Axis& a = g_.w;
+    int64_t begin = std::min(a.out, (a.pad_before + a.stride - 1) / a.stride);
+    int64_t room = a.in + a.pad_before - a.effective_kernel();
+    int64_t end = room < 0 ? begin : std::min(a.out, room / a.stride + 1);
+    return {begin, std::max(begin, end)};
+  }
+
+  // One filter row of the current output row: the input row's element
+  // offset of (n, ih, 0, 0) and whether ih lies inside the input (null:
+  // always).
+  struct PairedRow {
+    Value* offset = nullptr;
+    Value* valid = nullptr;
+  };
+
+  void EmitPairedDepthwiseBlock(Value* c0, Value* mask) {
+    const std::vector<Value*> weights = PairedWeights(c0, mask);
+    Value* bias = LoadAt(b_, b_.getInt32Ty(), e_.PackedPtr(kFoldedBiasBuffer), c0,
+                         llvm::ConstantAggregateZero::get(
+                             llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector)));
+    auto [w_begin, w_end] = InteriorColumns();
+    const int64_t group = g_.w.stride == 1 ? kPairedGroupPixels : kPairedGroupPixels / 2;
+    const int64_t groups = (w_end - w_begin) / group;
+    const int64_t rest = (w_end - w_begin) % group;
+    const int64_t border = g_.w.out - (w_end - w_begin);
+    const int64_t macs = g_.batch * g_.h.out * g_.w.out * g_.cout * g_.h.kernel * g_.w.kernel;
+    conv_window::ForEachOutputRow(e_, g_.batch, g_.h.out, macs, [&](Value* n, Value* oh) {
+      std::vector<PairedRow> rows = PairedRows(n, oh);
+      Value* row0 = Mul(e_, Add(e_, Mul(e_, n, g_.h.out), oh), g_.w.out);
+      auto run = [&](Value* ow0, int64_t pixels, bool interior) {
+        EmitPairedGroup(rows, row0, ow0, pixels, interior, c0, mask, weights, bias);
+      };
+      if (groups > 0) {
+        e_.For(0, groups, 1, [&](Value* gi) {
+          run(Add(e_, e_.I64(w_begin), Mul(e_, gi, group)), group, true);
+        }, "group");
+      }
+      if (rest > 0) run(e_.I64(w_begin + groups * group), rest, true);
+      if (border > 0) {
+        e_.ForWithHints(e_.I64(0), e_.I64(border), jit::kNoUnroll, [&](Value* i) {
+          Value* ow = b_.CreateSelect(b_.CreateICmpSLT(i, e_.I64(w_begin)), i,
+                                      Add(e_, i, e_.I64(w_end - w_begin)));
+          run(ow, 1, false);
+        }, "border");
+      }
+    });
+  }
+
+  std::vector<PairedRow> PairedRows(Value* n, Value* oh) {
+    std::vector<PairedRow> rows;
+    Value* first = b_.CreateSub(Mul(e_, oh, g_.h.stride), e_.I64(g_.h.pad_before));
+    for (int64_t kh = 0; kh < g_.h.kernel; ++kh) {
+      Value* ih = Add(e_, first, e_.I64(kh * g_.h.dilation));
+      PairedRow r;
+      r.offset = Mul(e_, Add(e_, Mul(e_, n, g_.h.in), ih), g_.w.in * g_.cin);
+      if (!g_.h.no_clamping()) {
+        r.valid = b_.CreateAnd(b_.CreateICmpSGE(ih, e_.I64(0)), b_.CreateICmpSLT(ih, e_.I64(g_.h.in)));
+      }
+      rows.push_back(r);
+    }
+    return rows;
+  }
+
+  // Output pixels (row, ow0 + i), i < pixels, of channel block c0; with
+  // `interior` every column they read lies inside the input.
+  void EmitPairedGroup(const std::vector<PairedRow>& rows, Value* row0, Value* ow0, int64_t pixels,
+                       bool interior, Value* c0, Value* mask, const std::vector<Value*>& weights,
+                       Value* bias) {
+    auto* bytes = llvm::FixedVectorType::get(b_.getInt8Ty(), kChannelVector);
+    Value* zp = llvm::ConstantVector::getSplat(
+        llvm::ElementCount::getFixed(kChannelVector),
+        b_.getInt8(static_cast<uint8_t>(ZeroPoint(ctx_.input(0)))));
+    Value* zero = llvm::ConstantAggregateZero::get(bytes);
+    Value* iw0 = b_.CreateSub(Mul(e_, ow0, g_.w.stride), e_.I64(g_.w.pad_before));
+    std::vector<Value*> acc(pixels, bias);
+    // Input columns relative to iw0 -> the (pixel, kw) taps reading them.
+    std::map<int64_t, std::vector<std::pair<int64_t, int64_t>>> readers;
+    for (int64_t i = 0; i < pixels; ++i) {
+      for (int64_t kw = 0; kw < g_.w.kernel; ++kw) {
+        readers[i * g_.w.stride + kw * g_.w.dilation].push_back({i, kw});
+      }
+    }
+    for (const auto& [column, taps] : readers) {
+      Value* iw = Add(e_, iw0, e_.I64(column));
+      Value* column_valid = nullptr;
+      if (!interior) {
+        column_valid = b_.CreateAnd(b_.CreateICmpSGE(iw, e_.I64(0)),
+                                    b_.CreateICmpSLT(iw, e_.I64(g_.w.in)));
+      }
+      Value* x_column = Add(e_, Mul(e_, iw, g_.cin), c0);
+      for (int64_t j = 0; j < RowPairs(); ++j) {
+        auto row_bytes = [&](int64_t kh) -> Value* {
+          if (kh >= g_.h.kernel) return zero;
+          Value* valid = rows[kh].valid;
+          if (column_valid != nullptr) valid = valid ? b_.CreateAnd(valid, column_valid) : column_valid;
+          return LoadBytes(e_.InputPtr(0), Add(e_, rows[kh].offset, x_column),
+                           AndLanes(mask, valid), zp);
+        };
+        Value* x = 2 * j + 1 < g_.h.kernel ? InterleaveWiden(row_bytes(2 * j), row_bytes(2 * j + 1))
+                                           : WidenAlone(row_bytes(2 * j));
+        for (auto [i, kw] : taps) {
+          acc[i] = b_.CreateIntrinsic(acc[i]->getType(), llvm::Intrinsic::x86_avx512_vpdpwssd_512,
+                                      {acc[i], x, weights[j * g_.w.kernel + kw]});
+        }
+      }
+    }
+    for (int64_t i = 0; i < pixels; ++i) {
+      Value* ow = Add(e_, ow0, e_.I64(i));
+      StoreChannels(Add(e_, row0, ow), c0, rq_.Requantize(acc[i], c0), mask);
     }
   }
 
@@ -614,7 +841,7 @@ Value* Requantizer::Requantize(Value* acc, Value* oc) {
     if (wide_) {
       q = EmitMultiplyByQuantizedMultiplier64(b, acc, multiplier, shift);
     } else if (acc->getType()->isVectorTy()) {
-      q = EmitMultiplyByNonNegativeQuantizedMultiplier(b, acc, multiplier, shift);
+      q = MultiplyByQuantizedMultiplierLanes(b, acc, multiplier, shift);
     } else {
       q = EmitMultiplyByQuantizedMultiplier(b, acc, multiplier, shift);
     }

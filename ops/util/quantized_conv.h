@@ -20,7 +20,9 @@
 // the same, on vectors of 16 channels. INT8 DEPTHWISE_CONV_2D with one
 // output channel per input channel runs on vectors of 16 channels on every
 // target (with constant weights, buffer 3 holds bias - zp_in * window sum
-// of w for the pixels whose window lies inside the input).
+// of w for the pixels whose window lies inside the input); with constant
+// weights on a VNNI target, filter rows go in pairs to vpdpwssd and the
+// padding is read as zp_in, so buffer 3 serves every pixel.
 #pragma once
 
 #include <functional>

@@ -364,3 +364,70 @@ def test_int8_rows_split_across_threads():
     check_quantized_conv("DEPTHWISE_CONV_2D", (2, 31, 30, 64), (1, 3, 3, 64), 3, "int8",
                          options=dict(padding="SAME", stride_h=1, stride_w=1,
                                       depth_multiplier=1), runner=two_threads)
+
+
+# INT8 with constant weights on a VNNI host takes filter rows in pairs (vpdpwssd) for groups of
+# up to 8 output pixels (4 at stride > 1), padding read as the input zero point; an AVX2 target
+# takes the per-tap kernel. Cases: odd filter heights (the last row paired with zeros), 1-row
+# and 2-row filters, interior groups with and without a remainder, images narrower than a
+# group, strides, dilations, channel tails, rows split over 2 threads.
+@pytest.mark.parametrize("input_shape, kernel, options", [
+    ((1, 13, 21, 37), (3, 3), dict(padding="SAME")),
+    ((1, 12, 19, 16), (3, 3), dict(padding="SAME", stride_h=2, stride_w=2,
+                                   fused_activation_function="RELU6")),
+    ((2, 9, 11, 48), (3, 3), dict(padding="VALID", stride_h=1, stride_w=2)),
+    ((1, 11, 14, 21), (3, 3), dict(padding="SAME", dilation_h_factor=2, dilation_w_factor=3)),
+    ((1, 9, 20, 33), (5, 5), dict(padding="SAME", fused_activation_function="RELU")),
+    ((1, 10, 17, 24), (5, 5), dict(padding="SAME", stride_h=2, stride_w=2)),
+    ((1, 4, 3, 17), (3, 3), dict(padding="SAME")),
+    ((1, 8, 30, 8), (1, 3), dict(padding="SAME")),
+    ((1, 8, 30, 8), (2, 4), dict(padding="SAME", stride_h=3, stride_w=1)),
+    ((1, 6, 9, 3), (4, 1), dict(padding="VALID")),
+], ids=str)
+@pytest.mark.parametrize("target", ["", "x86-64-v3"], ids=["host", "avx2"])
+def test_quantized_int8_row_pairs(input_shape, kernel, options, target):
+    options = dict(dict(stride_h=1, stride_w=1, depth_multiplier=1), **options)
+    runner = lambda **kw: jitlite.Interpreter(experimental_target_cpu=target or None, **kw)
+    check_quantized_conv("DEPTHWISE_CONV_2D", input_shape, (1, *kernel, input_shape[3]), 3,
+                         "int8", True, options=options, runner=runner)
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+@pytest.mark.parametrize("zero_point", [-128, 0, 127])
+def test_quantized_int8_row_pairs_threads_and_zero_points(stride, zero_point):
+    # >= 2^18 multiply-adds: the rows are split over 2 threads; input zero points at the ends
+    # of the range fill the padding.
+    from quantized_conv_cases import quantized_bias, quantized_filter
+    from op_testing import check_quantized
+    weights = quantized_filter((1, 3, 3, 40), 3, "int8", True)
+    constants = [weights, quantized_bias(40, "int8", 0.05, weights[1])]
+    check_quantized("DEPTHWISE_CONV_2D",
+                    [((1, 33, 34, 40), np.int8, dict(scale=0.05, zero_point=zero_point))],
+                    constants, dict(padding="SAME", stride_h=stride, stride_w=stride,
+                                    depth_multiplier=1, fused_activation_function="RELU6"),
+                    output_dtype=np.int8, output_quant=dict(scale=0.1, zero_point=-4),
+                    runner=two_threads)
+
+
+@pytest.mark.parametrize("op", ["DEPTHWISE_CONV_2D", "CONV_2D"])
+def test_quantized_int8_effective_scales_above_one(op):
+    # The vector requantization (depthwise row pairs, the int8 GEMM's epilogue) with channels
+    # whose effective scale (input scale x filter scale / output scale) is on both sides of 1,
+    # so some multipliers shift left: small filter values and inputs near the zero point so
+    # the outputs do not all saturate.
+    from op_testing import check_quantized
+    rng = np.random.default_rng(5)
+    channels = 20
+    shape = (1, 3, 3, channels) if op == "DEPTHWISE_CONV_2D" else (channels, 1, 1, channels)
+    axis = 3 if op == "DEPTHWISE_CONV_2D" else 0
+    scales = [float(s) for s in rng.uniform(0.2, 3.0, channels) * 0.01 / 0.04]
+    weights = (rng.integers(-3, 3, shape, dtype=np.int8, endpoint=True),
+               dict(scale=scales, zero_point=[0] * channels, quantized_dimension=axis))
+    bias = (rng.integers(-20, 20, channels).astype(np.int32),
+            dict(scale=[0.04 * s for s in scales], zero_point=[0] * channels))
+    options = dict(padding="SAME", stride_h=1, stride_w=1)
+    if op == "DEPTHWISE_CONV_2D":
+        options["depth_multiplier"] = 1
+    check_quantized(op, [((1, 9, 10, channels), np.int8, dict(scale=0.04, zero_point=6))],
+                    [weights, bias], options, output_dtype=np.int8,
+                    output_quant=dict(scale=0.01, zero_point=-3), input_range=(0, 12))
