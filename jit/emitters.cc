@@ -229,6 +229,22 @@ Value* Horner(llvm::IRBuilder<>& b, Value* x, std::initializer_list<float> coeff
   return acc;
 }
 
+// The same with each step one fused multiply-add (one rounding instead of two):
+// for the float32 forms whose callers need no bit-exact agreement with a
+// mul-then-add reference.
+Value* HornerFused(llvm::IRBuilder<>& b, Value* x, std::initializer_list<float> coeffs_high_to_low) {
+  Value* acc = nullptr;
+  for (float c : coeffs_high_to_low) {
+    Value* cv = llvm::ConstantFP::get(x->getType(), c);
+    acc = acc ? b.CreateIntrinsic(llvm::Intrinsic::fma, {x->getType()}, {acc, x, cv}) : cv;
+  }
+  return acc;
+}
+
+Value* Fma(llvm::IRBuilder<>& b, Value* x, Value* y, Value* z) {
+  return b.CreateIntrinsic(llvm::Intrinsic::fma, {x->getType()}, {x, y, z});
+}
+
 }  // namespace
 
 Value* ElementEmitter::Exp(Value* x) {
@@ -389,24 +405,48 @@ Value* ElementEmitter::Cos(Value* x) {
   return SinOfReduced(*this, r, b_.CreateAdd(q, I32(1)));
 }
 
+// exp(y) for -16 <= y <= -1 (Erf's tail): 2^n * exp(r) as in Exp, but the
+// result is always a normal float, so one power of two and no range checks.
+static Value* ExpOfNormalRange(ElementEmitter& e, Value* y) {
+  llvm::IRBuilder<>& b = e.b();
+  Value* n = b.CreateUnaryIntrinsic(llvm::Intrinsic::floor,
+                                    Fma(b, y, e.F32(1.44269504088896341f), e.F32(0.5f)));
+  Value* r = Fma(b, n, e.F32(-0.693359375f), y);
+  r = Fma(b, n, e.F32(2.12194440e-4f), r);
+  Value* p = HornerFused(b, r, {1.9875691500E-4f, 1.3981999507E-3f, 8.3334519073E-3f,
+                                4.1665795894E-2f, 1.6666665459E-1f, 5.0000001201E-1f});
+  Value* er = b.CreateFAdd(Fma(b, p, b.CreateFMul(r, r), r), e.F32(1.0f));
+  llvm::Type* int_type = llvm::Type::getInt32Ty(e.context());
+  if (auto* v = llvm::dyn_cast<llvm::VectorType>(y->getType())) {
+    int_type = llvm::VectorType::get(int_type, v->getElementCount());
+  }
+  Value* bits = b.CreateShl(b.CreateAdd(b.CreateFPToSI(n, int_type), e.I32(127)), e.I32(23));
+  return b.CreateFMul(er, b.CreateBitCast(bits, y->getType()));
+}
+
 // erfc(a) * exp(a^2) for 1 <= a <= 4 (a clamped into that range), times
 // exp(-a^2): erfc(a) with relative accuracy, the tail both Erf and Erfc use.
-static Value* ErfcTail(ElementEmitter& e, Value* a) {
+// `fused` evaluates it with FMAs and an exp for its bounded argument (Erf);
+// Erfc keeps the mul-then-add steps the float16 GELU's bit-exact match needs.
+static Value* ErfcTail(ElementEmitter& e, Value* a, bool fused) {
   llvm::IRBuilder<>& b = e.b();
   Value* ac = e.Clamp(a, e.F32(1.0f), e.F32(4.0f));
-  Value* q = Horner(b, b.CreateFDiv(e.F32(1.0f), ac),
-                    {-0.007106619f, 0.016843013f, 0.048705414f, -0.27146092f, 0.5181747f,
-                     -0.48105913f, 0.04451758f, 0.5586769f, 0.00029262615f});
-  return b.CreateFMul(e.Exp(b.CreateFNeg(b.CreateFMul(ac, ac))), q);
+  std::initializer_list<float> coeffs = {-0.007106619f, 0.016843013f, 0.048705414f,
+                                         -0.27146092f,  0.5181747f,   -0.48105913f,
+                                         0.04451758f,   0.5586769f,   0.00029262615f};
+  Value* inverse = b.CreateFDiv(e.F32(1.0f), ac);
+  Value* minus_square = b.CreateFNeg(b.CreateFMul(ac, ac));
+  if (!fused) return b.CreateFMul(e.Exp(minus_square), Horner(b, inverse, coeffs));
+  return b.CreateFMul(ExpOfNormalRange(e, minus_square), HornerFused(b, inverse, coeffs));
 }
 
 // |x| < 1: x * P(x^2), error < 1.2e-7.
-static Value* ErfSmall(ElementEmitter& e, Value* x) {
+static Value* ErfSmall(ElementEmitter& e, Value* x, bool fused) {
   llvm::IRBuilder<>& b = e.b();
-  return b.CreateFMul(
-      Horner(b, b.CreateFMul(x, x),
-             {-0.0005654106f, 0.0049232775f, -0.026716385f, 0.112803645f, -0.3761235f, 1.1283791f}),
-      x);
+  std::initializer_list<float> coeffs = {-0.0005654106f, 0.0049232775f, -0.026716385f,
+                                         0.112803645f,   -0.3761235f,   1.1283791f};
+  Value* x2 = b.CreateFMul(x, x);
+  return b.CreateFMul(fused ? HornerFused(b, x2, coeffs) : Horner(b, x2, coeffs), x);
 }
 
 Value* ElementEmitter::Erf(Value* x) {
@@ -415,18 +455,18 @@ Value* ElementEmitter::Erf(Value* x) {
   // 1 <= |x| <= 4: 1 - erfc(|x|), error < 7e-8. Beyond 4, erf rounds to +-1
   // in float, which the clamp in the tail gives.
   Value* big = b.CreateBinaryIntrinsic(llvm::Intrinsic::copysign,
-                                       b.CreateFSub(F32(1.0f), ErfcTail(*this, a)), x);
-  Value* result = b.CreateSelect(b.CreateFCmpOLT(a, F32(1.0f)), ErfSmall(*this, x), big);
+                                       b.CreateFSub(F32(1.0f), ErfcTail(*this, a, true)), x);
+  Value* result = b.CreateSelect(b.CreateFCmpOLT(a, F32(1.0f)), ErfSmall(*this, x, true), big);
   return b.CreateSelect(b.CreateFCmpUNO(x, x), x, result);
 }
 
 Value* ElementEmitter::Erfc(Value* x) {
   llvm::IRBuilder<>& b = b_;
   Value* a = b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, x);
-  Value* tail = ErfcTail(*this, a);
+  Value* tail = ErfcTail(*this, a, false);
   tail = b.CreateSelect(b.CreateFCmpOGT(a, F32(4.0f)), F32(0.0f), tail);
   Value* big = b.CreateSelect(b.CreateFCmpOLT(x, F32(0.0f)), b.CreateFSub(F32(2.0f), tail), tail);
-  Value* small = b.CreateFSub(F32(1.0f), ErfSmall(*this, x));
+  Value* small = b.CreateFSub(F32(1.0f), ErfSmall(*this, x, false));
   Value* result = b.CreateSelect(b.CreateFCmpOLT(a, F32(1.0f)), small, big);
   return b.CreateSelect(b.CreateFCmpUNO(x, x), x, result);
 }

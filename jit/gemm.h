@@ -10,6 +10,8 @@
 //    accumulators (6 rows x 16 columns on AVX2, where each takes two of the
 //    16 registers); each k step loads one B vector per panel and broadcasts
 //    one A value per row, which feeds one FMA per panel;
+//  - packed B is prefetched a few k steps ahead (a model's weights are
+//    mostly in L3 when their GEMM starts);
 //  - B that fits in L2 is swept once per row tile (A read once, C written
 //    row by row); a bigger B is read once, panel by panel, under the tiles;
 //  - the tile goes through a small stack buffer to the caller's per-element

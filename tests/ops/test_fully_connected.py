@@ -1,5 +1,7 @@
 """FULLY_CONNECTED (float32) against LiteRT: input ranks 1..4 flattened to rows, keep_num_dims,
 optional bias, every allowed activation, constant and runtime weights; must-fail cases."""
+import functools
+
 import numpy as np
 import pytest
 
@@ -102,6 +104,21 @@ def test_empty_batch(input_shape, keep_num_dims):
 
 def test_larger_layer():
     fc((8, 100, 128), 48, 128, keep_num_dims=True, fused_activation_function="RELU")
+
+
+@pytest.mark.parametrize("num_threads", [1, 2])
+@pytest.mark.parametrize("batch,units,input_size", [
+    (13, 170, 1000),   # packed weights > 512 KiB: panels outside, row tiles inside; partial ones
+    (128, 256, 1024),  # transformer FFN down: rows 4 KiB apart (shorter tiles)
+    (128, 1024, 256),  # transformer FFN up
+    (37, 33, 129),     # B swept per row tile; odd k (the B prefetch runs past the panel)
+])
+def test_gemm_tilings(batch, units, input_size, num_threads):
+    # The fp32 GEMM's loop orders, partial row tiles and panels, over one and two threads.
+    runner = functools.partial(jitlite_interpreter(), num_threads=num_threads)
+    check_op("FULLY_CONNECTED", inputs=[((batch, input_size), F32)],
+             constants=[rand((units, input_size)), rand((units,), seed=2)],
+             options=dict(fused_activation_function="RELU"), runner=runner)
 
 
 # --- must-fail cases ---------------------------------------------------------------------------
