@@ -46,6 +46,11 @@ using llvm::Value;
 
 constexpr int64_t kMaxStackRow = 4096;  // floats (16 KB of stack)
 constexpr int64_t kLanes = 16;          // floats per vector of the FLOAT32 rows
+// exp's argument below which the FLOAT32 rows take 0 (as XNNPACK's softmax):
+// exp(-86.5) is still a normal float, and so are the 2^n factors of exp's
+// scaling, so no lane makes a subnormal (each costs a microcode assist on
+// x86; attention logits masked with -FLT_MAX made SOFTMAX ~5x slower).
+constexpr float kExpFlushBelow = -86.5f;
 
 float Beta(const NodeContext& ctx) {
   const auto* opts = ctx.op()->builtin_options_as_SoftmaxOptions();
@@ -471,7 +476,8 @@ class SoftmaxOp : public OpDef {
     }, "max");
     Value* max = SplatMax(b, b.CreateLoad(vec, max_slot));
     auto exp_of = [&](Value* v, bool partial) {
-      return math.Exp(b.CreateFMul(b.CreateFSub(load(v, partial, lowest), max), math.F32(beta)));
+      return FlushedExp(math,
+                        b.CreateFMul(b.CreateFSub(load(v, partial, lowest), max), math.F32(beta)));
     };
 
     // Pass 2: exps (kept when the row fits the stack) and their sum.
@@ -503,6 +509,15 @@ class SoftmaxOp : public OpDef {
       Value* col = b.CreateMul(v, e.I64(kLanes));
       StoreRowVector(e, idx, prob, col, mask, partial ? tail : kLanes);
     }, "norm");
+  }
+
+  // exp(x), but 0 below kExpFlushBelow (results under 3e-38, which no
+  // probability of a row whose sum is >= 1 can tell from 0).
+  static Value* FlushedExp(jit::ElementEmitter& math, Value* x) {
+    llvm::IRBuilder<>& b = math.b();
+    Value* below = b.CreateFCmpOLT(x, math.F32(kExpFlushBelow));  // false for NaN: it stays NaN
+    Value* ex = math.Exp(b.CreateSelect(below, math.F32(kExpFlushBelow), x));
+    return b.CreateSelect(below, math.F32(0.0f), ex);
   }
 
   // The largest lane of v (maxnum semantics) in every lane: a tree of
