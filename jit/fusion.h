@@ -8,11 +8,15 @@
 //  - a kernel node (conv, FC, pooling, ...) starts a group, and following
 //    elementwise nodes join it as its epilogue under the same rule;
 //  - alias nodes (RESHAPE, SQUEEZE, EXPAND_DIMS) emit no code: the output is
-//    the input's buffer; folded nodes emit no code either;
+//    the input's buffer; folded nodes emit no code either. An alias of a
+//    kernel group's tail that keeps its last dimension carries the chain on
+//    (BATCH_MATMUL -> RESHAPE -> ADD stays one kernel): the epilogue nodes
+//    after it index its shape, the same elements in the same order;
 //  - a control-flow node (WHILE, IF) is a group of its own, never fused.
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/shaped_graph.h"
@@ -24,6 +28,9 @@ struct FusionGroup {
   bool kernel_anchor = false;  // nodes[0] is a kKernel op
   bool control_flow = false;   // nodes[0] is WHILE/IF: no kernel, the entry runs its subgraphs
   std::vector<int> outputs;  // tensors this group writes to memory
+  // Aliases inside a kernel group's epilogue, (input, output) tensors in
+  // execution order: the output's value is the input's.
+  std::vector<std::pair<int, int>> aliases;
   std::string symbol;        // e.g. "k3_conv_2d_add_relu"
   std::string note;          // fusion decisions
 };

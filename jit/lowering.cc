@@ -109,9 +109,11 @@ class GroupLowering {
   Status EmitChain(size_t first, std::map<int, Value*>& values, std::span<Value* const> index,
                    Value* linear) {
     ElementEmitter ee(b_);
-    ee.set_position(index, linear);
+    ForwardAliases(values);
     for (size_t k = first; k < group_.nodes.size(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
+      const std::vector<Value*> node_index = IndexIn(g_.tensors[node.outputs[0]].shape, index);
+      ee.set_position(node_index, linear);
       std::vector<Value*> operands;
       for (int t : node.inputs) {
         if (t < 0) continue;
@@ -121,7 +123,7 @@ class GroupLowering {
           continue;
         }
         const ops::TensorState& ts = g_.tensors[t];
-        Value* off = linear ? linear : BroadcastOffset(ts.shape, index);
+        Value* off = linear ? linear : BroadcastOffset(ts.shape, node_index);
         operands.push_back(LoadElement(b_, ts.dtype, BufferPtr(t), off));
       }
       ops::NodeContext ctx(node, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
@@ -131,8 +133,39 @@ class GroupLowering {
                         ": no elementwise expression");
       }
       values[node.outputs[0]] = RoundToStorage(b_, g_.tensors[node.outputs[0]].dtype, v);
+      ForwardAliases(values);
     }
     return Status::Ok();
+  }
+
+  // Epilogue aliases (FusionGroup::aliases): each output takes its input's value.
+  void ForwardAliases(std::map<int, Value*>& values) const {
+    for (const auto& [in, out] : group_.aliases) {
+      auto it = values.find(in);
+      if (it != values.end()) values[out] = it->second;
+    }
+  }
+
+  // `index`, over the anchor's output shape, as the index of the same element
+  // in `shape` (an epilogue alias's: same elements, same order). Groups
+  // without aliases index every tensor of the chain by the loop's index.
+  std::vector<Value*> IndexIn(const Shape& shape, std::span<Value* const> index) {
+    if (anchor_shape_ == nullptr || shape == *anchor_shape_ || index.empty()) {
+      return {index.begin(), index.end()};
+    }
+    Value* linear = LinearOffsetOf(b_, *anchor_shape_, index);
+    std::vector<Value*> out(shape.size());
+    for (size_t d = shape.size(); d-- > 0;) {
+      out[d] = d == 0 ? linear : b_.CreateURem(linear, b_.getInt64(shape[d]));
+      if (d > 0) linear = b_.CreateUDiv(linear, b_.getInt64(shape[d]));
+    }
+    return out;
+  }
+
+  // Offset of the element at `index` in chain tensor `shape` (an alias keeps
+  // the element order: the anchor's offset).
+  Value* ChainOffset(const Shape& shape, std::span<Value* const> index) {
+    return LinearOffsetOf(b_, anchor_shape_ ? *anchor_shape_ : shape, index);
   }
 
   // The vector epilogue: like EmitChain for kernel groups, on `lanes` values
@@ -141,16 +174,20 @@ class GroupLowering {
   Status EmitVectorChain(std::map<int, Value*>& values, std::span<Value* const> index,
                          Value* mask, unsigned lanes) {
     ElementEmitter ee(b_, lanes);
+    ForwardAliases(values);
     for (size_t k = 1; k < group_.nodes.size(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
+      const std::vector<Value*> node_index = IndexIn(g_.tensors[node.outputs[0]].shape, index);
       std::vector<Value*> operands;
       for (int t : node.inputs) {
         if (t < 0) continue;
         auto it = values.find(t);
-        operands.push_back(it != values.end() ? it->second : LoadVector(t, index, mask, lanes));
+        operands.push_back(it != values.end() ? it->second
+                                              : LoadVector(t, node_index, mask, lanes));
       }
       ops::NodeContext ctx(node, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
       values[node.outputs[0]] = def(node.index).EmitElement(ee, ctx, operands);
+      ForwardAliases(values);
     }
     return Status::Ok();
   }
@@ -179,7 +216,7 @@ class GroupLowering {
       if (it == values.end()) continue;
       const ops::TensorState& ts = g_.tensors[t];
       Value* ptr = b_.CreateInBoundsGEP(StorageType(b_.getContext(), ts.dtype), BufferPtr(t),
-                                        LinearOffsetOf(b_, ts.shape, index));
+                                        ChainOffset(ts.shape, index));
       const llvm::Align align(DTypeSize(ts.dtype));
       if (mask == nullptr) {
         b_.CreateAlignedStore(it->second, ptr, align);
@@ -218,7 +255,7 @@ class GroupLowering {
       auto it = values.find(t);
       if (it == values.end()) continue;
       const ops::TensorState& ts = g_.tensors[t];
-      Value* off = linear ? linear : LinearOffsetOf(b_, ts.shape, index);
+      Value* off = linear ? linear : ChainOffset(ts.shape, index);
       StoreElement(b_, ts.dtype, it->second, BufferPtr(t), off);
     }
   }
@@ -374,6 +411,7 @@ class GroupLowering {
 
   Status EmitKernelGroup() {
     const Node& anchor = sg().nodes[group_.nodes[0]];
+    if (!group_.aliases.empty()) anchor_shape_ = &g_.tensors[anchor.outputs[0]].shape;
     std::vector<Value*> in_ptrs, out_ptrs;
     for (int t : anchor.inputs) in_ptrs.push_back(t >= 0 ? BufferPtr(t) : nullptr);
     for (int t : anchor.outputs) {
@@ -426,6 +464,7 @@ class GroupLowering {
   Value* end_ = nullptr;
   Value* runtime_ = nullptr;  // the frame's jl_runtime (may be null)
   int64_t parallel_range_ = 0;
+  const Shape* anchor_shape_ = nullptr;  // set when the epilogue has aliases (IndexIn)
   std::map<int, Value*> ptrs_;
   std::vector<int> arg_slots_;
 
