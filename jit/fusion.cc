@@ -51,6 +51,22 @@ void KeepInRegisters(const ShapedGraph& g, const std::vector<int>& chain, Fusion
   }
 }
 
+// Whether kernel `node` joins the group as its row epilogue (jit/fusion.h).
+bool JoinsAsRowEpilogue(const ShapedGraph& g, const FusionGroup& group, int tail,
+                        const Node& node) {
+  if (!group.kernel_anchor || tail < 0 || node.inputs.empty() || node.inputs[0] != tail ||
+      node.outputs.size() != 1 || !NoFuseReason(g, tail, node).empty()) {
+    return false;
+  }
+  auto& tensors = const_cast<std::vector<ops::TensorState>&>(g.tensors);
+  const Node& anchor = g.subgraph->nodes[group.nodes[0]];
+  const Shape& anchor_out = g.tensors[anchor.outputs[0]].shape;
+  const Shape& rows = g.tensors[tail].shape;
+  if (anchor_out.empty() || rows.empty() || anchor_out.back() != rows.back()) return false;
+  return ops::FindOp(anchor)->takes_row_epilogue(ops::NodeContext(anchor, tensors)) &&
+         ops::FindOp(node)->runs_on_stored_rows(ops::NodeContext(node, tensors));
+}
+
 void FinishGroup(const ShapedGraph& g, FusionGroup& group, std::vector<FusionGroup>& out) {
   if (group.nodes.empty()) return;
   const Subgraph& sg = *g.subgraph;
@@ -102,6 +118,16 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
         current.note += "not fused with node " + std::to_string(node.index) + " " +
                         node.op_name + ": " + reason + "; ";
       }
+    }
+    if (kind == ops::OpKind::kKernel && !preserve_all_tensors &&
+        JoinsAsRowEpilogue(g, current, current_tail, node)) {
+      aliased.push_back(current_tail);
+      KeepInRegisters(g, aliased, plan);
+      aliased.clear();
+      current.nodes.push_back(node.index);
+      current.row_epilogue = true;
+      current_tail = -1;  // the rows are final: nothing joins after them
+      continue;
     }
     FinishGroup(g, current, plan.groups);
     aliased.clear();

@@ -12,6 +12,10 @@
 //    kernel group's tail that keeps its last dimension carries the chain on
 //    (BATCH_MATMUL -> RESHAPE -> ADD stays one kernel): the epilogue nodes
 //    after it index its shape, the same elements in the same order;
+//  - a row kernel (float SOFTMAX) whose input is the tail of a kernel group
+//    that stores whole row tiles (float BATCH_MATMUL) ends that group as its
+//    row epilogue: it runs in place on each row tile just stored, while it is
+//    in cache (attention scores -> mask ADD -> SOFTMAX is one kernel);
 //  - a control-flow node (WHILE, IF) is a group of its own, never fused.
 #pragma once
 
@@ -27,6 +31,7 @@ struct FusionGroup {
   std::vector<int> nodes;    // execution order; nodes[0] is the anchor
   bool kernel_anchor = false;  // nodes[0] is a kKernel op
   bool control_flow = false;   // nodes[0] is WHILE/IF: no kernel, the entry runs its subgraphs
+  bool row_epilogue = false;   // nodes.back() is a row kernel run on the anchor's stored rows
   std::vector<int> outputs;  // tensors this group writes to memory
   // Aliases inside a kernel group's epilogue, (input, output) tensors in
   // execution order: the output's value is the input's.

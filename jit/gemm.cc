@@ -75,7 +75,8 @@ class GemmEmitter {
   // C, attention scores 335 x 335 per batch, missed the cache on every line,
   // 4x slower); the parallel items are (batch, row tile) pairs, or whole
   // batches.
-  void EmitBatched(int64_t batches, bool split_rows, const GemmOperandsFn& operands) {
+  void EmitBatched(int64_t batches, bool split_rows, const GemmOperandsFn& operands,
+                   const GemmRowsDoneFn& rows_done) {
     AllocateTiles();
     const int64_t tiles = TileCount();
     const int64_t tiles_per_item = split_rows ? 1 : tiles;
@@ -97,12 +98,16 @@ class GemmEmitter {
       row_base_ = b_.CreateMul(batch, e_.I64(s_.m));
       if (!BFitsL2()) {
         ForEachPanel([&](Value* panel, int64_t cols) { EmitPanel(panel, cols); });
+        if (rows_done) {
+          ForEachRowTile([&](Value* row0, int64_t rows) { rows_done(OutputRow(row0), rows); });
+        }
         return;
       }
       ForEachRowTile([&](Value* row0, int64_t rows) {
         Value* a_tile = b_.CreateInBoundsGEP(b_.getFloatTy(), a_,
                                              b_.CreateMul(row0, e_.I64(s_.a_row_stride)));
         ForEachPanel([&](Value* panel, int64_t cols) { EmitTile(a_tile, row0, rows, panel, cols); });
+        if (rows_done) rows_done(OutputRow(row0), rows);
       });
     }, "batch");
   }
@@ -382,9 +387,11 @@ void EmitPackGemmPanels(KernelEmitter& e, Value* src, int64_t n, int64_t k, bool
 
 void EmitBatchedGemm(KernelEmitter& e, int64_t batches, bool split_rows,
                      const GemmOperandsFn& operands, const GemmShape& shape,
-                     const GemmStoreFn& store, const GemmDirectStore* direct) {
+                     const GemmStoreFn& store, const GemmDirectStore* direct,
+                     const GemmRowsDoneFn& rows_done) {
   UseWideVectors(*e.b().GetInsertBlock()->getParent());
-  GemmEmitter(e, nullptr, nullptr, shape, store, direct).EmitBatched(batches, split_rows, operands);
+  GemmEmitter(e, nullptr, nullptr, shape, store, direct)
+      .EmitBatched(batches, split_rows, operands, rows_done);
 }
 
 void EmitGemm(KernelEmitter& e, Value* a, Value* b_packed, const GemmShape& shape,

@@ -110,7 +110,7 @@ class GroupLowering {
                    Value* linear) {
     ElementEmitter ee(b_);
     ForwardAliases(values);
-    for (size_t k = first; k < group_.nodes.size(); ++k) {
+    for (size_t k = first; k < ChainEnd(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
       const std::vector<Value*> node_index = IndexIn(g_.tensors[node.outputs[0]].shape, index);
       ee.set_position(node_index, linear);
@@ -136,6 +136,29 @@ class GroupLowering {
       ForwardAliases(values);
     }
     return Status::Ok();
+  }
+
+  // The elementwise epilogue: group nodes [1, ChainEnd()) of a kernel group
+  // (a row epilogue's kernel node comes after them).
+  size_t ChainEnd() const { return group_.nodes.size() - (group_.row_epilogue ? 1 : 0); }
+
+  // Row epilogue: the row kernel's input (the chain's value) is stored where
+  // its output goes; the row kernel then runs there in place.
+  void StoreRowKernelInput(const std::map<int, Value*>& values, std::span<Value* const> index,
+                           Value* mask) {
+    if (!group_.row_epilogue) return;
+    const Node& rows = sg().nodes[group_.nodes.back()];
+    auto it = values.find(rows.inputs[0]);
+    if (it == values.end()) return;
+    const ops::TensorState& out = g_.tensors[rows.outputs[0]];
+    Value* ptr = b_.CreateInBoundsGEP(StorageType(b_.getContext(), out.dtype),
+                                      BufferPtr(rows.outputs[0]), ChainOffset(out.shape, index));
+    const llvm::Align align(DTypeSize(out.dtype));
+    if (mask == nullptr) {
+      b_.CreateAlignedStore(it->second, ptr, align);
+    } else {
+      b_.CreateMaskedStore(it->second, ptr, align, mask);
+    }
   }
 
   // Epilogue aliases (FusionGroup::aliases): each output takes its input's value.
@@ -175,7 +198,7 @@ class GroupLowering {
                          Value* mask, unsigned lanes) {
     ElementEmitter ee(b_, lanes);
     ForwardAliases(values);
-    for (size_t k = 1; k < group_.nodes.size(); ++k) {
+    for (size_t k = 1; k < ChainEnd(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
       const std::vector<Value*> node_index = IndexIn(g_.tensors[node.outputs[0]].shape, index);
       std::vector<Value*> operands;
@@ -234,7 +257,7 @@ class GroupLowering {
     const DType lane = g_.tensors[sg().nodes[group_.nodes[0]].outputs[0]].dtype;
     const bool quantized = lane == DType::kInt8 || lane == DType::kUInt8;
     if (lane != DType::kFloat32 && !quantized) return false;
-    for (size_t k = 0; k < group_.nodes.size(); ++k) {
+    for (size_t k = 0; k < ChainEnd(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
       const ops::OpDef& op = def(node.index);
       if (k > 0 && !(quantized ? op.vectorizable_quantized() : op.vectorizable())) return false;
@@ -424,6 +447,7 @@ class GroupLowering {
       values[t] = RoundToStorage(b_, g_.tensors[t].dtype, value);  // as stored before the epilogue
       if (output == 0 && chain_status.ok()) chain_status = EmitChain(1, values, index, nullptr);
       StoreOutputs(values, index, nullptr);
+      if (output == 0) StoreRowKernelInput(values, index, nullptr);
     };
     std::vector<Value*> packed_ptrs;
     for (size_t k = 0; k < g_.packed[anchor.index].size(); ++k) {
@@ -444,11 +468,26 @@ class GroupLowering {
         unsigned lanes = llvm::cast<llvm::FixedVectorType>(value->getType())->getNumElements();
         if (chain_status.ok()) chain_status = EmitVectorChain(values, index, mask, lanes);
         StoreOutputVectors(values, index, mask);
+        StoreRowKernelInput(values, index, mask);
       });
     }
+    if (group_.row_epilogue) SetRowEpilogue(ke);
     JITLITE_RETURN_IF_ERROR(def(anchor.index).EmitKernel(ke, ctx));
     parallel_range_ = ke.parallel_range();
     return chain_status;
+  }
+
+  // The row kernel (group_.nodes.back()) on rows of its output, in place.
+  void SetRowEpilogue(KernelEmitter& ke) {
+    const Node& rows = sg().nodes[group_.nodes.back()];
+    const int64_t n = g_.tensors[rows.outputs[0]].shape.back();
+    ke.set_row_epilogue([this, &ke, &rows, n](Value* first_row, int64_t count) {
+      ops::NodeContext ctx(rows, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
+      llvm::Type* element = StorageType(b_.getContext(), g_.tensors[rows.outputs[0]].dtype);
+      Value* data = b_.CreateInBoundsGEP(element, BufferPtr(rows.outputs[0]),
+                                         b_.CreateMul(first_row, b_.getInt64(n)));
+      def(rows.index).EmitRowsInPlace(ke, ctx, data, count);
+    });
   }
 
   llvm::Module& m_;

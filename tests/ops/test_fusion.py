@@ -3,6 +3,7 @@ entry's symbol, the op indices it covers and a note on fusions it declined), tha
 still match LiteRT, and that experimental_preserve_all_tensors=True keeps every intermediate
 readable and equal to LiteRT's."""
 
+import functools
 import warnings
 
 import numpy as np
@@ -278,6 +279,42 @@ def test_anchor_output_read_later_is_stored():
     p = g.op("SOFTMAX", [s], [4, 3, 21], dict(beta=1.0))
     model = g.build(a, p)
     assert [k["op_indices"] for k in kernels(compiled(model))] == [[0, 2], [3]]
+    assert_matches_litert(model, random_values(model))
+
+
+def _scores_softmax(batches, m, k, n, adj_y=False, mask=True):
+    """BATCH_MATMUL -> RESHAPE -> ADD of a mask -> SOFTMAX (a row epilogue)."""
+    g = Graph()
+    q = g.input([batches, m, k])
+    y = g.input([batches, n, k] if adj_y else [batches, k, n])
+    s = g.op("BATCH_MATMUL", [q, y], [batches, m, n], dict(adj_x=False, adj_y=adj_y))
+    shape = [2, batches // 2, m, n]
+    r = g.op("RESHAPE", [s, g.const(np.array(shape, np.int32))], shape)
+    a = g.op("ADD", [r, g.input([2, 1, 1, n])], shape) if mask else r
+    p = g.op("SOFTMAX", [a], shape, dict(beta=1.0))
+    return g.build(p)
+
+
+@pytest.mark.parametrize("batches, m, k, n, adj_y",
+                         [(4, 5, 3, 37, False), (2, 25, 7, 16, False), (4, 13, 9, 40, True),
+                          (2, 3, 300, 500, False), (2, 50, 64, 400, False)],
+                         ids=["tail_vector", "two_row_tiles", "adj_y", "b_over_l2",
+                              "split_over_threads"])
+def test_softmax_is_a_row_epilogue_of_the_scores(batches, m, k, n, adj_y):
+    model = _scores_softmax(batches, m, k, n, adj_y)
+    assert [kk["op_indices"] for kk in kernels(compiled(model))] == [[0, 2, 3]]
+    values = random_values(model)
+    values[2] = np.where(values[2] > 0, 0, -np.finfo(F32).max).astype(F32)  # a -FLT_MAX mask
+    assert_matches_litert(model, values)
+    for threads in (2, 3):
+        actual = run_model(functools.partial(jitlite.Interpreter, num_threads=threads), model,
+                           values)
+        assert_outputs_match(actual, run_model(TFLITE_KERNELS, model, values))
+
+
+def test_softmax_right_after_the_scores_is_a_row_epilogue():
+    model = _scores_softmax(4, 6, 5, 21, mask=False)
+    assert [kk["op_indices"] for kk in kernels(compiled(model))] == [[0, 2]]
     assert_matches_litert(model, random_values(model))
 
 
