@@ -114,6 +114,15 @@ class ElementEmitter {
 
 // A kernel op's view of its function: typed buffer pointers, loops, loads,
 // and StoreOutput (which runs the fused epilogue).
+// A kernel node whose output (the anchor's input 0) the anchor's kernel
+// computes itself (FusionGroup::anchor, OpDef::FusesProducer): its context
+// and buffers, as its own KernelEmitter would give them.
+struct FusedProducer {
+  const ops::NodeContext* ctx = nullptr;
+  std::vector<llvm::Value*> input_ptrs;   // null for omitted inputs
+  std::vector<llvm::Value*> packed_ptrs;  // its OpDef::PackConstants buffers
+};
+
 class KernelEmitter : public ElementEmitter {
  public:
   using Body = std::function<void(llvm::Value* iv)>;
@@ -151,6 +160,9 @@ class KernelEmitter : public ElementEmitter {
   // The kernel's working memory (OpDef::ScratchBytes; 64-byte aligned, in
   // the arena, contents undefined at entry), or null when it asked for none.
   llvm::Value* ScratchPtr() const { return scratch_; }
+  // The fused producer of input 0, or null (then InputPtr(0) holds it).
+  const FusedProducer* producer() const { return producer_; }
+  void set_producer(const FusedProducer* producer) { producer_ = producer; }
   void set_scratch(llvm::Value* scratch) { scratch_ = scratch; }
 
   // Loads input i's element at a linear element offset (i64), converted to
@@ -251,6 +263,7 @@ class KernelEmitter : public ElementEmitter {
   llvm::Value* frame_end_ = nullptr;
   llvm::Value* runtime_ = nullptr;  // the frame's jl_runtime pointer (may be null)
   llvm::Value* scratch_ = nullptr;
+  const FusedProducer* producer_ = nullptr;
   int64_t parallel_range_ = 0;
 };
 

@@ -59,12 +59,25 @@ bool JoinsAsRowEpilogue(const ShapedGraph& g, const FusionGroup& group, int tail
     return false;
   }
   auto& tensors = const_cast<std::vector<ops::TensorState>&>(g.tensors);
-  const Node& anchor = g.subgraph->nodes[group.nodes[0]];
+  const Node& anchor = g.subgraph->nodes[group.nodes[group.anchor]];
   const Shape& anchor_out = g.tensors[anchor.outputs[0]].shape;
   const Shape& rows = g.tensors[tail].shape;
   if (anchor_out.empty() || rows.empty() || anchor_out.back() != rows.back()) return false;
   return ops::FindOp(anchor)->takes_row_epilogue(ops::NodeContext(anchor, tensors)) &&
          ops::FindOp(node)->runs_on_stored_rows(ops::NodeContext(node, tensors));
+}
+
+// Whether the kernel `consumer` computes `tensor`, output of the current
+// group (one kernel node, no epilogue), itself.
+bool FusesIntoConsumer(const ShapedGraph& g, const FusionGroup& current, int tensor,
+                       const Node& consumer) {
+  if (!current.kernel_anchor || current.nodes.size() != 1) return false;
+  if (consumer.inputs.empty() || consumer.inputs[0] != tensor) return false;
+  if (g.is_graph_output[tensor] || g.consumers[tensor].size() != 1) return false;
+  auto& tensors = const_cast<std::vector<ops::TensorState>&>(g.tensors);
+  ops::NodeContext producer(g.subgraph->nodes[current.nodes[0]], tensors);
+  ops::NodeContext ctx(consumer, tensors);
+  return ops::FindOp(consumer)->FusesProducer(producer, ctx);
 }
 
 void FinishGroup(const ShapedGraph& g, FusionGroup& group, std::vector<FusionGroup>& out) {
@@ -127,6 +140,15 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
       current.nodes.push_back(node.index);
       current.row_epilogue = true;
       current_tail = -1;  // the rows are final: nothing joins after them
+      continue;
+    }
+    if (kind == ops::OpKind::kKernel && current_tail >= 0 && !preserve_all_tensors &&
+        node.outputs.size() == 1 && current.aliases.empty() &&
+        FusesIntoConsumer(g, current, current_tail, node)) {
+      plan.fused_into[current_tail] = "pending";
+      current.nodes.push_back(node.index);
+      current.anchor = 1;
+      current_tail = node.outputs[0];
       continue;
     }
     FinishGroup(g, current, plan.groups);

@@ -7,6 +7,10 @@
 //    (so the intermediate never needs memory);
 //  - a kernel node (conv, FC, pooling, ...) starts a group, and following
 //    elementwise nodes join it as its epilogue under the same rule;
+//  - a kernel node joins a group that is one kernel node producing its
+//    input 0 (one consumer, not a graph output) when its op computes that
+//    input itself (OpDef::FusesProducer; e.g. a depthwise conv running the
+//    1x1 conv before it a few rows at a time); it becomes the anchor;
 //  - alias nodes (RESHAPE, SQUEEZE, EXPAND_DIMS) emit no code: the output is
 //    the input's buffer; folded nodes emit no code either. An alias of a
 //    kernel group's tail that keeps its last dimension carries the chain on
@@ -28,7 +32,9 @@
 namespace jitlite::jit {
 
 struct FusionGroup {
-  std::vector<int> nodes;    // execution order; nodes[0] is the anchor
+  std::vector<int> nodes;    // execution order; nodes[anchor] is the kernel
+  // Nodes before it are producers the anchor's kernel computes itself.
+  size_t anchor = 0;
   bool kernel_anchor = false;  // nodes[0] is a kKernel op
   bool control_flow = false;   // nodes[0] is WHILE/IF: no kernel, the entry runs its subgraphs
   bool row_epilogue = false;   // nodes.back() is a row kernel run on the anchor's stored rows

@@ -8,6 +8,7 @@
 #include "jit/lowering.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "jit/emitters.h"
@@ -138,7 +139,7 @@ class GroupLowering {
     return Status::Ok();
   }
 
-  // The elementwise epilogue: group nodes [1, ChainEnd()) of a kernel group
+  // The elementwise epilogue: group nodes [anchor + 1, ChainEnd()) of a kernel group
   // (a row epilogue's kernel node comes after them).
   size_t ChainEnd() const { return group_.nodes.size() - (group_.row_epilogue ? 1 : 0); }
 
@@ -198,7 +199,7 @@ class GroupLowering {
                          Value* mask, unsigned lanes) {
     ElementEmitter ee(b_, lanes);
     ForwardAliases(values);
-    for (size_t k = 1; k < ChainEnd(); ++k) {
+    for (size_t k = group_.anchor + 1; k < ChainEnd(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
       const std::vector<Value*> node_index = IndexIn(g_.tensors[node.outputs[0]].shape, index);
       std::vector<Value*> operands;
@@ -253,18 +254,19 @@ class GroupLowering {
   // it has the anchor's output type, FLOAT32 (ops vectorizable()) or INT8 /
   // UINT8 (ops vectorizable_quantized()).
   bool EpilogueVectorizable() const {
-    if (group_.nodes.size() < 2) return false;
-    const DType lane = g_.tensors[sg().nodes[group_.nodes[0]].outputs[0]].dtype;
+    const size_t anchor = group_.anchor;
+    if (group_.nodes.size() < anchor + 2) return false;
+    const DType lane = g_.tensors[sg().nodes[group_.nodes[anchor]].outputs[0]].dtype;
     const bool quantized = lane == DType::kInt8 || lane == DType::kUInt8;
     if (lane != DType::kFloat32 && !quantized) return false;
-    for (size_t k = 0; k < ChainEnd(); ++k) {
+    for (size_t k = anchor; k < ChainEnd(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
       const ops::OpDef& op = def(node.index);
-      if (k > 0 && !(quantized ? op.vectorizable_quantized() : op.vectorizable())) return false;
+      if (k > anchor && !(quantized ? op.vectorizable_quantized() : op.vectorizable())) return false;
       for (int t : node.outputs) {
         if (g_.tensors[t].dtype != lane) return false;
       }
-      if (k == 0) continue;
+      if (k == anchor) continue;
       for (int t : node.inputs) {
         if (t >= 0 && g_.tensors[t].dtype != lane) return false;
       }
@@ -432,11 +434,25 @@ class GroupLowering {
     return status;
   }
 
+  // Arguments for the buffers a node's OpDef::PackConstants made.
+  std::vector<Value*> PackedPtrs(const Node& node) {
+    std::vector<Value*> ptrs;
+    for (size_t k = 0; k < g_.packed[node.index].size(); ++k) {
+      ptrs.push_back(LoadArgument(g_.packed_first_slot[node.index] + static_cast<int>(k)));
+    }
+    return ptrs;
+  }
+
   Status EmitKernelGroup() {
-    const Node& anchor = sg().nodes[group_.nodes[0]];
+    const Node& anchor = sg().nodes[group_.nodes[group_.anchor]];
+    const size_t epilogue = group_.anchor + 1;  // first node of the fused epilogue
     if (!group_.aliases.empty()) anchor_shape_ = &g_.tensors[anchor.outputs[0]].shape;
     std::vector<Value*> in_ptrs, out_ptrs;
-    for (int t : anchor.inputs) in_ptrs.push_back(t >= 0 ? BufferPtr(t) : nullptr);
+    for (size_t i = 0; i < anchor.inputs.size(); ++i) {
+      int t = anchor.inputs[i];
+      bool fused = i == 0 && group_.anchor > 0;  // computed by the kernel, not in memory
+      in_ptrs.push_back(t >= 0 && !fused ? BufferPtr(t) : nullptr);
+    }
     for (int t : anchor.outputs) {
       out_ptrs.push_back(plan_.materialized[t] ? BufferPtr(t) : nullptr);
     }
@@ -445,22 +461,27 @@ class GroupLowering {
       std::map<int, Value*> values;
       const int t = anchor.outputs.at(output);
       values[t] = RoundToStorage(b_, g_.tensors[t].dtype, value);  // as stored before the epilogue
-      if (output == 0 && chain_status.ok()) chain_status = EmitChain(1, values, index, nullptr);
+      if (output == 0 && chain_status.ok()) chain_status = EmitChain(epilogue, values, index, nullptr);
       StoreOutputs(values, index, nullptr);
       if (output == 0) StoreRowKernelInput(values, index, nullptr);
     };
-    std::vector<Value*> packed_ptrs;
-    for (size_t k = 0; k < g_.packed[anchor.index].size(); ++k) {
-      int slot = g_.packed_first_slot[anchor.index] + static_cast<int>(k);
-      packed_ptrs.push_back(LoadArgument(slot));
-    }
     ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
-    KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, packed_ptrs, store);
+    KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, PackedPtrs(anchor), store);
+    std::optional<ops::NodeContext> producer_ctx;
+    FusedProducer producer;
+    if (group_.anchor > 0) {
+      const Node& node = sg().nodes[group_.nodes[group_.anchor - 1]];
+      producer_ctx.emplace(node, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
+      producer.ctx = &*producer_ctx;
+      for (int t : node.inputs) producer.input_ptrs.push_back(t >= 0 ? BufferPtr(t) : nullptr);
+      producer.packed_ptrs = PackedPtrs(node);
+      ke.set_producer(&producer);
+    }
     if (g_.scratch_slot[anchor.index] >= 0) ke.set_scratch(LoadArgument(g_.scratch_slot[anchor.index]));
     ke.set_frame_range(begin_, end_);
     ke.set_runtime(runtime_);
     ke.set_target(target_);
-    ke.set_stores_directly(group_.nodes.size() == 1 && !out_ptrs.empty() && out_ptrs[0] != nullptr);
+    ke.set_stores_directly(group_.nodes.size() == epilogue && !out_ptrs.empty() && out_ptrs[0] != nullptr);
     if (EpilogueVectorizable()) {
       ke.set_vector_store([&](Value* value, std::span<Value* const> index, Value* mask) {
         std::map<int, Value*> values;

@@ -31,6 +31,15 @@
 // kw) with FMAs; the bias is added last. Without fused ops the block gets
 // bias and clamp on whole vectors and is stored directly; otherwise its
 // lanes go one by one to StoreOutput, which runs the fused epilogue.
+//
+// Fused expand conv (FusesProducer): when input 0 comes from a float 1x1
+// stride-1 CONV_2D (MobileNetV2's expand layers) and is large, the kernel
+// computes that conv itself, one input row at a time (the GEMM microkernel on
+// the row, + bias and activation), into a ring of as many rows as the window
+// is tall, just before the first output row that needs it. The expanded
+// tensor (6x the block's channels) then never leaves L1/L2: without this it is
+// written to and read back from memory. Each thread keeps its own ring on the
+// stack; rows next to another thread's slice are computed by both.
 #include <algorithm>
 #include <map>
 #include <vector>
@@ -64,6 +73,14 @@ constexpr int64_t kGroupPixels = 8;
 // larger limit only added compile time).
 constexpr int64_t kMaxUnrolledRow = 64;
 constexpr int64_t kMaxUnrolledWindow = 64;
+
+// Fuse the expand conv only when its output is this big (smaller ones stay
+// in L2 between the two kernels anyway) and the ring stays this small.
+constexpr int64_t kMinFusedInputBytes = 1 << 20;
+constexpr int64_t kMaxRingBytes = 256 << 10;
+// Row GEMMs stay below gemm.cc's threading threshold (2^21 multiply-adds),
+// so EmitGemm never splits them across threads inside our row loop.
+constexpr int64_t kMaxRowGemmMacs = 1 << 21;
 
 struct DepthwiseParams {
   Axis h{"height", 'h'};
@@ -147,6 +164,7 @@ struct OutputRow {
   Taps h;
   Value* in_offset = nullptr;
   Value* out_offset = nullptr;
+  Value* flat_first = nullptr;  // n * input height + first input row
 };
 
 // e.For(begin, end, 1, body), with the loop marked so that LLVM's unroller
@@ -165,6 +183,8 @@ class DepthwiseEmitter {
         vec_(llvm::FixedVectorType::get(e.b().getFloatTy(), kLanes)) {
     in_row_ = p.w.in * p.cin;
     group_pixels_ = std::clamp<int64_t>(kMaxUnrolledRow / p.w.kernel, 1, kGroupPixels);
+    in_ptr_ = e.InputPtr(0);
+    ring_rows_ = e.producer() ? p.h.effective_kernel() : 0;
   }
 
   void Emit() {
@@ -174,6 +194,7 @@ class DepthwiseEmitter {
       tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), group_pixels_ * kLanes), "tile");
       tile_->setAlignment(llvm::Align(64));
     }
+    if (ring_rows_ > 0) AllocateRing();
     auto [w_begin, w_end] = InteriorRange(p_.w);
     int64_t interior = w_end - w_begin;
     int64_t groups = interior / group_pixels_;
@@ -185,6 +206,8 @@ class DepthwiseEmitter {
       OutputRow row{n, oh, conv_window::EmitTaps(e_, p_.h, oh)};
       row.in_offset = Add(e_, Mul(e_, n, p_.h.in * in_row_), Mul(e_, row.h.first, in_row_));
       row.out_offset = Mul(e_, Add(e_, Mul(e_, n, p_.h.out), oh), p_.w.out * p_.cout);
+      row.flat_first = Add(e_, Mul(e_, n, p_.h.in), row.h.first);
+      if (ring_rows_ > 0) FillRing(row);
       if (groups > 0) {
         e_.For(0, groups, 1, [&](Value* g) {
           EmitGroup(row, Add(e_, e_.I64(w_begin), Mul(e_, g, group_pixels_)), group_pixels_,
@@ -205,6 +228,54 @@ class DepthwiseEmitter {
   }
 
  private:
+  // The ring of expanded input rows (flat row r in slot r % ring_rows_) and
+  // the first flat row this call has not computed yet.
+  void AllocateRing() {
+    ring_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), ring_rows_ * in_row_), "ring");
+    ring_->setAlignment(llvm::Align(64));
+    in_ptr_ = ring_;
+    next_row_ = e_.Alloca(b_.getInt64Ty(), "next_row");
+    b_.CreateStore(e_.I64(0), next_row_);
+  }
+
+  // Computes the input rows of `row`'s window that are not in the ring yet.
+  void FillRing(const OutputRow& row) {
+    Value* image = Mul(e_, row.n, p_.h.in);
+    Value* lo = Add(e_, image, e_.Max(row.h.first, e_.I64(0)));
+    Value* end = Add(e_, image, e_.Min(Add(e_, row.h.first, e_.I64(p_.h.effective_kernel())),
+                                       e_.I64(p_.h.in)));
+    Value* start = e_.Max(b_.CreateLoad(b_.getInt64Ty(), next_row_), lo);
+    RolledFor(e_, start, end, [&](Value* r) { ExpandRow(r); }, "expand");
+    b_.CreateStore(e_.Max(b_.CreateLoad(b_.getInt64Ty(), next_row_), end), next_row_);
+  }
+
+  // Flat input row r of the producer (a 1x1 conv: one GEMM over the row's
+  // pixels), with its bias and activation, into ring slot r % ring_rows_.
+  void ExpandRow(Value* r) {
+    const jit::FusedProducer& producer = *e_.producer();
+    const NodeContext& conv = *producer.ctx;
+    const int64_t k = conv.input(0).dim(3);
+    const auto* opts = conv.op()->builtin_options_as_Conv2DOptions();
+    const int activation = static_cast<int>(opts->fused_activation_function());
+    Value* a = b_.CreateInBoundsGEP(b_.getFloatTy(), producer.input_ptrs[0],
+                                    Mul(e_, r, p_.w.in * k));
+    Value* slot = b_.CreateURem(r, e_.I64(ring_rows_));
+    Value* dst = b_.CreateInBoundsGEP(b_.getFloatTy(), ring_, Mul(e_, slot, in_row_));
+    Value* bias = conv.has_input(2) ? producer.input_ptrs[2] : nullptr;
+    jit::GemmDirectStore direct{dst, p_.cin, bias, [&](Value* v) {
+      return conv_window::ApplyActivation(e_, v, activation);
+    }};
+    jit::GemmShape shape{p_.w.in, p_.cin, k, k};
+    jit::EmitGemm(e_, a, producer.packed_ptrs.at(0), shape, [](Value*, Value*, Value*) {}, &direct);
+  }
+
+  // Offset in in_ptr_ of input row first + kh * dilation of `row`.
+  Value* RowOffset(const OutputRow& row, Value* kh) {
+    if (ring_rows_ == 0) return Add(e_, row.in_offset, Mul(e_, kh, p_.h.dilation * in_row_));
+    Value* flat = Add(e_, row.flat_first, Mul(e_, kh, p_.h.dilation));
+    return Mul(e_, b_.CreateURem(flat, e_.I64(ring_rows_)), in_row_);
+  }
+
   // Calls body for every channel block of a pixel group.
   void ForEachBlock(const std::function<void(const ChannelBlock&)>& body) {
     int64_t m = p_.multiplier;
@@ -237,14 +308,14 @@ class DepthwiseEmitter {
   void EmitGroup(const OutputRow& row, Value* ow0, int64_t pixels, const Taps& tw) {
     Value* first_column = b_.CreateSub(Mul(e_, ow0, p_.w.stride), e_.I64(p_.w.pad_before), "",
                                        false, true);
-    Value* in_base = Add(e_, row.in_offset, Mul(e_, first_column, p_.cin));
+    Value* in_column = Mul(e_, first_column, p_.cin);
     Value* out_base = Add(e_, row.out_offset, Mul(e_, ow0, p_.cout));
     ForEachBlock([&](const ChannelBlock& blk) {
       Value* zero = llvm::ConstantAggregateZero::get(vec_);
       for (int64_t i = 0; i < pixels; ++i) b_.CreateStore(zero, acc_[i]);
       int64_t window_fmas = p_.h.kernel * p_.w.kernel * pixels;
       ForTaps(row.h, window_fmas <= kMaxUnrolledWindow, [&](Value* kh) {
-        Value* in_kh = Add(e_, Add(e_, in_base, blk.ic0), Mul(e_, kh, p_.h.dilation * in_row_));
+        Value* in_kh = Add(e_, Add(e_, RowOffset(row, kh), in_column), blk.ic0);
         Value* f_kh = Add(e_, blk.oc0, Mul(e_, kh, p_.w.kernel * p_.cout));
         EmitFilterRow(in_kh, f_kh, blk, pixels, tw);
       }, "kh");
@@ -320,8 +391,11 @@ class DepthwiseEmitter {
 
   // The block's input vector at one tap: lane l holds channel ic0 + l / M.
   Value* LoadInputs(Value* offset, const ChannelBlock& blk) {
-    if (blk.in_lanes == 1) return b_.CreateVectorSplat(kLanes, e_.LoadInput(0, offset));
-    Value* x = LoadLanes(e_.InputPtr(0), offset, blk.in_lanes);
+    if (blk.in_lanes == 1) {
+      Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), in_ptr_, offset);
+      return b_.CreateVectorSplat(kLanes, b_.CreateLoad(b_.getFloatTy(), ptr));
+    }
+    Value* x = LoadLanes(in_ptr_, offset, blk.in_lanes);
     if (p_.multiplier == 1) return x;
     std::vector<int> spread;
     for (int64_t l = 0; l < kLanes; ++l) {
@@ -380,7 +454,35 @@ class DepthwiseEmitter {
   int64_t group_pixels_ = 1;
   std::vector<llvm::AllocaInst*> acc_;
   llvm::AllocaInst* tile_ = nullptr;
+  Value* in_ptr_ = nullptr;  // input 0, or the ring
+  int64_t ring_rows_ = 0;    // 0: input 0 is in memory
+  llvm::AllocaInst* ring_ = nullptr;
+  llvm::AllocaInst* next_row_ = nullptr;
 };
+
+// A float 1x1 stride-1 CONV_2D with constant filter (conv_2d.cc's direct GEMM
+// form, whose packed buffer 0 holds the filter as GEMM panels).
+bool IsPointwiseGemmConv(const NodeContext& conv) {
+  const Node& node = conv.node();
+  if (FindOp(node) == nullptr || FindOp(node)->name() != "CONV_2D") return false;
+  const auto* opts = conv.op() ? conv.op()->builtin_options_as_Conv2DOptions() : nullptr;
+  if (opts == nullptr || opts->stride_h() != 1 || opts->stride_w() != 1 ||
+      opts->dilation_h_factor() != 1 || opts->dilation_w_factor() != 1) {
+    return false;
+  }
+  if (!conv_window::CheckActivation(static_cast<int>(opts->fused_activation_function())).ok()) {
+    return false;
+  }
+  const TensorState& in = conv.input(0);
+  const TensorState& filter = conv.input(1);
+  if (in.dtype != DType::kFloat32 || filter.dtype != DType::kFloat32 || !filter.is_constant()) {
+    return false;
+  }
+  if (in.shape.size() != 4 || filter.shape.size() != 4) return false;
+  if (filter.dim(1) != 1 || filter.dim(2) != 1 || filter.dim(3) != in.dim(3)) return false;
+  if (conv.has_input(2) && conv.input(2).dtype != DType::kFloat32) return false;
+  return conv.output(0).dtype == DType::kFloat32;
+}
 
 qconv::Geometry QuantizedGeometry(const DepthwiseParams& p) {
   qconv::Geometry g;
@@ -455,6 +557,17 @@ class DepthwiseConv2DOp : public OpDef {
                   {static_cast<int32_t>(p.batch), static_cast<int32_t>(p.h.out),
                    static_cast<int32_t>(p.w.out), static_cast<int32_t>(p.cout)});
     return Status::Ok();
+  }
+
+  bool FusesProducer(const NodeContext& producer, const NodeContext& ctx) const override {
+    if (qconv::IsQuantized(ctx, qconv::Form::kDepthwise) || hybrid::IsHybrid(ctx)) return false;
+    if (ctx.input(0).dtype != DType::kFloat32 || !IsPointwiseGemmConv(producer)) return false;
+    StatusOr<DepthwiseParams> p = ResolveParams(ctx);
+    if (!p.ok() || p->h.stride > p->h.effective_kernel()) return false;
+    const int64_t row_floats = p->w.in * p->cin;
+    return ctx.input(0).num_elements() * 4 >= kMinFusedInputBytes &&
+           p->h.effective_kernel() * row_floats * 4 <= kMaxRingBytes &&
+           row_floats * producer.input(0).dim(3) < kMaxRowGemmMacs;
   }
 
   // Filter [1, kh, kw, cout]: one kh*kw window per output.

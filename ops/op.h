@@ -127,6 +127,13 @@ class OpDef {
     return Unimplemented("kernel emission");
   }
 
+  // kKernel: true when EmitKernel can compute input 0 itself from `producer`,
+  // the kKernel node writing it (KernelEmitter::producer()), so that tensor,
+  // read by nothing else, never goes to memory (see jit/fusion.h).
+  virtual bool FusesProducer(const NodeContext& producer, const NodeContext& ctx) const {
+    return false;
+  }
+
   // The multiply-adds of one run at the current shapes, for the profile's
   // GFLOP/s (KernelStats::flops). Only dot-product ops (convolutions,
   // matrix products) count; others leave it 0.

@@ -406,3 +406,64 @@ def test_gemm_vector_epilogue_matches_litert(anchor, cout, operand, tail):
     interpreter = compiled(model)
     assert [k["op_indices"] for k in kernels(interpreter)] == [[0, 1, 2]]
     assert_matches_litert(model, random_values(model, seed=cout))
+
+
+# --- 1x1 expand conv computed inside the following depthwise conv ------------------------------
+
+def _expand_depthwise(shape, cexp, kernel, stride, padding, multiplier=1, dilation=1, conv_act="RELU6"):
+    """MobileNetV2's block head: CONV_2D 1x1 (cin -> cexp, + bias, activation) -> DEPTHWISE_CONV_2D
+    (kernel x kernel, + bias, RELU6). The expanded tensor is >= 1 MiB, so the depthwise kernel
+    computes it itself, a few rows at a time."""
+    n, h, w, cin = shape
+    g = Graph()
+    x = g.input(shape)
+    e = g.op("CONV_2D", [x, g.const(rand((cexp, 1, 1, cin), seed=1)), g.const(rand((cexp,), 2))],
+             [n, h, w, cexp], dict(padding="SAME", fused_activation_function=conv_act))
+    cout = cexp * multiplier
+    if padding == "SAME":
+        oh, ow = -(-h // stride), -(-w // stride)
+    else:
+        span = (kernel - 1) * dilation + 1
+        oh, ow = (h - span) // stride + 1, (w - span) // stride + 1
+    out = g.op("DEPTHWISE_CONV_2D", [e, g.const(rand((1, kernel, kernel, cout), seed=3)),
+                                     g.const(rand((cout,), 4))], [n, oh, ow, cout],
+               dict(padding=padding, stride_h=stride, stride_w=stride, depth_multiplier=multiplier,
+                    dilation_h_factor=dilation, dilation_w_factor=dilation,
+                    fused_activation_function="RELU6"))
+    return g.build(out)
+
+
+EXPAND_DEPTHWISE = {
+    "s1_same": ([1, 61, 63, 7], 72, 3, 1, "SAME", 1, 1),
+    "s2_same_even": ([1, 64, 64, 16], 96, 3, 2, "SAME", 1, 1),
+    "s2_same_odd": ([1, 57, 59, 5], 84, 3, 2, "SAME", 1, 1),
+    "s2_valid": ([1, 58, 61, 9], 80, 3, 2, "VALID", 1, 1),
+    "k5_s1_valid": ([1, 45, 47, 11], 130, 5, 1, "VALID", 1, 1),
+    "multiplier2": ([1, 52, 53, 6], 100, 3, 1, "SAME", 2, 1),
+    "dilation2": ([1, 48, 51, 8], 112, 3, 1, "SAME", 1, 2),
+    "batch2_relu": ([2, 40, 41, 12], 90, 3, 1, "SAME", 1, 1),
+}
+
+
+@pytest.mark.parametrize("case", EXPAND_DEPTHWISE.values(), ids=EXPAND_DEPTHWISE.keys())
+@pytest.mark.parametrize("threads", [1, 2])
+def test_expand_conv_fused_into_depthwise(case, threads):
+    shape, cexp, kernel, stride, padding, multiplier, dilation = case
+    act = "RELU" if len(shape) and shape[0] == 2 else "RELU6"
+    model = _expand_depthwise(shape, cexp, kernel, stride, padding, multiplier, dilation, act)
+    ours = functools.partial(jitlite.Interpreter, num_threads=threads)
+    assert [k["op_indices"] for k in kernels(compiled(model, num_threads=threads))] == [[0, 1]]
+    values = random_values(model, seed=cexp)
+    fused = run_model(ours, model, values)
+    assert_outputs_match(fused, run_model(TFLITE_KERNELS, model, values))
+    # Bit-identical to the two kernels unfused (same GEMM and depthwise arithmetic).
+    unfused = functools.partial(jitlite.Interpreter, num_threads=threads,
+                                experimental_preserve_all_tensors=True,
+                                experimental_op_resolver_type=jitlite.OpResolverType.
+                                BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    np.testing.assert_array_equal(fused[0], run_model(unfused, model, values)[0])
+
+
+def test_small_expand_conv_is_not_fused():
+    model = _expand_depthwise([1, 14, 14, 16], 96, 3, 1, "SAME")
+    assert [k["op_indices"] for k in kernels(compiled(model))] == [[0], [1]]
