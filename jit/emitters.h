@@ -237,6 +237,13 @@ class KernelEmitter : public ElementEmitter {
   // to StoreOutputVector instead of single elements to StoreOutput.
   bool has_vector_epilogue() const { return static_cast<bool>(vector_store_); }
   void set_vector_store(VectorStoreFn fn) { vector_store_ = std::move(fn); }
+  // A row epilogue (a fused SOFTMAX, jit/fusion.h): a kernel that has it
+  // calls EmitRowsDone after storing whole rows [first_row, first_row + rows)
+  // of output 0 (flattened over all but its last dimension).
+  using RowsDoneFn = std::function<void(llvm::Value* first_row, int64_t rows)>;
+  bool has_row_epilogue() const { return static_cast<bool>(rows_done_); }
+  void set_row_epilogue(RowsDoneFn fn) { rows_done_ = std::move(fn); }
+  void EmitRowsDone(llvm::Value* first_row, int64_t rows) { rows_done_(first_row, rows); }
   void StoreOutputVector(llvm::Value* value, std::span<llvm::Value* const> index,
                          llvm::Value* mask) {
     vector_store_(value, index, mask);
@@ -249,6 +256,7 @@ class KernelEmitter : public ElementEmitter {
   std::vector<llvm::Value*> packed_ptrs_;
   StoreFn store_;
   VectorStoreFn vector_store_;
+  RowsDoneFn rows_done_;
   bool stores_directly_ = false;
   TargetTraits target_;
   llvm::Value* frame_begin_ = nullptr;

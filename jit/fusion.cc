@@ -26,6 +26,47 @@ std::string NoFuseReason(const ShapedGraph& g, int tensor, const Node& consumer)
   return "";
 }
 
+// Whether alias `node` carries the kernel group's chain on from its tail:
+// the epilogue's vectors run along the last dimension, which must stay.
+bool ContinuesThroughAlias(const ShapedGraph& g, const FusionGroup& group, int tail,
+                           const Node& node) {
+  if (!group.kernel_anchor || tail < 0 || node.inputs.empty() || node.inputs[0] != tail) {
+    return false;
+  }
+  const Shape& in = g.tensors[tail].shape;
+  const Shape& out = g.tensors[node.outputs[0]].shape;
+  return !in.empty() && !out.empty() && in.back() == out.back();
+}
+
+// chain = the tensors from a group node's output through epilogue aliases to
+// the tensor a fused node consumes (its last): the last stays in registers;
+// the others too unless something outside the chain reads them.
+void KeepInRegisters(const ShapedGraph& g, const std::vector<int>& chain, FusionPlan& plan) {
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const int t = chain[i];
+    const bool last = i + 1 == chain.size();
+    if (last || (!g.is_graph_output[t] && g.consumers[t].size() == 1)) {
+      plan.fused_into[t] = "pending";
+    }
+  }
+}
+
+// Whether kernel `node` joins the group as its row epilogue (jit/fusion.h).
+bool JoinsAsRowEpilogue(const ShapedGraph& g, const FusionGroup& group, int tail,
+                        const Node& node) {
+  if (!group.kernel_anchor || tail < 0 || node.inputs.empty() || node.inputs[0] != tail ||
+      node.outputs.size() != 1 || !NoFuseReason(g, tail, node).empty()) {
+    return false;
+  }
+  auto& tensors = const_cast<std::vector<ops::TensorState>&>(g.tensors);
+  const Node& anchor = g.subgraph->nodes[group.nodes[group.anchor]];
+  const Shape& anchor_out = g.tensors[anchor.outputs[0]].shape;
+  const Shape& rows = g.tensors[tail].shape;
+  if (anchor_out.empty() || rows.empty() || anchor_out.back() != rows.back()) return false;
+  return ops::FindOp(anchor)->takes_row_epilogue(ops::NodeContext(anchor, tensors)) &&
+         ops::FindOp(node)->runs_on_stored_rows(ops::NodeContext(node, tensors));
+}
+
 // Whether the kernel `consumer` computes `tensor`, output of the current
 // group (one kernel node, no epilogue), itself.
 bool FusesIntoConsumer(const ShapedGraph& g, const FusionGroup& current, int tensor,
@@ -60,13 +101,19 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
   plan.fused_into.assign(num_tensors, "");
 
   FusionGroup current;
-  int current_tail = -1;  // tensor the current group's last node produced
+  int current_tail = -1;  // tensor the current group's last node produced (or an alias of it)
+  std::vector<int> aliased;  // tensors from that node's output up to current_tail
   for (const Node& node : sg.nodes) {
     if (g.node_folded[node.index] || !g.in_segment(node.index)) continue;
     ops::OpKind kind = KindOf(node);
     if (kind == ops::OpKind::kAlias) {
       int in = node.inputs[0];
       plan.buffer_root[node.outputs[0]] = plan.buffer_root[in];
+      if (!preserve_all_tensors && ContinuesThroughAlias(g, current, current_tail, node)) {
+        current.aliases.emplace_back(in, node.outputs[0]);
+        aliased.push_back(current_tail);
+        current_tail = node.outputs[0];
+      }
       continue;
     }
     if (kind == ops::OpKind::kElementwise && current_tail >= 0 && !preserve_all_tensors) {
@@ -74,7 +121,9 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
       if (it != node.inputs.end()) {
         std::string reason = NoFuseReason(g, current_tail, node);
         if (reason.empty()) {
-          plan.fused_into[current_tail] = "pending";
+          aliased.push_back(current_tail);
+          KeepInRegisters(g, aliased, plan);
+          aliased.clear();
           current.nodes.push_back(node.index);
           current_tail = node.outputs[0];
           continue;
@@ -83,8 +132,19 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
                         node.op_name + ": " + reason + "; ";
       }
     }
+    if (kind == ops::OpKind::kKernel && !preserve_all_tensors &&
+        JoinsAsRowEpilogue(g, current, current_tail, node)) {
+      aliased.push_back(current_tail);
+      KeepInRegisters(g, aliased, plan);
+      aliased.clear();
+      current.nodes.push_back(node.index);
+      current.row_epilogue = true;
+      current_tail = -1;  // the rows are final: nothing joins after them
+      continue;
+    }
     if (kind == ops::OpKind::kKernel && current_tail >= 0 && !preserve_all_tensors &&
-        node.outputs.size() == 1 && FusesIntoConsumer(g, current, current_tail, node)) {
+        node.outputs.size() == 1 && current.aliases.empty() &&
+        FusesIntoConsumer(g, current, current_tail, node)) {
       plan.fused_into[current_tail] = "pending";
       current.nodes.push_back(node.index);
       current.anchor = 1;
@@ -92,6 +152,7 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
       continue;
     }
     FinishGroup(g, current, plan.groups);
+    aliased.clear();
     current.nodes = {node.index};
     current.kernel_anchor = kind == ops::OpKind::kKernel;
     current.control_flow = kind == ops::OpKind::kControlFlow;
@@ -103,6 +164,9 @@ FusionPlan PlanFusion(const ShapedGraph& g, bool preserve_all_tensors) {
 
   // Outputs: every tensor a group produces that is not consumed in registers.
   for (FusionGroup& group : plan.groups) {
+    for (const auto& alias : group.aliases) {
+      if (plan.fused_into[alias.second] == "pending") plan.fused_into[alias.second] = group.symbol;
+    }
     for (int n : group.nodes) {
       for (int t : sg.nodes[n].outputs) {
         if (plan.fused_into[t] == "pending") {

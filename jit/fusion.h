@@ -12,11 +12,19 @@
 //    input itself (OpDef::FusesProducer; e.g. a depthwise conv running the
 //    1x1 conv before it a few rows at a time); it becomes the anchor;
 //  - alias nodes (RESHAPE, SQUEEZE, EXPAND_DIMS) emit no code: the output is
-//    the input's buffer; folded nodes emit no code either;
+//    the input's buffer; folded nodes emit no code either. An alias of a
+//    kernel group's tail that keeps its last dimension carries the chain on
+//    (BATCH_MATMUL -> RESHAPE -> ADD stays one kernel): the epilogue nodes
+//    after it index its shape, the same elements in the same order;
+//  - a row kernel (float SOFTMAX) whose input is the tail of a kernel group
+//    that stores whole row tiles (float BATCH_MATMUL) ends that group as its
+//    row epilogue: it runs in place on each row tile just stored, while it is
+//    in cache (attention scores -> mask ADD -> SOFTMAX is one kernel);
 //  - a control-flow node (WHILE, IF) is a group of its own, never fused.
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/shaped_graph.h"
@@ -29,7 +37,11 @@ struct FusionGroup {
   size_t anchor = 0;
   bool kernel_anchor = false;  // nodes[0] is a kKernel op
   bool control_flow = false;   // nodes[0] is WHILE/IF: no kernel, the entry runs its subgraphs
+  bool row_epilogue = false;   // nodes.back() is a row kernel run on the anchor's stored rows
   std::vector<int> outputs;  // tensors this group writes to memory
+  // Aliases inside a kernel group's epilogue, (input, output) tensors in
+  // execution order: the output's value is the input's.
+  std::vector<std::pair<int, int>> aliases;
   std::string symbol;        // e.g. "k3_conv_2d_add_relu"
   std::string note;          // fusion decisions
 };

@@ -85,10 +85,15 @@ void EmitGatheredGemm(KernelEmitter& e, const GemmGatherFn& gather, llvm::Value*
 // i * m + row (a row-major [batches, m, n] output has ldc n). Threads split
 // batches x row tiles, or whole batches when `split_rows` is false (when
 // operands() writes per-batch scratch, e.g. packs B).
+// rows_done, when set, is called with (first flattened row, row count) once
+// those whole rows of C are stored: right after each row tile when B fits
+// in L2 (the rows are still in cache), else after the batch's tiles.
 using GemmOperandsFn = std::function<std::pair<llvm::Value*, llvm::Value*>(llvm::Value* batch)>;
+using GemmRowsDoneFn = std::function<void(llvm::Value* first_row, int64_t rows)>;
 void EmitBatchedGemm(KernelEmitter& e, int64_t batches, bool split_rows,
                      const GemmOperandsFn& operands, const GemmShape& shape,
-                     const GemmStoreFn& store, const GemmDirectStore* direct = nullptr);
+                     const GemmStoreFn& store, const GemmDirectStore* direct = nullptr,
+                     const GemmRowsDoneFn& rows_done = {});
 
 // Run-time packing of B into panels at dst (PackedGemmBytes(n, k)): src is
 // w[k][n] row-major, or w[n][k] when `transposed`.

@@ -110,9 +110,11 @@ class GroupLowering {
   Status EmitChain(size_t first, std::map<int, Value*>& values, std::span<Value* const> index,
                    Value* linear) {
     ElementEmitter ee(b_);
-    ee.set_position(index, linear);
-    for (size_t k = first; k < group_.nodes.size(); ++k) {
+    ForwardAliases(values);
+    for (size_t k = first; k < ChainEnd(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
+      const std::vector<Value*> node_index = IndexIn(g_.tensors[node.outputs[0]].shape, index);
+      ee.set_position(node_index, linear);
       std::vector<Value*> operands;
       for (int t : node.inputs) {
         if (t < 0) continue;
@@ -122,7 +124,7 @@ class GroupLowering {
           continue;
         }
         const ops::TensorState& ts = g_.tensors[t];
-        Value* off = linear ? linear : BroadcastOffset(ts.shape, index);
+        Value* off = linear ? linear : BroadcastOffset(ts.shape, node_index);
         operands.push_back(LoadElement(b_, ts.dtype, BufferPtr(t), off));
       }
       ops::NodeContext ctx(node, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
@@ -132,8 +134,62 @@ class GroupLowering {
                         ": no elementwise expression");
       }
       values[node.outputs[0]] = RoundToStorage(b_, g_.tensors[node.outputs[0]].dtype, v);
+      ForwardAliases(values);
     }
     return Status::Ok();
+  }
+
+  // The elementwise epilogue: group nodes [anchor + 1, ChainEnd()) of a kernel group
+  // (a row epilogue's kernel node comes after them).
+  size_t ChainEnd() const { return group_.nodes.size() - (group_.row_epilogue ? 1 : 0); }
+
+  // Row epilogue: the row kernel's input (the chain's value) is stored where
+  // its output goes; the row kernel then runs there in place.
+  void StoreRowKernelInput(const std::map<int, Value*>& values, std::span<Value* const> index,
+                           Value* mask) {
+    if (!group_.row_epilogue) return;
+    const Node& rows = sg().nodes[group_.nodes.back()];
+    auto it = values.find(rows.inputs[0]);
+    if (it == values.end()) return;
+    const ops::TensorState& out = g_.tensors[rows.outputs[0]];
+    Value* ptr = b_.CreateInBoundsGEP(StorageType(b_.getContext(), out.dtype),
+                                      BufferPtr(rows.outputs[0]), ChainOffset(out.shape, index));
+    const llvm::Align align(DTypeSize(out.dtype));
+    if (mask == nullptr) {
+      b_.CreateAlignedStore(it->second, ptr, align);
+    } else {
+      b_.CreateMaskedStore(it->second, ptr, align, mask);
+    }
+  }
+
+  // Epilogue aliases (FusionGroup::aliases): each output takes its input's value.
+  void ForwardAliases(std::map<int, Value*>& values) const {
+    for (const auto& [in, out] : group_.aliases) {
+      auto it = values.find(in);
+      if (it != values.end()) values[out] = it->second;
+    }
+  }
+
+  // `index`, over the anchor's output shape, as the index of the same element
+  // in `shape` (an epilogue alias's: same elements, same order). Groups
+  // without aliases index every tensor of the chain by the loop's index.
+  std::vector<Value*> IndexIn(const Shape& shape, std::span<Value* const> index) {
+    if (anchor_shape_ == nullptr || shape == *anchor_shape_ || index.empty()) {
+      return {index.begin(), index.end()};
+    }
+    Value* linear = LinearOffsetOf(b_, *anchor_shape_, index);
+    std::vector<Value*> out(shape.size());
+    for (size_t d = shape.size(); d-- > 0;) {
+      out[d] = d == 0 ? linear : b_.CreateURem(linear, b_.getInt64(shape[d]));
+      if (d > 0) linear = b_.CreateUDiv(linear, b_.getInt64(shape[d]));
+    }
+    return out;
+  }
+
+  // Offset of the element at `index` in chain tensor `shape` (an alias keeps
+  // the element order: the anchor's offset).
+  Value* ChainOffset(const Shape& shape, std::span<Value* const> index) {
+    return LinearOffsetOf(b_, anchor_shape_ ? *anchor_shape_ : shape, index);
   }
 
   // The vector epilogue: like EmitChain for kernel groups, on `lanes` values
@@ -142,16 +198,20 @@ class GroupLowering {
   Status EmitVectorChain(std::map<int, Value*>& values, std::span<Value* const> index,
                          Value* mask, unsigned lanes) {
     ElementEmitter ee(b_, lanes);
-    for (size_t k = group_.anchor + 1; k < group_.nodes.size(); ++k) {
+    ForwardAliases(values);
+    for (size_t k = group_.anchor + 1; k < ChainEnd(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
+      const std::vector<Value*> node_index = IndexIn(g_.tensors[node.outputs[0]].shape, index);
       std::vector<Value*> operands;
       for (int t : node.inputs) {
         if (t < 0) continue;
         auto it = values.find(t);
-        operands.push_back(it != values.end() ? it->second : LoadVector(t, index, mask, lanes));
+        operands.push_back(it != values.end() ? it->second
+                                              : LoadVector(t, node_index, mask, lanes));
       }
       ops::NodeContext ctx(node, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
       values[node.outputs[0]] = def(node.index).EmitElement(ee, ctx, operands);
+      ForwardAliases(values);
     }
     return Status::Ok();
   }
@@ -180,7 +240,7 @@ class GroupLowering {
       if (it == values.end()) continue;
       const ops::TensorState& ts = g_.tensors[t];
       Value* ptr = b_.CreateInBoundsGEP(StorageType(b_.getContext(), ts.dtype), BufferPtr(t),
-                                        LinearOffsetOf(b_, ts.shape, index));
+                                        ChainOffset(ts.shape, index));
       const llvm::Align align(DTypeSize(ts.dtype));
       if (mask == nullptr) {
         b_.CreateAlignedStore(it->second, ptr, align);
@@ -199,7 +259,7 @@ class GroupLowering {
     const DType lane = g_.tensors[sg().nodes[group_.nodes[anchor]].outputs[0]].dtype;
     const bool quantized = lane == DType::kInt8 || lane == DType::kUInt8;
     if (lane != DType::kFloat32 && !quantized) return false;
-    for (size_t k = anchor; k < group_.nodes.size(); ++k) {
+    for (size_t k = anchor; k < ChainEnd(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
       const ops::OpDef& op = def(node.index);
       if (k > anchor && !(quantized ? op.vectorizable_quantized() : op.vectorizable())) return false;
@@ -220,7 +280,7 @@ class GroupLowering {
       auto it = values.find(t);
       if (it == values.end()) continue;
       const ops::TensorState& ts = g_.tensors[t];
-      Value* off = linear ? linear : LinearOffsetOf(b_, ts.shape, index);
+      Value* off = linear ? linear : ChainOffset(ts.shape, index);
       StoreElement(b_, ts.dtype, it->second, BufferPtr(t), off);
     }
   }
@@ -386,6 +446,7 @@ class GroupLowering {
   Status EmitKernelGroup() {
     const Node& anchor = sg().nodes[group_.nodes[group_.anchor]];
     const size_t epilogue = group_.anchor + 1;  // first node of the fused epilogue
+    if (!group_.aliases.empty()) anchor_shape_ = &g_.tensors[anchor.outputs[0]].shape;
     std::vector<Value*> in_ptrs, out_ptrs;
     for (size_t i = 0; i < anchor.inputs.size(); ++i) {
       int t = anchor.inputs[i];
@@ -402,6 +463,7 @@ class GroupLowering {
       values[t] = RoundToStorage(b_, g_.tensors[t].dtype, value);  // as stored before the epilogue
       if (output == 0 && chain_status.ok()) chain_status = EmitChain(epilogue, values, index, nullptr);
       StoreOutputs(values, index, nullptr);
+      if (output == 0) StoreRowKernelInput(values, index, nullptr);
     };
     ops::NodeContext ctx(anchor, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
     KernelEmitter ke(b_, ctx, in_ptrs, out_ptrs, PackedPtrs(anchor), store);
@@ -427,11 +489,26 @@ class GroupLowering {
         unsigned lanes = llvm::cast<llvm::FixedVectorType>(value->getType())->getNumElements();
         if (chain_status.ok()) chain_status = EmitVectorChain(values, index, mask, lanes);
         StoreOutputVectors(values, index, mask);
+        StoreRowKernelInput(values, index, mask);
       });
     }
+    if (group_.row_epilogue) SetRowEpilogue(ke);
     JITLITE_RETURN_IF_ERROR(def(anchor.index).EmitKernel(ke, ctx));
     parallel_range_ = ke.parallel_range();
     return chain_status;
+  }
+
+  // The row kernel (group_.nodes.back()) on rows of its output, in place.
+  void SetRowEpilogue(KernelEmitter& ke) {
+    const Node& rows = sg().nodes[group_.nodes.back()];
+    const int64_t n = g_.tensors[rows.outputs[0]].shape.back();
+    ke.set_row_epilogue([this, &ke, &rows, n](Value* first_row, int64_t count) {
+      ops::NodeContext ctx(rows, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
+      llvm::Type* element = StorageType(b_.getContext(), g_.tensors[rows.outputs[0]].dtype);
+      Value* data = b_.CreateInBoundsGEP(element, BufferPtr(rows.outputs[0]),
+                                         b_.CreateMul(first_row, b_.getInt64(n)));
+      def(rows.index).EmitRowsInPlace(ke, ctx, data, count);
+    });
   }
 
   llvm::Module& m_;
@@ -447,6 +524,7 @@ class GroupLowering {
   Value* end_ = nullptr;
   Value* runtime_ = nullptr;  // the frame's jl_runtime (may be null)
   int64_t parallel_range_ = 0;
+  const Shape* anchor_shape_ = nullptr;  // set when the epilogue has aliases (IndexIn)
   std::map<int, Value*> ptrs_;
   std::vector<int> arg_slots_;
 

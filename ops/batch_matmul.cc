@@ -16,6 +16,8 @@
 // invoke into scratch (adj_y rows are y's columns: a strided read per FMA
 // step would waste the microkernel). Threads split batches x row tiles.
 // Empty shapes (and k = 0) take the loop nest, which writes the zeros.
+// A fused row epilogue (SOFTMAX of attention scores, jit/fusion.h) runs on
+// each row tile right after it has met every column panel.
 //
 // INT8 x INT8 (-> INT8 or INT32) runs each batch on the int8 GEMM
 // microkernel (jit/qgemm.h): y packed per invoke into scratch, x gathered as
@@ -264,11 +266,15 @@ void EmitFloatGemm(jit::KernelEmitter& e, const NodeContext& ctx, const FloatGem
     };
   }
   bool vector_epilogue = e.stores_directly() || e.has_vector_epilogue();
+  jit::GemmRowsDoneFn rows_done;
+  if (e.has_row_epilogue()) {
+    rows_done = [&](Value* first_row, int64_t rows) { e.EmitRowsDone(first_row, rows); };
+  }
   jit::EmitBatchedGemm(e, g.batches, !g.packs_at_run_time(), operands, shape,
                        [&](Value* row, Value* col, Value* v) {
                          e.StoreOutput(v, RowIndex(e, out, row, col));
                        },
-                       vector_epilogue ? &direct : nullptr);
+                       vector_epilogue ? &direct : nullptr, rows_done);
 }
 
 // INT8 BATCH_MATMUL on the int8 GEMM (file comment): per batch of this
@@ -515,6 +521,8 @@ class BatchMatMulOp : public OpDef {
     if (!UsesFloatGemm(ctx, &g) || !g.packs_at_run_time()) return 0;
     return g.batches * g.panel_floats() * static_cast<int64_t>(sizeof(float));
   }
+
+  bool takes_row_epilogue(const NodeContext& ctx) const override { return UsesFloatGemm(ctx); }
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
     if (hybrid::IsHybrid(ctx)) {

@@ -107,6 +107,16 @@ class OpDef {
   // (constants from the ElementEmitter, no scalar-only types or calls), so a
   // kernel's fused epilogue can run on whole vectors.
   virtual bool vectorizable() const { return false; }
+  // kKernel ops that work row by row along the last axis (float SOFTMAX):
+  // true when this node can run in place on rows a producing GEMM kernel has
+  // just stored (jit/fusion.h: a row epilogue); EmitRowsInPlace then emits
+  // the op for `rows` consecutive rows of its output at `data`.
+  virtual bool runs_on_stored_rows(const NodeContext& ctx) const { return false; }
+  virtual void EmitRowsInPlace(jit::KernelEmitter& e, const NodeContext& ctx, llvm::Value* data,
+                               int64_t rows) const {}
+  // kKernel ops that call KernelEmitter::EmitRowsDone when they have a row
+  // epilogue (the float BATCH_MATMUL on the GEMM), at these shapes.
+  virtual bool takes_row_epilogue(const NodeContext& ctx) const { return false; }
   // kElementwise: true when EmitElement also works on vectors of 8-bit
   // quantized values (INT8/UINT8 storage lanes), for the int8 conv kernels'
   // fused epilogues.

@@ -46,6 +46,11 @@ using llvm::Value;
 
 constexpr int64_t kMaxStackRow = 4096;  // floats (16 KB of stack)
 constexpr int64_t kLanes = 16;          // floats per vector of the FLOAT32 rows
+// exp's argument below which the FLOAT32 rows take 0 (as XNNPACK's softmax):
+// exp(-86.5) is still a normal float, and so are the 2^n factors of exp's
+// scaling, so no lane makes a subnormal (each costs a microcode assist on
+// x86; attention logits masked with -FLT_MAX made SOFTMAX ~5x slower).
+constexpr float kExpFlushBelow = -86.5f;
 
 float Beta(const NodeContext& ctx) {
   const auto* opts = ctx.op()->builtin_options_as_SoftmaxOptions();
@@ -194,6 +199,30 @@ class SoftmaxOp : public OpDef {
     EmitRows(e, shape, 0, std::vector<Value*>(shape.size(), nullptr),
              [&](const std::vector<Value*>& idx) { EmitRow(e, shape, idx, beta); });
     return Status::Ok();
+  }
+
+  // FLOAT32: the kernel can run as a GEMM's row epilogue, in place.
+  bool runs_on_stored_rows(const NodeContext& ctx) const override {
+    return ctx.input(0).dtype == DType::kFloat32 && ctx.output(0).dtype == DType::kFloat32 &&
+           ctx.input(0).rank() >= 1 && NumElements(ctx.input(0).shape) > 0;
+  }
+
+  void EmitRowsInPlace(jit::KernelEmitter& e, const NodeContext& ctx, Value* data,
+                       int64_t rows) const override {
+    llvm::IRBuilder<>& b = e.b();
+    const int64_t n = ctx.input(0).shape.back();
+    jit::UseWideVectors(*b.GetInsertBlock()->getParent());
+    e.For(0, rows, 1, [&](Value* r) {
+      Value* row = b.CreateInBoundsGEP(b.getFloatTy(), data, b.CreateMul(r, e.I64(n)));
+      EmitVectorRowAt(e, n, Beta(ctx), row, [&](Value* prob, Value* col, Value* mask, int64_t) {
+        Value* ptr = b.CreateInBoundsGEP(b.getFloatTy(), row, col);
+        if (mask) {
+          b.CreateMaskedStore(prob, ptr, llvm::Align(4), mask);
+        } else {
+          b.CreateAlignedStore(prob, ptr, llvm::Align(4));
+        }
+      });
+    }, "row");
   }
 
   // The reference 8-bit kernel's exp tables (EmitQuantizedTables).
@@ -436,22 +465,33 @@ class SoftmaxOp : public OpDef {
   static void EmitVectorRow(jit::KernelEmitter& e, const Shape& shape, std::vector<Value*> idx,
                             float beta) {
     llvm::IRBuilder<>& b = e.b();
-    const int64_t n = shape.back();
+    idx[shape.size() - 1] = e.I64(0);
+    Value* in = b.CreateInBoundsGEP(b.getFloatTy(), e.InputPtr(0), e.LinearOffset(shape, idx));
+    EmitVectorRowAt(e, shape.back(), beta, in,
+                    [&](Value* prob, Value* col, Value* mask, int64_t count) {
+                      StoreRowVector(e, idx, prob, col, mask, count);
+                    });
+  }
+
+  // store(prob, first column, mask or null, valid lanes) for each vector.
+  using RowVectorStoreFn = std::function<void(Value*, Value*, Value*, int64_t)>;
+
+  // The three passes on the n floats at `in`; each vector of probabilities
+  // goes to `store` after its exps are read (so `in` may be the output).
+  static void EmitVectorRowAt(jit::KernelEmitter& e, int64_t n, float beta, Value* in,
+                              const RowVectorStoreFn& store) {
+    llvm::IRBuilder<>& b = e.b();
     const int64_t full = n / kLanes;
     const int64_t tail = n % kLanes;
     const int64_t vectors = full + (tail > 0 ? 1 : 0);
-    const size_t last = shape.size() - 1;
-    idx[last] = e.I64(0);
-    Value* base = e.LinearOffset(shape, idx);
     llvm::Type* f32 = b.getFloatTy();
     auto* vec = llvm::FixedVectorType::get(f32, kLanes);
     jit::ElementEmitter math(b, kLanes);
     std::vector<llvm::Constant*> lanes;
     for (int64_t c = 0; c < kLanes; ++c) lanes.push_back(b.getInt1(c < tail));
     Value* tail_mask = llvm::ConstantVector::get(lanes);
-    auto element = [&](Value* v) { return b.CreateAdd(base, b.CreateMul(v, e.I64(kLanes))); };
     auto load = [&](Value* v, bool partial, float pass) -> Value* {
-      Value* ptr = b.CreateInBoundsGEP(f32, e.InputPtr(0), element(v));
+      Value* ptr = b.CreateInBoundsGEP(f32, in, b.CreateMul(v, e.I64(kLanes)));
       if (!partial) return b.CreateAlignedLoad(vec, ptr, llvm::Align(4));
       return b.CreateMaskedLoad(vec, ptr, llvm::Align(4), tail_mask, math.F32(pass));
     };
@@ -471,7 +511,8 @@ class SoftmaxOp : public OpDef {
     }, "max");
     Value* max = SplatMax(b, b.CreateLoad(vec, max_slot));
     auto exp_of = [&](Value* v, bool partial) {
-      return math.Exp(b.CreateFMul(b.CreateFSub(load(v, partial, lowest), max), math.F32(beta)));
+      return FlushedExp(math,
+                        b.CreateFMul(b.CreateFSub(load(v, partial, lowest), max), math.F32(beta)));
     };
 
     // Pass 2: exps (kept when the row fits the stack) and their sum.
@@ -499,10 +540,18 @@ class SoftmaxOp : public OpDef {
     for_each_vector([&](Value* v, bool partial) {
       Value* ex = buf ? b.CreateAlignedLoad(vec, slot(v), llvm::Align(64)) : exp_of(v, partial);
       Value* prob = b.CreateFMul(ex, inv);
-      Value* mask = partial ? tail_mask : nullptr;
-      Value* col = b.CreateMul(v, e.I64(kLanes));
-      StoreRowVector(e, idx, prob, col, mask, partial ? tail : kLanes);
+      store(prob, b.CreateMul(v, e.I64(kLanes)), partial ? tail_mask : nullptr,
+            partial ? tail : kLanes);
     }, "norm");
+  }
+
+  // exp(x), but 0 below kExpFlushBelow (results under 3e-38, which no
+  // probability of a row whose sum is >= 1 can tell from 0).
+  static Value* FlushedExp(jit::ElementEmitter& math, Value* x) {
+    llvm::IRBuilder<>& b = math.b();
+    Value* below = b.CreateFCmpOLT(x, math.F32(kExpFlushBelow));  // false for NaN: it stays NaN
+    Value* ex = math.Exp(b.CreateSelect(below, math.F32(kExpFlushBelow), x));
+    return b.CreateSelect(below, math.F32(0.0f), ex);
   }
 
   // The largest lane of v (maxnum semantics) in every lane: a tree of

@@ -144,8 +144,47 @@ def depthwise_hard_swish():
     return g.build(out), [d, h]
 
 
+def fc_reshape_epilogue():
+    """FULLY_CONNECTED [6, 20] -> RESHAPE [2, 3, 20] (an alias keeping the last dim) -> ADD of a
+    [3, 1] operand that broadcasts in the reshaped shape only -> TANH (a scalar epilogue): one
+    kernel."""
+    g = Graph()
+    x = g.input([6, 19])
+    y = g.op("FULLY_CONNECTED", [x, g.const(rand((20, 19), seed=4)), g.const(rand((20,), seed=5))],
+             [6, 20])
+    r = g.op("RESHAPE", [y, g.const(np.array([2, 3, 20], np.int32))], [2, 3, 20])
+    a = g.op("ADD", [r, g.input([3, 1])], [2, 3, 20])
+    out = g.op("TANH", [a], [2, 3, 20])
+    return g.build(out), [y, r, a]
+
+
+def attention_scores():
+    """BATCH_MATMUL [8, 5, 37] -> RESHAPE [2, 4, 5, 37] -> ADD of a [2, 1, 1, 37] mask -> MUL:
+    the conformer's scores, one kernel with a vector epilogue (rows 37 wide: two full vectors and
+    a tail)."""
+    g = Graph()
+    q, k = g.input([8, 5, 3]), g.input([8, 3, 37])
+    s = g.op("BATCH_MATMUL", [q, k], [8, 5, 37])
+    r = g.op("RESHAPE", [s, g.const(np.array([2, 4, 5, 37], np.int32))], [2, 4, 5, 37])
+    a = g.op("ADD", [r, g.input([2, 1, 1, 37])], [2, 4, 5, 37])
+    r2 = g.op("RESHAPE", [a, g.const(np.array([40, 37], np.int32))], [40, 37])
+    out = g.op("MUL", [r2, g.input([40, 1])], [40, 37])
+    return g.build(out), [s, r, a, r2]
+
+
+def transpose_reshape_add():
+    """TRANSPOSE (a copy kernel, scalar stores) -> RESHAPE [4, 3, 5] -> ADD of a [3, 1] operand."""
+    g = Graph()
+    x = g.input([5, 12])
+    t = g.op("TRANSPOSE", [x, g.const(np.array([1, 0], np.int32))], [12, 5])
+    r = g.op("RESHAPE", [t, g.const(np.array([4, 3, 5], np.int32))], [4, 3, 5])
+    out = g.op("ADD", [r, g.input([3, 1])], [4, 3, 5])
+    return g.build(out), [t, r]
+
+
 MODELS = [elementwise_chain, conv_epilogue, depthwise_hard_swish, broadcast_intermediate, multi_consumer_intermediate,
-          layer_norm, conv_reshape_softmax]
+          layer_norm, conv_reshape_softmax, fc_reshape_epilogue, attention_scores,
+          transpose_reshape_add]
 
 
 # --- what gets fused ---------------------------------------------------------------------------
@@ -214,6 +253,81 @@ def test_alias_emits_no_kernel_and_softmax_takes_an_epilogue():
     model, _ = conv_reshape_softmax()
     groups = [k["op_indices"] for k in kernels(compiled(model))]
     assert groups == [[0], [2, 3]]  # node 1 (RESHAPE) is an alias
+
+
+@pytest.mark.parametrize("make_model, groups", [(fc_reshape_epilogue, [[0, 2, 3]]),
+                                                (attention_scores, [[0, 2, 4]]),
+                                                (transpose_reshape_add, [[0, 2]])],
+                         ids=["fc_reshape_epilogue", "attention_scores", "transpose_reshape_add"])
+def test_epilogue_continues_through_a_reshape(make_model, groups):
+    model, intermediates = make_model()
+    interpreter = compiled(model)
+    assert [k["op_indices"] for k in kernels(interpreter)] == groups
+    for t in intermediates:  # the anchor's output and its aliases stay in registers
+        with pytest.raises(ValueError, match="fused into kernel"):
+            interpreter.get_tensor(t)
+
+
+def test_anchor_output_read_later_is_stored():
+    # The BATCH_MATMUL's output also feeds a later SOFTMAX: the kernel stores it (the RESHAPE's
+    # value stays in registers for the ADD), and the SOFTMAX reads it from memory.
+    g = Graph()
+    q, k = g.input([4, 3, 2]), g.input([4, 2, 21])
+    s = g.op("BATCH_MATMUL", [q, k], [4, 3, 21])
+    r = g.op("RESHAPE", [s, g.const(np.array([2, 2, 3, 21], np.int32))], [2, 2, 3, 21])
+    a = g.op("ADD", [r, g.input([2, 1, 1, 21])], [2, 2, 3, 21])
+    p = g.op("SOFTMAX", [s], [4, 3, 21], dict(beta=1.0))
+    model = g.build(a, p)
+    assert [k["op_indices"] for k in kernels(compiled(model))] == [[0, 2], [3]]
+    assert_matches_litert(model, random_values(model))
+
+
+def _scores_softmax(batches, m, k, n, adj_y=False, mask=True):
+    """BATCH_MATMUL -> RESHAPE -> ADD of a mask -> SOFTMAX (a row epilogue)."""
+    g = Graph()
+    q = g.input([batches, m, k])
+    y = g.input([batches, n, k] if adj_y else [batches, k, n])
+    s = g.op("BATCH_MATMUL", [q, y], [batches, m, n], dict(adj_x=False, adj_y=adj_y))
+    shape = [2, batches // 2, m, n]
+    r = g.op("RESHAPE", [s, g.const(np.array(shape, np.int32))], shape)
+    a = g.op("ADD", [r, g.input([2, 1, 1, n])], shape) if mask else r
+    p = g.op("SOFTMAX", [a], shape, dict(beta=1.0))
+    return g.build(p)
+
+
+@pytest.mark.parametrize("batches, m, k, n, adj_y",
+                         [(4, 5, 3, 37, False), (2, 25, 7, 16, False), (4, 13, 9, 40, True),
+                          (2, 3, 300, 500, False), (2, 50, 64, 400, False)],
+                         ids=["tail_vector", "two_row_tiles", "adj_y", "b_over_l2",
+                              "split_over_threads"])
+def test_softmax_is_a_row_epilogue_of_the_scores(batches, m, k, n, adj_y):
+    model = _scores_softmax(batches, m, k, n, adj_y)
+    assert [kk["op_indices"] for kk in kernels(compiled(model))] == [[0, 2, 3]]
+    values = random_values(model)
+    values[2] = np.where(values[2] > 0, 0, -np.finfo(F32).max).astype(F32)  # a -FLT_MAX mask
+    assert_matches_litert(model, values)
+    for threads in (2, 3):
+        actual = run_model(functools.partial(jitlite.Interpreter, num_threads=threads), model,
+                           values)
+        assert_outputs_match(actual, run_model(TFLITE_KERNELS, model, values))
+
+
+def test_softmax_right_after_the_scores_is_a_row_epilogue():
+    model = _scores_softmax(4, 6, 5, 21, mask=False)
+    assert [kk["op_indices"] for kk in kernels(compiled(model))] == [[0, 2]]
+    assert_matches_litert(model, random_values(model))
+
+
+def test_reshape_changing_the_last_dim_ends_the_epilogue():
+    g = Graph()
+    x = g.input([4, 6])
+    y = g.op("FULLY_CONNECTED", [x, g.const(rand((8, 6), seed=6)), g.const(rand((8,), seed=7))],
+             [4, 8])
+    r = g.op("RESHAPE", [y, g.const(np.array([8, 4], np.int32))], [8, 4])
+    out = g.op("RELU", [r], [8, 4])
+    model = g.build(out)
+    assert [k["op_indices"] for k in kernels(compiled(model))] == [[0], [2]]
+    assert_matches_litert(model, random_values(model))
 
 
 # --- results -----------------------------------------------------------------------------------

@@ -45,6 +45,21 @@ def test_special_values():
     check_values("SOFTMAX", [rows], options=dict(beta=1.0), reference=TFLITE_KERNELS)
 
 
+def test_masked_logits_and_tiny_exps():
+    # Attention rows masked with -FLT_MAX (the logits x - FLT_MAX): those exps are 0. Diffs
+    # from the row max around -87 (exps near the smallest normal float, where the kernel
+    # flushes to 0), a fully masked row, and rows of 37 (a masked tail vector).
+    rng = np.random.default_rng(3)
+    logits = rng.uniform(-3, 3, (6, 37)).astype(F32)
+    masked = rng.random((6, 37)) < 0.5
+    masked[:, 0] = False
+    masked[5] = True
+    rows = np.where(masked, logits - np.finfo(F32).max, logits).astype(F32)
+    rows[4, 1:] = np.linspace(-84.0, -90.0, 36, dtype=F32) + rows[4, 0]
+    check_values("SOFTMAX", [rows], options=dict(beta=1.0))
+    check_values("SOFTMAX", [rows], options=dict(beta=1.0), reference=TFLITE_KERNELS)
+
+
 @pytest.mark.parametrize("epilogue", ["MUL", "TANH"], ids=["vector", "scalar"])
 def test_fused_epilogue(epilogue):
     # The vector rows hand whole vectors (the last one masked) to a following op fused into
