@@ -33,6 +33,8 @@ llvm::StructType* FrameType(llvm::LLVMContext& c) {
 
 // Elements below which an elementwise loop runs on one thread.
 constexpr int64_t kMinParallelElements = 1 << 17;
+// Float lanes of a flat elementwise group's explicit vectors.
+constexpr unsigned kFlatVectorLanes = 16;
 // Elements from which an 8-bit elementwise chain becomes a table lookup
 // (building the table runs the chain 256 times).
 constexpr int64_t kMinLookupTableElements = 1 << 12;
@@ -410,6 +412,9 @@ class GroupLowering {
       int64_t n = NumElements(out_shape);
       bool split = n >= kMinParallelElements;
       if (split) parallel_range_ = n;
+      if (n >= kFlatVectorLanes && FlatChainVectorizable()) {
+        return EmitFlatVectorGroup(split ? begin_ : b_.getInt64(0), split ? end_ : b_.getInt64(n));
+      }
       EmitFor(b_, split ? begin_ : b_.getInt64(0), split ? end_ : b_.getInt64(n), 1, [&](Value* i) {
         std::map<int, Value*> values;
         status = EmitChain(0, values, {}, i);
@@ -432,6 +437,84 @@ class GroupLowering {
     };
     nest(0);
     return status;
+  }
+
+  // Whether a flat elementwise group (every operand has the output's
+  // element count) can run on explicit float vectors: all its tensors
+  // FLOAT32 and all its ops vectorizable(). LLVM's loop vectorizer leaves
+  // chains with exp (LOGISTIC, SiLU) scalar.
+  bool FlatChainVectorizable() const {
+    for (int node_index : group_.nodes) {
+      const Node& node = sg().nodes[node_index];
+      if (!def(node.index).vectorizable()) return false;
+      for (const std::vector<int>* ts : {&node.inputs, &node.outputs}) {
+        for (int t : *ts) {
+          if (t >= 0 && g_.tensors[t].dtype != DType::kFloat32) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  // A flat group over elements [begin, end) in vectors of kFlatVectorLanes,
+  // the last one masked (a thread's chunk may end anywhere).
+  Status EmitFlatVectorGroup(Value* begin, Value* end) {
+    const unsigned lanes = kFlatVectorLanes;
+    Value* count = b_.CreateSub(end, begin);
+    Value* full_end = b_.CreateAdd(begin, b_.CreateAnd(count, b_.getInt64(~int64_t{lanes - 1})));
+    Status status;
+    auto body = [&](Value* i, Value* mask) {
+      if (!status.ok()) return;
+      ElementEmitter ee(b_, lanes);
+      std::map<int, Value*> values;
+      ForwardAliases(values);
+      for (int node_index : group_.nodes) {
+        const Node& node = sg().nodes[node_index];
+        std::vector<Value*> operands;
+        for (int t : node.inputs) {
+          if (t < 0) continue;
+          auto it = values.find(t);
+          operands.push_back(it != values.end() ? it->second : LoadFlatVector(t, i, mask, lanes));
+        }
+        ops::NodeContext ctx(node, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
+        Value* v = def(node.index).EmitElement(ee, ctx, operands);
+        if (v == nullptr) {
+          status = Internal("node " + std::to_string(node.index) + " " + node.op_name +
+                            ": no vector expression");
+          return;
+        }
+        values[node.outputs[0]] = v;
+        ForwardAliases(values);
+      }
+      for (int t : group_.outputs) {
+        auto it = values.find(t);
+        if (it == values.end()) continue;
+        Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), BufferPtr(t), i);
+        if (mask == nullptr) {
+          b_.CreateAlignedStore(it->second, ptr, llvm::Align(4));
+        } else {
+          b_.CreateMaskedStore(it->second, ptr, llvm::Align(4), mask);
+        }
+      }
+    };
+    EmitFor(b_, begin, full_end, lanes, [&](Value* i) { body(i, nullptr); }, "v",
+            kNoVectorize | kNoUnroll);
+    EmitIf(b_, b_.CreateICmpULT(full_end, end), [&] {
+      Value* left = b_.CreateTrunc(b_.CreateSub(end, full_end), b_.getInt32Ty());
+      std::vector<llvm::Constant*> iota;
+      for (unsigned l = 0; l < lanes; ++l) iota.push_back(b_.getInt32(l));
+      Value* mask = b_.CreateICmpULT(llvm::ConstantVector::get(iota),
+                                     b_.CreateVectorSplat(lanes, left));
+      body(full_end, mask);
+    });
+    return status;
+  }
+
+  Value* LoadFlatVector(int t, Value* i, Value* mask, unsigned lanes) {
+    auto* vec = llvm::FixedVectorType::get(b_.getFloatTy(), lanes);
+    Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), BufferPtr(t), i);
+    if (mask == nullptr) return b_.CreateAlignedLoad(vec, ptr, llvm::Align(4));
+    return b_.CreateMaskedLoad(vec, ptr, llvm::Align(4), mask, llvm::ConstantAggregateZero::get(vec));
   }
 
   // Arguments for the buffers a node's OpDef::PackConstants made.

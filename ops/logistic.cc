@@ -25,6 +25,8 @@ class LogisticOp : public OpDef {
   std::string_view name() const override { return "LOGISTIC"; }
   std::vector<int> builtin_codes() const override { return {14}; }
   OpKind kind() const override { return OpKind::kElementwise; }
+  // FLOAT32: Exp and a division, both lane-wise.
+  bool vectorizable() const override { return true; }
 
   Status Prepare(NodeContext& ctx) const override {
     JITLITE_RETURN_IF_ERROR(ctx.ExpectInputCount(1, 1));
