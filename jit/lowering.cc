@@ -156,12 +156,7 @@ class GroupLowering {
     const ops::TensorState& out = g_.tensors[rows.outputs[0]];
     Value* ptr = b_.CreateInBoundsGEP(StorageType(b_.getContext(), out.dtype),
                                       BufferPtr(rows.outputs[0]), ChainOffset(out.shape, index));
-    const llvm::Align align(DTypeSize(out.dtype));
-    if (mask == nullptr) {
-      b_.CreateAlignedStore(it->second, ptr, align);
-    } else {
-      b_.CreateMaskedStore(it->second, ptr, align, mask);
-    }
+    StoreLanes(it->second, ptr, mask, llvm::Align(DTypeSize(out.dtype)));
   }
 
   // Epilogue aliases (FusionGroup::aliases): each output takes its input's value.
@@ -199,23 +194,50 @@ class GroupLowering {
   // along the last dimension.
   Status EmitVectorChain(std::map<int, Value*>& values, std::span<Value* const> index,
                          Value* mask, unsigned lanes) {
+    return EmitVectorNodes(group_.anchor + 1, values, lanes, [&](int t, const Node& node) {
+      return LoadVector(t, IndexIn(g_.tensors[node.outputs[0]].shape, index), mask, lanes);
+    });
+  }
+
+  // Group nodes [first, ChainEnd()) on vectors of `lanes`; operands not in
+  // `values` come from load(tensor, node).
+  Status EmitVectorNodes(size_t first, std::map<int, Value*>& values, unsigned lanes,
+                         const std::function<Value*(int, const Node&)>& load) {
     ElementEmitter ee(b_, lanes);
     ForwardAliases(values);
-    for (size_t k = group_.anchor + 1; k < ChainEnd(); ++k) {
+    for (size_t k = first; k < ChainEnd(); ++k) {
       const Node& node = sg().nodes[group_.nodes[k]];
-      const std::vector<Value*> node_index = IndexIn(g_.tensors[node.outputs[0]].shape, index);
       std::vector<Value*> operands;
       for (int t : node.inputs) {
         if (t < 0) continue;
         auto it = values.find(t);
-        operands.push_back(it != values.end() ? it->second
-                                              : LoadVector(t, node_index, mask, lanes));
+        operands.push_back(it != values.end() ? it->second : load(t, node));
       }
       ops::NodeContext ctx(node, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
-      values[node.outputs[0]] = def(node.index).EmitElement(ee, ctx, operands);
+      Value* v = def(node.index).EmitElement(ee, ctx, operands);
+      if (v == nullptr) {
+        return Internal("node " + std::to_string(node.index) + " " + node.op_name +
+                        ": no vector expression");
+      }
+      values[node.outputs[0]] = v;
       ForwardAliases(values);
     }
     return Status::Ok();
+  }
+
+  // `lanes` elements at ptr: all of them, or the lanes `mask` sets (the
+  // others read as 0, and are not written).
+  Value* LoadLanes(llvm::Type* element, Value* ptr, Value* mask, unsigned lanes, llvm::Align align) {
+    auto* vec = llvm::FixedVectorType::get(element, lanes);
+    if (mask == nullptr) return b_.CreateAlignedLoad(vec, ptr, align);
+    return b_.CreateMaskedLoad(vec, ptr, align, mask, llvm::ConstantAggregateZero::get(vec));
+  }
+  void StoreLanes(Value* value, Value* ptr, Value* mask, llvm::Align align) {
+    if (mask == nullptr) {
+      b_.CreateAlignedStore(value, ptr, align);
+    } else {
+      b_.CreateMaskedStore(value, ptr, align, mask);
+    }
   }
 
   // Lanes of tensor t (FLOAT32, INT8 or UINT8: stored as registers hold
@@ -228,11 +250,8 @@ class GroupLowering {
       return b_.CreateVectorSplat(lanes, LoadElement(b_, ts.dtype, BufferPtr(t), off));
     }
     llvm::Type* element = StorageType(b_.getContext(), ts.dtype);
-    auto* vec = llvm::FixedVectorType::get(element, lanes);
     Value* ptr = b_.CreateInBoundsGEP(element, BufferPtr(t), off);
-    const llvm::Align align(DTypeSize(ts.dtype));
-    if (mask == nullptr) return b_.CreateAlignedLoad(vec, ptr, align);
-    return b_.CreateMaskedLoad(vec, ptr, align, mask, llvm::ConstantAggregateZero::get(vec));
+    return LoadLanes(element, ptr, mask, lanes, llvm::Align(DTypeSize(ts.dtype)));
   }
 
   void StoreOutputVectors(const std::map<int, Value*>& values, std::span<Value* const> index,
@@ -243,12 +262,7 @@ class GroupLowering {
       const ops::TensorState& ts = g_.tensors[t];
       Value* ptr = b_.CreateInBoundsGEP(StorageType(b_.getContext(), ts.dtype), BufferPtr(t),
                                         ChainOffset(ts.shape, index));
-      const llvm::Align align(DTypeSize(ts.dtype));
-      if (mask == nullptr) {
-        b_.CreateAlignedStore(it->second, ptr, align);
-      } else {
-        b_.CreateMaskedStore(it->second, ptr, align, mask);
-      }
+      StoreLanes(it->second, ptr, mask, llvm::Align(DTypeSize(ts.dtype)));
     }
   }
 
@@ -465,36 +479,14 @@ class GroupLowering {
     Status status;
     auto body = [&](Value* i, Value* mask) {
       if (!status.ok()) return;
-      ElementEmitter ee(b_, lanes);
+      auto element = [&](int t) { return b_.CreateInBoundsGEP(b_.getFloatTy(), BufferPtr(t), i); };
       std::map<int, Value*> values;
-      ForwardAliases(values);
-      for (int node_index : group_.nodes) {
-        const Node& node = sg().nodes[node_index];
-        std::vector<Value*> operands;
-        for (int t : node.inputs) {
-          if (t < 0) continue;
-          auto it = values.find(t);
-          operands.push_back(it != values.end() ? it->second : LoadFlatVector(t, i, mask, lanes));
-        }
-        ops::NodeContext ctx(node, const_cast<std::vector<ops::TensorState>&>(g_.tensors));
-        Value* v = def(node.index).EmitElement(ee, ctx, operands);
-        if (v == nullptr) {
-          status = Internal("node " + std::to_string(node.index) + " " + node.op_name +
-                            ": no vector expression");
-          return;
-        }
-        values[node.outputs[0]] = v;
-        ForwardAliases(values);
-      }
+      status = EmitVectorNodes(0, values, lanes, [&](int t, const Node&) {
+        return LoadLanes(b_.getFloatTy(), element(t), mask, lanes, llvm::Align(4));
+      });
       for (int t : group_.outputs) {
         auto it = values.find(t);
-        if (it == values.end()) continue;
-        Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), BufferPtr(t), i);
-        if (mask == nullptr) {
-          b_.CreateAlignedStore(it->second, ptr, llvm::Align(4));
-        } else {
-          b_.CreateMaskedStore(it->second, ptr, llvm::Align(4), mask);
-        }
+        if (status.ok() && it != values.end()) StoreLanes(it->second, element(t), mask, llvm::Align(4));
       }
     };
     EmitFor(b_, begin, full_end, lanes, [&](Value* i) { body(i, nullptr); }, "v",
@@ -508,13 +500,6 @@ class GroupLowering {
       body(full_end, mask);
     });
     return status;
-  }
-
-  Value* LoadFlatVector(int t, Value* i, Value* mask, unsigned lanes) {
-    auto* vec = llvm::FixedVectorType::get(b_.getFloatTy(), lanes);
-    Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), BufferPtr(t), i);
-    if (mask == nullptr) return b_.CreateAlignedLoad(vec, ptr, llvm::Align(4));
-    return b_.CreateMaskedLoad(vec, ptr, llvm::Align(4), mask, llvm::ConstantAggregateZero::get(vec));
   }
 
   // Arguments for the buffers a node's OpDef::PackConstants made.
