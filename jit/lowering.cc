@@ -621,7 +621,7 @@ Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan&
   if (!fn.ok()) return fn.status().Annotate(NodeLabel(g.subgraph->nodes[group.nodes[0]]));
   arg_slots = lowering.arg_slots();
   parallel_range = lowering.parallel_range();
-  return Verify(module);
+  return Status::Ok();
 }
 
 namespace {
@@ -820,8 +820,7 @@ Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_s
                   const std::vector<int64_t>& parallel_ranges,
                   const std::vector<EntryStep>& steps, const std::string& entry_name) {
   EntryLowering lowering(module, kernel_symbols, arg_offsets, parallel_ranges);
-  JITLITE_RETURN_IF_ERROR(lowering.Emit(steps, entry_name));
-  return Verify(module);
+  return lowering.Emit(steps, entry_name);
 }
 
 }  // namespace jitlite::jit
