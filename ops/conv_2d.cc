@@ -339,7 +339,7 @@ void GatherWindows(jit::KernelEmitter& e, const ConvParams& p, Value* tile, Valu
 // (the border) take one-pixel tiles with guarded loads.
 constexpr int64_t kDirectMaxDepth = 4;
 constexpr int64_t kDirectMaxTaps = 160;  // kh * kw * cin: 7x7 on RGB is 147
-constexpr int64_t kDirectTileRows = 12;
+constexpr int64_t kDirectTileRows = 8;
 constexpr int64_t kDirectTilePanels = 2;
 // As the GEMM's: less work than this stays on one thread.
 constexpr int64_t kDirectMinParallelMacs = 1 << 21;
