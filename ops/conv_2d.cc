@@ -332,8 +332,8 @@ void GatherWindows(jit::KernelEmitter& e, const ConvParams& p, Value* tile, Valu
 // A convolution with few input channels (a network's first layer: 3x3 s2 on
 // RGB) is a poor gathered GEMM: k = 27 is short, so copying each window into
 // the A tile costs about as much as the multiply-adds. This kernel reads the
-// input in place instead: a register tile of up to 12 output pixels of one
-// output row x 32 output channels (24 zmm accumulators), every tap unrolled
+// input in place instead: a register tile of up to 8 output pixels of one
+// output row x 32 output channels (16 zmm accumulators; 12 pixels spilled them, as LLVM keeps the hoisted weight rows in registers), every tap unrolled
 // as a broadcast input value times the packed [tap][16 channels] weight rows
 // (the gathered GEMM's packing). Pixels whose window touches the padding
 // (the border) take one-pixel tiles with guarded loads.

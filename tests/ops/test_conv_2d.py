@@ -86,7 +86,7 @@ def test_strided_dilated_relu6_batch():
 
 
 # --- few input channels (a network's first conv): the direct kernel on AVX-512 ---------------
-# Interior tiles of up to 12 pixels x 32 channels read the input in place, border pixels
+# Interior tiles of up to 8 pixels x 32 channels read the input in place, border pixels
 # (windows touching the padding) one at a time; channel counts off the 16/32 grid take masked
 # panels.
 
