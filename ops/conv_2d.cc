@@ -333,7 +333,8 @@ void GatherWindows(jit::KernelEmitter& e, const ConvParams& p, Value* tile, Valu
 // RGB) is a poor gathered GEMM: k = 27 is short, so copying each window into
 // the A tile costs about as much as the multiply-adds. This kernel reads the
 // input in place instead: a register tile of up to 8 output pixels of one
-// output row x 32 output channels (16 zmm accumulators; 12 pixels spilled them, as LLVM keeps the hoisted weight rows in registers), every tap unrolled
+// output row x 32 output channels (16 zmm accumulators: with 12 pixels the
+// hoisted weight rows made LLVM spill them), every tap unrolled
 // as a broadcast input value times the packed [tap][16 channels] weight rows
 // (the gathered GEMM's packing). Pixels whose window touches the padding
 // (the border) take one-pixel tiles with guarded loads.
