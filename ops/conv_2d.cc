@@ -31,6 +31,7 @@
 #include "ops/util/conv_2d_window.h"
 #include "ops/util/hybrid.h"
 #include "ops/util/quantized_conv.h"
+#include "jit/vector_io.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -507,11 +508,7 @@ class SmallDepthConvEmitter {
     Value* pixel = Add(e_, Mul(e_, Add(e_, Mul(e_, n, p_.h.out), oh), p_.w.out), ow);
     Value* dst = b_.CreateInBoundsGEP(b_.getFloatTy(), e_.OutputPtr(0),
                                       Add(e_, Mul(e_, pixel, p_.cout), col));
-    if (mask) {
-      b_.CreateMaskedStore(v, dst, llvm::Align(4), mask);
-    } else {
-      b_.CreateAlignedStore(v, dst, llvm::Align(4));
-    }
+    jit::StoreLanes(b_, v, dst, mask, llvm::Align(4));
   }
 
   jit::KernelEmitter& e_;

@@ -278,6 +278,13 @@ std::unique_ptr<Interpreter> FromBuffer(const py::bytes& content,
   return Unwrap(Interpreter::FromBuffer(data, static_cast<size_t>(size), options));
 }
 
+// Runs the model, without the GIL unless the run is brief.
+Status InvokeReleasingGil(Interpreter& interpreter) {
+  if (interpreter.invoke_is_brief()) return interpreter.Invoke();  // releasing would cost more
+  py::gil_scoped_release release;
+  return interpreter.Invoke();
+}
+
 // invoke() as a plain CPython METH_NOARGS function: pybind11's dispatch costs
 // more than a tiny model's whole run. Its self is a capsule holding the
 // interpreter and a strong reference to the NativeInterpreter object, whose
@@ -298,15 +305,7 @@ PyObject* FastInvoke(PyObject* capsule, PyObject* /*unused*/) {
     PyErr_SetString(PyExc_RuntimeError, invoker->stale_view_message.c_str());
     return nullptr;
   }
-  Interpreter& interpreter = *invoker->interpreter;
-  Status status;
-  if (interpreter.invoke_is_brief()) {
-    status = interpreter.Invoke();  // releasing the GIL would cost more
-  } else {
-    Py_BEGIN_ALLOW_THREADS
-    status = interpreter.Invoke();
-    Py_END_ALLOW_THREADS
-  }
+  const Status status = InvokeReleasingGil(*invoker->interpreter);
   if (!status.ok()) {
     // TFLite's invoke raises RuntimeError for every failure.
     PyErr_SetString(PyExc_RuntimeError, status.message().c_str());
@@ -411,15 +410,9 @@ PYBIND11_MODULE(_jitlite, m) {
            })
       .def("invoke",
            [](Interpreter& self) {
-             Status status;
-             if (self.invoke_is_brief()) {
-               status = self.Invoke();  // releasing the GIL would cost more
-             } else {
-               py::gil_scoped_release release;
-               status = self.Invoke();
-             }
              // TFLite's invoke raises RuntimeError for every failure, shape
              // errors of value-dependent shapes included.
+             const Status status = InvokeReleasingGil(self);
              if (!status.ok()) throw std::runtime_error(status.message());
            })
       .def("reset_variable_tensors",

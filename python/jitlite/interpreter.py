@@ -21,8 +21,6 @@ import numpy as np
 
 from jitlite._native import module as _jitlite
 
-_refcount = sys.getrefcount  # a global, not an attribute lookup: the stale-view guard
-
 __all__ = [
     "Interpreter",
     "InterpreterWithCustomOps",
@@ -273,7 +271,7 @@ class Interpreter:
         # Every numpy view from tensor() has the native wrapper as its base,
         # so the wrapper's refcount is 3 (our attribute, _native_invoke's
         # reference, getrefcount's argument) exactly when no view is alive.
-        return _refcount(self._interpreter) == 3
+        return sys.getrefcount(self._interpreter) == 3
 
     def _ensure_safe(self):
         if not self._safe_to_run():
