@@ -28,6 +28,9 @@ constexpr int64_t kAliasingTileRows = 8;
 // Multiply-adds below which a GEMM runs on one thread (~20 us of work: less
 // than that, waking another thread costs about as much as it saves).
 constexpr int64_t kMinParallelMacs = 1 << 21;
+// Bytes of B below which a GEMM on one row tile runs on one thread (~15 us
+// of streaming B from L3 at the ~16 GB/s one core gets here).
+constexpr size_t kMinParallelStreamedBytes = 256 << 10;
 // Packed B is prefetched this many k steps (16-float rows) ahead: in a
 // model the weights of the next GEMM are rarely in L2 (transformer_encoder's
 // are 12 MiB), and the first row tile over a panel would wait on L3 at each
@@ -137,18 +140,19 @@ class GemmEmitter {
   // Small GEMMs stay on one thread: waking others costs more than they save.
 
   // Whether B (packed, or read in place) stays in L2 while row tiles sweep it.
-  bool BFitsL2() const {
-    const size_t bytes = s_.b_row_stride == 0 ? PackedGemmBytes(s_.n, s_.k)
-                                              : static_cast<size_t>(s_.k * s_.b_row_stride * 4);
-    return bytes <= kRowTileOuterMaxBBytes;
+  bool BFitsL2() const { return BBytes() <= kRowTileOuterMaxBBytes; }
+  size_t BBytes() const {
+    return s_.b_row_stride == 0 ? PackedGemmBytes(s_.n, s_.k)
+                                : static_cast<size_t>(s_.k * s_.b_row_stride * 4);
   }
   int64_t TileCount() const { return s_.m / tile_rows_ + (s_.m % tile_rows_ > 0 ? 1 : 0); }
 
   // One row tile (an FC on a single row): threads split the column groups
-  // instead, each streaming its part of B (the whole GEMM waits on B).
+  // instead, each streaming its part of B. Such a GEMM waits on B, not on
+  // its multiply-adds, so B's size says whether that pays.
   bool DeclareParallelColumns() {
     const int64_t groups = (s_.n + TileWidth() - 1) / TileWidth();
-    if (TileCount() != 1 || groups < 2 || s_.m * s_.n * s_.k < kMinParallelMacs) return false;
+    if (TileCount() != 1 || groups < 2 || BBytes() < kMinParallelStreamedBytes) return false;
     tiles_begin_ = e_.I64(0);
     tiles_end_ = e_.I64(1);
     std::tie(groups_begin_, groups_end_) = e_.ParallelRange(groups);
