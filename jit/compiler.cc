@@ -116,7 +116,7 @@ Status Compiler::CompileJobs(std::vector<Job*>& jobs) {
       job.optimize_ms = MillisecondsSince(start);
       MaybeDumpModule(*job.module, job.symbol);
       start = std::chrono::steady_clock::now();
-      auto object = JitEngine::EmitObject(*job.module, **tm);
+      auto object = JitEngine::EmitObject(*job.module, **tm, job.is_entry);
       job.codegen_ms = MillisecondsSince(start);
       if (!object) {
         job.status = FromLLVM(object.takeError(), "compiling " + job.symbol);
