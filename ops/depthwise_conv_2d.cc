@@ -241,7 +241,7 @@ class DepthwiseEmitter {
           EmitGroup(row, ow, 1, conv_window::EmitTaps(e_, p_.w, ow));
         }
       }
-    });
+    }, ring_rows_ > 0 ? 1 : 0);  // each part refills its ring: one part per thread
   }
 
  private:
