@@ -168,9 +168,22 @@ Compiler::~Compiler() = default;
 const std::string& Compiler::target_cpu() const { return engine_->cpu(); }
 const std::string& Compiler::target_features() const { return engine_->features(); }
 
+// A kernel call of the program, planned in entry order and lowered later
+// (LowerKernels, in parallel: each job has its own LLVM context).
+struct Compiler::PendingKernel {
+  const ProgramGraph* pg = nullptr;
+  const FusionGroup* group = nullptr;
+  bool nested = false;  // in a subgraph run by control flow (errors name it)
+  std::unique_ptr<Job> job;
+  std::vector<int> slots;
+  ParallelSplit split;
+  Status status;
+};
+
 // The kernels and entry steps of a program, as they are lowered.
 struct Compiler::Lowered {
   CompiledCode* code = nullptr;
+  std::vector<PendingKernel> pending;  // one per kernel call
   // One job per distinct kernel: identical groups (same ops, shapes and
   // attributes) lower to the same IR, hence the same symbol, compiled once.
   std::vector<std::unique_ptr<Job>> jobs;
@@ -261,29 +274,58 @@ Status Compiler::LowerGraph(const std::vector<ProgramGraph>& program, int index,
       JITLITE_RETURN_IF_ERROR(LowerControlFlow(program, index, group.nodes[0], out));
       continue;
     }
-    auto job = NewJob();
-    std::vector<int> slots;
-    ParallelSplit split;
-    Status s = LowerKernel(*job->module, g, pg.fusion, group, "jl_kernel", engine_->traits(),
-                           slots, split);
-    if (!s.ok()) return index == 0 ? s : s.Annotate(GraphLabel(pg));
-    out.parallel_splits.push_back(split);
-    out.arg_offsets.push_back(static_cast<int64_t>(out.code->kernel_args.size()));
-    for (int slot : slots) out.code->kernel_args.push_back(pg.slot_base + slot);
-    // The symbol names the code (its IR hash) and, for profiles, the ops;
-    // identical IR of different ops (e.g. two empty kernels) stays apart.
-    job->symbol = "jl_" + OpsPart(group.symbol) + "_" + Hex(CacheKey(*job->module));
-    job->key = llvm::xxh3_64bits(llvm::StringRef(job->symbol));
-    job->module->getFunction("jl_kernel")->setName(job->symbol);
     EntryStep step{EntryStep::Kind::kKernel};
-    step.kernel = static_cast<int>(out.kernel_symbols.size());
+    step.kernel = static_cast<int>(out.pending.size());
     out.steps.push_back(step);
-    out.kernel_symbols.push_back(job->symbol);
+    PendingKernel& kernel = out.pending.emplace_back();
+    kernel.pg = &pg;
+    kernel.group = &group;
+    kernel.nested = index != 0;
     std::string label = index == 0 ? group.symbol : GraphLabel(pg) + "/" + group.symbol;
     KernelStats stats{label, group.nodes, group.note};
     stats.flops = GroupFlops(g, group);
     out.code->kernels.push_back(std::move(stats));
-    if (out.by_symbol.emplace(job->symbol, job.get()).second) out.jobs.push_back(std::move(job));
+  }
+  return Status::Ok();
+}
+
+void Compiler::LowerPending(PendingKernel& k) const {
+  k.job = NewJob();
+  k.status = LowerKernel(*k.job->module, *k.pg->graph, k.pg->fusion, *k.group, "jl_kernel",
+                         engine_->traits(), k.slots, k.split);
+  if (!k.status.ok()) {
+    if (k.nested) k.status = k.status.Annotate(GraphLabel(*k.pg));
+    return;
+  }
+  // The symbol names the code (its IR hash) and, for profiles, the ops;
+  // identical IR of different ops (e.g. two empty kernels) stays apart.
+  k.job->symbol = "jl_" + OpsPart(k.group->symbol) + "_" + Hex(CacheKey(*k.job->module));
+  k.job->key = llvm::xxh3_64bits(llvm::StringRef(k.job->symbol));
+  k.job->module->getFunction("jl_kernel")->setName(k.job->symbol);
+}
+
+// Lowers the planned kernels on up to one thread per core, then, in call
+// order, gives each its arguments and keeps one job per distinct symbol
+// (identical groups -- same ops, shapes and attributes -- lower to the same
+// IR, hence the same symbol, and are compiled once).
+Status Compiler::LowerKernels(Lowered& out) const {
+  std::vector<PendingKernel>& pending = out.pending;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < pending.size(); i = next++) LowerPending(pending[i]);
+  };
+  size_t threads = std::min<size_t>(pending.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  for (PendingKernel& k : pending) {
+    JITLITE_RETURN_IF_ERROR(k.status);
+    out.parallel_splits.push_back(k.split);
+    out.arg_offsets.push_back(static_cast<int64_t>(out.code->kernel_args.size()));
+    for (int slot : k.slots) out.code->kernel_args.push_back(k.pg->slot_base + slot);
+    out.kernel_symbols.push_back(k.job->symbol);
+    if (out.by_symbol.emplace(k.job->symbol, k.job.get()).second) out.jobs.push_back(std::move(k.job));
   }
   return Status::Ok();
 }
@@ -349,6 +391,7 @@ StatusOr<CompiledCode> Compiler::Compile(const std::vector<ProgramGraph>& progra
   Lowered lowered;
   lowered.code = &code;
   JITLITE_RETURN_IF_ERROR(LowerGraph(program, 0, lowered));
+  JITLITE_RETURN_IF_ERROR(LowerKernels(lowered));
   std::vector<std::unique_ptr<Job>>& jobs = lowered.jobs;
   auto entry = NewJob();
   const std::string entry_name = "jl_entry";

@@ -59,6 +59,7 @@ class Compiler {
   const std::string& target_features() const;
 
   struct Lowered;  // kernels and entry steps being lowered (compiler.cc)
+  struct PendingKernel;
 
  private:
   struct Job;
@@ -66,7 +67,11 @@ class Compiler {
   uint64_t CacheKey(const llvm::Module& module) const;
   std::unique_ptr<Job> NewJob() const;
   Status CompileJobs(std::vector<Job*>& jobs);
+  // Plans the entry steps and kernel calls of graph `index` (and of the
+  // subgraphs its control flow runs); LowerKernels then lowers the kernels.
   Status LowerGraph(const std::vector<ProgramGraph>& program, int index, Lowered& out) const;
+  Status LowerKernels(Lowered& out) const;
+  void LowerPending(PendingKernel& kernel) const;
   Status LowerControlFlow(const std::vector<ProgramGraph>& program, int index, int node,
                           Lowered& out) const;
 
