@@ -110,6 +110,8 @@ Status Compiler::CompileJobs(std::vector<Job*>& jobs) {
         continue;
       }
       auto start = std::chrono::steady_clock::now();
+      job.status = Verify(*job.module);
+      if (!job.status.ok()) continue;
       JitEngine::Optimize(*job.module, opt_level_, **tm, job.is_entry);
       job.optimize_ms = MillisecondsSince(start);
       MaybeDumpModule(*job.module, job.symbol);
@@ -122,6 +124,9 @@ Status Compiler::CompileJobs(std::vector<Job*>& jobs) {
       }
       job.object = std::move(*object);
       cache_->Store(job.key, job.object->getBuffer());
+      // Freed here, on the worker, rather than on the caller's thread after linking.
+      job.module.reset();
+      job.context.reset();
     }
   };
   size_t threads = std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));

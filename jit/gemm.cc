@@ -1,5 +1,6 @@
 // The fp32 GEMM microkernel (see jit/gemm.h).
 #include "jit/gemm.h"
+#include "jit/vector_io.h"
 
 #include <algorithm>
 #include <tuple>
@@ -303,11 +304,7 @@ class GemmEmitter {
       }
       Value* offset = b_.CreateAdd(b_.CreateMul(row, e_.I64(direct_->ldc)), col0);
       Value* dst = b_.CreateInBoundsGEP(b_.getFloatTy(), direct_->out, offset);
-      if (mask != nullptr) {
-        b_.CreateMaskedStore(v, dst, llvm::Align(4), mask);
-      } else {
-        b_.CreateAlignedStore(v, dst, llvm::Align(4));
-      }
+      StoreLanes(b_, v, dst, mask, llvm::Align(4));
     }
   }
 

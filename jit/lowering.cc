@@ -18,6 +18,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
 #include "ops/op.h"
+#include "jit/vector_io.h"
 
 namespace jitlite::jit {
 namespace {
@@ -156,7 +157,7 @@ class GroupLowering {
     const ops::TensorState& out = g_.tensors[rows.outputs[0]];
     Value* ptr = b_.CreateInBoundsGEP(StorageType(b_.getContext(), out.dtype),
                                       BufferPtr(rows.outputs[0]), ChainOffset(out.shape, index));
-    StoreLanes(it->second, ptr, mask, llvm::Align(DTypeSize(out.dtype)));
+    StoreLanes(b_, it->second, ptr, mask, llvm::Align(DTypeSize(out.dtype)));
   }
 
   // Epilogue aliases (FusionGroup::aliases): each output takes its input's value.
@@ -225,21 +226,6 @@ class GroupLowering {
     return Status::Ok();
   }
 
-  // `lanes` elements at ptr: all of them, or the lanes `mask` sets (the
-  // others read as 0, and are not written).
-  Value* LoadLanes(llvm::Type* element, Value* ptr, Value* mask, unsigned lanes, llvm::Align align) {
-    auto* vec = llvm::FixedVectorType::get(element, lanes);
-    if (mask == nullptr) return b_.CreateAlignedLoad(vec, ptr, align);
-    return b_.CreateMaskedLoad(vec, ptr, align, mask, llvm::ConstantAggregateZero::get(vec));
-  }
-  void StoreLanes(Value* value, Value* ptr, Value* mask, llvm::Align align) {
-    if (mask == nullptr) {
-      b_.CreateAlignedStore(value, ptr, align);
-    } else {
-      b_.CreateMaskedStore(value, ptr, align, mask);
-    }
-  }
-
   // Lanes of tensor t (FLOAT32, INT8 or UINT8: stored as registers hold
   // them) at the broadcast index: a vector load when t varies along the last
   // dimension, else one value for every lane.
@@ -251,7 +237,7 @@ class GroupLowering {
     }
     llvm::Type* element = StorageType(b_.getContext(), ts.dtype);
     Value* ptr = b_.CreateInBoundsGEP(element, BufferPtr(t), off);
-    return LoadLanes(element, ptr, mask, lanes, llvm::Align(DTypeSize(ts.dtype)));
+    return LoadLanes(b_, element, ptr, mask, lanes, llvm::Align(DTypeSize(ts.dtype)));
   }
 
   void StoreOutputVectors(const std::map<int, Value*>& values, std::span<Value* const> index,
@@ -262,7 +248,7 @@ class GroupLowering {
       const ops::TensorState& ts = g_.tensors[t];
       Value* ptr = b_.CreateInBoundsGEP(StorageType(b_.getContext(), ts.dtype), BufferPtr(t),
                                         ChainOffset(ts.shape, index));
-      StoreLanes(it->second, ptr, mask, llvm::Align(DTypeSize(ts.dtype)));
+      StoreLanes(b_, it->second, ptr, mask, llvm::Align(DTypeSize(ts.dtype)));
     }
   }
 
@@ -482,11 +468,11 @@ class GroupLowering {
       auto element = [&](int t) { return b_.CreateInBoundsGEP(b_.getFloatTy(), BufferPtr(t), i); };
       std::map<int, Value*> values;
       status = EmitVectorNodes(0, values, lanes, [&](int t, const Node&) {
-        return LoadLanes(b_.getFloatTy(), element(t), mask, lanes, llvm::Align(4));
+        return LoadLanes(b_, b_.getFloatTy(), element(t), mask, lanes, llvm::Align(4));
       });
       for (int t : group_.outputs) {
         auto it = values.find(t);
-        if (status.ok() && it != values.end()) StoreLanes(it->second, element(t), mask, llvm::Align(4));
+        if (status.ok() && it != values.end()) StoreLanes(b_, it->second, element(t), mask, llvm::Align(4));
       }
     };
     EmitFor(b_, begin, full_end, lanes, [&](Value* i) { body(i, nullptr); }, "v",
@@ -621,7 +607,7 @@ Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan&
   if (!fn.ok()) return fn.status().Annotate(NodeLabel(g.subgraph->nodes[group.nodes[0]]));
   arg_slots = lowering.arg_slots();
   parallel_range = lowering.parallel_range();
-  return Verify(module);
+  return Status::Ok();
 }
 
 namespace {
@@ -820,8 +806,7 @@ Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_s
                   const std::vector<int64_t>& parallel_ranges,
                   const std::vector<EntryStep>& steps, const std::string& entry_name) {
   EntryLowering lowering(module, kernel_symbols, arg_offsets, parallel_ranges);
-  JITLITE_RETURN_IF_ERROR(lowering.Emit(steps, entry_name));
-  return Verify(module);
+  return lowering.Emit(steps, entry_name);
 }
 
 }  // namespace jitlite::jit

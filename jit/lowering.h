@@ -23,6 +23,7 @@ namespace jitlite::jit {
 // deduplicated one module each. A kernel reads only its own arguments
 // (frame->tensors[0..n)); arg_slots receives the tensor-table slot of each.
 // `target` tells kernels which target-specific instructions they may use.
+// The module is not verified here (see Verify).
 Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
                    const FusionGroup& group, const std::string& symbol,
                    const TargetTraits& target, std::vector<int>& arg_slots,
@@ -59,5 +60,11 @@ Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_s
                   const std::vector<int64_t>& arg_offsets,
                   const std::vector<int64_t>& parallel_ranges,
                   const std::vector<EntryStep>& steps, const std::string& entry_name);
+
+// Checks a lowered module (LowerKernel, LowerEntry) before it is compiled.
+// Only modules the object cache misses need it: a cached object was compiled
+// from the same IR (its key), verified then. Saves the verifier's walk of
+// every kernel on a warm load.
+Status Verify(const llvm::Module& module);
 
 }  // namespace jitlite::jit

@@ -42,6 +42,7 @@
 #include "ops/util/last_axis_rows.h"
 #include "ops/util/loop_nest.h"
 #include "ops/util/quantization.h"
+#include "jit/vector_io.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -410,11 +411,7 @@ class Int8GemmKernel {
     if (e_.stores_directly()) {
       llvm::Type* elem = llvm::cast<llvm::VectorType>(q->getType())->getElementType();
       Value* dst = b_.CreateInBoundsGEP(elem, e_.OutputPtr(0), Add(Mul(row, g_.n), col0));
-      if (mask != nullptr) {
-        b_.CreateMaskedStore(q, dst, llvm::Align(1), mask);
-      } else {
-        b_.CreateAlignedStore(q, dst, llvm::Align(1));
-      }
+      jit::StoreLanes(b_, q, dst, mask, llvm::Align(1));
       return;
     }
     if (e_.has_vector_epilogue()) {

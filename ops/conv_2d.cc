@@ -16,9 +16,13 @@
 // accumulating fadd/fmul allow reassociation + contraction so LLVM
 // vectorizes that reduction; the block shares each input load between
 // several output channels.
+#include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <functional>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "jit/emitters.h"
@@ -27,6 +31,7 @@
 #include "ops/util/conv_2d_window.h"
 #include "ops/util/hybrid.h"
 #include "ops/util/quantized_conv.h"
+#include "jit/vector_io.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -325,8 +330,201 @@ void GatherWindows(jit::KernelEmitter& e, const ConvParams& p, Value* tile, Valu
   }, "r");
 }
 
+// A convolution with few input channels (a network's first layer: 3x3 s2 on
+// RGB) is a poor gathered GEMM: k = 27 is short, so copying each window into
+// the A tile costs about as much as the multiply-adds. This kernel reads the
+// input in place instead: a register tile of up to 8 output pixels of one
+// output row x 32 output channels (16 zmm accumulators: with 12 pixels the
+// hoisted weight rows made LLVM spill them), every tap unrolled
+// as a broadcast input value times the packed [tap][16 channels] weight rows
+// (the gathered GEMM's packing). Pixels whose window touches the padding
+// (the border) take one-pixel tiles with guarded loads.
+constexpr int64_t kDirectMaxDepth = 4;
+constexpr int64_t kDirectMaxTaps = 160;  // kh * kw * cin: 7x7 on RGB is 147
+constexpr int64_t kDirectTileRows = 8;
+constexpr int64_t kDirectTilePanels = 2;
+// As the GEMM's: less work than this stays on one thread.
+constexpr int64_t kDirectMinParallelMacs = 1 << 21;
+
+bool UsesDirectSmallDepth(const jit::KernelEmitter& e, const ConvParams& p) {
+  // JITLITE_CONV_GATHERED=1 keeps the gathered GEMM (for A/B runs and tests).
+  if (std::getenv("JITLITE_CONV_GATHERED") != nullptr) return false;
+  return e.target().avx512f && p.cin <= kDirectMaxDepth &&
+         p.h.kernel * p.w.kernel * p.cin <= kDirectMaxTaps &&
+         (e.stores_directly() || e.has_vector_epilogue());
+}
+
+// [lo, hi): the output positions whose taps all lie inside the input.
+std::pair<int64_t, int64_t> InteriorRange(const Axis& a) {
+  int64_t lo = std::min((a.pad_before + a.stride - 1) / a.stride, a.out);
+  int64_t last_start = a.in - a.effective_kernel() + a.pad_before;  // largest o*stride
+  int64_t hi = last_start < 0 ? lo : std::clamp(last_start / a.stride + 1, lo, a.out);
+  return {lo, hi};
+}
+
+class SmallDepthConvEmitter {
+ public:
+  SmallDepthConvEmitter(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParams& p)
+      : e_(e), b_(e.b()), ctx_(ctx), p_(p), vec_(llvm::FixedVectorType::get(b_.getFloatTy(), 16)),
+        k_(p.h.kernel * p.w.kernel * p.cin) {}
+
+  void Emit() {
+    jit::UseWideVectors(*b_.GetInsertBlock()->getParent());
+    const int64_t rows = p_.batch * p_.h.out;
+    Value* begin = e_.I64(0);
+    Value* end = e_.I64(rows);
+    if (rows >= 2 && p_.batch * p_.h.out * p_.w.out * p_.cout * k_ >= kDirectMinParallelMacs) {
+      std::tie(begin, end) = e_.ParallelRange(rows);
+    }
+    auto [oh_lo, oh_hi] = InteriorRange(p_.h);
+    auto [ow_lo, ow_hi] = InteriorRange(p_.w);
+    e_.For(begin, end, 1, [&](Value* row) {
+      Value* n = b_.CreateUDiv(row, e_.I64(p_.h.out));
+      Value* oh = b_.CreateURem(row, e_.I64(p_.h.out));
+      Value* inside = b_.CreateAnd(b_.CreateICmpSGE(oh, e_.I64(oh_lo)),
+                                   b_.CreateICmpSLT(oh, e_.I64(oh_hi)));
+      e_.If(inside, [&] {
+        EmitBorder(n, oh, 0, ow_lo);
+        EmitInterior(n, oh, ow_lo, ow_hi);
+        EmitBorder(n, oh, ow_hi, p_.w.out);
+      });
+      e_.If(b_.CreateNot(inside), [&] { EmitBorder(n, oh, 0, p_.w.out); });
+    }, "row");
+  }
+
+ private:
+  // Loads input value (pixel r of the tile, tap kh, kw, ic).
+  using TapLoader = std::function<Value*(int64_t r, int64_t kh, int64_t kw, int64_t ic)>;
+
+  // Output columns [ow_begin, ow_end) of a row whose taps are all inside
+  // the input: full tiles in a loop, then one shorter tile.
+  void EmitInterior(Value* n, Value* oh, int64_t ow_begin, int64_t ow_end) {
+    const int64_t count = ow_end - ow_begin;
+    if (count <= 0) return;
+    Value* ih0 = b_.CreateSub(Mul(e_, oh, p_.h.stride), e_.I64(p_.h.pad_before));
+    Value* row_base = Mul(e_, Add(e_, Mul(e_, n, p_.h.in), ih0), p_.w.in);
+    auto tile = [&](Value* ow0, int64_t pixels) {
+      Value* iw0 = b_.CreateSub(Mul(e_, ow0, p_.w.stride), e_.I64(p_.w.pad_before));
+      Value* base = Mul(e_, Add(e_, row_base, iw0), p_.cin);
+      EmitTile(n, oh, ow0, pixels, [&](int64_t r, int64_t kh, int64_t kw, int64_t ic) {
+        int64_t offset = ((kh * p_.h.dilation * p_.w.in) + r * p_.w.stride + kw * p_.w.dilation) *
+                             p_.cin + ic;
+        return e_.LoadInput(0, Add(e_, base, e_.I64(offset)));
+      });
+    };
+    const int64_t full = count / kDirectTileRows;
+    e_.For(0, full, 1, [&](Value* t) {
+      tile(Add(e_, Mul(e_, t, kDirectTileRows), e_.I64(ow_begin)), kDirectTileRows);
+    }, "ow_tile");
+    if (count % kDirectTileRows > 0) {
+      tile(e_.I64(ow_begin + full * kDirectTileRows), count % kDirectTileRows);
+    }
+  }
+
+  // Output columns [ow_begin, ow_end) one at a time; taps in the padding read zero.
+  void EmitBorder(Value* n, Value* oh, int64_t ow_begin, int64_t ow_end) {
+    if (ow_end <= ow_begin) return;
+    Value* ih0 = b_.CreateSub(Mul(e_, oh, p_.h.stride), e_.I64(p_.h.pad_before));
+    e_.ForWithHints(ow_begin, ow_end, jit::kNoVectorize, [&](Value* ow) {
+      Value* iw0 = b_.CreateSub(Mul(e_, ow, p_.w.stride), e_.I64(p_.w.pad_before));
+      EmitTile(n, oh, ow, 1, [&](int64_t, int64_t kh, int64_t kw, int64_t ic) {
+        Value* ih = Add(e_, ih0, e_.I64(kh * p_.h.dilation));
+        Value* iw = Add(e_, iw0, e_.I64(kw * p_.w.dilation));
+        Value* in_h = b_.CreateICmpULT(ih, e_.I64(p_.h.in));  // unsigned: negative is outside
+        Value* in_w = b_.CreateICmpULT(iw, e_.I64(p_.w.in));
+        Value* inside = b_.CreateAnd(in_h, in_w);
+        Value* pixel = Add(e_, Mul(e_, Add(e_, Mul(e_, n, p_.h.in), ih), p_.w.in), iw);
+        Value* offset = b_.CreateSelect(inside, Add(e_, Mul(e_, pixel, p_.cin), e_.I64(ic)),
+                                        e_.I64(0));
+        return b_.CreateSelect(inside, e_.LoadInput(0, offset), e_.F32(0.0f));
+      });
+    }, "ow_border");
+  }
+
+  // `pixels` output pixels from (n, oh, ow0), all output channels, 32 at a time.
+  void EmitTile(Value* n, Value* oh, Value* ow0, int64_t pixels, const TapLoader& load) {
+    const int64_t group = kDirectTilePanels * jit::kGemmPanelWidth;
+    auto columns = [&](Value* col0, int64_t cols) {
+      const int64_t panels = (cols + jit::kGemmPanelWidth - 1) / jit::kGemmPanelWidth;
+      Value* panel0 = b_.CreateUDiv(col0, e_.I64(jit::kGemmPanelWidth));
+      std::vector<Value*> acc(pixels * panels, llvm::ConstantAggregateZero::get(vec_));
+      int64_t tap = 0;
+      for (int64_t kh = 0; kh < p_.h.kernel; ++kh) {
+        for (int64_t kw = 0; kw < p_.w.kernel; ++kw) {
+          for (int64_t ic = 0; ic < p_.cin; ++ic, ++tap) {
+            std::vector<Value*> w;
+            for (int64_t q = 0; q < panels; ++q) w.push_back(LoadWeights(Add(e_, panel0, e_.I64(q)), tap));
+            for (int64_t r = 0; r < pixels; ++r) {
+              Value* x = b_.CreateVectorSplat(16, load(r, kh, kw, ic));
+              for (int64_t q = 0; q < panels; ++q) {
+                Value*& a = acc[r * panels + q];
+                a = b_.CreateIntrinsic(llvm::Intrinsic::fma, {vec_}, {x, w[q], a});
+              }
+            }
+          }
+        }
+      }
+      for (int64_t q = 0; q < panels; ++q) {
+        int64_t valid = std::min<int64_t>(cols - q * jit::kGemmPanelWidth, jit::kGemmPanelWidth);
+        Value* col = Add(e_, col0, e_.I64(q * jit::kGemmPanelWidth));
+        for (int64_t r = 0; r < pixels; ++r) {
+          Store(acc[r * panels + q], n, oh, Add(e_, ow0, e_.I64(r)), col, valid);
+        }
+      }
+    };
+    e_.For(0, p_.cout / group, 1, [&](Value* g) { columns(Mul(e_, g, group), group); }, "oc_group");
+    if (p_.cout % group > 0) columns(e_.I64(p_.cout - p_.cout % group), p_.cout % group);
+  }
+
+  // The packed filter's 16 channels of `panel` at tap `tap` (zero past cout).
+  Value* LoadWeights(Value* panel, int64_t tap) {
+    Value* offset = Add(e_, Mul(e_, panel, k_ * jit::kGemmPanelWidth), e_.I64(tap * jit::kGemmPanelWidth));
+    return b_.CreateAlignedLoad(vec_, b_.CreateInBoundsGEP(b_.getFloatTy(), e_.PackedPtr(0), offset),
+                                llvm::Align(64));
+  }
+
+  // Bias, activation and the store (or the fused vector epilogue) of one
+  // pixel's channels [col, col + valid).
+  void Store(Value* v, Value* n, Value* oh, Value* ow, Value* col, int64_t valid) {
+    Value* mask = nullptr;
+    if (valid < jit::kGemmPanelWidth) {
+      std::vector<llvm::Constant*> lanes;
+      for (int64_t c = 0; c < jit::kGemmPanelWidth; ++c) lanes.push_back(b_.getInt1(c < valid));
+      mask = llvm::ConstantVector::get(lanes);
+    }
+    if (ctx_.has_input(2)) {
+      Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), e_.InputPtr(2), col);
+      Value* bias = mask ? static_cast<Value*>(b_.CreateMaskedLoad(
+                                 vec_, ptr, llvm::Align(4), mask, llvm::ConstantAggregateZero::get(vec_)))
+                         : b_.CreateAlignedLoad(vec_, ptr, llvm::Align(4));
+      v = b_.CreateFAdd(v, bias);
+    }
+    v = conv_window::ApplyActivation(e_, v, p_.activation);
+    if (!e_.stores_directly()) {
+      Value* index[4] = {n, oh, ow, col};
+      e_.StoreOutputVector(v, index, mask);
+      return;
+    }
+    Value* pixel = Add(e_, Mul(e_, Add(e_, Mul(e_, n, p_.h.out), oh), p_.w.out), ow);
+    Value* dst = b_.CreateInBoundsGEP(b_.getFloatTy(), e_.OutputPtr(0),
+                                      Add(e_, Mul(e_, pixel, p_.cout), col));
+    jit::StoreLanes(b_, v, dst, mask, llvm::Align(4));
+  }
+
+  jit::KernelEmitter& e_;
+  llvm::IRBuilder<>& b_;
+  const NodeContext& ctx_;
+  const ConvParams& p_;
+  llvm::FixedVectorType* vec_;
+  int64_t k_;
+};
+
 void EmitConvGemm(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParams& p,
                   GemmForm form) {
+  if (form == GemmForm::kGathered && UsesDirectSmallDepth(e, p)) {
+    SmallDepthConvEmitter(e, ctx, p).Emit();
+    return;
+  }
   llvm::IRBuilder<>& b = e.b();
   auto activation = [&](Value* v) { return conv_window::ApplyActivation(e, v, p.activation); };
   jit::GemmDirectStore direct{e.OutputPtr(0), p.cout, ctx.has_input(2) ? e.InputPtr(2) : nullptr,

@@ -52,6 +52,7 @@
 #include "ops/util/conv_2d_window.h"
 #include "ops/util/hybrid.h"
 #include "ops/util/quantized_conv.h"
+#include "jit/vector_io.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -437,11 +438,7 @@ class DepthwiseEmitter {
       v = conv_window::ApplyActivation(e_, v, p_.activation);
       Value* offset = Add(e_, out_base, Add(e_, blk.oc0, e_.I64(i * p_.cout)));
       Value* dst = b_.CreateInBoundsGEP(b_.getFloatTy(), e_.OutputPtr(0), offset);
-      if (mask != nullptr) {
-        b_.CreateMaskedStore(v, dst, llvm::Align(4), mask);
-      } else {
-        b_.CreateAlignedStore(v, dst, llvm::Align(4));
-      }
+      jit::StoreLanes(b_, v, dst, mask, llvm::Align(4));
     }
   }
 

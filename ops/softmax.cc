@@ -37,6 +37,7 @@
 #include "ops/util/fixed_point.h"
 #include "ops/util/lookup_table.h"
 #include "ops/util/quantization.h"
+#include "jit/vector_io.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite::ops {
@@ -216,11 +217,7 @@ class SoftmaxOp : public OpDef {
       Value* row = b.CreateInBoundsGEP(b.getFloatTy(), data, b.CreateMul(r, e.I64(n)));
       EmitVectorRowAt(e, n, Beta(ctx), row, [&](Value* prob, Value* col, Value* mask, int64_t) {
         Value* ptr = b.CreateInBoundsGEP(b.getFloatTy(), row, col);
-        if (mask) {
-          b.CreateMaskedStore(prob, ptr, llvm::Align(4), mask);
-        } else {
-          b.CreateAlignedStore(prob, ptr, llvm::Align(4));
-        }
+        jit::StoreLanes(b, prob, ptr, mask, llvm::Align(4));
       });
     }, "row");
   }
@@ -576,11 +573,7 @@ class SoftmaxOp : public OpDef {
     if (e.stores_directly()) {
       Value* ptr = b.CreateInBoundsGEP(b.getFloatTy(), e.OutputPtr(0),
                                        e.LinearOffset(e.node().output(0).shape, idx));
-      if (mask) {
-        b.CreateMaskedStore(prob, ptr, llvm::Align(4), mask);
-      } else {
-        b.CreateAlignedStore(prob, ptr, llvm::Align(4));
-      }
+      jit::StoreLanes(b, prob, ptr, mask, llvm::Align(4));
       return;
     }
     if (e.has_vector_epilogue()) {

@@ -278,12 +278,75 @@ std::unique_ptr<Interpreter> FromBuffer(const py::bytes& content,
   return Unwrap(Interpreter::FromBuffer(data, static_cast<size_t>(size), options));
 }
 
+// Runs the model, without the GIL unless the run is brief.
+Status InvokeReleasingGil(Interpreter& interpreter) {
+  if (interpreter.invoke_is_brief()) return interpreter.Invoke();  // releasing would cost more
+  py::gil_scoped_release release;
+  return interpreter.Invoke();
+}
+
+// invoke() as a plain CPython METH_NOARGS function: pybind11's dispatch costs
+// more than a tiny model's whole run. Its self is a capsule holding the
+// interpreter and a strong reference to the NativeInterpreter object, whose
+// reference count is the stale-view guard: exactly 2 (the Python
+// Interpreter's attribute and this capsule) when no numpy view is alive.
+struct FastInvoker {
+  Interpreter* interpreter;
+  PyObject* wrapper;  // owned reference
+  std::string stale_view_message;
+};
+
+constexpr const char* kFastInvokerName = "jitlite.FastInvoker";
+
+PyObject* FastInvoke(PyObject* capsule, PyObject* /*unused*/) {
+  auto* invoker = static_cast<FastInvoker*>(PyCapsule_GetPointer(capsule, kFastInvokerName));
+  if (invoker == nullptr) return nullptr;
+  if (Py_REFCNT(invoker->wrapper) != 2) {
+    PyErr_SetString(PyExc_RuntimeError, invoker->stale_view_message.c_str());
+    return nullptr;
+  }
+  const Status status = InvokeReleasingGil(*invoker->interpreter);
+  if (!status.ok()) {
+    // TFLite's invoke raises RuntimeError for every failure.
+    PyErr_SetString(PyExc_RuntimeError, status.message().c_str());
+    return nullptr;
+  }
+  Py_RETURN_NONE;
+}
+
+void DestroyFastInvoker(PyObject* capsule) {
+  auto* invoker = static_cast<FastInvoker*>(PyCapsule_GetPointer(capsule, kFastInvokerName));
+  if (invoker == nullptr) return;
+  Py_DECREF(invoker->wrapper);
+  delete invoker;
+}
+
+PyMethodDef kFastInvokeDef = {"invoke", FastInvoke, METH_NOARGS,
+                              "Runs the model once (jitlite's fast path)."};
+
+// A callable running `wrapper`'s interpreter; it keeps `wrapper` alive.
+py::object MakeFastInvoke(py::object wrapper, const std::string& stale_view_message) {
+  auto* invoker = new FastInvoker{&wrapper.cast<Interpreter&>(), wrapper.ptr(),
+                                  stale_view_message};
+  PyObject* capsule = PyCapsule_New(invoker, kFastInvokerName, &DestroyFastInvoker);
+  if (capsule == nullptr) {
+    delete invoker;
+    throw py::error_already_set();
+  }
+  Py_INCREF(invoker->wrapper);
+  py::object owner = py::reinterpret_steal<py::object>(capsule);
+  PyObject* function = PyCFunction_New(&kFastInvokeDef, owner.ptr());
+  if (function == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(function);
+}
+
 }  // namespace
 }  // namespace jitlite
 
 PYBIND11_MODULE(_jitlite, m) {
   using namespace jitlite;
   m.doc() = "Native core of jitlite; use jitlite.Interpreter instead.";
+  m.def("fast_invoke", &MakeFastInvoke, py::arg("wrapper"), py::arg("stale_view_message"));
 #ifdef JITLITE_VERSION
   m.attr("__version__") = JITLITE_VERSION;
 #endif
@@ -347,15 +410,9 @@ PYBIND11_MODULE(_jitlite, m) {
            })
       .def("invoke",
            [](Interpreter& self) {
-             Status status;
-             if (self.invoke_is_brief()) {
-               status = self.Invoke();  // releasing the GIL would cost more
-             } else {
-               py::gil_scoped_release release;
-               status = self.Invoke();
-             }
              // TFLite's invoke raises RuntimeError for every failure, shape
              // errors of value-dependent shapes included.
+             const Status status = InvokeReleasingGil(self);
              if (!status.ok()) throw std::runtime_error(status.message());
            })
       .def("reset_variable_tensors",

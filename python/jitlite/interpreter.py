@@ -21,8 +21,6 @@ import numpy as np
 
 from jitlite._native import module as _jitlite
 
-_refcount = sys.getrefcount  # a global, not an attribute lookup, on invoke's path
-
 __all__ = [
     "Interpreter",
     "InterpreterWithCustomOps",
@@ -234,6 +232,7 @@ class Interpreter:
         options.target_cpu = (experimental_target_cpu
                               or os.environ.get("JITLITE_TARGET_CPU", ""))
         self._interpreter = self._load(model_path, model_content, options)
+        self._native_invoke = _jitlite.fast_invoke(self._interpreter, _STALE_VIEW_MESSAGE)
 
         if experimental_delegates:
             raise ValueError(
@@ -270,9 +269,9 @@ class Interpreter:
 
     def _safe_to_run(self):
         # Every numpy view from tensor() has the native wrapper as its base,
-        # so the wrapper's refcount is 2 (our attribute + getrefcount's
-        # argument) exactly when no view is alive.
-        return _refcount(self._interpreter) == 2
+        # so the wrapper's refcount is 3 (our attribute, _native_invoke's
+        # reference, getrefcount's argument) exactly when no view is alive.
+        return sys.getrefcount(self._interpreter) == 3
 
     def _ensure_safe(self):
         if not self._safe_to_run():
@@ -302,11 +301,9 @@ class Interpreter:
 
     def invoke(self):
         """Runs the model once; the GIL is released while it runs."""
-        # The hot path, kept to one check and one native call (the native
-        # invoke raises RuntimeError(_NOT_READY_MESSAGE) itself).
-        if _refcount(self._interpreter) != 2:
-            raise RuntimeError(_STALE_VIEW_MESSAGE)
-        self._interpreter.invoke()
+        # The hot path: one plain CPython call, which does the stale-view
+        # check and raises RuntimeError(_NOT_READY_MESSAGE) itself.
+        self._native_invoke()
 
     def _invoke(self):
         self._interpreter.invoke()

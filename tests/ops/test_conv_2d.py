@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_against_variant, check_op,
+                        check_threads,
                         check_quantized, rand, REFERENCE_KERNELS)
 from jitlite.testing import ModelBuilder, assert_outputs_match, random_inputs, run_both
 from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights, sub_byte_weights
@@ -82,6 +83,66 @@ def test_strided_dilated_relu6_batch():
     check_op("CONV_2D", [((2, 13, 12, 5), F32)], constants=conv(None, (7, 3, 2, 5)),
              options=dict(padding="SAME", stride_h=2, stride_w=3, dilation_h_factor=2,
                           fused_activation_function="RELU6"))
+
+
+# --- few input channels (a network's first conv): the direct kernel on AVX-512 ---------------
+# Interior tiles of up to 8 pixels x 32 channels read the input in place, border pixels
+# (windows touching the padding) one at a time; channel counts off the 16/32 grid take masked
+# panels.
+
+@pytest.mark.parametrize("input_shape, filter_shape, stride, dilation", [
+    ((1, 37, 35, 3), (32, 3, 3, 3), 2, 1),   # first conv of MobileNet, odd sizes
+    ((1, 30, 29, 3), (16, 3, 3, 3), 2, 1),   # one panel
+    ((2, 19, 27, 3), (40, 3, 3, 3), 2, 1),   # batch 2, 32 + a masked 8
+    ((1, 17, 26, 1), (7, 5, 5, 1), 1, 1),    # one channel in, a part panel only
+    ((1, 23, 21, 2), (24, 3, 2, 2), 1, 2),   # dilated, non-square
+    ((1, 29, 31, 4), (64, 3, 3, 4), 1, 1),   # two groups of 32 columns
+    ((1, 45, 47, 3), (64, 7, 7, 3), 2, 1),   # ResNet's 7x7 s2 (147 taps)
+    ((1, 3, 4, 3), (8, 3, 3, 3), 1, 1),      # no interior pixel
+], ids=str)
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+def test_few_input_channels(input_shape, filter_shape, stride, dilation, padding):
+    check_op("CONV_2D", [(input_shape, F32)], constants=conv(None, filter_shape),
+             options=dict(padding=padding, stride_h=stride, stride_w=stride,
+                          dilation_h_factor=dilation, dilation_w_factor=dilation,
+                          fused_activation_function="RELU6"))
+
+
+@pytest.mark.parametrize("padding", ["SAME", "VALID"])
+def test_few_input_channels_threads(padding):
+    check_threads("CONV_2D", [((1, 113, 97, 3), F32)], constants=conv(None, (32, 3, 3, 3)),
+                  options=dict(padding=padding, stride_h=2, stride_w=2))
+
+
+def test_few_input_channels_equals_gathered_gemm(monkeypatch):
+    """The direct kernel against the gathered GEMM it replaces (JITLITE_CONV_GATHERED)."""
+    from jitlite.testing import build_op_model, jitlite_interpreter, run_model
+    model = build_op_model("CONV_2D", [((1, 41, 39, 3), F32)], conv(None, (36, 3, 3, 3)),
+                           dict(padding="SAME", stride_h=2, stride_w=2,
+                                fused_activation_function="RELU"))
+    values = random_inputs(model, 3)
+    direct = run_model(jitlite_interpreter(), model, values)
+    monkeypatch.setenv("JITLITE_CONV_GATHERED", "1")
+    monkeypatch.setenv("JITLITE_CACHE_DIR", "off")
+    gathered = run_model(jitlite_interpreter(), model, values)
+    np.testing.assert_allclose(direct[0], gathered[0], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("op", ["ADD", "MUL"])
+def test_few_input_channels_fused_epilogue(op):
+    mb = ModelBuilder()
+    x = mb.add_input("x", np.float32, [1, 21, 23, 3])
+    w = mb.add_constant("w", rand((20, 3, 3, 3), 5))
+    bias = mb.add_constant("b", rand((20,), 6))
+    y = mb.add_tensor("y", np.float32, [1, 11, 12, 20])
+    mb.add_op("CONV_2D", [x, w, bias], [y], dict(padding="SAME", stride_h=2, stride_w=2))
+    r = mb.add_constant("r", rand((20,), 7))
+    z = mb.add_tensor("z", np.float32, [1, 11, 12, 20])
+    mb.add_op(op, [y, r], [z], dict(fused_activation_function="RELU6"))
+    mb.mark_output(z)
+    model = mb.build()
+    actual, expected = run_both(model, random_inputs(model))
+    assert_outputs_match(actual, expected)
 
 
 # --- must-fail ---------------------------------------------------------------------------------

@@ -465,10 +465,11 @@ def test_stale_view_message_matches(both_apis, add_path):
 def test_view_rules(both_apis, add_path):
     for api in both_apis:
         interpreter = allocated(api, add_path)
+        # Outside the asserts: pytest's rewriting would hold a reference itself.
+        baseline = sys.getrefcount(interpreter._interpreter)
         input_view, output_view = interpreter.tensor(1), interpreter.tensor(2)
-        # Outside the assert: pytest's rewriting would hold a reference itself.
         references = sys.getrefcount(interpreter._interpreter)
-        assert references == 2  # the callables hold nothing
+        assert references == baseline  # the callables hold nothing
         input_view()[...] = 2.0  # writes go straight into the input buffer
         assert np.all(interpreter.get_tensor(1) == 2.0)
         interpreter.invoke()
