@@ -45,7 +45,7 @@ CONV_CASES = [
     ((1, 5, 4, 24), (16, 1, 1, 24), dict(padding="SAME")),  # m 20: a partial second A tile
     ((1, 4, 4, 200), (33, 1, 1, 200), dict(padding="SAME")),  # m 16: one A tile; k 200
     ((1, 12, 12, 130), (65, 3, 3, 130), dict(padding="VALID")),  # k 1170: 19 tiles, m 100
-    ((1, 14, 14, 128), (96, 3, 3, 3), dict(padding="SAME", stride_h=2, stride_w=2)),  # k 27
+    ((1, 14, 14, 3), (96, 3, 3, 3), dict(padding="SAME", stride_h=2, stride_w=2)),  # k 27
 ]
 
 
