@@ -44,6 +44,11 @@ constexpr int64_t kAmxPanels = 2;
 // Fewer rows waste most of each A tile (FULLY_CONNECTED's single row):
 // VNNI broadcasts them better.
 constexpr int64_t kMinAmxRows = 16;
+// Below half a tile of k (the first 3x3x3 conv, k 27) most of each tdpbusd
+// meets zeros and the tile loads wait on the byte-wise window gather:
+// measured 1.35-1.4x slower than VNNI there, 0.9-1.0x at k 24-28 of a 1x1
+// conv, 0.5-0.7x from k 64 on.
+constexpr int64_t kMinAmxDepth = 32;
 // The C tiles' stack copy, in <16 x i32> rows: the larger of both kernels'.
 constexpr int64_t kCTileVectors =
     std::max(kMaxTileAccumulators, kAmxRowTiles * kAmxTileRows * kAmxPanels);
@@ -379,7 +384,7 @@ void EmitInt8Gemm(KernelEmitter& e, const Int8GatherFn& gather, Value* b_packed,
                   const Int8GemmShape& shape, const Int8TileStoreFn& store) {
   UseWideVectors(*e.b().GetInsertBlock()->getParent());
   Int8Kernel kernel = Int8Kernel::kAvx2;
-  if (e.target().amx_int8 && shape.m >= kMinAmxRows) {
+  if (e.target().amx_int8 && shape.m >= kMinAmxRows && Int8GemmDepth(shape.k) >= kMinAmxDepth) {
     kernel = Int8Kernel::kAmx;
   } else if (e.target().avx512_vnni) {
     kernel = Int8Kernel::kVnni;

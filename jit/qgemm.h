@@ -19,8 +19,8 @@
 // caller's store (the requantizing epilogue, too long to unroll per
 // accumulator). Shapes are compile-time constants.
 //
-// With AMX (TargetTraits::amx_int8) a GEMM of at least kMinAmxRows rows runs
-// on tiles instead, on the same packing and gather: a panel's 16 quads from
+// With AMX (TargetTraits::amx_int8) a GEMM of at least 16 rows and k of at
+// least 32 (jit/qgemm.cc: kMinAmxRows, kMinAmxDepth) runs on tiles instead, on the same packing and gather: a panel's 16 quads from
 // quad 16t on are one B tile (16 rows of 64 bytes), 16 gathered rows at
 // bytes 64t.. one A tile (row stride Int8GemmDepth(k)); tdpbusd is
 // vpdpbusd's u8 x s8 on tiles. 2 A tiles x 2 B tiles make 4 C tiles (32
