@@ -1,4 +1,6 @@
-// The int8 VNNI GEMM microkernel (see jit/qgemm.h).
+// The int8 GEMM microkernels, AMX tiles, AVX-512 VNNI or AVX2 (see jit/qgemm.h).
+// Environment: JITLITE_AMX=0 keeps VNNI on an AMX host (read when a JIT
+// engine is made); JITLITE_INT8_GEMM_AVX2=0 turns the AVX2 kernel off.
 #include "jit/qgemm.h"
 
 #include <algorithm>
