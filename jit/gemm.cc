@@ -28,6 +28,9 @@ constexpr int64_t kAliasingTileRows = 8;
 // Multiply-adds below which a GEMM runs on one thread (~20 us of work: less
 // than that, waking another thread costs about as much as it saves).
 constexpr int64_t kMinParallelMacs = 1 << 21;
+// Bytes of B below which a GEMM on one row tile runs on one thread (~15 us
+// of streaming B from L3 at the ~16 GB/s one core gets here).
+constexpr size_t kMinParallelStreamedBytes = 256 << 10;
 // Packed B is prefetched this many k steps (16-float rows) ahead: in a
 // model the weights of the next GEMM are rarely in L2 (transformer_encoder's
 // are 12 MiB), and the first row tile over a panel would wait on L3 at each
@@ -62,7 +65,7 @@ class GemmEmitter {
   // a bigger B is read once, panel by panel, while the row tiles stream.
   void Emit() {
     AllocateTiles();
-    DeclareParallelTiles();
+    if (!DeclareParallelColumns()) DeclareParallelTiles();
     if (s_.b_row_stride == 0 && PackedGemmBytes(s_.n, s_.k) <= kRowTileOuterMaxBBytes) {
       ForEachRowTile([&](Value* row0, int64_t rows) {
         Value* a_tile = b_.CreateInBoundsGEP(b_.getFloatTy(), a_,
@@ -137,12 +140,24 @@ class GemmEmitter {
   // Small GEMMs stay on one thread: waking others costs more than they save.
 
   // Whether B (packed, or read in place) stays in L2 while row tiles sweep it.
-  bool BFitsL2() const {
-    const size_t bytes = s_.b_row_stride == 0 ? PackedGemmBytes(s_.n, s_.k)
-                                              : static_cast<size_t>(s_.k * s_.b_row_stride * 4);
-    return bytes <= kRowTileOuterMaxBBytes;
+  bool BFitsL2() const { return BBytes() <= kRowTileOuterMaxBBytes; }
+  size_t BBytes() const {
+    return s_.b_row_stride == 0 ? PackedGemmBytes(s_.n, s_.k)
+                                : static_cast<size_t>(s_.k * s_.b_row_stride * 4);
   }
   int64_t TileCount() const { return s_.m / tile_rows_ + (s_.m % tile_rows_ > 0 ? 1 : 0); }
+
+  // One row tile (an FC on a single row): threads split the column groups
+  // instead, each streaming its part of B. Such a GEMM waits on B, not on
+  // its multiply-adds, so B's size says whether that pays.
+  bool DeclareParallelColumns() {
+    const int64_t groups = (s_.n + TileWidth() - 1) / TileWidth();
+    if (TileCount() != 1 || groups < 2 || BBytes() < kMinParallelStreamedBytes) return false;
+    tiles_begin_ = e_.I64(0);
+    tiles_end_ = e_.I64(1);
+    std::tie(groups_begin_, groups_end_) = e_.ParallelRange(groups);
+    return true;
+  }
 
   void DeclareParallelTiles() {
     int64_t tiles = TileCount();
@@ -182,13 +197,22 @@ class GemmEmitter {
 
   // body(first panel, cols) over column groups of up to tile_panels_ panels:
   // full groups in a loop, then the partial one (cols < TileWidth()).
+  // When the column groups are split, only this call's [groups_begin_, groups_end_).
   void ForEachPanel(const std::function<void(Value*, int64_t)>& body) {
     int64_t full_groups = s_.n / TileWidth();
     int64_t last_cols = s_.n % TileWidth();
-    e_.For(0, full_groups, 1, [&](Value* g) {
+    Value* begin = groups_begin_ ? groups_begin_ : e_.I64(0);
+    Value* full_end = groups_end_ ? e_.Min(groups_end_, e_.I64(full_groups)) : e_.I64(full_groups);
+    e_.For(begin, full_end, 1, [&](Value* g) {
       body(b_.CreateMul(g, e_.I64(tile_panels_)), TileWidth());
     }, "panel");
-    if (last_cols > 0) body(e_.I64(full_groups * tile_panels_), last_cols);
+    if (last_cols == 0) return;
+    auto last = [&] { body(e_.I64(full_groups * tile_panels_), last_cols); };
+    if (groups_end_ == nullptr) {
+      last();
+    } else {
+      e_.If(b_.CreateICmpSGT(groups_end_, e_.I64(full_groups)), last);
+    }
   }
 
   // Valid columns of panel p of a tile with `cols` columns (0: none).
@@ -333,6 +357,8 @@ class GemmEmitter {
   llvm::FixedVectorType* vec_;
   std::vector<llvm::AllocaInst*> acc_;
   llvm::AllocaInst* tile_ = nullptr;
+  Value* groups_begin_ = nullptr;  // split column groups (DeclareParallelColumns), or null
+  Value* groups_end_ = nullptr;
   Value* tiles_begin_ = nullptr;
   Value* tiles_end_ = nullptr;
   Value* row_base_ = nullptr;  // batched: batch * m

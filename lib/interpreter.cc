@@ -613,7 +613,7 @@ struct Interpreter::Impl {
     }
     for (size_t n = 0; n < g.packed.size(); ++n) {
       for (size_t k = 0; k < g.packed[n].size(); ++k) {
-        slots[g.packed_first_slot[n] + k] = const_cast<uint8_t*>(g.packed[n][k].data());
+        slots[g.packed_first_slot[n] + k] = g.packed[n][k]->data();
       }
     }
     for (size_t t = 0; t < g.tensors.size(); ++t) {

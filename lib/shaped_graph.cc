@@ -3,6 +3,7 @@
 // already topologically sorted in a .tflite subgraph), then constant folding.
 #include "lib/shaped_graph.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -110,6 +111,38 @@ Status CheckNotInPlace(const Node& node) {
   return Status::Ok();
 }
 
+// Size and a hash of the first and last bytes: equal buffers have equal
+// keys, and unequal ones of one size rarely do (memcmp settles it).
+uint64_t PackedBufferKey(const AlignedBuffer& buffer) {
+  constexpr size_t kEdgeBytes = 256;
+  const size_t n = buffer.size();
+  uint64_t h = 1469598103934665603ull ^ n;  // FNV-1a
+  auto mix = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) h = (h ^ buffer.data()[i]) * 1099511628211ull;
+  };
+  mix(0, std::min(n, kEdgeBytes));
+  mix(std::max(std::min(n, kEdgeBytes), n - std::min(n, kEdgeBytes)), n);
+  return h;
+}
+
+// The graph's buffer with the same bytes as `buffer`, or `buffer` itself
+// (then remembered): an unrolled RNN's 32 steps pack the same weights once,
+// so they stay in cache instead of 32 copies streaming from memory.
+std::shared_ptr<AlignedBuffer> SharePackedBuffer(ShapedGraph& g, AlignedBuffer buffer) {
+  const uint64_t key = PackedBufferKey(buffer);
+  auto [first, last] = g.packed_by_key.equal_range(key);
+  for (auto it = first; it != last; ++it) {
+    const AlignedBuffer& seen = *it->second;
+    if (seen.size() == buffer.size() &&
+        std::memcmp(seen.data(), buffer.data(), buffer.size()) == 0) {
+      return it->second;
+    }
+  }
+  auto shared = std::make_shared<AlignedBuffer>(std::move(buffer));
+  g.packed_by_key.emplace(key, shared);
+  return shared;
+}
+
 Status PrepareNode(const Node& node, ShapedGraph& g) {
   const ops::OpDef* def = ops::FindOp(node);
   if (def == nullptr && node.builtin_code == 32) {
@@ -172,11 +205,16 @@ Status PrepareNode(const Node& node, ShapedGraph& g) {
     g.node_folded[node.index] = true;
     return Status::Ok();
   }
-  JITLITE_RETURN_IF_ERROR(def->PackConstants(ctx, g.packed[node.index]).Annotate(NodeLabel(node)));
+  std::vector<AlignedBuffer> packed;
+  JITLITE_RETURN_IF_ERROR(def->PackConstants(ctx, packed).Annotate(NodeLabel(node)));
+  for (AlignedBuffer& buffer : packed) {
+    g.packed[node.index].push_back(SharePackedBuffer(g, std::move(buffer)));
+  }
   if (def->output_shape_from_data()) {
-    // The cell the kernel writes the actual output dims to (DataDims).
-    AlignedBuffer dims(sizeof(int64_t) * node.outputs.size());
-    std::memset(dims.data(), 0, dims.size());
+    // The cell the kernel writes the actual output dims to (DataDims): the
+    // node's own, never shared.
+    auto dims = std::make_shared<AlignedBuffer>(sizeof(int64_t) * node.outputs.size());
+    std::memset(dims->data(), 0, dims->size());
     g.packed[node.index].push_back(std::move(dims));
   }
   g.packed_first_slot[node.index] = static_cast<int>(g.tensors.size()) + g.num_packed_slots;

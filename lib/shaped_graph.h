@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "jitlite/status.h"
@@ -24,8 +25,11 @@ struct ShapedGraph {
   std::vector<bool> is_graph_input, is_graph_output;
   // Buffers each node packed from its constants (OpDef::PackConstants). In
   // the tensor table they follow the tensors: node n's buffer k is at slot
-  // packed_first_slot[n] + k.
-  std::vector<std::vector<AlignedBuffer>> packed;
+  // packed_first_slot[n] + k. Nodes whose packed bytes are equal share one
+  // buffer (SharePackedBuffer).
+  std::vector<std::vector<std::shared_ptr<AlignedBuffer>>> packed;
+  // The packed buffers so far, by PackedBufferKey, for that sharing.
+  std::unordered_multimap<uint64_t, std::shared_ptr<AlignedBuffer>> packed_by_key;
   std::vector<int> packed_first_slot;
   int num_packed_slots = 0;
   // Working memory of kernels (OpDef::ScratchBytes): node n's is at table
@@ -69,7 +73,7 @@ struct ShapedGraph {
   bool in_segment(int node) const { return node >= begin_node && node < end_node; }
   // The actual leading dim of each output of data_node, after it ran.
   const int64_t* DataDims() const {
-    return reinterpret_cast<const int64_t*>(packed[data_node].back().data());
+    return reinterpret_cast<const int64_t*>(packed[data_node].back()->data());
   }
 };
 

@@ -1,6 +1,8 @@
 // The interpreter's thread pool (see lib/thread_pool.h).
 #include "lib/thread_pool.h"
 
+#include <algorithm>
+
 namespace jitlite {
 namespace {
 
@@ -17,8 +19,8 @@ inline void Pause() {
 
 }  // namespace
 
-ThreadPool::ThreadPool(int threads) {
-  for (int t = 1; t < threads; ++t) workers_.emplace_back([this] { Work(); });
+ThreadPool::ThreadPool(int threads) : shares_(std::max(threads, 1)) {
+  for (int t = 1; t < threads; ++t) workers_.emplace_back([this, t] { Work(t); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -43,11 +45,14 @@ void ThreadPool::Run(Task task, void* arg, int chunks) {
     job_ = job;
     done_.store(0, std::memory_order_relaxed);
     generation = generation_.load() + 1;
-    claim_.store(generation << 32, std::memory_order_release);
+    for (int t = 0; t < size(); ++t) {
+      shares_[t].claim.store(generation << 32 | static_cast<uint64_t>(ShareBegin(job, t)),
+                             std::memory_order_release);
+    }
     generation_.store(generation, std::memory_order_release);
   }
   wake_.notify_all();
-  RunChunks(generation, job);
+  RunChunks(generation, job, 0);
   // Chunks claimed by workers may still run; yield rather than spin hard, so
   // that a worker the OS preempted can finish.
   for (int i = 0; done_.load(std::memory_order_acquire) != chunks; ++i) {
@@ -59,19 +64,25 @@ void ThreadPool::Run(Task task, void* arg, int chunks) {
   }
 }
 
-void ThreadPool::RunChunks(uint64_t generation, const Job& job) {
+void ThreadPool::RunChunks(uint64_t generation, const Job& job, int self) {
+  for (int i = 0; i < size(); ++i) RunShare(generation, job, (self + i) % size());
+}
+
+void ThreadPool::RunShare(uint64_t generation, const Job& job, int share) {
   const uint64_t tag = generation & 0xffffffffu;
-  uint64_t claim = claim_.load(std::memory_order_acquire);
+  const int end = ShareBegin(job, share + 1);
+  std::atomic<uint64_t>& next = shares_[share].claim;
+  uint64_t claim = next.load(std::memory_order_acquire);
   for (;;) {
-    if ((claim >> 32) != tag || static_cast<int>(claim & 0xffffffffu) >= job.chunks) return;
-    if (!claim_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel)) continue;
+    if ((claim >> 32) != tag || static_cast<int>(claim & 0xffffffffu) >= end) return;
+    if (!next.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel)) continue;
     job.task(job.arg, static_cast<int>(claim & 0xffffffffu));
     done_.fetch_add(1, std::memory_order_release);
-    claim = claim_.load(std::memory_order_acquire);
+    claim = next.load(std::memory_order_acquire);
   }
 }
 
-void ThreadPool::Work() {
+void ThreadPool::Work(int self) {
   uint64_t seen = 0;
   for (;;) {
     for (int i = 0; i < kSpins && generation_.load(std::memory_order_acquire) == seen; ++i) Pause();
@@ -83,7 +94,7 @@ void ThreadPool::Work() {
       seen = generation_.load();
       job = job_;
     }
-    RunChunks(seen, job);
+    RunChunks(seen, job, self);
   }
 }
 

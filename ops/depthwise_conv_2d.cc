@@ -24,6 +24,9 @@
 //    height needs no clamping and the group's window is small, the rows too;
 //    border columns and clamped rows loop over the valid-tap range of
 //    conv_2d_window.h, so padding is never read;
+//  - groups narrower than 8 pixels (border columns, the interior's rest)
+//    take several channel blocks at once (M = 1), so that 8 accumulators
+//    still hide the FMA latency;
 //  - M > 1: a block holds whole input channels (16 / M of them, each
 //    replicated M times by a shuffle), or for M > 16 one input channel
 //    broadcast to chunks of its M outputs.
@@ -74,6 +77,9 @@ constexpr int64_t kGroupPixels = 8;
 // larger limit only added compile time).
 constexpr int64_t kMaxUnrolledRow = 64;
 constexpr int64_t kMaxUnrolledWindow = 64;
+// Border columns up to this many are emitted one by one at constant
+// positions (more: a loop over them).
+constexpr int64_t kMaxUnrolledBorder = 4;
 
 // Fuse the expand conv only when its output is this big (smaller ones stay
 // in L2 between the two kernels anyway) and the ring stays this small.
@@ -157,6 +163,9 @@ struct ChannelBlock {
   int64_t in_lanes = 0;  // input channels read from ic0
 };
 
+// Adjacent channel blocks computed side by side (each its own accumulators).
+using BlockRun = std::vector<ChannelBlock>;
+
 // One output row (n, oh) with its valid filter rows and the linear offsets of
 // input element (n, first input row, 0, 0) and output element (n, oh, 0, 0).
 struct OutputRow {
@@ -190,7 +199,7 @@ class DepthwiseEmitter {
 
   void Emit() {
     jit::UseWideVectors(*b_.GetInsertBlock()->getParent());
-    for (int64_t i = 0; i < group_pixels_; ++i) acc_.push_back(e_.Alloca(vec_, "acc"));
+    for (int64_t i = 0; i < kGroupPixels; ++i) acc_.push_back(e_.Alloca(vec_, "acc"));
     if (!e_.stores_directly()) {
       tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), group_pixels_ * kLanes), "tile");
       tile_->setAlignment(llvm::Align(64));
@@ -216,7 +225,7 @@ class DepthwiseEmitter {
         }, "group");
       }
       if (rest > 0) EmitGroup(row, e_.I64(w_begin + groups * group_pixels_), rest, all_columns);
-      if (border > 0) {
+      if (border > kMaxUnrolledBorder) {
         // Columns left and right of the interior, one at a time with their
         // own tap ranges.
         RolledFor(e_, e_.I64(0), e_.I64(border), [&](Value* i) {
@@ -224,6 +233,13 @@ class DepthwiseEmitter {
                                       Add(e_, i, e_.I64(interior)));
           EmitGroup(row, ow, 1, conv_window::EmitTaps(e_, p_.w, ow));
         }, "border");
+      } else {
+        // Few border columns: each at its constant position, so its tap
+        // range is constant too and its taps are unrolled.
+        for (int64_t i = 0; i < border; ++i) {
+          Value* ow = e_.I64(i < w_begin ? i : i + interior);
+          EmitGroup(row, ow, 1, conv_window::EmitTaps(e_, p_.w, ow));
+        }
       }
     });
   }
@@ -277,20 +293,35 @@ class DepthwiseEmitter {
     return Mul(e_, b_.CreateURem(flat, e_.I64(ring_rows_)), in_row_);
   }
 
-  // Calls body for every channel block of a pixel group.
-  void ForEachBlock(const std::function<void(const ChannelBlock&)>& body) {
+  // Calls body for every channel block of a group of `pixels` pixels, with
+  // runs of adjacent whole blocks (M = 1) when the group is narrower than
+  // kGroupPixels: a border pixel alone would be one FMA chain waiting on
+  // each FMA's latency; 8 blocks side by side are 8 independent chains.
+  void ForEachBlock(int64_t pixels, const std::function<void(const BlockRun&)>& body) {
     int64_t m = p_.multiplier;
     if (m <= kLanes) {
       int64_t per_block = kLanes / m;  // whole input channels per block
       int64_t full = p_.cin / per_block;
       int64_t rest = p_.cin % per_block;
-      if (full > 0) {
-        RolledFor(e_, e_.I64(0), e_.I64(full), [&](Value* i) {
-          Value* ic0 = Mul(e_, i, per_block);
-          body({ic0, Mul(e_, ic0, m), per_block * m, per_block});
+      auto block = [&](Value* ic0) {
+        return ChannelBlock{ic0, Mul(e_, ic0, m), per_block * m, per_block};
+      };
+      auto run = [&](Value* first, int64_t blocks) {
+        BlockRun r;
+        for (int64_t j = 0; j < blocks; ++j) r.push_back(block(Add(e_, first, e_.I64(j * per_block))));
+        body(r);
+      };
+      int64_t width = m == 1 ? std::max<int64_t>(1, std::min(kGroupPixels / pixels, full)) : 1;
+      int64_t runs = full / width;
+      if (runs > 0) {
+        RolledFor(e_, e_.I64(0), e_.I64(runs), [&](Value* i) {
+          run(Mul(e_, i, width * per_block), width);
         }, "cb");
       }
-      if (rest > 0) body({e_.I64(full * per_block), e_.I64(full * per_block * m), rest * m, rest});
+      if (full % width > 0) run(e_.I64(runs * width * per_block), full % width);
+      if (rest > 0) {
+        body({{e_.I64(full * per_block), e_.I64(full * per_block * m), rest * m, rest}});
+      }
       return;
     }
     RolledFor(e_, e_.I64(0), e_.I64(p_.cin), [&](Value* ic) {
@@ -298,9 +329,9 @@ class DepthwiseEmitter {
       int64_t full = m / kLanes;
       int64_t rest = m % kLanes;
       RolledFor(e_, e_.I64(0), e_.I64(full), [&](Value* j) {
-        body({ic, Add(e_, oc, Mul(e_, j, kLanes)), kLanes, 1});
+        body({{ic, Add(e_, oc, Mul(e_, j, kLanes)), kLanes, 1}});
       }, "mb");
-      if (rest > 0) body({ic, Add(e_, oc, e_.I64(full * kLanes)), rest, 1});
+      if (rest > 0) body({{ic, Add(e_, oc, e_.I64(full * kLanes)), rest, 1}});
     }, "ic");
   }
 
@@ -311,16 +342,22 @@ class DepthwiseEmitter {
                                        false, true);
     Value* in_column = Mul(e_, first_column, p_.cin);
     Value* out_base = Add(e_, row.out_offset, Mul(e_, ow0, p_.cout));
-    ForEachBlock([&](const ChannelBlock& blk) {
+    ForEachBlock(pixels, [&](const BlockRun& blocks) {
+      const int64_t width = static_cast<int64_t>(blocks.size());
       Value* zero = llvm::ConstantAggregateZero::get(vec_);
-      for (int64_t i = 0; i < pixels; ++i) b_.CreateStore(zero, acc_[i]);
-      int64_t window_fmas = p_.h.kernel * p_.w.kernel * pixels;
+      for (int64_t i = 0; i < pixels * width; ++i) b_.CreateStore(zero, acc_[i]);
+      int64_t window_fmas = p_.h.kernel * p_.w.kernel * pixels * width;
       ForTaps(row.h, window_fmas <= kMaxUnrolledWindow, [&](Value* kh) {
-        Value* in_kh = Add(e_, Add(e_, RowOffset(row, kh), in_column), blk.ic0);
-        Value* f_kh = Add(e_, blk.oc0, Mul(e_, kh, p_.w.kernel * p_.cout));
-        EmitFilterRow(in_kh, f_kh, blk, pixels, tw);
+        Value* in_kh = Add(e_, RowOffset(row, kh), in_column);
+        Value* f_kh = Mul(e_, kh, p_.w.kernel * p_.cout);
+        for (int64_t j = 0; j < width; ++j) {
+          EmitFilterRow(Add(e_, in_kh, blocks[j].ic0), Add(e_, f_kh, blocks[j].oc0), blocks[j],
+                        pixels, tw, j * pixels);
+        }
       }, "kh");
-      EmitStores(row, ow0, out_base, pixels, blk);
+      for (int64_t j = 0; j < width; ++j) {
+        EmitStores(row, ow0, out_base, pixels, blocks[j], j * pixels);
+      }
     });
   }
 
@@ -338,14 +375,15 @@ class DepthwiseEmitter {
   }
 
   // The taps of one filter row for every pixel of the group.
+  // Pixel i accumulates into acc_[first_acc + i].
   void EmitFilterRow(Value* in_kh, Value* f_kh, const ChannelBlock& blk, int64_t pixels,
-                     const Taps& tw) {
+                     const Taps& tw, int64_t first_acc) {
     bool constant = llvm::isa<llvm::ConstantInt>(tw.begin) && llvm::isa<llvm::ConstantInt>(tw.end);
     if (!constant || p_.w.kernel * pixels > kMaxUnrolledRow) {
       RolledFor(e_, tw.begin, tw.end, [&](Value* kw) {  // pixels == 1
         Value* x = LoadInputs(Add(e_, in_kh, Mul(e_, kw, p_.w.dilation * p_.cin)), blk);
         Value* f = LoadFilter(Add(e_, f_kh, Mul(e_, kw, p_.cout)), blk);
-        Accumulate(0, x, f);
+        Accumulate(first_acc, x, f);
       }, "kw");
       return;
     }
@@ -358,15 +396,15 @@ class DepthwiseEmitter {
         int64_t column = i * p_.w.stride + kw * p_.w.dilation;
         Value*& x = columns[column];
         if (x == nullptr) x = LoadInputs(Add(e_, in_kh, e_.I64(column * p_.cin)), blk);
-        Accumulate(i, x, f);
+        Accumulate(first_acc + i, x, f);
       }
     }
   }
 
-  void Accumulate(int64_t pixel, Value* x, Value* f) {
+  void Accumulate(int64_t acc, Value* x, Value* f) {
     Value* sum = b_.CreateIntrinsic(llvm::Intrinsic::fma, {vec_},
-                                    {x, f, b_.CreateLoad(vec_, acc_[pixel])});
-    b_.CreateStore(sum, acc_[pixel]);
+                                    {x, f, b_.CreateLoad(vec_, acc_[acc])});
+    b_.CreateStore(sum, acc_[acc]);
   }
 
   // Lanes [0, lanes) of a vector, or null for all 16.
@@ -406,14 +444,14 @@ class DepthwiseEmitter {
   }
 
   void EmitStores(const OutputRow& row, Value* ow0, Value* out_base, int64_t pixels,
-                  const ChannelBlock& blk) {
+                  const ChannelBlock& blk, int64_t first_acc) {
     if (e_.stores_directly()) {
-      StoreDirectly(out_base, pixels, blk);
+      StoreDirectly(out_base, pixels, blk, first_acc);
       return;
     }
     for (int64_t i = 0; i < pixels; ++i) {
       Value* dst = b_.CreateConstInBoundsGEP1_64(b_.getFloatTy(), tile_, i * kLanes);
-      b_.CreateAlignedStore(b_.CreateLoad(vec_, acc_[i]), dst, llvm::Align(64));
+      b_.CreateAlignedStore(b_.CreateLoad(vec_, acc_[first_acc + i]), dst, llvm::Align(64));
     }
     e_.For(0, pixels, 1, [&](Value* i) {
       Value* tile_row = Mul(e_, i, kLanes);
@@ -429,11 +467,12 @@ class DepthwiseEmitter {
   }
 
   // No fused ops: bias and clamp on whole vectors, stored to the output.
-  void StoreDirectly(Value* out_base, int64_t pixels, const ChannelBlock& blk) {
+  void StoreDirectly(Value* out_base, int64_t pixels, const ChannelBlock& blk,
+                     int64_t first_acc) {
     Value* bias = ctx_.has_input(2) ? LoadLanes(e_.InputPtr(2), blk.oc0, blk.lanes) : nullptr;
     Value* mask = LaneMask(blk.lanes);
     for (int64_t i = 0; i < pixels; ++i) {
-      Value* v = b_.CreateLoad(vec_, acc_[i]);
+      Value* v = b_.CreateLoad(vec_, acc_[first_acc + i]);
       if (bias != nullptr) v = b_.CreateFAdd(v, bias);
       v = conv_window::ApplyActivation(e_, v, p_.activation);
       Value* offset = Add(e_, out_base, Add(e_, blk.oc0, e_.I64(i * p_.cout)));

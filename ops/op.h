@@ -85,6 +85,8 @@ class OpDef {
   // kKernel ops: buffers derived from constant inputs once per allocate
   // (e.g. weights packed into a microkernel's layout). Generated code reads
   // buffer k through KernelEmitter::PackedPtr(k), never the IR itself.
+  // Read-only at run time: nodes whose buffers have equal bytes share one
+  // copy (an unrolled RNN's steps all pack the same weights).
   virtual Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const {
     return Status::Ok();
   }

@@ -62,9 +62,8 @@ class UniqueOp : public OpDef {
   // The hash table the kernel uses as scratch: one int64 slot per entry (a
   // position in y, or -1), at least twice n and a power of two, so probing
   // always finds a free slot.
-  Status PackConstants(const NodeContext& ctx, std::vector<AlignedBuffer>& out) const override {
-    out.emplace_back(sizeof(int64_t) * TableSize(ctx.input(0).num_elements()));
-    return Status::Ok();
+  int64_t ScratchBytes(const NodeContext& ctx) const override {
+    return static_cast<int64_t>(sizeof(int64_t)) * TableSize(ctx.input(0).num_elements());
   }
 
   Status EmitKernel(jit::KernelEmitter& e, const NodeContext& ctx) const override {
@@ -72,7 +71,7 @@ class UniqueOp : public OpDef {
     const int64_t n = ctx.input(0).num_elements();
     const int64_t table_size = TableSize(n);
     llvm::Type* i64 = b.getInt64Ty();
-    Value* table = e.PackedPtr(0);
+    Value* table = e.ScratchPtr();
     e.For(0, table_size, 1, [&](Value* slot) {
       b.CreateStore(e.I64(-1), b.CreateInBoundsGEP(i64, table, slot));
     }, "clear");

@@ -25,6 +25,7 @@
 #include "lib/float16.h"
 #include "lib/graph.h"
 #include "lib/model.h"
+#include "lib/shaped_graph.h"
 #include "schema/tflite_generated.h"
 
 namespace jitlite {
@@ -999,6 +1000,44 @@ TEST(GraphHelpers, BuiltinOpNames) {
                      static_cast<tflite::BuiltinOperator>(code)))
         << code;
   }
+}
+
+// Nodes whose packed weights have equal bytes share one buffer (an unrolled
+// RNN's steps): the same weight tensor twice, an equal copy in another
+// buffer, and different weights, through four float FULLY_CONNECTEDs.
+TEST(ShapedGraph, EqualPackedWeightsAreShared) {
+  auto weights = [](float first) {
+    std::vector<uint8_t> bytes(16 * sizeof(float));
+    for (int i = 0; i < 16; ++i) {
+      float v = first + static_cast<float>(i);
+      std::memcpy(bytes.data() + i * sizeof(float), &v, sizeof(float));
+    }
+    return bytes;
+  };
+  TestModel spec;
+  spec.tensors = {{{1, 4}, tflite::TensorType::FLOAT32, 0, "in"},
+                  {{4, 4}, tflite::TensorType::FLOAT32, 1, "w"},
+                  {{4, 4}, tflite::TensorType::FLOAT32, 2, "w_copy"},
+                  {{4, 4}, tflite::TensorType::FLOAT32, 3, "w_other"},
+                  {{1, 4}, tflite::TensorType::FLOAT32, 0, "a"},
+                  {{1, 4}, tflite::TensorType::FLOAT32, 0, "b"},
+                  {{1, 4}, tflite::TensorType::FLOAT32, 0, "c"},
+                  {{1, 4}, tflite::TensorType::FLOAT32, 0, "out"}};
+  spec.buffers = {{}, {weights(1)}, {weights(1)}, {weights(2)}};
+  spec.codes = {{9, 9}};  // FULLY_CONNECTED
+  spec.ops = {{0, {0, 1, -1}, {4}}, {0, {4, 1, -1}, {5}}, {0, {5, 2, -1}, {6}},
+              {0, {6, 3, -1}, {7}}};
+  spec.outputs = {7};
+  auto model = Load(spec);
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  auto g = InferShapes((*model)->graph().subgraphs[0], {});
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  const auto& packed = (*g)->packed;
+  ASSERT_EQ(packed.size(), 4u);
+  for (const auto& node : packed) ASSERT_FALSE(node.empty());
+  EXPECT_EQ(packed[0][0], packed[1][0]);  // the same tensor
+  EXPECT_EQ(packed[0][0], packed[2][0]);  // an equal copy
+  EXPECT_NE(packed[0][0], packed[3][0]);  // other weights
 }
 
 }  // namespace

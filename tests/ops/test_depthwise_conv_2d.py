@@ -75,13 +75,15 @@ def test_shapes(input_shape, kernel, multiplier):
              options=dict(padding="SAME", depth_multiplier=multiplier))
 
 
+@pytest.mark.parametrize("channels", [20, 180])
 @pytest.mark.parametrize("padding", ["SAME", "VALID"])
 @pytest.mark.parametrize("stride, dilation", [((1, 1), (1, 1)), ((2, 2), (1, 1)),
                                               ((1, 3), (1, 2)), ((2, 1), (2, 3))], ids=str)
-def test_wide_rows(padding, stride, dilation):
-    # 29 columns: full groups of 8 pixels, a shorter group and border columns; 20 channels: a
-    # full channel block and a 4-lane one.
-    check_op("DEPTHWISE_CONV_2D", [((1, 6, 29, 20), F32)], constants=dw(20),
+def test_wide_rows(padding, stride, dilation, channels):
+    # 29 columns: full groups of 8 pixels, a shorter group and border columns. 20 channels: a
+    # full channel block and a 4-lane one; 180: 11 full blocks, which narrow groups take 8 (or
+    # 2, 1) at a time, then the rest, then a 4-lane block.
+    check_op("DEPTHWISE_CONV_2D", [((1, 6, 29, channels), F32)], constants=dw(channels),
              options=dict(padding=padding, stride_h=stride[0], stride_w=stride[1],
                           dilation_h_factor=dilation[0], dilation_w_factor=dilation[1],
                           depth_multiplier=1, fused_activation_function="RELU6"))
@@ -113,7 +115,7 @@ def test_runtime_filter_and_bias():
              options=dict(padding="SAME", stride_w=2, depth_multiplier=1))
 
 
-@pytest.mark.parametrize("channels, multiplier", [(20, 1), (3, 2), (2, 20)])
+@pytest.mark.parametrize("channels, multiplier", [(20, 1), (180, 1), (3, 2), (2, 20)])
 @pytest.mark.parametrize("activation", ["NONE", "RELU6"])
 def test_fused_epilogue(channels, multiplier, activation):
     # DEPTHWISE_CONV_2D -> HARD_SWISH is one kernel: each element goes through the fused

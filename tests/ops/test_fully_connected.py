@@ -112,6 +112,8 @@ def test_larger_layer():
     (128, 256, 1024),  # transformer FFN down: rows 4 KiB apart (shorter tiles)
     (128, 1024, 256),  # transformer FFN up
     (37, 33, 129),     # B swept per row tile; odd k (the B prefetch runs past the panel)
+    (1, 1000, 1280),   # one row tile: threads split the column groups (last one partial)
+    (5, 300, 2048),    # the same with several rows in the one tile
 ])
 def test_gemm_tilings(batch, units, input_size, num_threads):
     # The fp32 GEMM's loop orders, partial row tiles and panels, over one and two threads.

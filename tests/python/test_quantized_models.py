@@ -112,8 +112,9 @@ def _keras_int8(name):
 
 
 # Converter full-integer models (int8 in and out, calibrated on random data) that BUILTIN_REF
-# runs: bit-exact. transformer_encoder: INT8 BATCH_MATMUL, GELU, SOFTMAX (reference regime).
-@pytest.mark.parametrize("name", ["small_cnn", "transformer_encoder"])
+# runs: bit-exact. transformer_encoder: INT8 BATCH_MATMUL, GELU, SOFTMAX (reference regime);
+# lstm_classifier: 64 unrolled steps whose FULLY_CONNECTEDs share packed weights.
+@pytest.mark.parametrize("name", ["small_cnn", "transformer_encoder", "lstm_classifier"])
 def test_keras_full_integer_model_matches_reference_kernels(name):
     model = _keras_int8(name)
     for seed in (0, 1):
