@@ -116,7 +116,7 @@ Status Compiler::CompileJobs(std::vector<Job*>& jobs) {
       job.optimize_ms = MillisecondsSince(start);
       MaybeDumpModule(*job.module, job.symbol);
       start = std::chrono::steady_clock::now();
-      auto object = JitEngine::EmitObject(*job.module, **tm);
+      auto object = JitEngine::EmitObject(*job.module, **tm, job.is_entry);
       job.codegen_ms = MillisecondsSince(start);
       if (!object) {
         job.status = FromLLVM(object.takeError(), "compiling " + job.symbol);
@@ -177,7 +177,7 @@ struct Compiler::Lowered {
   std::map<std::string, Job*> by_symbol;
   std::vector<std::string> kernel_symbols;  // per kernel call
   std::vector<int64_t> arg_offsets;
-  std::vector<int64_t> parallel_ranges;
+  std::vector<ParallelSplit> parallel_splits;
   std::vector<EntryStep> steps;
 
   // Appends table slot `slot` to the entry's arguments; returns its index.
@@ -263,11 +263,11 @@ Status Compiler::LowerGraph(const std::vector<ProgramGraph>& program, int index,
     }
     auto job = NewJob();
     std::vector<int> slots;
-    int64_t range = 0;
+    ParallelSplit split;
     Status s = LowerKernel(*job->module, g, pg.fusion, group, "jl_kernel", engine_->traits(),
-                           slots, range);
+                           slots, split);
     if (!s.ok()) return index == 0 ? s : s.Annotate(GraphLabel(pg));
-    out.parallel_ranges.push_back(range);
+    out.parallel_splits.push_back(split);
     out.arg_offsets.push_back(static_cast<int64_t>(out.code->kernel_args.size()));
     for (int slot : slots) out.code->kernel_args.push_back(pg.slot_base + slot);
     // The symbol names the code (its IR hash) and, for profiles, the ops;
@@ -353,7 +353,7 @@ StatusOr<CompiledCode> Compiler::Compile(const std::vector<ProgramGraph>& progra
   auto entry = NewJob();
   const std::string entry_name = "jl_entry";
   JITLITE_RETURN_IF_ERROR(LowerEntry(*entry->module, lowered.kernel_symbols, lowered.arg_offsets,
-                                     lowered.parallel_ranges, lowered.steps, entry_name));
+                                     lowered.parallel_splits, lowered.steps, entry_name));
   entry->is_entry = true;
   entry->key = CacheKey(*entry->module);
   entry->symbol = "jl_entry_" + Hex(entry->key);

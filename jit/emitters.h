@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "jit/parallel_split.h"
 #include "jit/target_traits.h"
 #include "jitlite/dtype.h"
 #include "llvm/IR/IRBuilder.h"
@@ -221,12 +222,13 @@ class KernelEmitter : public ElementEmitter {
 
   // The slice [begin, end) of [0, range) that this call of the kernel runs:
   // a kernel that calls this (once) may be split across threads over that
-  // loop. Kernels that do not run whole on one thread.
-  std::pair<llvm::Value*, llvm::Value*> ParallelRange(int64_t range) {
-    parallel_range_ = range;
+  // loop. Kernels that do not run whole on one thread. parts_per_thread:
+  // see ParallelSplit.
+  std::pair<llvm::Value*, llvm::Value*> ParallelRange(int64_t range, int64_t parts_per_thread = 0) {
+    parallel_ = {range, parts_per_thread};
     return {frame_begin_, frame_end_};
   }
-  int64_t parallel_range() const { return parallel_range_; }
+  const ParallelSplit& parallel_split() const { return parallel_; }
   void set_frame_range(llvm::Value* begin, llvm::Value* end) {
     frame_begin_ = begin;
     frame_end_ = end;
@@ -264,7 +266,7 @@ class KernelEmitter : public ElementEmitter {
   llvm::Value* runtime_ = nullptr;  // the frame's jl_runtime pointer (may be null)
   llvm::Value* scratch_ = nullptr;
   const FusedProducer* producer_ = nullptr;
-  int64_t parallel_range_ = 0;
+  ParallelSplit parallel_;
 };
 
 }  // namespace jitlite::jit

@@ -158,15 +158,20 @@ void JitEngine::Optimize(llvm::Module& module, int opt_level, llvm::TargetMachin
 }
 
 llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> JitEngine::EmitObject(llvm::Module& module,
-                                                                          llvm::TargetMachine& tm) {
+                                                                          llvm::TargetMachine& tm,
+                                                                          bool is_entry) {
   llvm::SmallVector<char, 0> object;
   llvm::raw_svector_ostream out(object);
   llvm::legacy::PassManager codegen;
-  if (tm.addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+  const llvm::CodeGenOptLevel level = tm.getOptLevel();
+  if (is_entry) tm.setOptLevel(llvm::CodeGenOptLevel::None);
+  bool failed = tm.addPassesToEmitFile(codegen, out, nullptr, llvm::CodeGenFileType::ObjectFile);
+  if (!failed) codegen.run(module);
+  tm.setOptLevel(level);
+  if (failed) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the target cannot emit object files");
   }
-  codegen.run(module);
   return std::make_unique<llvm::SmallVectorMemoryBuffer>(std::move(object), module.getName(),
                                                          /*RequiresNullTerminator=*/false);
 }

@@ -355,7 +355,7 @@ class GroupLowering {
     JITLITE_RETURN_IF_ERROR(status);
     const int64_t n = g_.tensors[input].num_elements();
     bool split = n >= kMinParallelElements;
-    if (split) parallel_range_ = n;
+    if (split) parallel_.range = n;
     Value* begin = split ? begin_ : b_.getInt64(0);
     Value* end = split ? end_ : b_.getInt64(n);
     Value* vector_end = begin;
@@ -411,7 +411,7 @@ class GroupLowering {
       // Long loops are split across threads; short ones are not worth waking them.
       int64_t n = NumElements(out_shape);
       bool split = n >= kMinParallelElements;
-      if (split) parallel_range_ = n;
+      if (split) parallel_.range = n;
       if (n >= kFlatVectorLanes && FlatChainVectorizable()) {
         return EmitFlatVectorGroup(split ? begin_ : b_.getInt64(0), split ? end_ : b_.getInt64(n));
       }
@@ -548,7 +548,7 @@ class GroupLowering {
     }
     if (group_.row_epilogue) SetRowEpilogue(ke);
     JITLITE_RETURN_IF_ERROR(def(anchor.index).EmitKernel(ke, ctx));
-    parallel_range_ = ke.parallel_range();
+    parallel_ = ke.parallel_split();
     return chain_status;
   }
 
@@ -577,14 +577,14 @@ class GroupLowering {
   Value* begin_ = nullptr;
   Value* end_ = nullptr;
   Value* runtime_ = nullptr;  // the frame's jl_runtime (may be null)
-  int64_t parallel_range_ = 0;
+  ParallelSplit parallel_;
   const Shape* anchor_shape_ = nullptr;  // set when the epilogue has aliases (IndexIn)
   std::map<int, Value*> ptrs_;
   std::vector<int> arg_slots_;
 
  public:
   const std::vector<int>& arg_slots() const { return arg_slots_; }
-  int64_t parallel_range() const { return parallel_range_; }
+  const ParallelSplit& parallel_split() const { return parallel_; }
 };
 
 std::string NodeLabel(const Node& n) { return "node " + std::to_string(n.index) + " " + n.op_name; }
@@ -601,12 +601,12 @@ Status Verify(const llvm::Module& module) {
 Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
                    const FusionGroup& group, const std::string& symbol,
                    const TargetTraits& target, std::vector<int>& arg_slots,
-                   int64_t& parallel_range) {
+                   ParallelSplit& parallel) {
   GroupLowering lowering(module, g, plan, group, symbol, target);
   auto fn = lowering.Emit();
   if (!fn.ok()) return fn.status().Annotate(NodeLabel(g.subgraph->nodes[group.nodes[0]]));
   arg_slots = lowering.arg_slots();
-  parallel_range = lowering.parallel_range();
+  parallel = lowering.parallel_split();
   return Status::Ok();
 }
 
@@ -617,9 +617,9 @@ namespace {
 class EntryLowering {
  public:
   EntryLowering(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
-                const std::vector<int64_t>& arg_offsets, const std::vector<int64_t>& parallel_ranges)
+                const std::vector<int64_t>& arg_offsets, const std::vector<ParallelSplit>& parallel_splits)
       : m_(module), c_(module.getContext()), b_(c_), symbols_(kernel_symbols),
-        arg_offsets_(arg_offsets), ranges_(parallel_ranges) {}
+        arg_offsets_(arg_offsets), splits_(parallel_splits) {}
 
   Status Emit(const std::vector<EntryStep>& steps, const std::string& entry_name) {
     fn_type_ = llvm::FunctionType::get(llvm::Type::getVoidTy(c_), {llvm::PointerType::get(c_, 0)},
@@ -749,20 +749,22 @@ class EntryLowering {
     llvm::FunctionCallee kernel = m_.getOrInsertFunction(symbols_[i], fn_type_);
     b_.CreateStore(b_.CreateConstInBoundsGEP1_64(b_.getPtrTy(), args_, static_cast<uint64_t>(arg_offsets_[i])),
                    b_.CreateStructGEP(frame_type_, kernel_frame_, 0));
-    int64_t range = ranges_[i];
+    const int64_t range = splits_[i].range;
     b_.CreateStore(b_.getInt64(0), b_.CreateStructGEP(frame_type_, kernel_frame_, 1));
     b_.CreateStore(b_.getInt64(static_cast<uint64_t>(range)), b_.CreateStructGEP(frame_type_, kernel_frame_, 2));
     if (range > 1) {
-      // parallel_for ? parallel_for(ctx, kernel, frame, range) : kernel(frame)
+      // parallel_for ? parallel_for(ctx, kernel, frame, range, parts) : kernel(frame)
       auto* parallel_type = llvm::FunctionType::get(
-          b_.getVoidTy(), {b_.getPtrTy(), b_.getPtrTy(), b_.getPtrTy(), b_.getInt64Ty()}, false);
+          b_.getVoidTy(),
+          {b_.getPtrTy(), b_.getPtrTy(), b_.getPtrTy(), b_.getInt64Ty(), b_.getInt64Ty()}, false);
       auto* split = llvm::BasicBlock::Create(c_, "split", fn_);
       auto* whole = llvm::BasicBlock::Create(c_, "whole", fn_);
       auto* next = llvm::BasicBlock::Create(c_, "next", fn_);
       b_.CreateCondBr(b_.CreateIsNotNull(parallel_for_), split, whole);
       b_.SetInsertPoint(split);
       b_.CreateCall(parallel_type, parallel_for_,
-                    {ctx_, kernel.getCallee(), kernel_frame_, b_.getInt64(static_cast<uint64_t>(range))});
+                    {ctx_, kernel.getCallee(), kernel_frame_, b_.getInt64(static_cast<uint64_t>(range)),
+                     b_.getInt64(static_cast<uint64_t>(splits_[i].parts_per_thread))});
       b_.CreateBr(next);
       b_.SetInsertPoint(whole);
       b_.CreateCall(kernel, {kernel_frame_});
@@ -786,7 +788,7 @@ class EntryLowering {
   llvm::IRBuilder<> b_;
   const std::vector<std::string>& symbols_;
   const std::vector<int64_t>& arg_offsets_;
-  const std::vector<int64_t>& ranges_;
+  const std::vector<ParallelSplit>& splits_;
   llvm::FunctionType* fn_type_ = nullptr;
   llvm::StructType* frame_type_ = nullptr;
   llvm::Function* fn_ = nullptr;
@@ -803,9 +805,9 @@ class EntryLowering {
 
 Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
                   const std::vector<int64_t>& arg_offsets,
-                  const std::vector<int64_t>& parallel_ranges,
+                  const std::vector<ParallelSplit>& parallel_splits,
                   const std::vector<EntryStep>& steps, const std::string& entry_name) {
-  EntryLowering lowering(module, kernel_symbols, arg_offsets, parallel_ranges);
+  EntryLowering lowering(module, kernel_symbols, arg_offsets, parallel_splits);
   return lowering.Emit(steps, entry_name);
 }
 

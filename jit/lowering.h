@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "jit/fusion.h"
+#include "jit/parallel_split.h"
 #include "jit/target_traits.h"
 #include "jitlite/status.h"
 #include "lib/shaped_graph.h"
@@ -27,7 +28,7 @@ namespace jitlite::jit {
 Status LowerKernel(llvm::Module& module, const ShapedGraph& g, const FusionPlan& plan,
                    const FusionGroup& group, const std::string& symbol,
                    const TargetTraits& target, std::vector<int>& arg_slots,
-                   int64_t& parallel_range);
+                   ParallelSplit& parallel);
 
 // One step of the entry function. Arguments are indices into the entry's
 // argument list (frame->tensors): kernels' argument lists first, then the
@@ -58,7 +59,7 @@ struct EntryStep {
 // parallel_for when the runtime has one.
 Status LowerEntry(llvm::Module& module, const std::vector<std::string>& kernel_symbols,
                   const std::vector<int64_t>& arg_offsets,
-                  const std::vector<int64_t>& parallel_ranges,
+                  const std::vector<ParallelSplit>& parallel_splits,
                   const std::vector<EntryStep>& steps, const std::string& entry_name);
 
 // Checks a lowered module (LowerKernel, LowerEntry) before it is compiled.

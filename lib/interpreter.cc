@@ -118,10 +118,10 @@ struct Interpreter::Impl {
   // thread that is late or preempted, few enough to cost nothing.
   static constexpr int kChunksPerThread = 4;
   static void ParallelFor(void* ctx, void (*kernel)(const jl_frame*), const jl_frame* frame,
-                          int64_t range) {
+                          int64_t range, int64_t parts_per_thread) {
     auto* im = static_cast<Impl*>(ctx);
-    const int chunks =
-        static_cast<int>(std::min<int64_t>(range, int64_t{kChunksPerThread} * im->pool->size()));
+    const int64_t per_thread = parts_per_thread > 0 ? parts_per_thread : kChunksPerThread;
+    const int chunks = static_cast<int>(std::min<int64_t>(range, per_thread * im->pool->size()));
     Split split{kernel, frame, range, chunks};
     im->pool->Run(&RunChunk, &split, chunks);
   }

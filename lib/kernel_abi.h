@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define JL_KERNEL_ABI_VERSION 5
+#define JL_KERNEL_ABI_VERSION 6
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,9 +38,11 @@ typedef struct jl_runtime {
   void* ctx;
   /* Runs kernel(frame) over [0, range) split across the thread pool (each
    * call sees its own begin/end), when non-null: kernels that declare a
-   * parallel range (their outermost loop) go through it. */
+   * parallel range (their outermost loop) go through it. parts_per_thread:
+   * how many calls per thread to cut the range into (0: the runtime's
+   * choice; 1 for kernels that redo work at the edges of each part). */
   void (*parallel_for)(void* ctx, void (*kernel)(const struct jl_frame*),
-                       const struct jl_frame* frame, int64_t range);
+                       const struct jl_frame* frame, int64_t range, int64_t parts_per_thread);
   /* Called by a kernel that finds bad data at run time (e.g. a gather index
    * out of range): invoke then fails with `message`. The kernel itself goes
    * on without touching memory out of bounds, so its outputs are garbage. */

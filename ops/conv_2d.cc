@@ -528,7 +528,7 @@ void EmitConvGemm(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParam
   llvm::IRBuilder<>& b = e.b();
   auto activation = [&](Value* v) { return conv_window::ApplyActivation(e, v, p.activation); };
   jit::GemmDirectStore direct{e.OutputPtr(0), p.cout, ctx.has_input(2) ? e.InputPtr(2) : nullptr,
-                              activation};
+                              activation, {}};
   if (!e.stores_directly()) {
     direct.out = nullptr;
     direct.store_vector = [&](Value* row, Value* col0, Value* v, Value* mask) {

@@ -241,7 +241,7 @@ class DepthwiseEmitter {
           EmitGroup(row, ow, 1, conv_window::EmitTaps(e_, p_.w, ow));
         }
       }
-    });
+    }, ring_rows_ > 0 ? 1 : 0);  // each part refills its ring: one part per thread
   }
 
  private:
@@ -281,7 +281,7 @@ class DepthwiseEmitter {
     Value* bias = conv.has_input(2) ? producer.input_ptrs[2] : nullptr;
     jit::GemmDirectStore direct{dst, p_.cin, bias, [&](Value* v) {
       return conv_window::ApplyActivation(e_, v, activation);
-    }};
+    }, {}};
     jit::GemmShape shape{p_.w.in, p_.cin, k, k};
     jit::EmitGemm(e_, a, producer.packed_ptrs.at(0), shape, [](Value*, Value*, Value*) {}, &direct);
   }

@@ -367,7 +367,7 @@ class FullyConnectedEmitter {
 void EmitFcGemm(jit::KernelEmitter& e, const NodeContext& ctx, const FullyConnectedParams& p) {
   auto activation = [&](Value* v) { return conv_window::ApplyActivation(e, v, p.activation); };
   jit::GemmDirectStore direct{e.OutputPtr(0), p.units, ctx.has_input(2) ? e.InputPtr(2) : nullptr,
-                              activation};
+                              activation, {}};
   if (!e.stores_directly()) {
     direct.out = nullptr;
     direct.store_vector = [&](Value* row, Value* col0, Value* v, Value* mask) {

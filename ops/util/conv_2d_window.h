@@ -248,9 +248,11 @@ constexpr int64_t kMinParallelWindowMacs = 1 << 18;
 
 // Emits the loop over the output rows (n, oh) of a window op and calls body
 // once per row. With `macs` (the op's multiply-adds) worth it, the rows are the
-// kernel's parallel range, so threads take contiguous runs of rows.
+// kernel's parallel range, so threads take contiguous runs of rows
+// (parts_per_thread: see jit::ParallelSplit).
 inline void ForEachOutputRow(jit::KernelEmitter& e, int64_t batch, int64_t h_out, int64_t macs,
-                             const std::function<void(llvm::Value* n, llvm::Value* oh)>& body) {
+                             const std::function<void(llvm::Value* n, llvm::Value* oh)>& body,
+                             int64_t parts_per_thread = 0) {
   const int64_t rows = batch * h_out;
   if (rows < 2 || macs < kMinParallelWindowMacs) {
     e.For(0, batch, 1, [&](llvm::Value* n) {
@@ -258,7 +260,7 @@ inline void ForEachOutputRow(jit::KernelEmitter& e, int64_t batch, int64_t h_out
     }, "n");
     return;
   }
-  auto [begin, end] = e.ParallelRange(rows);
+  auto [begin, end] = e.ParallelRange(rows, parts_per_thread);
   e.For(begin, end, 1, [&](llvm::Value* r) {
     llvm::IRBuilder<>& b = e.b();
     body(b.CreateUDiv(r, e.I64(h_out)), b.CreateURem(r, e.I64(h_out)));
