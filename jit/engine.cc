@@ -1,6 +1,8 @@
 // ORC LLJIT setup and the optimization pipeline (see jit/engine.h).
 #include "jit/engine.h"
 
+#include "jit/qgemm.h"
+
 #include <cstdlib>
 #include <mutex>
 
@@ -109,6 +111,9 @@ llvm::Expected<std::unique_ptr<JitEngine>> JitEngine::Create(const std::string& 
   engine->traits_.avx512_vnni = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512vnni");
   engine->traits_.avx512_vbmi = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512vbmi");
   engine->traits_.avx2 = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx2");
+  // Asked here, not at first emission: code from the object cache runs too.
+  engine->traits_.amx_int8 =
+      (*tm)->getMCSubtargetInfo()->checkFeatures("+amx-tile,+amx-int8") && AmxInt8Usable();
   engine->triple_ = jtmb->getTargetTriple();
   engine->data_layout_ = (*tm)->createDataLayout();
   engine->jtmb_ = std::make_unique<llvm::orc::JITTargetMachineBuilder>(*jtmb);

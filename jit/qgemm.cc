@@ -1,4 +1,6 @@
-// The int8 VNNI GEMM microkernel (see jit/qgemm.h).
+// The int8 GEMM microkernels, AMX tiles, AVX-512 VNNI or AVX2 (see jit/qgemm.h).
+// Environment: JITLITE_AMX=0 keeps VNNI on an AMX host (read when a JIT
+// engine is made); JITLITE_INT8_GEMM_AVX2=0 turns the AVX2 kernel off.
 #include "jit/qgemm.h"
 
 #include <algorithm>
@@ -7,6 +9,9 @@
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "jit/gemm.h"
 #include "llvm/IR/IntrinsicsX86.h"
@@ -32,7 +37,27 @@ constexpr int64_t kMaxTilePairsAvx2 = 2;
 // The <16 x i16> weight vectors of a panel's quad: 4 columns x 4 k each.
 constexpr int64_t kAvx2VectorsPerQuad = 4;
 
+// AMX: a tile is 16 rows of 64 bytes (16 quads of k); 2 x 2 A and B tiles
+// fill the other 4 of the 8 tile registers with C.
+constexpr int64_t kAmxTileRows = 16;
+constexpr int64_t kAmxTileBytes = 64;
+constexpr int64_t kAmxRowTiles = 2;
+constexpr int64_t kAmxPanels = 2;
+// Fewer rows waste most of each A tile (FULLY_CONNECTED's single row):
+// VNNI broadcasts them better.
+constexpr int64_t kMinAmxRows = 16;
+// Below half a tile of k (the first 3x3x3 conv, k 27) most of each tdpbusd
+// meets zeros and the tile loads wait on the byte-wise window gather:
+// measured 1.35-1.4x slower than VNNI there, 0.9-1.0x at k 24-28 of a 1x1
+// conv, 0.5-0.7x from k 64 on.
+constexpr int64_t kMinAmxDepth = 32;
+// The C tiles' stack copy, in <16 x i32> rows: the larger of both kernels'.
+constexpr int64_t kCTileVectors =
+    std::max(kMaxTileAccumulators, kAmxRowTiles * kAmxTileRows * kAmxPanels);
+
 int64_t PanelCount(int64_t n) { return (n + kInt8PanelWidth - 1) / kInt8PanelWidth; }
+
+enum class Int8Kernel { kVnni, kAvx2, kAmx };
 
 // Rows per tile: as many as the widest panel group leaves accumulators for.
 int64_t TileRows(const Int8GemmShape& s, int64_t max_panels, int64_t max_pairs) {
@@ -43,11 +68,14 @@ int64_t TileRows(const Int8GemmShape& s, int64_t max_panels, int64_t max_pairs) 
 class Int8GemmEmitter {
  public:
   Int8GemmEmitter(KernelEmitter& e, Value* b_packed, const Int8GemmShape& s,
-                  const Int8TileStoreFn& store, bool avx2)
-      : e_(e), b_(e.b()), b_packed_(b_packed), s_(s), store_(store), avx2_(avx2),
-        max_panels_(avx2 ? kMaxTilePanelsAvx2 : kMaxTilePanels), depth_(Int8GemmDepth(s.k)),
-        quads_(depth_ / 4),
-        tile_rows_(TileRows(s, max_panels_, avx2 ? kMaxTilePairsAvx2 : kMaxTileAccumulators)),
+                  const Int8TileStoreFn& store, Int8Kernel kernel)
+      : e_(e), b_(e.b()), b_packed_(b_packed), s_(s), store_(store), kernel_(kernel),
+        avx2_(kernel == Int8Kernel::kAvx2), amx_(kernel == Int8Kernel::kAmx),
+        max_panels_(avx2_ ? kMaxTilePanelsAvx2 : amx_ ? kAmxPanels : kMaxTilePanels),
+        depth_(Int8GemmDepth(s.k)), quads_(depth_ / 4),
+        panel_bytes_(Int8GemmPanelBytes(s.k)),
+        tile_rows_(amx_ ? kAmxRowTiles * kAmxTileRows
+                        : TileRows(s, max_panels_, avx2_ ? kMaxTilePairsAvx2 : kMaxTileAccumulators)),
         vec_(llvm::FixedVectorType::get(b_.getInt32Ty(), 16)),
         half_(llvm::FixedVectorType::get(b_.getInt32Ty(), 8)),
         words_(llvm::FixedVectorType::get(b_.getInt16Ty(), 16)) {}
@@ -57,18 +85,23 @@ class Int8GemmEmitter {
     for (int64_t i = 0; i < kMaxTileAccumulators; ++i) {
       acc_.push_back(e_.Alloca(avx2_ ? half_ : vec_, "acc"));
     }
-    c_tile_ = e_.Alloca(llvm::ArrayType::get(vec_, kMaxTileAccumulators), "c_tile");
+    c_tile_ = e_.Alloca(llvm::ArrayType::get(vec_, kCTileVectors), "c_tile");
     c_tile_->setAlignment(llvm::Align(64));
+    // AMX reads whole tiles: up to 16 rows past the gathered ones and up to
+    // 60 bytes past the depth of the last row (which meet zero weights).
+    const int64_t slack = amx_ ? kAmxTileBytes : 0;
     llvm::AllocaInst* a_tile =
-        e_.Alloca(llvm::ArrayType::get(b_.getInt8Ty(), tile_rows_ * depth_), "a_tile");
+        e_.Alloca(llvm::ArrayType::get(b_.getInt8Ty(), tile_rows_ * depth_ + slack), "a_tile");
     a_tile->setAlignment(llvm::Align(64));
     DeclareParallelTiles();
+    if (amx_) LoadAmxConfig();
     ForEachRowTile([&](Value* row0, int64_t rows) {
       gather(a_tile, row0, rows);
       ForEachPanelGroup([&](Value* panel0, int64_t panels, int64_t last_cols) {
         EmitTile(a_tile, row0, rows, panel0, panels, last_cols);
       });
     });
+    if (amx_) b_.CreateIntrinsic(llvm::Intrinsic::x86_tilerelease, {}, {});
   }
 
  private:
@@ -123,11 +156,11 @@ class Int8GemmEmitter {
   void EmitTile(Value* a_tile, Value* row0, int64_t rows, Value* panel0, int64_t panels,
                 int64_t last_cols) {
     Value* group = b_.CreateInBoundsGEP(b_.getInt8Ty(), b_packed_,
-                                        b_.CreateMul(panel0, e_.I64(quads_ * 64)));
-    if (avx2_) {
-      AccumulateAvx2(a_tile, group, rows, panels);
-    } else {
-      AccumulateVnni(a_tile, group, rows, panels);
+                                        b_.CreateMul(panel0, e_.I64(panel_bytes_)));
+    switch (kernel_) {
+      case Int8Kernel::kAvx2: AccumulateAvx2(a_tile, group, rows, panels); break;
+      case Int8Kernel::kVnni: AccumulateVnni(a_tile, group, rows, panels); break;
+      case Int8Kernel::kAmx: AccumulateAmx(a_tile, group, rows, panels); break;
     }
     // The accumulators went through the stack to one copy of the store (the
     // requantizing epilogue is long): unrolled per accumulator it would
@@ -155,7 +188,7 @@ class Int8GemmEmitter {
     e_.ForWithHints(e_.I64(0), e_.I64(quads_), kNoUnroll, [&](Value* q) {
       std::vector<Value*> w;
       for (int64_t p = 0; p < panels; ++p) {
-        Value* off = b_.CreateAdd(b_.CreateMul(q, e_.I64(64)), e_.I64(p * quads_ * 64));
+        Value* off = b_.CreateAdd(b_.CreateMul(q, e_.I64(64)), e_.I64(p * panel_bytes_));
         w.push_back(b_.CreateAlignedLoad(vec_, b_.CreateInBoundsGEP(b_.getInt8Ty(), group, off),
                                          llvm::Align(64)));
       }
@@ -202,7 +235,7 @@ class Int8GemmEmitter {
       for (int64_t p = 0; p < panels; ++p) {
         for (int64_t v = 0; v < kAvx2VectorsPerQuad; ++v) {
           Value* off = b_.CreateAdd(b_.CreateMul(q, e_.I64(64)),
-                                    e_.I64(p * quads_ * 64 + v * 16));
+                                    e_.I64(p * panel_bytes_ + v * 16));
           Value* w = b_.CreateSExt(
               b_.CreateAlignedLoad(bytes16, b_.CreateInBoundsGEP(b_.getInt8Ty(), group, off),
                                    llvm::Align(16)),
@@ -234,6 +267,67 @@ class Int8GemmEmitter {
     }
   }
 
+  // Every tile register 16 rows x 64 bytes (palette 1): the shapes are
+  // whole tiles, their tails never stored or meeting zeros.
+  void LoadAmxConfig() {
+    std::vector<uint8_t> config(64, 0);
+    config[0] = 1;  // palette
+    for (int t = 0; t < 8; ++t) {
+      config[16 + 2 * t] = kAmxTileBytes;  // colsb, u16 little-endian
+      config[48 + t] = kAmxTileRows;
+    }
+    auto* type = llvm::ArrayType::get(b_.getInt8Ty(), config.size());
+    llvm::AllocaInst* slot = e_.Alloca(type, "tile_config");
+    slot->setAlignment(llvm::Align(64));
+    b_.CreateAlignedStore(llvm::ConstantDataArray::get(b_.getContext(), config), slot,
+                          llvm::Align(64));
+    b_.CreateIntrinsic(llvm::Intrinsic::x86_ldtilecfg, {}, {slot});
+  }
+
+  // Tile registers: C of (A tile h, panel p) in h * 2 + p, A tile h in
+  // 4 + h, panel p's B tile in 6 + p. A second A tile only when the rows
+  // reach it. C goes to c_tile_ as row r, panel p = vector r * panels + p.
+  void AccumulateAmx(Value* a_tile, Value* group, int64_t rows, int64_t panels) {
+    const int64_t row_tiles = (rows + kAmxTileRows - 1) / kAmxTileRows;
+    auto c_reg = [&](int64_t h, int64_t p) { return b_.getInt8(h * kAmxPanels + p); };
+    auto a_reg = [&](int64_t h) { return b_.getInt8(4 + h); };
+    auto b_reg = [&](int64_t p) { return b_.getInt8(6 + p); };
+    for (int64_t h = 0; h < row_tiles; ++h) {
+      for (int64_t p = 0; p < panels; ++p) {
+        b_.CreateIntrinsic(llvm::Intrinsic::x86_tilezero, {}, {c_reg(h, p)});
+      }
+    }
+    const int64_t k_tiles = panel_bytes_ / (kAmxTileRows * kAmxTileBytes);
+    e_.ForWithHints(e_.I64(0), e_.I64(k_tiles), kNoUnroll, [&](Value* t) {
+      for (int64_t h = 0; h < row_tiles; ++h) {
+        Value* off = b_.CreateAdd(b_.CreateMul(t, e_.I64(kAmxTileBytes)),
+                                  e_.I64(h * kAmxTileRows * depth_));
+        TileLoad(a_reg(h), b_.CreateInBoundsGEP(b_.getInt8Ty(), a_tile, off), depth_);
+      }
+      for (int64_t p = 0; p < panels; ++p) {
+        Value* off = b_.CreateAdd(b_.CreateMul(t, e_.I64(kAmxTileRows * kAmxTileBytes)),
+                                  e_.I64(p * panel_bytes_));
+        TileLoad(b_reg(p), b_.CreateInBoundsGEP(b_.getInt8Ty(), group, off), kAmxTileBytes);
+      }
+      for (int64_t h = 0; h < row_tiles; ++h) {
+        for (int64_t p = 0; p < panels; ++p) {
+          b_.CreateIntrinsic(llvm::Intrinsic::x86_tdpbusd, {}, {c_reg(h, p), a_reg(h), b_reg(p)});
+        }
+      }
+    }, "k");
+    for (int64_t h = 0; h < row_tiles; ++h) {
+      for (int64_t p = 0; p < panels; ++p) {
+        b_.CreateIntrinsic(llvm::Intrinsic::x86_tilestored64, {},
+                           {c_reg(h, p), CTile(h * kAmxTileRows * panels + p),
+                            e_.I64(panels * kAmxTileBytes)});
+      }
+    }
+  }
+
+  void TileLoad(Value* reg, Value* ptr, int64_t stride) {
+    b_.CreateIntrinsic(llvm::Intrinsic::x86_tileloadd64, {}, {reg, ptr, e_.I64(stride)});
+  }
+
   Value* CTile(int64_t i) {
     return b_.CreateConstInBoundsGEP2_64(c_tile_->getAllocatedType(), c_tile_, 0, i);
   }
@@ -251,9 +345,11 @@ class Int8GemmEmitter {
   Value* b_packed_;
   const Int8GemmShape& s_;
   const Int8TileStoreFn& store_;
-  bool avx2_;
+  Int8Kernel kernel_;
+  bool avx2_, amx_;
   int64_t max_panels_;
   int64_t depth_, quads_;
+  int64_t panel_bytes_;  // one packed panel of B
   int64_t tile_rows_;
   llvm::FixedVectorType* vec_;   // <16 x i32>: a panel's columns
   llvm::FixedVectorType* half_;  // <8 x i32>: an AVX2 accumulator
@@ -268,15 +364,20 @@ class Int8GemmEmitter {
 
 int64_t Int8GemmDepth(int64_t k) { return (k + 3) / 4 * 4; }
 
+int64_t Int8GemmPanelBytes(int64_t k) {
+  constexpr int64_t tile_quads = kAmxTileRows;
+  const int64_t quads = Int8GemmDepth(k) / 4;
+  return (quads + tile_quads - 1) / tile_quads * tile_quads * kAmxTileBytes;
+}
+
 size_t PackedInt8GemmBytes(int64_t n, int64_t k) {
-  return static_cast<size_t>(PanelCount(n) * Int8GemmDepth(k) * kInt8PanelWidth);
+  return static_cast<size_t>(PanelCount(n) * Int8GemmPanelBytes(k));
 }
 
 void PackInt8GemmWeightsTransposed(const int8_t* w, int64_t n, int64_t k, int8_t* out) {
-  const int64_t quads = Int8GemmDepth(k) / 4;
   std::memset(out, 0, PackedInt8GemmBytes(n, k));
   for (int64_t col = 0; col < n; ++col) {
-    int8_t* panel = out + col / kInt8PanelWidth * quads * 64 + col % kInt8PanelWidth * 4;
+    int8_t* panel = out + col / kInt8PanelWidth * Int8GemmPanelBytes(k) + col % kInt8PanelWidth * 4;
     for (int64_t kk = 0; kk < k; ++kk) panel[kk / 4 * 64 + kk % 4] = w[col * k + kk];
   }
 }
@@ -284,8 +385,29 @@ void PackInt8GemmWeightsTransposed(const int8_t* w, int64_t n, int64_t k, int8_t
 void EmitInt8Gemm(KernelEmitter& e, const Int8GatherFn& gather, Value* b_packed,
                   const Int8GemmShape& shape, const Int8TileStoreFn& store) {
   UseWideVectors(*e.b().GetInsertBlock()->getParent());
-  const bool avx2 = !e.target().avx512_vnni;
-  Int8GemmEmitter(e, b_packed, shape, store, avx2).Emit(gather);
+  Int8Kernel kernel = Int8Kernel::kAvx2;
+  if (e.target().amx_int8 && shape.m >= kMinAmxRows && Int8GemmDepth(shape.k) >= kMinAmxDepth) {
+    kernel = Int8Kernel::kAmx;
+  } else if (e.target().avx512_vnni) {
+    kernel = Int8Kernel::kVnni;
+  }
+  Int8GemmEmitter(e, b_packed, shape, store, kernel).Emit(gather);
+}
+
+bool AmxInt8Usable() {
+  const char* env = std::getenv("JITLITE_AMX");
+  if (env && std::string(env) == "0") return false;
+  // Without the permission the first tile load faults (SIGILL).
+  static const bool permitted = [] {
+#if defined(__linux__) && defined(__x86_64__)
+    constexpr long kArchReqXcompPerm = 0x1023;
+    constexpr long kXfeatureXtiledata = 18;
+    return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+#else
+    return false;
+#endif
+  }();
+  return permitted;
 }
 
 bool Int8GemmSupported(KernelEmitter& e) {

@@ -18,6 +18,18 @@
 // The accumulators go through a stack tile to one loop calling the
 // caller's store (the requantizing epilogue, too long to unroll per
 // accumulator). Shapes are compile-time constants.
+//
+// With AMX (TargetTraits::amx_int8) a GEMM of at least 16 rows and k of at
+// least 32 (jit/qgemm.cc: kMinAmxRows, kMinAmxDepth) runs on tiles instead, on the same packing and gather: a panel's 16 quads from
+// quad 16t on are one B tile (16 rows of 64 bytes), 16 gathered rows at
+// bytes 64t.. one A tile (row stride Int8GemmDepth(k)); tdpbusd is
+// vpdpbusd's u8 x s8 on tiles. 2 A tiles x 2 B tiles make 4 C tiles (32
+// rows x 32 columns), stored to the stack and fed to the same store. Each
+// panel is zero-padded to whole B tiles, so the last k tile's A bytes past
+// the depth (the next row's, or the tile's slack) meet zeros. Each call
+// loads its tile config and releases it, so every thread chunk has its own.
+// AMX needs the process's XTILEDATA permission (asked once, by
+// AmxInt8Usable); JITLITE_AMX=0 keeps the VNNI kernel.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +45,9 @@ constexpr int64_t kMaxInt8GemmK = 8192;
 
 // k rounded up to whole quads: the row stride of a gathered A tile.
 int64_t Int8GemmDepth(int64_t k);
+// Bytes of one packed panel of B: the quads rounded up to whole AMX B
+// tiles of 16 quads (zeros past k).
+int64_t Int8GemmPanelBytes(int64_t k);
 // Bytes of B packed for the kernel.
 size_t PackedInt8GemmBytes(int64_t n, int64_t k);
 // Packs B given transposed, as w[n][k] row-major (FULLY_CONNECTED weights
@@ -58,6 +73,11 @@ using Int8TileStoreFn = std::function<void(llvm::Value* row, llvm::Value* col0, 
 // (vpdpbusd), else with avx2 (vpmaddwd of values widened to i16, on
 // the same packing). JITLITE_INT8_GEMM_AVX2=0 turns the AVX2 kernel off.
 bool Int8GemmSupported(KernelEmitter& e);
+
+// Whether this process may use AMX tiles: not turned off by JITLITE_AMX=0,
+// and the kernel granted XTILEDATA (requested on the first call; the answer
+// is kept). Says nothing of the JIT's target.
+bool AmxInt8Usable();
 
 // Emits the whole GEMM (needs Int8GemmSupported(e)): b_packed points to
 // the packed panels.

@@ -10,6 +10,9 @@ struct TargetTraits {
   bool avx512_vnni = false;  // vpdpbusd: u8 x s8 dot products of 4 into i32
   bool avx512_vbmi = false;  // vpermi2b: 64 byte lookups in a 128-byte table
   bool avx2 = false;  // vpmaddwd: i16 pair dot products into i32 (the int8 GEMM without VNNI)
+  // AMX tiles with tdpbusd, the target has them and this process may use
+  // them (jit/qgemm.h: AmxInt8Usable).
+  bool amx_int8 = false;
 };
 
 }  // namespace jitlite::jit

@@ -334,7 +334,6 @@ class Int8GemmKernel {
   // quad kk / 4, lane col % 16, byte kk % 4; zeros past k and n), and the
   // column terms k * zx * zy - (128 + zx) * sum_k y[kk, col] (zero past n).
   void PackY() {
-    const int64_t quads = jit::Int8GemmDepth(g_.k) / 4;
     e_.For(0, g_.packed_bytes() / 4, 1, [&](Value* i) {
       b_.CreateAlignedStore(e_.I32(0), Ints(slot_, i), llvm::Align(4));
     }, "zero");
@@ -346,7 +345,8 @@ class Int8GemmKernel {
       b_.CreateStore(e_.I32(0), Ints(column_terms_, col));
     }, "zero_terms");
     e_.For(0, g_.n, 1, [&](Value* col) {
-      Value* panel = Bytes(slot_, Add(Mul(b_.CreateUDiv(col, e_.I64(jit::kInt8PanelWidth)), quads * 64),
+      Value* panel = Bytes(slot_, Add(Mul(b_.CreateUDiv(col, e_.I64(jit::kInt8PanelWidth)),
+                                          jit::Int8GemmPanelBytes(g_.k)),
                                       Mul(b_.CreateURem(col, e_.I64(jit::kInt8PanelWidth)), 4)));
       b_.CreateStore(e_.I32(0), sum);
       e_.For(0, g_.k, 1, [&](Value* kk) {
