@@ -241,10 +241,13 @@ struct OutputPixel {
   llvm::Value* input_offset = nullptr;
 };
 
-// Multiply-adds of a window op below which it runs on one thread (~5-10 us of
+// Multiply-adds of a window op below which it runs on one thread (~3-5 us of
 // depthwise work; less than that, waking another thread costs about as much
-// as it saves).
-constexpr int64_t kMinParallelWindowMacs = 1 << 18;
+// as it saves). Splitting pays earlier than the work alone says: the input
+// was written by both threads, and a thread alone reads half of it from the
+// other core's cache (MobileNetV2's 14x14x576 stride-2 depthwise, 254 K
+// multiply-adds: 32 us alone at 2 threads, 15 us split).
+constexpr int64_t kMinParallelWindowMacs = 1 << 17;
 
 // Emits the loop over the output rows (n, oh) of a window op and calls body
 // once per row. With `macs` (the op's multiply-adds) worth it, the rows are the
