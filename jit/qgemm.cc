@@ -28,6 +28,9 @@ constexpr int64_t kMaxTilePanels = 4;
 constexpr int64_t kMaxTileAccumulators = 24;
 // Multiply-adds below which a GEMM runs on one thread (as jit/gemm.cc).
 constexpr int64_t kMinParallelMacs = 1 << 21;
+// Packed B bytes from which a single row tile (an FC on one row) splits its
+// panel groups across threads (as jit/gemm.cc): it waits on streaming B.
+constexpr size_t kMinParallelStreamedBytes = 256 << 10;
 
 // AVX2 (16 ymm): a (row, panel) pair takes 4 <8 x i32> accumulators, so
 // 2 rows x 1 panel = 8, leaving room for the weights, the broadcast rows
@@ -93,7 +96,7 @@ class Int8GemmEmitter {
     llvm::AllocaInst* a_tile =
         e_.Alloca(llvm::ArrayType::get(b_.getInt8Ty(), tile_rows_ * depth_ + slack), "a_tile");
     a_tile->setAlignment(llvm::Align(64));
-    DeclareParallelTiles();
+    if (!DeclareParallelColumns()) DeclareParallelTiles();
     if (amx_) LoadAmxConfig();
     ForEachRowTile([&](Value* row0, int64_t rows) {
       gather(a_tile, row0, rows);
@@ -105,9 +108,29 @@ class Int8GemmEmitter {
   }
 
  private:
+  int64_t RowTiles() const { return (s_.m + tile_rows_ - 1) / tile_rows_; }
+  int64_t FullPanelGroups() const { return s_.n / kInt8PanelWidth / max_panels_; }
+  // Full groups, plus the rest (the partial panel among them) if any.
+  int64_t PanelGroups() const {
+    return FullPanelGroups() + (PanelCount(s_.n) > FullPanelGroups() * max_panels_ ? 1 : 0);
+  }
+
+  // One row tile: threads split the panel groups instead, each streaming its
+  // part of B (every thread gathers the same few rows of A).
+  bool DeclareParallelColumns() {
+    if (!s_.split_rows || RowTiles() != 1 || PanelGroups() < 2 ||
+        PackedInt8GemmBytes(s_.n, s_.k) < kMinParallelStreamedBytes) {
+      return false;
+    }
+    tiles_begin_ = e_.I64(0);
+    tiles_end_ = e_.I64(1);
+    std::tie(groups_begin_, groups_end_) = e_.ParallelRange(PanelGroups());
+    return true;
+  }
+
   // Threads split the row tiles: this call runs tiles [tiles_begin_, tiles_end_).
   void DeclareParallelTiles() {
-    int64_t tiles = (s_.m + tile_rows_ - 1) / tile_rows_;
+    int64_t tiles = RowTiles();
     if (!s_.split_rows || tiles < 2 || s_.m * s_.n * s_.k < kMinParallelMacs) {
       tiles_begin_ = e_.I64(0);
       tiles_end_ = e_.I64(tiles);
@@ -133,18 +156,22 @@ class Int8GemmEmitter {
   // body(first panel, panels, valid columns of the group's last panel):
   // groups of kMaxTilePanels whole panels in a loop, then the rest (which
   // holds the partial panel, if any).
+  // With a column split, only the groups [groups_begin_, groups_end_).
   void ForEachPanelGroup(const std::function<void(Value*, int64_t, int64_t)>& body) {
-    int64_t full_panels = s_.n / kInt8PanelWidth;
-    int64_t groups = full_panels / max_panels_;
+    const int64_t groups = FullPanelGroups();
+    Value* begin = groups_begin_ ? groups_begin_ : e_.I64(0);
+    Value* end = groups_begin_ ? e_.Min(groups_end_, e_.I64(groups)) : e_.I64(groups);
     if (groups > 0) {
-      e_.For(0, groups, 1, [&](Value* g) {
+      e_.For(begin, end, 1, [&](Value* g) {
         body(b_.CreateMul(g, e_.I64(max_panels_)), max_panels_, kInt8PanelWidth);
       }, "panels");
     }
     int64_t rest = PanelCount(s_.n) - groups * max_panels_;
     if (rest == 0) return;
     int64_t last_cols = s_.n % kInt8PanelWidth == 0 ? kInt8PanelWidth : s_.n % kInt8PanelWidth;
-    body(e_.I64(groups * max_panels_), rest, last_cols);
+    auto emit_rest = [&] { body(e_.I64(groups * max_panels_), rest, last_cols); };
+    if (!groups_begin_) return emit_rest();
+    e_.If(b_.CreateICmpSGT(groups_end_, e_.I64(groups)), emit_rest);
   }
 
   // acc + dot products of a's and w's byte quads, lane by lane.
@@ -358,6 +385,8 @@ class Int8GemmEmitter {
   llvm::AllocaInst* c_tile_ = nullptr;
   Value* tiles_begin_ = nullptr;
   Value* tiles_end_ = nullptr;
+  Value* groups_begin_ = nullptr;  // split panel groups (DeclareParallelColumns), or null
+  Value* groups_end_ = nullptr;
 };
 
 }  // namespace

@@ -14,7 +14,8 @@
 //    outputs); each step broadcasts 4 bytes of A per row and does one
 //    vpdpbusd per row and panel;
 //  - the gathered A tile serves every panel group; threads split the row
-//    tiles.
+//    tiles, or the panel groups of a single row tile whose packed B is big
+//    (an FC on one row streams B).
 // The accumulators go through a stack tile to one loop calling the
 // caller's store (the requantizing epilogue, too long to unroll per
 // accumulator). Shapes are compile-time constants.

@@ -205,6 +205,16 @@ def test_quantized_int8_tile_edges(input_shape, units, per_channel):
                          per_channel, options=dict(fused_activation_function="RELU"))
 
 
+# Big packed weights under a single row tile: at 2 threads the panel groups are split (the
+# last group partial), on VNNI (one row) and on AMX tiles where the host has them (16 rows).
+@pytest.mark.parametrize("num_threads", [1, 2])
+@pytest.mark.parametrize("input_shape, units", [((1, 1280), 1000), ((16, 1024), 520)], ids=str)
+def test_quantized_int8_single_row_tile_column_split(input_shape, units, num_threads):
+    runner = functools.partial(jitlite_interpreter(), num_threads=num_threads)
+    check_quantized_conv("FULLY_CONNECTED", input_shape, (units, input_shape[-1]), 0, "int8",
+                         True, options=dict(fused_activation_function="RELU"), runner=runner)
+
+
 # The largest products, x = 127 (the GEMM's u8 255) times weights of -128 or 127 in equal
 # pairs: an adjacent pair sums past i16 (pmaddubsw would saturate), the AVX2 kernel must not.
 @pytest.mark.parametrize("x", [-128, 127])
