@@ -67,7 +67,10 @@ using conv_window::Mul;
 using conv_window::Taps;
 using llvm::Value;
 
+// Channels per block: one zmm; 8 (one ymm) without AVX-512, where 8
+// accumulators of 16 lanes took all 16 ymm registers and spilled.
 constexpr int64_t kLanes = 16;
+constexpr int64_t kLanesAvx2 = 8;
 // Output pixels per group (fewer for wide filters): 8 independent FMA chains
 // hide the FMA latency; for a 3x3 window the 8 accumulators, 3 filter and up
 // to 17 input vectors (stride 2) about fill the 32 zmm registers.
@@ -190,7 +193,8 @@ class DepthwiseEmitter {
  public:
   DepthwiseEmitter(jit::KernelEmitter& e, const NodeContext& ctx, const DepthwiseParams& p)
       : e_(e), b_(e.b()), ctx_(ctx), p_(p),
-        vec_(llvm::FixedVectorType::get(e.b().getFloatTy(), kLanes)) {
+        lanes_(e.target().avx512f ? kLanes : kLanesAvx2),
+        vec_(llvm::FixedVectorType::get(e.b().getFloatTy(), lanes_)) {
     in_row_ = p.w.in * p.cin;
     group_pixels_ = std::clamp<int64_t>(kMaxUnrolledRow / p.w.kernel, 1, kGroupPixels);
     in_ptr_ = e.InputPtr(0);
@@ -201,7 +205,7 @@ class DepthwiseEmitter {
     jit::UseWideVectors(*b_.GetInsertBlock()->getParent());
     for (int64_t i = 0; i < kGroupPixels; ++i) acc_.push_back(e_.Alloca(vec_, "acc"));
     if (!e_.stores_directly()) {
-      tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), group_pixels_ * kLanes), "tile");
+      tile_ = e_.Alloca(llvm::ArrayType::get(b_.getFloatTy(), group_pixels_ * lanes_), "tile");
       tile_->setAlignment(llvm::Align(64));
     }
     if (ring_rows_ > 0) AllocateRing();
@@ -299,8 +303,8 @@ class DepthwiseEmitter {
   // each FMA's latency; 8 blocks side by side are 8 independent chains.
   void ForEachBlock(int64_t pixels, const std::function<void(const BlockRun&)>& body) {
     int64_t m = p_.multiplier;
-    if (m <= kLanes) {
-      int64_t per_block = kLanes / m;  // whole input channels per block
+    if (m <= lanes_) {
+      int64_t per_block = lanes_ / m;  // whole input channels per block
       int64_t full = p_.cin / per_block;
       int64_t rest = p_.cin % per_block;
       auto block = [&](Value* ic0) {
@@ -326,12 +330,12 @@ class DepthwiseEmitter {
     }
     RolledFor(e_, e_.I64(0), e_.I64(p_.cin), [&](Value* ic) {
       Value* oc = Mul(e_, ic, m);
-      int64_t full = m / kLanes;
-      int64_t rest = m % kLanes;
+      int64_t full = m / lanes_;
+      int64_t rest = m % lanes_;
       RolledFor(e_, e_.I64(0), e_.I64(full), [&](Value* j) {
-        body({{ic, Add(e_, oc, Mul(e_, j, kLanes)), kLanes, 1}});
+        body({{ic, Add(e_, oc, Mul(e_, j, lanes_)), lanes_, 1}});
       }, "mb");
-      if (rest > 0) body({{ic, Add(e_, oc, e_.I64(full * kLanes)), rest, 1}});
+      if (rest > 0) body({{ic, Add(e_, oc, e_.I64(full * lanes_)), rest, 1}});
     }, "ic");
   }
 
@@ -407,11 +411,11 @@ class DepthwiseEmitter {
     b_.CreateStore(sum, acc_[acc]);
   }
 
-  // Lanes [0, lanes) of a vector, or null for all 16.
+  // Lanes [0, lanes) of a vector, or null for all of them.
   Value* LaneMask(int64_t lanes) {
-    if (lanes >= kLanes) return nullptr;
+    if (lanes >= lanes_) return nullptr;
     std::vector<llvm::Constant*> bits;
-    for (int64_t l = 0; l < kLanes; ++l) bits.push_back(b_.getInt1(l < lanes));
+    for (int64_t l = 0; l < lanes_; ++l) bits.push_back(b_.getInt1(l < lanes));
     return llvm::ConstantVector::get(bits);
   }
 
@@ -432,13 +436,13 @@ class DepthwiseEmitter {
   Value* LoadInputs(Value* offset, const ChannelBlock& blk) {
     if (blk.in_lanes == 1) {
       Value* ptr = b_.CreateInBoundsGEP(b_.getFloatTy(), in_ptr_, offset);
-      return b_.CreateVectorSplat(kLanes, b_.CreateLoad(b_.getFloatTy(), ptr));
+      return b_.CreateVectorSplat(lanes_, b_.CreateLoad(b_.getFloatTy(), ptr));
     }
     Value* x = LoadLanes(in_ptr_, offset, blk.in_lanes);
     if (p_.multiplier == 1) return x;
     std::vector<int> spread;
-    for (int64_t l = 0; l < kLanes; ++l) {
-      spread.push_back(static_cast<int>(std::min(l / p_.multiplier, kLanes - 1)));
+    for (int64_t l = 0; l < lanes_; ++l) {
+      spread.push_back(static_cast<int>(std::min(l / p_.multiplier, lanes_ - 1)));
     }
     return b_.CreateShuffleVector(x, spread);
   }
@@ -450,11 +454,11 @@ class DepthwiseEmitter {
       return;
     }
     for (int64_t i = 0; i < pixels; ++i) {
-      Value* dst = b_.CreateConstInBoundsGEP1_64(b_.getFloatTy(), tile_, i * kLanes);
+      Value* dst = b_.CreateConstInBoundsGEP1_64(b_.getFloatTy(), tile_, i * lanes_);
       b_.CreateAlignedStore(b_.CreateLoad(vec_, acc_[first_acc + i]), dst, llvm::Align(64));
     }
     e_.For(0, pixels, 1, [&](Value* i) {
-      Value* tile_row = Mul(e_, i, kLanes);
+      Value* tile_row = Mul(e_, i, lanes_);
       e_.For(0, blk.lanes, 1, [&](Value* c) {
         Value* oc = Add(e_, blk.oc0, c);
         Value* v = b_.CreateLoad(b_.getFloatTy(),
@@ -485,6 +489,7 @@ class DepthwiseEmitter {
   llvm::IRBuilder<>& b_;
   const NodeContext& ctx_;
   const DepthwiseParams& p_;
+  const int64_t lanes_;  // channels per block
   llvm::FixedVectorType* vec_;
   int64_t in_row_ = 0;
   int64_t group_pixels_ = 1;
