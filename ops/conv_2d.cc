@@ -343,13 +343,17 @@ constexpr int64_t kDirectMaxDepth = 4;
 constexpr int64_t kDirectMaxTaps = 160;  // kh * kw * cin: 7x7 on RGB is 147
 constexpr int64_t kDirectTileRows = 8;
 constexpr int64_t kDirectTilePanels = 2;
+// Without AVX-512 (16 ymm registers, a 16-channel panel takes two): 6 pixels
+// x 16 channels, 12 accumulators.
+constexpr int64_t kDirectTileRowsAvx2 = 6;
+constexpr int64_t kDirectTilePanelsAvx2 = 1;
 // As the GEMM's: less work than this stays on one thread.
 constexpr int64_t kDirectMinParallelMacs = 1 << 21;
 
 bool UsesDirectSmallDepth(const jit::KernelEmitter& e, const ConvParams& p) {
   // JITLITE_CONV_GATHERED=1 keeps the gathered GEMM (for A/B runs and tests).
   if (std::getenv("JITLITE_CONV_GATHERED") != nullptr) return false;
-  return e.target().avx512f && p.cin <= kDirectMaxDepth &&
+  return e.target().avx2 && p.cin <= kDirectMaxDepth &&
          p.h.kernel * p.w.kernel * p.cin <= kDirectMaxTaps &&
          (e.stores_directly() || e.has_vector_epilogue());
 }
@@ -366,7 +370,9 @@ class SmallDepthConvEmitter {
  public:
   SmallDepthConvEmitter(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParams& p)
       : e_(e), b_(e.b()), ctx_(ctx), p_(p), vec_(llvm::FixedVectorType::get(b_.getFloatTy(), 16)),
-        k_(p.h.kernel * p.w.kernel * p.cin) {}
+        k_(p.h.kernel * p.w.kernel * p.cin),
+        tile_rows_(e.target().avx512f ? kDirectTileRows : kDirectTileRowsAvx2),
+        tile_panels_(e.target().avx512f ? kDirectTilePanels : kDirectTilePanelsAvx2) {}
 
   void Emit() {
     jit::UseWideVectors(*b_.GetInsertBlock()->getParent());
@@ -412,12 +418,12 @@ class SmallDepthConvEmitter {
         return e_.LoadInput(0, Add(e_, base, e_.I64(offset)));
       });
     };
-    const int64_t full = count / kDirectTileRows;
+    const int64_t full = count / tile_rows_;
     e_.For(0, full, 1, [&](Value* t) {
-      tile(Add(e_, Mul(e_, t, kDirectTileRows), e_.I64(ow_begin)), kDirectTileRows);
+      tile(Add(e_, Mul(e_, t, tile_rows_), e_.I64(ow_begin)), tile_rows_);
     }, "ow_tile");
-    if (count % kDirectTileRows > 0) {
-      tile(e_.I64(ow_begin + full * kDirectTileRows), count % kDirectTileRows);
+    if (count % tile_rows_ > 0) {
+      tile(e_.I64(ow_begin + full * tile_rows_), count % tile_rows_);
     }
   }
 
@@ -443,7 +449,7 @@ class SmallDepthConvEmitter {
 
   // `pixels` output pixels from (n, oh, ow0), all output channels, 32 at a time.
   void EmitTile(Value* n, Value* oh, Value* ow0, int64_t pixels, const TapLoader& load) {
-    const int64_t group = kDirectTilePanels * jit::kGemmPanelWidth;
+    const int64_t group = tile_panels_ * jit::kGemmPanelWidth;
     auto columns = [&](Value* col0, int64_t cols) {
       const int64_t panels = (cols + jit::kGemmPanelWidth - 1) / jit::kGemmPanelWidth;
       Value* panel0 = b_.CreateUDiv(col0, e_.I64(jit::kGemmPanelWidth));
@@ -517,6 +523,8 @@ class SmallDepthConvEmitter {
   const ConvParams& p_;
   llvm::FixedVectorType* vec_;
   int64_t k_;
+  int64_t tile_rows_;    // output pixels per register tile
+  int64_t tile_panels_;  // 16-channel panels per register tile
 };
 
 void EmitConvGemm(jit::KernelEmitter& e, const NodeContext& ctx, const ConvParams& p,
