@@ -137,6 +137,10 @@ constexpr int64_t kMaxHeldTaps = 16;
 // accumulators, a 3x3 filter's 6 weight pairs and the column being used fit
 // the 32 vector registers.
 constexpr int64_t kPairedGroupPixels = 8;
+// The same kernel on AVX2 (vpmaddwd + vpaddd on ymm halves): an accumulator
+// takes two of the 16 ymm registers, so 4 pixels (the weights then live
+// partly on the stack, which L1 serves).
+constexpr int64_t kPairedGroupPixelsAvx2 = 2;
 // An int8 activation x enters the GEMM as the u8 x ^ 0x80 = x + 128.
 constexpr int32_t kActivationOffset = 128;
 
@@ -231,8 +235,11 @@ void PackInt8Gemm(const NodeContext& ctx, Form form, int64_t cout,
 // EmitMultiplyByNonNegativeQuantizedMultiplier for a vector of i32 lanes
 // (an even number), with the 32x32->64 products of the doubling high
 // multiply done in place on the vector viewed as i64 pairs: even lanes
-// sign-extended within their i64, odd lanes shifted down (each one vpmuldq),
-// and the two rounded high halves blended back. Sign-extending the whole
+// sign-extended within their i64, odd lanes moved down to the even positions
+// and sign-extended the same way (each one vpmuldq), and the two rounded
+// high halves blended back. (An i64 shift right by 32 for the odd lanes
+// instead hid the sign extension from LLVM on AVX2, which has no 64-bit
+// arithmetic shift: it multiplied in full 64 bits, 3 vpmuludq each.) Sign-extending the whole
 // vector to i64 instead costs LLVM's lowering a shuffle per half each way.
 Value* MultiplyByQuantizedMultiplierLanes(llvm::IRBuilder<>& b, Value* x, Value* multiplier,
                                           Value* shift) {
@@ -244,14 +251,18 @@ Value* MultiplyByQuantizedMultiplierLanes(llvm::IRBuilder<>& b, Value* x, Value*
   Value* left = b.CreateSelect(b.CreateICmpSGT(shift, zero), shift, zero);
   Value* right = b.CreateSelect(b.CreateICmpSGT(shift, zero), zero, b.CreateNeg(shift));
   // x * 2^left wraps in int32, as TFLite's does.
-  Value* scaled = b.CreateBitCast(b.CreateShl(x, left), pairs);
-  Value* m = b.CreateBitCast(multiplier, pairs);
-  auto low = [&](Value* v) { return b.CreateAShr(b.CreateShl(v, splat64(32)), splat64(32)); };
-  auto high = [&](Value* v) { return b.CreateAShr(v, splat64(32)); };
+  Value* shifted = b.CreateShl(x, left);
+  std::vector<int> odd_down;
+  for (unsigned i = 0; i < n; ++i) odd_down.push_back(static_cast<int>(i | 1));
+  auto low = [&](Value* v) {
+    Value* v64 = b.CreateBitCast(v, pairs);
+    return b.CreateAShr(b.CreateShl(v64, splat64(32)), splat64(32));
+  };
+  auto high = [&](Value* v) { return low(b.CreateShuffleVector(v, odd_down)); };
   // |product| < 2^62: adding the rounding bit cannot overflow.
   Value* round = splat64(int64_t{1} << 30);
-  Value* even = b.CreateAdd(b.CreateMul(low(scaled), low(m)), round);
-  Value* odd = b.CreateAdd(b.CreateMul(high(scaled), high(m)), round);
+  Value* even = b.CreateAdd(b.CreateMul(low(shifted), low(multiplier)), round);
+  Value* odd = b.CreateAdd(b.CreateMul(high(shifted), high(multiplier)), round);
   // Bits 31..62 of each product: the even lanes' to the low half of their
   // i64, the odd lanes' to the high half.
   Value* even_lanes = b.CreateBitCast(b.CreateLShr(even, splat64(31)), lanes);
@@ -401,15 +412,50 @@ class Emitter {
     }
   }
 
-  // The VNNI depthwise kernel: filter rows taken in pairs (2j, 2j + 1), so
-  // one vpdpwssd multiplies and adds two taps for 16 channels. An input
+  // The paired depthwise kernel: filter rows taken in pairs (2j, 2j + 1), so
+  // one vpdpwssd (AVX2: vpmaddwd + vpaddd, DotPairs) multiplies and adds two
+  // taps for 16 channels. An input
   // "column" is the bytes of the pair's two input rows at one input column,
   // interleaved per channel and widened to i16; it is built once and serves
   // every pixel of a group of adjacent output pixels that reads it. Taps in
   // the padding read the input zero point (masked loads), which the folded
   // bias (buffer 3) cancels, so border pixels take the same code.
   bool FitsPairedDepthwise() const {
-    return e_.target().avx512_vnni && FoldsDepthwiseZeroPoint(ctx_, g_.form);
+    return (e_.target().avx512_vnni || e_.target().avx2) && FoldsDepthwiseZeroPoint(ctx_, g_.form);
+  }
+
+  // acc + the i16 pair dot products of x and w, lane by lane (<16 x i32>
+  // each, every lane an i16 pair): vpdpwssd, or vpmaddwd and vpaddd on halves.
+  Value* DotPairs(Value* acc, Value* x, Value* w) {
+    if (e_.target().avx512_vnni) {
+      return b_.CreateIntrinsic(acc->getType(), llvm::Intrinsic::x86_avx512_vpdpwssd_512,
+                                {acc, x, w});
+    }
+    auto* words = llvm::FixedVectorType::get(b_.getInt16Ty(), 2 * kChannelVector);
+    auto* half = llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector / 2);
+    Value* xw = b_.CreateBitCast(x, words);
+    Value* ww = b_.CreateBitCast(w, words);
+    std::vector<int> lo, hi, all;
+    for (int i = 0; i < kChannelVector; ++i) lo.push_back(i);
+    for (int i = 0; i < kChannelVector; ++i) hi.push_back(i + kChannelVector);
+    for (int i = 0; i < kChannelVector; ++i) all.push_back(i);
+    auto dot = [&](const std::vector<int>& part) {
+      return b_.CreateIntrinsic(half, llvm::Intrinsic::x86_avx2_pmadd_wd,
+                                {b_.CreateShuffleVector(xw, part), b_.CreateShuffleVector(ww, part)});
+    };
+    return b_.CreateAdd(acc, b_.CreateShuffleVector(dot(lo), dot(hi), all));
+  }
+
+  // The 16 input bytes at `offset` of a tap whose row or column may lie
+  // outside the input (`valid`, a scalar i1, or null), zp where it does.
+  // Without AVX-512 a masked byte load is 16 scalar loads: a whole channel
+  // block reads a safe address and selects instead.
+  Value* LoadTapBytes(Value* offset, Value* mask, Value* valid, Value* zp) {
+    if (mask != nullptr || valid == nullptr || e_.target().avx512f) {
+      return LoadBytes(e_.InputPtr(0), offset, AndLanes(mask, valid), zp);
+    }
+    Value* safe = b_.CreateSelect(valid, offset, e_.I64(0));
+    return b_.CreateSelect(valid, LoadBytes(e_.InputPtr(0), safe, nullptr, zp), zp);
   }
 
   int64_t RowPairs() const { return (g_.h.kernel + 1) / 2; }
@@ -492,7 +538,8 @@ class Emitter {
                          llvm::ConstantAggregateZero::get(
                              llvm::FixedVectorType::get(b_.getInt32Ty(), kChannelVector)));
     auto [w_begin, w_end] = InteriorColumns();
-    const int64_t group = g_.w.stride == 1 ? kPairedGroupPixels : kPairedGroupPixels / 2;
+    const int64_t widest = e_.target().avx512_vnni ? kPairedGroupPixels : kPairedGroupPixelsAvx2;
+    const int64_t group = g_.w.stride == 1 ? widest : widest / 2;
     const int64_t groups = (w_end - w_begin) / group;
     const int64_t rest = (w_end - w_begin) % group;
     const int64_t border = g_.w.out - (w_end - w_begin);
@@ -566,14 +613,12 @@ class Emitter {
           if (kh >= g_.h.kernel) return zero;
           Value* valid = rows[kh].valid;
           if (column_valid != nullptr) valid = valid ? b_.CreateAnd(valid, column_valid) : column_valid;
-          return LoadBytes(e_.InputPtr(0), Add(e_, rows[kh].offset, x_column),
-                           AndLanes(mask, valid), zp);
+          return LoadTapBytes(Add(e_, rows[kh].offset, x_column), mask, valid, zp);
         };
         Value* x = 2 * j + 1 < g_.h.kernel ? InterleaveWiden(row_bytes(2 * j), row_bytes(2 * j + 1))
                                            : WidenAlone(row_bytes(2 * j));
         for (auto [i, kw] : taps) {
-          acc[i] = b_.CreateIntrinsic(acc[i]->getType(), llvm::Intrinsic::x86_avx512_vpdpwssd_512,
-                                      {acc[i], x, weights[j * g_.w.kernel + kw]});
+          acc[i] = DotPairs(acc[i], x, weights[j * g_.w.kernel + kw]);
         }
       }
     }
