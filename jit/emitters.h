@@ -78,6 +78,8 @@ class ElementEmitter {
 
   // Float math (f32 scalars).
   llvm::Value* Exp(llvm::Value* x);
+  // exp for arguments clamped to [-87, 88] (results normal floats); no NaN handling.
+  llvm::Value* ExpNormalRange(llvm::Value* t);
   llvm::Value* Tanh(llvm::Value* x);
   llvm::Value* Logistic(llvm::Value* x);
   llvm::Value* Sqrt(llvm::Value* x);
