@@ -23,6 +23,8 @@ constexpr int64_t kMaxTilePanels = 2;
 // rows there spill accumulators (Zen 3: transformer_encoder 1.3x slower).
 constexpr int64_t kMaxTileRowsAvx2 = 6;
 constexpr int64_t kMaxTilePanelsAvx2 = 6;
+// Rows (x 2 ymm accumulators) that cover the FMA latency x ports (4 x 2).
+constexpr int64_t kMinFullRateRowsAvx2 = 4;
 // Rows of A exactly a multiple of 4 KiB apart map to the same L1 sets: a
 // taller tile would evict its own rows.
 constexpr int64_t kAliasingTileRows = 8;
@@ -48,7 +50,19 @@ int64_t TileRows(const TargetTraits& target, const GemmShape& s) {
   if ((s.a_row_stride * 4) % 4096 == 0) rows = std::min(rows, kAliasingTileRows);
   int64_t m = std::max<int64_t>(1, s.m);
   int64_t tiles = (m + rows - 1) / rows;
-  return (m + tiles - 1) / tiles;
+  int64_t spread = (m + tiles - 1) / tiles;
+  if (target.avx512f || m <= kMaxTileRowsAvx2) return spread;
+  // AVX2: a last tile under kMinFullRateRowsAvx2 rows waits on FMA latency
+  // about as long as a full one takes (49 rows as 8 x 6 + 1 cost 9 full
+  // tiles); take the height whose tiles, so counted, cost least.
+  auto cost = [&](int64_t r) {
+    return (m / r) * r + (m % r == 0 ? 0 : std::max(m % r, kMinFullRateRowsAvx2));
+  };
+  int64_t best = spread;
+  for (int64_t r = spread - 1; r >= kMinFullRateRowsAvx2; --r) {
+    if (cost(r) < cost(best)) best = r;
+  }
+  return best;
 }
 
 // AVX2 tiles of few rows (an FC on one row) take more panels instead, up to

@@ -114,6 +114,7 @@ def test_larger_layer():
     (37, 33, 129),     # B swept per row tile; odd k (the B prefetch runs past the panel)
     (1, 1000, 1280),   # one row tile: threads split the column groups (last one partial)
     (5, 300, 2048),    # the same with several rows in the one tile
+    (49, 160, 320),    # a 7x7 stage: AVX2 tiles of 5 rows and a last one of 4 (not 8 x 6 + 1)
 ])
 def test_gemm_tilings(batch, units, input_size, num_threads):
     # The fp32 GEMM's loop orders, partial row tiles and panels, over one and two threads.
