@@ -304,7 +304,8 @@ Value* ElementEmitter::Tanh(Value* x) {
 // so 2^n is one exponent field and n comes from the
 // 1.5 * 2^23 rounding trick: about 20 vector operations instead of Exp's
 // 33 (floor, the split 2^n for subnormal results, the range selects).
-// Same polynomial as Exp. NaN is the caller's to keep.
+// Same polynomial as Exp, in FMAs. NaN is the caller's to keep. Also Erf's
+// tail (arguments -16 .. -1).
 Value* ElementEmitter::ExpNormalRange(Value* t) {
   llvm::IRBuilder<>& b = b_;
   Value* tc = Clamp(t, F32(-87.0f), F32(88.0f));
@@ -312,11 +313,11 @@ Value* ElementEmitter::ExpNormalRange(Value* t) {
   Value* biased = b.CreateIntrinsic(llvm::Intrinsic::fma, {tc->getType()},
                                     {tc, F32(1.44269504088896341f), F32(magic)});
   Value* n = b.CreateFSub(biased, F32(magic));
-  Value* r = b.CreateIntrinsic(llvm::Intrinsic::fma, {tc->getType()}, {n, F32(-0.693359375f), tc});
-  r = b.CreateIntrinsic(llvm::Intrinsic::fma, {tc->getType()}, {n, F32(2.12194440e-4f), r});
-  Value* p = Horner(b, r, {1.9875691500E-4f, 1.3981999507E-3f, 8.3334519073E-3f,
-                           4.1665795894E-2f, 1.6666665459E-1f, 5.0000001201E-1f});
-  Value* er = b.CreateFAdd(b.CreateFAdd(b.CreateFMul(p, b.CreateFMul(r, r)), r), F32(1.0f));
+  Value* r = Fma(b, n, F32(-0.693359375f), tc);
+  r = Fma(b, n, F32(2.12194440e-4f), r);
+  Value* p = HornerFused(b, r, {1.9875691500E-4f, 1.3981999507E-3f, 8.3334519073E-3f,
+                                4.1665795894E-2f, 1.6666665459E-1f, 5.0000001201E-1f});
+  Value* er = b.CreateFAdd(Fma(b, p, b.CreateFMul(r, r), r), F32(1.0f));
   // biased's low mantissa bits hold n (two's complement): moved to the
   // exponent field and biased by 127, they are 2^n.
   llvm::Type* int_type = llvm::Type::getInt32Ty(context());
@@ -447,25 +448,6 @@ Value* ElementEmitter::Cos(Value* x) {
   return SinOfReduced(*this, r, b_.CreateAdd(q, I32(1)));
 }
 
-// exp(y) for -16 <= y <= -1 (Erf's tail): 2^n * exp(r) as in Exp, but the
-// result is always a normal float, so one power of two and no range checks.
-static Value* ExpOfNormalRange(ElementEmitter& e, Value* y) {
-  llvm::IRBuilder<>& b = e.b();
-  Value* n = b.CreateUnaryIntrinsic(llvm::Intrinsic::floor,
-                                    Fma(b, y, e.F32(1.44269504088896341f), e.F32(0.5f)));
-  Value* r = Fma(b, n, e.F32(-0.693359375f), y);
-  r = Fma(b, n, e.F32(2.12194440e-4f), r);
-  Value* p = HornerFused(b, r, {1.9875691500E-4f, 1.3981999507E-3f, 8.3334519073E-3f,
-                                4.1665795894E-2f, 1.6666665459E-1f, 5.0000001201E-1f});
-  Value* er = b.CreateFAdd(Fma(b, p, b.CreateFMul(r, r), r), e.F32(1.0f));
-  llvm::Type* int_type = llvm::Type::getInt32Ty(e.context());
-  if (auto* v = llvm::dyn_cast<llvm::VectorType>(y->getType())) {
-    int_type = llvm::VectorType::get(int_type, v->getElementCount());
-  }
-  Value* bits = b.CreateShl(b.CreateAdd(b.CreateFPToSI(n, int_type), e.I32(127)), e.I32(23));
-  return b.CreateFMul(er, b.CreateBitCast(bits, y->getType()));
-}
-
 // erfc(a) * exp(a^2) for 1 <= a <= 4 (a clamped into that range), times
 // exp(-a^2): erfc(a) with relative accuracy, the tail both Erf and Erfc use.
 // `fused` evaluates it with FMAs and an exp for its bounded argument (Erf);
@@ -479,7 +461,12 @@ static Value* ErfcTail(ElementEmitter& e, Value* a, bool fused) {
   Value* inverse = b.CreateFDiv(e.F32(1.0f), ac);
   Value* minus_square = b.CreateFNeg(b.CreateFMul(ac, ac));
   if (!fused) return b.CreateFMul(e.Exp(minus_square), Horner(b, inverse, coeffs));
-  return b.CreateFMul(ExpOfNormalRange(e, minus_square), HornerFused(b, inverse, coeffs));
+  if (ac->getType()->isVectorTy()) {
+    // As in Logistic: a reciprocal estimate and a Newton step, not vdivps.
+    llvm::cast<llvm::Instruction>(inverse)->setHasAllowReciprocal(true);
+    b.GetInsertBlock()->getParent()->addFnAttr("reciprocal-estimates", "vec-divf");
+  }
+  return b.CreateFMul(e.ExpNormalRange(minus_square), HornerFused(b, inverse, coeffs));
 }
 
 // |x| < 1: x * P(x^2), error < 1.2e-7.
