@@ -299,19 +299,17 @@ Value* ElementEmitter::Tanh(Value* x) {
   return b.CreateSelect(b.CreateFCmpOLT(ax, F32(0.625f)), small, big);
 }
 
-// exp(t) for Logistic: t clamped to [-87, 88], where exp is a normal float
-// (1 / (1 + exp(-x)) is 1 in float below that; Logistic takes +inf above),
-// so 2^n is one exponent field and n comes from the
-// 1.5 * 2^23 rounding trick: about 20 vector operations instead of Exp's
-// 33 (floor, the split 2^n for subnormal results, the range selects).
-// Same polynomial as Exp, in FMAs. NaN is the caller's to keep. Also Erf's
-// tail (arguments -16 .. -1).
+// exp(t) with t clamped to [-87, 88], where exp is a normal float, so 2^n is
+// one exponent field and n comes from the 1.5 * 2^23 rounding trick: no
+// floor, no split 2^n for subnormal results, no range selects (Exp has all
+// three). Same polynomial as Exp, in FMAs. For Logistic (1 / (1 + exp(-x))
+// is 1 in float below the range; it takes +inf above) and Erf's tail
+// (arguments -16 .. -1); NaN is the caller's to keep.
 Value* ElementEmitter::ExpNormalRange(Value* t) {
   llvm::IRBuilder<>& b = b_;
   Value* tc = Clamp(t, F32(-87.0f), F32(88.0f));
   const float magic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
-  Value* biased = b.CreateIntrinsic(llvm::Intrinsic::fma, {tc->getType()},
-                                    {tc, F32(1.44269504088896341f), F32(magic)});
+  Value* biased = Fma(b, tc, F32(1.44269504088896341f), F32(magic));
   Value* n = b.CreateFSub(biased, F32(magic));
   Value* r = Fma(b, n, F32(-0.693359375f), tc);
   r = Fma(b, n, F32(2.12194440e-4f), r);

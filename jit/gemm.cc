@@ -31,9 +31,6 @@ constexpr int64_t kAliasingTileRows = 8;
 // Multiply-adds below which a GEMM runs on one thread (~20 us of work: less
 // than that, waking another thread costs about as much as it saves).
 constexpr int64_t kMinParallelMacs = 1 << 21;
-// Bytes of B below which a GEMM on one row tile runs on one thread (~15 us
-// of streaming B from L3 at the ~16 GB/s one core gets here).
-constexpr size_t kMinParallelStreamedBytes = 256 << 10;
 // Packed B is prefetched this many k steps (16-float rows) ahead: in a
 // model the weights of the next GEMM are rarely in L2 (transformer_encoder's
 // are 12 MiB), and the first row tile over a panel would wait on L3 at each

@@ -29,6 +29,10 @@
 namespace jitlite::jit {
 
 constexpr int64_t kGemmPanelWidth = 16;
+// Packed B bytes from which a GEMM of a single row tile (an FC on one row)
+// splits its column groups across threads, fp32 and int8 alike: such a GEMM
+// waits on streaming B (~15 us of it from L3 at one core's ~16 GB/s).
+constexpr size_t kMinParallelStreamedBytes = 256 << 10;
 
 // Bytes of B packed for the microkernel.
 size_t PackedGemmBytes(int64_t n, int64_t k);

@@ -28,9 +28,6 @@ constexpr int64_t kMaxTilePanels = 4;
 constexpr int64_t kMaxTileAccumulators = 24;
 // Multiply-adds below which a GEMM runs on one thread (as jit/gemm.cc).
 constexpr int64_t kMinParallelMacs = 1 << 21;
-// Packed B bytes from which a single row tile (an FC on one row) splits its
-// panel groups across threads (as jit/gemm.cc): it waits on streaming B.
-constexpr size_t kMinParallelStreamedBytes = 256 << 10;
 
 // AVX2 (16 ymm): a (row, panel) pair takes 4 <8 x i32> accumulators, so
 // 2 rows x 1 panel = 8, leaving room for the weights, the broadcast rows

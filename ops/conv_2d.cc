@@ -447,7 +447,8 @@ class SmallDepthConvEmitter {
     }, "ow_border");
   }
 
-  // `pixels` output pixels from (n, oh, ow0), all output channels, 32 at a time.
+  // `pixels` output pixels from (n, oh, ow0), all output channels, a tile's
+  // panels (32 channels, 16 on AVX2) at a time.
   void EmitTile(Value* n, Value* oh, Value* ow0, int64_t pixels, const TapLoader& load) {
     const int64_t group = tile_panels_ * jit::kGemmPanelWidth;
     auto columns = [&](Value* col0, int64_t cols) {

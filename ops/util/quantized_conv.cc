@@ -138,8 +138,8 @@ constexpr int64_t kMaxHeldTaps = 16;
 // the 32 vector registers.
 constexpr int64_t kPairedGroupPixels = 8;
 // The same kernel on AVX2 (vpmaddwd + vpaddd on ymm halves): an accumulator
-// takes two of the 16 ymm registers, so 4 pixels (the weights then live
-// partly on the stack, which L1 serves).
+// takes two of the 16 ymm registers and the 6 weight pairs twelve, so 2
+// pixels (1 at stride 2); 4 and 8 spilled and measured slower on Zen 3.
 constexpr int64_t kPairedGroupPixelsAvx2 = 2;
 // An int8 activation x enters the GEMM as the u8 x ^ 0x80 = x + 128.
 constexpr int32_t kActivationOffset = 128;
@@ -237,10 +237,11 @@ void PackInt8Gemm(const NodeContext& ctx, Form form, int64_t cout,
 // multiply done in place on the vector viewed as i64 pairs: even lanes
 // sign-extended within their i64, odd lanes moved down to the even positions
 // and sign-extended the same way (each one vpmuldq), and the two rounded
-// high halves blended back. (An i64 shift right by 32 for the odd lanes
-// instead hid the sign extension from LLVM on AVX2, which has no 64-bit
-// arithmetic shift: it multiplied in full 64 bits, 3 vpmuludq each.) Sign-extending the whole
-// vector to i64 instead costs LLVM's lowering a shuffle per half each way.
+// high halves blended back. Sign-extending the whole vector to i64 instead
+// costs LLVM's lowering a shuffle per half each way; an i64 shift right by
+// 32 for the odd lanes hid their sign extension from LLVM on AVX2 (no 64-bit
+// arithmetic shift there), which then multiplied in full 64 bits (3
+// vpmuludq each).
 Value* MultiplyByQuantizedMultiplierLanes(llvm::IRBuilder<>& b, Value* x, Value* multiplier,
                                           Value* shift) {
   auto* lanes = llvm::cast<llvm::FixedVectorType>(x->getType());
