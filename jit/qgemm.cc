@@ -181,16 +181,16 @@ class Int8GemmEmitter {
                 int64_t last_cols) {
     Value* group = b_.CreateInBoundsGEP(b_.getInt8Ty(), b_packed_,
                                         b_.CreateMul(panel0, e_.I64(panel_bytes_)));
+    Value* col0 = b_.CreateMul(panel0, e_.I64(kInt8PanelWidth));
     switch (kernel_) {
       case Int8Kernel::kAvx2: AccumulateAvx2(a_tile, group, rows, panels); break;
-      case Int8Kernel::kVnni: AccumulateVnni(a_tile, group, rows, panels); break;
+      case Int8Kernel::kVnni: AccumulateVnni(a_tile, group, col0, rows, panels); break;
       case Int8Kernel::kAmx: AccumulateAmx(a_tile, group, rows, panels); break;
     }
     // The accumulators went through the stack to one copy of the store (the
     // requantizing epilogue is long): unrolled per accumulator it would
     // dominate the code. Rows are the inner loop, so the per-column
     // constants of the epilogue (invariant loads) are hoisted out of it.
-    Value* col0 = b_.CreateMul(panel0, e_.I64(kInt8PanelWidth));
     const bool partial = last_cols < kInt8PanelWidth;
     e_.ForWithHints(e_.I64(0), e_.I64(panels), kNoUnroll, [&](Value* p) {
       Value* col = b_.CreateAdd(col0, b_.CreateMul(p, e_.I64(kInt8PanelWidth)));
@@ -200,15 +200,30 @@ class Int8GemmEmitter {
         Value* v = b_.CreateAlignedLoad(
             vec_, b_.CreateInBoundsGEP(c_tile_->getAllocatedType(), c_tile_, {e_.I64(0), i}),
             llvm::Align(64));
+        if (s_.column_bias != nullptr && kernel_ != Int8Kernel::kVnni) {
+          v = b_.CreateAdd(v, ColumnBias(col));
+        }
         store_(b_.CreateAdd(row0, r), col, v, mask);
       }, "r");
     }, "p");
   }
 
-  void AccumulateVnni(Value* a_tile, Value* group, int64_t rows, int64_t panels) {
-    Value* zero = llvm::ConstantAggregateZero::get(vec_);
+  // The column bias of columns col .. col + 15.
+  Value* ColumnBias(Value* col) {
+    auto* load = b_.CreateAlignedLoad(
+        vec_, b_.CreateInBoundsGEP(b_.getInt32Ty(), s_.column_bias, col), llvm::Align(4));
+    load->setMetadata(llvm::LLVMContext::MD_invariant_load, llvm::MDNode::get(b_.getContext(), {}));
+    return load;
+  }
+
+  void AccumulateVnni(Value* a_tile, Value* group, Value* col0, int64_t rows, int64_t panels) {
     auto acc = [&](int64_t r, int64_t p) { return acc_[r * panels + p]; };
-    for (int64_t i = 0; i < rows * panels; ++i) b_.CreateStore(zero, acc_[i]);
+    for (int64_t p = 0; p < panels; ++p) {
+      Value* start = s_.column_bias == nullptr
+                         ? llvm::ConstantAggregateZero::get(vec_)
+                         : ColumnBias(b_.CreateAdd(col0, e_.I64(p * kInt8PanelWidth)));
+      for (int64_t r = 0; r < rows; ++r) b_.CreateStore(start, acc(r, p));
+    }
     e_.ForWithHints(e_.I64(0), e_.I64(quads_), kNoUnroll, [&](Value* q) {
       std::vector<Value*> w;
       for (int64_t p = 0; p < panels; ++p) {

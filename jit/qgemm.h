@@ -60,6 +60,10 @@ struct Int8GemmShape {
   // False: this call runs every row tile (the caller splits its own work,
   // e.g. BATCH_MATMUL's batches, across threads).
   bool split_rows = true;
+  // i32[n rounded up to 16] added to every row of C before the store, or
+  // null. The VNNI kernel starts its accumulators from it (an add less per
+  // output vector in the epilogue).
+  llvm::Value* column_bias = nullptr;
 };
 
 // Fills rows [row0, row0 + rows) of A, as u8, into `tile`: row r at byte

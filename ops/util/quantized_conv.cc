@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <string>
@@ -128,6 +129,9 @@ int64_t PaddedChannels(int64_t cout) {
 
 // Packed buffers of the int8 GEMM path.
 constexpr int kFoldedBiasBuffer = 3;
+// Window rows up to this many bytes (kw * cin) are gathered as one vector
+// where the window lies inside the input.
+constexpr int64_t kMaxWindowRowBytes = 512;
 constexpr int kGemmWeightsBuffer = 4;
 // Depthwise windows of at most this many taps keep a channel block's
 // weights in registers (3x3 does; 5x5 would spill them).
@@ -701,11 +705,10 @@ class Emitter {
   void EmitInt8Gemm() {
     const int64_t k = g_.h.kernel * g_.w.kernel * g_.cin;
     jit::Int8GemmShape shape{g_.batch * g_.h.out * g_.w.out, g_.cout, k};
-    Value* bias = e_.PackedPtr(kFoldedBiasBuffer);
+    shape.column_bias = e_.PackedPtr(kFoldedBiasBuffer);
     auto gather = [&](Value* tile, Value* row0, int64_t rows) { GatherWindows(tile, row0, rows); };
     auto store = [&](Value* row, Value* col0, Value* acc, Value* mask) {
-      acc = b_.CreateAdd(acc, LoadAt(b_, b_.getInt32Ty(), bias, col0, acc));
-      StoreChannels(row, col0, rq_.Requantize(acc, col0), mask);
+      StoreChannels(row, col0, rq_.RequantizeColumns(acc, col0), mask);
     };
     jit::EmitInt8Gemm(e_, gather, e_.PackedPtr(kGemmWeightsBuffer), shape, store);
   }
@@ -746,27 +749,70 @@ class Emitter {
       Value* ih0 = b_.CreateSub(b_.CreateMul(oh, e_.I64(g_.h.stride)), e_.I64(g_.h.pad_before));
       Value* iw0 = b_.CreateSub(b_.CreateMul(ow, e_.I64(g_.w.stride)), e_.I64(g_.w.pad_before));
       Value* dst_row = Mul(e_, r, depth);
-      e_.ForWithHints(0, g_.h.kernel, jit::kNoVectorize, [&](Value* kh) {
-        Value* ih = Add(e_, ih0, Mul(e_, kh, g_.h.dilation));
-        e_.ForWithHints(0, g_.w.kernel, jit::kNoVectorize, [&](Value* kw) {
-          Value* iw = Add(e_, iw0, Mul(e_, kw, g_.w.dilation));
-          Value* inside = b_.CreateAnd(
-              b_.CreateAnd(b_.CreateICmpSGE(ih, e_.I64(0)), b_.CreateICmpSLT(ih, e_.I64(g_.h.in))),
-              b_.CreateAnd(b_.CreateICmpSGE(iw, e_.I64(0)), b_.CreateICmpSLT(iw, e_.I64(g_.w.in))));
-          // Outside the input: read pixel (0, 0) of the image and keep the pad.
-          Value* ih_in = b_.CreateSelect(inside, ih, e_.I64(0));
-          Value* iw_in = b_.CreateSelect(inside, iw, e_.I64(0));
-          Value* src = Mul(e_, Add(e_, Mul(e_, Add(e_, Mul(e_, n, g_.h.in), ih_in), g_.w.in), iw_in),
-                           g_.cin);
-          Value* dst = Add(e_, dst_row, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cin));
-          e_.For(0, g_.cin, 1, [&](Value* ic) {
-            Value* v = b_.CreateXor(InputByte(Add(e_, src, ic)), flip);
-            put(Add(e_, dst, ic), b_.CreateSelect(inside, v, pad));
-          }, "ic");
-        }, "kw");
-      }, "kh");
+      if (g_.w.dilation == 1 && g_.w.kernel * g_.cin <= kMaxWindowRowBytes) {
+        Value* inside = WindowInside(ih0, iw0);
+        e_.If(inside, [&] { CopyWindowRows(tile, dst_row, n, ih0, iw0); });
+        e_.If(b_.CreateNot(inside), [&] { GatherWindowBytes(tile, dst_row, n, ih0, iw0, pad); });
+      } else {
+        GatherWindowBytes(tile, dst_row, n, ih0, iw0, pad);
+      }
       for (int64_t t = k; t < depth; ++t) put(Add(e_, dst_row, e_.I64(t)), b_.getInt8(0));
     }, "r");
+  }
+
+  // Whether the window at input (ih0, iw0) lies wholly inside the input.
+  Value* WindowInside(Value* ih0, Value* iw0) {
+    Value* ih_last = Add(e_, ih0, e_.I64((g_.h.kernel - 1) * g_.h.dilation));
+    Value* iw_last = Add(e_, iw0, e_.I64((g_.w.kernel - 1) * g_.w.dilation));
+    return b_.CreateAnd(
+        b_.CreateAnd(b_.CreateICmpSGE(ih0, e_.I64(0)), b_.CreateICmpSLT(ih_last, e_.I64(g_.h.in))),
+        b_.CreateAnd(b_.CreateICmpSGE(iw0, e_.I64(0)), b_.CreateICmpSLT(iw_last, e_.I64(g_.w.in))));
+  }
+
+  // A window inside the input: each of its rows is kw * cin contiguous input
+  // bytes (dilation 1 across), copied (^ 0x80) as one vector.
+  void CopyWindowRows(Value* tile, Value* dst_row, Value* n, Value* ih0, Value* iw0) {
+    const int64_t span = g_.w.kernel * g_.cin;
+    auto* bytes = llvm::FixedVectorType::get(b_.getInt8Ty(), static_cast<unsigned>(span));
+    Value* flip = llvm::ConstantInt::get(bytes, 0x80);
+    for (int64_t kh = 0; kh < g_.h.kernel; ++kh) {
+      Value* ih = Add(e_, ih0, e_.I64(kh * g_.h.dilation));
+      Value* src = Mul(e_, Add(e_, Mul(e_, Add(e_, Mul(e_, n, g_.h.in), ih), g_.w.in), iw0), g_.cin);
+      Value* row = b_.CreateAlignedLoad(
+          bytes, b_.CreateInBoundsGEP(b_.getInt8Ty(), e_.InputPtr(0), src), llvm::Align(1));
+      b_.CreateAlignedStore(b_.CreateXor(row, flip),
+                            b_.CreateInBoundsGEP(b_.getInt8Ty(), tile,
+                                                 Add(e_, dst_row, e_.I64(kh * span))),
+                            llvm::Align(1));
+    }
+  }
+
+  // Any window, byte by byte: taps in the padding hold `pad`.
+  void GatherWindowBytes(Value* tile, Value* dst_row, Value* n, Value* ih0, Value* iw0,
+                         Value* pad) {
+    Value* flip = b_.getInt8(0x80);
+    auto put = [&](Value* offset, Value* v) {
+      b_.CreateStore(v, b_.CreateInBoundsGEP(b_.getInt8Ty(), tile, offset));
+    };
+    e_.ForWithHints(0, g_.h.kernel, jit::kNoVectorize, [&](Value* kh) {
+      Value* ih = Add(e_, ih0, Mul(e_, kh, g_.h.dilation));
+      e_.ForWithHints(0, g_.w.kernel, jit::kNoVectorize, [&](Value* kw) {
+        Value* iw = Add(e_, iw0, Mul(e_, kw, g_.w.dilation));
+        Value* inside = b_.CreateAnd(
+            b_.CreateAnd(b_.CreateICmpSGE(ih, e_.I64(0)), b_.CreateICmpSLT(ih, e_.I64(g_.h.in))),
+            b_.CreateAnd(b_.CreateICmpSGE(iw, e_.I64(0)), b_.CreateICmpSLT(iw, e_.I64(g_.w.in))));
+        // Outside the input: read pixel (0, 0) of the image and keep the pad.
+        Value* ih_in = b_.CreateSelect(inside, ih, e_.I64(0));
+        Value* iw_in = b_.CreateSelect(inside, iw, e_.I64(0));
+        Value* src = Mul(e_, Add(e_, Mul(e_, Add(e_, Mul(e_, n, g_.h.in), ih_in), g_.w.in), iw_in),
+                         g_.cin);
+        Value* dst = Add(e_, dst_row, Mul(e_, Add(e_, Mul(e_, kh, g_.w.kernel), kw), g_.cin));
+        e_.For(0, g_.cin, 1, [&](Value* ic) {
+          Value* v = b_.CreateXor(InputByte(Add(e_, src, ic)), flip);
+          put(Add(e_, dst, ic), b_.CreateSelect(inside, v, pad));
+        }, "ic");
+      }, "kw");
+    }, "kh");
   }
 
   // A 1x1 window with stride 1 (FULLY_CONNECTED too): GEMM row r is input
@@ -867,6 +913,10 @@ Value* Requantizer::Finish(Value* acc, Value* oc) {
 }
 
 Value* Requantizer::Requantize(Value* acc, Value* oc) {
+  return EmitNarrowQuantized(e_.b(), RequantizeExact(acc, oc), ctx_.output(0).dtype);
+}
+
+Value* Requantizer::RequantizeExact(Value* acc, Value* oc) {
   llvm::IRBuilder<>& b = e_.b();
   Value* q;
   if (RescalesInDouble(ctx_, form_)) {
@@ -892,8 +942,96 @@ Value* Requantizer::Requantize(Value* acc, Value* oc) {
       q = EmitMultiplyByQuantizedMultiplier(b, acc, multiplier, shift);
     }
   }
-  q = EmitClampInt(b, b.CreateAdd(q, llvm::ConstantInt::get(q->getType(), zp_out_, true)), range_);
-  return EmitNarrowQuantized(b, q, ctx_.output(0).dtype);
+  return EmitClampInt(b, b.CreateAdd(q, llvm::ConstantInt::get(q->getType(), zp_out_, true)), range_);
+}
+
+bool Requantizer::CanRequantizeInFloat() const {
+  // vreducefps and conversions with a rounding mode are AVX-512 (F + DQ).
+  if (!e_.target().avx512f || wide_ || RescalesInDouble(ctx_, form_) || !ctx_.input(1).quant) {
+    return false;
+  }
+  const int64_t channels = ctx_.input(1).quant->scales.size();
+  for (int64_t c = 0; c < channels; ++c) {
+    if (QuantizeMultiplier(EffectiveScale(ctx_, form_, c)).shift > 0) return false;
+  }
+  return true;
+}
+
+Value* Requantizer::RequantizeColumns(Value* acc, Value* oc) {
+  auto* lanes = llvm::dyn_cast<llvm::FixedVectorType>(acc->getType());
+  if (lanes == nullptr || lanes->getNumElements() != 16 || !CanRequantizeInFloat()) {
+    return Requantize(acc, oc);
+  }
+  return EmitNarrowQuantized(e_.b(), RequantizeInFloat(acc, oc), ctx_.output(0).dtype);
+}
+
+// The fixed-point requantization with right shift n (no left shift) is one
+// floor of the exact 64-bit product p = acc * M: SaturatingRoundingDoubling-
+// HighMul's rounding at bit 31 and RoundingDivideByPOT's at bit 31 + n
+// combine into floor((p + 2^30 + (2^(n-1) - [p < 0]) 2^31) / 2^(31+n)), that
+// is floor(v + 1/2 + sign(p) 2^-(n+1)) with v = acc * M / 2^(31+n) (the sign
+// term 0 when n = 0). Here v + zp_out + that offset, w, is computed in float
+// (one FMA): |w| <= 385 before the clamp, so its error stays below 1e-4, and
+// where w is 2^-12 or more from an integer its floor is the exact result.
+// Vectors with a lane nearer an integer (a few per 10^4 lanes, and exact
+// ties) take the fixed-point path. About 12 vector operations per 16
+// outputs instead of about 20.
+Value* Requantizer::RequantizeInFloat(Value* acc, Value* oc) {
+  llvm::IRBuilder<>& b = e_.b();
+  constexpr unsigned kLanes = 16;
+  constexpr float kTieMargin = 1.0f / 4096;
+  auto* ints = llvm::FixedVectorType::get(b.getInt32Ty(), kLanes);
+  auto* floats = llvm::FixedVectorType::get(b.getFloatTy(), kLanes);
+  auto int_splat = [&](int64_t v) { return llvm::ConstantInt::get(ints, v, /*IsSigned=*/true); };
+  auto float_splat = [&](float v) { return llvm::ConstantFP::get(floats, v); };
+  // Per-channel constants (loop-invariant in a GEMM tile's column).
+  Value* multiplier = LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_), oc, acc);
+  Value* right = b.CreateNeg(LoadAt(b, b.getInt32Ty(), e_.PackedPtr(packed_base_ + 1), oc, acc));
+  auto two_to_minus = [&](Value* e) {  // 2^-e as float, for 0 <= e <= 126
+    return b.CreateBitCast(b.CreateShl(b.CreateSub(int_splat(127), e), int_splat(23)), floats);
+  };
+  Value* scale = b.CreateFMul(b.CreateSIToFP(multiplier, floats),
+                              two_to_minus(b.CreateAdd(right, int_splat(31))));
+  Value* half_step = b.CreateSelect(b.CreateICmpSGT(right, int_splat(0)),
+                                    two_to_minus(b.CreateAdd(right, int_splat(1))), float_splat(0));
+  // Per lane: acc's sign on the half step, then one FMA.
+  Value* a = b.CreateSIToFP(acc, floats);
+  Value* sign = b.CreateAnd(b.CreateBitCast(a, ints), int_splat(INT32_MIN));
+  Value* step = b.CreateBitCast(b.CreateOr(sign, b.CreateBitCast(half_step, ints)), floats);
+  Value* offset = b.CreateFAdd(float_splat(static_cast<float>(zp_out_) + 0.5f), step);
+  Value* w = b.CreateIntrinsic(floats, llvm::Intrinsic::fma, {a, scale, offset});
+  // Clamped to half past the range's ends: their floors are the ends, and
+  // they are not near an integer. An end at the storage type's limit is
+  // left to the saturating narrowing instead (most layers: RELU6 scaled to
+  // the full int8 range, or no activation); lanes beyond 2^11 then have no
+  // fraction bits to tell and take the exact path, and a conversion that
+  // overflows gives INT32_MIN (w >= 2^31 needs n = 0 and acc near 2^31).
+  const IntRange full = DTypeRange(ctx_.output(0).dtype);
+  if (range_.lo > full.lo) {
+    Value* lo = float_splat(static_cast<float>(range_.lo) + 0.5f);
+    w = b.CreateSelect(b.CreateFCmpOGT(w, lo), w, lo);
+  }
+  if (range_.hi < full.hi) {
+    Value* hi = float_splat(static_cast<float>(range_.hi) + 0.5f);
+    w = b.CreateSelect(b.CreateFCmpOLT(w, hi), w, hi);
+  }
+  // w - round(w), by vreduceps (imm 8: to nearest, no precision exception).
+  Value* frac = b.CreateIntrinsic(floats, llvm::Intrinsic::x86_avx512_mask_reduce_ps_512,
+                                  {w, b.getInt32(8), llvm::UndefValue::get(floats),
+                                   b.getInt16(0xFFFF), b.getInt32(4)});
+  Value* near = b.CreateFCmpOLT(b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, frac),
+                                float_splat(kTieMargin));
+  Value* any_near = b.CreateICmpNE(b.CreateBitCast(near, b.getInt16Ty()), b.getInt16(0));
+  // floor(w) by a conversion rounding down (9: toward -inf, no exceptions).
+  Value* floored = b.CreateIntrinsic(ints, llvm::Intrinsic::x86_avx512_mask_cvtps2dq_512,
+                                     {w, llvm::UndefValue::get(ints), b.getInt16(0xFFFF),
+                                      b.getInt32(9)});
+  if (float_result_ == nullptr) float_result_ = e_.Alloca(ints, "requantized");
+  b.CreateStore(floored, float_result_);
+  e_.If(any_near, [&] { b.CreateStore(RequantizeExact(acc, oc), float_result_); });
+  Value* q = b.CreateLoad(ints, float_result_);
+  // The unclamped ends: saturated to the storage type's range.
+  return EmitClampInt(b, q, range_);
 }
 
 int InputOperand(Form form) { return form == Form::kTransposeConv ? 2 : 0; }

@@ -95,8 +95,19 @@ class Requantizer {
   // acc (bias included) requantized, + zp_out, clamped, as the output's
   // storage type; acc is a scalar (channel oc) or a vector (channels oc ..).
   llvm::Value* Requantize(llvm::Value* acc, llvm::Value* oc);
+  // As Requantize, for a <16 x i32> acc of output channels oc .. oc + 15 in
+  // a loop where those channels stay fixed (a GEMM tile's column, whose
+  // per-channel constants are hoisted): on AVX-512 targets, when no channel
+  // shifts left, in float with an exact fallback (RequantizeInFloat).
+  llvm::Value* RequantizeColumns(llvm::Value* acc, llvm::Value* oc);
 
  private:
+  // Requantize before the narrowing: i32, zp_out added, clamped.
+  llvm::Value* RequantizeExact(llvm::Value* acc, llvm::Value* oc);
+  llvm::Value* RequantizeInFloat(llvm::Value* acc, llvm::Value* oc);
+  // The float path's preconditions that the node and target decide.
+  bool CanRequantizeInFloat() const;
+
   jit::KernelEmitter& e_;
   const NodeContext& ctx_;
   Form form_;
@@ -106,6 +117,7 @@ class Requantizer {
   llvm::Type* acc_type_ = nullptr;
   int32_t zp_in_ = 0, zp_w_ = 0, zp_out_ = 0;
   IntRange range_;
+  llvm::AllocaInst* float_result_ = nullptr;
 };
 
 // Emits the whole kernel (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED).

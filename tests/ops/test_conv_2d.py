@@ -2,6 +2,7 @@
 sizes from 1x1 to larger than the input, batches, bias present/absent, a runtime filter, grouped
 convolution, and the models jitlite must refuse. Input NHWC, filter OHWI."""
 
+import math
 import numpy as np
 import pytest
 
@@ -9,6 +10,7 @@ from op_testing import (ACTIVATIONS, F32, I32, assert_rejected, check_against_va
                         check_threads,
                         check_quantized, rand, REFERENCE_KERNELS)
 from jitlite.testing import ModelBuilder, assert_outputs_match, random_inputs, run_both
+from jitlite.testing.check_op import build_op_model, jitlite_interpreter, run_model
 from hybrid_cases import check_hybrid, hybrid_inputs, int8_weights, sub_byte_weights
 from quantized_conv_cases import check_quantized_conv, quantized_bias, quantized_filter
 
@@ -238,11 +240,101 @@ def test_quantized(scheme, per_channel, input_shape, filter_shape, options):
                                        dilation_w_factor=2)),
     ((1, 6, 5, 130), (65, 3, 3, 130), dict(padding="VALID")),
     ((1, 4, 4, 3), (1, 2, 2, 3), dict(padding="SAME")),
+    # Window rows copied as vectors inside the input, with dilation down the rows only, and
+    # rows wider than the vector copy takes (3 x 200 bytes).
+    ((1, 11, 9, 8), (20, 3, 3, 8), dict(padding="SAME", dilation_h_factor=2)),
+    ((1, 5, 5, 200), (18, 3, 3, 200), dict(padding="SAME")),
 ], ids=str)
 @pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
 def test_quantized_int8_tile_edges(input_shape, filter_shape, options, per_channel):
     check_quantized_conv("CONV_2D", input_shape, filter_shape, 0, "int8", per_channel,
                          options=options)
+
+
+# The GEMM epilogue requantizes in float on AVX-512 hosts and takes the fixed-point path for
+# vectors with a lane near a rounding boundary. Effective scales 2^-1 .. 2^-16 put many
+# outputs exactly on ties of both of the reference's roundings (SaturatingRoundingDoubling-
+# HighMul at bit 31, RoundingDivideByPOT at bit 31 + n); the other channels take random
+# scales. Output zero points at both ends and RELU6 ranges inside and at the int8 limits.
+@pytest.mark.parametrize("activation, zero_point", [
+    ("NONE", 5), ("RELU6", -128), ("RELU6", 20), ("RELU", 127)], ids=str)
+@pytest.mark.parametrize("cout", [40, 64])
+def test_quantized_int8_requantization_ties(activation, zero_point, cout):
+    rng = np.random.default_rng(7)
+    s_in, s_out = 0.0625, 6.0 / 255
+    powers = [2.0 ** -(c + 1) * s_out / s_in for c in range(16)]
+    scales = powers + list(rng.uniform(0.002, 0.03, cout - 16))
+    values = rng.integers(-127, 127, (cout, 1, 1, 24), dtype=np.int8, endpoint=True)
+    quant = dict(scale=scales, zero_point=[0] * cout, quantized_dimension=0)
+    bias = (rng.integers(-3000, 3000, cout).astype(np.int32),
+            dict(scale=[s_in * s for s in scales], zero_point=[0] * cout))
+    check_quantized("CONV_2D", [((1, 15, 17, 24), np.int8, dict(scale=s_in, zero_point=-3))],
+                    [(values, quant), bias],
+                    dict(padding="VALID", fused_activation_function=activation),
+                    output_dtype=np.int8, output_quant=dict(scale=s_out, zero_point=zero_point))
+
+
+def _reference_requantize(acc, multiplier, shift):
+    """TFLite's MultiplyByQuantizedMultiplier (shift <= 0) on int64 arrays."""
+    product = acc * multiplier
+    nudged = product + np.where(product >= 0, 1 << 30, 1 - (1 << 30))
+    high = np.where(nudged >= 0, nudged >> 31, -((-nudged) >> 31))
+    exponent = -shift
+    mask = (1 << exponent) - 1
+    threshold = (mask >> 1) + (high < 0)
+    return (high >> exponent) + ((high & mask) > threshold)
+
+
+def _float_requantize(acc, multiplier, shift, zero_point):
+    """The float path of the int8 GEMM epilogue without its exactness check: floor of one
+    float32 FMA (exact in float64, then rounded once)."""
+    right = -shift
+    a = acc.astype(np.float32)
+    scale = np.float32(np.float32(multiplier) * np.float32(2.0 ** -(31 + right)))
+    step = np.where(a < 0, -1.0, 1.0) * (2.0 ** -(right + 1) if right > 0 else 0.0)
+    offset = (np.float32(zero_point + 0.5) + step.astype(np.float32)).astype(np.float32)
+    w = (a.astype(np.float64) * np.float64(scale) + offset.astype(np.float64)).astype(np.float32)
+    return np.floor(w).astype(np.int64)
+
+
+def _quantize_multiplier(real):
+    q, e = math.frexp(real)
+    m = int(math.floor(abs(q) * (1 << 31) + 0.5))
+    if m == 1 << 31:
+        m, e = m // 2, e + 1
+    return m, e
+
+
+# Accumulators where float32 rounding alone would put the epilogue's floor on the wrong side
+# of an integer (found by search per channel, reached through the bias): only the exactness
+# check sends them to the fixed-point path.
+def test_quantized_int8_requantization_near_integers():
+    rng = np.random.default_rng(11)
+    s_in, s_out, zp_in, zp_out, cout = 0.5, 1.0, 0, 3, 16
+    scales, biases = [], []
+    while len(scales) < cout:
+        w_scale = float(np.float32(rng.uniform(1e-4, 4e-4)))
+        m, shift = _quantize_multiplier(float(np.float32(s_in)) * w_scale / float(np.float32(s_out)))
+        acc = np.arange(-int(100 / (s_in * w_scale)), int(100 / (s_in * w_scale)), dtype=np.int64)
+        exact = _reference_requantize(acc, m, shift) + zp_out
+        wrong = np.nonzero(_float_requantize(acc, m, shift, zp_out) != exact)[0]
+        if wrong.size:
+            scales.append(w_scale)
+            biases.append(int(acc[rng.choice(wrong)]))
+    assert len(scales) == cout
+    # Filter 1 on the one input channel: acc = x - zp_in + bias, x over every int8 value, so
+    # x = 0 meets the chosen accumulator.
+    values = np.ones((cout, 1, 1, 1), np.int8)
+    quant = dict(scale=scales, zero_point=[0] * cout, quantized_dimension=0)
+    bias = (np.array(biases, np.int32), dict(scale=[s_in * s for s in scales], zero_point=[0] * cout))
+    x = np.arange(-128, 128, dtype=np.int8).reshape(1, 16, 16, 1)
+    model = build_op_model("CONV_2D", [((1, 16, 16, 1), np.int8,
+                                        dict(scale=s_in, zero_point=zp_in))],
+                           [(values, quant), bias], dict(padding="VALID"),
+                           output_shapes=[[1, 16, 16, cout]], output_dtypes=np.int8,
+                           output_quant=dict(scale=s_out, zero_point=zp_out))
+    expected = run_model(REFERENCE_KERNELS, model, [x])
+    assert_outputs_match(run_model(jitlite_interpreter(), model, [x]), expected)
 
 
 @pytest.mark.parametrize("zero_point", [-128, 127])
