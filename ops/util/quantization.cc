@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace jitlite::ops {
 
@@ -127,7 +128,54 @@ Value* EmitRoundingDivideByPOT(llvm::IRBuilder<>& b, Value* x, Value* exponent) 
   return b.CreateAdd(b.CreateAShr(x, exponent), up);
 }
 
+// EmitMultiplyByNonNegativeQuantizedMultiplier for a vector of i32 lanes
+// (an even number), with the 32x32->64 products of the doubling high
+// multiply done in place on the vector viewed as i64 pairs: even lanes
+// sign-extended within their i64, odd lanes moved down to the even positions
+// and sign-extended the same way (each one vpmuldq), and the two rounded
+// high halves blended back. Sign-extending the whole vector to i64 instead
+// costs LLVM's lowering a shuffle per half each way; an i64 shift right by
+// 32 for the odd lanes hid their sign extension from LLVM on AVX2 (no 64-bit
+// arithmetic shift there), which then multiplied in full 64 bits (3
+// vpmuludq each).
+Value* EmitMultiplyByQuantizedMultiplierLanes(llvm::IRBuilder<>& b, Value* x, Value* multiplier,
+                                              Value* shift) {
+  auto* lanes = llvm::cast<llvm::FixedVectorType>(x->getType());
+  const unsigned n = lanes->getNumElements();
+  auto* pairs = llvm::FixedVectorType::get(b.getInt64Ty(), n / 2);
+  auto splat64 = [&](int64_t v) { return llvm::ConstantInt::get(pairs, v); };
+  Value* zero = llvm::ConstantInt::get(lanes, 0);
+  Value* left = b.CreateSelect(b.CreateICmpSGT(shift, zero), shift, zero);
+  Value* right = b.CreateSelect(b.CreateICmpSGT(shift, zero), zero, b.CreateNeg(shift));
+  // x * 2^left wraps in int32, as TFLite's does.
+  Value* shifted = b.CreateShl(x, left);
+  std::vector<int> odd_down;
+  for (unsigned i = 0; i < n; ++i) odd_down.push_back(static_cast<int>(i | 1));
+  auto low = [&](Value* v) {
+    Value* v64 = b.CreateBitCast(v, pairs);
+    return b.CreateAShr(b.CreateShl(v64, splat64(32)), splat64(32));
+  };
+  auto high = [&](Value* v) { return low(b.CreateShuffleVector(v, odd_down)); };
+  // |product| < 2^62: adding the rounding bit cannot overflow.
+  Value* round = splat64(int64_t{1} << 30);
+  Value* even = b.CreateAdd(b.CreateMul(low(shifted), low(multiplier)), round);
+  Value* odd = b.CreateAdd(b.CreateMul(high(shifted), high(multiplier)), round);
+  // Bits 31..62 of each product: the even lanes' to the low half of their
+  // i64, the odd lanes' to the high half.
+  Value* even_lanes = b.CreateBitCast(b.CreateLShr(even, splat64(31)), lanes);
+  Value* odd_lanes = b.CreateBitCast(b.CreateShl(odd, splat64(1)), lanes);
+  std::vector<int> blend;
+  for (unsigned i = 0; i < n; ++i) blend.push_back(i % 2 == 0 ? i : n + i);
+  return EmitRoundingDivideByPOT(b, b.CreateShuffleVector(even_lanes, odd_lanes, blend), right);
+}
+
 Value* EmitMultiplyByQuantizedMultiplier(llvm::IRBuilder<>& b, Value* x, QuantizedMultiplier m) {
+  // Vectors (the fused quantized ADD / MUL epilogues): the same results
+  // from vpmuldq pairs (the multiplier is >= 0) instead of i64 lanes.
+  if (auto* v = llvm::dyn_cast<llvm::FixedVectorType>(x->getType());
+      v != nullptr && v->getNumElements() % 2 == 0 && m.multiplier >= 0) {
+    return EmitMultiplyByQuantizedMultiplierLanes(b, x, ConstOf(x, m.multiplier), ConstOf(x, m.shift));
+  }
   const int left = std::max(m.shift, 0);
   const int right = std::max(-m.shift, 0);
   // x * 2^left wraps in int32, as TFLite's does.

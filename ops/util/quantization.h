@@ -70,6 +70,12 @@ llvm::Value* EmitMultiplyByQuantizedMultiplier(llvm::IRBuilder<>& b, llvm::Value
 llvm::Value* EmitMultiplyByNonNegativeQuantizedMultiplier(llvm::IRBuilder<>& b, llvm::Value* x,
                                                           llvm::Value* multiplier,
                                                           llvm::Value* shift);
+// EmitMultiplyByNonNegativeQuantizedMultiplier on a vector of an even number
+// of i32 lanes, its 32x32->64 products as pairs of even and odd lanes (one
+// vpmuldq each); also what the constant-parameter overload emits for such
+// vectors.
+llvm::Value* EmitMultiplyByQuantizedMultiplierLanes(llvm::IRBuilder<>& b, llvm::Value* x,
+                                                    llvm::Value* multiplier, llvm::Value* shift);
 // The int64 overload (16x8 conv/FC accumulators): the multiplier reduced to
 // 16 bits, one rounding shift; returns i32.
 llvm::Value* EmitMultiplyByQuantizedMultiplier64(llvm::IRBuilder<>& b, llvm::Value* x_i64,
