@@ -108,6 +108,7 @@ llvm::Expected<std::unique_ptr<JitEngine>> JitEngine::Create(const std::string& 
   engine->features_ = jtmb->getFeatures().getString();
   // From the subtarget: a named CPU implies its features without listing them.
   engine->traits_.avx512f = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512f");
+  engine->traits_.avx512dq = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512dq");
   engine->traits_.avx512_vnni = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512vnni");
   engine->traits_.avx512_vbmi = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx512vbmi");
   engine->traits_.avx2 = (*tm)->getMCSubtargetInfo()->checkFeatures("+avx2");

@@ -105,7 +105,8 @@ class Requantizer {
   // Requantize before the narrowing: i32, zp_out added, clamped.
   llvm::Value* RequantizeExact(llvm::Value* acc, llvm::Value* oc);
   llvm::Value* RequantizeInFloat(llvm::Value* acc, llvm::Value* oc);
-  // The float path's preconditions that the node and target decide.
+  // The float path's preconditions that the node and target decide
+  // (in_float_, set at construction).
   bool CanRequantizeInFloat() const;
 
   jit::KernelEmitter& e_;
@@ -117,6 +118,7 @@ class Requantizer {
   llvm::Type* acc_type_ = nullptr;
   int32_t zp_in_ = 0, zp_w_ = 0, zp_out_ = 0;
   IntRange range_;
+  bool in_float_ = false;
   llvm::AllocaInst* float_result_ = nullptr;
 };
 
